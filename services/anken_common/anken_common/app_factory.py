@@ -1,0 +1,71 @@
+"""The frame every Anken HTTP service is built in: middleware, problem handlers, health, metrics."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+
+from fastapi import FastAPI
+from pydantic import BaseModel, Field
+
+from anken_common.health import ReadyCheck, health_router
+from anken_common.metrics import MetricsMiddleware, metrics_endpoint
+from anken_common.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from anken_common.problems import install_problem_handlers
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str = Field(examples=["https://anken.jp/problems/validation-error"])
+    title: str = Field(examples=["Unprocessable Content"])
+    status: int = Field(examples=[422])
+    detail: str | None = Field(default=None, examples=["invalid fields: monthly_appointment_target"])
+    instance: str | None = None
+    request_id: str | None = None
+    errors: list[dict] | None = Field(
+        default=None, examples=[[{"field": "monthly_appointment_target", "in": "body", "message": "must be ≥ 0"}]]
+    )
+
+
+def create_service_app(
+    *,
+    service: str,
+    title: str,
+    description: str,
+    version: str = "1.0.0",
+    ready_checks: Callable[[], dict[str, ReadyCheck]],
+    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
+    max_body_bytes: int = 20 * 1024 * 1024,
+    openapi_tags: list[dict] | None = None,
+) -> FastAPI:
+    """Build a FastAPI app with Anken's cross-cutting behaviour already in place.
+
+    `ready_checks` is called lazily so checks can use engines created in the lifespan.
+    """
+    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan, openapi_tags=openapi_tags)
+    install_problem_handlers(app)
+
+    class _LazyChecks(dict):
+        def items(self):  # type: ignore[override]
+            return ready_checks().items()
+
+    app.include_router(health_router(_LazyChecks()))
+    app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes)
+    app.add_middleware(MetricsMiddleware, service=service)
+    app.add_middleware(RequestIdMiddleware)
+
+    original_openapi = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = original_openapi()
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = Problem.model_json_schema()
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+

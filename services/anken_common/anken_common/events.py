@@ -1,0 +1,97 @@
+"""The event envelope and the catalogue of event types projects-api publishes.
+
+This module is the contract between projects-api (producer, through its outbox),
+reporting-api and integrations-worker (consumers). Payloads are snapshots of the
+aggregate after the change, so a consumer never needs to ask back; `*.updated` and
+`*.deleted` events for calls also carry `previous` so read models can subtract.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+EVENT_SCHEMA_VERSION = 1
+
+
+class EventType(StrEnum):
+    client_created = "client.created"
+    client_updated = "client.updated"
+    user_created = "user.created"
+    user_updated = "user.updated"
+    project_created = "project.created"
+    project_updated = "project.updated"
+    project_status_changed = "project.status_changed"
+    assignment_created = "assignment.created"
+    assignment_updated = "assignment.updated"
+    assignment_deleted = "assignment.deleted"
+    worked_hours_logged = "worked_hours.logged"
+    kickoff_item_updated = "kickoff_item.updated"
+    contract_change_recorded = "contract_change.recorded"
+    script_version_created = "script.version_created"
+    target_list_imported = "target_list.imported"
+    target_updated = "target.updated"
+    call_logged = "call.logged"
+    call_updated = "call.updated"
+    call_deleted = "call.deleted"
+    appointment_set = "appointment.set"
+    appointment_updated = "appointment.updated"
+    pipeline_changed = "pipeline.changed"
+    deal_created = "deal.created"
+    deal_changed = "deal.changed"
+    quota_set = "quota.set"
+    # Emitted by reporting-api for the worker.
+    pace_alert_raised = "pace_alert.raised"
+    weekly_report_published = "weekly_report.published"
+
+
+class EventEnvelope(BaseModel):
+    """One event as it travels from an outbox to every consumer."""
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, description="Unique; consumers dedupe by it")
+    type: str = Field(description="An EventType value; unknown types are ignored by consumers")
+    occurred_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    tenant: uuid.UUID | None = Field(default=None, description="client_id the event belongs to, if any")
+    aggregate_type: str
+    aggregate_id: str
+    sequence: int = Field(default=0, description="Outbox position; increases in commit order")
+    payload: dict[str, Any] = Field(default_factory=dict)
+    version: int = EVENT_SCHEMA_VERSION
+    source: str = "projects-api"
+
+    def to_json(self) -> str:
+        return self.model_dump_json()
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> EventEnvelope:
+        return cls.model_validate_json(raw)
+
+
+def events_stream(namespace: str) -> str:
+    """The Redis Stream the outbox relay appends to; consumers read it with consumer groups."""
+    return f"{namespace}:events"
+
+
+def json_default(value: Any) -> Any:
+    """json.dumps default for payload values (UUID, datetime, date, Decimal, enums)."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, StrEnum):
+        return value.value
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def to_payload(data: dict[str, Any]) -> dict[str, Any]:
+    """Normalise a dict of Python values to plain JSON types for an event payload."""
+    return json.loads(json.dumps(data, default=json_default))

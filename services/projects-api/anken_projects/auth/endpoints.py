@@ -1,0 +1,38 @@
+"""Log in with email and password; who am I."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from sqlalchemy import func, select
+
+from anken_common.auth_tokens import issue_user_token
+from anken_common.problems import Unauthorized, problem_responses
+from anken_projects.auth.dependencies import CurrentPrincipal
+from anken_projects.auth.passwords import verify_password
+from anken_projects.auth.schemas import Me, TokenRequest, TokenResponse
+from anken_projects.db import ResourcesDep, SessionDep
+from anken_projects.users.models import User
+
+router = APIRouter(prefix="/v1/auth", tags=["auth"])
+
+
+@router.post("/token", summary="Log in: exchange email and password for a bearer token",
+             response_model=TokenResponse, responses=problem_responses(401, 422))
+async def issue_token(body: TokenRequest, session: SessionDep, resources: ResourcesDep) -> TokenResponse:
+    user = (await session.execute(select(User).where(func.lower(User.email) == body.email.lower()))).scalar_one_or_none()
+    if not verify_password(user.password_hash if user else None, body.password) or user is None or not user.is_active:
+        raise Unauthorized("email or password is wrong")
+    ttl = resources.settings.token_ttl_s
+    return TokenResponse(
+        access_token=issue_user_token(resources.settings.anken_secret_key, str(user.id), user.role, ttl), expires_in=ttl
+    )
+
+
+@router.get("/me", summary="The logged-in user", response_model=Me, responses=problem_responses(401))
+async def me(principal: CurrentPrincipal, session: SessionDep) -> Me:
+    if not principal.is_user:
+        raise Unauthorized("only user tokens have a profile")
+    user = await session.get(User, principal.id)
+    if user is None or not user.is_active:
+        raise Unauthorized("user no longer exists")
+    return Me(id=user.id, email=user.email, name=user.name, role=user.role, locale=user.locale)

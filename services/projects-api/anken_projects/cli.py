@@ -1,0 +1,39 @@
+"""`anken-projects serve | migrate | seed`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from anken_projects.settings import get_settings
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="anken-projects", description="Anken projects-api")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the HTTP API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=None)
+    sub.add_parser("migrate", help="apply every migration of the projects schema")
+    seed = sub.add_parser("seed", help="load demo data once (idempotent)")
+    seed.add_argument("--force", action="store_true", help="load even if demo data exists")
+    args = parser.parse_args(argv)
+    settings = get_settings()
+
+    if args.command == "serve":
+        import uvicorn
+
+        uvicorn.run("anken_projects.main:create_app", factory=True, host=args.host,
+                    port=args.port or settings.port, log_config=None, access_log=False)
+    elif args.command == "migrate":
+        from anken_projects.migrations.runner import upgrade
+
+        upgrade(settings.database_url)
+    elif args.command == "seed":
+        from anken_projects.demo.seed import seed_demo
+
+        asyncio.run(seed_demo(settings, force=args.force))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,36 @@
+"""Base pieces for projects-api tables: the schema, UUID keys, timestamps."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field
+
+from anken_projects.settings import SCHEMA
+
+SCHEMA_ARGS = {"schema": SCHEMA}
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def uuid_pk() -> uuid.UUID:
+    return Field(default_factory=uuid.uuid4, primary_key=True)
+
+
+def created_at_field() -> datetime:
+    return Field(default_factory=utc_now, sa_type=sa.DateTime(timezone=True), nullable=False)
+
+
+def fk(target: str, *, nullable: bool = False, index: bool = True, ondelete: str | None = None) -> uuid.UUID:
+    """A UUID foreign key to `table.column` in the projects schema."""
+    return Field(
+        default=None if nullable else ...,
+        foreign_key=f"{SCHEMA}.{target}",
+        nullable=nullable,
+        index=index,
+        ondelete=ondelete,  # type: ignore[arg-type]
+    )

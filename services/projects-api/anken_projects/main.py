@@ -1,0 +1,74 @@
+"""projects-api app factory."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+
+from fastapi import FastAPI
+
+from anken_common.app_factory import create_service_app
+from anken_common.database import wait_for_database
+from anken_common.health import database_check, redis_check
+from anken_common.logging import configure_logging
+from anken_projects.db import Resources
+from anken_projects.outbox.relay import run_relay
+from anken_projects.routers import ROUTERS
+from anken_projects.settings import ProjectsSettings, get_settings
+
+DESCRIPTION = """
+The registry and source of truth of Anken: clients, users, projects, assignments, scripts,
+target lists, calls, appointments, deals and quotas, plus the partner API.
+
+Authenticate with `Authorization: Bearer <token>`: a user token from `POST /v1/auth/token`,
+or a partner API key (`ak_…`). Errors are `application/problem+json` (RFC 9457); validation
+errors are 422 and name each field in `errors[].field`. Lists answer `{items, next_cursor}`.
+"""
+
+
+def create_app(settings: ProjectsSettings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging("projects-api", settings.log_level, settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        resources = Resources(settings)
+        app.state.resources = resources
+        stop = asyncio.Event()
+        tasks: list[asyncio.Task] = []
+
+        async def start_background() -> None:
+            await wait_for_database(resources.engine)
+            if settings.outbox_relay_enabled:
+                tasks.append(asyncio.create_task(
+                    run_relay(resources.engine, resources.redis, settings.redis_namespace, stop, settings.outbox_relay_interval_s)
+                ))
+
+        starter = asyncio.create_task(start_background())
+        try:
+            yield
+        finally:
+            stop.set()
+            starter.cancel()
+            for task in tasks:
+                task.cancel()
+            for task in (starter, *tasks):
+                with suppress(asyncio.CancelledError, Exception):
+                    await task
+            await resources.close()
+
+    app = create_service_app(
+        service="projects-api",
+        title="Anken projects-api",
+        description=DESCRIPTION,
+        ready_checks=lambda: {
+            "database": database_check(app.state.resources.engine),
+            "redis": redis_check(app.state.resources.redis),
+        },
+        lifespan=lifespan,
+        max_body_bytes=settings.max_body_bytes,
+    )
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

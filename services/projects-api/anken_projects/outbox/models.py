@@ -1,0 +1,32 @@
+"""The outbox: events written in the same transaction as the change they describe."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Field, SQLModel
+
+from anken_projects.kit.models import SCHEMA, utc_now
+
+
+class OutboxEvent(SQLModel, table=True):
+    __tablename__ = "outbox_events"
+    __table_args__ = (
+        # The relay reads unpublished rows in id order; a partial index keeps that cheap forever.
+        sa.Index("ix_outbox_unpublished", "id", postgresql_where=sa.text("published_at IS NULL")),
+        {"schema": SCHEMA},
+    )
+
+    id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, sa.Identity(), primary_key=True))
+    event_id: uuid.UUID = Field(default_factory=uuid.uuid4, unique=True)
+    type: str = Field(max_length=64, index=True)
+    aggregate_type: str = Field(max_length=32)
+    aggregate_id: str = Field(max_length=64)
+    tenant: uuid.UUID | None = None
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
+    occurred_at: datetime = Field(default_factory=utc_now, sa_type=sa.DateTime(timezone=True))
+    published_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))

@@ -1,0 +1,64 @@
+"""Project (案件) and assignments of members to it."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Field, SQLModel
+
+from anken_projects.kit.models import SCHEMA, created_at_field, utc_now
+
+
+class ProjectStatus(StrEnum):
+    draft = "draft"
+    kickoff = "kickoff"
+    active = "active"
+    paused = "paused"
+    ended = "ended"
+
+
+class Project(SQLModel, table=True):
+    __tablename__ = "projects"
+    __table_args__ = {"schema": SCHEMA}
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    client_id: uuid.UUID = Field(foreign_key=f"{SCHEMA}.clients.id", index=True)
+    director_id: uuid.UUID | None = Field(default=None, foreign_key=f"{SCHEMA}.users.id", index=True)
+    name: str = Field(max_length=200)
+    product: str | None = Field(default=None, max_length=200)
+    status: ProjectStatus = Field(default=ProjectStatus.draft, sa_type=sa.String(16), index=True)
+    timezone: str = Field(default="Asia/Tokyo", max_length=64)
+    monthly_appointment_target: int = 0
+    contracted_monthly_hours: int = 0
+    contract_start: date | None = None
+    contract_end: date | None = None
+    renewal_date: date | None = None
+    appointment_definition: str | None = None
+    qualification_fields: list[str] = Field(default_factory=list, sa_type=JSONB)
+    target_definition: str | None = None
+    handoff_contact: str | None = Field(default=None, max_length=200)
+    calendar_link: str | None = Field(default=None, max_length=500)
+    slack_channel: str | None = Field(default=None, max_length=100)
+    confluence_page_url: str | None = Field(default=None, max_length=500)
+    spreadsheet_url: str | None = Field(default=None, max_length=500)
+    # Dates (YYYY-MM-DD) the project does not work besides weekends and public holidays.
+    extra_closed_days: list[str] = Field(default_factory=list, sa_type=JSONB)
+    created_at: datetime = created_at_field()
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=sa.DateTime(timezone=True))
+    version: int = 1
+
+
+class Assignment(SQLModel, table=True):
+    __tablename__ = "assignments"
+    __table_args__ = (sa.UniqueConstraint("project_id", "member_id", name="uq_assignments_project_member"), {"schema": SCHEMA})
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    project_id: uuid.UUID = Field(foreign_key=f"{SCHEMA}.projects.id", index=True)
+    member_id: uuid.UUID = Field(foreign_key=f"{SCHEMA}.users.id", index=True)
+    planned_hours: int = 0
+    created_at: datetime = created_at_field()
+    version: int = 1
