@@ -14,7 +14,7 @@ from anken_common.health import database_check, redis_check
 from anken_common.logging import configure_logging
 from anken_projects.db import Resources
 from anken_projects.outbox.relay import run_relay
-from anken_projects.routers import ROUTERS
+from anken_projects.routers import discover_routers
 from anken_projects.settings import ProjectsSettings, get_settings
 
 DESCRIPTION = """
@@ -69,6 +69,6 @@ def create_app(settings: ProjectsSettings | None = None) -> FastAPI:
         lifespan=lifespan,
         max_body_bytes=settings.max_body_bytes,
     )
-    for router in ROUTERS:
+    for router in discover_routers():
         app.include_router(router)
     return app
