@@ -1,0 +1,1 @@
+"""Anken integrations-worker: Slack, Confluence, Google Sheets, partner webhooks, scheduled jobs."""

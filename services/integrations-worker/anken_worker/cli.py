@@ -1,0 +1,39 @@
+"""`anken-worker run | migrate | sandbox`."""
+
+from __future__ import annotations
+
+import argparse
+
+from anken_worker.settings import get_settings
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="anken-worker", description="Anken integrations-worker")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the arq worker, event consumer, cron and the HTTP API in one process")
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=None)
+    sub.add_parser("migrate", help="apply every migration of the integrations schema")
+    sandbox = sub.add_parser("sandbox", help="run the local sandbox emulating Slack, Confluence, Google Sheets")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8010)
+    args = parser.parse_args(argv)
+
+    import uvicorn
+
+    if args.command == "sandbox":
+        uvicorn.run("anken_worker.sandbox.app:create_sandbox_app", factory=True, host=args.host, port=args.port,
+                    log_config=None, access_log=False)
+        return
+    settings = get_settings()
+    if args.command == "run":
+        uvicorn.run("anken_worker.main:create_app", factory=True, host=args.host,
+                    port=args.port or settings.port, log_config=None, access_log=False)
+    elif args.command == "migrate":
+        from anken_worker.migrations.runner import upgrade
+
+        upgrade(settings.database_url)
+
+
+if __name__ == "__main__":
+    main()

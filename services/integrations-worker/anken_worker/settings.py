@@ -1,0 +1,78 @@
+"""integrations-worker settings, from the environment."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import socket
+from functools import lru_cache
+
+from pydantic import model_validator
+
+from anken_common.settings import CommonSettings, Environment, load_settings
+
+SCHEMA = "integrations"
+EVENT_GROUP = "integrations"
+
+
+class WorkerSettings(CommonSettings):
+    port: int = 8003
+    # Fernet key (urlsafe base64 of 32 bytes) that encrypts tokens and webhook secrets at rest.
+    anken_encryption_key: str = ""
+    # Sandbox mode points every integration without real credentials at the local sandbox.
+    anken_sandbox: bool = True
+
+    slack_api_url: str = ""
+    slack_bot_token: str = "xoxb-sandbox-token"
+    slack_signing_secret: str = "sandbox-signing-secret"
+    slack_channel_prefix: str = "anken"
+    confluence_api_url: str = ""
+    confluence_email: str = "sandbox@anken.jp"
+    confluence_api_token: str = "sandbox-confluence-token"
+    confluence_space_id: str = "1"
+    sheets_api_url: str = ""
+    google_token_url: str = ""
+    google_service_account_file: str = ""
+
+    # Worker behaviour.
+    worker_max_jobs: int = 64
+    job_timeout_s: int = 30
+    consumer_name: str = ""
+    delivery_max_attempts: int = 8
+    backoff_base_s: float = 0.5
+    backoff_cap_s: float = 60.0
+    http_timeout_s: float = 10.0
+    slack_channel_interval_s: float = 1.0
+    sheets_requests_per_minute: int = 60
+    lock_ttl_s: float = 20.0
+    sweeper_interval_s: float = 2.0
+    cron_enabled: bool = True
+    consumer_enabled: bool = True
+
+    @model_validator(mode="after")
+    def _defaults_from_sandbox(self) -> WorkerSettings:
+        base = self.sandbox_url.rstrip("/")
+        self.slack_api_url = self.slack_api_url or f"{base}/slack/api/"
+        self.confluence_api_url = self.confluence_api_url or f"{base}/confluence/wiki/api/v2/"
+        self.sheets_api_url = self.sheets_api_url or f"{base}/sheets/v4/"
+        self.google_token_url = self.google_token_url or f"{base}/oauth2/token"
+        self.consumer_name = self.consumer_name or f"worker-{socket.gethostname()}"
+        if self.anken_env == Environment.production and not self.anken_encryption_key:
+            raise ValueError("ANKEN_ENCRYPTION_KEY must be set in production (a Fernet key)")
+        return self
+
+    @property
+    def fernet_key(self) -> bytes:
+        """The configured Fernet key; in development, one derived from ANKEN_SECRET_KEY."""
+        if self.anken_encryption_key:
+            return self.anken_encryption_key.encode()
+        return base64.urlsafe_b64encode(hashlib.sha256(self.anken_secret_key.encode()).digest())
+
+    @property
+    def arq_queue(self) -> str:
+        return f"{self.redis_namespace}:arq:queue"
+
+
+@lru_cache
+def get_settings() -> WorkerSettings:
+    return load_settings(WorkerSettings)
