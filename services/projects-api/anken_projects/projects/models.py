@@ -47,6 +47,8 @@ class Project(SQLModel, table=True):
     spreadsheet_url: str | None = Field(default=None, max_length=500)
     # Dates (YYYY-MM-DD) the project does not work besides weekends and public holidays.
     extra_closed_days: list[str] = Field(default_factory=list, sa_type=JSONB)
+    weekly_meeting_weekday: int | None = Field(default=None, description="0=Monday … 6=Sunday")
+    weekly_meeting_time: str | None = Field(default=None, max_length=5, description="HH:MM in the project's time zone")
     created_at: datetime = created_at_field()
     updated_at: datetime = Field(default_factory=utc_now, sa_type=sa.DateTime(timezone=True))
     version: int = 1
@@ -61,4 +63,54 @@ class Assignment(SQLModel, table=True):
     member_id: uuid.UUID = Field(foreign_key=f"{SCHEMA}.users.id", index=True)
     planned_hours: int = 0
     created_at: datetime = created_at_field()
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=sa.DateTime(timezone=True))
     version: int = 1
+
+
+class KickoffItem(SQLModel, table=True):
+    """One point agreed with the client at kickoff; required items gate `active`."""
+
+    __tablename__ = "kickoff_items"
+    __table_args__ = (sa.UniqueConstraint("project_id", "key", name="uq_kickoff_items_project_key"), {"schema": SCHEMA})
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    project_id: uuid.UUID = Field(foreign_key=f"{SCHEMA}.projects.id", index=True)
+    key: str = Field(max_length=64)
+    label: str = Field(max_length=200)
+    position: int = 0
+    required: bool = True
+    agreed: bool = False
+    value: str | None = None
+    agreed_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    agreed_by: uuid.UUID | None = None
+    created_at: datetime = created_at_field()
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=sa.DateTime(timezone=True))
+    version: int = 1
+
+
+class ContractChangeKind(StrEnum):
+    renewal = "renewal"
+    upsell = "upsell"
+    downsell = "downsell"
+    end = "end"
+
+
+class ContractChange(SQLModel, table=True):
+    """A renewal, upsell, downsell or end of a project's contract (immutable once recorded)."""
+
+    __tablename__ = "contract_changes"
+    __table_args__ = {"schema": SCHEMA}
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    project_id: uuid.UUID = Field(foreign_key=f"{SCHEMA}.projects.id", index=True)
+    client_id: uuid.UUID = Field(foreign_key=f"{SCHEMA}.clients.id", index=True)
+    kind: ContractChangeKind = Field(sa_type=sa.String(16))
+    effective_date: date
+    term_end_date: date | None = None
+    new_contract_end: date | None = None
+    hours_before: int | None = None
+    hours_after: int | None = None
+    scope_increased: bool = False
+    note: str | None = None
+    created_by: uuid.UUID | None = None
+    created_at: datetime = created_at_field()

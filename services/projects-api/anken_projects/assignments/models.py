@@ -1,0 +1,32 @@
+"""Worked hours: one total per member, project and day (assignments live in projects/models.py)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from anken_projects.kit.models import SCHEMA, created_at_field, utc_now
+from anken_projects.projects.models import Assignment
+
+__all__ = ["Assignment", "WorkedHours"]
+
+
+class WorkedHours(SQLModel, table=True):
+    __tablename__ = "worked_hours"
+    __table_args__ = (
+        sa.UniqueConstraint("project_id", "member_id", "day", name="uq_worked_hours_project_member_day"),
+        {"schema": SCHEMA},
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    project_id: uuid.UUID = Field(foreign_key=f"{SCHEMA}.projects.id", index=True)
+    member_id: uuid.UUID = Field(foreign_key=f"{SCHEMA}.users.id", index=True)
+    day: date
+    hours: Decimal = Field(sa_type=sa.Numeric(4, 2))
+    created_at: datetime = created_at_field()
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=sa.DateTime(timezone=True))
+    version: int = 1

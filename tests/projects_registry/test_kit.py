@@ -1,0 +1,42 @@
+"""The shared kit: cursors round-trip, bad cursors are 422, If-Match is honoured."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from starlette.requests import Request
+
+from anken_common.problems import ProblemError
+from anken_projects.kit.etag import check_if_match, etag_for
+from anken_projects.kit.pagination import decode_cursor, encode_cursor
+
+
+def test_cursor_round_trips_typed_values() -> None:
+    values = [datetime(2026, 11, 23, 9, 30, tzinfo=UTC), uuid.uuid4(), 7, "名前"]
+    assert decode_cursor(encode_cursor(values), 4) == values
+
+
+@pytest.mark.parametrize("cursor", ["not-base64!!", encode_cursor([1]), "eyJ4Ijox"])
+def test_foreign_cursor_is_422_naming_cursor(cursor: str) -> None:
+    with pytest.raises(ProblemError) as caught:
+        decode_cursor(cursor, 2)
+    assert caught.value.status == 422
+    assert caught.value.extra["errors"][0]["field"] == "cursor"
+
+
+def _request(if_match: str | None) -> Request:
+    headers = [(b"if-match", if_match.encode())] if if_match is not None else []
+    return Request({"type": "http", "method": "PATCH", "path": "/", "headers": headers})
+
+
+def test_if_match_accepts_current_rejects_stale() -> None:
+    check_if_match(_request(None), 3)
+    check_if_match(_request(etag_for(3)), 3)
+    check_if_match(_request('"3"'), 3)
+    check_if_match(_request("*"), 3)
+    with pytest.raises(ProblemError) as caught:
+        check_if_match(_request(etag_for(2)), 3)
+    assert caught.value.status == 412
+    assert caught.value.extra["current_etag"] == etag_for(3)
