@@ -1,0 +1,68 @@
+"""Applying one event to the read models: idempotent by event id, order-safe per aggregate."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from anken_common.event_payloads import parse_payload
+from anken_common.events import EventEnvelope
+from anken_common.logging import get_logger
+from anken_reporting.consumers.registry import PROJECTIONS, ApplyContext, discover_projections
+
+log = get_logger("anken.reporting.apply")
+
+# Calls keep their own per-call state (call_states) and handle order there, so that a late
+# `call.logged` after its `call.updated` is detected with the call's own sequence.
+SELF_ORDERED_AGGREGATES = frozenset({"call"})
+
+
+async def apply_event(session: AsyncSession, envelope: EventEnvelope, ctx: ApplyContext | None = None) -> bool:
+    """Fold `envelope` into the read models inside the caller's transaction.
+
+    Returns False when the event was already applied (duplicate) or is older than what the
+    read models already reflect for its aggregate; True when it was applied.
+    """
+    discover_projections()
+    ctx = ctx or ApplyContext()
+    inserted = (
+        await session.execute(
+            text(
+                "INSERT INTO reporting.processed_events (event_id, type) VALUES (:id, :type) "
+                "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
+            ),
+            {"id": envelope.id, "type": envelope.type[:64]},
+        )
+    ).first()
+    if inserted is None:
+        return False
+    handlers = PROJECTIONS.get(envelope.type)
+    if not handlers:
+        return True
+    if envelope.sequence > 0 and envelope.aggregate_type not in SELF_ORDERED_AGGREGATES:
+        if not await _advance_position(session, envelope):
+            log.info("stale_event_ignored", event_id=str(envelope.id), type=envelope.type,
+                     aggregate_id=envelope.aggregate_id, sequence=envelope.sequence)
+            return False
+    payload = parse_payload(envelope.type, envelope.payload)
+    if payload is None:
+        return True
+    for handler in handlers:
+        await handler(session, envelope, payload, ctx)
+    return True
+
+
+async def _advance_position(session: AsyncSession, envelope: EventEnvelope) -> bool:
+    """Record the aggregate's new sequence; False when an equal or newer one was applied before."""
+    row = (
+        await session.execute(
+            text(
+                "INSERT INTO reporting.aggregate_positions (aggregate_type, aggregate_id, sequence) "
+                "VALUES (:t, :i, :s) ON CONFLICT (aggregate_type, aggregate_id) DO UPDATE "
+                "SET sequence = EXCLUDED.sequence WHERE aggregate_positions.sequence < EXCLUDED.sequence "
+                "RETURNING sequence"
+            ),
+            {"t": envelope.aggregate_type[:32], "i": envelope.aggregate_id[:64], "s": envelope.sequence},
+        )
+    ).first()
+    return row is not None

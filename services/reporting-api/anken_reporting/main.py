@@ -1,0 +1,84 @@
+"""reporting-api app factory."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+
+from fastapi import FastAPI
+
+from anken_common.app_factory import create_service_app
+from anken_common.database import wait_for_database
+from anken_common.health import database_check, redis_check
+from anken_common.logging import configure_logging
+from anken_reporting.consumers.registry import discover_projections
+from anken_reporting.consumers.runner import run_event_consumer
+from anken_reporting.db import Resources
+from anken_reporting.outbox.relay import run_relay
+from anken_reporting.routers import discover_routers
+from anken_reporting.settings import ReportingSettings, get_settings
+
+DESCRIPTION = """
+KPIs, portfolio, pace alerts, A/B statistics, appointment quality, pipeline analytics and
+weekly reports of Anken, computed from read models that reporting-api keeps current from
+projects-api's events (and can rebuild from projects-api's export).
+
+Authenticate with `Authorization: Bearer <token>`: a user token from projects-api
+`POST /v1/auth/token`, or a partner API key (`ak_…`, scope `read:kpis`). Rates are fractions
+(`0.1234`) and `null` when their denominator is zero. Periods are `from` inclusive, `to`
+exclusive, in the project's time zone. Errors are `application/problem+json` (RFC 9457).
+"""
+
+
+def create_app(settings: ReportingSettings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging("reporting-api", settings.log_level, settings.log_json)
+    discover_projections()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        resources = Resources(settings)
+        app.state.resources = resources
+        app.state.background = set()
+        stop = asyncio.Event()
+        tasks: list[asyncio.Task] = []
+
+        async def start_background() -> None:
+            await wait_for_database(resources.engine)
+            if settings.event_consumer_enabled:
+                tasks.append(asyncio.create_task(
+                    run_event_consumer(resources.sessionmaker, resources.redis, settings, stop)
+                ))
+            if settings.outbox_relay_enabled:
+                tasks.append(asyncio.create_task(
+                    run_relay(resources.engine, resources.redis, settings.redis_namespace, stop, settings.outbox_relay_interval_s)
+                ))
+
+        starter = asyncio.create_task(start_background())
+        try:
+            yield
+        finally:
+            stop.set()
+            starter.cancel()
+            for task in (*tasks, *app.state.background):
+                task.cancel()
+            for task in (starter, *tasks, *app.state.background):
+                with suppress(asyncio.CancelledError, Exception):
+                    await task
+            await resources.close()
+
+    app = create_service_app(
+        service="reporting-api",
+        title="Anken reporting-api",
+        description=DESCRIPTION,
+        ready_checks=lambda: {
+            "database": database_check(app.state.resources.engine),
+            "redis": redis_check(app.state.resources.redis),
+        },
+        lifespan=lifespan,
+        max_body_bytes=settings.max_body_bytes,
+    )
+    for router in discover_routers():
+        app.include_router(router)
+    return app

@@ -1,0 +1,35 @@
+"""reporting-api settings, from the environment."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from anken_common.settings import CommonSettings, load_settings
+
+SCHEMA = "reporting"
+
+
+class ReportingSettings(CommonSettings):
+    port: int = 8002
+    # The events consumer keeps the read models current; tests that feed events by hand turn it off.
+    event_consumer_enabled: bool = True
+    outbox_relay_enabled: bool = True
+    outbox_relay_interval_s: float = 0.2
+    # Partner API keys are introspected at projects-api; answers are cached this long.
+    introspection_cache_s: float = 30.0
+    # Portfolio pace status: pace ≥ on_track → on_track, ≥ at_risk → at_risk, else behind.
+    pace_on_track: float = 1.0
+    pace_at_risk: float = 0.8
+    # Member pace alerts: after `alert_min_calls` calls today, a member's rate below
+    # `alert_ratio` × the project's trailing average (over `alert_trailing_days` business days) raises.
+    alert_min_calls: int = 30
+    alert_ratio: float = 0.5
+    alert_trailing_days: int = 20
+    alert_min_trailing_contacts: int = 20
+    # Rebuild: page size when replaying projects-api's export.
+    rebuild_page_size: int = 1000
+
+
+@lru_cache
+def get_settings() -> ReportingSettings:
+    return load_settings(ReportingSettings)
