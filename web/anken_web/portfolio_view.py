@@ -1,0 +1,35 @@
+"""Ordering of the portfolio table by a column the director clicks (presentation only: the
+figures and the pace status come from reporting-api as computed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# column → the field of a portfolio row it sorts by
+SORT_KEYS = {
+    "name": "project_name",
+    "progress": "progress_rate",
+    "pace": "pace",
+    "projected": "projected_month_end",
+    "exhaustion": "list_exhaustion_date",
+    "alerts": "open_alerts",
+    "meeting": "next_meeting_at",
+}
+
+
+def row_value(row: dict, field: str) -> Any:
+    value = row.get(field)
+    if field == "project_name":
+        value = row.get("project_name") or row.get("name")
+    if isinstance(value, list):
+        return len(value)
+    return value
+
+
+def sorted_rows(rows: list[dict], sort: str, direction: str) -> list[dict]:
+    """Rows ordered by `sort`; rows without a value go last whichever the direction."""
+    field = SORT_KEYS.get(sort, "pace")
+    present = [r for r in rows if row_value(r, field) is not None]
+    missing = [r for r in rows if row_value(r, field) is None]
+    present.sort(key=lambda r: (str(type(row_value(r, field))), row_value(r, field)), reverse=direction == "desc")
+    return present + missing

@@ -1,0 +1,135 @@
+"""The Jinja2 environment and the per-request view context every page handler receives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, Request
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from anken_web.api_client import Api
+from anken_web.csrf import CSRF_FIELD, CSRF_HEADER, check_csrf
+from anken_web.formatting import Formatter
+from anken_web.i18n.catalogs import normalise_locale, translations
+from anken_web.navigation import navigation_for
+from anken_web.session import Session
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+
+templates = Environment(
+    loader=FileSystemLoader(str(TEMPLATE_DIR)),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+    enable_async=False,
+)
+
+
+class LoginRequired(Exception):
+    """No valid session: the user goes to the login page (and comes back to `next_url`)."""
+
+    def __init__(self, next_url: str) -> None:
+        self.next_url = next_url
+
+
+class RoleRequired(Exception):
+    """The page is not for this user's role."""
+
+
+class View:
+    """What one request needs to answer: session, language, the APIs as this user, rendering."""
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+        self.settings = request.app.state.settings
+        self.session: Session = request.app.state.sessions.load(request)
+        accept = request.headers.get("accept-language", "")
+        self.locale = normalise_locale(self.session.locale or self.session.user.get("locale") or accept[:2] or None)
+        self.translations = translations(self.locale)
+        self.fmt = Formatter(self.locale)
+        self.api: Api = request.app.state.api.for_token(self.session.token if self.session.logged_in else None)
+
+    def _(self, message: str, **values: Any) -> str:
+        text = self.translations.gettext(message)
+        return text % values if values else text
+
+    @property
+    def is_htmx(self) -> bool:
+        return self.request.headers.get("HX-Request") == "true"
+
+    @property
+    def user(self) -> dict:
+        return self.session.user if self.session.logged_in else {}
+
+    def render(self, name: str, status_code: int = 200, headers: dict[str, str] | None = None, **values: Any) -> HTMLResponse:
+        flash = self.session.flash
+        self.session.flash = None
+        context = {
+            "_": self._,
+            "fmt": self.fmt,
+            "locale": self.locale,
+            "user": self.user,
+            "nav": navigation_for(self.session.role),
+            "current_path": self.request.url.path,
+            "csrf_token": self.session.csrf,
+            "csrf_field": CSRF_FIELD,
+            "csrf_header": CSRF_HEADER,
+            "flash": flash,
+            "is_htmx": self.is_htmx,
+            "settings": self.settings,
+            "request": self.request,
+            **values,
+        }
+        html = templates.get_template(name).render(context)
+        response = HTMLResponse(html, status_code=status_code, headers=headers)
+        self.save(response)
+        return response
+
+    def redirect(self, url: str, flash: str | None = None) -> Response:
+        if flash:
+            self.session.flash = flash
+        if self.is_htmx:
+            response: Response = Response(status_code=204, headers={"HX-Redirect": url})
+        else:
+            response = RedirectResponse(url, status_code=303)
+        self.save(response)
+        return response
+
+    def save(self, response: Response) -> None:
+        self.request.app.state.sessions.save(response, self.session)
+
+
+async def anonymous_view(request: Request) -> View:
+    view = View(request)
+    await check_csrf(request, view.session.csrf)
+    return view
+
+
+async def user_view(request: Request) -> View:
+    view = View(request)
+    if not view.session.logged_in:
+        raise LoginRequired(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+    await check_csrf(request, view.session.csrf)
+    return view
+
+
+def roles(*allowed: str):
+    """A dependency: the logged-in view, or RoleRequired when the user's role is not allowed."""
+
+    async def dependency(view: Annotated[View, Depends(user_view)]) -> View:
+        if view.session.role not in allowed:
+            raise RoleRequired()
+        return view
+
+    return dependency
+
+
+def login_url(next_url: str) -> str:
+    return "/login?next=" + quote(next_url, safe="")
+
+
+AnyView = Annotated[View, Depends(anonymous_view)]
+UserView = Annotated[View, Depends(user_view)]
