@@ -1,0 +1,117 @@
+"""Every query on pipelines, stages, deals and deal changes."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from anken_projects.clients.models import Client
+from anken_projects.deals.models import Deal, DealChange, Pipeline, Stage
+from anken_projects.kit.pagination import PageResult, paginate
+from anken_projects.users.models import User
+
+
+async def get_pipeline(session: AsyncSession, pipeline_id: uuid.UUID) -> Pipeline | None:
+    return await session.get(Pipeline, pipeline_id)
+
+
+async def get_default_pipeline(session: AsyncSession) -> Pipeline | None:
+    return (await session.execute(sa.select(Pipeline).where(Pipeline.is_default))).scalar_one_or_none()
+
+
+async def list_pipelines(session: AsyncSession) -> list[Pipeline]:
+    statement = sa.select(Pipeline).order_by(Pipeline.is_default.desc(), Pipeline.created_at, Pipeline.id)
+    return list((await session.execute(statement)).scalars())
+
+
+async def stages_of(session: AsyncSession, pipeline_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Stage]]:
+    """The stages of each pipeline, in position order."""
+    out: dict[uuid.UUID, list[Stage]] = {pid: [] for pid in pipeline_ids}
+    if not pipeline_ids:
+        return out
+    statement = sa.select(Stage).where(Stage.pipeline_id.in_(list(pipeline_ids))).order_by(Stage.pipeline_id, Stage.position)
+    for stage in (await session.execute(statement)).scalars():
+        out[stage.pipeline_id].append(stage)
+    return out
+
+
+async def get_stage(session: AsyncSession, stage_id: uuid.UUID) -> Stage | None:
+    return await session.get(Stage, stage_id)
+
+
+async def get_stages(session: AsyncSession, stage_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Stage]:
+    if not stage_ids:
+        return {}
+    rows = (await session.execute(sa.select(Stage).where(Stage.id.in_(list(set(stage_ids)))))).scalars()
+    return {stage.id: stage for stage in rows}
+
+
+async def stage_by_name(session: AsyncSession, pipeline_id: uuid.UUID, name: str) -> Stage | None:
+    statement = sa.select(Stage).where(Stage.pipeline_id == pipeline_id, Stage.name == name)
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def stage_ids_in_use(session: AsyncSession, stage_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+    if not stage_ids:
+        return set()
+    statement = sa.select(Deal.stage_id).where(Deal.stage_id.in_(list(stage_ids))).distinct()
+    return set((await session.execute(statement)).scalars())
+
+
+async def get_deal(session: AsyncSession, deal_id: uuid.UUID, *, for_update: bool = False) -> Deal | None:
+    statement = sa.select(Deal).where(Deal.id == deal_id)
+    if for_update:
+        statement = statement.with_for_update()
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def deal_for_appointment(session: AsyncSession, appointment_id: uuid.UUID) -> Deal | None:
+    statement = sa.select(Deal).where(Deal.appointment_id == appointment_id).with_for_update()
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+@dataclass(frozen=True)
+class DealFilters:
+    owner_id: uuid.UUID | None = None
+    pipeline_id: uuid.UUID | None = None
+    stage_id: uuid.UUID | None = None
+    status: str | None = None
+    forecast_category: str | None = None
+    lead_source: str | None = None
+    client_id: uuid.UUID | None = None
+    close_from: date | None = None
+    close_to: date | None = None
+
+
+async def list_deals(session: AsyncSession, filters: DealFilters, *, cursor: str | None, limit: int) -> PageResult[Deal]:
+    statement = sa.select(Deal)
+    for column, value in (
+        (Deal.owner_id, filters.owner_id), (Deal.pipeline_id, filters.pipeline_id), (Deal.stage_id, filters.stage_id),
+        (Deal.status, filters.status), (Deal.forecast_category, filters.forecast_category),
+        (Deal.lead_source, filters.lead_source), (Deal.client_id, filters.client_id),
+    ):
+        if value is not None:
+            statement = statement.where(column == value)
+    if filters.close_from is not None:
+        statement = statement.where(Deal.expected_close_date >= filters.close_from)
+    if filters.close_to is not None:
+        statement = statement.where(Deal.expected_close_date < filters.close_to)
+    return await paginate(session, statement, (Deal.created_at, Deal.id), cursor=cursor, limit=limit)
+
+
+async def list_changes(session: AsyncSession, deal_id: uuid.UUID, *, cursor: str | None, limit: int) -> PageResult[DealChange]:
+    statement = sa.select(DealChange).where(DealChange.deal_id == deal_id)
+    return await paginate(session, statement, (DealChange.id,), cursor=cursor, limit=limit)
+
+
+async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
+    return await session.get(User, user_id)
+
+
+async def client_exists(session: AsyncSession, client_id: uuid.UUID) -> bool:
+    return await session.get(Client, client_id) is not None

@@ -1,0 +1,69 @@
+"""Deals and pipelines as API responses and as event payloads."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from anken_common.event_payloads import DealPayload, PipelinePayload, StagePayload
+from anken_common.events import to_payload
+from anken_projects.deals.models import Deal, DealStatus, Pipeline, Stage
+from anken_projects.deals.schemas import DealOut, PipelineOut, StageOut
+from anken_projects.kit.models import utc_now
+
+
+def stage_out(stage: Stage) -> StageOut:
+    return StageOut.model_validate(stage, from_attributes=True)
+
+
+def pipeline_out(pipeline: Pipeline, stages: list[Stage]) -> PipelineOut:
+    return PipelineOut(
+        id=pipeline.id, name=pipeline.name, is_default=pipeline.is_default, stages=[stage_out(s) for s in stages],
+        version=pipeline.version, created_at=pipeline.created_at, updated_at=pipeline.updated_at,
+    )
+
+
+def pipeline_payload(pipeline: Pipeline, stages: list[Stage]) -> dict:
+    return PipelinePayload(
+        id=pipeline.id, name=pipeline.name,
+        stages=[StagePayload.model_validate(s, from_attributes=True) for s in stages],
+    ).model_dump(mode="json")
+
+
+def days_in_stage(deal: Deal, now: datetime | None = None) -> int:
+    """Whole days since the deal entered its stage (stage aging); frozen at closing for closed deals."""
+    end = deal.closed_at if deal.status != DealStatus.open and deal.closed_at else (now or utc_now())
+    return max(0, (end - deal.stage_entered_at).days)
+
+
+def deal_out(deal: Deal, stage: Stage) -> DealOut:
+    days = days_in_stage(deal)
+    overdue = deal.status == DealStatus.open and stage.aging_limit_days is not None and days > stage.aging_limit_days
+    return DealOut(
+        id=deal.id, name=deal.name, account_name=deal.account_name, client_id=deal.client_id,
+        appointment_id=deal.appointment_id, owner_id=deal.owner_id, pipeline_id=deal.pipeline_id,
+        stage_id=deal.stage_id, stage_name=stage.name, stage_exit_criteria=stage.exit_criteria, amount=deal.amount,
+        probability=deal.probability, weighted_amount=deal.amount * deal.probability // 100,
+        expected_close_date=deal.expected_close_date, lead_source=deal.lead_source,
+        forecast_category=deal.forecast_category, status=deal.status, closed_at=deal.closed_at,
+        stage_entered_at=deal.stage_entered_at, days_in_stage=days, is_overdue=overdue,
+        metrics=deal.metrics, economic_buyer=deal.economic_buyer, decision_criteria=deal.decision_criteria,
+        decision_process=deal.decision_process, identify_pain=deal.identify_pain, champion=deal.champion,
+        competition=deal.competition, next_step=deal.next_step, created_at=deal.created_at,
+        updated_at=deal.updated_at, version=deal.version,
+    )
+
+
+def deal_payload(deal: Deal, stage: Stage, changes: dict[str, list] | None = None) -> dict:
+    return DealPayload(
+        id=deal.id, name=deal.name, account_name=deal.account_name, client_id=deal.client_id, owner_id=deal.owner_id,
+        pipeline_id=deal.pipeline_id, stage_id=deal.stage_id, stage_name=stage.name, amount=deal.amount,
+        probability=deal.probability, expected_close_date=deal.expected_close_date,
+        forecast_category=str(deal.forecast_category),
+        status=str(deal.status), lead_source=deal.lead_source, created_at=deal.created_at, closed_at=deal.closed_at,
+        stage_entered_at=deal.stage_entered_at, appointment_id=deal.appointment_id, changes=changes or {},
+    ).model_dump(mode="json")
+
+
+def deal_snapshot(deal: Deal) -> dict:
+    """The audit before/after of a deal: its column values."""
+    return to_payload({column.name: getattr(deal, column.name) for column in Deal.__table__.columns})
