@@ -1,0 +1,40 @@
+"""Forecast periods: a month (`2026-11`) or a quarter (`2026-Q4`) as a half-open date range."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from anken_reporting.pipeline.analytics import Period
+
+PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$"
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+
+
+class InvalidPeriod(ValueError):
+    """The text is neither YYYY-MM nor YYYY-Qn."""
+
+
+def _add_months(year: int, month: int, months: int) -> date:
+    index = year * 12 + (month - 1) + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def parse_period(text: str) -> Period:
+    """`2026-11` → [2026-11-01, 2026-12-01); `2026-Q4` → [2026-10-01, 2027-01-01)."""
+    if match := _MONTH.match(text):
+        year, month = int(match.group(1)), int(match.group(2))
+        return Period(date(year, month, 1), _add_months(year, month, 1))
+    if match := _QUARTER.match(text):
+        year, quarter = int(match.group(1)), int(match.group(2))
+        first_month = 3 * (quarter - 1) + 1
+        return Period(date(year, first_month, 1), _add_months(year, first_month, 3))
+    raise InvalidPeriod(f"{text!r} is not a month (YYYY-MM) or a quarter (YYYY-Qn)")
+
+
+def period_of(day: date, kind: str = "month") -> str:
+    """The month or quarter label containing a date."""
+    if kind == "quarter":
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    return f"{day.year}-{day.month:02d}"

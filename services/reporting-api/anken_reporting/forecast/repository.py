@@ -1,0 +1,65 @@
+"""Queries of forecast snapshots."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from anken_common.problems import UnprocessableEntity
+from anken_reporting.forecast.models import ForecastSnapshot
+
+
+def encode_cursor(snapshot: ForecastSnapshot) -> str:
+    raw = json.dumps([snapshot.taken_at.isoformat(), str(snapshot.id)]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        taken_at, snapshot_id = json.loads(raw)
+        return datetime.fromisoformat(taken_at), uuid.UUID(snapshot_id)
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
+        raise UnprocessableEntity("cursor", "is not a cursor this API returned") from None
+
+
+class ForecastRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def upsert(self, values: dict) -> ForecastSnapshot:
+        """One snapshot per owner, period and ISO week: taking it again that week replaces the figures."""
+        update = {k: v for k, v in values.items() if k not in ("id", "owner_id", "period", "snapshot_week")}
+        statement = (
+            insert(ForecastSnapshot).values(values)
+            .on_conflict_do_update(constraint="uq_forecast_snapshots_owner_period_week", set_=update)
+            .returning(ForecastSnapshot.id)
+        )
+        snapshot_id = (await self.session.execute(statement)).scalar_one()
+        return (await self.session.execute(
+            select(ForecastSnapshot).where(ForecastSnapshot.id == snapshot_id).execution_options(populate_existing=True)
+        )).scalar_one()
+
+    async def page(
+        self, *, owner_id: uuid.UUID | None, period: str | None, cursor: str | None, limit: int
+    ) -> tuple[list[ForecastSnapshot], str | None]:
+        statement = select(ForecastSnapshot)
+        if owner_id is not None:
+            statement = statement.where(ForecastSnapshot.owner_id == owner_id)
+        if period is not None:
+            statement = statement.where(ForecastSnapshot.period == period)
+        if cursor:
+            taken_at, snapshot_id = decode_cursor(cursor)
+            statement = statement.where(tuple_(ForecastSnapshot.taken_at, ForecastSnapshot.id) > (taken_at, snapshot_id))
+        rows = list((await self.session.execute(
+            statement.order_by(ForecastSnapshot.taken_at, ForecastSnapshot.id).limit(limit + 1)
+        )).scalars())
+        next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+        return rows[:limit], next_cursor
