@@ -1,0 +1,86 @@
+"""GET /v1/events: outbox order, cursor pages, type filter, NDJSON streaming, no skipped late commits."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import sqlalchemy as sa
+
+from anken_common.auth_tokens import issue_service_token
+from anken_projects.outbox.writer import record_event
+
+
+async def all_pages(api, headers, **params) -> list[dict]:
+    items, cursor = [], None
+    while True:
+        query = {**params, **({"after": cursor} if cursor else {})}
+        page = (await api.get("/v1/events", params=query, headers=headers)).json()
+        items += page["items"]
+        if page["next_cursor"] is None:
+            return items
+        cursor = page["next_cursor"]
+
+
+async def test_export_pages_follow_outbox_order(api, actors) -> None:
+    h = actors["manager"].headers
+    for i in range(3):
+        await api.post("/v1/deals", json={"name": f"export {i}", "account_name": "株式会社順序"}, headers=h)
+    items = await all_pages(api, actors["admin"].headers, limit=2)
+    sequences = [e["sequence"] for e in items]
+    assert sequences == sorted(sequences) and len(set(sequences)) == len(sequences)
+    assert items[0]["type"] == "pipeline.changed", "the default pipeline is the first event"
+    names = [e["payload"]["name"] for e in items if e["type"] == "deal.created" and e["payload"]["name"].startswith("export")]
+    assert names == ["export 0", "export 1", "export 2"]
+    tail = (await api.get("/v1/events", params={"after": sequences[-2]}, headers=actors["admin"].headers)).json()
+    assert [e["sequence"] for e in tail["items"]] == [sequences[-1]]
+
+
+async def test_export_filters_by_type_and_validates(api, actors) -> None:
+    h = actors["admin"].headers
+    only = await all_pages(api, h, types="pipeline.changed,quota.set")
+    assert only and {e["type"] for e in only} <= {"pipeline.changed", "quota.set"}
+    bad = await api.get("/v1/events", params={"types": "deal.exploded"}, headers=h)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "types"
+    assert (await api.get("/v1/events", params={"after": -1}, headers=h)).status_code == 422
+
+
+async def test_export_is_for_admins_and_services(api, actors, resources) -> None:
+    assert (await api.get("/v1/events", headers=actors["manager"].headers)).status_code == 403
+    assert (await api.get("/v1/events")).status_code == 401
+    token = issue_service_token(resources.settings.anken_secret_key, "reporting-api")
+    assert (await api.get("/v1/events", headers={"Authorization": f"Bearer {token}"})).status_code == 200
+
+
+async def test_ndjson_stream_matches_pages(api, actors) -> None:
+    h = actors["admin"].headers
+    pages = await all_pages(api, h)
+    async with api.stream("GET", "/v1/events", headers={**h, "Accept": "application/x-ndjson"}) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("application/x-ndjson")
+        lines = [json.loads(line) async for line in response.aiter_lines() if line]
+    assert [e["id"] for e in lines[: len(pages)]] == [e["id"] for e in pages]
+    limited = await api.get("/v1/events", params={"limit": 2, "after": pages[0]["sequence"]},
+                            headers={**h, "Accept": "application/x-ndjson"})
+    assert [json.loads(line)["sequence"] for line in limited.text.splitlines()] == [p["sequence"] for p in pages[1:3]]
+
+
+async def test_export_waits_for_a_transaction_holding_an_earlier_id(api, actors, resources) -> None:
+    """A writer that took id N but commits after id N+1 must not be skipped by a cursor."""
+    h = actors["admin"].headers
+    before = await all_pages(api, h)
+    cursor = before[-1]["sequence"]
+    async with resources.sessionmaker() as slow:
+        await slow.begin()
+        record_event(slow, "quota.set", aggregate_type="test", aggregate_id="slow", tenant=None, payload={"n": 1})
+        await slow.flush()  # id N taken, not committed
+        async with resources.sessionmaker() as fast, fast.begin():
+            record_event(fast, "quota.set", aggregate_type="test", aggregate_id="fast", tenant=None, payload={"n": 2})
+        reader = asyncio.create_task(api.get("/v1/events", params={"after": cursor}, headers=h))
+        await asyncio.sleep(0.3)
+        assert not reader.done(), "the export waits for the open writer instead of answering past it"
+        await slow.commit()
+    page = (await reader).json()
+    assert [e["aggregate_id"] for e in page["items"]] == ["slow", "fast"]
+    async with resources.engine.begin() as conn:
+        await conn.execute(sa.text("DELETE FROM projects.outbox_events WHERE aggregate_type = 'test'"))
