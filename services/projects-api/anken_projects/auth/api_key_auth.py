@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from fastapi import Request
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from anken_common.auth_tokens import API_KEY_PREFIX
 from anken_common.logging import get_logger
@@ -94,17 +95,31 @@ async def take_token(redis: Redis, key: str, capacity: int, rate_per_s: float) -
     return 0.0 if int(allowed) == 1 else float(wait)
 
 
+async def find_key(session: AsyncSession, secret_key: str, token: str) -> ApiKey | None:
+    """The key row matching `token` (revoked or not), or None when no key matches."""
+    prefix = parse_prefix(token)
+    if prefix is None:
+        return None
+    key = (await session.execute(sa.select(ApiKey).where(ApiKey.prefix == prefix))).scalar_one_or_none()
+    if key is None or not hmac.compare_digest(key.secret_hash, hash_key(secret_key, token)):
+        return None
+    return key
+
+
+def key_principal(key: ApiKey) -> Principal:
+    return Principal(kind="api_key", id=key.id, client_id=key.client_id, scopes=frozenset(key.scopes))
+
+
 async def authenticate_api_key(request: Request, token: str) -> Principal:
     """Look the key up by prefix, verify its hash, check revocation, rate limit, touch last_used_at."""
     resources = request.app.state.resources
     settings = resources.settings
-    prefix = parse_prefix(token)
-    if prefix is None:
+    if parse_prefix(token) is None:
         raise Unauthorized("API key is malformed")
     # A session of its own: authentication must not share (or roll back with) the request's transaction.
     async with resources.sessionmaker() as session, session.begin():
-        key = (await session.execute(sa.select(ApiKey).where(ApiKey.prefix == prefix))).scalar_one_or_none()
-        if key is None or not hmac.compare_digest(key.secret_hash, hash_key(settings.anken_secret_key, token)):
+        key = await find_key(session, settings.anken_secret_key, token)
+        if key is None:
             raise Unauthorized("API key is invalid")
         if key.revoked_at is not None:
             raise Unauthorized("API key has been revoked")
@@ -118,7 +133,7 @@ async def authenticate_api_key(request: Request, token: str) -> Principal:
                        sa.or_(ApiKey.last_used_at.is_(None), ApiKey.last_used_at < now - LAST_USED_RESOLUTION))
                 .values(last_used_at=now)
             )
-        return Principal(kind="api_key", id=key.id, client_id=key.client_id, scopes=frozenset(key.scopes))
+        return key_principal(key)
 
 
 async def _rate_limit(redis: Redis, bucket: str, capacity: int, rate_per_s: float) -> None:

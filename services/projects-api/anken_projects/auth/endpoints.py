@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
+
 from fastapi import APIRouter
 from sqlalchemy import func, select
 
-from anken_common.auth_tokens import issue_user_token
-from anken_common.problems import Unauthorized, problem_responses
+from anken_common.auth_tokens import InvalidToken, TokenKind, is_api_key, issue_user_token, verify_token
+from anken_common.problems import Forbidden, Unauthorized, problem_responses
+from anken_projects.auth.api_key_auth import find_key
 from anken_projects.auth.dependencies import CurrentPrincipal
 from anken_projects.auth.passwords import verify_password
-from anken_projects.auth.schemas import Me, TokenRequest, TokenResponse
+from anken_projects.auth.schemas import IntrospectRequest, IntrospectResponse, Me, TokenRequest, TokenResponse
 from anken_projects.db import ResourcesDep, SessionDep
 from anken_projects.users.models import User
 
@@ -36,3 +39,29 @@ async def me(principal: CurrentPrincipal, session: SessionDep) -> Me:
     if user is None or not user.is_active:
         raise Unauthorized("user no longer exists")
     return Me(id=user.id, email=user.email, name=user.name, role=user.role, locale=user.locale)
+
+
+@router.post("/introspect", summary="What a token is (service tokens only)",
+             description="For other Anken services: answers whether a user token or partner API key is active, and "
+                         "its role, client and scopes. Call with a service token (anken_common.auth_tokens.issue_service_token).",
+             response_model=IntrospectResponse, responses=problem_responses(401, 403, 422))
+async def introspect(
+    body: IntrospectRequest, principal: CurrentPrincipal, session: SessionDep, resources: ResourcesDep
+) -> IntrospectResponse:
+    if principal.kind != "service":
+        raise Forbidden("only Anken services may introspect tokens")
+    secret = resources.settings.anken_secret_key
+    if is_api_key(body.token):
+        key = await find_key(session, secret, body.token)
+        if key is None or key.revoked_at is not None:
+            return IntrospectResponse(active=False)
+        return IntrospectResponse(active=True, kind="api_key", id=key.id, client_id=key.client_id, scopes=key.scopes)
+    try:
+        claims = verify_token(secret, body.token)
+        user_id = uuid.UUID(claims.subject) if claims.kind == TokenKind.user else None
+    except (InvalidToken, ValueError):
+        return IntrospectResponse(active=False)
+    user = await session.get(User, user_id) if user_id else None
+    if user is None or not user.is_active:
+        return IntrospectResponse(active=False)
+    return IntrospectResponse(active=True, kind="user", id=user.id, role=user.role)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
@@ -25,3 +26,24 @@ class Me(BaseModel):
     name: str
     role: Role
     locale: str
+
+
+class IntrospectRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"token": "ak_3fa85f64_Qm9yZWQgc2VjcmV0"}]})
+    token: str = Field(min_length=1, max_length=4096)
+
+
+class IntrospectResponse(BaseModel):
+    """What a token is; `active` false (and nothing else) for an unknown, expired or revoked token."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"active": True, "kind": "api_key", "id": "8e7d6c5b-4a39-4281-9f0e-1d2c3b4a5969", "role": None,
+         "client_id": "6f1c2f0e-8a59-4c1b-9a43-1f2d3c4b5a69", "scopes": ["read:kpis"]},
+        {"active": False},
+    ]})
+    active: bool
+    kind: Literal["user", "api_key"] | None = None
+    id: uuid.UUID | None = None
+    role: Role | None = None
+    client_id: uuid.UUID | None = None
+    scopes: list[str] = Field(default_factory=list)

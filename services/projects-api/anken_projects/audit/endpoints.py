@@ -1,0 +1,36 @@
+"""/v1/audit-entries: who changed what, with before and after (admins only)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Query
+
+from anken_common.problems import problem_responses
+from anken_projects.audit.models import AuditEntry
+from anken_projects.audit.schemas import AuditEntryOut
+from anken_projects.auth.dependencies import AdminOnly
+from anken_projects.db import SessionDep
+from anken_projects.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page, paginate
+
+router = APIRouter(prefix="/v1/audit-entries", tags=["audit"])
+
+
+@router.get("", summary="Audit entries, newest first, filtered by entity, actor or action",
+            response_model=Page[AuditEntryOut], responses=problem_responses(401, 403, 422))
+async def list_audit_entries(
+    principal: AdminOnly, session: SessionDep,
+    entity_type: Annotated[str | None, Query(max_length=32, examples=["project"])] = None,
+    entity_id: Annotated[str | None, Query(max_length=64)] = None,
+    actor_id: Annotated[str | None, Query(max_length=64)] = None,
+    action: Annotated[str | None, Query(max_length=64, examples=["project.update"])] = None,
+    cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT,
+) -> Page[AuditEntryOut]:
+    statement = sa.select(AuditEntry)
+    for column, value in ((AuditEntry.entity_type, entity_type), (AuditEntry.entity_id, entity_id),
+                          (AuditEntry.actor_id, actor_id), (AuditEntry.action, action)):
+        if value is not None:
+            statement = statement.where(column == value)
+    page = await paginate(session, statement, (AuditEntry.id,), cursor=cursor, limit=limit, descending=True)
+    return Page[AuditEntryOut](items=[AuditEntryOut.model_validate(e) for e in page.items], next_cursor=page.next_cursor)

@@ -1,0 +1,149 @@
+"""/v1/projects: projects, their lifecycle, kickoff checklist and contract changes."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+
+from anken_common.auth_tokens import Role
+from anken_common.problems import Forbidden, problem_responses
+from anken_projects.auth.dependencies import CurrentPrincipal, require_roles
+from anken_projects.auth.principal import Principal
+from anken_projects.auth.scopes import Scope
+from anken_projects.db import SessionDep
+from anken_projects.kit.etag import check_if_match, set_etag
+from anken_projects.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from anken_projects.projects import contracts, kickoff, lifecycle, service
+from anken_projects.projects.access import get_accessible_project
+from anken_projects.projects.models import ContractChangeKind, ProjectStatus
+from anken_projects.projects.schemas import (
+    ContractChangeCreate,
+    ContractChangeOut,
+    KickoffChecklist,
+    KickoffItemCreate,
+    KickoffItemOut,
+    KickoffItemUpdate,
+    ProjectCreate,
+    ProjectOut,
+    ProjectUpdate,
+    TransitionRequest,
+)
+
+router = APIRouter(prefix="/v1/projects", tags=["projects"])
+DirectorOrAdmin = Annotated[Principal, Depends(require_roles(Role.director))]
+ProjectID = Annotated[uuid.UUID, Path(description="The project's id")]
+
+
+def _out(project, response: Response) -> ProjectOut:
+    set_etag(response, project.version)
+    return ProjectOut.model_validate(project)
+
+
+@router.post("", status_code=201, summary="Create a project (status draft, with the default kickoff checklist)",
+             response_model=ProjectOut, responses=problem_responses(401, 403, 422))
+async def create_project(body: ProjectCreate, principal: DirectorOrAdmin, session: SessionDep, response: Response) -> ProjectOut:
+    return _out(await service.create_project(session, principal, body), response)
+
+
+@router.get("", summary="List the projects you may see",
+            description="Admins and managers see all; directors the projects they direct; members their assigned "
+                        "projects; partner keys (read:projects) their client's projects.",
+            response_model=Page[ProjectOut], responses=problem_responses(401, 403, 422))
+async def list_projects(
+    principal: CurrentPrincipal, session: SessionDep,
+    status: ProjectStatus | None = None,
+    director_id: uuid.UUID | None = None,
+    client_id: uuid.UUID | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="Part of the name or product")] = None,
+    cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT,
+) -> Page[ProjectOut]:
+    if principal.is_partner and Scope.read_projects not in principal.scopes:
+        raise Forbidden(f"this API key lacks the scope {Scope.read_projects}", required_scope=Scope.read_projects)
+    page = await service.list_projects(session, principal, status=status, director_id=director_id,
+                                       client_id=client_id, q=q, cursor=cursor, limit=limit)
+    return Page[ProjectOut](items=[ProjectOut.model_validate(p) for p in page.items], next_cursor=page.next_cursor)
+
+
+@router.get("/{project_id}", summary="Get a project", response_model=ProjectOut, responses=problem_responses(401, 403, 404))
+async def get_project(project_id: ProjectID, principal: CurrentPrincipal, session: SessionDep, response: Response) -> ProjectOut:
+    return _out(await get_accessible_project(session, principal, project_id), response)
+
+
+@router.patch("/{project_id}", summary="Update a project (send If-Match to avoid lost updates)",
+              response_model=ProjectOut, responses=problem_responses(401, 403, 404, 412, 422))
+async def update_project(
+    project_id: ProjectID, body: ProjectUpdate, principal: CurrentPrincipal, session: SessionDep,
+    request: Request, response: Response,
+) -> ProjectOut:
+    return _out(await service.update_project(session, principal, request, project_id, body), response)
+
+
+@router.post("/{project_id}/transitions", summary="Change the project's status",
+             description="draft → kickoff → active ⇄ paused → ended. An illegal transition is 409 with `allowed`; "
+                         "`active` needs every required kickoff item agreed (409 with `missing_kickoff_items`).",
+             response_model=ProjectOut, responses=problem_responses(401, 403, 404, 409, 412, 422))
+async def transition_project(
+    project_id: ProjectID, body: TransitionRequest, principal: CurrentPrincipal, session: SessionDep,
+    request: Request, response: Response,
+) -> ProjectOut:
+    project = await get_accessible_project(session, principal, project_id, manage=True, for_update=True)
+    check_if_match(request, project.version)
+    return _out(await lifecycle.transition(session, principal, project, body.to), response)
+
+
+@router.get("/{project_id}/kickoff-items", summary="The kickoff checklist", response_model=KickoffChecklist,
+            responses=problem_responses(401, 403, 404))
+async def get_kickoff_checklist(project_id: ProjectID, principal: CurrentPrincipal, session: SessionDep) -> KickoffChecklist:
+    project = await get_accessible_project(session, principal, project_id)
+    items = await kickoff.list_items(session, project.id)
+    missing = kickoff.missing_required(items)
+    return KickoffChecklist(items=[KickoffItemOut.model_validate(i) for i in items],
+                            ready_for_active=not missing, missing=missing)
+
+
+@router.post("/{project_id}/kickoff-items", status_code=201, summary="Add an item to the kickoff checklist",
+             response_model=KickoffItemOut, responses=problem_responses(401, 403, 404, 409, 422))
+async def add_kickoff_item(
+    project_id: ProjectID, body: KickoffItemCreate, principal: CurrentPrincipal, session: SessionDep, response: Response
+) -> KickoffItemOut:
+    project = await get_accessible_project(session, principal, project_id, manage=True, for_update=True)
+    item = await kickoff.add_item(session, principal, project, body)
+    set_etag(response, item.version)
+    return KickoffItemOut.model_validate(item)
+
+
+@router.patch("/{project_id}/kickoff-items/{key}", summary="Agree (or un-agree) a kickoff item, or change its value",
+              response_model=KickoffItemOut, responses=problem_responses(401, 403, 404, 412, 422))
+async def update_kickoff_item(
+    project_id: ProjectID, key: Annotated[str, Path(max_length=64)], body: KickoffItemUpdate,
+    principal: CurrentPrincipal, session: SessionDep, request: Request, response: Response,
+) -> KickoffItemOut:
+    project = await get_accessible_project(session, principal, project_id, manage=True)
+    item = await kickoff.update_item(session, principal, request, project, key, body)
+    set_etag(response, item.version)
+    return KickoffItemOut.model_validate(item)
+
+
+@router.post("/{project_id}/contract-changes", status_code=201,
+             summary="Record a contract change: renewal, upsell, downsell or end",
+             description="Updates the project's terms (contract_end, contracted_monthly_hours) in the same transaction.",
+             response_model=ContractChangeOut, responses=problem_responses(401, 403, 404, 422))
+async def record_contract_change(
+    project_id: ProjectID, body: ContractChangeCreate, principal: CurrentPrincipal, session: SessionDep
+) -> ContractChangeOut:
+    project = await get_accessible_project(session, principal, project_id, manage=True, for_update=True)
+    return ContractChangeOut.model_validate(await contracts.record_change(session, principal, project, body))
+
+
+@router.get("/{project_id}/contract-changes", summary="The project's contract changes, oldest first",
+            response_model=Page[ContractChangeOut], responses=problem_responses(401, 403, 404, 422))
+async def list_contract_changes(
+    project_id: ProjectID, principal: CurrentPrincipal, session: SessionDep,
+    kind: ContractChangeKind | None = None, cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT,
+) -> Page[ContractChangeOut]:
+    project = await get_accessible_project(session, principal, project_id)
+    page = await contracts.list_changes(session, project.id, kind=kind, cursor=cursor, limit=limit)
+    return Page[ContractChangeOut](items=[ContractChangeOut.model_validate(c) for c in page.items],
+                                   next_cursor=page.next_cursor)
