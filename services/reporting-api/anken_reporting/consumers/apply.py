@@ -13,8 +13,10 @@ from anken_reporting.consumers.registry import PROJECTIONS, ApplyContext, discov
 log = get_logger("anken.reporting.apply")
 
 # Calls keep their own per-call state (call_states) and handle order there, so that a late
-# `call.logged` after its `call.updated` is detected with the call's own sequence.
-SELF_ORDERED_AGGREGATES = frozenset({"call"})
+# `call.logged` after its `call.updated` is detected with the call's own sequence. Events that
+# are facts rather than snapshots of one aggregate (hours logged, imports, contract changes)
+# are not order-checked either: each one is applied once.
+SELF_ORDERED_PREFIXES = ("call.", "worked_hours.", "target_list.", "contract_change.")
 
 
 async def apply_event(session: AsyncSession, envelope: EventEnvelope, ctx: ApplyContext | None = None) -> bool:
@@ -39,7 +41,7 @@ async def apply_event(session: AsyncSession, envelope: EventEnvelope, ctx: Apply
     handlers = PROJECTIONS.get(envelope.type)
     if not handlers:
         return True
-    if envelope.sequence > 0 and envelope.aggregate_type not in SELF_ORDERED_AGGREGATES:
+    if envelope.sequence > 0 and not envelope.type.startswith(SELF_ORDERED_PREFIXES):
         if not await _advance_position(session, envelope):
             log.info("stale_event_ignored", event_id=str(envelope.id), type=envelope.type,
                      aggregate_id=envelope.aggregate_id, sequence=envelope.sequence)

@@ -1,0 +1,57 @@
+"""Japanese business days: weekdays that are not public holidays (jpholiday, substitute
+holidays included) nor one of the project's extra closed days."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
+
+import jpholiday
+
+
+class BusinessCalendar:
+    def __init__(self, extra_closed_days: Iterable[date] = ()) -> None:
+        self.extra_closed_days = frozenset(extra_closed_days)
+
+    def is_business_day(self, day: date) -> bool:
+        if day.weekday() >= 5 or day in self.extra_closed_days:
+            return False
+        return not jpholiday.is_holiday(day)
+
+    def business_days(self, start: date, end: date) -> Iterator[date]:
+        """Business days in [start, end) — `end` exclusive."""
+        day = start
+        while day < end:
+            if self.is_business_day(day):
+                yield day
+            day += timedelta(days=1)
+
+    def count(self, start: date, end: date) -> int:
+        """Number of business days in [start, end)."""
+        return sum(1 for _ in self.business_days(start, end))
+
+    def last_business_days(self, through: date, n: int, *, limit_days: int = 400) -> list[date]:
+        """The `n` latest business days on or before `through`, oldest first."""
+        found: list[date] = []
+        day = through
+        while len(found) < n and (through - day).days <= limit_days:
+            if self.is_business_day(day):
+                found.append(day)
+            day -= timedelta(days=1)
+        return list(reversed(found))
+
+    def add_business_days(self, start: date, n: int) -> date:
+        """The n-th business day after `start` (n ≥ 1); `start` itself when n is 0."""
+        day = start
+        while n > 0:
+            day += timedelta(days=1)
+            if self.is_business_day(day):
+                n -= 1
+        return day
+
+
+def month_bounds(day: date) -> tuple[date, date]:
+    """[first day of day's month, first day of the next month)."""
+    first = day.replace(day=1)
+    nxt = (first.replace(year=first.year + 1, month=1) if first.month == 12 else first.replace(month=first.month + 1))
+    return first, nxt

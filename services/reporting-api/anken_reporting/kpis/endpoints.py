@@ -1,0 +1,67 @@
+"""KPI routes: one project's figures, and figures over a director's or a client's projects."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from anken_common.problems import UnprocessableEntity, problem_responses
+from anken_reporting.auth.access import filter_visible, visible_project
+from anken_reporting.auth.dependencies import KpiReader
+from anken_reporting.db import SessionDep
+from anken_reporting.kpis import repository
+from anken_reporting.kpis.rollup import rollup_kpis
+from anken_reporting.kpis.schemas import GroupBy, KpiResult, KpiRollupResult
+from anken_reporting.kpis.service import project_kpis
+
+router = APIRouter(tags=["kpis"])
+
+FromQuery = Annotated[date, Query(alias="from", description="first day, inclusive (project time zone)", examples=["2026-11-01"])]
+ToQuery = Annotated[date, Query(alias="to", description="last day, exclusive", examples=["2026-12-01"])]
+MAX_PERIOD_DAYS = 3700
+
+
+def check_period(start: date, end: date) -> None:
+    if end <= start:
+        raise UnprocessableEntity("to", "must be after from")
+    if (end - start).days > MAX_PERIOD_DAYS:
+        raise UnprocessableEntity("to", f"the period may span at most {MAX_PERIOD_DAYS} days")
+
+
+@router.get(
+    "/v1/projects/{project_id}/kpis",
+    summary="A project's KPIs for a period (DESIGN §3), with previous period, target and groups",
+    response_model=KpiResult,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def get_project_kpis(
+    project_id: uuid.UUID, session: SessionDep, principal: KpiReader, start: FromQuery, end: ToQuery,
+    group_by: Annotated[GroupBy | None, Query(description="split the figures into `groups`")] = None,
+    as_of: Annotated[date | None, Query(description="month figures as of this day (default today, project tz)")] = None,
+) -> KpiResult:
+    check_period(start, end)
+    await visible_project(session, principal, project_id)
+    return await project_kpis(session, project_id, start, end, group_by, as_of)
+
+
+@router.get(
+    "/v1/kpis",
+    summary="KPIs over a director's or a client's projects",
+    response_model=KpiRollupResult,
+    responses=problem_responses(401, 403, 422),
+)
+async def get_kpis(
+    session: SessionDep, principal: KpiReader, start: FromQuery, end: ToQuery,
+    director_id: Annotated[uuid.UUID | None, Query(description="projects this director runs")] = None,
+    client_id: Annotated[uuid.UUID | None, Query(description="projects of this client")] = None,
+    as_of: Annotated[date | None, Query(description="month figures as of this day")] = None,
+) -> KpiRollupResult:
+    check_period(start, end)
+    if director_id is None and client_id is None:
+        raise UnprocessableEntity("director_id", "give director_id or client_id")
+    projects = await repository.projects_where(session, director_id=director_id, client_id=client_id)
+    projects = await filter_visible(session, principal, projects)
+    return await rollup_kpis(session, projects, start, end, as_of, director_id=director_id, client_id=client_id)

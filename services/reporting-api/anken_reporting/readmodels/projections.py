@@ -1,0 +1,239 @@
+"""Folding projects-api's events into the KPI read models (see migrations/0002_read_models)."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from anken_common.event_payloads import (
+    CONTACT_OUTCOMES,
+    AppointmentPayload,
+    AssignmentPayload,
+    CallPayload,
+    ContractChangePayload,
+    ProjectPayload,
+    TargetListImportedPayload,
+    UserPayload,
+    WorkedHoursPayload,
+)
+from anken_common.events import EventEnvelope, EventType
+from anken_reporting.consumers.registry import ApplyContext, projection, rebuildable_tables
+from anken_reporting.readmodels.timezones import local_day
+
+rebuildable_tables(
+    "projects", "users", "assignments", "call_daily_rollups", "call_states", "worked_hours",
+    "target_stock", "contract_changes", "appointments",
+)
+
+
+async def project_timezone(session: AsyncSession, project_id) -> str:
+    tz = (await session.execute(text("SELECT timezone FROM reporting.projects WHERE id = :id"), {"id": project_id})).scalar()
+    return tz or "Asia/Tokyo"
+
+
+@projection(EventType.project_created, EventType.project_updated, EventType.project_status_changed)
+async def apply_project(session: AsyncSession, envelope: EventEnvelope, p: ProjectPayload, ctx: ApplyContext) -> None:
+    await session.execute(
+        text(
+            "INSERT INTO reporting.projects (id, client_id, client_name, director_id, name, status, timezone, "
+            "monthly_appointment_target, contracted_monthly_hours, contract_end, renewal_date, extra_closed_days, "
+            "weekly_meeting_weekday, weekly_meeting_time) VALUES (:id, :client_id, :client_name, :director_id, :name, "
+            ":status, :timezone, :target, :hours, :contract_end, :renewal_date, CAST(:closed AS jsonb), :mw, :mt) "
+            "ON CONFLICT (id) DO UPDATE SET client_id = EXCLUDED.client_id, "
+            "client_name = COALESCE(EXCLUDED.client_name, projects.client_name), director_id = EXCLUDED.director_id, "
+            "name = EXCLUDED.name, status = EXCLUDED.status, timezone = EXCLUDED.timezone, "
+            "monthly_appointment_target = EXCLUDED.monthly_appointment_target, "
+            "contracted_monthly_hours = EXCLUDED.contracted_monthly_hours, contract_end = EXCLUDED.contract_end, "
+            "renewal_date = EXCLUDED.renewal_date, extra_closed_days = EXCLUDED.extra_closed_days, "
+            "weekly_meeting_weekday = EXCLUDED.weekly_meeting_weekday, weekly_meeting_time = EXCLUDED.weekly_meeting_time"
+        ),
+        {
+            "id": p.id, "client_id": p.client_id, "client_name": p.client_name, "director_id": p.director_id,
+            "name": p.name, "status": p.status, "timezone": p.timezone, "target": p.monthly_appointment_target,
+            "hours": p.contracted_monthly_hours, "contract_end": p.contract_end, "renewal_date": p.renewal_date,
+            "closed": json.dumps(sorted(d.isoformat() for d in p.extra_closed_days)),
+            "mw": p.weekly_meeting_weekday, "mt": p.weekly_meeting_time,
+        },
+    )
+
+
+@projection(EventType.user_created, EventType.user_updated)
+async def apply_user(session: AsyncSession, envelope: EventEnvelope, p: UserPayload, ctx: ApplyContext) -> None:
+    await session.execute(
+        text(
+            "INSERT INTO reporting.users (id, name, role) VALUES (:id, :name, :role) "
+            "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role"
+        ),
+        {"id": p.id, "name": p.name, "role": p.role},
+    )
+
+
+@projection(EventType.assignment_created, EventType.assignment_updated, EventType.assignment_deleted)
+async def apply_assignment(session: AsyncSession, envelope: EventEnvelope, p: AssignmentPayload, ctx: ApplyContext) -> None:
+    await session.execute(
+        text(
+            "INSERT INTO reporting.assignments (id, project_id, member_id, member_name, planned_hours, active) "
+            "VALUES (:id, :project_id, :member_id, :member_name, :planned_hours, :active) "
+            "ON CONFLICT (id) DO UPDATE SET project_id = EXCLUDED.project_id, member_id = EXCLUDED.member_id, "
+            "member_name = COALESCE(EXCLUDED.member_name, assignments.member_name), "
+            "planned_hours = EXCLUDED.planned_hours, active = EXCLUDED.active"
+        ),
+        {
+            "id": p.id, "project_id": p.project_id, "member_id": p.member_id, "member_name": p.member_name,
+            "planned_hours": p.planned_hours, "active": envelope.type != EventType.assignment_deleted,
+        },
+    )
+
+
+@projection(EventType.worked_hours_logged)
+async def apply_worked_hours(session: AsyncSession, envelope: EventEnvelope, p: WorkedHoursPayload, ctx: ApplyContext) -> None:
+    # The event carries the day's total, so a later log replaces the earlier one.
+    await session.execute(
+        text(
+            "INSERT INTO reporting.worked_hours (project_id, member_id, day, hours) VALUES (:p, :m, :d, :h) "
+            "ON CONFLICT (project_id, member_id, day) DO UPDATE SET hours = EXCLUDED.hours"
+        ),
+        {"p": p.project_id, "m": p.member_id, "d": p.day, "h": round(p.hours, 2)},
+    )
+
+
+@projection(EventType.contract_change_recorded)
+async def apply_contract_change(session: AsyncSession, envelope: EventEnvelope, p: ContractChangePayload, ctx: ApplyContext) -> None:
+    await session.execute(
+        text(
+            "INSERT INTO reporting.contract_changes (id, project_id, client_id, kind, effective_date, term_end_date, "
+            "hours_before, hours_after, scope_increased) VALUES (:id, :p, :c, :kind, :eff, :term, :hb, :ha, :scope) "
+            "ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, effective_date = EXCLUDED.effective_date, "
+            "term_end_date = EXCLUDED.term_end_date, hours_before = EXCLUDED.hours_before, "
+            "hours_after = EXCLUDED.hours_after, scope_increased = EXCLUDED.scope_increased"
+        ),
+        {
+            "id": p.id, "p": p.project_id, "c": p.client_id, "kind": p.kind, "eff": p.effective_date,
+            "term": p.term_end_date, "hb": p.hours_before, "ha": p.hours_after, "scope": p.scope_increased,
+        },
+    )
+
+
+@projection(EventType.target_list_imported)
+async def apply_target_import(session: AsyncSession, envelope: EventEnvelope, p: TargetListImportedPayload, ctx: ApplyContext) -> None:
+    # The import reports the project's callable targets after it; first calls count down from there.
+    await session.execute(
+        text(
+            "INSERT INTO reporting.target_stock (project_id, callable_at_import, first_calls_since) VALUES (:p, :n, 0) "
+            "ON CONFLICT (project_id) DO UPDATE SET callable_at_import = EXCLUDED.callable_at_import, first_calls_since = 0"
+        ),
+        {"p": p.project_id, "n": p.callable_targets},
+    )
+
+
+@projection(EventType.appointment_set, EventType.appointment_updated)
+async def apply_appointment(session: AsyncSession, envelope: EventEnvelope, p: AppointmentPayload, ctx: ApplyContext) -> None:
+    tz = await project_timezone(session, p.project_id)
+    await session.execute(
+        text(
+            "INSERT INTO reporting.appointments (id, project_id, client_id, member_id, set_day, meeting_at, "
+            "handoff_status, partner_outcome, deal_id, deal_amount, deal_won) VALUES (:id, :p, :c, :m, :day, :meeting, "
+            ":handoff, :outcome, :deal, :amount, :won) ON CONFLICT (id) DO UPDATE SET member_id = EXCLUDED.member_id, "
+            "set_day = EXCLUDED.set_day, meeting_at = EXCLUDED.meeting_at, handoff_status = EXCLUDED.handoff_status, "
+            "partner_outcome = EXCLUDED.partner_outcome, deal_id = EXCLUDED.deal_id, "
+            "deal_amount = EXCLUDED.deal_amount, deal_won = EXCLUDED.deal_won"
+        ),
+        {
+            "id": p.id, "p": p.project_id, "c": p.client_id, "m": p.member_id, "day": local_day(p.set_at, tz),
+            "meeting": p.meeting_at, "handoff": p.handoff_status, "outcome": p.partner_outcome, "deal": p.deal_id,
+            "amount": p.deal_amount, "won": p.deal_won,
+        },
+    )
+
+
+@projection(EventType.call_logged, EventType.call_updated, EventType.call_deleted)
+async def apply_call(session: AsyncSession, envelope: EventEnvelope, p: CallPayload, ctx: ApplyContext) -> None:
+    """Move the call's contribution from what was applied before (call_states) to its new snapshot.
+
+    Using the stored state rather than trusting `previous` keeps the rollups exact when events
+    arrive out of order: a `call.updated` seen before its `call.logged` simply adds the new
+    snapshot, and the late `call.logged` (lower sequence) is then ignored.
+    """
+    old = (
+        await session.execute(
+            text("SELECT * FROM reporting.call_states WHERE call_id = :id FOR UPDATE"), {"id": p.id}
+        )
+    ).mappings().first()
+    if old is not None and envelope.sequence and old["sequence"] and envelope.sequence <= old["sequence"]:
+        return
+    deleted = envelope.type == EventType.call_deleted
+    if old is not None and not old["deleted"]:
+        await _add_contribution(session, dict(old), -1)
+    tz = await project_timezone(session, p.project_id)
+    new = {
+        "call_id": p.id, "sequence": envelope.sequence, "project_id": p.project_id, "member_id": p.member_id,
+        "day": local_day(p.occurred_at, tz), "variant": (p.variant or "")[:64],
+        "script_version_id": str(p.script_version_id) if p.script_version_id else "",
+        "industry": (p.target_industry or "")[:100], "outcome": p.outcome, "duration_s": p.duration_s,
+        "first_call": p.first_call_of_target, "deleted": deleted,
+    }
+    if not deleted:
+        await _add_contribution(session, new, +1)
+    await session.execute(
+        text(
+            "INSERT INTO reporting.call_states (call_id, sequence, project_id, member_id, day, variant, "
+            "script_version_id, industry, outcome, duration_s, first_call, deleted) VALUES (:call_id, :sequence, "
+            ":project_id, :member_id, :day, :variant, :script_version_id, :industry, :outcome, :duration_s, "
+            ":first_call, :deleted) ON CONFLICT (call_id) DO UPDATE SET sequence = EXCLUDED.sequence, "
+            "project_id = EXCLUDED.project_id, member_id = EXCLUDED.member_id, day = EXCLUDED.day, "
+            "variant = EXCLUDED.variant, script_version_id = EXCLUDED.script_version_id, industry = EXCLUDED.industry, "
+            "outcome = EXCLUDED.outcome, duration_s = EXCLUDED.duration_s, first_call = EXCLUDED.first_call, "
+            "deleted = EXCLUDED.deleted"
+        ),
+        new,
+    )
+    if ctx.live and envelope.type == EventType.call_logged:
+        from anken_reporting.alerts.service import evaluate_member_pace
+
+        await evaluate_member_pace(session, p.project_id, p.member_id, new["day"], ctx)
+
+
+async def _add_contribution(session: AsyncSession, state: dict, sign: int) -> None:
+    outcome = state["outcome"]
+    values = {
+        "project_id": state["project_id"], "member_id": state["member_id"], "day": state["day"],
+        "variant": state["variant"], "script_version_id": state["script_version_id"], "industry": state["industry"],
+        "calls": sign, "contacts": sign if outcome in CONTACT_OUTCOMES else 0,
+        "appointments": sign if outcome == "appointment" else 0, "duration_s": sign * state["duration_s"],
+        "first_calls": sign if state["first_call"] else 0,
+    }
+    await session.execute(
+        text(
+            "INSERT INTO reporting.call_daily_rollups (project_id, member_id, day, variant, script_version_id, "
+            "industry, calls, contacts, appointments, duration_s, first_calls) VALUES (:project_id, :member_id, :day, "
+            ":variant, :script_version_id, :industry, :calls, :contacts, :appointments, :duration_s, :first_calls) "
+            "ON CONFLICT ON CONSTRAINT uq_call_daily_rollups_key DO UPDATE SET "
+            "calls = call_daily_rollups.calls + EXCLUDED.calls, "
+            "contacts = call_daily_rollups.contacts + EXCLUDED.contacts, "
+            "appointments = call_daily_rollups.appointments + EXCLUDED.appointments, "
+            "duration_s = call_daily_rollups.duration_s + EXCLUDED.duration_s, "
+            "first_calls = call_daily_rollups.first_calls + EXCLUDED.first_calls"
+        ),
+        values,
+    )
+    if sign < 0:
+        # A rollup a call left behind empty is removed, so rebuilt and incremental tables are identical.
+        await session.execute(
+            text(
+                "DELETE FROM reporting.call_daily_rollups WHERE project_id = :project_id AND day = :day AND "
+                "member_id = :member_id AND variant = :variant AND script_version_id = :script_version_id AND "
+                "industry = :industry AND calls = 0"
+            ),
+            values,
+        )
+    if state["first_call"]:
+        await session.execute(
+            text(
+                "INSERT INTO reporting.target_stock (project_id, callable_at_import, first_calls_since) "
+                "VALUES (:p, 0, :n) ON CONFLICT (project_id) DO UPDATE "
+                "SET first_calls_since = target_stock.first_calls_since + EXCLUDED.first_calls_since"
+            ),
+            {"p": state["project_id"], "n": sign},
+        )
