@@ -38,5 +38,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+# scope="function": commit before the response is sent, so a 2xx means the write is durable and a
+# failed commit answers with an error (FastAPI's default "request" scope commits after sending).
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 ResourcesDep = Annotated[Resources, Depends(get_resources)]
