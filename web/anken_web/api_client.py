@@ -94,9 +94,9 @@ class Api:
 
     async def request(
         self, api: str, method: str, path: str, *, params: dict | None = None, json: Any = None,
-        files: Any = None, data: Any = None, raw: bool = False,
+        files: Any = None, data: Any = None, raw: bool = False, headers: dict[str, str] | None = None,
     ) -> Any:
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        headers = {**(headers or {}), **({"Authorization": f"Bearer {self.token}"} if self.token else {})}
         clean_params = {k: v for k, v in (params or {}).items() if v not in (None, "")}
         try:
             response = await self._clients.clients[api].request(
@@ -125,8 +125,8 @@ class Api:
     async def post(self, api: str, path: str, json: Any = None, **kwargs: Any) -> Any:
         return await self.request(api, "POST", path, json=json, **kwargs)
 
-    async def patch(self, api: str, path: str, json: Any = None) -> Any:
-        return await self.request(api, "PATCH", path, json=json)
+    async def patch(self, api: str, path: str, json: Any = None, headers: dict[str, str] | None = None) -> Any:
+        return await self.request(api, "PATCH", path, json=json, headers=headers)
 
     async def put(self, api: str, path: str, json: Any = None) -> Any:
         return await self.request(api, "PUT", path, json=json)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
+from redis.asyncio import Redis
 from starlette.responses import Response
 
 from anken_common.app_factory import create_service_app
@@ -20,6 +21,7 @@ from anken_web.pages import discover_page_routers
 from anken_web.rendering import LoginRequired, RoleRequired, View, login_url
 from anken_web.session import SessionCodec
 from anken_web.settings import WebSettings, get_settings
+from anken_web.upload_store import UploadStore
 
 STATIC_DIR = Path(__file__).parent / "static"
 log = get_logger("anken.web")
@@ -40,10 +42,16 @@ def create_app(settings: WebSettings | None = None, api_transport=None) -> FastA
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        redis = Redis.from_url(settings.redis_url)
+        app.state.uploads = UploadStore(redis, settings.redis_namespace)
+        app.state.background = set()
         try:
             yield
         finally:
+            for task in list(app.state.background):
+                task.cancel()
             await clients.close()
+            await redis.aclose()
 
     app = create_service_app(
         service="web",

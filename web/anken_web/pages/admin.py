@@ -1,0 +1,191 @@
+"""Admin: users, clients, API keys (secret shown once), integration settings, the delivery log
+with retry of dead letters, and the sandbox viewer."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from anken_web.api_client import ApiError, ApiUnavailable
+from anken_web.error_messages import describe
+from anken_web.rendering import View, roles
+
+router = APIRouter(include_in_schema=False, prefix="/admin")
+AdminView = Annotated[View, Depends(roles("admin"))]
+
+ROLES = ("admin", "director", "manager", "member")
+SCOPES = ("read:projects", "read:kpis", "read:appointments", "write:appointment_outcomes", "write:targets")
+SANDBOX_FEEDS = {
+    "slack": "/_sandbox/slack/messages",
+    "confluence": "/_sandbox/confluence/pages",
+    "sheets": "/_sandbox/sheets/spreadsheets",
+    "webhooks": "/_sandbox/webhooks/received",
+}
+
+
+def items_of(result: object) -> list:
+    if isinstance(result, dict):
+        return list(result.get("items", result.get("messages", result.get("pages", []))))
+    return list(result or [])
+
+
+def keep_query(params: dict) -> str:
+    return urlencode({k: v for k, v in params.items() if v not in (None, "") and k != "cursor"})
+
+
+async def form_of(request: Request) -> dict:
+    return {k: str(v) for k, v in (await request.form()).items()}
+
+
+# ---- users -----------------------------------------------------------------------------------
+
+async def render_users(view: View, filters: dict, error: str | None = None, form: dict | None = None,
+                       status_code: int = 200) -> Response:
+    page = await view.api.get("projects", "/v1/users", limit=50, **filters)
+    return view.render("admin/users.html", status_code=status_code, page=page, filters=filters, roles=ROLES,
+                       error=error, form=form or {}, next_cursor=page.get("next_cursor"),
+                       query_without_cursor=keep_query(filters))
+
+
+@router.get("/users")
+async def users(view: AdminView, q: str = "", role: str = "", cursor: str = "") -> Response:
+    return await render_users(view, {"q": q, "role": role, "cursor": cursor})
+
+
+@router.post("/users")
+async def create_user(view: AdminView, request: Request) -> Response:
+    form = await form_of(request)
+    body = {k: form.get(k, "") for k in ("email", "name", "role", "password", "locale")}
+    try:
+        await view.api.post("projects", "/v1/users", json=body)
+    except ApiError as exc:
+        return await render_users(view, {}, describe(exc, view._), form, status_code=422 if exc.status == 422 else 200)
+    return view.redirect("/admin/users", flash=view._("User %(name)s created.", name=body["name"]))
+
+
+@router.post("/users/{user_id}/active")
+async def toggle_user(view: AdminView, user_id: str, request: Request) -> Response:
+    form = await form_of(request)
+    try:
+        await view.api.patch("projects", f"/v1/users/{user_id}", json={"is_active": form.get("is_active") == "true"})
+    except ApiError as exc:
+        return view.redirect("/admin/users", flash=describe(exc, view._))
+    return view.redirect("/admin/users", flash=view._("Saved."))
+
+
+# ---- clients ---------------------------------------------------------------------------------
+
+@router.get("/clients")
+async def clients(view: AdminView, q: str = "", cursor: str = "") -> Response:
+    page = await view.api.get("projects", "/v1/clients", q=q, cursor=cursor, limit=50)
+    return view.render("admin/clients.html", page=page, filters={"q": q}, error=None, form={},
+                       next_cursor=page.get("next_cursor"), query_without_cursor=keep_query({"q": q}))
+
+
+@router.post("/clients")
+async def create_client(view: AdminView, request: Request) -> Response:
+    form = await form_of(request)
+    body = {"name": form.get("name", ""), "industry": form.get("industry") or None}
+    try:
+        await view.api.post("projects", "/v1/clients", json=body)
+    except ApiError as exc:
+        page = await view.api.get("projects", "/v1/clients", limit=50)
+        return view.render("admin/clients.html", page=page, filters={}, error=describe(exc, view._), form=form,
+                           next_cursor=page.get("next_cursor"), query_without_cursor="")
+    return view.redirect("/admin/clients", flash=view._("Client %(name)s created.", name=body["name"]))
+
+
+# ---- API keys --------------------------------------------------------------------------------
+
+async def api_key_context(view: View, client_id: str, cursor: str = "") -> dict:
+    keys, clients_page = await asyncio.gather(
+        view.api.get("projects", "/v1/api-keys", client_id=client_id, cursor=cursor, limit=50),
+        view.api.get("projects", "/v1/clients", limit=200),
+    )
+    return {"keys": keys, "clients": clients_page.get("items", []), "client_id": client_id, "scopes": SCOPES,
+            "next_cursor": keys.get("next_cursor"), "query_without_cursor": keep_query({"client_id": client_id})}
+
+
+@router.get("/api-keys")
+async def api_keys(view: AdminView, client_id: str = "", cursor: str = "") -> Response:
+    return view.render("admin/api_keys.html", created=None, error=None,
+                       **await api_key_context(view, client_id, cursor))
+
+
+@router.post("/api-keys")
+async def create_api_key(view: AdminView, request: Request) -> Response:
+    form = await request.form()
+    body = {"client_id": str(form.get("client_id", "")), "name": str(form.get("name", "")),
+            "scopes": [str(s) for s in form.getlist("scopes")]}
+    created = error = None
+    try:
+        created = await view.api.post("projects", "/v1/api-keys", json=body)
+    except ApiError as exc:
+        error = describe(exc, view._)
+    # The secret is rendered in this answer only; it is never stored by the web.
+    return view.render("admin/api_keys.html", created=created, error=error,
+                       **await api_key_context(view, body["client_id"] if created else ""))
+
+
+@router.post("/api-keys/{key_id}/revoke")
+async def revoke_api_key(view: AdminView, key_id: str) -> Response:
+    try:
+        await view.api.delete("projects", f"/v1/api-keys/{key_id}")
+    except ApiError as exc:
+        return view.redirect("/admin/api-keys", flash=describe(exc, view._))
+    return view.redirect("/admin/api-keys", flash=view._("The API key is revoked. Requests with it are refused from now on."))
+
+
+# ---- integrations, deliveries, sandbox -------------------------------------------------------
+
+@router.get("/integrations")
+async def integrations(view: AdminView) -> Response:
+    settings = await view.api.get("worker", "/v1/integrations")
+    return view.render("admin/integrations.html", integrations=items_of(settings), error=None)
+
+
+@router.post("/integrations/{kind}")
+async def save_integration(view: AdminView, kind: str, request: Request) -> Response:
+    form = await form_of(request)
+    body = {k: v for k, v in form.items() if k != "csrf_token"}
+    body["enabled"] = form.get("enabled") == "on"
+    try:
+        await view.api.put("worker", f"/v1/integrations/{kind}", json=body)
+    except ApiError as exc:
+        return view.redirect("/admin/integrations", flash=describe(exc, view._))
+    return view.redirect("/admin/integrations", flash=view._("Saved."))
+
+
+@router.get("/deliveries")
+async def deliveries(view: AdminView, status: str = "", kind: str = "", project_id: str = "", cursor: str = "") -> Response:
+    filters = {"status": status, "kind": kind, "project_id": project_id}
+    page = await view.api.get("worker", "/v1/deliveries", cursor=cursor, limit=50, **filters)
+    return view.render("admin/deliveries.html", page=page, deliveries=items_of(page), filters=filters,
+                       next_cursor=page.get("next_cursor") if isinstance(page, dict) else None,
+                       query_without_cursor=keep_query(filters))
+
+
+@router.post("/deliveries/{delivery_id}/retry")
+async def retry_delivery(view: AdminView, delivery_id: str) -> Response:
+    try:
+        await view.api.post("worker", f"/v1/deliveries/{delivery_id}/retry", json={})
+    except ApiError as exc:
+        return view.redirect("/admin/deliveries", flash=describe(exc, view._))
+    return view.redirect("/admin/deliveries", flash=view._("The delivery is queued again."))
+
+
+@router.get("/sandbox")
+async def sandbox(view: AdminView, feed: str = "slack") -> Response:
+    feed = feed if feed in SANDBOX_FEEDS else "slack"
+    try:
+        data = await view.api.get("sandbox", SANDBOX_FEEDS[feed])
+        error = None
+    except (ApiError, ApiUnavailable) as exc:
+        data, error = None, view._("The sandbox is not running. It only exists when integrations run offline.") \
+            if isinstance(exc, ApiUnavailable) else describe(exc, view._)
+    return view.render("admin/sandbox.html", feed=feed, feeds=list(SANDBOX_FEEDS), entries=items_of(data),
+                       error=error)

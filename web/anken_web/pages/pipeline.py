@@ -1,0 +1,103 @@
+"""Pipeline board (deals by stage, drag-and-drop or keyboard to move a stage, exit-criteria prompt,
+aging and overdue badges) and the forecast view (commit / best case / pipeline, quota, coverage,
+snapshots with their accuracy)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form
+from starlette.responses import Response
+
+from anken_web.api_client import ApiError
+from anken_web.error_messages import describe
+from anken_web.rendering import View, roles
+
+router = APIRouter(include_in_schema=False)
+SalesView = Annotated[View, Depends(roles("manager", "director", "admin"))]
+
+
+def items_of(result: object) -> list:
+    if isinstance(result, dict):
+        return list(result.get("items", []))
+    return list(result or [])
+
+
+async def board_context(view: View, pipeline_id: str | None, owner_id: str | None) -> dict:
+    pipelines = items_of(await view.api.get("projects", "/v1/pipelines"))
+    pipeline = next((p for p in pipelines if str(p["id"]) == pipeline_id), None) or next(
+        (p for p in pipelines if p.get("is_default")), pipelines[0] if pipelines else None)
+    deals: list[dict] = []
+    if pipeline:
+        cursor = None
+        # A board shows every open deal of the pipeline: follow the pages (bounded).
+        for _page in range(20):
+            page = await view.api.get("projects", "/v1/deals", pipeline_id=pipeline["id"], owner_id=owner_id,
+                                      status="open", cursor=cursor, limit=200)
+            deals += items_of(page)
+            cursor = page.get("next_cursor") if isinstance(page, dict) else None
+            if not cursor:
+                break
+    by_stage: dict[str, list[dict]] = {}
+    for deal in deals:
+        by_stage.setdefault(str(deal.get("stage_id")), []).append(deal)
+    owners = items_of(await view.api.try_get("projects", "/v1/users", default={"items": []}, role="manager"))
+    return {"pipelines": pipelines, "pipeline": pipeline, "by_stage": by_stage, "owner_id": owner_id or "",
+            "owners": owners, "deal_count": len(deals)}
+
+
+@router.get("/pipeline")
+async def board(view: SalesView, pipeline_id: str | None = None, owner_id: str | None = None) -> Response:
+    context = await board_context(view, pipeline_id, owner_id or None)
+    summary = await view.api.try_get("reporting", "/v1/pipeline/summary", owner_id=owner_id or None)
+    return view.render("pipeline/board_page.html", summary=summary, **context)
+
+
+@router.post("/pipeline/deals/{deal_id}/move")
+async def move_deal(
+    view: SalesView, deal_id: str,
+    stage_id: Annotated[str, Form()],
+    version: Annotated[str, Form()] = "",
+    confirmed: Annotated[str, Form()] = "",
+    pipeline_id: Annotated[str, Form()] = "",
+    owner_id: Annotated[str, Form()] = "",
+) -> Response:
+    body: dict = {"stage_id": stage_id}
+    if confirmed:
+        body["exit_criteria_confirmed"] = True
+    headers = {"If-Match": f'W/"{version}"'} if version.isdigit() else None
+    error = prompt = None
+    try:
+        await view.api.patch("projects", f"/v1/deals/{deal_id}", json=body, headers=headers)
+    except ApiError as exc:
+        if exc.status in (409, 422) and not confirmed and "exit" in (exc.detail or "").lower() + " ".join(exc.fields):
+            # Moving forward needs the exit criteria confirmed: ask, then resend with confirmation.
+            deal = await view.api.get("projects", f"/v1/deals/{deal_id}")
+            prompt = {"deal": deal, "stage_id": stage_id, "version": version, "criteria": deal.get("stage_exit_criteria")}
+        else:
+            error = describe(exc, view._)
+    context = await board_context(view, pipeline_id or None, owner_id or None)
+    return view.render("pipeline/board.html", error=error, prompt=prompt, **context)
+
+
+@router.get("/forecast")
+async def forecast(view: SalesView, owner_id: str | None = None, period: str | None = None) -> Response:
+    params = {"owner_id": owner_id or None, "period": period or None}
+    current, snapshots, owners = await asyncio.gather(
+        view.api.get("reporting", "/v1/forecast", **params),
+        view.api.try_get("reporting", "/v1/forecast/snapshots", default={"items": []}, **params),
+        view.api.try_get("projects", "/v1/users", default={"items": []}, role="manager"),
+    )
+    return view.render("pipeline/forecast.html", forecast=current, snapshots=items_of(snapshots),
+                       owners=items_of(owners), owner_id=owner_id or "", period=period or "")
+
+
+@router.post("/forecast/snapshots")
+async def take_snapshot(view: SalesView, owner_id: Annotated[str, Form()] = "") -> Response:
+    try:
+        await view.api.post("reporting", "/v1/forecast/snapshots", json={"owner_id": owner_id} if owner_id else {})
+    except ApiError as exc:
+        return view.redirect("/forecast", flash=describe(exc, view._))
+    return view.redirect("/forecast" + (f"?owner_id={owner_id}" if owner_id else ""),
+                         flash=view._("This week's forecast snapshot is saved."))

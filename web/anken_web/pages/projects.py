@@ -1,0 +1,131 @@
+"""Projects: the list, and the project page (KPIs with period picker and comparison, charts,
+members, A/B panel, kickoff checklist, contract history, integration links)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form
+from starlette.responses import Response
+
+from anken_web import charts, periods
+from anken_web.api_client import ApiError
+from anken_web.error_messages import describe
+from anken_web.i18n.extraction import N_
+from anken_web.rendering import UserView, View, roles
+
+router = APIRouter(include_in_schema=False)
+StaffView = Annotated[View, Depends(roles("director", "manager", "admin"))]
+DirectorView = Annotated[View, Depends(roles("director", "admin"))]
+
+PROJECT_STATUSES = (N_("draft"), N_("kickoff"), N_("active"), N_("paused"), N_("ended"))
+KPI_FIGURES = (
+    ("calls", N_("Calls"), "num"), ("contacts", N_("Contacts"), "num"), ("appointments", N_("Appointments"), "num"),
+    ("contact_rate", N_("Contact rate"), "pct"), ("contact_to_appointment_rate", N_("Contact-to-appointment rate"), "pct"),
+    ("appointment_rate", N_("Appointment rate"), "pct"), ("appointments_per_hour", N_("Appointments per hour"), "num2"),
+)
+MONTH_FIGURES = (
+    ("progress_rate", N_("Progress rate"), "pct"), ("pace", N_("Pace"), "num2"),
+    ("projected_month_end", N_("Projected month end"), "num1"), ("list_exhaustion_date", N_("List runs out"), "date"),
+)
+
+
+def query_without_cursor(params: dict) -> str:
+    return urlencode({k: v for k, v in params.items() if v not in (None, "") and k != "cursor"})
+
+
+@router.get("/projects")
+async def project_list(view: UserView, q: str = "", status: str = "", cursor: str = "") -> Response:
+    page = await view.api.get("projects", "/v1/projects", q=q, status=status, cursor=cursor, limit=50)
+    filters = {"q": q, "status": status}
+    return view.render("projects/list.html", page=page, filters=filters, statuses=PROJECT_STATUSES,
+                       next_cursor=page.get("next_cursor"), query_without_cursor=query_without_cursor(filters))
+
+
+async def kpi_context(view: View, project: dict, preset: str | None, start: str | None, end: str | None) -> dict:
+    tz = project.get("timezone") or "Asia/Tokyo"
+    first, after, chosen = periods.resolve(preset, start, end, tz)
+    before_first, before_after = periods.previous(first, after)
+    pid = project["id"]
+    current, earlier, daily, by_member = await asyncio.gather(
+        view.api.get("reporting", f"/v1/projects/{pid}/kpis", **{"from": first.isoformat(), "to": after.isoformat()}),
+        view.api.try_get("reporting", f"/v1/projects/{pid}/kpis",
+                         **{"from": before_first.isoformat(), "to": before_after.isoformat()}),
+        view.api.try_get("reporting", f"/v1/projects/{pid}/kpis",
+                         **{"from": first.isoformat(), "to": after.isoformat(), "group_by": "day"}),
+        view.api.try_get("reporting", f"/v1/projects/{pid}/kpis",
+                         **{"from": first.isoformat(), "to": after.isoformat(), "group_by": "member"}),
+    )
+    days = (daily or {}).get("groups", [])
+    trend = charts.bar_chart([str(g.get("key"))[5:] for g in days], [g.get("calls") for g in days],
+                             line=[g.get("appointments") for g in days])
+    funnel = charts.funnel([(view._("Calls"), current.get("calls")), (view._("Contacts"), current.get("contacts")),
+                            (view._("Appointments"), current.get("appointments"))])
+    return {
+        "kpis": current, "previous": earlier or {}, "trend": trend, "funnel": funnel,
+        "members": (by_member or {}).get("groups", []), "preset": chosen, "presets": periods.PRESETS,
+        "period_from": first, "period_to": after, "previous_from": before_first,
+        "kpi_figures": KPI_FIGURES, "month_figures": MONTH_FIGURES,
+    }
+
+
+async def project_context(view: View, project_id: str) -> dict:
+    project = await view.api.get("projects", f"/v1/projects/{project_id}")
+    kickoff, contracts, assignments = await asyncio.gather(
+        view.api.try_get("projects", f"/v1/projects/{project_id}/kickoff-items", default=None),
+        view.api.try_get("projects", f"/v1/projects/{project_id}/contract-changes", default={"items": []}),
+        view.api.try_get("projects", f"/v1/projects/{project_id}/assignments", default={"items": []}),
+    )
+    return {"project": project, "kickoff": kickoff, "contracts": (contracts or {}).get("items", []),
+            "assignments": (assignments or {}).get("items", [])}
+
+
+@router.get("/projects/{project_id}")
+async def project_page(view: StaffView, project_id: str, preset: str | None = None,
+                       start: str | None = None, end: str | None = None) -> Response:
+    context = await project_context(view, project_id)
+    context.update(await kpi_context(view, context["project"], preset, start, end))
+    return view.render("projects/page.html", **context)
+
+
+@router.get("/projects/{project_id}/kpis")
+async def kpi_fragment(view: StaffView, project_id: str, preset: str | None = None,
+                       start: str | None = None, end: str | None = None) -> Response:
+    project = await view.api.get("projects", f"/v1/projects/{project_id}")
+    return view.render("projects/kpis.html", project=project, **await kpi_context(view, project, preset, start, end))
+
+
+@router.get("/projects/{project_id}/ab")
+async def ab_fragment(view: StaffView, project_id: str, preset: str | None = None) -> Response:
+    project = await view.api.get("projects", f"/v1/projects/{project_id}")
+    first, after, chosen = periods.resolve(preset, None, None, project.get("timezone") or "Asia/Tokyo")
+    ab = await view.api.get("reporting", f"/v1/projects/{project_id}/ab-test",
+                            **{"from": first.isoformat(), "to": after.isoformat()})
+    return view.render("projects/ab.html", project=project, ab=ab, preset=chosen, presets=periods.PRESETS)
+
+
+@router.post("/projects/{project_id}/kickoff/{item_id}")
+async def agree_kickoff_item(view: DirectorView, project_id: str, item_id: str,
+                             agreed: Annotated[str, Form()] = "", value: Annotated[str, Form()] = "") -> Response:
+    body: dict = {"agreed": agreed == "on"}
+    if value:
+        body["value"] = value
+    error = None
+    try:
+        await view.api.patch("projects", f"/v1/projects/{project_id}/kickoff-items/{item_id}", json=body)
+    except ApiError as exc:
+        error = describe(exc, view._)
+    kickoff = await view.api.try_get("projects", f"/v1/projects/{project_id}/kickoff-items")
+    project = await view.api.get("projects", f"/v1/projects/{project_id}")
+    return view.render("projects/kickoff.html", project=project, kickoff=kickoff, error=error)
+
+
+@router.post("/projects/{project_id}/transition")
+async def transition(view: DirectorView, project_id: str, to: Annotated[str, Form()]) -> Response:
+    try:
+        await view.api.post("projects", f"/v1/projects/{project_id}/transitions", json={"to": to})
+    except ApiError as exc:
+        return view.redirect(f"/projects/{project_id}", flash=describe(exc, view._) + (f" ({exc.detail})" if exc.detail else ""))
+    return view.redirect(f"/projects/{project_id}", flash=view._("The project is now %(status)s.", status=view._(to)))

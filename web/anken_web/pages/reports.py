@@ -1,0 +1,77 @@
+"""Weekly report editor: generated numbers, notes and next actions with autosave, preview,
+publish and downloads (PPTX, XLSX, CSV, print view)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from anken_web import periods
+from anken_web.api_client import ApiError
+from anken_web.error_messages import describe
+from anken_web.rendering import View, roles
+
+router = APIRouter(include_in_schema=False)
+ReportView = Annotated[View, Depends(roles("director", "manager", "admin"))]
+DOWNLOADS = ("pptx", "xlsx", "csv", "html")
+NOTE_FIELDS = ("good_reactions", "objections", "learnings", "next_actions", "agenda")
+
+
+def iso_week_of(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def report_path(project_id: str, week: str) -> str:
+    return f"/v1/projects/{project_id}/weekly-reports/{week}"
+
+
+@router.get("/projects/{project_id}/reports")
+async def report_editor(view: ReportView, project_id: str, week: str | None = None) -> Response:
+    project = await view.api.get("projects", f"/v1/projects/{project_id}")
+    week = week or iso_week_of(periods.today_in(project.get("timezone") or "Asia/Tokyo"))
+    report = await view.api.get("reporting", report_path(project_id, week))
+    return view.render("reports/editor.html", project=project, week=week, report=report, downloads=DOWNLOADS,
+                       note_fields=NOTE_FIELDS, saved=None, error=None)
+
+
+def notes_from(form: dict) -> dict:
+    return {field: form.get(field, "") for field in NOTE_FIELDS if field in form}
+
+
+@router.post("/projects/{project_id}/reports/{week}/draft")
+async def autosave(view: ReportView, project_id: str, week: str, request: Request) -> Response:
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    error = saved = None
+    try:
+        await view.api.put("reporting", report_path(project_id, week) + "/draft", json=notes_from(form))
+        saved = view._("Saved at %(time)s", time=view.fmt.time(datetime.now(UTC)))
+    except ApiError as exc:
+        error = describe(exc, view._)
+    return view.render("reports/save_status.html", saved=saved, error=error)
+
+
+@router.post("/projects/{project_id}/reports/{week}/publish")
+async def publish(view: ReportView, project_id: str, week: str, request: Request) -> Response:
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    try:
+        if notes_from(form):
+            await view.api.put("reporting", report_path(project_id, week) + "/draft", json=notes_from(form))
+        await view.api.post("reporting", report_path(project_id, week) + "/publish", json={})
+    except ApiError as exc:
+        return view.redirect(f"/projects/{project_id}/reports?week={week}", flash=describe(exc, view._))
+    return view.redirect(f"/projects/{project_id}/reports?week={week}",
+                         flash=view._("The weekly report %(week)s is published.", week=week))
+
+
+@router.get("/projects/{project_id}/reports/{week}/download.{kind}")
+async def download(view: ReportView, project_id: str, week: str, kind: str) -> Response:
+    if kind not in DOWNLOADS:
+        return view.render("error.html", status_code=404, message=view._("This item does not exist or is not yours to see."))
+    upstream = await view.api.request("reporting", "GET", report_path(project_id, week) + f".{kind}", raw=True)
+    headers = {"Content-Disposition": upstream.headers.get(
+        "content-disposition", f'attachment; filename="weekly-report-{week}.{kind}"')}
+    return Response(upstream.content, media_type=upstream.headers.get("content-type"), headers=headers)
