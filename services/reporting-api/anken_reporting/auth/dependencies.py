@@ -66,3 +66,5 @@ def require_scope(scope: str):
 
 AdminOnly = Annotated[Principal, Depends(require_roles())]
 KpiReader = Annotated[Principal, Depends(require_scope("read:kpis"))]
+UserReader = Annotated[Principal, Depends(require_roles(Role.director, Role.manager, Role.member))]
+DirectorOrManager = Annotated[Principal, Depends(require_roles(Role.director, Role.manager))]

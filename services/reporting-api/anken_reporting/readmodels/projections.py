@@ -229,11 +229,10 @@ async def _add_contribution(session: AsyncSession, state: dict, sign: int) -> No
             values,
         )
     if state["first_call"]:
+        # Only after an import is the stock known; calls before the first import do not create one.
         await session.execute(
             text(
-                "INSERT INTO reporting.target_stock (project_id, callable_at_import, first_calls_since) "
-                "VALUES (:p, 0, :n) ON CONFLICT (project_id) DO UPDATE "
-                "SET first_calls_since = target_stock.first_calls_since + EXCLUDED.first_calls_since"
+                "UPDATE reporting.target_stock SET first_calls_since = first_calls_since + :n WHERE project_id = :p"
             ),
             {"p": state["project_id"], "n": sign},
         )

@@ -1,0 +1,113 @@
+"""Rebuild: empty the read models and replay projects-api's export through the same
+projections the live consumer uses, so the result equals the incremental path exactly."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from anken_common.logging import get_logger
+from anken_reporting.admin.export_client import FetchPage, http_fetcher, pages
+from anken_reporting.consumers.apply import apply_event
+from anken_reporting.consumers.registry import REBUILDABLE_TABLES, ApplyContext, discover_projections
+from anken_reporting.consumers.runner import REBUILD_LOCK_KEY
+from anken_reporting.kit.models import utc_now
+from anken_reporting.settings import ReportingSettings
+
+log = get_logger("anken.reporting.rebuild")
+
+
+class RebuildBusy(Exception):
+    """Another rebuild holds the lock."""
+
+
+async def create_job(sessionmaker: async_sessionmaker[AsyncSession]) -> uuid.UUID:
+    job_id = uuid.uuid4()
+    async with sessionmaker() as session, session.begin():
+        await session.execute(
+            text("INSERT INTO reporting.rebuild_jobs (id, status) VALUES (:id, 'queued')"), {"id": job_id}
+        )
+    return job_id
+
+
+async def get_job(session: AsyncSession, job_id: uuid.UUID):
+    return (await session.execute(text("SELECT * FROM reporting.rebuild_jobs WHERE id = :id"), {"id": job_id})).mappings().first()
+
+
+async def running_job(session: AsyncSession):
+    return (await session.execute(
+        text("SELECT * FROM reporting.rebuild_jobs WHERE status IN ('queued', 'running') ORDER BY started_at DESC LIMIT 1")
+    )).mappings().first()
+
+
+async def _set_status(sessionmaker, job_id: uuid.UUID, status: str, error: str | None = None) -> None:
+    async with sessionmaker() as session, session.begin():
+        await session.execute(
+            text("UPDATE reporting.rebuild_jobs SET status = :s, error = :e, "
+                 "finished_at = CASE WHEN :s IN ('succeeded', 'failed') THEN :now ELSE finished_at END WHERE id = :id"),
+            {"s": status, "e": error, "now": utc_now(), "id": job_id},
+        )
+
+
+async def run_rebuild(
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], settings: ReportingSettings,
+    job_id: uuid.UUID, fetch: FetchPage | None = None,
+) -> bool:
+    """Run job `job_id` to the end; True on success. Live event application waits meanwhile."""
+    discover_projections()
+    fetch = fetch or http_fetcher(settings)
+    ctx = ApplyContext(live=False, settings=settings)
+    async with engine.connect() as lock_conn:
+        got = (await lock_conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": REBUILD_LOCK_KEY})).scalar()
+        await lock_conn.commit()
+        if not got:
+            await _set_status(sessionmaker, job_id, "failed", "another rebuild is running")
+            return False
+        try:
+            await _set_status(sessionmaker, job_id, "running")
+            async with sessionmaker() as session, session.begin():
+                tables = ", ".join(f"reporting.{name}" for name in REBUILDABLE_TABLES)
+                await session.execute(text(f"TRUNCATE {tables}"))
+            applied = 0
+            async for page in pages(fetch):
+                async with sessionmaker() as session, session.begin():
+                    for envelope in page.items:
+                        if envelope.source == "reporting-api":
+                            continue
+                        if await apply_event(session, envelope, ctx):
+                            applied += 1
+                    await session.execute(
+                        text("UPDATE reporting.rebuild_jobs SET events_applied = :n, pages = pages + 1, cursor = :c "
+                             "WHERE id = :id"),
+                        {"n": applied, "c": page.next_cursor, "id": job_id},
+                    )
+                log.info("rebuild_page", job_id=str(job_id), events_applied=applied)
+            await _set_status(sessionmaker, job_id, "succeeded")
+            return True
+        except Exception as exc:
+            log.exception("rebuild_failed", job_id=str(job_id))
+            await _set_status(sessionmaker, job_id, "failed", f"{type(exc).__name__}: {exc}"[:1000])
+            return False
+        finally:
+            await lock_conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": REBUILD_LOCK_KEY})
+            await lock_conn.commit()
+
+
+async def rebuild_from_cli(settings: ReportingSettings) -> bool:
+    """`anken-reporting rebuild`: run a rebuild in this process and print its progress."""
+    from anken_reporting.db import Resources
+
+    resources = Resources(settings)
+    try:
+        job_id = await create_job(resources.sessionmaker)
+        print(f"rebuild {job_id}: replaying {settings.projects_api_url}/v1/events", flush=True)
+        ok = await run_rebuild(resources.engine, resources.sessionmaker, settings, job_id)
+        async with resources.sessionmaker() as session:
+            job = await get_job(session, job_id)
+        print(f"rebuild {job_id}: {job['status']}, {job['events_applied']} events in {job['pages']} pages"
+              + (f" — {job['error']}" if job["error"] else ""), flush=True)
+        return ok
+    finally:
+        await resources.close()

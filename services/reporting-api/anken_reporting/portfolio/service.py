@@ -1,0 +1,45 @@
+"""Assembling a director's portfolio from the read models."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from anken_reporting.alerts.repository import open_counts
+from anken_reporting.kit.models import utc_now
+from anken_reporting.kpis.formulas import pace_status
+from anken_reporting.kpis.service import month_result
+from anken_reporting.portfolio.meetings import next_weekly_meeting
+from anken_reporting.portfolio.schemas import Portfolio, PortfolioProject, PortfolioThresholds
+from anken_reporting.readmodels.timezones import today_in
+
+
+async def build_portfolio(
+    session: AsyncSession, projects: list, *, director_id: uuid.UUID | None, on_track: float, at_risk: float,
+    as_of: date | None = None,
+) -> Portfolio:
+    now = utc_now()
+    alerts = await open_counts(session, [p["id"] for p in projects]) if projects else {}
+    items = []
+    for project in projects:
+        day = as_of or today_in(project["timezone"])
+        month = await month_result(session, project, day)
+        items.append(PortfolioProject(
+            project_id=project["id"], name=project["name"], client_id=project["client_id"],
+            client_name=project["client_name"], status=project["status"], timezone=project["timezone"], as_of=day,
+            monthly_appointment_target=project["monthly_appointment_target"],
+            appointments_so_far=month.month.appointments_so_far, progress_rate=month.progress_rate, pace=month.pace,
+            pace_status=pace_status(month.pace, on_track, at_risk), projected_month_end=month.projected_month_end,
+            remaining_targets=month.month.remaining_targets, list_exhaustion_date=month.list_exhaustion_date,
+            open_alerts=alerts.get(project["id"], 0),
+            next_weekly_meeting=next_weekly_meeting(project["weekly_meeting_weekday"], project["weekly_meeting_time"],
+                                                    project["timezone"], now),
+        ))
+    counts = Counter(item.pace_status.value for item in items if item.pace_status)
+    return Portfolio(
+        director_id=director_id, thresholds=PortfolioThresholds(on_track=on_track, at_risk=at_risk),
+        counts={status: counts.get(status, 0) for status in ("on_track", "at_risk", "behind")}, items=items,
+    )
