@@ -1,0 +1,71 @@
+"""/v1/appointments: what the call floor set, for staff and for the client's partner key."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from anken_common.problems import UnprocessableEntity, problem_responses
+from anken_projects.appointments import service
+from anken_projects.appointments.models import HandoffStatus, PartnerOutcome
+from anken_projects.appointments.schemas import AppointmentOut, AppointmentPage, AppointmentUpdate
+from anken_projects.auth.dependencies import CurrentPrincipal
+from anken_projects.auth.scopes import Scope
+from anken_projects.db import SessionDep
+from anken_projects.kit.etag import check_if_match, set_etag
+from anken_projects.kit.pagination import CursorQuery, LimitQuery
+
+router = APIRouter(prefix="/v1/appointments", tags=["appointments"])
+
+
+@router.get("", response_model=AppointmentPage,
+            summary="List appointments (partner keys: their client's only; scope read:appointments)",
+            description="Sorted by `set_at` then id; `from` is inclusive and `to` exclusive on `set_at`.",
+            responses=problem_responses(401, 403, 422))
+async def list_appointments(
+    principal: CurrentPrincipal, session: SessionDep,
+    project_id: Annotated[uuid.UUID | None, Query()] = None,
+    status: Annotated[HandoffStatus | None, Query(description="Hand-off status")] = None,
+    partner_outcome: Annotated[PartnerOutcome | None, Query()] = None,
+    from_: Annotated[datetime | None, Query(alias="from", description="set_at ≥ this (ISO 8601 with offset)")] = None,
+    to: Annotated[datetime | None, Query(description="set_at < this")] = None,
+    cursor: CursorQuery = None, limit: LimitQuery = 50,
+) -> AppointmentPage:
+    for name, value in (("from", from_), ("to", to)):
+        if value is not None and value.tzinfo is None:
+            raise UnprocessableEntity(name, "must carry a UTC offset, e.g. 2026-11-01T00:00:00+09:00")
+    page = await service.list_appointments(session, principal, project_id=project_id, status=status,
+                                           outcome=partner_outcome, from_=from_, to=to, cursor=cursor, limit=limit)
+    return AppointmentPage(items=[AppointmentOut.model_validate(a) for a in page.items], next_cursor=page.next_cursor)
+
+
+@router.get("/{appointment_id}", response_model=AppointmentOut, summary="An appointment",
+            responses=problem_responses(401, 403, 404))
+async def get_appointment(appointment_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep,
+                          response: Response) -> AppointmentOut:
+    appointment = await service.get_appointment(session, principal, appointment_id, scope=Scope.read_appointments)
+    set_etag(response, appointment.version)
+    return AppointmentOut.model_validate(appointment)
+
+
+@router.patch(
+    "/{appointment_id}", response_model=AppointmentOut,
+    summary="Report the hand-off (held / no_show / cancelled), the partner outcome and the resulting deal",
+    description=(
+        "Partner keys need the scope write:appointment_outcomes. `partner_outcome` applies to held meetings; "
+        "`deal` (amount in yen, optional stage name) to qualified ones and creates or updates the deal. "
+        "Send `If-Match` with the ETag you read to avoid overwriting a newer change (412)."
+    ),
+    responses=problem_responses(401, 403, 404, 409, 412, 422),
+)
+async def update_appointment(appointment_id: uuid.UUID, body: AppointmentUpdate, request: Request,
+                             principal: CurrentPrincipal, session: SessionDep, response: Response) -> AppointmentOut:
+    appointment = await service.get_appointment(session, principal, appointment_id,
+                                                scope=Scope.write_appointment_outcomes, for_update=True)
+    check_if_match(request, appointment.version)
+    appointment = await service.update_appointment(session, principal, appointment, body)
+    set_etag(response, appointment.version)
+    return AppointmentOut.model_validate(appointment)

@@ -1,0 +1,115 @@
+"""Call logging: one call (the member's one-key logging), bulk (history and offline batches), edit, delete."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, Request, Response
+from fastapi.responses import JSONResponse
+
+from anken_common.problems import problem_responses
+from anken_projects.auth.dependencies import CurrentPrincipal
+from anken_projects.calls import service
+from anken_projects.calls.ingest import log_calls
+from anken_projects.calls.schemas import BulkCallItem, BulkCallsIn, BulkCallsOut, CallIn, CallOut, CallUpdate
+from anken_projects.db import SessionDep
+from anken_projects.idempotency.store import IdempotencyClaim, claim_or_replay, complete
+from anken_projects.kit.etag import set_etag
+from anken_projects.projects.access import get_accessible_project
+
+router = APIRouter(tags=["calls"])
+
+ProjectID = Annotated[uuid.UUID, Path(description="Project id")]
+IdempotencyKey = Annotated[str | None, Header(
+    alias="Idempotency-Key", max_length=255,
+    description="Retry-safe: the same key and body replay the first response; the same key with another body is 422",
+)]
+REFUSALS = (
+    "Refused calls: a member not assigned to the project, or another member's call logged by a member (403), "
+    "a target not in the project (422), a target whose company is on the client's do-not-call list (409), "
+    "a future `occurred_at`, or an appointment meeting before the call / in the past (422)."
+)
+
+
+@router.post(
+    "/v1/projects/{project_id}/calls", status_code=201, response_model=CallOut,
+    summary="Log one call; an `appointment` outcome also creates the appointment",
+    description="Logging a call ends the target's next-target lease and moves its status. " + REFUSALS,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def log_call(project_id: ProjectID, body: CallIn, request: Request, principal: CurrentPrincipal,
+                   session: SessionDep, idempotency_key: IdempotencyKey = None) -> CallOut | JSONResponse:
+    project = await get_accessible_project(session, principal, project_id)
+    claim = await claim_or_replay(session, request, principal)
+    if isinstance(claim, JSONResponse):
+        return claim
+    logged = (await log_calls(session, principal, project, [body], bulk=False))[0]
+    out = CallOut(
+        id=logged.id, project_id=logged.project_id, client_id=logged.client_id, target_id=body.target_id,
+        member_id=body.member_id, occurred_at=body.occurred_at, outcome=body.outcome, duration_s=body.duration_s,
+        script_version_id=body.script_version_id, variant=body.variant, note=body.note,
+        first_call_of_target=logged.first_call_of_target, appointment_id=logged.appointment_id,
+        created_at=logged.created_at, version=1,
+    )
+    await _store(session, claim, 201, out)
+    return out
+
+
+@router.post(
+    "/v1/projects/{project_id}/calls/bulk", status_code=201, response_model=BulkCallsOut,
+    summary="Log up to 10,000 calls at once (all or nothing)",
+    description="Every call is checked before any is written; one refused call rejects the request and the "
+                "answer lists each refusal as `calls.<index>.<field>`. " + REFUSALS,
+    responses=problem_responses(401, 403, 404, 409, 413, 422),
+)
+async def log_calls_bulk(project_id: ProjectID, body: BulkCallsIn, request: Request, principal: CurrentPrincipal,
+                         session: SessionDep, idempotency_key: IdempotencyKey = None) -> BulkCallsOut | JSONResponse:
+    project = await get_accessible_project(session, principal, project_id)
+    claim = await claim_or_replay(session, request, principal)
+    if isinstance(claim, JSONResponse):
+        return claim
+    logged = await log_calls(session, principal, project, body.calls, bulk=True)
+    out = BulkCallsOut(created=len(logged), items=[
+        BulkCallItem(id=c.id, target_id=c.body.target_id, occurred_at=c.body.occurred_at, appointment_id=c.appointment_id)
+        for c in logged
+    ])
+    await _store(session, claim, 201, out)
+    return out
+
+
+async def _store(session, claim: IdempotencyClaim | None, status_code: int, out: CallOut | BulkCallsOut) -> None:
+    if claim is not None:
+        await complete(session, claim, status_code, out.model_dump(mode="json"))
+
+
+@router.get("/v1/calls/{call_id}", response_model=CallOut, summary="A logged call",
+            responses=problem_responses(401, 403, 404))
+async def get_call(call_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep, response: Response) -> CallOut:
+    from anken_projects.calls.repository import appointment_id_of_call
+
+    row = await service.load_call_for(session, principal, call_id, write=False)
+    set_etag(response, row.version)
+    return service.call_out(row, await appointment_id_of_call(session, row.id))
+
+
+@router.patch("/v1/calls/{call_id}", response_model=CallOut,
+              summary="Correct a logged call (emits call.updated with `previous`)",
+              description="Members correct their own calls; directors their projects' calls. Supports If-Match.",
+              responses=problem_responses(401, 403, 404, 412, 422))
+async def update_call(call_id: uuid.UUID, body: CallUpdate, request: Request, principal: CurrentPrincipal,
+                      session: SessionDep, response: Response) -> CallOut:
+    row = await service.load_call_for(session, principal, call_id, write=True)
+    out = await service.update_call(session, principal, row, body, request)
+    set_etag(response, out.version)
+    return out
+
+
+@router.delete("/v1/calls/{call_id}", status_code=204, response_class=Response,
+               summary="Delete a call logged by mistake (emits call.deleted with `previous`)",
+               description="A call that set an appointment cannot be deleted (409). Supports If-Match.",
+               responses=problem_responses(401, 403, 404, 409, 412))
+async def delete_call(call_id: uuid.UUID, request: Request, principal: CurrentPrincipal, session: SessionDep) -> Response:
+    row = await service.load_call_for(session, principal, call_id, write=True)
+    await service.delete_call(session, principal, row, request)
+    return Response(status_code=204)

@@ -1,0 +1,37 @@
+"""Reading and writing single call rows (the partitioned table is addressed with core SQL)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from anken_projects.appointments.models import Appointment
+from anken_projects.calls.models import Call
+
+C = Call.__table__.c
+
+
+async def get_call_row(session: AsyncSession, call_id: uuid.UUID, *, for_update: bool = False) -> Any:
+    statement = sa.select(Call.__table__).where(C.id == call_id)
+    if for_update:
+        statement = statement.with_for_update()
+    return (await session.execute(statement)).one_or_none()
+
+
+async def appointment_id_of_call(session: AsyncSession, call_id: uuid.UUID) -> uuid.UUID | None:
+    return (await session.execute(
+        sa.select(Appointment.id).where(Appointment.call_id == call_id).limit(1)
+    )).scalar_one_or_none()
+
+
+async def latest_call_of_target(session: AsyncSession, target_id: uuid.UUID) -> Any:
+    return (await session.execute(
+        sa.select(C.outcome, C.occurred_at).where(C.target_id == target_id).order_by(C.occurred_at.desc()).limit(1)
+    )).one_or_none()
+
+
+async def count_calls_of_target(session: AsyncSession, target_id: uuid.UUID) -> int:
+    return (await session.execute(sa.select(sa.func.count()).where(C.target_id == target_id))).scalar_one()

@@ -1,0 +1,108 @@
+"""Request and response models of call logging."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import AwareDatetime, ConfigDict, Field
+
+from anken_projects.calls.models import CallOutcome
+from anken_projects.kit.schemas import Output, StrictInput
+
+MAX_BULK = 10_000
+
+APPOINTMENT_IN_EXAMPLE = {
+    "meeting_at": "2026-12-03T14:00:00+09:00", "contact_name": "山田 太郎", "contact_title": "情報システム部 部長",
+    "qualification": {"budget": "年間300万円", "authority": "部長決裁", "need": "架電業務の効率化", "timeline": "来期4月"},
+    "note": "オンライン商談（Google Meet）",
+}
+CALL_EXAMPLE = {
+    "target_id": "9d1c2b3a-4f5e-4d6c-8b7a-0f1e2d3c4b5a", "member_id": "3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b",
+    "occurred_at": "2026-11-24T10:15:00+09:00", "outcome": "connected_followup", "duration_s": 95,
+    "script_version_id": "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d", "variant": "A", "note": "12月に再度連絡",
+}
+
+
+class AppointmentIn(StrictInput):
+    """The appointment agreed on the call (only with outcome `appointment`)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
+                              json_schema_extra={"examples": [APPOINTMENT_IN_EXAMPLE]})
+    meeting_at: AwareDatetime = Field(description="When the meeting takes place; not before the call")
+    contact_name: str | None = Field(default=None, max_length=100)
+    contact_title: str | None = Field(default=None, max_length=100)
+    qualification: dict[str, str] = Field(default_factory=dict, max_length=30,
+                                          description="The project's qualification fields (BANT) as captured")
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class CallIn(StrictInput):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [
+        CALL_EXAMPLE,
+        {**CALL_EXAMPLE, "outcome": "appointment", "duration_s": 240, "appointment": APPOINTMENT_IN_EXAMPLE},
+    ]})
+    target_id: uuid.UUID
+    member_id: uuid.UUID = Field(description="The member who made the call (members may log only their own)")
+    occurred_at: AwareDatetime = Field(description="May be in the past (history imports); not in the future")
+    outcome: CallOutcome
+    duration_s: int = Field(ge=0, le=86_400, description="Seconds")
+    script_version_id: uuid.UUID | None = None
+    variant: str | None = Field(default=None, min_length=1, max_length=40, description="e.g. A, B or A:IT")
+    note: str | None = Field(default=None, max_length=2000)
+    callback_at: AwareDatetime | None = Field(default=None, description="When to call back (follow-ups)")
+    appointment: AppointmentIn | None = None
+
+
+class BulkCallsIn(StrictInput):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"calls": [CALL_EXAMPLE]}]})
+    calls: list[CallIn] = Field(min_length=1, max_length=MAX_BULK, description=f"1 to {MAX_BULK:,} calls")
+
+
+class CallOut(Output):
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [{
+        **CALL_EXAMPLE, "id": "2b3c4d5e-6f70-4819-9a0b-1c2d3e4f5a6b", "project_id": "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+        "client_id": "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d", "first_call_of_target": True, "appointment_id": None,
+        "created_at": "2026-11-24T10:16:40+09:00", "version": 1,
+    }]})
+    id: uuid.UUID
+    project_id: uuid.UUID
+    client_id: uuid.UUID
+    target_id: uuid.UUID
+    member_id: uuid.UUID
+    occurred_at: datetime
+    outcome: CallOutcome
+    duration_s: int
+    script_version_id: uuid.UUID | None
+    variant: str | None
+    note: str | None
+    first_call_of_target: bool = False
+    appointment_id: uuid.UUID | None = None
+    created_at: datetime
+    version: int
+
+
+class BulkCallItem(Output):
+    id: uuid.UUID
+    target_id: uuid.UUID
+    occurred_at: datetime
+    appointment_id: uuid.UUID | None = None
+
+
+class BulkCallsOut(Output):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"created": 1, "items": [{
+        "id": "2b3c4d5e-6f70-4819-9a0b-1c2d3e4f5a6b", "target_id": CALL_EXAMPLE["target_id"],
+        "occurred_at": CALL_EXAMPLE["occurred_at"], "appointment_id": None}]}]})
+    created: int
+    items: list[BulkCallItem] = Field(description="In the order of the request")
+
+
+class CallUpdate(StrictInput):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
+                              json_schema_extra={"examples": [{"outcome": "absent", "duration_s": 20}]})
+    occurred_at: AwareDatetime | None = None
+    outcome: CallOutcome | None = None
+    duration_s: int | None = Field(default=None, ge=0, le=86_400)
+    script_version_id: uuid.UUID | None = None
+    variant: str | None = Field(default=None, min_length=1, max_length=40)
+    note: str | None = Field(default=None, max_length=2000)

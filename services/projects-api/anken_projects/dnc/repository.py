@@ -1,0 +1,50 @@
+"""Queries over do-not-call entries."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from anken_projects.dnc.models import DoNotCallEntry
+from anken_projects.targets.models import Target
+
+D = DoNotCallEntry
+
+
+def target_is_dnc_clause(target: type[Target] | sa.Table = Target) -> sa.ColumnElement[bool]:
+    """EXISTS a DNC entry of the target's client with its corporate number or phone."""
+    by_number = sa.exists().where(
+        D.client_id == target.client_id, D.corporate_number.is_not(None), D.corporate_number == target.corporate_number
+    )
+    by_phone = sa.exists().where(D.client_id == target.client_id, D.phone.is_not(None), D.phone == target.phone)
+    return sa.or_(by_number, by_phone)
+
+
+async def dnc_keys(
+    session: AsyncSession, client_id: uuid.UUID, numbers: Iterable[str], phones: Iterable[str]
+) -> tuple[set[str], set[str]]:
+    """The corporate numbers and phones among those given that the client marked do-not-call."""
+    numbers, phones = list(set(numbers)), list(set(phones))
+    if not numbers and not phones:
+        return set(), set()
+    rows = (await session.execute(
+        sa.select(D.corporate_number, D.phone).where(
+            D.client_id == client_id,
+            sa.or_(D.corporate_number.in_(numbers), D.phone.in_(phones)),
+        )
+    )).all()
+    return {r.corporate_number for r in rows if r.corporate_number}, {r.phone for r in rows if r.phone}
+
+
+async def dnc_target_ids(session: AsyncSession, target_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of these targets are do-not-call, by status or by a matching entry of their client."""
+    ids = list(set(target_ids))
+    if not ids:
+        return set()
+    rows = await session.execute(
+        sa.select(Target.id).where(Target.id.in_(ids), sa.or_(Target.status == "dnc", target_is_dnc_clause()))
+    )
+    return set(rows.scalars().all())

@@ -1,0 +1,102 @@
+"""Handing out the next target to call, so that two members never get the same one at once.
+
+The member's own unexpired lease is handed back first (a reload does not skip a company).
+Otherwise the best callable target — highest tier (1 first), uncalled before callback-due,
+earliest callback first — is picked with FOR UPDATE SKIP LOCKED, so concurrent members
+skip each other's candidate instead of waiting, and leased for LEASE seconds. Logging a
+call on the target ends the lease; an abandoned lease simply expires.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import TextClause, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from anken_projects.targets.models import Target
+
+LEASE = timedelta(minutes=5)
+
+_NOT_DNC = """
+    NOT EXISTS (SELECT 1 FROM projects.dnc_entries d WHERE d.client_id = t.client_id
+                AND d.corporate_number IS NOT NULL AND d.corporate_number = t.corporate_number)
+    AND NOT EXISTS (SELECT 1 FROM projects.dnc_entries d WHERE d.client_id = t.client_id
+                    AND d.phone IS NOT NULL AND d.phone = t.phone)
+"""
+_CALLABLE = f"""
+    t.project_id = :project_id
+    AND (t.status = 'new' OR (t.status = 'callback' AND t.callback_due_at <= now()))
+    AND {_NOT_DNC}
+"""
+
+OWN_LEASE = text(f"""
+    SELECT t.id FROM projects.targets t
+    WHERE {_CALLABLE} AND t.leased_by = :member_id AND t.lease_expires_at > now()
+    ORDER BY t.lease_expires_at DESC LIMIT 1
+""")
+
+
+def _pick_and_lease(kind: str) -> TextClause:
+    """Lease the first free target of one tier and kind; each variant walks one partial index in order."""
+    if kind == "new":
+        where, order = "t.status = 'new'", "t.id"
+    else:
+        where, order = "t.status = 'callback' AND t.callback_due_at <= now()", "t.callback_due_at, t.id"
+    return text(f"""
+        WITH picked AS (
+            SELECT t.id FROM projects.targets t
+            WHERE t.project_id = :project_id AND t.priority_tier = :tier AND {where}
+              AND (t.lease_expires_at IS NULL OR t.lease_expires_at <= now())
+              AND t.id <> :skip_id AND {_NOT_DNC}
+            ORDER BY {order}
+            LIMIT 1
+            FOR UPDATE OF t SKIP LOCKED
+        )
+        UPDATE projects.targets AS t
+        SET leased_by = :member_id, lease_expires_at = now() + make_interval(secs => :lease_s)
+        FROM picked WHERE t.id = picked.id
+        RETURNING t.id
+    """)
+
+
+# Hand-out order: tier 1 before 2 before 3; within a tier, uncalled before callback-due.
+PICK_ORDER = [(tier, kind, _pick_and_lease(kind)) for tier in (1, 2, 3) for kind in ("new", "callback")]
+NO_SKIP = uuid.UUID(int=0)
+
+EXTEND_LEASE = text("""
+    UPDATE projects.targets SET lease_expires_at = now() + make_interval(secs => :lease_s)
+    WHERE id = :target_id AND leased_by = :member_id
+""")
+
+
+async def next_target(
+    session: AsyncSession, project_id: uuid.UUID, member_id: uuid.UUID, skip_id: uuid.UUID | None = None
+) -> Target | None:
+    """Lease and return the member's next target in the project, or None when nothing is callable now."""
+    params = {"project_id": project_id, "member_id": member_id, "lease_s": LEASE.total_seconds()}
+    target_id = (await session.execute(OWN_LEASE, params)).scalar_one_or_none()
+    if target_id is not None:
+        await session.execute(EXTEND_LEASE, {**params, "target_id": target_id})
+    else:
+        for tier, _kind, statement in PICK_ORDER:
+            target_id = (await session.execute(
+                statement, {**params, "tier": tier, "skip_id": skip_id or NO_SKIP}
+            )).scalar_one_or_none()
+            if target_id is not None:
+                break
+    if target_id is None:
+        return None
+    target = await session.get(Target, target_id, populate_existing=True)
+    return target
+
+
+async def release_lease(session: AsyncSession, target_id: uuid.UUID, member_id: uuid.UUID) -> bool:
+    """Give a leased target back without calling it (e.g. the member skips it)."""
+    result = await session.execute(
+        text("UPDATE projects.targets SET leased_by = NULL, lease_expires_at = NULL "
+             "WHERE id = :target_id AND leased_by = :member_id"),
+        {"target_id": target_id, "member_id": member_id},
+    )
+    return bool(result.rowcount)

@@ -1,0 +1,127 @@
+"""Request and response models of target lists, targets and imports."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import ConfigDict, Field
+
+from anken_projects.kit.schemas import Output, StrictInput
+from anken_projects.targets.models import ImportStatus, TargetStatus
+
+LIST_EXAMPLE = {
+    "id": "4f7c9a52-3f51-4a0e-9d7b-2f0b8f1c1e11", "project_id": "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+    "client_id": "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d", "name": "2026年11月 製造業リスト", "source": "csv",
+    "target_count": 1200, "created_at": "2026-11-02T09:00:00+09:00", "version": 1,
+}
+TARGET_EXAMPLE = {
+    "id": "9d1c2b3a-4f5e-4d6c-8b7a-0f1e2d3c4b5a", "target_list_id": LIST_EXAMPLE["id"],
+    "project_id": LIST_EXAMPLE["project_id"], "client_id": LIST_EXAMPLE["client_id"],
+    "company_name": "株式会社サンプル製作所", "industry": "製造業", "size": "100-299", "region": "東京都",
+    "phone": "0312345678", "corporate_number": "7000012050002", "contact_name": None, "note": None,
+    "priority_tier": 1, "status": "new", "callback_due_at": None, "call_count": 0, "last_called_at": None,
+    "do_not_call": False, "created_at": "2026-11-02T09:00:00+09:00", "version": 1,
+}
+
+
+class TargetListCreate(StrictInput):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"name": "2026年11月 製造業リスト", "source": "csv"}]})
+    name: str = Field(min_length=1, max_length=200)
+    source: str | None = Field(default=None, max_length=100, description="Where the list came from")
+
+
+class TargetListOut(Output):
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [LIST_EXAMPLE]})
+    id: uuid.UUID
+    project_id: uuid.UUID
+    client_id: uuid.UUID
+    name: str
+    source: str | None
+    target_count: int = 0
+    created_at: datetime
+    version: int
+
+
+class TargetListPage(Output):
+    items: list[TargetListOut]
+    next_cursor: str | None = None
+
+
+class TargetOut(Output):
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [TARGET_EXAMPLE]})
+    id: uuid.UUID
+    target_list_id: uuid.UUID
+    project_id: uuid.UUID
+    client_id: uuid.UUID
+    company_name: str
+    industry: str | None
+    size: str | None
+    region: str | None
+    phone: str | None = Field(description="Normalised: digits only, domestic form")
+    corporate_number: str | None = Field(description="法人番号, 13 digits")
+    contact_name: str | None
+    note: str | None
+    priority_tier: int = Field(ge=1, le=3, description="ABM tier: 1 is called first")
+    status: TargetStatus
+    callback_due_at: datetime | None
+    call_count: int
+    last_called_at: datetime | None
+    do_not_call: bool = False
+    created_at: datetime
+    version: int
+
+
+class TargetPage(Output):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [TARGET_EXAMPLE], "next_cursor": None}]})
+    items: list[TargetOut]
+    next_cursor: str | None = None
+
+
+class TargetUpdate(StrictInput):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"priority_tier": 1}, {"status": "excluded"}]})
+    priority_tier: int | None = Field(default=None, ge=1, le=3)
+    status: TargetStatus | None = Field(default=None, description="Manual changes: new, callback, excluded")
+    callback_due_at: datetime | None = None
+    contact_name: str | None = Field(default=None, max_length=100)
+    note: str | None = Field(default=None, max_length=1000)
+
+
+class ImportRowError(Output):
+    row: int = Field(description="Row number as a spreadsheet shows it (the header is row 1)")
+    field: str
+    message: str
+
+
+class ImportDuplicate(Output):
+    row: int
+    reason: str = Field(description="corporate_number | phone | name")
+    duplicate_of_row: int | None = Field(default=None, description="An earlier row of the same file")
+    existing_target_id: uuid.UUID | None = Field(default=None, description="A target already in the client's lists")
+
+
+class ImportReport(Output):
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [{
+        "id": "1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b", "target_list_id": LIST_EXAMPLE["id"], "dry_run": True,
+        "status": "succeeded", "file_kind": "csv", "encoding": "cp932", "rows_total": 3, "rows_processed": 3,
+        "created_count": 0, "accepted_count": 1, "duplicate_count": 1, "error_count": 1,
+        "errors": [{"row": 4, "field": "corporate_number", "message": "check digit does not match"}],
+        "duplicates": [{"row": 3, "reason": "phone", "duplicate_of_row": 2, "existing_target_id": None}],
+        "created_at": "2026-11-02T09:00:00+09:00", "finished_at": "2026-11-02T09:00:01+09:00",
+    }]})
+    id: uuid.UUID
+    target_list_id: uuid.UUID
+    dry_run: bool
+    status: ImportStatus
+    file_kind: str
+    encoding: str | None
+    rows_total: int | None = Field(description="Data rows in the file (XLSX: as the sheet declares)")
+    rows_processed: int
+    created_count: int = Field(description="Targets written (0 for a dry run or a failed import)")
+    accepted_count: int = Field(description="Rows that are (or, for a dry run, would be) added as targets")
+    duplicate_count: int
+    error_count: int
+    errors: list[ImportRowError] = Field(description="The first 1,000 row errors")
+    duplicates: list[ImportDuplicate] = Field(description="The first 1,000 duplicates (skipped, not errors)")
+    created_at: datetime
+    finished_at: datetime | None

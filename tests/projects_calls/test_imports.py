@@ -1,0 +1,138 @@
+"""Target imports: UTF-8 / CP932 CSV and XLSX, dry runs with row errors and duplicates, all-or-nothing commits."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import sqlalchemy as sa
+from openpyxl import Workbook
+
+from anken_projects.outbox.models import OutboxEvent
+from anken_projects.targets.models import Target, TargetImport
+
+HEADER = "会社名,電話番号,法人番号,業種,従業員規模,都道府県,優先度\n"
+GOOD_ROWS = (
+    "株式会社アルファ,03-1111-2222,7000012050002,製造業,100-299,東京都,1\n"
+    "ベータ株式会社,０６－３３３３－４４４４,,小売業,10-49,大阪府,2\n"
+)
+
+
+def csv_bytes(text: str, encoding: str) -> bytes:
+    return text.encode(encoding)
+
+
+async def upload(api, floor, content: bytes, filename: str, *, dry_run: bool, mapping: dict | None = None,
+                 list_id=None, headers=None):
+    data = {"dry_run": "true" if dry_run else "false"}
+    if mapping is not None:
+        data["mapping"] = json.dumps(mapping, ensure_ascii=False)
+    return await api.post(f"/v1/target-lists/{list_id or floor.list_id}/imports", files={"file": (filename, content)},
+                          data=data, headers=headers or floor.director.headers)
+
+
+async def count_targets(resources, list_id) -> int:
+    async with resources.sessionmaker() as session:
+        return (await session.execute(sa.select(sa.func.count()).where(Target.target_list_id == list_id))).scalar_one()
+
+
+async def test_utf8_bom_csv_commit_creates_normalised_targets(api, floor, resources) -> None:
+    before = await count_targets(resources, floor.list_id)
+    response = await upload(api, floor, csv_bytes(HEADER + GOOD_ROWS, "utf-8-sig"), "list.csv", dry_run=False)
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert (report["status"], report["encoding"], report["created_count"], report["error_count"]) == (
+        "succeeded", "utf-8-sig", 2, 0)
+    assert report["rows_total"] == 2 and report["rows_processed"] == 2
+    assert await count_targets(resources, floor.list_id) == before + 2
+    targets = (await api.get(f"/v1/target-lists/{floor.list_id}/targets", params={"q": "ベータ"},
+                             headers=floor.director.headers)).json()["items"]
+    assert targets[0]["phone"] == "0633334444" and targets[0]["priority_tier"] == 2 and targets[0]["region"] == "大阪府"
+    tier1 = (await api.get(f"/v1/target-lists/{floor.list_id}/targets", params={"tier": 1},
+                           headers=floor.director.headers)).json()["items"]
+    assert [t["corporate_number"] for t in tier1] == ["7000012050002"]
+    async with resources.sessionmaker() as session:
+        event = (await session.execute(sa.select(OutboxEvent).where(
+            OutboxEvent.type == "target_list.imported", OutboxEvent.aggregate_id == str(floor.list_id)))).scalar_one()
+    assert event.payload["created"] == 2 and event.payload["client_id"] == str(floor.client_id)
+    job = (await api.get(f"/v1/imports/{report['id']}", headers=floor.director.headers)).json()
+    assert job["status"] == "succeeded" and job["rows_processed"] == 2
+
+
+async def test_cp932_csv_dry_run_reports_errors_and_duplicates_and_writes_nothing(api, floor, resources) -> None:
+    text = HEADER + GOOD_ROWS + (
+        "(株)アルファ,03-9999-0000,7000012050002,製造業,,東京都,1\n"   # row 4: same 法人番号 as row 2
+        "ガンマ商事,0633334444,,卸売業,,大阪府,3\n"                    # row 5: same phone as row 3
+        "デルタ工業,03-1234-5678,1234567890123,製造業,,愛知県,5\n"      # row 6: bad check digit and tier
+        ",03-5555-6666,,,,,\n"                                          # row 7: no company name
+        "株式会社テスト00001,,,,,,\n"                                   # row 8: already in the client's list
+    )
+    content = csv_bytes(text, "cp932")
+    before = await count_targets(resources, floor.list_id)
+    response = await upload(api, floor, content, "リスト.csv", dry_run=True)
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["encoding"] == "cp932" and report["dry_run"] is True
+    assert report["accepted_count"] == 2 and report["created_count"] == 0
+    errors = {(e["row"], e["field"]) for e in report["errors"]}
+    assert errors == {(6, "corporate_number"), (6, "priority_tier"), (7, "company_name")}
+    duplicates = {d["row"]: d for d in report["duplicates"]}
+    assert duplicates[4]["reason"] == "corporate_number" and duplicates[4]["duplicate_of_row"] == 2
+    assert duplicates[5]["reason"] == "phone" and duplicates[5]["duplicate_of_row"] == 3
+    assert duplicates[8]["reason"] == "name" and duplicates[8]["existing_target_id"] == str(floor.targets[1])
+    assert await count_targets(resources, floor.list_id) == before
+
+
+async def test_commit_with_any_row_error_writes_nothing(api, floor, resources) -> None:
+    text = HEADER + GOOD_ROWS + "デルタ工業,03-1234-5678,1234567890123,製造業,,愛知県,1\n"
+    before = await count_targets(resources, floor.list_id)
+    response = await upload(api, floor, csv_bytes(text, "utf-8"), "list.csv", dry_run=False)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["errors"] == [{"row": 4, "field": "corporate_number", "message": "check digit does not match"}]
+    assert await count_targets(resources, floor.list_id) == before
+    job = (await api.get(f"/v1/imports/{body['import_id']}", headers=floor.director.headers)).json()
+    assert job["status"] == "failed" and job["created_count"] == 0 and job["error_count"] == 1
+
+
+async def test_xlsx_import_with_explicit_mapping_and_dedupe_against_other_project_of_client(api, floor, resources) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Company", "Tel", "Houjin", "Tier", "Sector"])
+    sheet.append(["Epsilon Inc.", "+81 3-7777-8888", 1180301018771, 1, "IT"])
+    sheet.append(["株式会社テスト00002", None, None, 2, "IT"])  # exists in the client's other list
+    sheet.append(["Zeta KK", 312340000, None, "B", "IT"])          # numeric phone without its leading zero
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    mapping = {"Company": "company_name", "Tel": "phone", "Houjin": "corporate_number", "Tier": "priority_tier",
+               "Sector": "industry"}
+    response = await upload(api, floor, buffer.getvalue(), "list.xlsx", dry_run=False, mapping=mapping,
+                            list_id=floor.other_list_id)
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["file_kind"] == "xlsx" and report["created_count"] == 2 and report["duplicate_count"] == 1
+    assert report["duplicates"][0]["existing_target_id"] == str(floor.targets[2])
+    async with resources.sessionmaker() as session:
+        rows = (await session.execute(sa.select(Target.company_name, Target.phone, Target.corporate_number,
+                                                Target.priority_tier).where(Target.target_list_id == floor.other_list_id)
+                                      .order_by(Target.company_name))).all()
+    assert [tuple(r) for r in rows] == [("Epsilon Inc.", "0377778888", "1180301018771", 1),
+                                        ("Zeta KK", "0312340000", None, 2)]
+
+
+async def test_bad_mapping_and_unreadable_file_are_422_naming_the_field(api, floor) -> None:
+    bad = await upload(api, floor, csv_bytes(HEADER + GOOD_ROWS, "utf-8"), "l.csv", dry_run=True,
+                       mapping={"会社名": "nonsense"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "mapping"
+    no_name = await upload(api, floor, b"foo,bar\n1,2\n", "l.csv", dry_run=True)
+    assert no_name.status_code == 422 and no_name.json()["errors"][0]["field"] == "file"
+    garbage = await upload(api, floor, b"PK\x03\x04garbage", "l.xlsx", dry_run=True)
+    assert garbage.status_code == 422 and garbage.json()["errors"][0]["field"] == "file"
+
+
+async def test_members_cannot_import_and_unassigned_members_get_404(api, floor) -> None:
+    content = csv_bytes(HEADER + GOOD_ROWS, "utf-8")
+    member = await upload(api, floor, content, "l.csv", dry_run=True, headers=floor.members[0].headers)
+    assert member.status_code == 403
+    outsider = await upload(api, floor, content, "l.csv", dry_run=True, headers=floor.outsider.headers)
+    assert outsider.status_code == 404
