@@ -1,0 +1,158 @@
+"""Weekly report routes: the report as JSON, its draft notes, publishing, and the four downloads."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Response
+from starlette.concurrency import run_in_threadpool
+
+from anken_common.auth_tokens import Role
+from anken_common.problems import UnprocessableEntity, problem_responses
+from anken_reporting.auth.access import visible_project
+from anken_reporting.auth.dependencies import KpiReader, require_roles
+from anken_reporting.auth.principal import Principal
+from anken_reporting.db import ResourcesDep, SessionDep
+from anken_reporting.reports.content_disposition import attachment
+from anken_reporting.reports.iso_week import ISO_WEEK_PATTERN, InvalidIsoWeek, IsoWeek, parse_iso_week
+from anken_reporting.reports.render_csv import render_csv
+from anken_reporting.reports.render_html import render_html
+from anken_reporting.reports.render_pptx import render_pptx
+from anken_reporting.reports.render_xlsx import render_xlsx
+from anken_reporting.reports.schemas import DraftIn, DraftOut, PublishedOut, WeeklyReport
+from anken_reporting.reports.service import WeeklyReportService
+
+router = APIRouter(prefix="/v1/projects/{project_id}/weekly-reports", tags=["weekly reports"])
+
+ReportEditor = Annotated[Principal, Depends(require_roles(Role.director, Role.manager))]
+IsoWeekPath = Annotated[str, Path(pattern=ISO_WEEK_PATTERN, description="ISO week, e.g. 2026-W47",
+                                  examples=["2026-W47"])]
+VersionQuery = Annotated[int | None, Query(ge=1, description="A published version; default the live draft "
+                                                             "(partners: the latest published version)")]
+
+FORMATS: dict[str, tuple[str, Callable]] = {
+    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", render_pptx),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", render_xlsx),
+    "csv": ("text/csv; charset=utf-8", render_csv),
+    "html": ("text/html; charset=utf-8", render_html),
+}
+
+
+def week_of(iso_week: str) -> IsoWeek:
+    try:
+        return parse_iso_week(iso_week)
+    except InvalidIsoWeek as exc:
+        raise UnprocessableEntity("iso_week", str(exc)) from None
+
+
+async def load_report(
+    session, principal: Principal, project_id: uuid.UUID, iso_week: str, version: int | None,
+) -> WeeklyReport:
+    week = week_of(iso_week)
+    project = await visible_project(session, principal, project_id)
+    service = WeeklyReportService(session)
+    # Partners see what the director published, never a draft in progress.
+    if version is not None or principal.is_partner:
+        return await service.published(project_id, week, version)
+    return await service.live(project, week)
+
+
+def _download_route(extension: str) -> None:
+    media_type, render = FORMATS[extension]
+
+    async def download(
+        project_id: uuid.UUID, iso_week: IsoWeekPath, session: SessionDep, principal: KpiReader,
+        version: VersionQuery = None,
+    ) -> Response:
+        report = await load_report(session, principal, project_id, iso_week, version)
+        body = await run_in_threadpool(render, report)
+        suffix = f"_v{report.version}" if report.version else ""
+        filename = f"{report.project.name}_定例MTG資料_{report.iso_week}{suffix}.{extension}"
+        fallback = f"weekly-report-{report.iso_week}{suffix.replace('_', '-')}.{extension}"
+        return Response(
+            content=body.encode("utf-8") if isinstance(body, str) else body, media_type=media_type,
+            headers={"Content-Disposition": attachment(filename, fallback)},
+        )
+
+    router.add_api_route(
+        f"/{{iso_week}}.{extension}", download, methods=["GET"],
+        summary=f"Download the weekly report as {extension.upper()}",
+        description={
+            "pptx": "A 16:9 deck: title, agenda, summary, members, funnel and trend charts, A/B, next actions.",
+            "xlsx": "One sheet per table with real number formats (0.0% rates, #,##0 counts, ¥#,##0 yen).",
+            "csv": "UTF-8 with BOM (opens in Japanese Excel); tables stacked under [section] rows.",
+            "html": "Print-ready (A4 landscape @media print) with an inline SVG trend chart.",
+        }[extension],
+        response_class=Response,
+        responses={
+            200: {"content": {media_type.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}},
+                  "description": "The file, with Content-Disposition naming it (RFC 5987 filename* for Japanese)"},
+            **problem_responses(401, 403, 404, 422),
+        },
+        name=f"download_weekly_report_{extension}",
+    )
+
+
+# Downloads are declared before `/{iso_week}` so `2026-W47.pptx` reaches them, not the JSON route.
+for _extension in FORMATS:
+    _download_route(_extension)
+
+
+@router.get(
+    "/{iso_week}",
+    summary="A project's weekly report (定例MTG資料)",
+    description=(
+        "Numbers vs target and last week, members, funnel, daily trend, A/B result, list consumption, "
+        "appointment quality, notes, next actions and the 30-minute agenda. Without `version` the live "
+        "draft (partners get the latest published version); with it a frozen published version."
+    ),
+    response_model=WeeklyReport,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def get_weekly_report(
+    project_id: uuid.UUID, iso_week: IsoWeekPath, session: SessionDep, principal: KpiReader,
+    version: VersionQuery = None,
+) -> WeeklyReport:
+    return await load_report(session, principal, project_id, iso_week, version)
+
+
+@router.put(
+    "/{iso_week}/draft",
+    summary="Save the week's notes and next actions",
+    description="Replaces the draft's qualitative notes (良い反応・断り文句・学び) and next actions.",
+    response_model=DraftOut,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def put_draft(
+    project_id: uuid.UUID, iso_week: IsoWeekPath, body: DraftIn, session: SessionDep, principal: ReportEditor,
+) -> DraftOut:
+    week = week_of(iso_week)
+    project = await visible_project(session, principal, project_id)
+    return await WeeklyReportService(session).save_draft(project, week, body, str(principal.id))
+
+
+@router.post(
+    "/{iso_week}/publish",
+    summary="Publish the week's report as an immutable version",
+    description=(
+        "Freezes the live report as the next version and emits `weekly_report.published`. Publishing "
+        "again without any change answers the latest version (200) instead of creating one (201)."
+    ),
+    response_model=PublishedOut,
+    status_code=201,
+    responses={200: {"model": PublishedOut, "description": "Nothing changed: the latest version"},
+               **problem_responses(401, 403, 404, 422)},
+)
+async def publish(
+    project_id: uuid.UUID, iso_week: IsoWeekPath, session: SessionDep, principal: ReportEditor,
+    resources: ResourcesDep, response: Response,
+) -> PublishedOut:
+    week = week_of(iso_week)
+    project = await visible_project(session, principal, project_id)
+    service = WeeklyReportService(session, resources.settings.reporting_api_url)
+    published, created = await service.publish(project, week, str(principal.id))
+    if not created:
+        response.status_code = 200
+    return published

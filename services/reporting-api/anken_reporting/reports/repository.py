@@ -1,0 +1,99 @@
+"""Queries of weekly report drafts and versions, and the week's figures the KPI service does not give."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from anken_reporting.kit.models import utc_now
+from anken_reporting.reports.models import WeeklyReportDraft, WeeklyReportVersion
+
+
+class ReportRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def draft(self, project_id: uuid.UUID, iso_week: str) -> WeeklyReportDraft | None:
+        return (await self.session.execute(
+            select(WeeklyReportDraft).where(WeeklyReportDraft.project_id == project_id,
+                                            WeeklyReportDraft.iso_week == iso_week)
+        )).scalar_one_or_none()
+
+    async def save_draft(self, project_id: uuid.UUID, iso_week: str, notes: dict[str, Any],
+                         next_actions: list[dict[str, Any]], updated_by: str) -> WeeklyReportDraft:
+        values = {"project_id": project_id, "iso_week": iso_week, "notes": notes, "next_actions": next_actions,
+                  "revision": 1, "updated_by": updated_by, "updated_at": utc_now()}
+        statement = insert(WeeklyReportDraft).values(values)
+        statement = statement.on_conflict_do_update(
+            index_elements=["project_id", "iso_week"],
+            set_={"notes": statement.excluded.notes, "next_actions": statement.excluded.next_actions,
+                  "updated_by": statement.excluded.updated_by, "updated_at": statement.excluded.updated_at,
+                  "revision": WeeklyReportDraft.revision + 1},
+        )
+        await self.session.execute(statement)
+        draft = (await self.session.execute(
+            select(WeeklyReportDraft).where(WeeklyReportDraft.project_id == project_id,
+                                            WeeklyReportDraft.iso_week == iso_week)
+            .execution_options(populate_existing=True)
+        )).scalar_one()
+        return draft
+
+    async def lock_week(self, project_id: uuid.UUID, iso_week: str) -> None:
+        """Serialise publishes of one project-week so version numbers never collide."""
+        await self.session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"weekly-report:{project_id}:{iso_week}"}
+        )
+
+    async def version(self, project_id: uuid.UUID, iso_week: str, version: int | None) -> WeeklyReportVersion | None:
+        """The given version, or the latest when `version` is None."""
+        statement = select(WeeklyReportVersion).where(
+            WeeklyReportVersion.project_id == project_id, WeeklyReportVersion.iso_week == iso_week
+        )
+        if version is not None:
+            statement = statement.where(WeeklyReportVersion.version == version)
+        return (await self.session.execute(
+            statement.order_by(WeeklyReportVersion.version.desc()).limit(1)
+        )).scalar_one_or_none()
+
+    async def latest_version_number(self, project_id: uuid.UUID, iso_week: str) -> int | None:
+        return (await self.session.execute(
+            select(func.max(WeeklyReportVersion.version)).where(
+                WeeklyReportVersion.project_id == project_id, WeeklyReportVersion.iso_week == iso_week)
+        )).scalar()
+
+    async def add_version(self, row: WeeklyReportVersion) -> WeeklyReportVersion:
+        self.session.add(row)
+        await self.session.flush()
+        return row
+
+    async def first_calls(self, project_id: uuid.UUID, start: date, end: date) -> int:
+        value = (await self.session.execute(
+            text("SELECT COALESCE(SUM(first_calls), 0) FROM reporting.call_daily_rollups "
+                 "WHERE project_id = :p AND day >= :s AND day < :e"),
+            {"p": project_id, "s": start, "e": end},
+        )).scalar()
+        return int(value or 0)
+
+    async def appointment_outcomes(self, project_id: uuid.UUID, start: date, end: date) -> dict[str, int]:
+        """Appointments set in [start, end) by hand-off status and partner outcome, with deals won."""
+        row = (await self.session.execute(
+            text(
+                "SELECT COUNT(*) AS appointments, "
+                "COUNT(*) FILTER (WHERE handoff_status = 'held') AS held, "
+                "COUNT(*) FILTER (WHERE handoff_status = 'no_show') AS no_show, "
+                "COUNT(*) FILTER (WHERE handoff_status = 'cancelled') AS cancelled, "
+                "COUNT(*) FILTER (WHERE partner_outcome = 'qualified') AS qualified, "
+                "COUNT(*) FILTER (WHERE partner_outcome = 'unqualified') AS unqualified, "
+                "COUNT(*) FILTER (WHERE deal_id IS NOT NULL) AS deals, "
+                "COUNT(*) FILTER (WHERE deal_won) AS won, "
+                "COALESCE(SUM(deal_amount) FILTER (WHERE deal_won), 0) AS won_amount "
+                "FROM reporting.appointments WHERE project_id = :p AND set_day >= :s AND set_day < :e"
+            ),
+            {"p": project_id, "s": start, "e": end},
+        )).mappings().one()
+        return {key: int(value or 0) for key, value in row.items()}

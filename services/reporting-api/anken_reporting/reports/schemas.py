@@ -1,0 +1,205 @@
+"""The weekly report (定例MTG資料): its data, the editable draft, and what publishing answers.
+
+`WeeklyReport` is both the JSON answer and the frozen snapshot stored when a version is
+published, so every renderer (HTML, PPTX, XLSX, CSV) works from this one model.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class FigureRow(BaseModel):
+    """One headline number with last week and the target beside it."""
+
+    key: str = Field(examples=["appointments"])
+    label: str = Field(examples=["アポ数"])
+    kind: Literal["count", "rate", "hours", "per_hour"] = "count"
+    this_week: int | float | None
+    last_week: int | float | None
+    change: int | float | None = Field(description="this week − last week; null when either is null")
+    target: float | None = Field(default=None, description="Target for the week (appointments only)")
+    achievement: float | None = Field(default=None, description="this week / target; null without a target")
+
+
+class MonthProgress(BaseModel):
+    as_of: date
+    monthly_target: int
+    appointments_so_far: int
+    progress_rate: float | None
+    pace: float | None
+    projected_month_end: float | None
+    business_days_in_month: int
+    elapsed_business_days: int
+
+
+class MemberRow(BaseModel):
+    member_id: str | None
+    name: str
+    calls: int
+    contacts: int
+    appointments: int
+    contact_rate: float | None
+    contact_to_appointment_rate: float | None
+    appointment_rate: float | None
+    worked_hours: float | None
+    appointments_per_hour: float | None
+
+
+class FunnelStep(BaseModel):
+    key: Literal["calls", "contacts", "appointments"]
+    label: str
+    count: int
+    rate_from_previous: float | None = Field(description="This step / the previous step; null for the first")
+
+
+class DailyPoint(BaseModel):
+    day: date
+    calls: int
+    contacts: int
+    appointments: int
+
+
+class AbVariant(BaseModel):
+    variant: str
+    calls: int
+    contacts: int
+    appointments: int
+    contact_rate: float | None
+    contact_to_appointment_rate: float | None
+    contact_rate_ci: list[float] | None = None
+    contact_to_appointment_ci: list[float] | None = None
+
+
+class AbResult(BaseModel):
+    variants: list[AbVariant]
+    z: float | None
+    p_value: float | None
+    winner: str | None
+
+
+class ListStatus(BaseModel):
+    remaining_targets: int | None = Field(description="Callable targets not yet called")
+    first_calls_this_week: int = Field(description="Targets called for the first time this week (list consumed)")
+    calls_this_week: int
+    average_daily_calls: float | None
+    exhaustion_date: date | None
+
+
+class AppointmentQuality(BaseModel):
+    """Appointments set this week and what became of them (partners report outcomes back)."""
+
+    appointments: int
+    held: int
+    no_show: int
+    cancelled: int
+    qualified: int
+    unqualified: int
+    held_rate: float | None = Field(description="held / (held + no_show)")
+    no_show_rate: float | None = Field(description="no_show / (held + no_show)")
+    qualified_rate: float | None = Field(description="qualified / (qualified + unqualified)")
+    deals: int
+    won: int
+    won_amount: int
+
+
+class ReportNotes(BaseModel):
+    """The director's qualitative notes of the week."""
+
+    model_config = ConfigDict(json_schema_extra={"example": {
+        "good_reactions": ["情シス部門長から『ちょうど検討中』との反応"],
+        "objections": ["既存ツールの契約が来年3月まで残っている"],
+        "learnings": ["10時台は受付ブロックが少ない"],
+    }})
+
+    good_reactions: list[str] = Field(default_factory=list, max_length=50, description="良い反応")
+    objections: list[str] = Field(default_factory=list, max_length=50, description="断り文句・懸念")
+    learnings: list[str] = Field(default_factory=list, max_length=50, description="学び")
+
+
+class NextAction(BaseModel):
+    text: str = Field(min_length=1, max_length=500)
+    owner: str | None = Field(default=None, max_length=100)
+    due: date | None = None
+
+
+class AgendaSection(BaseModel):
+    title: str
+    minutes: int
+    items: list[str]
+
+
+class ProjectHeader(BaseModel):
+    id: uuid.UUID
+    name: str
+    client_id: uuid.UUID
+    client_name: str | None
+    timezone: str
+
+
+class WeeklyReport(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"example": {
+        "project": {"id": "7c1e2f52-0000-4000-8000-000000000001", "name": "クラウド会計 新規開拓",
+                    "client_id": "7c1e2f52-0000-4000-8000-000000000002", "client_name": "株式会社サンプル",
+                    "timezone": "Asia/Tokyo"},
+        "iso_week": "2026-W47", "week_start": "2026-11-16", "week_end": "2026-11-23",
+        "status": "draft", "version": None, "published_at": None, "summary": "アポ 8件（先週 6件）／目標 7.0件",
+    }})
+
+    project: ProjectHeader
+    iso_week: str
+    week_start: date
+    week_end: date = Field(description="Exclusive: the Monday after")
+    status: Literal["draft", "published"]
+    version: int | None = Field(description="Published version number; null for the live draft")
+    published_at: datetime | None = None
+    generated_at: datetime
+    summary: str
+    figures: list[FigureRow]
+    month: MonthProgress
+    members: list[MemberRow]
+    funnel: list[FunnelStep]
+    daily: list[DailyPoint]
+    ab_test: AbResult
+    list_status: ListStatus
+    appointment_quality: AppointmentQuality
+    notes: ReportNotes
+    next_actions: list[NextAction]
+    agenda: list[AgendaSection]
+    latest_version: int | None = Field(default=None, description="Highest published version of this week, if any")
+
+
+class DraftIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"example": {
+        "notes": ReportNotes.model_config["json_schema_extra"]["example"],
+        "next_actions": [{"text": "Bパターンのトークを全員に展開", "owner": "山田", "due": "2026-11-27"}],
+    }})
+
+    notes: ReportNotes = Field(default_factory=ReportNotes)
+    next_actions: list[NextAction] = Field(default_factory=list, max_length=50)
+
+
+class DraftOut(DraftIn):
+    project_id: uuid.UUID
+    iso_week: str
+    revision: int = Field(description="Increases on every save")
+    updated_at: datetime | None
+
+
+class PublishedOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"example": {
+        "project_id": "7c1e2f52-0000-4000-8000-000000000001", "iso_week": "2026-W47", "version": 1,
+        "published_at": "2026-11-26T17:00:00+09:00",
+        "download_url": "/v1/projects/7c1e2f52-0000-4000-8000-000000000001/weekly-reports/2026-W47.pptx?version=1",
+    }})
+
+    project_id: uuid.UUID
+    iso_week: str
+    version: int
+    published_at: datetime
+    download_url: str
+    report: WeeklyReport
