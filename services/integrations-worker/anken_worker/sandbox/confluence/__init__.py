@@ -1,0 +1,1 @@
+"""Confluence Cloud REST v2 emulation under /confluence/wiki/api/v2/."""

@@ -1,0 +1,16 @@
+"""Typed access to the sandbox's in-memory state from a request."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from anken_worker.sandbox.state import SandboxState
+
+
+def get_state(request: Request) -> SandboxState:
+    return request.app.state.sandbox
+
+
+State = Annotated[SandboxState, Depends(get_state)]

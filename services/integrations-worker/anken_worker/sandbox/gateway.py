@@ -1,0 +1,84 @@
+"""Outermost ASGI layer for the emulated vendors: applies injected faults and logs every call with its status.
+
+It wraps the whole app (outside Starlette's error middleware) so that it still holds the server's own
+`send`, which is what lets a "drop" fault close the TCP connection without sending a single byte."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from anken_worker.sandbox.fault_envelopes import fault_response
+from anken_worker.sandbox.faults import FaultKind, service_for_path
+
+if TYPE_CHECKING:
+    from anken_worker.sandbox.state import SandboxState
+
+
+class ConnectionDropped(Exception):
+    """Raised instead of dropping when there is no socket to close (the app runs in-process)."""
+
+
+async def drop_connection(send: Send) -> None:
+    """Abort the client's TCP connection; uvicorn passes its protocol's bound `send`, which knows the transport."""
+    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    if transport is None:
+        raise ConnectionDropped("sandbox dropped the connection")
+    transport.abort()
+    # Let uvicorn see connection_lost before the app returns, so it does not try to answer 500.
+    await asyncio.sleep(0.01)
+
+
+class SandboxGateway:
+    def __init__(self, app: ASGIApp, state: SandboxState) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        service = service_for_path(scope.get("path", "")) if scope["type"] == "http" else None
+        if service is None:
+            await self.app(scope, receive, send)
+            return
+        method, path = scope["method"], scope["path"]
+        started = time.perf_counter()
+        status: dict[str, int | None] = {"value": None}
+
+        async def _send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["value"] = message["status"]
+            await send(message)
+
+        fault = self.state.faults.consume(service, method, path)
+        outcome = "handled"
+        try:
+            if fault is not None and fault.kind == FaultKind.slow:
+                outcome = "slow"
+                await asyncio.sleep(fault.delay_s)
+            if fault is not None and fault.kind == FaultKind.drop:
+                outcome = "dropped"
+                await drop_connection(send)
+            elif fault is not None and fault.kind == FaultKind.status:
+                outcome = "fault"
+                await fault_response(fault)(scope, receive, _send)
+            else:
+                await self.app(scope, receive, _send)
+        finally:
+            self.state.requests.record(
+                at=datetime.now(UTC), service=service.value, method=method, path=path,
+                query=scope.get("query_string", b"").decode("latin-1"), status=status["value"], outcome=outcome,
+                fault_id=fault.id if fault else None, duration_ms=round((time.perf_counter() - started) * 1000, 2),
+            )
+
+
+def wrap_outermost(app, state: SandboxState) -> None:
+    """Put the gateway around Starlette's whole middleware stack (built lazily on the first request)."""
+    build = app.build_middleware_stack
+
+    def build_with_gateway() -> ASGIApp:
+        return SandboxGateway(build(), state)
+
+    app.build_middleware_stack = build_with_gateway

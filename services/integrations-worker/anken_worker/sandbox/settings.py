@@ -1,0 +1,27 @@
+"""Sandbox settings, from the environment (SANDBOX_* variables); most can be changed at runtime via /_sandbox/config."""
+
+from __future__ import annotations
+
+from anken_common.settings import CommonSettings, load_settings
+
+
+class SandboxSettings(CommonSettings):
+    port: int = 8010
+    # Accept service-account assertions from unregistered issuers without checking the signature,
+    # so that `make run` works before anyone registers a key; claims are still verified.
+    sandbox_oauth_permissive: bool = True
+    # users.lookupByEmail invents a user for an unknown e-mail instead of answering users_not_found.
+    sandbox_slack_auto_users: bool = True
+    # chat.postMessage per channel: sustained messages per second and burst size (Slack: ~1/s, short bursts).
+    sandbox_slack_channel_rate_per_s: float = 1.0
+    sandbox_slack_channel_burst: int = 3
+    # Multiplier of Slack's per-method tier limits (Tier 2 = 20/min ...); raise it for benchmarks.
+    sandbox_slack_tier_scale: float = 1.0
+    # Sheets per-minute quota per service account, separately for reads and writes (Google: 60/min/user).
+    sandbox_sheets_quota_per_minute: int = 60
+    # Requests kept in the /_sandbox/requests log.
+    sandbox_request_log_size: int = 5000
+
+
+def get_sandbox_settings() -> SandboxSettings:
+    return load_settings(SandboxSettings)

@@ -1,0 +1,1 @@
+"""Google Sheets v4 emulation under /sheets/v4/."""

@@ -1,0 +1,45 @@
+"""Who may call Sheets: a live bearer from /oauth2/token with a Sheets scope, within the per-minute quota,
+and not revoked for the spreadsheet (the sandbox's stand-in for a removed share)."""
+
+from __future__ import annotations
+
+from anken_worker.sandbox.oauth.token_server import AccessToken
+from anken_worker.sandbox.rate_limits import SlidingWindow, retry_after_header
+from anken_worker.sandbox.sheets.workbooks import SheetsError
+
+QUOTA_METRIC = {"read": "Read requests", "write": "Write requests"}
+
+
+class SheetsAccess:
+    def __init__(self) -> None:
+        # (client_email, spreadsheet id or None for every spreadsheet of that account)
+        self.revocations: set[tuple[str, str | None]] = set()
+        self.windows: dict[tuple[str, str], SlidingWindow] = {}
+        self.quota_exceeded = 0
+
+    def revoke(self, client_email: str, spreadsheet_id: str | None) -> None:
+        self.revocations.add((client_email, spreadsheet_id))
+
+    def check_call(self, caller: AccessToken | None, write: bool, quota_per_minute: int) -> AccessToken:
+        if caller is None:
+            raise SheetsError(401, "Request had invalid authentication credentials. Expected OAuth 2 access token, "
+                                   "login cookie or other valid authentication credential.")
+        if not (caller.can_write_sheets() if write else caller.can_read_sheets()):
+            raise SheetsError(403, "Request had insufficient authentication scopes.")
+        kind = "write" if write else "read"
+        window = self.windows.setdefault((caller.client_email, kind), SlidingWindow(quota_per_minute))
+        window.limit = quota_per_minute
+        wait = window.take()
+        if wait > 0:
+            self.quota_exceeded += 1
+            metric = QUOTA_METRIC[kind]
+            raise SheetsError(
+                429, f"Quota exceeded for quota metric '{metric}' and limit '{metric} per minute per user' of service "
+                     "'sheets.googleapis.com' for consumer 'project_number:000000000000'.",
+                headers={"Retry-After": retry_after_header(wait)},
+            )
+        return caller
+
+    def check_spreadsheet(self, caller: AccessToken, spreadsheet_id: str | None) -> None:
+        if (caller.client_email, None) in self.revocations or (caller.client_email, spreadsheet_id) in self.revocations:
+            raise SheetsError(403, "The caller does not have permission")

@@ -1,0 +1,66 @@
+"""POST/GET /slack/api/<method>: the Slack Web API, form-encoded or JSON, Bearer token."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from anken_common.problems import problem_responses
+from anken_worker.sandbox.dependencies import State
+from anken_worker.sandbox.slack.api import call_method
+from anken_worker.sandbox.slack.arguments import bearer_token
+from anken_worker.sandbox.slack.methods import METHODS
+from anken_worker.sandbox.slack.schemas import SlackEnvelope
+from anken_worker.sandbox.state import SandboxState
+
+router = APIRouter(prefix="/slack/api", tags=["sandbox: Slack Web API"])
+
+
+async def _arguments(request: Request) -> dict[str, Any] | None:
+    """Query parameters overlaid by the body; None when a JSON body does not parse."""
+    args: dict[str, Any] = dict(request.query_params)
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "application/json":
+        raw = await request.body()
+        if raw.strip():
+            try:
+                body = json.loads(raw)
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                return None
+            if not isinstance(body, dict):
+                return None
+            args.update(body)
+    elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        form = await request.form()
+        args.update({key: value for key, value in form.items() if isinstance(value, str)})
+    return args
+
+
+DOC = {
+    "description": "Methods: " + ", ".join(METHODS) + ". Errors are HTTP 200 with `ok: false` as Slack does; "
+    "rate limits are HTTP 429 with Retry-After.",
+    "response_model": SlackEnvelope,
+    "responses": {**problem_responses(413), 429: {"description": "ratelimited; see Retry-After", "model": SlackEnvelope}},
+}
+
+
+async def _call(method: str, request: Request, state: SandboxState) -> JSONResponse:
+    args = await _arguments(request)
+    if args is None:
+        return JSONResponse({"ok": False, "error": "invalid_json"})
+    token = bearer_token(request.headers.get("authorization"), args)
+    status, body, headers = call_method(state.slack, state.config, method, token, args)
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+@router.post("/{method}", summary="Call a Slack Web API method (form-encoded or JSON body)", **DOC)
+async def slack_method_post(method: str, request: Request, state: State) -> JSONResponse:
+    return await _call(method, request, state)
+
+
+@router.get("/{method}", summary="Call a Slack Web API method (arguments in the query string)", **DOC)
+async def slack_method_get(method: str, request: Request, state: State) -> JSONResponse:
+    return await _call(method, request, state)

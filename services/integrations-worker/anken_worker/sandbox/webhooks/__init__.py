@@ -1,0 +1,1 @@
+"""A partner's webhook receiver that verifies Standard Webhooks signatures."""

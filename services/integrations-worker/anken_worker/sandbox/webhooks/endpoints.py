@@ -1,0 +1,37 @@
+"""POST /webhooks/{endpoint_id}: the partner's receiving URL."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+
+from anken_worker.sandbox.dependencies import State
+
+router = APIRouter(tags=["sandbox: partner webhook receiver"])
+
+
+class ReceiverError(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"error": "No matching signature found"}]})
+
+    error: str
+
+
+@router.post(
+    "/webhooks/{endpoint_id}",
+    summary="Receive a Standard Webhooks delivery",
+    description="204 when the signature verifies; 400 for missing/malformed headers, 401 for a wrong signature "
+    "or a timestamp outside 5 minutes, 409 for a webhook-id already received. Every attempt is recorded.",
+    status_code=204, response_class=Response,
+    responses={code: {"description": desc, "model": ReceiverError} for code, desc in {
+        400: "Missing or malformed webhook headers", 401: "Signature or timestamp rejected",
+        404: "Unknown endpoint", 409: "Replayed webhook-id"}.items()},
+)
+async def receive_webhook(endpoint_id: str, request: Request, state: State) -> Response:
+    endpoint = state.webhooks.endpoints.get(endpoint_id)
+    if endpoint is None:
+        return JSONResponse({"error": "unknown endpoint"}, status_code=404)
+    record = state.webhooks.deliver(endpoint, await request.body(), dict(request.headers))
+    if record.status == 204:
+        return Response(status_code=204)
+    return JSONResponse({"error": record.reason}, status_code=record.status)

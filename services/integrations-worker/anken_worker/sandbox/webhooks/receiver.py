@@ -1,0 +1,103 @@
+"""Partner endpoints and what they received: each delivery verified per Standard Webhooks
+(webhook-id, webhook-timestamp within 5 minutes, one or more `v1,<sig>`), replays rejected."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import itertools
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from standardwebhooks import Webhook
+from standardwebhooks.webhooks import EmptyWebhookSecretError, WebhookVerificationError
+
+# Messages from standardwebhooks that mean the request itself is malformed (400), not unauthentic (401).
+MALFORMED = ("Missing required headers", "Invalid Signature Headers")
+
+
+def new_secret() -> str:
+    return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+
+
+def valid_secret(secret: str) -> bool:
+    try:
+        Webhook(secret)
+    except (ValueError, RuntimeError, EmptyWebhookSecretError):  # bad base64, wrong type, empty
+        return False
+    return True
+
+
+@dataclass
+class Endpoint:
+    id: str
+    secret: str
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    seen_ids: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Received:
+    seq: int
+    endpoint_id: str
+    webhook_id: str | None
+    webhook_timestamp: str | None
+    event_type: str | None
+    payload: Any
+    verified: bool
+    status: int
+    reason: str | None
+    received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def as_api(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq, "endpoint_id": self.endpoint_id, "webhook_id": self.webhook_id,
+            "webhook_timestamp": self.webhook_timestamp, "type": self.event_type, "payload": self.payload,
+            "verified": self.verified, "status": self.status, "reason": self.reason,
+            "received_at": self.received_at.isoformat(),
+        }
+
+
+class WebhookReceiver:
+    def __init__(self) -> None:
+        self.endpoints: dict[str, Endpoint] = {}
+        self.received: list[Received] = []
+        self._seq = itertools.count(1)
+
+    def add_endpoint(self, secret: str | None) -> Endpoint:
+        endpoint = Endpoint(f"ep_{secrets.token_hex(8)}", secret or new_secret())
+        self.endpoints[endpoint.id] = endpoint
+        return endpoint
+
+    def deliver(self, endpoint: Endpoint, body: bytes, headers: dict[str, str]) -> Received:
+        """Verify and record one delivery; the returned record's status is the HTTP answer (204/400/401/409)."""
+        lowered = {k.lower(): v for k, v in headers.items()}
+        webhook_id = lowered.get("webhook-id")
+        status, reason = 204, None
+        try:
+            Webhook(endpoint.secret).verify(body.decode("utf-8"), lowered, json_parse=False)
+        except WebhookVerificationError as exc:
+            status, reason = (400 if str(exc) in MALFORMED else 401), str(exc)
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            # a signature entry without "v1," or with bad base64, or a body that is not UTF-8
+            status, reason = 400, "Invalid Signature Headers"
+        if status == 204 and webhook_id in endpoint.seen_ids:
+            status, reason = 409, "replayed webhook-id"
+        if status == 204 and webhook_id:
+            endpoint.seen_ids.add(webhook_id)
+        payload: Any
+        try:
+            payload = json.loads(body)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            payload = body.decode("utf-8", errors="replace")
+        record = Received(
+            seq=next(self._seq), endpoint_id=endpoint.id, webhook_id=webhook_id,
+            webhook_timestamp=lowered.get("webhook-timestamp"),
+            event_type=payload.get("type") if isinstance(payload, dict) and isinstance(payload.get("type"), str) else None,
+            payload=payload, verified=status == 204, status=status, reason=reason,
+        )
+        self.received.append(record)
+        return record
