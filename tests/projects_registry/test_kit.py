@@ -40,3 +40,23 @@ def test_if_match_accepts_current_rejects_stale() -> None:
         check_if_match(_request(etag_for(2)), 3)
     assert caught.value.status == 412
     assert caught.value.extra["current_etag"] == etag_for(3)
+
+
+async def test_cursor_of_another_list_is_422_not_500(app_client, admin) -> None:
+    from projects_registry.helpers import create_client
+
+    await create_client(app_client, admin)
+    await create_client(app_client, admin)
+    first = (await app_client.get("/v1/clients", params={"limit": 1}, headers=admin.headers)).json()
+    assert first["next_cursor"]
+    # A cursor whose values have the wrong types for this list's sort key.
+    wrong = encode_cursor(["not-a-time", 5])
+    response = await app_client.get("/v1/clients", params={"cursor": wrong}, headers=admin.headers)
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "cursor"
+
+
+async def test_nul_characters_are_422_not_500(app_client, admin) -> None:
+    body = await app_client.post("/v1/clients", json={"name": "a\x00b"}, headers=admin.headers)
+    assert body.status_code == 422 and body.json()["errors"][0]["field"] == "name"
+    query = await app_client.get("/v1/clients", params={"q": "a\x00"}, headers=admin.headers)
+    assert query.status_code == 422 and query.json()["errors"][0]["field"] == "q"

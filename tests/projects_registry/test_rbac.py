@@ -43,6 +43,16 @@ async def test_admin_creates_users_without_ever_returning_hashes(app_client: htt
     assert login.status_code == 401
 
 
+async def test_deactivated_user_token_stops_working(app_client: httpx.AsyncClient, admin: Actor) -> None:
+    member = await make_user(app_client, "member")
+    assert (await app_client.get("/v1/auth/me", headers=member.headers)).status_code == 200
+    app_client.app.state.user_status_cache.clear()  # type: ignore[attr-defined]  # skip the few-second cache
+    off = await app_client.patch(f"/v1/users/{member.id}", json={"is_active": False}, headers=admin.headers)
+    assert off.status_code == 200
+    app_client.app.state.user_status_cache.clear()  # type: ignore[attr-defined]
+    assert (await app_client.get("/v1/auth/me", headers=member.headers)).status_code == 401
+
+
 async def test_rbac_matrix_on_projects(app_client: httpx.AsyncClient, admin: Actor) -> None:
     client = await create_client(app_client, admin)
     director = await make_user(app_client, "director")

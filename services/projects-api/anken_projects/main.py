@@ -14,6 +14,7 @@ from anken_common.health import database_check, redis_check
 from anken_common.logging import configure_logging
 from anken_projects.calls.partitions import run_partition_maintenance
 from anken_projects.db import Resources
+from anken_projects.kit.db_errors import install_db_error_handlers
 from anken_projects.outbox.relay import run_relay
 from anken_projects.routers import discover_routers
 from anken_projects.settings import ProjectsSettings, get_settings
@@ -71,6 +72,7 @@ def create_app(settings: ProjectsSettings | None = None) -> FastAPI:
         lifespan=lifespan,
         max_body_bytes=settings.max_body_bytes,
     )
+    install_db_error_handlers(app)
     for router in discover_routers():
         app.include_router(router)
     return app

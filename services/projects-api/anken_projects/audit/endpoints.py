@@ -13,6 +13,7 @@ from anken_projects.audit.schemas import AuditEntryOut
 from anken_projects.auth.dependencies import AdminOnly
 from anken_projects.db import SessionDep
 from anken_projects.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page, paginate
+from anken_projects.kit.validators import NO_NUL_PATTERN
 
 router = APIRouter(prefix="/v1/audit-entries", tags=["audit"])
 
@@ -21,10 +22,10 @@ router = APIRouter(prefix="/v1/audit-entries", tags=["audit"])
             response_model=Page[AuditEntryOut], responses=problem_responses(401, 403, 422))
 async def list_audit_entries(
     principal: AdminOnly, session: SessionDep,
-    entity_type: Annotated[str | None, Query(max_length=32, examples=["project"])] = None,
-    entity_id: Annotated[str | None, Query(max_length=64)] = None,
-    actor_id: Annotated[str | None, Query(max_length=64)] = None,
-    action: Annotated[str | None, Query(max_length=64, examples=["project.update"])] = None,
+    entity_type: Annotated[str | None, Query(max_length=32, pattern=NO_NUL_PATTERN, examples=["project"])] = None,
+    entity_id: Annotated[str | None, Query(max_length=64, pattern=NO_NUL_PATTERN)] = None,
+    actor_id: Annotated[str | None, Query(max_length=64, pattern=NO_NUL_PATTERN)] = None,
+    action: Annotated[str | None, Query(max_length=64, pattern=NO_NUL_PATTERN, examples=["project.update"])] = None,
     cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT,
 ) -> Page[AuditEntryOut]:
     statement = sa.select(AuditEntry)

@@ -12,6 +12,7 @@ from anken_common.auth_tokens import InvalidToken, Role, TokenKind, is_api_key, 
 from anken_common.problems import Forbidden, Unauthorized
 from anken_projects.auth.api_key_auth import authenticate_api_key
 from anken_projects.auth.principal import Principal
+from anken_projects.auth.user_status import active_role
 
 bearer = HTTPBearer(auto_error=False, description="A user token from POST /v1/auth/token, or a partner API key (ak_…)")
 
@@ -35,7 +36,10 @@ async def get_principal(
         user_id = uuid.UUID(claims.subject)
     except ValueError:
         raise Unauthorized("token is invalid or expired") from None
-    return Principal(kind="user", id=user_id, role=claims.role)
+    role = await active_role(request, user_id)
+    if role is None:
+        raise Unauthorized("this user is deactivated or no longer exists")
+    return Principal(kind="user", id=user_id, role=role)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]

@@ -16,6 +16,7 @@ from anken_projects.clients.schemas import ClientCreate, ClientOut, ClientUpdate
 from anken_projects.db import SessionDep
 from anken_projects.kit.etag import set_etag
 from anken_projects.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from anken_projects.kit.validators import NO_NUL_PATTERN
 
 router = APIRouter(prefix="/v1/clients", tags=["clients"])
 StaffReader = Annotated[Principal, Depends(require_roles(Role.director, Role.manager))]
@@ -32,8 +33,8 @@ async def create_client(body: ClientCreate, principal: AdminOnly, session: Sessi
 @router.get("", summary="List clients", response_model=Page[ClientOut], responses=problem_responses(401, 403, 422))
 async def list_clients(
     principal: StaffReader, session: SessionDep,
-    q: Annotated[str | None, Query(max_length=200, description="Part of the name")] = None,
-    industry: Annotated[str | None, Query(max_length=100)] = None,
+    q: Annotated[str | None, Query(max_length=200, pattern=NO_NUL_PATTERN, description="Part of the name")] = None,
+    industry: Annotated[str | None, Query(max_length=100, pattern=NO_NUL_PATTERN)] = None,
     cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT,
 ) -> Page[ClientOut]:
     page = await service.list_clients(session, q=q, industry=industry, cursor=cursor, limit=limit)

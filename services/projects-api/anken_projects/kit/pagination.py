@@ -95,6 +95,13 @@ def decode_cursor(cursor: str, expected_len: int) -> list[Any]:
         raise UnprocessableEntity("cursor", "is not a cursor returned by this list") from None
 
 
+def _python_type(column: InstrumentedAttribute) -> type:
+    try:
+        return column.type.python_type
+    except NotImplementedError:
+        return object
+
+
 @dataclass
 class PageResult(Generic[T]):
     items: list[T]
@@ -118,6 +125,9 @@ async def paginate(
     keys = sa.tuple_(*sort)
     if cursor:
         values = decode_cursor(cursor, len(sort))
+        for value, col in zip(values, sort, strict=True):
+            if not isinstance(value, _python_type(col)):
+                raise UnprocessableEntity("cursor", "is not a cursor returned by this list")
         bound = sa.tuple_(*[sa.literal(v, type_=col.type) for v, col in zip(values, sort, strict=True)])
         statement = statement.where(keys < bound if descending else keys > bound)
     order = [col.desc() if descending else col.asc() for col in sort]

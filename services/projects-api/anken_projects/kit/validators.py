@@ -27,3 +27,6 @@ TimeZoneName = Annotated[str, Field(min_length=1, max_length=64, examples=["Asia
 ClockTime = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["16:00"], description="HH:MM, 24-hour")]
 HttpUrl = Annotated[str, Field(max_length=500, examples=["https://example.jp/path"]), AfterValidator(_check_url)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+# Free-text query parameters (search, filters): bounded, and without NUL (PostgreSQL cannot compare it).
+NO_NUL_PATTERN = r"^[^\x00]*$"

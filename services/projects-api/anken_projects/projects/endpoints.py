@@ -15,6 +15,7 @@ from anken_projects.auth.scopes import Scope
 from anken_projects.db import SessionDep
 from anken_projects.kit.etag import check_if_match, set_etag
 from anken_projects.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from anken_projects.kit.validators import NO_NUL_PATTERN
 from anken_projects.projects import contracts, kickoff, lifecycle, service
 from anken_projects.projects.access import get_accessible_project
 from anken_projects.projects.models import ContractChangeKind, ProjectStatus
@@ -56,7 +57,7 @@ async def list_projects(
     status: ProjectStatus | None = None,
     director_id: uuid.UUID | None = None,
     client_id: uuid.UUID | None = None,
-    q: Annotated[str | None, Query(max_length=200, description="Part of the name or product")] = None,
+    q: Annotated[str | None, Query(max_length=200, pattern=NO_NUL_PATTERN, description="Part of the name or product")] = None,
     cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT,
 ) -> Page[ProjectOut]:
     if principal.is_partner and Scope.read_projects not in principal.scopes:
@@ -117,7 +118,7 @@ async def add_kickoff_item(
 @router.patch("/{project_id}/kickoff-items/{key}", summary="Agree (or un-agree) a kickoff item, or change its value",
               response_model=KickoffItemOut, responses=problem_responses(401, 403, 404, 412, 422))
 async def update_kickoff_item(
-    project_id: ProjectID, key: Annotated[str, Path(max_length=64)], body: KickoffItemUpdate,
+    project_id: ProjectID, key: Annotated[str, Path(max_length=64, pattern=r"^[a-z][a-z0-9_]*$")], body: KickoffItemUpdate,
     principal: CurrentPrincipal, session: SessionDep, request: Request, response: Response,
 ) -> KickoffItemOut:
     project = await get_accessible_project(session, principal, project_id, manage=True)

@@ -14,6 +14,7 @@ from anken_projects.auth.principal import Principal
 from anken_projects.db import SessionDep
 from anken_projects.kit.etag import set_etag
 from anken_projects.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from anken_projects.kit.validators import NO_NUL_PATTERN
 from anken_projects.users import service
 from anken_projects.users.schemas import UserCreate, UserOut, UserUpdate
 
@@ -34,7 +35,7 @@ async def list_users(
     principal: StaffReader, session: SessionDep,
     role: Role | None = None,
     is_active: bool | None = None,
-    q: Annotated[str | None, Query(max_length=200, description="Part of the name or email")] = None,
+    q: Annotated[str | None, Query(max_length=200, pattern=NO_NUL_PATTERN, description="Part of the name or email")] = None,
     cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT,
 ) -> Page[UserOut]:
     page = await service.list_users(session, role=role, is_active=is_active, q=q, cursor=cursor, limit=limit)
