@@ -45,9 +45,8 @@ async def running_job(session: AsyncSession):
 async def _set_status(sessionmaker, job_id: uuid.UUID, status: str, error: str | None = None) -> None:
     async with sessionmaker() as session, session.begin():
         await session.execute(
-            text("UPDATE reporting.rebuild_jobs SET status = :s, error = :e, "
-                 "finished_at = CASE WHEN :s IN ('succeeded', 'failed') THEN :now ELSE finished_at END WHERE id = :id"),
-            {"s": status, "e": error, "now": utc_now(), "id": job_id},
+            text("UPDATE reporting.rebuild_jobs SET status = :s, error = :e, finished_at = :finished WHERE id = :id"),
+            {"s": status, "e": error, "finished": utc_now() if status in ("succeeded", "failed") else None, "id": job_id},
         )
 
 
