@@ -83,6 +83,10 @@ async def test_snapshots_are_one_per_owner_period_and_week_and_score_accuracy_af
     [snapshot] = first.json()["items"]
     assert again.json()["items"][0]["id"] == snapshot["id"]  # a retried weekly job replaces, never duplicates
     assert snapshot["snapshot_week"] == "2025-W41" and snapshot["commit"] == 1_250_000
+    # The worker's weekly job names one `period`; same owner, period and week → the same snapshot.
+    single = await client.post("/v1/forecast/snapshots", json={"period": "2025-10", "owner_id": str(owner),
+                                                               "as_of": "2025-10-07"}, headers=worker)
+    assert [i["id"] for i in single.json()["items"]] == [snapshot["id"]]
 
     await client.post("/v1/forecast/snapshots", json={"periods": ["2025-10"], "owner_id": str(idle),
                                                       "as_of": "2025-10-06"}, headers=worker)

@@ -57,7 +57,7 @@ async def get_forecast(
 async def take_snapshots(session: SessionDep, _principal: SalesManager, body: SnapshotRequest | None = None) -> SnapshotList:
     body = body or SnapshotRequest()
     try:
-        items = await ForecastService(session).take_snapshots(body.periods, body.owner_id, body.as_of or today_local())
+        items = await ForecastService(session).take_snapshots(body.requested_periods(), body.owner_id, body.as_of or today_local())
     except InvalidPeriod as exc:
         raise UnprocessableEntity("periods", str(exc)) from None
     return SnapshotList(items=items)

@@ -40,8 +40,16 @@ class SnapshotRequest(BaseModel):
         default=None, max_length=12,
         description="Months (YYYY-MM) or quarters (YYYY-Qn); default the current month and quarter",
     )
+    period: str | None = Field(default=None, pattern=PERIOD_PATTERN,
+                               description="One period, a shorthand for `periods: [period]`")
     owner_id: uuid.UUID | None = Field(default=None, description="Only this owner; default every owner with deals or a quota")
     as_of: date | None = Field(default=None, description="The day the snapshot stands for; default today (Asia/Tokyo)")
+
+
+    def requested_periods(self) -> list[str] | None:
+        """`periods` plus `period`, in order and without repeats; None means the defaults."""
+        chosen = [*(self.periods or []), *([self.period] if self.period else [])]
+        return list(dict.fromkeys(chosen)) or None
 
 
 class SnapshotOut(BaseModel):
