@@ -7,9 +7,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from redis.asyncio import Redis
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from anken_common.database import make_engine, make_sessionmaker
+from anken_worker.context import WorkerContext
 from anken_worker.settings import SCHEMA, WorkerSettings
 
 
@@ -21,8 +22,10 @@ class Resources:
         self.engine: AsyncEngine = make_engine(settings.async_database_url, SCHEMA)
         self.sessionmaker: async_sessionmaker[AsyncSession] = make_sessionmaker(self.engine)
         self.redis: Redis = Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=2)
+        self.ctx = WorkerContext.create(settings, self.engine, self.redis)
 
     async def close(self) -> None:
+        await self.ctx.close()
         await self.redis.aclose()
         await self.engine.dispose()
 
@@ -38,5 +41,18 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+async def get_connection(request: Request) -> AsyncIterator[AsyncConnection]:
+    """A connection inside one transaction (the worker's queries are SQLAlchemy Core)."""
+    resources: Resources = request.app.state.resources
+    async with resources.engine.begin() as conn:
+        yield conn
+
+
+def get_context(request: Request) -> WorkerContext:
+    return request.app.state.resources.ctx
+
+
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
+ConnDep = Annotated[AsyncConnection, Depends(get_connection)]
+ContextDep = Annotated[WorkerContext, Depends(get_context)]
 ResourcesDep = Annotated[Resources, Depends(get_resources)]

@@ -1,14 +1,51 @@
-"""What runs beside the HTTP API in `anken-worker run`."""
+"""What runs beside the HTTP API in `anken-worker run`: the arq worker (deliveries and cron),
+the events consumer and the delivery sweeper."""
 
 from __future__ import annotations
 
 import asyncio
+from contextlib import suppress
 
+import anken_worker.actions  # noqa: F401  (registers every delivery action)
 from anken_common.database import wait_for_database
+from anken_common.logging import get_logger
 from anken_worker.db import Resources
+from anken_worker.events.consumer import run_event_consumer
+from anken_worker.jobs.arq_worker import build_worker, create_arq_pool
+from anken_worker.jobs.sweeper import run_sweeper
+
+log = get_logger("anken.worker.runtime")
 
 
 async def start_background(resources: Resources, stop: asyncio.Event) -> None:
-    """Wait for the database, then run until `stop` is set."""
+    """Wait for the database and Redis, then run until `stop` is set."""
+    settings, ctx = resources.settings, resources.ctx
     await wait_for_database(resources.engine)
-    await stop.wait()
+    delay = 0.5
+    while True:
+        try:
+            pool = await create_arq_pool(settings)
+            break
+        except Exception as exc:
+            log.warning("redis_unreachable", error=str(exc)[:200], retry_in_s=delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10)
+    ctx.arq = pool
+    worker = build_worker(settings, pool, ctx)
+    tasks = [asyncio.create_task(worker.main()), asyncio.create_task(run_sweeper(ctx, stop))]
+    if settings.consumer_enabled:
+        tasks.append(asyncio.create_task(run_event_consumer(ctx, stop)))
+    log.info("worker_started", queue=settings.arq_queue, consumer=settings.consumer_name)
+    try:
+        await stop.wait()
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with suppress(asyncio.CancelledError, Exception):
+                await task
+        with suppress(Exception):
+            await worker.close()
+        ctx.arq = None
+        with suppress(Exception):
+            await pool.aclose()

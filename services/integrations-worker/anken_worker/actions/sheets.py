@@ -1,0 +1,181 @@
+"""Google Sheets deliveries: the approach-list spreadsheet, target rows keyed by target id,
+daily KPI rows keyed by date. Requests are paced within the per-minute quota."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+
+from anken_worker.adapters.errors import PermanentError, SkipDelivery, TransientError
+from anken_worker.adapters.sheets.client import ROWS_PER_BATCH, SheetsClient
+from anken_worker.deliveries.executor import action
+from anken_worker.deliveries.models import Delivery, Outcome
+from anken_worker.kit.pacing import take_minute_budget
+from anken_worker.kit.tables import sheet_rows
+from anken_worker.projects_state import repository as projects
+
+LIST_SHEET = "アプローチリスト"
+KPI_SHEET = "日次KPI"
+LIST_HEADER = ["target_id", "企業名", "業種", "規模", "地域", "電話番号", "法人番号", "担当者", "優先度", "ステータス", "架電回数", "メモ"]
+KPI_HEADER = ["日付", "架電数", "コンタクト数", "アポ数", "コンタクト率", "コンタクトアポ率", "アポ率", "進捗率", "ペース"]
+STATUS_COLUMN = "J"
+
+
+def column_letter(n: int) -> str:
+    """1 → A, 26 → Z, 27 → AA."""
+    letters = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def row_range(sheet: str, row_number: int, width: int) -> str:
+    """A bounded one-row range, e.g. アプローチリスト!A2:L2 (Sheets rejects writes past a range's bounds)."""
+    return f"{sheet}!A{row_number}:{column_letter(width)}{row_number}"
+
+
+async def _client(ctx, d: Delivery) -> tuple[SheetsClient, dict]:
+    async with ctx.engine.connect() as conn:
+        project = await projects.get(conn, d.project_id)
+        connection = await ctx.connectors.sheets(conn, d.client_id, d.project_id)
+    if project is None:
+        raise SkipDelivery("the worker has not seen this project yet")
+    return connection.client, project
+
+
+async def _budget(ctx) -> None:
+    await take_minute_budget(ctx.redis, ctx.key("quota", "sheets"), ctx.settings.sheets_requests_per_minute)
+
+
+@action("sheets.create_spreadsheet")
+async def create_spreadsheet(ctx, d: Delivery) -> Outcome:
+    client, project = await _client(ctx, d)
+    if project.get("spreadsheet_id"):
+        return Outcome(external_ref=project["spreadsheet_id"], excerpt="spreadsheet already linked")
+    await _budget(ctx)
+    created = await client.create_spreadsheet(d.payload["title"], [LIST_SHEET, KPI_SHEET])
+    spreadsheet_id = created["spreadsheetId"]
+    # Record the id before anything else, so a retry never creates a second spreadsheet.
+    async with ctx.engine.begin() as conn:
+        await projects.set_fields(conn, project["project_id"], spreadsheet_id=spreadsheet_id,
+                                  tracking_spreadsheet_id=spreadsheet_id)
+    await _budget(ctx)
+    await client.batch_update_values(spreadsheet_id, [
+        {"range": row_range(LIST_SHEET, 1, len(LIST_HEADER)), "values": [LIST_HEADER]},
+        {"range": row_range(KPI_SHEET, 1, len(KPI_HEADER)), "values": [KPI_HEADER]},
+    ])
+    return Outcome(external_ref=spreadsheet_id, excerpt=created.get("spreadsheetUrl") or "created",
+                   target=spreadsheet_id)
+
+
+def _row(t: dict) -> list:
+    return [str(t["id"]), t.get("company_name") or "", t.get("industry") or "", t.get("size") or "",
+            t.get("region") or "", t.get("phone") or "", t.get("corporate_number") or "", t.get("contact_name") or "",
+            t.get("priority_tier") or "", t.get("status") or "", t.get("call_count") or 0, t.get("note") or ""]
+
+
+async def _fetch_targets(ctx, target_list_id: str) -> list[dict]:
+    targets: list[dict] = []
+    cursor = None
+    while True:
+        params = {"limit": 500, **({"cursor": cursor} if cursor else {})}
+        try:
+            response = await ctx.projects.get(f"/v1/target-lists/{target_list_id}/targets", params=params,
+                                              headers=ctx.service_headers())
+        except httpx.HTTPError as exc:
+            raise TransientError(f"projects-api unreachable: {type(exc).__name__}") from exc
+        if response.status_code == 404:
+            raise PermanentError(f"target list {target_list_id} not found in projects-api")
+        if response.status_code >= 500:
+            raise TransientError(f"projects-api answered {response.status_code}")
+        if response.status_code >= 400:
+            raise PermanentError(f"projects-api refused the target list: {response.status_code}")
+        data = response.json()
+        targets.extend(data.get("items", []))
+        cursor = data.get("next_cursor")
+        if not cursor:
+            return targets
+
+
+async def _allocate_rows(ctx, spreadsheet_id: str, target_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """Row numbers keyed by target id: a target keeps its row, a new one gets the next free row."""
+    async with ctx.engine.begin() as conn:
+        await conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": spreadsheet_id})
+        rows = dict((await conn.execute(
+            sa.select(sheet_rows.c.target_id, sheet_rows.c.row_number)
+            .where(sheet_rows.c.spreadsheet_id == spreadsheet_id))).all())
+        next_row = max(rows.values(), default=1) + 1
+        new = []
+        for tid in target_ids:
+            if tid not in rows:
+                rows[tid] = next_row
+                new.append({"spreadsheet_id": spreadsheet_id, "target_id": tid, "row_number": next_row})
+                next_row += 1
+        if new:
+            await conn.execute(insert(sheet_rows).values(new).on_conflict_do_nothing())
+    return rows
+
+
+@action("sheets.push_targets")
+async def push_targets(ctx, d: Delivery) -> Outcome:
+    client, project = await _client(ctx, d)
+    spreadsheet_id = project.get("spreadsheet_id")
+    if not spreadsheet_id:
+        raise SkipDelivery("this project has no approach-list spreadsheet (not kicked off yet)")
+    targets = await _fetch_targets(ctx, d.payload["target_list_id"])
+    rows = await _allocate_rows(ctx, spreadsheet_id, [uuid.UUID(str(t["id"])) for t in targets])
+    data = [{"range": row_range(LIST_SHEET, rows[uuid.UUID(str(t["id"]))], len(LIST_HEADER)), "values": [_row(t)]}
+            for t in targets]
+    for i in range(0, len(data), ROWS_PER_BATCH):
+        await _budget(ctx)
+        await client.batch_update_values(spreadsheet_id, data[i:i + ROWS_PER_BATCH])
+    return Outcome(external_ref=spreadsheet_id, excerpt=f"{len(data)} rows written", target=spreadsheet_id)
+
+
+@action("sheets.append_kpis")
+async def append_kpis(ctx, d: Delivery) -> Outcome:
+    """payload: row (first cell is the date). Skipped when that date's row is already there."""
+    client, project = await _client(ctx, d)
+    spreadsheet_id = project.get("tracking_spreadsheet_id") or project.get("spreadsheet_id")
+    if not spreadsheet_id:
+        raise SkipDelivery("this project has no tracking spreadsheet")
+    row = d.payload["row"]
+    if d.attempts > 1:
+        await _budget(ctx)
+        dates = [r[0] for r in await client.get_values(spreadsheet_id, f"{KPI_SHEET}!A:A") if r]
+        if str(row[0]) in dates:
+            return Outcome(external_ref=spreadsheet_id, excerpt=f"row {row[0]} already appended")
+    await _budget(ctx)
+    await client.append_values(spreadsheet_id, f"{KPI_SHEET}!A1", [row])
+    return Outcome(external_ref=spreadsheet_id, excerpt=f"appended {row[0]}", target=spreadsheet_id)
+
+
+async def pull_statuses(ctx, project: dict) -> int:
+    """Read back the status column the back office edits; returns how many rows changed."""
+    spreadsheet_id = project.get("spreadsheet_id")
+    if not spreadsheet_id:
+        return 0
+    async with ctx.engine.connect() as conn:
+        connection = await ctx.connectors.sheets(conn, project["client_id"], project["project_id"])
+    await _budget(ctx)
+    values = await connection.client.get_values(spreadsheet_id, f"{LIST_SHEET}!A2:{STATUS_COLUMN}")
+    changed = 0
+    async with ctx.engine.begin() as conn:
+        for row in values:
+            if len(row) < 10 or not row[0]:
+                continue
+            try:
+                target_id = uuid.UUID(row[0])
+            except ValueError:
+                continue
+            result = await conn.execute(
+                sa.update(sheet_rows).where(sheet_rows.c.spreadsheet_id == spreadsheet_id,
+                                            sheet_rows.c.target_id == target_id,
+                                            sheet_rows.c.status.is_distinct_from(row[9]))
+                .values(status=row[9], updated_at=sa.func.now()))
+            changed += result.rowcount or 0
+    return changed

@@ -1,0 +1,179 @@
+"""Slack deliveries: the project channel (create, invite, topic, pinned summary) and messages.
+
+Every post carries its delivery key in message metadata; a retry first looks for that message
+in conversations.history, so a crash between "posted" and "recorded" still posts once.
+"""
+
+from __future__ import annotations
+
+import re
+
+from anken_worker.adapters.errors import PermanentError, SkipDelivery
+from anken_worker.adapters.slack.client import SlackApiError, SlackClient
+from anken_worker.deliveries import repository as delivery_repo
+from anken_worker.deliveries.executor import action
+from anken_worker.deliveries.models import Delivery, Outcome
+from anken_worker.kit.pacing import wait_for_slot
+from anken_worker.projects_state import repository as projects
+
+MAX_NAME_SUFFIX = 20
+
+
+def channel_base_name(prefix: str, project_name: str, project_id: str) -> str:
+    """A Slack channel name: lowercase ASCII letters, digits, - and _, at most 80 characters.
+
+    Japanese project names leave nothing usable, so the project id's first characters stand in.
+    """
+    name = re.sub(r"[\s\u3000]+", "-", project_name.strip().lower())
+    name = re.sub(r"[^a-z0-9_\-]", "", name).strip("-_")
+    name = re.sub(r"-{2,}", "-", name)
+    base = f"{prefix}-{name}" if name else f"{prefix}-{project_id[:8]}"
+    return base[:72]
+
+
+async def _slack(ctx, d: Delivery) -> tuple[SlackClient, dict]:
+    async with ctx.engine.connect() as conn:
+        connection = await ctx.connectors.slack(conn, d.client_id, d.project_id)
+    return connection.client, connection.config
+
+
+async def _project(ctx, d: Delivery) -> dict:
+    async with ctx.engine.connect() as conn:
+        project = await projects.get(conn, d.project_id)
+    if project is None:
+        raise SkipDelivery("the worker has not seen this project yet")
+    return project
+
+
+async def _channel(ctx, d: Delivery) -> str:
+    project = await _project(ctx, d)
+    if not project.get("slack_channel_id"):
+        raise SkipDelivery("this project has no Slack channel (not kicked off yet)")
+    return project["slack_channel_id"]
+
+
+async def _save_progress(ctx, d: Delivery, **values) -> None:
+    d.progress = {**d.progress, **values}
+    async with ctx.engine.begin() as conn:
+        await delivery_repo.save_progress(conn, d.id, d.progress)
+
+
+async def _slack_user_id(ctx, slack: SlackClient, person: dict) -> str | None:
+    if person.get("slack_user_id"):
+        return person["slack_user_id"]
+    found = await slack.lookup_user_by_email(person["email"])
+    if found:
+        async with ctx.engine.begin() as conn:
+            await projects.set_slack_user(conn, person["user_id"], found)
+    return found
+
+
+@action("slack.create_channel")
+async def create_channel(ctx, d: Delivery) -> Outcome:
+    project = await _project(ctx, d)
+    if project.get("slack_channel_id"):
+        return Outcome(external_ref=project["slack_channel_id"], excerpt="channel already linked",
+                       target=project.get("slack_channel_name"))
+    slack, config = await _slack(ctx, d)
+    prefix = config.get("channel_prefix") or ctx.settings.slack_channel_prefix
+    base = channel_base_name(prefix, project["name"], str(project["project_id"]))
+    tried: list[str] = list(d.progress.get("tried", []))
+    channel = None
+    for n in range(1, MAX_NAME_SUFFIX + 1):
+        name = base if n == 1 else f"{base}-{n}"
+        if name in tried:
+            # An earlier attempt asked for this name; if the channel exists it may be ours
+            # (created just before a crash), so it is adopted rather than duplicated.
+            existing = await slack.find_channel(name)
+            if existing and not existing.get("is_archived") and d.progress.get("created_unrecorded") == name:
+                channel = existing
+                break
+            if existing:
+                continue
+        await _save_progress(ctx, d, tried=[*tried, name], created_unrecorded=name)
+        tried.append(name)
+        try:
+            channel = await slack.create_channel(name)
+            break
+        except SlackApiError as exc:
+            if exc.error == "name_taken":
+                await _save_progress(ctx, d, created_unrecorded=None)
+                continue
+            if exc.error.startswith("invalid_name"):
+                base = f"{prefix}-{str(project['project_id'])[:8]}"
+                continue
+            raise
+    if channel is None:
+        raise PermanentError(f"no free Slack channel name from {base!r} (tried {len(tried)})")
+    async with ctx.engine.begin() as conn:
+        await projects.set_fields(conn, project["project_id"], slack_channel_id=channel["id"],
+                                  slack_channel_name=channel.get("name"))
+    return Outcome(external_ref=channel["id"], excerpt=f"created #{channel.get('name')}", target=channel.get("name"))
+
+
+@action("slack.invite")
+async def invite(ctx, d: Delivery) -> Outcome:
+    channel = await _channel(ctx, d)
+    slack, config = await _slack(ctx, d)
+    async with ctx.engine.connect() as conn:
+        team = await projects.team(conn, d.project_id)
+    user_ids: list[str] = []
+    missing: list[str] = []
+    for person in team:
+        found = await _slack_user_id(ctx, slack, person)
+        (user_ids.append(found) if found else missing.append(person["email"]))
+    for email in config.get("guest_emails", []):
+        found = await slack.lookup_user_by_email(email)
+        (user_ids.append(found) if found else missing.append(email))
+    user_ids = list(dict.fromkeys(user_ids))
+    if not user_ids:
+        raise SkipDelivery(f"no one to invite (not in Slack: {', '.join(missing) or 'nobody known yet'})")
+    await slack.invite(channel, user_ids)
+    note = f"invited {len(user_ids)}" + (f"; not in Slack: {', '.join(missing)}" if missing else "")
+    return Outcome(external_ref=",".join(user_ids)[:300], excerpt=note, target=channel)
+
+
+@action("slack.set_topic")
+async def set_topic(ctx, d: Delivery) -> Outcome:
+    channel = await _channel(ctx, d)
+    slack, _ = await _slack(ctx, d)
+    await slack.set_topic(channel, d.payload["topic"])
+    return Outcome(excerpt="topic set", target=channel)
+
+
+async def _post_once(ctx, d: Delivery, slack: SlackClient, channel: str) -> dict:
+    if d.attempts > 1 or d.progress.get("budget_from"):
+        earlier = await slack.find_posted(channel, d.idempotency_key, d.created_at.timestamp() - 60)
+        if earlier:
+            return {"ts": earlier.get("ts"), "found": True}
+    await wait_for_slot(ctx.redis, ctx.key("pace", "slack", channel), ctx.settings.slack_channel_interval_s)
+    data = await slack.post_message(channel, d.payload["text"], d.payload.get("blocks"), d.idempotency_key)
+    return {"ts": data.get("ts"), "found": False}
+
+
+@action("slack.post")
+async def post(ctx, d: Delivery) -> Outcome:
+    """Post to the project channel (payload: text, blocks, pin)."""
+    channel = await _channel(ctx, d)
+    slack, _ = await _slack(ctx, d)
+    posted = await _post_once(ctx, d, slack, channel)
+    if d.payload.get("pin") and posted["ts"]:
+        await slack.pin(channel, posted["ts"])
+    note = "found earlier post" if posted["found"] else "posted"
+    return Outcome(external_ref=posted["ts"], excerpt=note, target=channel)
+
+
+@action("slack.notify_director")
+async def notify_director(ctx, d: Delivery) -> Outcome:
+    """A direct message to the project's director (pace alerts, integration failures)."""
+    project = await _project(ctx, d)
+    async with ctx.engine.connect() as conn:
+        director = await projects.get_person(conn, project.get("director_id"))
+    if director is None:
+        raise SkipDelivery("the project's director is unknown to the worker")
+    slack, _ = await _slack(ctx, d)
+    user_id = await _slack_user_id(ctx, slack, director)
+    if user_id is None:
+        raise SkipDelivery(f"director {director['email']} has no Slack account")
+    posted = await _post_once(ctx, d, slack, user_id)
+    return Outcome(external_ref=posted["ts"], excerpt="posted to director", target=user_id)

@@ -1,0 +1,120 @@
+"""Slack Web API over httpx (the documented envelope: HTTP 200 with {"ok": false, "error": ...},
+429 with Retry-After). Works against real Slack and the sandbox; only the base URL differs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from anken_worker.adapters.errors import IntegrationBroken, PermanentError, TransientError, excerpt
+from anken_worker.adapters.http_errors import raise_for_status, send
+
+# Errors after which no retry can succeed until a person reconnects or unarchives.
+BROKEN_ERRORS = frozenset({
+    "invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired", "no_permission",
+    "missing_scope", "is_archived", "channel_not_found", "team_access_not_granted", "ekm_access_denied",
+})
+TRANSIENT_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
+METADATA_EVENT_TYPE = "anken_delivery"
+
+
+class SlackApiError(PermanentError):
+    """Slack answered ok=false with an error code the caller may want to handle (e.g. name_taken)."""
+
+    def __init__(self, method: str, error: str, body: str) -> None:
+        super().__init__(f"slack {method}: {error}", excerpt=body)
+        self.error = error
+
+
+class SlackClient:
+    def __init__(self, http: httpx.AsyncClient, base_url: str, token: str) -> None:
+        self.http = http
+        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self.token = token
+
+    async def call(self, method: str, **params: Any) -> dict:
+        body = {k: v for k, v in params.items() if v is not None}
+        response = await send(
+            self.http, "POST", self.base_url + method, f"slack {method}", json=body,
+            headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json; charset=utf-8"},
+        )
+        raise_for_status(response, f"slack {method}", broken_statuses=set())
+        try:
+            data = response.json()
+        except ValueError as exc:
+            raise TransientError(f"slack {method}: not JSON", excerpt=excerpt(response.text)) from exc
+        if data.get("ok"):
+            return data
+        error = str(data.get("error") or "unknown_error")
+        text = excerpt(response.text)
+        if error in TRANSIENT_ERRORS:
+            raise TransientError(f"slack {method}: {error}", excerpt=text)
+        if error in BROKEN_ERRORS:
+            raise IntegrationBroken(f"slack {method}: {error}", excerpt=text)
+        raise SlackApiError(method, error, text)
+
+    async def create_channel(self, name: str) -> dict:
+        return (await self.call("conversations.create", name=name, is_private=False))["channel"]
+
+    async def find_channel(self, name: str) -> dict | None:
+        cursor = None
+        for _ in range(50):
+            data = await self.call("conversations.list", limit=1000, cursor=cursor,
+                                   exclude_archived=False, types="public_channel,private_channel")
+            for channel in data.get("channels", []):
+                if channel.get("name") == name:
+                    return channel
+            cursor = (data.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
+        return None
+
+    async def invite(self, channel: str, user_ids: list[str]) -> None:
+        # force=true invites the valid users even when some are already members.
+        try:
+            await self.call("conversations.invite", channel=channel, users=",".join(user_ids), force=True)
+        except SlackApiError as exc:
+            # Re-inviting people who are already there is success for us.
+            if exc.error not in ("already_in_channel", "cant_invite_self"):
+                raise
+
+    async def set_topic(self, channel: str, topic: str) -> None:
+        await self.call("conversations.setTopic", channel=channel, topic=topic)
+
+    async def pin(self, channel: str, ts: str) -> None:
+        try:
+            await self.call("pins.add", channel=channel, timestamp=ts)
+        except SlackApiError as exc:
+            if exc.error != "already_pinned":
+                raise
+
+    async def lookup_user_by_email(self, email: str) -> str | None:
+        try:
+            return (await self.call("users.lookupByEmail", email=email))["user"]["id"]
+        except SlackApiError as exc:
+            if exc.error == "users_not_found":
+                return None
+            raise
+
+    async def post_message(self, channel: str, text: str, blocks: list | None, delivery_key: str) -> dict:
+        """Post with message metadata carrying the delivery key, so the post can be found again."""
+        return await self.call(
+            "chat.postMessage", channel=channel, text=text, blocks=blocks, unfurl_links=False,
+            metadata={"event_type": METADATA_EVENT_TYPE, "event_payload": {"delivery_key": delivery_key}},
+        )
+
+    async def find_posted(self, channel: str, delivery_key: str, oldest: float) -> dict | None:
+        """Our own earlier message for this delivery key (conversations.history with metadata), or None."""
+        cursor = None
+        for _ in range(20):
+            data = await self.call("conversations.history", channel=channel, oldest=f"{oldest:.6f}", limit=200,
+                                   include_all_metadata=True, cursor=cursor)
+            for message in data.get("messages", []):
+                metadata = message.get("metadata") or {}
+                if (metadata.get("event_payload") or {}).get("delivery_key") == delivery_key:
+                    return message
+            cursor = (data.get("response_metadata") or {}).get("next_cursor")
+            if not cursor or not data.get("has_more", True):
+                return None
+        return None

@@ -1,0 +1,84 @@
+"""Which account and base URL each integration uses for a client or project.
+
+Settings stored for the project or its client (real credentials) win; without them, sandbox
+mode uses the environment's defaults, which point at the local sandbox. Outside sandbox mode
+an unconfigured integration is skipped, not failed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from anken_worker.adapters.confluence.client import ConfluenceClient
+from anken_worker.adapters.errors import SkipDelivery
+from anken_worker.adapters.sheets.client import SheetsClient
+from anken_worker.adapters.sheets.service_account import ServiceAccount, TokenSource
+from anken_worker.adapters.slack.client import SlackClient
+from anken_worker.integration_settings import repository as settings_repo
+
+REAL_SLACK_URL = "https://slack.com/api/"
+REAL_SHEETS_URL = "https://sheets.googleapis.com/v4/"
+REAL_GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token"
+
+
+@dataclass
+class Connection:
+    client: Any
+    config: dict[str, Any]
+
+
+class Connectors:
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+        self._token_sources: dict[tuple[str, str], TokenSource] = {}
+        self._sandbox_account: ServiceAccount | None = None
+
+    async def _stored(self, conn: AsyncConnection, integration: str, client_id, project_id) -> tuple[dict, str | None]:
+        row = await settings_repo.effective(conn, integration, client_id, project_id)
+        if row is None:
+            if not self.ctx.settings.anken_sandbox:
+                raise SkipDelivery(f"{integration} is not configured for this client or project")
+            return {}, None
+        secret = self.ctx.box.open(row["secret_encrypted"]) if row.get("secret_encrypted") else None
+        return dict(row["config"] or {}), secret
+
+    async def slack(self, conn: AsyncConnection, client_id: uuid.UUID | None, project_id: uuid.UUID | None) -> Connection:
+        config, token = await self._stored(conn, "slack", client_id, project_id)
+        s = self.ctx.settings
+        base = config.get("api_url") or (REAL_SLACK_URL if token else s.slack_api_url)
+        return Connection(SlackClient(self.ctx.http, base, token or s.slack_bot_token), config)
+
+    async def confluence(self, conn: AsyncConnection, client_id, project_id) -> Connection:
+        config, token = await self._stored(conn, "confluence", client_id, project_id)
+        s = self.ctx.settings
+        base = config.get("api_url") or (
+            f"https://{config['site']}/wiki/api/v2/" if token and config.get("site") else s.confluence_api_url
+        )
+        client = ConfluenceClient(self.ctx.http, base, config.get("email") or s.confluence_email,
+                                  token or s.confluence_api_token, str(config.get("space_id") or s.confluence_space_id))
+        return Connection(client, config)
+
+    async def sheets(self, conn: AsyncConnection, client_id, project_id) -> Connection:
+        config, key_json = await self._stored(conn, "sheets", client_id, project_id)
+        s = self.ctx.settings
+        if key_json:
+            account = ServiceAccount.from_json(key_json)
+            base = config.get("api_url") or REAL_SHEETS_URL
+            token_url = config.get("token_url") or REAL_GOOGLE_TOKEN_URL
+        else:
+            if s.google_service_account_file:
+                account = ServiceAccount.from_file(s.google_service_account_file)
+            else:
+                self._sandbox_account = self._sandbox_account or ServiceAccount.ephemeral()
+                account = self._sandbox_account
+            base = config.get("api_url") or s.sheets_api_url
+            token_url = config.get("token_url") or s.google_token_url
+        cache_key = (token_url, account.client_email)
+        tokens = self._token_sources.get(cache_key)
+        if tokens is None or tokens.account != account:
+            tokens = self._token_sources[cache_key] = TokenSource(self.ctx.http, token_url, account)
+        return Connection(SheetsClient(self.ctx.http, base, tokens), config)

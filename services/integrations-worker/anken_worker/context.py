@@ -1,0 +1,52 @@
+"""What jobs, the event consumer and the API share inside one worker process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import httpx
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from anken_common.auth_tokens import issue_service_token
+from anken_common.request_context import service_http_client
+from anken_worker.connectors import Connectors
+from anken_worker.kit.secret_box import SecretBox
+from anken_worker.settings import WorkerSettings
+
+
+@dataclass
+class WorkerContext:
+    settings: WorkerSettings
+    engine: AsyncEngine
+    redis: Redis
+    http: httpx.AsyncClient
+    box: SecretBox
+    reporting: httpx.AsyncClient
+    projects: httpx.AsyncClient
+    connectors: Connectors = field(init=False)
+    arq: object | None = None  # the ArqRedis pool once the worker runs
+
+    def __post_init__(self) -> None:
+        self.connectors = Connectors(self)
+
+    @classmethod
+    def create(cls, settings: WorkerSettings, engine: AsyncEngine, redis: Redis) -> WorkerContext:
+        timeout = httpx.Timeout(settings.http_timeout_s, connect=5.0)
+        http = httpx.AsyncClient(timeout=timeout, limits=httpx.Limits(max_connections=200, max_keepalive_connections=100))
+        return cls(
+            settings=settings, engine=engine, redis=redis, http=http, box=SecretBox(settings.fernet_key),
+            reporting=service_http_client(settings.reporting_api_url, timeout=settings.http_timeout_s),
+            projects=service_http_client(settings.projects_api_url, timeout=settings.http_timeout_s),
+        )
+
+    def service_headers(self) -> dict[str, str]:
+        token = issue_service_token(self.settings.anken_secret_key, "integrations-worker")
+        return {"Authorization": f"Bearer {token}"}
+
+    def key(self, *parts: str) -> str:
+        return self.settings.redis_key(*parts)
+
+    async def close(self) -> None:
+        for client in (self.http, self.reporting, self.projects):
+            await client.aclose()

@@ -1,0 +1,82 @@
+"""Delivery log routes: list and filter, redrive dead letters one by one or per integration."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from anken_common.problems import Conflict, NotFound, problem_responses
+from anken_worker.auth.dependencies import Operator
+from anken_worker.db import ConnDep, ContextDep
+from anken_worker.deliveries import repository as repo
+from anken_worker.deliveries.schemas import DeliveryOut, DeliveryPage, RedriveResult
+from anken_worker.jobs.enqueue import enqueue_deliveries
+from anken_worker.kit.cursors import parse_int_cursor
+from anken_worker.kit.tables import deliveries as t
+
+router = APIRouter(tags=["deliveries"])
+IntegrationName = Literal["slack", "confluence", "sheets", "webhook", "event"]
+StatusName = Literal["pending", "retrying", "succeeded", "dead", "skipped"]
+
+
+def _out(d) -> DeliveryOut:
+    return DeliveryOut.model_validate(d, from_attributes=True)
+
+
+@router.get("/v1/deliveries", response_model=DeliveryPage, summary="The delivery log, newest first",
+            responses=problem_responses(401, 403, 422))
+async def list_deliveries(
+    principal: Operator, conn: ConnDep,
+    integration: IntegrationName | None = None, status: StatusName | None = None,
+    project_id: uuid.UUID | None = None, client_id: uuid.UUID | None = None,
+    cursor: Annotated[str | None, Query(max_length=20)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> DeliveryPage:
+    rows = await repo.list_page(conn, integration=integration, status=status, project_id=project_id,
+                                client_id=client_id, after_seq=parse_int_cursor(cursor), limit=limit + 1)
+    next_cursor = str(rows[limit - 1].seq) if len(rows) > limit else None
+    return DeliveryPage(items=[_out(d) for d in rows[:limit]], next_cursor=next_cursor)
+
+
+@router.get("/v1/deliveries/{delivery_id}", response_model=DeliveryOut, summary="One delivery",
+            responses=problem_responses(401, 403, 404, 422))
+async def get_delivery(delivery_id: uuid.UUID, principal: Operator, conn: ConnDep) -> DeliveryOut:
+    d = await repo.get(conn, delivery_id)
+    if d is None:
+        raise NotFound("delivery")
+    return _out(d)
+
+
+@router.post("/v1/deliveries/{delivery_id}/retry", response_model=DeliveryOut,
+             summary="Retry one dead-lettered delivery", responses=problem_responses(401, 403, 404, 409, 422))
+async def retry_delivery(delivery_id: uuid.UUID, principal: Operator, conn: ConnDep, ctx: ContextDep) -> DeliveryOut:
+    d = await repo.get(conn, delivery_id)
+    if d is None:
+        raise NotFound("delivery")
+    if d.action == "event.malformed":
+        raise Conflict("a malformed event cannot be retried; fix the producer and resend the event")
+    async with ctx.engine.begin() as own:
+        keys = await repo.reopen(own, t.c.id == delivery_id)
+    if not keys:
+        raise Conflict(f"only dead deliveries can be retried; this one is {d.status}", current_status=d.status)
+    await enqueue_deliveries(ctx, keys, redrive=int(time.time() * 1000))
+    async with ctx.engine.connect() as own:
+        return _out(await repo.get(own, delivery_id))
+
+
+@router.post("/v1/deliveries/retry-dead", response_model=RedriveResult,
+             summary="Retry every dead-lettered delivery of an integration",
+             responses=problem_responses(401, 403, 422))
+async def retry_all_dead(principal: Operator, ctx: ContextDep,
+                         integration: Annotated[Literal["slack", "confluence", "sheets", "webhook"], Query()],
+                         project_id: uuid.UUID | None = None) -> RedriveResult:
+    where = (t.c.integration == integration) & (t.c.action != "event.malformed")
+    if project_id:
+        where = where & (t.c.project_id == project_id)
+    async with ctx.engine.begin() as own:
+        keys = await repo.reopen(own, where)
+    await enqueue_deliveries(ctx, keys, redrive=int(time.time() * 1000))
+    return RedriveResult(requeued=len(keys))

@@ -1,0 +1,85 @@
+"""One attempt at one delivery, and what the delivery log records about it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from anken_common.logging import get_logger
+from anken_worker.adapters.errors import IntegrationBroken, PermanentError, SkipDelivery, TransientError
+from anken_worker.deliveries import repository as repo
+from anken_worker.deliveries.models import Delivery, DeliveryStatus, Outcome
+from anken_worker.deliveries.retry_policy import next_delay_s
+from anken_worker.health_status.alerts import on_healthy, on_integration_broken
+from anken_worker.kit.time import utc_now
+from anken_worker.worker_metrics import DELIVERY_ATTEMPTS, DELIVERY_LATENCY
+
+log = get_logger("anken.worker.deliveries")
+ActionHandler = Callable[["object", Delivery], Awaitable[Outcome]]
+ACTIONS: dict[str, ActionHandler] = {}
+
+
+def action(name: str) -> Callable[[ActionHandler], ActionHandler]:
+    """Register the handler of a delivery action (e.g. "slack.post")."""
+
+    def register(fn: ActionHandler) -> ActionHandler:
+        ACTIONS[name] = fn
+        return fn
+
+    return register
+
+
+async def attempt(ctx, d: Delivery) -> float | None:
+    """Make one attempt. Returns the seconds until the next try when the delivery stays open, else None."""
+    async with ctx.engine.begin() as conn:
+        d.attempts = await repo.start_attempt(conn, d.id)
+    handler = ACTIONS.get(d.action)
+    s = ctx.settings
+    try:
+        if handler is None:
+            raise PermanentError(f"unknown delivery action {d.action!r}")
+        outcome = await asyncio.wait_for(handler(ctx, d), timeout=max(5.0, s.job_timeout_s - 5))
+    except SkipDelivery as exc:
+        await _finish(ctx, d, DeliveryStatus.skipped, error=exc.reason, excerpt=exc.excerpt)
+        return None
+    except IntegrationBroken as exc:
+        await _finish(ctx, d, DeliveryStatus.dead, error=exc.reason, excerpt=exc.excerpt)
+        await on_integration_broken(ctx, d, exc.reason)
+        return None
+    except PermanentError as exc:
+        await _finish(ctx, d, DeliveryStatus.dead, error=exc.reason, excerpt=exc.excerpt)
+        return None
+    except (TransientError, TimeoutError, Exception) as exc:
+        if isinstance(exc, TransientError):
+            reason, excerpt, retry_after = exc.reason, exc.excerpt, exc.retry_after_s
+        elif isinstance(exc, TimeoutError):
+            reason, excerpt, retry_after = f"{d.action}: attempt timed out", None, None
+        else:
+            log.exception("delivery_handler_error", key=d.idempotency_key, action=d.action)
+            reason, excerpt, retry_after = f"{d.action}: {type(exc).__name__}: {exc}"[:500], None, None
+        used = d.attempts - int(d.progress.get("budget_from", 0))
+        if used >= s.delivery_max_attempts:
+            await _finish(ctx, d, DeliveryStatus.dead, error=f"gave up after {used} attempts: {reason}", excerpt=excerpt)
+            return None
+        delay = next_delay_s(used, s.backoff_base_s, s.backoff_cap_s, retry_after)
+        async with ctx.engine.begin() as conn:
+            await repo.finish(conn, d.id, DeliveryStatus.retrying, error=reason, excerpt=excerpt,
+                              next_attempt_at=utc_now() + timedelta(seconds=delay))
+        DELIVERY_ATTEMPTS.labels(d.integration, d.action, "retry").inc()
+        log.info("delivery_retry", key=d.idempotency_key, attempt=d.attempts, retry_in_s=round(delay, 3), error=reason)
+        return delay
+    await _finish(ctx, d, DeliveryStatus.succeeded, excerpt=outcome.excerpt, external_ref=outcome.external_ref,
+                  target=outcome.target)
+    DELIVERY_LATENCY.labels(d.integration).observe((utc_now() - d.created_at).total_seconds())
+    await on_healthy(ctx, d)
+    return None
+
+
+async def _finish(ctx, d: Delivery, status: DeliveryStatus, **fields) -> None:
+    async with ctx.engine.begin() as conn:
+        await repo.finish(conn, d.id, status, **fields)
+    DELIVERY_ATTEMPTS.labels(d.integration, d.action, status.value).inc()
+    if status != DeliveryStatus.succeeded:
+        log.warning("delivery_" + status.value, key=d.idempotency_key, action=d.action, error=fields.get("error"))
+    d.status = status.value

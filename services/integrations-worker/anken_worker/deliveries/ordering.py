@@ -1,0 +1,45 @@
+"""Running a target's deliveries one at a time and in recorded order (per Slack channel, per
+Confluence page tree, per spreadsheet, per webhook endpoint), across worker processes."""
+
+from __future__ import annotations
+
+import time
+
+from anken_worker.deliveries import repository as repo
+from anken_worker.deliveries.executor import attempt
+from anken_worker.kit.redis_lock import OrderLock
+from anken_worker.kit.time import utc_now
+
+
+class LockBusy(Exception):
+    """Another job is draining this order key right now."""
+
+
+async def drain(ctx, order_key: str, *, wait_for_lock_s: float = 0.0, budget_s: float | None = None) -> float | None:
+    """Attempt the open deliveries of `order_key`, oldest first, while holding its lock.
+
+    Returns None when none is left, or the seconds until the head (which nothing may overtake)
+    is due again. Raises LockBusy when another worker holds the key.
+    """
+    s = ctx.settings
+    lock = OrderLock(ctx.redis, ctx.key("lock", order_key), s.lock_ttl_s)
+    if not await lock.acquire(wait_for_lock_s):
+        raise LockBusy(order_key)
+    budget_s = budget_s if budget_s is not None else max(2.0, s.job_timeout_s / 2)
+    started = time.monotonic()
+    try:
+        while True:
+            async with ctx.engine.connect() as conn:
+                head = await repo.first_open(conn, order_key, None)
+            if head is None:
+                return None
+            wait = (head.next_attempt_at - utc_now()).total_seconds()
+            if wait > 0:
+                return wait
+            if lock.lost or time.monotonic() - started > budget_s:
+                return 0.0
+            retry_in = await attempt(ctx, head)
+            if retry_in is not None:
+                return retry_in
+    finally:
+        await lock.release()

@@ -1,0 +1,103 @@
+"""From one event to the state the worker keeps and the deliveries it owes.
+
+Delivery keys are `evt:<event id>:<action>`: a replayed event plans nothing new.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from anken_common.event_payloads import (
+    AppointmentPayload,
+    AssignmentPayload,
+    PaceAlertPayload,
+    ProjectPayload,
+    ScriptVersionPayload,
+    TargetListImportedPayload,
+    UserPayload,
+    WeeklyReportPublishedPayload,
+)
+from anken_common.events import EventEnvelope, EventType
+from anken_worker.deliveries.models import DeliveryPlan, Integration
+from anken_worker.events.kickoff_flow import kickoff_plans, page_title
+from anken_worker.messaging import appointment_report, pace_alert, talk_scripts_page, weekly_report
+from anken_worker.projects_state import repository as projects
+from anken_worker.webhook_endpoints.service import plans_for_event
+
+WEBHOOK_EVENTS = frozenset({
+    EventType.appointment_set, EventType.appointment_updated, EventType.weekly_report_published,
+    EventType.project_status_changed,
+})
+
+
+async def plan_event(conn: AsyncConnection, envelope: EventEnvelope, payload: Any) -> list[DeliveryPlan]:
+    """Apply the event to the worker's own state and return the deliveries it calls for."""
+    eid, etype = str(envelope.id), envelope.type
+    plans: list[DeliveryPlan] = []
+
+    if isinstance(payload, UserPayload):
+        await projects.upsert_person(conn, payload)
+    elif isinstance(payload, ProjectPayload):
+        await projects.upsert_project(conn, payload, payload.model_dump(mode="json"))
+        if etype == EventType.project_status_changed and payload.status == "kickoff":
+            project = await projects.get(conn, payload.id)
+            director = await projects.get_person(conn, payload.director_id)
+            plans += kickoff_plans(eid, etype, project, director["name"] if director else None)
+    elif isinstance(payload, AssignmentPayload):
+        await projects.set_member(conn, payload.project_id, payload.member_id, payload.member_name,
+                                  active=etype != EventType.assignment_deleted)
+    elif isinstance(payload, AppointmentPayload) and etype == EventType.appointment_set:
+        project = await projects.get(conn, payload.project_id)
+        text, blocks = appointment_report(payload, (project or {}).get("timezone") or "Asia/Tokyo")
+        plans.append(DeliveryPlan(
+            f"evt:{eid}:slack.appointment_report", Integration.slack, "slack.post", f"slack:{payload.project_id}",
+            {"text": text, "blocks": blocks}, project_id=payload.project_id, client_id=payload.client_id,
+            source_event_id=envelope.id, source_event_type=etype,
+        ))
+    elif isinstance(payload, ScriptVersionPayload):
+        scripts = await projects.set_script(conn, payload.project_id, payload.variant, {
+            "version": payload.version, "title": payload.title, "body": payload.body, "pattern": payload.pattern})
+        project = await projects.get(conn, payload.project_id)
+        if project is not None:
+            plans.append(DeliveryPlan(
+                f"evt:{eid}:confluence.talk_scripts", Integration.confluence, "confluence.page",
+                f"confluence:{payload.project_id}",
+                {"purpose": "talk_scripts", "title": page_title("talk_scripts", project), "mode": "update",
+                 "parent_purpose": "overview", "body": talk_scripts_page(project, scripts)},
+                project_id=payload.project_id, client_id=project["client_id"], source_event_id=envelope.id,
+                source_event_type=etype,
+            ))
+    elif isinstance(payload, TargetListImportedPayload):
+        plans.append(DeliveryPlan(
+            f"evt:{eid}:sheets.push_targets", Integration.sheets, "sheets.push_targets", f"sheets:{payload.project_id}",
+            {"target_list_id": str(payload.id)}, project_id=payload.project_id, client_id=payload.client_id,
+            source_event_id=envelope.id, source_event_type=etype,
+        ))
+    elif isinstance(payload, PaceAlertPayload):
+        project = await projects.get(conn, payload.project_id)
+        member = await projects.get_person(conn, payload.member_id)
+        text, blocks = pace_alert(payload, (project or {}).get("name") or "", member["name"] if member else None,
+                                  str(payload.id))
+        plans.append(DeliveryPlan(
+            f"evt:{eid}:slack.pace_alert", Integration.slack, "slack.notify_director",
+            f"slack:director:{payload.project_id}", {"text": text, "blocks": blocks},
+            project_id=payload.project_id, client_id=(project or {}).get("client_id"), source_event_id=envelope.id,
+            source_event_type=etype,
+        ))
+    elif isinstance(payload, WeeklyReportPublishedPayload):
+        project = await projects.get(conn, payload.project_id)
+        text, blocks = weekly_report(payload, (project or {}).get("name") or "")
+        plans.append(DeliveryPlan(
+            f"evt:{eid}:slack.weekly_report", Integration.slack, "slack.post", f"slack:{payload.project_id}",
+            {"text": text, "blocks": blocks}, project_id=payload.project_id, client_id=payload.client_id,
+            source_event_id=envelope.id, source_event_type=etype,
+        ))
+
+    if etype in WEBHOOK_EVENTS:
+        client_id = getattr(payload, "client_id", None) or envelope.tenant
+        project_id = getattr(payload, "project_id", None) or (payload.id if isinstance(payload, ProjectPayload) else None)
+        plans += await plans_for_event(conn, client_id, etype, eid, envelope.occurred_at.isoformat(),
+                                       envelope.payload, project_id)
+    return plans

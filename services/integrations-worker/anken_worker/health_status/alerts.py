@@ -1,0 +1,40 @@
+"""Reacting to a permanently failing integration: mark it unhealthy, tell the director once."""
+
+from __future__ import annotations
+
+from anken_common.logging import get_logger
+from anken_worker.deliveries import repository as delivery_repo
+from anken_worker.deliveries.models import Delivery, DeliveryPlan, Integration
+from anken_worker.health_status import repository as health_repo
+from anken_worker.jobs.enqueue import enqueue_deliveries
+from anken_worker.messaging import integration_broken_message
+
+log = get_logger("anken.worker.health")
+
+
+def scope_of(d: Delivery) -> str:
+    if d.integration == Integration.webhook.value:
+        return f"endpoint:{d.payload.get('endpoint_id')}"
+    return f"project:{d.project_id}" if d.project_id else "global"
+
+
+async def on_integration_broken(ctx, d: Delivery, reason: str) -> None:
+    scope = scope_of(d)
+    async with ctx.engine.begin() as conn:
+        since = await health_repo.mark_unhealthy(conn, d.integration, scope, reason)
+        if since is None or d.project_id is None or d.action == "slack.notify_director":
+            return
+        text, blocks = integration_broken_message(d.integration, reason)
+        plan = DeliveryPlan(
+            key=f"health:{d.integration}:{scope}:{int(since.timestamp())}", integration=Integration.slack,
+            action="slack.notify_director", order_key=f"slack:director:{d.project_id}",
+            payload={"text": text, "blocks": blocks}, project_id=d.project_id, client_id=d.client_id,
+        )
+        keys = await delivery_repo.insert_plans(conn, [plan])
+    log.warning("integration_unhealthy", integration=d.integration, scope=scope, reason=reason)
+    await enqueue_deliveries(ctx, keys)
+
+
+async def on_healthy(ctx, d: Delivery) -> None:
+    async with ctx.engine.begin() as conn:
+        await health_repo.mark_healthy(conn, d.integration, scope_of(d))

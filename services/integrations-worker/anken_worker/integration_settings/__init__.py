@@ -1,0 +1,1 @@
+"""Integration settings per client or project (tokens encrypted at rest)."""

@@ -1,0 +1,49 @@
+"""Integration settings routes: /v1/integration-settings."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from anken_common.problems import NotFound, problem_responses
+from anken_worker.auth.dependencies import Operator
+from anken_worker.db import ConnDep, ContextDep
+from anken_worker.integration_settings import repository as repo
+from anken_worker.integration_settings import service
+from anken_worker.integration_settings.schemas import (
+    IntegrationSettingsIn,
+    IntegrationSettingsOut,
+    IntegrationSettingsPage,
+)
+from anken_worker.kit.cursors import parse_uuid_cursor
+
+router = APIRouter(tags=["integration settings"])
+
+
+@router.put("/v1/integration-settings", response_model=IntegrationSettingsOut,
+            summary="Connect or reconfigure Slack, Confluence or Google Sheets for a client or project",
+            responses=problem_responses(401, 403, 422))
+async def put_settings(body: IntegrationSettingsIn, principal: Operator, conn: ConnDep,
+                       ctx: ContextDep) -> IntegrationSettingsOut:
+    return IntegrationSettingsOut(**service.to_out(await service.save(conn, ctx.box, body)))
+
+
+@router.get("/v1/integration-settings", response_model=IntegrationSettingsPage,
+            summary="List integration settings (secrets are never returned)", responses=problem_responses(401, 403, 422))
+async def list_settings(principal: Operator, conn: ConnDep, client_id: uuid.UUID | None = None,
+                        cursor: Annotated[str | None, Query(max_length=64)] = None,
+                        limit: Annotated[int, Query(ge=1, le=200)] = 50) -> IntegrationSettingsPage:
+    rows = await repo.list_all(conn, client_id, parse_uuid_cursor(cursor), limit + 1)
+    return IntegrationSettingsPage(items=[IntegrationSettingsOut(**service.to_out(r)) for r in rows[:limit]],
+                                   next_cursor=str(rows[limit - 1]["id"]) if len(rows) > limit else None)
+
+
+@router.delete("/v1/integration-settings/{settings_id}", status_code=204, response_class=Response,
+               summary="Disconnect (the sandbox or nothing is used again)", responses=problem_responses(401, 403, 404, 422))
+async def delete_settings(settings_id: uuid.UUID, principal: Operator, conn: ConnDep) -> Response:
+    if await repo.get(conn, settings_id) is None:
+        raise NotFound("integration settings")
+    await repo.delete(conn, settings_id)
+    return Response(status_code=204)

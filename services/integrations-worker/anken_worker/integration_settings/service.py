@@ -1,0 +1,53 @@
+"""Saving integration settings: one row per (integration, client, project), secret sealed."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from anken_common.problems import UnprocessableEntity
+from anken_worker.integration_settings import repository as repo
+from anken_worker.integration_settings.schemas import IntegrationSettingsIn
+from anken_worker.kit.secret_box import SecretBox
+
+SECRET_KEYS = ("token", "secret", "password", "private_key", "api_key")
+
+
+def to_out(row: dict[str, Any]) -> dict[str, Any]:
+    return {"id": row["id"], "client_id": row["client_id"], "project_id": row["project_id"],
+            "integration": row["integration"], "config": row["config"] or {},
+            "has_secret": bool(row.get("secret_encrypted")), "enabled": row["enabled"], "updated_at": row["updated_at"]}
+
+
+def _check(body: IntegrationSettingsIn) -> None:
+    for key in body.config:
+        if any(word in key.lower() for word in SECRET_KEYS):
+            raise UnprocessableEntity(f"config.{key}", "secrets go in `secret`, which is stored encrypted")
+    if body.integration == "sheets" and body.secret:
+        try:
+            data = json.loads(body.secret)
+            assert data["client_email"] and data["private_key"]
+        except (ValueError, KeyError, TypeError, AssertionError):
+            raise UnprocessableEntity("secret", "a Google service-account JSON key with client_email and private_key") from None
+    if body.integration == "slack" and body.secret and not body.secret.startswith("xox"):
+        raise UnprocessableEntity("secret", "a Slack bot token (xoxb-…)")
+
+
+async def save(conn: AsyncConnection, box: SecretBox, body: IntegrationSettingsIn) -> dict:
+    """Create or replace the settings of a scope; an omitted secret keeps the stored one."""
+    _check(body)
+    existing = await repo.find_scope(conn, body.integration, body.client_id, body.project_id)
+    values: dict[str, Any] = {"config": body.config, "enabled": body.enabled}
+    if body.secret:
+        values["secret_encrypted"] = box.seal(body.secret)
+    if existing:
+        await repo.update(conn, existing["id"], values)
+        settings_id = existing["id"]
+    else:
+        settings_id = uuid.uuid4()
+        await repo.insert(conn, {"id": settings_id, "client_id": body.client_id, "project_id": body.project_id,
+                                 "integration": body.integration, **values})
+    return await repo.get(conn, settings_id)

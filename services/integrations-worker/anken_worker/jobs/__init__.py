@@ -1,0 +1,1 @@
+"""arq jobs: deliveries, the sweeper that recovers after crashes, scheduled jobs."""

@@ -1,0 +1,28 @@
+"""The arq job that runs a delivery (and, to keep order, any older open delivery of its target)."""
+
+from __future__ import annotations
+
+from arq.worker import Retry
+
+from anken_worker.deliveries import repository as repo
+from anken_worker.deliveries.ordering import LockBusy, drain
+
+LOCK_BUSY_RECHECK_S = 1.0
+
+
+async def deliver(arq_ctx: dict, key: str) -> str:
+    ctx = arq_ctx["worker_ctx"]
+    async with ctx.engine.connect() as conn:
+        d = await repo.get_by_key(conn, key)
+    if d is None or not d.is_open:
+        return d.status if d else "unknown"
+    try:
+        wait = await drain(ctx, d.order_key, wait_for_lock_s=0.5)
+    except LockBusy:
+        # The holder drains every open delivery of this target, ours included; look again soon.
+        raise Retry(defer=LOCK_BUSY_RECHECK_S) from None
+    async with ctx.engine.connect() as conn:
+        d = await repo.get_by_key(conn, key)
+    if d is None or not d.is_open:
+        return d.status if d else "unknown"
+    raise Retry(defer=max(wait or 0.0, 0.05))

@@ -1,0 +1,130 @@
+"""Scheduled jobs (arq cron). They run every few minutes and act on each project when its own
+time zone says so, e.g. the end-of-day report after 19:00 local time on business days. Each
+run plans deliveries under date-based keys, so running twice in a day sends once."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import jpholiday
+
+from anken_common.logging import get_logger
+from anken_worker.actions.sheets import pull_statuses
+from anken_worker.deliveries import repository as delivery_repo
+from anken_worker.deliveries.models import DeliveryPlan, Integration
+from anken_worker.jobs.enqueue import enqueue_deliveries
+from anken_worker.kit.time import utc_now
+from anken_worker.messaging import end_of_day, pace_warning
+from anken_worker.projects_state import repository as projects
+from anken_worker.reporting_client import project_kpis, trigger_forecast_snapshot
+
+log = get_logger("anken.worker.scheduled")
+END_OF_DAY_HOUR = 19
+PACE_CHECK_HOUR = 13
+PACE_THRESHOLD = 0.8
+
+
+def is_business_day(day: date, extra_closed: list[str]) -> bool:
+    return day.weekday() < 5 and not jpholiday.is_holiday(day) and day.isoformat() not in extra_closed
+
+
+def local_now(project: dict, now: datetime | None = None) -> datetime:
+    return (now or utc_now()).astimezone(ZoneInfo(project.get("timezone") or "Asia/Tokyo"))
+
+
+async def _plan(ctx, plans: list[DeliveryPlan]) -> None:
+    async with ctx.engine.begin() as conn:
+        keys = await delivery_repo.insert_plans(conn, plans)
+    await enqueue_deliveries(ctx, keys)
+
+
+async def _already_planned(ctx, key: str) -> bool:
+    async with ctx.engine.connect() as conn:
+        return await delivery_repo.get_by_key(conn, key) is not None
+
+
+async def end_of_day_reports(ctx, now: datetime | None = None) -> int:
+    """After END_OF_DAY_HOUR local time on a business day: the day's numbers to Slack and the tracking sheet."""
+    async with ctx.engine.connect() as conn:
+        active = await projects.active_projects(conn)
+    planned = 0
+    for project in active:
+        local = local_now(project, now)
+        day = local.date()
+        closed = (project.get("snapshot") or {}).get("extra_closed_days") or []
+        if local.hour < END_OF_DAY_HOUR or not is_business_day(day, closed):
+            continue
+        slack_key = f"eod:{project['project_id']}:{day}:slack"
+        if await _already_planned(ctx, slack_key):
+            continue
+        kpis = await project_kpis(ctx, project["project_id"], **{"from": day, "to": day + timedelta(days=1), "as_of": day})
+        if kpis is None:
+            continue  # reporting-api cannot answer now; the next run tries again
+        text, blocks = end_of_day(project["name"], day.isoformat(), kpis)
+        row = [day.isoformat()] + [kpis.get(k) for k in ("calls", "contacts", "appointments", "contact_rate",
+                                                          "contact_to_appointment_rate", "appointment_rate",
+                                                          "progress_rate", "pace")]
+        common = {"project_id": project["project_id"], "client_id": project["client_id"]}
+        await _plan(ctx, [
+            DeliveryPlan(slack_key, Integration.slack, "slack.post", f"slack:{project['project_id']}",
+                         {"text": text, "blocks": blocks}, **common),
+            DeliveryPlan(f"eod:{project['project_id']}:{day}:sheets", Integration.sheets, "sheets.append_kpis",
+                         f"sheets:{project['project_id']}", {"row": row}, **common),
+        ])
+        planned += 1
+    return planned
+
+
+async def pace_check(ctx, now: datetime | None = None) -> int:
+    """Once a business day after PACE_CHECK_HOUR: tell the director when the project runs below pace."""
+    async with ctx.engine.connect() as conn:
+        active = await projects.active_projects(conn)
+    warned = 0
+    for project in active:
+        local = local_now(project, now)
+        day = local.date()
+        closed = (project.get("snapshot") or {}).get("extra_closed_days") or []
+        if local.hour < PACE_CHECK_HOUR or not is_business_day(day, closed):
+            continue
+        key = f"pace:{project['project_id']}:{day}"
+        if await _already_planned(ctx, key):
+            continue
+        kpis = await project_kpis(ctx, project["project_id"], as_of=day)
+        pace = (kpis or {}).get("pace")
+        if pace is None or pace >= PACE_THRESHOLD:
+            continue
+        text, blocks = pace_warning(project["name"], day.isoformat(), float(pace), kpis.get("progress_rate"))
+        await _plan(ctx, [DeliveryPlan(key, Integration.slack, "slack.notify_director",
+                                       f"slack:director:{project['project_id']}", {"text": text, "blocks": blocks},
+                                       project_id=project["project_id"], client_id=project["client_id"])])
+        warned += 1
+    return warned
+
+
+async def weekly_forecast_snapshot(ctx, now: datetime | None = None) -> bool:
+    """Monday morning (Asia/Tokyo): ask reporting-api to take the week's forecast snapshot, once."""
+    local = (now or utc_now()).astimezone(ZoneInfo("Asia/Tokyo"))
+    if local.weekday() != 0 or local.hour < 8:
+        return False
+    year, week, _ = local.isocalendar()
+    period = f"{year}-W{week:02d}"
+    marker = ctx.key("cron", "forecast_snapshot", period)
+    if not await ctx.redis.set(marker, "1", nx=True, ex=8 * 24 * 3600):
+        return False
+    if not await trigger_forecast_snapshot(ctx, period):
+        await ctx.redis.delete(marker)  # try again on the next run
+        return False
+    return True
+
+
+async def sheet_status_pull(ctx) -> int:
+    async with ctx.engine.connect() as conn:
+        active = await projects.active_projects(conn)
+    changed = 0
+    for project in active:
+        try:
+            changed += await pull_statuses(ctx, project)
+        except Exception as exc:
+            log.warning("sheet_pull_failed", project_id=str(project["project_id"]), error=str(exc)[:200])
+    return changed

@@ -1,0 +1,1 @@
+"""Small shared pieces of the worker: encryption, Redis locks and pacing, table definitions."""

@@ -1,0 +1,192 @@
+"""The text of everything the worker sends: Slack messages (Block Kit with a plain-text fallback),
+Confluence page bodies and slash-command answers. Japanese first, as the agency works in Japanese."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from anken_common.event_payloads import AppointmentPayload, PaceAlertPayload, WeeklyReportPublishedPayload
+
+INTEGRATION_LABELS = {"slack": "Slack", "confluence": "Confluence", "sheets": "Google スプレッドシート", "webhook": "Webhook"}
+QUALIFICATION_LABELS = {"budget": "予算 (Budget)", "authority": "決裁権 (Authority)", "need": "ニーズ (Need)",
+                        "timeline": "導入時期 (Timeline)", "timing": "導入時期 (Timeline)"}
+
+
+def _local(dt: datetime, tz: str) -> str:
+    return dt.astimezone(ZoneInfo(tz)).strftime("%Y/%m/%d %H:%M")
+
+
+def _section(text: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
+
+
+def _fields(pairs: list[tuple[str, str]]) -> dict:
+    return {"type": "section", "fields": [{"type": "mrkdwn", "text": f"*{k}*\n{v}"[:2000]} for k, v in pairs[:10]]}
+
+
+def _rate(value: Any) -> str:
+    return "—" if value is None else f"{float(value) * 100:.1f}%"
+
+
+def appointment_report(a: AppointmentPayload, tz: str) -> tuple[str, list[dict]]:
+    contact = " ".join(x for x in (a.contact_title, a.contact_name) if x) or "—"
+    member = a.member_name or "—"
+    meeting = _local(a.meeting_at, tz)
+    text = f"🎉 アポ獲得: {a.company_name} / {contact} / 商談日時 {meeting} / 担当 {member}"
+    pairs = [("企業名", a.company_name), ("担当者", contact), ("商談日時", meeting), ("獲得メンバー", member)]
+    qualification = [(QUALIFICATION_LABELS.get(k.lower(), k), v) for k, v in a.qualification.items()]
+    blocks = [
+        {"type": "header", "text": {"type": "plain_text", "text": "🎉 アポイント獲得報告", "emoji": True}},
+        _fields(pairs),
+    ]
+    if qualification:
+        blocks.append(_fields(qualification))
+    if a.note:
+        blocks.append(_section(f"*メモ*\n{a.note}"))
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"獲得日時 {_local(a.set_at, tz)}"}]})
+    return text, blocks
+
+
+def channel_topic(project: dict) -> str:
+    snap = project.get("snapshot") or {}
+    target = project.get("monthly_appointment_target") or 0
+    parts = [f"{project.get('client_name') or ''} {project['name']}".strip(), f"月間アポ目標 {target}件"]
+    if snap.get("contract_end"):
+        parts.append(f"契約終了 {snap['contract_end']}")
+    return " | ".join(parts)[:250]
+
+
+def kickoff_summary(project: dict, director_name: str | None) -> tuple[str, list[dict]]:
+    snap = project.get("snapshot") or {}
+    fields = [
+        ("クライアント", project.get("client_name") or "—"),
+        ("商材", snap.get("product") or "—"),
+        ("ディレクター", director_name or "—"),
+        ("月間アポ目標", f"{project.get('monthly_appointment_target') or 0}件"),
+        ("契約稼働時間", f"{snap.get('contracted_monthly_hours') or 0}時間/月"),
+        ("契約期間", f"{snap.get('contract_start') or '—'} 〜 {snap.get('contract_end') or '—'}"),
+    ]
+    qualification = snap.get("qualification_fields") or []
+    text = f"📌 キックオフ: {project['name']} (月間アポ目標 {project.get('monthly_appointment_target') or 0}件)"
+    blocks = [
+        {"type": "header", "text": {"type": "plain_text", "text": f"📌 キックオフ概要: {project['name']}"[:150]}},
+        _fields(fields),
+    ]
+    if qualification:
+        blocks.append(_section("*ヒアリング項目*\n" + "\n".join(f"• {q}" for q in qualification)))
+    return text, blocks
+
+
+def pace_alert(p: PaceAlertPayload, project_name: str, member_name: str | None, alert_id: str) -> tuple[str, list[dict]]:
+    who = f" / {member_name}" if member_name else ""
+    text = f"⚠️ ペースアラート: {project_name}{who}: {p.message}"
+    blocks = [
+        _section(f"⚠️ *ペースアラート* — {project_name}{who}\n{p.message}"),
+        {"type": "actions", "elements": [{
+            "type": "button", "text": {"type": "plain_text", "text": "確認しました"}, "style": "primary",
+            "action_id": "ack_alert", "value": alert_id,
+        }]},
+    ]
+    return text, blocks
+
+
+def weekly_report(p: WeeklyReportPublishedPayload, project_name: str) -> tuple[str, list[dict]]:
+    text = f"📊 週次レポート {p.iso_week} (v{p.version}) を公開しました: {project_name} — {p.download_url}"
+    blocks = [
+        _section(f"📊 *週次レポート {p.iso_week}* (v{p.version}) — {project_name}\n{p.summary}"),
+        {"type": "actions", "elements": [{
+            "type": "button", "text": {"type": "plain_text", "text": "ダウンロード"}, "url": p.download_url,
+            "action_id": "open_weekly_report",
+        }]},
+    ]
+    return text, blocks
+
+
+def end_of_day(project_name: str, day: str, kpis: dict) -> tuple[str, list[dict]]:
+    pairs = [
+        ("架電数", str(kpis.get("calls", 0))), ("コンタクト数", str(kpis.get("contacts", 0))),
+        ("アポ数", str(kpis.get("appointments", 0))), ("コンタクト率", _rate(kpis.get("contact_rate"))),
+        ("コンタクトアポ率", _rate(kpis.get("contact_to_appointment_rate"))),
+        ("進捗率", _rate(kpis.get("progress_rate"))),
+    ]
+    text = (f"📝 {day} 終業報告 {project_name}: 架電 {pairs[0][1]} / コンタクト {pairs[1][1]} / アポ {pairs[2][1]}")
+    return text, [_section(f"📝 *{day} 終業報告* — {project_name}"), _fields(pairs)]
+
+
+def pace_warning(project_name: str, day: str, pace: float, progress: Any) -> tuple[str, list[dict]]:
+    text = f"⚠️ {project_name}: ペース {pace:.2f} (進捗率 {_rate(progress)}) — {day} 時点で目標ペースを下回っています"
+    return text, [_section(text)]
+
+
+def integration_broken_message(integration: str, reason: str) -> tuple[str, list[dict]]:
+    label = INTEGRATION_LABELS.get(integration, integration)
+    text = f"🚨 {label} 連携が停止しています: {reason}。設定を確認し、配信ログからまとめて再送してください。"
+    return text, [_section(text)]
+
+
+def status_answer(project: dict, kpis: dict | None) -> str:
+    if kpis is None:
+        return f"{project['name']}: 現在数値を取得できません。しばらくしてから再度お試しください。"
+    return (f"*{project['name']}* 今月: アポ {kpis.get('appointments', 0)}件 / 目標 "
+            f"{project.get('monthly_appointment_target') or 0}件 — 進捗率 {_rate(kpis.get('progress_rate'))}, "
+            f"ペース {kpis.get('pace') if kpis.get('pace') is not None else '—'}, "
+            f"月末着地見込 {kpis.get('projected_month_end') if kpis.get('projected_month_end') is not None else '—'}")
+
+
+def today_answer(project: dict, kpis: dict | None) -> str:
+    if kpis is None:
+        return f"{project['name']}: 現在数値を取得できません。"
+    return (f"*{project['name']}* 本日: 架電 {kpis.get('calls', 0)} / コンタクト {kpis.get('contacts', 0)} / "
+            f"アポ {kpis.get('appointments', 0)} (コンタクト率 {_rate(kpis.get('contact_rate'))})")
+
+
+def my_pace_answer(project: dict, group: dict | None) -> str:
+    if group is None:
+        return f"{project['name']}: あなたの今月の実績はまだありません。"
+    return (f"*{project['name']}* あなたの今月: 架電 {group.get('calls', 0)} / アポ {group.get('appointments', 0)} "
+            f"(アポ率 {_rate(group.get('appointment_rate'))})")
+
+
+COMMAND_HELP = "使い方: `/anken status <案件名>` 案件の状況 ・ `/anken today` 本日の数値 ・ `/anken pace` 自分のペース"
+
+
+# Confluence page bodies (storage format = XHTML).
+
+def overview_page(project: dict, director_name: str | None) -> str:
+    snap = project.get("snapshot") or {}
+    rows = [
+        ("クライアント", project.get("client_name") or ""), ("商材", snap.get("product") or ""),
+        ("ディレクター", director_name or ""), ("月間アポ目標", f"{project.get('monthly_appointment_target') or 0}件"),
+        ("契約稼働時間", f"{snap.get('contracted_monthly_hours') or 0}時間/月"),
+        ("契約期間", f"{snap.get('contract_start') or ''} 〜 {snap.get('contract_end') or ''}"),
+        ("ヒアリング項目", "、".join(snap.get("qualification_fields") or [])),
+    ]
+    table = "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>" for k, v in rows)
+    return f"<h1>{escape(project['name'])} 案件概要</h1><table><tbody>{table}</tbody></table>"
+
+
+def agenda_fallback_page(project: dict) -> str:
+    items = ["案件概要・商材理解の確認", "ターゲット定義・アプローチリストの確認", "アポイント定義・ヒアリング項目(BANT)の合意",
+             "トークスクリプト(A/Bパターン)の確認", "KPI目標と報告フロー(Slack・週次定例)の確認", "今後のスケジュール"]
+    return f"<h1>{escape(project['name'])} キックオフアジェンダ</h1><ol>" + "".join(
+        f"<li>{escape(i)}</li>" for i in items) + "</ol>"
+
+
+def talk_scripts_page(project: dict, scripts: dict[str, dict]) -> str:
+    if not scripts:
+        return f"<h1>{escape(project['name'])} トークスクリプト</h1><p>スクリプトはまだ登録されていません。</p>"
+    parts = [f"<h1>{escape(project['name'])} トークスクリプト</h1>"]
+    for variant in sorted(scripts):
+        s = scripts[variant]
+        body = "".join(f"<p>{escape(line)}</p>" for line in str(s.get("body", "")).splitlines() if line.strip())
+        parts.append(f"<h2>パターン {escape(variant)}: {escape(str(s.get('title', '')))} (v{s.get('version')})</h2>{body}")
+    return "".join(parts)
+
+
+def faq_page(project: dict) -> str:
+    return (f"<h1>{escape(project['name'])} ナレッジ / FAQ</h1>"
+            "<h2>よくある切り返し</h2><p>(受付ブロック・担当者不在・検討中などの切り返しを追記してください)</p>"
+            "<h2>成功事例</h2><p>(アポ獲得につながったトークを追記してください)</p>")

@@ -1,0 +1,1 @@
+"""What the worker knows about projects, people and members (from events), and the links it made."""

@@ -1,0 +1,42 @@
+"""Numbers and actions from reporting-api, called with a service token."""
+
+from __future__ import annotations
+
+import httpx
+
+from anken_common.logging import get_logger
+
+log = get_logger("anken.worker.reporting")
+
+
+async def project_kpis(ctx, project_id, **params) -> dict | None:
+    """GET /v1/projects/{id}/kpis (DESIGN §6); None when reporting-api cannot answer now."""
+    try:
+        response = await ctx.reporting.get(f"/v1/projects/{project_id}/kpis",
+                                           params={k: str(v) for k, v in params.items() if v is not None},
+                                           headers=ctx.service_headers())
+    except httpx.HTTPError as exc:
+        log.warning("reporting_unreachable", error=type(exc).__name__)
+        return None
+    if response.status_code != 200:
+        log.warning("reporting_kpis_failed", status=response.status_code, project_id=str(project_id))
+        return None
+    return response.json()
+
+
+async def acknowledge_alert(ctx, alert_id: str, by: str) -> bool:
+    try:
+        response = await ctx.reporting.post(f"/v1/alerts/{alert_id}/acknowledge", json={"acknowledged_by": by},
+                                            headers=ctx.service_headers())
+    except httpx.HTTPError:
+        return False
+    return response.status_code < 300
+
+
+async def trigger_forecast_snapshot(ctx, period: str) -> bool:
+    try:
+        response = await ctx.reporting.post("/v1/forecast/snapshots", json={"period": period},
+                                            headers=ctx.service_headers())
+    except httpx.HTTPError:
+        return False
+    return response.status_code < 300

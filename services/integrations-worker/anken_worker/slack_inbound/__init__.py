@@ -1,0 +1,1 @@
+"""Requests from Slack: the /anken slash command and interactive buttons."""

@@ -1,0 +1,1 @@
+"""Partner webhook endpoints per client: URL, events, signing secret with rotation."""

@@ -1,0 +1,81 @@
+"""Webhook endpoint routes: /v1/webhook-endpoints."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from anken_common.problems import problem_responses
+from anken_worker.auth.dependencies import Operator
+from anken_worker.db import ConnDep, ContextDep
+from anken_worker.kit.cursors import parse_uuid_cursor
+from anken_worker.webhook_endpoints import repository as repo
+from anken_worker.webhook_endpoints import service
+from anken_worker.webhook_endpoints.schemas import (
+    TestSendResult,
+    WebhookEndpointCreate,
+    WebhookEndpointOut,
+    WebhookEndpointPage,
+    WebhookEndpointUpdate,
+    WebhookEndpointWithSecret,
+)
+from anken_worker.webhook_endpoints.test_send import test_send
+
+router = APIRouter(tags=["webhook endpoints"])
+EndpointID = Annotated[uuid.UUID, "webhook endpoint id"]
+
+
+@router.post("/v1/webhook-endpoints", status_code=201, response_model=WebhookEndpointWithSecret,
+             summary="Register a partner webhook endpoint (the signing secret is shown once)",
+             responses=problem_responses(401, 403, 422))
+async def create_endpoint(body: WebhookEndpointCreate, principal: Operator, conn: ConnDep,
+                          ctx: ContextDep) -> WebhookEndpointWithSecret:
+    row, secret = await service.create(conn, ctx.box, body.client_id, str(body.url), list(body.events), body.description)
+    return WebhookEndpointWithSecret(**service.to_out(row), secret=secret)
+
+
+@router.get("/v1/webhook-endpoints", response_model=WebhookEndpointPage, summary="List webhook endpoints",
+            responses=problem_responses(401, 403, 422))
+async def list_endpoints(principal: Operator, conn: ConnDep, client_id: uuid.UUID | None = None,
+                         cursor: Annotated[str | None, Query(max_length=64)] = None,
+                         limit: Annotated[int, Query(ge=1, le=200)] = 50) -> WebhookEndpointPage:
+    rows = await repo.list_page(conn, client_id, parse_uuid_cursor(cursor), limit + 1)
+    items = [WebhookEndpointOut(**service.to_out(r)) for r in rows[:limit]]
+    return WebhookEndpointPage(items=items, next_cursor=str(rows[limit - 1]["id"]) if len(rows) > limit else None)
+
+
+@router.get("/v1/webhook-endpoints/{endpoint_id}", response_model=WebhookEndpointOut, summary="A webhook endpoint",
+            responses=problem_responses(401, 403, 404, 422))
+async def get_endpoint(endpoint_id: uuid.UUID, principal: Operator, conn: ConnDep) -> WebhookEndpointOut:
+    return WebhookEndpointOut(**service.to_out(await service.require(conn, endpoint_id)))
+
+
+@router.patch("/v1/webhook-endpoints/{endpoint_id}", response_model=WebhookEndpointOut,
+              summary="Change a webhook endpoint's URL, events or state", responses=problem_responses(401, 403, 404, 422))
+async def update_endpoint(endpoint_id: uuid.UUID, body: WebhookEndpointUpdate, principal: Operator,
+                          conn: ConnDep) -> WebhookEndpointOut:
+    await service.require(conn, endpoint_id)
+    values = body.model_dump(exclude_unset=True, exclude_none=True)
+    if "url" in values:
+        values["url"] = str(values["url"])
+    if values:
+        await repo.update(conn, endpoint_id, values)
+    return WebhookEndpointOut(**service.to_out(await service.require(conn, endpoint_id)))
+
+
+@router.post("/v1/webhook-endpoints/{endpoint_id}/rotate-secret", response_model=WebhookEndpointWithSecret,
+             summary="Rotate the signing secret (old and new both sign for 24 hours)",
+             responses=problem_responses(401, 403, 404, 422))
+async def rotate_secret(endpoint_id: uuid.UUID, principal: Operator, conn: ConnDep,
+                        ctx: ContextDep) -> WebhookEndpointWithSecret:
+    row, secret = await service.rotate(conn, ctx.box, endpoint_id)
+    return WebhookEndpointWithSecret(**service.to_out(row), secret=secret)
+
+
+@router.post("/v1/webhook-endpoints/{endpoint_id}/test", response_model=TestSendResult,
+             summary="Send a signed test event now and report what the endpoint answered",
+             responses=problem_responses(401, 403, 404, 422))
+async def send_test(endpoint_id: uuid.UUID, principal: Operator, ctx: ContextDep) -> TestSendResult:
+    return await test_send(ctx, endpoint_id)

@@ -1,0 +1,41 @@
+"""Queries on webhook endpoints."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from anken_worker.kit.tables import webhook_endpoints as t
+
+
+async def get(conn: AsyncConnection, endpoint_id: uuid.UUID) -> dict[str, Any] | None:
+    row = (await conn.execute(sa.select(t).where(t.c.id == endpoint_id))).first()
+    return dict(row._mapping) if row else None
+
+
+async def for_event(conn: AsyncConnection, client_id: uuid.UUID, event_type: str) -> list[dict[str, Any]]:
+    rows = (await conn.execute(
+        sa.select(t).where(t.c.client_id == client_id, t.c.active.is_(True),
+                           t.c.events.op("@>")(sa.func.jsonb_build_array(event_type))).order_by(t.c.created_at)
+    )).all()
+    return [dict(r._mapping) for r in rows]
+
+
+async def list_page(conn: AsyncConnection, client_id: uuid.UUID | None, after: uuid.UUID | None, limit: int) -> list[dict]:
+    stmt = sa.select(t)
+    if client_id:
+        stmt = stmt.where(t.c.client_id == client_id)
+    if after:
+        stmt = stmt.where(t.c.id > after)
+    return [dict(r._mapping) for r in (await conn.execute(stmt.order_by(t.c.id).limit(limit))).all()]
+
+
+async def insert(conn: AsyncConnection, values: dict[str, Any]) -> None:
+    await conn.execute(sa.insert(t).values(**values))
+
+
+async def update(conn: AsyncConnection, endpoint_id: uuid.UUID, values: dict[str, Any]) -> None:
+    await conn.execute(sa.update(t).where(t.c.id == endpoint_id).values(**values, updated_at=sa.func.now()))

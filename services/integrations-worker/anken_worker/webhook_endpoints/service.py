@@ -1,0 +1,80 @@
+"""Webhook endpoints: create (secret shown once), rotate, test-send, and the deliveries an event owes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from anken_common.problems import NotFound
+from anken_worker.adapters.webhooks.signing import new_secret
+from anken_worker.deliveries.models import DeliveryPlan, Integration
+from anken_worker.kit.secret_box import SecretBox
+from anken_worker.kit.time import utc_now
+from anken_worker.webhook_endpoints import repository as repo
+from anken_worker.webhook_endpoints.secrets import ROTATION_OVERLAP
+
+
+def to_out(row: dict[str, Any]) -> dict[str, Any]:
+    expires = row.get("previous_secret_expires_at")
+    return {
+        "id": row["id"], "client_id": row["client_id"], "url": row["url"], "description": row.get("description"),
+        "events": list(row.get("events") or []), "active": row["active"],
+        "rotation_expires_at": expires if expires and expires > utc_now() else None, "created_at": row["created_at"],
+    }
+
+
+async def create(conn: AsyncConnection, box: SecretBox, client_id: uuid.UUID, url: str, events: list[str],
+                 description: str | None) -> tuple[dict, str]:
+    secret = new_secret()
+    endpoint_id = uuid.uuid4()
+    await repo.insert(conn, {"id": endpoint_id, "client_id": client_id, "url": url, "events": events,
+                             "description": description, "secret_encrypted": box.seal(secret), "active": True})
+    return await require(conn, endpoint_id), secret
+
+
+async def require(conn: AsyncConnection, endpoint_id: uuid.UUID) -> dict:
+    row = await repo.get(conn, endpoint_id)
+    if row is None:
+        raise NotFound("webhook endpoint")
+    return row
+
+
+async def rotate(conn: AsyncConnection, box: SecretBox, endpoint_id: uuid.UUID) -> tuple[dict, str]:
+    """A new secret; the current one becomes the previous one and keeps signing for 24 hours."""
+    row = await require(conn, endpoint_id)
+    secret = new_secret()
+    await repo.update(conn, endpoint_id, {
+        "secret_encrypted": box.seal(secret), "previous_secret_encrypted": row["secret_encrypted"],
+        "previous_secret_expires_at": utc_now() + ROTATION_OVERLAP,
+    })
+    return await require(conn, endpoint_id), secret
+
+
+def message_id(delivery_key: str) -> str:
+    return "msg_" + hashlib.sha256(delivery_key.encode()).hexdigest()[:32]
+
+
+def webhook_plan(key: str, endpoint: dict, event_type: str, event_id: str, occurred_at: str, data: dict,
+                 project_id: uuid.UUID | None) -> DeliveryPlan:
+    body = json.dumps({"type": event_type, "timestamp": occurred_at, "event_id": event_id, "data": data},
+                      ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return DeliveryPlan(
+        key=key, integration=Integration.webhook, action="webhook.send", order_key=f"webhook:{endpoint['id']}",
+        target=endpoint["url"][:300], project_id=project_id, client_id=endpoint["client_id"],
+        payload={"endpoint_id": str(endpoint["id"]), "message_id": message_id(key), "body": body,
+                 "event_type": event_type},
+    )
+
+
+async def plans_for_event(conn: AsyncConnection, client_id: uuid.UUID | None, event_type: str, event_id: str,
+                          occurred_at: str, data: dict, project_id: uuid.UUID | None) -> list[DeliveryPlan]:
+    if client_id is None:
+        return []
+    return [
+        webhook_plan(f"evt:{event_id}:webhook:{e['id']}", e, event_type, event_id, occurred_at, data, project_id)
+        for e in await repo.for_event(conn, client_id, event_type)
+    ]

@@ -1,0 +1,29 @@
+"""The test-send button: a `webhook.test` event recorded as a delivery and attempted at once."""
+
+from __future__ import annotations
+
+import uuid
+
+from anken_worker.deliveries import repository as delivery_repo
+from anken_worker.deliveries.ordering import LockBusy, drain
+from anken_worker.jobs.enqueue import enqueue_deliveries
+from anken_worker.kit.time import utc_now
+from anken_worker.webhook_endpoints import service
+from anken_worker.webhook_endpoints.schemas import TestSendResult
+
+
+async def test_send(ctx, endpoint_id: uuid.UUID) -> TestSendResult:
+    async with ctx.engine.begin() as conn:
+        endpoint = await service.require(conn, endpoint_id)
+        event_id = str(uuid.uuid4())
+        plan = service.webhook_plan(f"test:{event_id}:webhook:{endpoint_id}", endpoint, "webhook.test", event_id,
+                                    utc_now().isoformat(), {"message": "Anken からのテスト送信です"}, None)
+        await delivery_repo.insert_plans(conn, [plan])
+    try:
+        await drain(ctx, plan.order_key, wait_for_lock_s=5.0, budget_s=5.0)
+    except LockBusy:
+        await enqueue_deliveries(ctx, [plan.key])
+    async with ctx.engine.connect() as conn:
+        d = await delivery_repo.get_by_key(conn, plan.key)
+    return TestSendResult(delivery_id=d.id, status=d.status, response_excerpt=d.response_excerpt,
+                          last_error=d.last_error)
