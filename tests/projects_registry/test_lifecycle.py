@@ -122,3 +122,28 @@ async def test_write_records_outbox_and_audit_and_a_failed_write_records_nothing
     assert audit[0]["before"]["weekly_meeting_time"] is None and audit[0]["after"]["weekly_meeting_time"] == "16:00"
     member = await make_user(app_client, "member")
     assert (await app_client.get("/v1/audit-entries", headers=member.headers)).status_code == 403
+
+
+async def test_change_and_its_outbox_event_commit_or_roll_back_together(app_client: httpx.AsyncClient) -> None:
+    import pytest
+
+    from anken_projects.auth.principal import Principal
+    from anken_projects.clients import service as clients
+    from anken_projects.clients.schemas import ClientCreate
+
+    resources = app_client.app.state.resources  # type: ignore[attr-defined]
+    system = Principal(kind="service", id="test")
+    name = "ロールバック確認 株式会社"
+    with pytest.raises(RuntimeError):
+        async with resources.sessionmaker() as session, session.begin():
+            created = await clients.create_client(session, system, ClientCreate(name=name))
+            raise RuntimeError("the request fails after the change was flushed")
+    for sql in ("SELECT count(*) FROM projects.clients WHERE id = CAST(:id AS uuid)",
+                "SELECT count(*) FROM projects.outbox_events WHERE aggregate_id = :id",
+                "SELECT count(*) FROM projects.audit_entries WHERE entity_id = :id"):
+        assert (await db_rows(app_client, sql, id=str(created.id)))[0][0] == 0
+    async with resources.sessionmaker() as session, session.begin():
+        kept = await clients.create_client(session, system, ClientCreate(name=name))
+    events = await db_rows(app_client, "SELECT type, payload->>'name' FROM projects.outbox_events "
+                           "WHERE aggregate_id = :id", id=str(kept.id))
+    assert [tuple(e) for e in events] == [("client.created", name)]
