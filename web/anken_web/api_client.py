@@ -25,6 +25,7 @@ class ApiError(Exception):
     detail: str | None = None
     errors: list[dict] = field(default_factory=list)
     api: str = ""
+    body: dict = field(default_factory=dict)
 
     def __str__(self) -> str:
         return f"{self.api} answered {self.status}: {self.detail or self.title}"
@@ -59,7 +60,7 @@ def problem_from(response: httpx.Response, api: str) -> ApiError:
     if isinstance(detail, list):  # FastAPI's plain validation shape
         errors = [{"field": ".".join(str(p) for p in e.get("loc", [])[1:]), "message": e.get("msg")} for e in detail]
         detail = None
-    return ApiError(response.status_code, str(body.get("title") or response.reason_phrase), detail, errors, api)
+    return ApiError(response.status_code, str(body.get("title") or response.reason_phrase), detail, errors, api, body)
 
 
 class ApiClients:

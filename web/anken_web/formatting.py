@@ -16,7 +16,22 @@ MISSING = "—"
 DEFAULT_TZ = "Asia/Tokyo"
 
 
+def as_number(value: object) -> float | int | None:
+    """A real number, or None for anything else (None, a template's undefined, text)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
 def number(value: float | int | None, locale: str, digits: int = 0) -> str:
+    value = as_number(value)
     if value is None:
         return MISSING
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
@@ -25,6 +40,7 @@ def number(value: float | int | None, locale: str, digits: int = 0) -> str:
 
 def percent(value: float | None, locale: str, digits: int = 1) -> str:
     """A fraction (0.1234) as a percentage (12.3%)."""
+    value = as_number(value)
     if value is None:
         return MISSING
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
@@ -32,14 +48,19 @@ def percent(value: float | None, locale: str, digits: int = 1) -> str:
 
 
 def yen(value: int | float | None, locale: str) -> str:
+    value = as_number(value)
     if value is None:
         return MISSING
     return format_currency(value, "JPY", locale=locale)
 
 
 def parse_date(value: str | date | None) -> date | None:
-    if value is None or isinstance(value, date):
-        return value if not isinstance(value, datetime) else value.date()
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        return None
     try:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
@@ -47,8 +68,10 @@ def parse_date(value: str | date | None) -> date | None:
 
 
 def parse_datetime(value: str | datetime | None) -> datetime | None:
-    if value is None or isinstance(value, datetime):
+    if isinstance(value, datetime):
         return value
+    if not isinstance(value, str):
+        return None
     try:
         return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:

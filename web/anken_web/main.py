@@ -115,6 +115,11 @@ def install_page_error_handlers(app: FastAPI) -> None:
         log.warning("api_unavailable", api=exc.api, reason=exc.reason, path=request.url.path)
         return error_page(request, 503, describe(exc, View(request)._))
 
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.error("page_failed", path=request.url.path, method=request.method, exc_info=exc)
+        return error_page(request, 500, describe(exc, View(request)._))
+
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> Response:
         status = exc.status if exc.status in (403, 404, 409, 422) else 502

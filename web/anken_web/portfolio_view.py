@@ -7,23 +7,18 @@ from typing import Any
 
 # column → the field of a portfolio row it sorts by
 SORT_KEYS = {
-    "name": "project_name",
+    "name": "name",
     "progress": "progress_rate",
     "pace": "pace",
     "projected": "projected_month_end",
     "exhaustion": "list_exhaustion_date",
     "alerts": "open_alerts",
-    "meeting": "next_meeting_at",
+    "meeting": "next_weekly_meeting",
 }
 
 
 def row_value(row: dict, field: str) -> Any:
-    value = row.get(field)
-    if field == "project_name":
-        value = row.get("project_name") or row.get("name")
-    if isinstance(value, list):
-        return len(value)
-    return value
+    return row.get(field)
 
 
 def sorted_rows(rows: list[dict], sort: str, direction: str) -> list[dict]:

@@ -142,31 +142,64 @@ async def revoke_api_key(view: AdminView, key_id: str) -> Response:
 
 # ---- integrations, deliveries, sandbox -------------------------------------------------------
 
+INTEGRATIONS = ("slack", "confluence", "sheets")
+DELIVERY_STATUSES = ("pending", "retrying", "succeeded", "dead", "skipped")
+
+
+async def integrations_context(view: View, error: str | None = None, form: dict | None = None) -> dict:
+    settings, clients_page = await asyncio.gather(
+        view.api.get("worker", "/v1/integration-settings", limit=200),
+        view.api.get("projects", "/v1/clients", limit=200),
+    )
+    clients = clients_page.get("items", [])
+    return {"integrations": items_of(settings), "clients": clients, "client_names": {c["id"]: c["name"] for c in clients},
+            "kinds": INTEGRATIONS, "error": error, "form": form or {}}
+
+
 @router.get("/integrations")
 async def integrations(view: AdminView) -> Response:
-    settings = await view.api.get("worker", "/v1/integrations")
-    return view.render("admin/integrations.html", integrations=items_of(settings), error=None)
+    return view.render("admin/integrations.html", **await integrations_context(view))
 
 
-@router.post("/integrations/{kind}")
-async def save_integration(view: AdminView, kind: str, request: Request) -> Response:
+@router.post("/integrations")
+async def save_integration(view: AdminView, request: Request) -> Response:
     form = await form_of(request)
-    body = {k: v for k, v in form.items() if k != "csrf_token"}
-    body["enabled"] = form.get("enabled") == "on"
+    config: dict[str, str] = {}
+    for line in form.get("config", "").splitlines():
+        key, sep, value = line.partition("=")
+        if sep and key.strip():
+            config[key.strip()] = value.strip()
+    body: dict = {"client_id": form.get("client_id"), "integration": form.get("integration"), "config": config,
+                  "enabled": form.get("enabled") == "on"}
+    if form.get("project_id"):
+        body["project_id"] = form["project_id"]
+    if form.get("secret"):
+        body["secret"] = form["secret"]
     try:
-        await view.api.put("worker", f"/v1/integrations/{kind}", json=body)
+        await view.api.put("worker", "/v1/integration-settings", json=body)
     except ApiError as exc:
-        return view.redirect("/admin/integrations", flash=describe(exc, view._))
+        return view.render("admin/integrations.html", **await integrations_context(view, describe(exc, view._), form))
     return view.redirect("/admin/integrations", flash=view._("Saved."))
 
 
 @router.get("/deliveries")
-async def deliveries(view: AdminView, status: str = "", kind: str = "", project_id: str = "", cursor: str = "") -> Response:
-    filters = {"status": status, "kind": kind, "project_id": project_id}
+async def deliveries(view: AdminView, status: str = "", integration: str = "", project_id: str = "",
+                     cursor: str = "") -> Response:
+    filters = {"status": status, "integration": integration, "project_id": project_id}
     page = await view.api.get("worker", "/v1/deliveries", cursor=cursor, limit=50, **filters)
     return view.render("admin/deliveries.html", page=page, deliveries=items_of(page), filters=filters,
-                       next_cursor=page.get("next_cursor") if isinstance(page, dict) else None,
-                       query_without_cursor=keep_query(filters))
+                       statuses=DELIVERY_STATUSES, kinds=(*INTEGRATIONS, "webhook"),
+                       next_cursor=page.get("next_cursor"), query_without_cursor=keep_query(filters))
+
+
+@router.post("/deliveries/retry-dead")
+async def retry_dead(view: AdminView) -> Response:
+    try:
+        result = await view.api.post("worker", "/v1/deliveries/retry-dead", json={})
+    except ApiError as exc:
+        return view.redirect("/admin/deliveries?status=dead", flash=describe(exc, view._))
+    return view.redirect("/admin/deliveries", flash=view._("%(count)s dead deliveries are queued again.",
+                                                           count=(result or {}).get("requeued", 0)))
 
 
 @router.post("/deliveries/{delivery_id}/retry")

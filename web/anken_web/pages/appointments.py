@@ -34,7 +34,7 @@ async def appointments(view: StaffView, project_id: str, status: str = "", outco
 async def update_appointment(view: StaffView, project_id: str, appointment_id: str,
                              status: Annotated[str, Form()] = "") -> Response:
     try:
-        await view.api.patch("projects", f"/v1/appointments/{appointment_id}", json={"status": status})
+        await view.api.patch("projects", f"/v1/appointments/{appointment_id}", json={"handoff_status": status})
     except ApiError as exc:
         return view.redirect(f"/projects/{project_id}/appointments", flash=describe(exc, view._))
     return view.redirect(f"/projects/{project_id}/appointments", flash=view._("Saved."))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
@@ -18,7 +19,8 @@ from anken_web.i18n.extraction import N_
 from anken_web.rendering import View, roles
 
 router = APIRouter(include_in_schema=False)
-CallerView = Annotated[View, Depends(roles("member", "director", "admin"))]
+# next-target hands targets to the assigned member making the request, so the screen is for members.
+CallerView = Annotated[View, Depends(roles("member"))]
 
 # (key, outcome, label): the order is the keyboard shortcut, as members learn it.
 OUTCOMES = (
@@ -33,21 +35,17 @@ OUTCOMES = (
 OUTCOME_NAMES = {outcome for _, outcome, _ in OUTCOMES}
 
 
-def unpack_next(result: object) -> dict:
-    """next-target answers the target (with history and script) or nothing when the list is done."""
-    if not isinstance(result, dict):
-        return {"target": None, "history": [], "script": None}
-    target = result.get("target", result if "company_name" in result else None)
-    return {
-        "target": target,
-        "history": result.get("history") or (target or {}).get("history") or [],
-        "script": result.get("script"),
-    }
+async def next_target(view: View, project_id: str, skip: str | None = None) -> dict:
+    """The leased next target (`target` is None when nothing can be called now)."""
+    body = {"skip_target_id": skip} if skip else {}
+    result = await view.api.post("projects", f"/v1/projects/{project_id}/next-target", json=body)
+    return {"target": (result or {}).get("target"), "lease_expires_at": (result or {}).get("lease_expires_at")}
 
 
-async def next_target(view: View, project_id: str) -> dict:
-    result = await view.api.post("projects", f"/v1/projects/{project_id}/next-target", json={})
-    return unpack_next(result)
+async def active_scripts(view: View, project_id: str) -> list[dict]:
+    """Scripts with an active version, as the member picks the one the director gave them."""
+    page = await view.api.try_get("projects", f"/v1/projects/{project_id}/scripts", default={"items": []})
+    return [s for s in (page or {}).get("items", []) if s.get("active_version")]
 
 
 async def tally_for_today(view: View, project: dict) -> dict:
@@ -61,8 +59,9 @@ async def tally_for_today(view: View, project: dict) -> dict:
     return mine or {"calls": 0, "contacts": 0, "appointments": 0, "contact_rate": None}
 
 
-async def panel_context(view: View, project: dict, error: str | None = None, logged: str | None = None) -> dict:
-    nxt = await next_target(view, project["id"])
+async def panel_context(view: View, project: dict, error: str | None = None, logged: str | None = None,
+                        skip: str | None = None) -> dict:
+    nxt = await next_target(view, project["id"], skip)
     return {"project": project, "outcomes": OUTCOMES, "attempt": uuid.uuid4().hex, "error": error,
             "logged": logged, **nxt}
 
@@ -77,7 +76,8 @@ async def calling_home(view: CallerView) -> Response:
 async def calling_page(view: CallerView, project_id: str) -> Response:
     project = await view.api.get("projects", f"/v1/projects/{project_id}")
     context = await panel_context(view, project)
-    return view.render("calling/page.html", tally=await tally_for_today(view, project), **context)
+    return view.render("calling/page.html", tally=await tally_for_today(view, project),
+                       scripts=await active_scripts(view, project_id), **context)
 
 
 @router.get("/calling/{project_id}/tally")
@@ -86,7 +86,7 @@ async def tally_fragment(view: CallerView, project_id: str) -> Response:
     return view.render("calling/tally.html", project=project, tally=await tally_for_today(view, project))
 
 
-def call_body(view: View, form: dict, outcome: str) -> dict:
+def call_body(view: View, form: dict, outcome: str, tz: str) -> dict:
     duration = form.get("duration_s") or "0"
     body = {
         "target_id": form.get("target_id"),
@@ -95,12 +95,27 @@ def call_body(view: View, form: dict, outcome: str) -> dict:
         "outcome": outcome,
         "duration_s": int(duration) if duration.isdigit() else 0,
     }
-    if form.get("script_version_id"):
-        body["script_version_id"] = form["script_version_id"]
-    if form.get("variant"):
-        body["variant"] = form["variant"]
+    version_id, _, variant = form.get("script", "").partition("|")
+    if version_id:
+        body["script_version_id"] = version_id
+    if variant:
+        body["variant"] = variant
     if form.get("note"):
         body["note"] = form["note"]
+    if outcome == "appointment":
+        body["appointment"] = appointment_body(form, tz)
+    return body
+
+
+def appointment_body(form: dict, tz: str) -> dict:
+    """The appointment captured with the call: meeting time and the project's qualification fields."""
+    qualification = {
+        key.removeprefix("q_"): value.strip() for key, value in form.items() if key.startswith("q_") and value.strip()
+    }
+    body = {"meeting_at": local_to_iso(form.get("meeting_at", ""), tz), "qualification": qualification}
+    for field in ("contact_name", "contact_title"):
+        if form.get(field, "").strip():
+            body[field] = form[field].strip()
     return body
 
 
@@ -114,20 +129,19 @@ async def log_call(view: CallerView, project_id: str, request: Request) -> Respo
         error = view._("Choose an outcome for the current target.")
     else:
         try:
-            call = await view.api.request(
-                "projects", "POST", f"/v1/projects/{project_id}/calls", json=call_body(view, form, outcome),
+            # The attempt id makes a double submit or a retry log the call once.
+            await view.api.request(
+                "projects", "POST", f"/v1/projects/{project_id}/calls",
+                json=call_body(view, form, outcome, project.get("timezone") or "Asia/Tokyo"),
                 headers={"Idempotency-Key": form.get("attempt") or uuid.uuid4().hex},
             )
-            if outcome == "appointment":
-                await create_appointment(view, project, form, call)
             logged = outcome
         except ApiError as exc:
             error = describe(exc, view._)
     if error and form.get("target_id"):
         # Stay on the same target so nothing is lost; the error says what to fix.
         return view.render("calling/panel.html", project=project, outcomes=OUTCOMES, attempt=form.get("attempt"),
-                           error=error, logged=None, target=await current_target(view, form["target_id"]),
-                           history=[], script=None)
+                           error=error, logged=None, target=await current_target(view, form["target_id"]))
     return view.render("calling/panel.html", headers={"HX-Trigger": "callLogged"},
                        **await panel_context(view, project, error=error, logged=logged))
 
@@ -136,32 +150,20 @@ async def current_target(view: View, target_id: str) -> dict | None:
     return await view.api.try_get("projects", f"/v1/targets/{target_id}")
 
 
-async def create_appointment(view: View, project: dict, form: dict, call: dict | None) -> None:
-    qualification = {
-        key.removeprefix("q_"): value for key, value in form.items() if key.startswith("q_") and value.strip()
-    }
-    body = {
-        "project_id": project["id"],
-        "target_id": form.get("target_id"),
-        "call_id": (call or {}).get("id"),
-        "meeting_at": local_to_iso(form.get("meeting_at", ""), project.get("timezone") or "Asia/Tokyo"),
-        "qualification": qualification,
-        "note": form.get("note") or None,
-    }
-    await view.api.request(
-        "projects", "POST", "/v1/appointments", json={k: v for k, v in body.items() if v is not None},
-        headers={"Idempotency-Key": (form.get("attempt") or uuid.uuid4().hex) + "-appointment"},
-    )
-
-
 def local_to_iso(value: str, tz: str) -> str | None:
     """An <input type=datetime-local> value, read in the project's time zone, as ISO 8601 with offset."""
-    from zoneinfo import ZoneInfo
-
     try:
         return datetime.fromisoformat(value).replace(tzinfo=ZoneInfo(tz)).isoformat()
     except ValueError:
         return None
+
+
+@router.post("/calling/{project_id}/skip")
+async def skip_target(view: CallerView, project_id: str, request: Request) -> Response:
+    """Give the current target back (e.g. wrong list) and get another, without logging a call."""
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    project = await view.api.get("projects", f"/v1/projects/{project_id}")
+    return view.render("calling/panel.html", **await panel_context(view, project, skip=form.get("target_id")))
 
 
 @router.post("/calling/{project_id}/end-of-day")
@@ -178,10 +180,6 @@ async def end_of_day(view: CallerView, project_id: str, request: Request) -> Res
         try:
             await view.api.put("projects", f"/v1/projects/{project_id}/worked-hours/{view.user.get('id')}/{today}",
                                json={"hours": hours})
-            if form.get("summary", "").strip():
-                await view.api.post("projects", f"/v1/projects/{project_id}/daily-reports", json={
-                    "member_id": view.user.get("id"), "day": today, "summary": form["summary"].strip(),
-                })
             saved = view._("Your end-of-day report is saved. Thank you!")
         except ApiError as exc:
             error = describe(exc, view._)

@@ -11,26 +11,46 @@ from anken_web.portfolio_view import SORT_KEYS, sorted_rows
 from anken_web.rendering import View, roles
 
 router = APIRouter(include_in_schema=False)
-DirectorView = Annotated[View, Depends(roles("director", "admin"))]
+DirectorView = Annotated[View, Depends(roles("director", "manager", "admin"))]
 
 
-async def load_portfolio(view: View) -> tuple[list[dict], list[dict]]:
-    params = {"director_id": view.user.get("id")} if view.session.role == "director" else {}
-    portfolio = await view.api.get("reporting", "/v1/portfolio", **params)
-    rows = portfolio.get("items", []) if isinstance(portfolio, dict) else list(portfolio or [])
-    alerts = await view.api.try_get("reporting", "/v1/alerts", default={"items": []}, status="open", **params)
-    return rows, (alerts or {}).get("items", [])
+async def directors_for(view: View) -> list[dict]:
+    """Admins and managers look at one director's portfolio at a time; directors at their own."""
+    if view.session.role == "director":
+        return []
+    page = await view.api.try_get("projects", "/v1/users", default={"items": []}, role="director", limit=200)
+    return (page or {}).get("items", [])
+
+
+async def load_portfolio(view: View, director_id: str | None) -> tuple[list[dict], list[dict]]:
+    if not director_id:
+        return [], []
+    portfolio = await view.api.get("reporting", "/v1/portfolio", director_id=director_id)
+    rows = portfolio.get("items", []) if isinstance(portfolio, dict) else []
+    alerts = await view.api.try_get("reporting", "/v1/alerts", default={"items": []}, status="open")
+    visible = {str(r.get("project_id")) for r in rows}
+    names = {str(r.get("project_id")): r.get("name") for r in rows}
+    open_alerts = [{**a, "project_name": names.get(str(a.get("project_id")))}
+                   for a in (alerts or {}).get("items", []) if str(a.get("project_id")) in visible]
+    return rows, open_alerts
+
+
+async def portfolio_context(view: View, director_id: str, sort: str, dir: str) -> dict:
+    directors = await directors_for(view)
+    if view.session.role == "director":
+        director_id = view.user.get("id", "")
+    elif not director_id and directors:
+        director_id = str(directors[0]["id"])
+    rows, alerts = await load_portfolio(view, director_id)
+    return {"rows": sorted_rows(rows, sort, dir), "alerts": alerts, "sort": sort, "dir": dir, "sort_keys": SORT_KEYS,
+            "directors": directors, "director_id": director_id}
 
 
 @router.get("/home")
-async def home(view: DirectorView, sort: str = "pace", dir: str = "asc") -> Response:
-    rows, alerts = await load_portfolio(view)
-    return view.render("home.html", rows=sorted_rows(rows, sort, dir), alerts=alerts, sort=sort, dir=dir,
-                       sort_keys=SORT_KEYS)
+async def home(view: DirectorView, director_id: str = "", sort: str = "pace", dir: str = "asc") -> Response:
+    return view.render("home.html", **await portfolio_context(view, director_id, sort, dir))
 
 
 @router.get("/home/portfolio")
-async def portfolio_fragment(view: DirectorView, sort: str = "pace", dir: str = "asc") -> Response:
-    rows, alerts = await load_portfolio(view)
-    return view.render("partials/portfolio.html", rows=sorted_rows(rows, sort, dir), alerts=alerts, sort=sort,
-                       dir=dir, sort_keys=SORT_KEYS)
+async def portfolio_fragment(view: DirectorView, director_id: str = "", sort: str = "pace", dir: str = "asc") -> Response:
+    return view.render("partials/portfolio.html", **await portfolio_context(view, director_id, sort, dir))

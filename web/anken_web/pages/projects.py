@@ -47,26 +47,22 @@ async def project_list(view: UserView, q: str = "", status: str = "", cursor: st
 async def kpi_context(view: View, project: dict, preset: str | None, start: str | None, end: str | None) -> dict:
     tz = project.get("timezone") or "Asia/Tokyo"
     first, after, chosen = periods.resolve(preset, start, end, tz)
-    before_first, before_after = periods.previous(first, after)
     pid = project["id"]
-    current, earlier, daily, by_member = await asyncio.gather(
-        view.api.get("reporting", f"/v1/projects/{pid}/kpis", **{"from": first.isoformat(), "to": after.isoformat()}),
-        view.api.try_get("reporting", f"/v1/projects/{pid}/kpis",
-                         **{"from": before_first.isoformat(), "to": before_after.isoformat()}),
-        view.api.try_get("reporting", f"/v1/projects/{pid}/kpis",
-                         **{"from": first.isoformat(), "to": after.isoformat(), "group_by": "day"}),
-        view.api.try_get("reporting", f"/v1/projects/{pid}/kpis",
-                         **{"from": first.isoformat(), "to": after.isoformat(), "group_by": "member"}),
+    span = {"from": first.isoformat(), "to": after.isoformat()}
+    # One call gives the totals, the previous period and the daily groups; one more the members.
+    current, by_member = await asyncio.gather(
+        view.api.get("reporting", f"/v1/projects/{pid}/kpis", group_by="day", **span),
+        view.api.try_get("reporting", f"/v1/projects/{pid}/kpis", group_by="member", **span),
     )
-    days = (daily or {}).get("groups", [])
+    days = current.get("groups", [])
     trend = charts.bar_chart([str(g.get("key"))[5:] for g in days], [g.get("calls") for g in days],
                              line=[g.get("appointments") for g in days])
     funnel = charts.funnel([(view._("Calls"), current.get("calls")), (view._("Contacts"), current.get("contacts")),
                             (view._("Appointments"), current.get("appointments"))])
     return {
-        "kpis": current, "previous": earlier or {}, "trend": trend, "funnel": funnel,
+        "kpis": current, "previous": current.get("previous") or {}, "trend": trend, "funnel": funnel,
         "members": (by_member or {}).get("groups", []), "preset": chosen, "presets": periods.PRESETS,
-        "period_from": first, "period_to": after, "previous_from": before_first,
+        "period_from": first, "period_to": after, "previous_from": periods.previous(first, after)[0],
         "kpi_figures": KPI_FIGURES, "month_figures": MONTH_FIGURES,
     }
 
@@ -106,15 +102,15 @@ async def ab_fragment(view: StaffView, project_id: str, preset: str | None = Non
     return view.render("projects/ab.html", project=project, ab=ab, preset=chosen, presets=periods.PRESETS)
 
 
-@router.post("/projects/{project_id}/kickoff/{item_id}")
-async def agree_kickoff_item(view: DirectorView, project_id: str, item_id: str,
+@router.post("/projects/{project_id}/kickoff/{key}")
+async def agree_kickoff_item(view: DirectorView, project_id: str, key: str,
                              agreed: Annotated[str, Form()] = "", value: Annotated[str, Form()] = "") -> Response:
     body: dict = {"agreed": agreed == "on"}
     if value:
         body["value"] = value
     error = None
     try:
-        await view.api.patch("projects", f"/v1/projects/{project_id}/kickoff-items/{item_id}", json=body)
+        await view.api.patch("projects", f"/v1/projects/{project_id}/kickoff-items/{key}", json=body)
     except ApiError as exc:
         error = describe(exc, view._)
     kickoff = await view.api.try_get("projects", f"/v1/projects/{project_id}/kickoff-items")

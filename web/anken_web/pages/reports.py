@@ -17,7 +17,7 @@ from anken_web.rendering import View, roles
 router = APIRouter(include_in_schema=False)
 ReportView = Annotated[View, Depends(roles("director", "manager", "admin"))]
 DOWNLOADS = ("pptx", "xlsx", "csv", "html")
-NOTE_FIELDS = ("good_reactions", "objections", "learnings", "next_actions", "agenda")
+NOTE_FIELDS = ("good_reactions", "objections", "learnings")
 
 
 def iso_week_of(day: date) -> str:
@@ -35,11 +35,31 @@ async def report_editor(view: ReportView, project_id: str, week: str | None = No
     week = week or iso_week_of(periods.today_in(project.get("timezone") or "Asia/Tokyo"))
     report = await view.api.get("reporting", report_path(project_id, week))
     return view.render("reports/editor.html", project=project, week=week, report=report, downloads=DOWNLOADS,
-                       note_fields=NOTE_FIELDS, saved=None, error=None)
+                       note_fields=(*NOTE_FIELDS, "next_actions"), text=draft_text(report), saved=None, error=None)
 
 
-def notes_from(form: dict) -> dict:
-    return {field: form.get(field, "") for field in NOTE_FIELDS if field in form}
+def lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def draft_from(form: dict) -> dict:
+    """The editor's textareas (one item per line) as the draft the API stores. A next action may
+    name its owner after a slash: "資料送付 / 田中"."""
+    actions = []
+    for line in lines(form.get("next_actions", "")):
+        text, _, owner = line.partition(" / ")
+        actions.append({"text": text.strip()[:500], **({"owner": owner.strip()[:100]} if owner.strip() else {})})
+    return {"notes": {field: lines(form.get(field, "")) for field in NOTE_FIELDS}, "next_actions": actions}
+
+
+def draft_text(report: dict) -> dict:
+    """The report's notes and next actions as editor text, one item per line."""
+    notes = report.get("notes") or {}
+    text = {field: "\n".join(notes.get(field) or []) for field in NOTE_FIELDS}
+    text["next_actions"] = "\n".join(
+        a.get("text", "") + (f" / {a['owner']}" if a.get("owner") else "") for a in report.get("next_actions") or []
+    )
+    return text
 
 
 @router.post("/projects/{project_id}/reports/{week}/draft")
@@ -47,7 +67,7 @@ async def autosave(view: ReportView, project_id: str, week: str, request: Reques
     form = {k: str(v) for k, v in (await request.form()).items()}
     error = saved = None
     try:
-        await view.api.put("reporting", report_path(project_id, week) + "/draft", json=notes_from(form))
+        await view.api.put("reporting", report_path(project_id, week) + "/draft", json=draft_from(form))
         saved = view._("Saved at %(time)s", time=view.fmt.time(datetime.now(UTC)))
     except ApiError as exc:
         error = describe(exc, view._)
@@ -58,13 +78,13 @@ async def autosave(view: ReportView, project_id: str, week: str, request: Reques
 async def publish(view: ReportView, project_id: str, week: str, request: Request) -> Response:
     form = {k: str(v) for k, v in (await request.form()).items()}
     try:
-        if notes_from(form):
-            await view.api.put("reporting", report_path(project_id, week) + "/draft", json=notes_from(form))
-        await view.api.post("reporting", report_path(project_id, week) + "/publish", json={})
+        await view.api.put("reporting", report_path(project_id, week) + "/draft", json=draft_from(form))
+        published = await view.api.post("reporting", report_path(project_id, week) + "/publish", json={})
     except ApiError as exc:
         return view.redirect(f"/projects/{project_id}/reports?week={week}", flash=describe(exc, view._))
     return view.redirect(f"/projects/{project_id}/reports?week={week}",
-                         flash=view._("The weekly report %(week)s is published.", week=week))
+                         flash=view._("The weekly report %(week)s is published as version %(version)s.",
+                                      week=week, version=(published or {}).get("version", "")))
 
 
 @router.get("/projects/{project_id}/reports/{week}/download.{kind}")

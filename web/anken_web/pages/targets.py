@@ -32,8 +32,9 @@ async def lists_context(view: View, project_id: str, list_id: str | None, status
     if chosen:
         targets, imports = await asyncio.gather(
             view.api.get("projects", f"/v1/target-lists/{chosen['id']}/targets", status=status, q=q, cursor=cursor, limit=50),
-            view.api.try_get("projects", f"/v1/target-lists/{chosen['id']}/imports", default=[]),
+            view.api.try_get("projects", f"/v1/target-lists/{chosen['id']}/imports", default={"items": []}),
         )
+        imports = (imports or {}).get("items", [])
     query = "&".join(f"{k}={v}" for k, v in (("list_id", chosen["id"] if chosen else ""), ("status", status), ("q", q)) if v)
     return {"project": project, "lists": lists, "chosen": chosen, "targets": targets, "imports": imports or [],
             "filters": {"status": status, "q": q}, "statuses": TARGET_STATUSES,
@@ -110,9 +111,9 @@ async def commit_import(view: StaffView, project_id: str, list_id: str, token: A
 @router.get("/projects/{project_id}/targets/{list_id}/progress")
 async def import_progress(view: StaffView, project_id: str, list_id: str, since: str = "") -> Response:
     """The newest real import of the list started after `since` (the moment the commit was asked)."""
-    jobs = await view.api.get("projects", f"/v1/target-lists/{list_id}/imports")
+    jobs = (await view.api.get("projects", f"/v1/target-lists/{list_id}/imports")).get("items", [])
     started = parse_datetime(since)
-    job = next((j for j in jobs or [] if not j.get("dry_run")
+    job = next((j for j in jobs if not j.get("dry_run")
                 and (started is None or (parse_datetime(j.get("created_at")) or started) >= started)), None)
     return view.render("projects/import_progress.html", project={"id": project_id}, list_id=list_id, job=job,
                        since=since)

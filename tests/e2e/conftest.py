@@ -1,0 +1,70 @@
+"""End-to-end: every service as a real process, driven through headless Chromium."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from e2e.world import World, build_world
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def services(stack) -> dict[str, str]:
+    for name in ("projects", "reporting", "worker", "sandbox", "web"):
+        stack.start(name)
+    return {name: stack.url(name) for name in ("projects", "reporting", "worker", "sandbox", "web")}
+
+
+@pytest.fixture(scope="session")
+def world(services, service_env) -> World:
+    return build_world(service_env["DATABASE_URL"], services["projects"], services["reporting"])
+
+
+@pytest.fixture(scope="session")
+def browser(world) -> Iterator:
+    # After `world`: Playwright's sync API runs an event loop, and the set-up uses asyncio.run.
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser, services) -> Iterator:
+    context = browser.new_context(base_url=services["web"], locale="ja-JP", accept_downloads=True,
+                                  viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def log_in(page, person, password: str | None = None) -> None:
+    from e2e.world import PASSWORD
+
+    page.goto("/login")
+    page.fill("#email", person.email)
+    page.fill("#password", password or PASSWORD)
+    page.click("button[type=submit].primary")
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
