@@ -44,6 +44,7 @@ class SandboxGateway:
             await self.app(scope, receive, send)
             return
         method, path = scope["method"], scope["path"]
+        seq = self.state.requests.next_seq()
         started = time.perf_counter()
         status: dict[str, int | None] = {"value": None}
 
@@ -68,7 +69,7 @@ class SandboxGateway:
                 await self.app(scope, receive, _send)
         finally:
             self.state.requests.record(
-                at=datetime.now(UTC), service=service.value, method=method, path=path,
+                seq, at=datetime.now(UTC), service=service.value, method=method, path=path,
                 query=scope.get("query_string", b"").decode("latin-1"), status=status["value"], outcome=outcome,
                 fault_id=fault.id if fault else None, duration_ms=round((time.perf_counter() - started) * 1000, 2),
             )

@@ -33,10 +33,14 @@ class RequestLog:
         self._entries: deque[LoggedRequest] = deque(maxlen=size)
         self._seq = itertools.count(1)
 
-    def record(self, **fields: object) -> LoggedRequest:
-        entry = LoggedRequest(seq=next(self._seq), **fields)  # type: ignore[arg-type]
+    def next_seq(self) -> int:
+        """Numbered on arrival, so the log reads in arrival order even when answers finish out of order."""
+        return next(self._seq)
+
+    def record(self, seq: int, **fields: object) -> LoggedRequest:
+        entry = LoggedRequest(seq=seq, **fields)  # type: ignore[arg-type]
         self._entries.append(entry)
         return entry
 
     def entries(self) -> list[LoggedRequest]:
-        return list(self._entries)
+        return sorted(self._entries, key=lambda e: e.seq)

@@ -138,7 +138,9 @@ class Workbooks:
             raise SheetsError(404, "Requested entity was not found.")
         return spreadsheet
 
-    def _add_sheet(self, spreadsheet: Spreadsheet, properties: dict[str, Any], where: str) -> Sheet:
+    def _add_sheet(self, spreadsheet: Spreadsheet, properties: Any, where: str) -> Sheet:
+        if not isinstance(properties, dict):
+            raise SheetsError(400, f"Invalid {where}.properties: an object is required")
         title = str(properties.get("title") or f"Sheet{len(spreadsheet.sheets) + 1}")
         if any(s.title.casefold() == title.casefold() for s in spreadsheet.sheets):
             raise SheetsError(400, f'Invalid {where}: A sheet with the name "{title}" already exists. '
@@ -149,6 +151,8 @@ class Workbooks:
         if not isinstance(sheet_id, int) or sheet_id < 0 or any(s.sheet_id == sheet_id for s in spreadsheet.sheets):
             raise SheetsError(400, f"Invalid {where}: Sheet with id {sheet_id} already exists or is invalid.")
         grid = properties.get("gridProperties") or {}
+        if not isinstance(grid, dict):
+            raise SheetsError(400, f"Invalid {where}.gridProperties: an object is required")
         try:
             rows, cols = int(grid.get("rowCount", 1000)), int(grid.get("columnCount", 26))
         except (TypeError, ValueError):
@@ -189,7 +193,8 @@ class Workbooks:
                     sheet.index = index
                 replies.append({})
             elif kind == "updateSpreadsheetProperties":
-                title = (spec.get("properties") or {}).get("title")
+                properties = spec.get("properties")
+                title = properties.get("title") if isinstance(properties, dict) else None
                 if title:
                     working.title = str(title)
                 replies.append({})

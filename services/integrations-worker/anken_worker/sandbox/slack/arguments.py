@@ -41,6 +41,16 @@ def int_arg(args: dict[str, Any], name: str, default: int) -> int:
         raise SlackError("invalid_arguments", response_metadata={"messages": [f"[ERROR] {name} must be a number"]})
 
 
+def float_arg(args: dict[str, Any], name: str, default: float) -> float:
+    value = args.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise SlackError("invalid_arguments", response_metadata={"messages": [f"[ERROR] {name} must be a timestamp"]})
+
+
 def json_arg(args: dict[str, Any], name: str, error: str) -> Any:
     """A structured argument: a JSON value, or a JSON string when sent as a form field."""
     value = args.get(name)

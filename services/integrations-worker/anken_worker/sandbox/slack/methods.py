@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from anken_worker.sandbox.config import SandboxConfig
-from anken_worker.sandbox.slack.arguments import bool_arg, int_arg, json_arg, required_arg, text_arg
+from anken_worker.sandbox.slack.arguments import bool_arg, float_arg, int_arg, json_arg, required_arg, text_arg
 from anken_worker.sandbox.slack.workspace import (
     BOT_ID,
     BOT_USER_ID,
@@ -123,8 +123,8 @@ def conversations_history(ws: SlackWorkspace, args: dict[str, Any], config: Sand
     channel = ws.channel_by_id(text_arg(args, "channel"))
     limit = min(max(int_arg(args, "limit", 100), 1), 999)
     inclusive = bool_arg(args, "inclusive")
-    latest = float(text_arg(args, "latest") or "inf")
-    oldest = float(text_arg(args, "oldest") or "0")
+    latest = float_arg(args, "latest", float("inf"))
+    oldest = float_arg(args, "oldest", 0.0)
     cursor = text_arg(args, "cursor")
     start_at = _decode_cursor(cursor) if cursor else None
     with_metadata = bool_arg(args, "include_all_metadata")
