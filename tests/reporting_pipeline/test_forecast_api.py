@@ -132,3 +132,13 @@ async def test_bad_periods_are_422_and_members_are_403(pipeline_app, pipeline_se
                               headers=user_headers(pipeline_settings, "director"))).status_code == 403
 
 
+
+
+async def test_periods_outside_the_supported_years_are_422(pipeline_app, pipeline_settings):
+    client, _ = pipeline_app
+    headers = user_headers(pipeline_settings)
+    for params in ({"period": "9999-12"}, {"period": "0000-Q1"}):
+        response = await client.get("/v1/forecast", params=params, headers=headers)
+        assert response.status_code == 422 and response.json()["errors"][0]["field"] == "period"
+        listed = await client.get("/v1/forecast/snapshots", params=params, headers=headers)
+        assert listed.status_code == 422

@@ -195,3 +195,14 @@ async def test_bad_summary_parameters_are_422_naming_the_field(scenario, pipelin
     response = await client.get("/v1/pipeline/summary", params=params, headers=user_headers(pipeline_settings))
     assert response.status_code == 422
     assert field in [e["field"] for e in response.json()["errors"]]
+
+
+@pytest.mark.parametrize("params", [
+    {"from": "0001-01-01", "to": "9999-12-31"},
+    {"as_of": "9999-12-15"},
+    {"as_of": "0001-01-01"},
+])
+async def test_extreme_dates_never_fail(scenario, pipeline_settings, params):
+    client, _, _ = scenario
+    response = await client.get("/v1/pipeline/summary", params=params, headers=user_headers(pipeline_settings))
+    assert response.status_code in (200, 422), response.text

@@ -127,7 +127,7 @@ async def test_unknown_version_is_404_and_other_directors_see_nothing(world: Rep
     assert member.status_code == 403
 
 
-@pytest.mark.parametrize("week", ["2026-47", "2026-W5", "2026-W54", "2025-W53", "W47-2026", "2026-W47.pdf"])
+@pytest.mark.parametrize("week", ["2026-47", "2026-W5", "2026-W54", "2025-W53", "W47-2026", "2026-W47.pdf", "9999-W52", "0001-W01"])
 async def test_malformed_iso_week_is_422_naming_iso_week(world: ReportWorld, week: str):
     response = await world.client.get(URL.format(id=world.project_id, week=week), headers=world.headers())
     assert response.status_code == 422, (week, response.text)

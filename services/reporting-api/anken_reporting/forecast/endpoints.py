@@ -12,7 +12,7 @@ from anken_common.problems import UnprocessableEntity, problem_responses
 from anken_reporting.auth.dependencies import require_roles
 from anken_reporting.auth.principal import Principal
 from anken_reporting.db import SessionDep
-from anken_reporting.forecast.periods import PERIOD_PATTERN, InvalidPeriod, period_of
+from anken_reporting.forecast.periods import PERIOD_PATTERN, InvalidPeriod, parse_period, period_of
 from anken_reporting.forecast.schemas import ForecastOut, SnapshotList, SnapshotRequest
 from anken_reporting.forecast.service import ForecastService
 from anken_reporting.pipeline.endpoints import today_local
@@ -41,7 +41,10 @@ async def get_forecast(
     owner_id: Annotated[uuid.UUID | None, Query(description="One owner; default everyone together")] = None,
     period: PeriodQuery = None,
 ) -> ForecastOut:
-    return await ForecastService(session).forecast(owner_id, period or period_of(today_local()))
+    try:
+        return await ForecastService(session).forecast(owner_id, period or period_of(today_local()))
+    except InvalidPeriod as exc:
+        raise UnprocessableEntity("period", str(exc)) from None
 
 
 @router.post(
@@ -77,6 +80,11 @@ async def list_snapshots(
     cursor: Annotated[str | None, Query(max_length=512)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> SnapshotList:
+    if period is not None:
+        try:
+            parse_period(period)
+        except InvalidPeriod as exc:
+            raise UnprocessableEntity("period", str(exc)) from None
     items, next_cursor = await ForecastService(session).list_snapshots(
         owner_id=owner_id, period=period, cursor=cursor, limit=limit, today=today_local(),
     )

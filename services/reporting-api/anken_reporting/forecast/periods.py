@@ -12,8 +12,12 @@ _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 
 
+# Far enough either way for any real forecast, and every date arithmetic stays inside date's range.
+MIN_YEAR, MAX_YEAR = 1900, 2999
+
+
 class InvalidPeriod(ValueError):
-    """The text is neither YYYY-MM nor YYYY-Qn."""
+    """The text is neither YYYY-MM nor YYYY-Qn, or names a year outside MIN_YEAR…MAX_YEAR."""
 
 
 def _add_months(year: int, month: int, months: int) -> date:
@@ -24,13 +28,20 @@ def _add_months(year: int, month: int, months: int) -> date:
 def parse_period(text: str) -> Period:
     """`2026-11` → [2026-11-01, 2026-12-01); `2026-Q4` → [2026-10-01, 2027-01-01)."""
     if match := _MONTH.match(text):
-        year, month = int(match.group(1)), int(match.group(2))
+        year, month = _year(match.group(1)), int(match.group(2))
         return Period(date(year, month, 1), _add_months(year, month, 1))
     if match := _QUARTER.match(text):
-        year, quarter = int(match.group(1)), int(match.group(2))
+        year, quarter = _year(match.group(1)), int(match.group(2))
         first_month = 3 * (quarter - 1) + 1
         return Period(date(year, first_month, 1), _add_months(year, first_month, 3))
     raise InvalidPeriod(f"{text!r} is not a month (YYYY-MM) or a quarter (YYYY-Qn)")
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise InvalidPeriod(f"the year must be between {MIN_YEAR} and {MAX_YEAR}")
+    return year
 
 
 def period_of(day: date, kind: str = "month") -> str:

@@ -13,6 +13,7 @@ from anken_common.problems import UnprocessableEntity, problem_responses
 from anken_reporting.auth.dependencies import require_roles
 from anken_reporting.auth.principal import Principal
 from anken_reporting.db import SessionDep
+from anken_reporting.forecast.periods import MAX_YEAR, MIN_YEAR
 from anken_reporting.pipeline.analytics import DEFAULT_TZ, Period
 from anken_reporting.pipeline.schemas import PipelineGroupBy, PipelineSummary, TeamAssignment, TeamAssignmentOut
 from anken_reporting.pipeline.service import PipelineService
@@ -30,6 +31,12 @@ def today_local() -> date:
 def month_of(day: date) -> Period:
     end = date(day.year + day.month // 12, day.month % 12 + 1, 1)
     return Period(date(day.year, day.month, 1), end)
+
+
+def check_year(field: str, day: date | None) -> None:
+    """Dates far outside any pipeline would overflow the database's timestamp range: refuse them."""
+    if day is not None and not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise UnprocessableEntity(field, f"the year must be between {MIN_YEAR} and {MAX_YEAR}")
 
 
 @router.get(
@@ -54,6 +61,8 @@ async def pipeline_summary(
     group_by: Annotated[PipelineGroupBy | None, Query(description="owner | lead_source | team")] = None,
     as_of: Annotated[date | None, Query(description="Day stage aging is measured on; default today")] = None,
 ) -> PipelineSummary:
+    for field, value in (("from", from_), ("to", to), ("as_of", as_of)):
+        check_year(field, value)
     today = as_of or today_local()
     default = month_of(today)
     start, end = from_ or default.start, to or default.end

@@ -36,7 +36,9 @@ def signed(value: float | None, kind: str) -> str:
         return EMPTY
     if kind == "rate":
         return f"{value * 100:+.1f}pt"
-    if kind in ("hours", "per_hour"):
+    if kind == "hours":
+        return f"{value:+,.1f}h"
+    if kind == "per_hour":
         return f"{value:+.2f}"
     return f"{value:+,.0f}"
 

@@ -10,8 +10,12 @@ ISO_WEEK_PATTERN = r"^\d{4}-W\d{2}$"
 _ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
+# Keeps "last week" and "the Monday after" inside date's range for any accepted week.
+MIN_YEAR, MAX_YEAR = 1900, 2999
+
+
 class InvalidIsoWeek(ValueError):
-    """The text is not YYYY-Www or names a week the year does not have."""
+    """The text is not YYYY-Www, names a week the year does not have, or a year outside MIN_YEAR…MAX_YEAR."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ def parse_iso_week(text: str) -> IsoWeek:
     if not match:
         raise InvalidIsoWeek(f"{text!r} is not an ISO week like 2026-W47")
     year, week = int(match.group(1)), int(match.group(2))
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise InvalidIsoWeek(f"the year must be between {MIN_YEAR} and {MAX_YEAR}")
     try:
         date.fromisocalendar(year, week, 1)
     except ValueError:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -107,6 +107,9 @@ class AppointmentQuality(BaseModel):
     won_amount: int
 
 
+NoteText = Annotated[str, Field(min_length=1, max_length=1000)]
+
+
 class ReportNotes(BaseModel):
     """The director's qualitative notes of the week."""
 
@@ -116,9 +119,9 @@ class ReportNotes(BaseModel):
         "learnings": ["10時台は受付ブロックが少ない"],
     }})
 
-    good_reactions: list[str] = Field(default_factory=list, max_length=50, description="良い反応")
-    objections: list[str] = Field(default_factory=list, max_length=50, description="断り文句・懸念")
-    learnings: list[str] = Field(default_factory=list, max_length=50, description="学び")
+    good_reactions: list[NoteText] = Field(default_factory=list, max_length=50, description="良い反応")
+    objections: list[NoteText] = Field(default_factory=list, max_length=50, description="断り文句・懸念")
+    learnings: list[NoteText] = Field(default_factory=list, max_length=50, description="学び")
 
 
 class NextAction(BaseModel):
