@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from openpyxl import Workbook
 
 from anken_projects.outbox.models import OutboxEvent
-from anken_projects.targets.models import Target, TargetImport
+from anken_projects.targets.models import Target
 
 HEADER = "会社名,電話番号,法人番号,業種,従業員規模,都道府県,優先度\n"
 GOOD_ROWS = (
