@@ -129,3 +129,26 @@ async def test_project_field_validation_names_fields(app_client: httpx.AsyncClie
     missing_client = await app_client.post("/v1/projects", json={**base, "client_id": "00000000-0000-4000-8000-000000000000"},
                                            headers=admin.headers)
     assert missing_client.status_code == 422 and missing_client.json()["errors"][0]["field"] == "client_id"
+
+
+async def test_retried_create_with_idempotency_key_creates_once(app_client: httpx.AsyncClient, admin: Actor) -> None:
+    headers = {**admin.headers, "Idempotency-Key": "create-client-7f3a"}
+    body = {"name": "株式会社リトライ", "industry": "SaaS"}
+    first = await app_client.post("/v1/clients", json=body, headers=headers)
+    again = await app_client.post("/v1/clients", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json() and again.headers["idempotent-replayed"] == "true"
+    rows = await db_rows(app_client, "SELECT count(*) FROM projects.clients WHERE name = :n", n=body["name"])
+    assert rows[0][0] == 1
+    events = await db_rows(app_client, "SELECT count(*) FROM projects.outbox_events WHERE aggregate_id = :id",
+                           id=first.json()["id"])
+    assert events[0][0] == 1
+    other = await app_client.post("/v1/clients", json={**body, "industry": "HR"}, headers=headers)
+    assert other.status_code == 422 and other.json()["errors"][0]["field"] == "Idempotency-Key"
+    project = await create_project(app_client, admin, first.json()["id"])
+    change = {"kind": "upsell", "effective_date": "2026-12-01", "scope_increased": True}
+    key = {**admin.headers, "Idempotency-Key": "upsell-1"}
+    url = f"/v1/projects/{project['id']}/contract-changes"
+    assert (await app_client.post(url, json=change, headers=key)).status_code == 201
+    assert (await app_client.post(url, json=change, headers=key)).status_code == 201
+    assert len((await app_client.get(url, headers=admin.headers)).json()["items"]) == 1

@@ -15,6 +15,7 @@ from anken_projects.clients import service
 from anken_projects.clients.schemas import ClientCreate, ClientOut, ClientUpdate
 from anken_projects.db import SessionDep
 from anken_projects.kit.etag import set_etag
+from anken_projects.kit.idempotent_create import IdempotencyKeyHeader, idempotent_create
 from anken_projects.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from anken_projects.kit.validators import NO_NUL_PATTERN
 
@@ -24,10 +25,16 @@ StaffReader = Annotated[Principal, Depends(require_roles(Role.director, Role.man
 
 @router.post("", status_code=201, summary="Create a client", response_model=ClientOut,
              responses=problem_responses(401, 403, 422))
-async def create_client(body: ClientCreate, principal: AdminOnly, session: SessionDep, response: Response) -> ClientOut:
-    client = await service.create_client(session, principal, body)
-    set_etag(response, client.version)
-    return ClientOut.model_validate(client)
+async def create_client(
+    body: ClientCreate, principal: AdminOnly, session: SessionDep, request: Request, response: Response,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> ClientOut:
+    async def create() -> ClientOut:
+        client = await service.create_client(session, principal, body)
+        set_etag(response, client.version)
+        return ClientOut.model_validate(client)
+
+    return await idempotent_create(session, request, principal, create)
 
 
 @router.get("", summary="List clients", response_model=Page[ClientOut], responses=problem_responses(401, 403, 422))

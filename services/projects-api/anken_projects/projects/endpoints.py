@@ -14,6 +14,7 @@ from anken_projects.auth.principal import Principal
 from anken_projects.auth.scopes import Scope
 from anken_projects.db import SessionDep
 from anken_projects.kit.etag import check_if_match, set_etag
+from anken_projects.kit.idempotent_create import IdempotencyKeyHeader, idempotent_create
 from anken_projects.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from anken_projects.kit.validators import NO_NUL_PATTERN
 from anken_projects.projects import contracts, kickoff, lifecycle, service
@@ -44,8 +45,14 @@ def _out(project, response: Response) -> ProjectOut:
 
 @router.post("", status_code=201, summary="Create a project (status draft, with the default kickoff checklist)",
              response_model=ProjectOut, responses=problem_responses(401, 403, 422))
-async def create_project(body: ProjectCreate, principal: DirectorOrAdmin, session: SessionDep, response: Response) -> ProjectOut:
-    return _out(await service.create_project(session, principal, body), response)
+async def create_project(
+    body: ProjectCreate, principal: DirectorOrAdmin, session: SessionDep, request: Request, response: Response,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> ProjectOut:
+    async def create() -> ProjectOut:
+        return _out(await service.create_project(session, principal, body), response)
+
+    return await idempotent_create(session, request, principal, create)
 
 
 @router.get("", summary="List the projects you may see",
@@ -132,10 +139,14 @@ async def update_kickoff_item(
              description="Updates the project's terms (contract_end, contracted_monthly_hours) in the same transaction.",
              response_model=ContractChangeOut, responses=problem_responses(401, 403, 404, 422))
 async def record_contract_change(
-    project_id: ProjectID, body: ContractChangeCreate, principal: CurrentPrincipal, session: SessionDep
+    project_id: ProjectID, body: ContractChangeCreate, principal: CurrentPrincipal, session: SessionDep,
+    request: Request, idempotency_key: IdempotencyKeyHeader = None,
 ) -> ContractChangeOut:
-    project = await get_accessible_project(session, principal, project_id, manage=True, for_update=True)
-    return ContractChangeOut.model_validate(await contracts.record_change(session, principal, project, body))
+    async def create() -> ContractChangeOut:
+        project = await get_accessible_project(session, principal, project_id, manage=True, for_update=True)
+        return ContractChangeOut.model_validate(await contracts.record_change(session, principal, project, body))
+
+    return await idempotent_create(session, request, principal, create)
 
 
 @router.get("/{project_id}/contract-changes", summary="The project's contract changes, oldest first",

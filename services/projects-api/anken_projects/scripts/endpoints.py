@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
 
 from anken_common.problems import problem_responses
 from anken_projects.auth.dependencies import UserOnly
 from anken_projects.db import SessionDep
+from anken_projects.kit.idempotent_create import IdempotencyKeyHeader, idempotent_create
 from anken_projects.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from anken_projects.projects.access import get_accessible_project
 from anken_projects.scripts import service
@@ -44,10 +45,14 @@ async def create_script(project_id: ProjectID, body: ScriptCreate, principal: Us
 @router.post("/{script_id}/versions", status_code=201, summary="Edit a script: a new version that becomes active",
              response_model=ScriptVersionOut, responses=problem_responses(401, 403, 404, 422))
 async def add_version(
-    project_id: ProjectID, script_id: ScriptID, body: ScriptVersionCreate, principal: UserOnly, session: SessionDep
+    project_id: ProjectID, script_id: ScriptID, body: ScriptVersionCreate, principal: UserOnly, session: SessionDep,
+    request: Request, idempotency_key: IdempotencyKeyHeader = None,
 ) -> ScriptVersionOut:
-    project = await get_accessible_project(session, principal, project_id, manage=True)
-    return ScriptVersionOut.model_validate(await service.add_version(session, principal, project, script_id, body))
+    async def create() -> ScriptVersionOut:
+        project = await get_accessible_project(session, principal, project_id, manage=True)
+        return ScriptVersionOut.model_validate(await service.add_version(session, principal, project, script_id, body))
+
+    return await idempotent_create(session, request, principal, create)
 
 
 @router.get("/{script_id}/versions", summary="A script's version history, newest first",

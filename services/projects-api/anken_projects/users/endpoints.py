@@ -13,6 +13,7 @@ from anken_projects.auth.dependencies import AdminOnly, require_roles
 from anken_projects.auth.principal import Principal
 from anken_projects.db import SessionDep
 from anken_projects.kit.etag import set_etag
+from anken_projects.kit.idempotent_create import IdempotencyKeyHeader, idempotent_create
 from anken_projects.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from anken_projects.kit.validators import NO_NUL_PATTERN
 from anken_projects.users import service
@@ -24,10 +25,16 @@ StaffReader = Annotated[Principal, Depends(require_roles(Role.director, Role.man
 
 @router.post("", status_code=201, summary="Create a user", response_model=UserOut,
              responses=problem_responses(401, 403, 409, 422))
-async def create_user(body: UserCreate, principal: AdminOnly, session: SessionDep, response: Response) -> UserOut:
-    user = await service.create_user(session, principal, body)
-    set_etag(response, user.version)
-    return UserOut.model_validate(user)
+async def create_user(
+    body: UserCreate, principal: AdminOnly, session: SessionDep, request: Request, response: Response,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> UserOut:
+    async def create() -> UserOut:
+        user = await service.create_user(session, principal, body)
+        set_etag(response, user.version)
+        return UserOut.model_validate(user)
+
+    return await idempotent_create(session, request, principal, create)
 
 
 @router.get("", summary="List users", response_model=Page[UserOut], responses=problem_responses(401, 403, 422))
