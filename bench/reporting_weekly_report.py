@@ -16,14 +16,17 @@ import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
-from anken_reporting.kpis.schemas import KpiFigures, KpiGroup
+from anken_reporting.kpis.schemas import KpiFigures
 from anken_reporting.reports.agenda import build_agenda, summary_line
-from anken_reporting.reports.builder import ab_result, figure_rows, funnel, quality
+from anken_reporting.reports.builder import figure_rows, funnel
 from anken_reporting.reports.render_csv import render_csv
 from anken_reporting.reports.render_html import render_html
 from anken_reporting.reports.render_pptx import render_pptx
 from anken_reporting.reports.render_xlsx import render_xlsx
 from anken_reporting.reports.schemas import (
+    AbResult,
+    AbVariant,
+    AppointmentQuality,
     DailyPoint,
     ListStatus,
     MemberRow,
@@ -68,18 +71,25 @@ def synthetic_report(members: int, seed: int = 7) -> WeeklyReport:
     daily = [DailyPoint(day=start + timedelta(days=i), calls=totals.calls // 5 if i < 5 else 0,
                         contacts=totals.contacts // 5 if i < 5 else 0,
                         appointments=totals.appointments // 5 if i < 5 else 0) for i in range(7)]
-    variants = [KpiGroup(key=v, label=None, **_figures(totals.calls // 2, totals.contacts // 2 + d,
-                                                       totals.appointments // 2 + d // 10, 1.0))
-                for v, d in (("A", 0), ("B", 40))]
+    variants = [
+        AbVariant(variant=v, calls=totals.calls // 2, contacts=contacts, appointments=appointments,
+                  contact_rate=contacts / (totals.calls // 2), contact_to_appointment_rate=appointments / contacts,
+                  contact_rate_ci=[0.2, 0.3], contact_to_appointment_ci=[0.04, 0.07])
+        for v, contacts, appointments in (("A", totals.contacts // 2, totals.appointments // 2),
+                                          ("B", totals.contacts // 2 + 40, totals.appointments // 2 + 4))
+    ]
     figures = figure_rows(totals, previous, 120.0)
     month = MonthProgress(as_of=start + timedelta(days=6), monthly_target=500, appointments_so_far=310,
                           progress_rate=0.62, pace=0.98, projected_month_end=492.5, business_days_in_month=19,
                           elapsed_business_days=12)
-    ab = ab_result(variants)
+    ab = AbResult(variants=variants, patterns=variants, z=0.4, p_value=0.69, winner=None)
     list_status = ListStatus(remaining_targets=8200, first_calls_this_week=3100, calls_this_week=totals.calls,
                              average_daily_calls=totals.calls / 5, exhaustion_date=date(2026, 12, 18))
-    appointment_quality = quality({"appointments": 120, "held": 90, "no_show": 12, "cancelled": 8, "qualified": 70,
-                                   "unqualified": 15, "deals": 30, "won": 6, "won_amount": 7_200_000})
+    appointment_quality = AppointmentQuality(
+        appointments=120, held=90, no_show=12, cancelled=8, qualified=70, unqualified=15, held_rate=90 / 102,
+        no_show_rate=12 / 102, qualified_rate=70 / 85, deals=30, won=6, won_amount=7_200_000,
+        appointment_to_deal_rate=0.25, appointment_to_won_rate=0.05,
+    )
     notes = ReportNotes(good_reactions=["情シス部長が前向き", "来期予算で検討したいとの声"] * 3,
                         objections=["既存ツールの契約が残っている", "今は忙しい"] * 3,
                         learnings=["10時台は受付ブロックが少ない"] * 2)

@@ -50,6 +50,12 @@ async def test_report_numbers_equal_the_kpis_of_the_same_week(world: ReportWorld
     quality = body["appointment_quality"]
     assert (quality["appointments"], quality["held"], quality["qualified"]) == (1, 1, 1)
     assert quality["held_rate"] == 1.0 and quality["qualified_rate"] == 1.0
+    week = {"from": "2026-11-16", "to": "2026-11-23"}
+    ab = (await world.client.get(f"/v1/projects/{world.project_id}/ab-test", params=week, headers=world.headers())).json()
+    assert body["ab_test"]["variants"] == ab["variants"] and body["ab_test"]["p_value"] == ab["p_value"]
+    served = (await world.client.get(f"/v1/projects/{world.project_id}/appointment-quality", params=week,
+                                     headers=world.headers())).json()
+    assert all(quality[key] == served[key] for key in quality)
     assert [section["title"] for section in body["agenda"]] == ["進捗共有", "次週の進め方・改善策", "フィードバック"]
     assert sum(section["minutes"] for section in body["agenda"]) == 30
     assert body["status"] == "draft" and body["version"] is None

@@ -1,7 +1,8 @@
 """Assembling one project's weekly report from the KPI service and the read models.
 
-Numbers come from `kpis.service.project_kpis` so the report and `GET …/kpis` for the same
-week can never disagree; this module only arranges them and adds the draft's notes.
+Numbers come from the KPI, A/B and quality services (`project_kpis`, `ab_test`,
+`appointment_quality`), so the report and `GET …/kpis`, `…/ab-test` and `…/appointment-quality`
+for the same week can never disagree; this module only arranges them and adds the draft's notes.
 """
 
 from __future__ import annotations
@@ -10,9 +11,13 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from anken_reporting.abtest.schemas import AbTestResult
+from anken_reporting.abtest.service import ab_test
 from anken_reporting.kpis import formulas
 from anken_reporting.kpis.schemas import KpiFigures, KpiGroup
 from anken_reporting.kpis.service import project_kpis
+from anken_reporting.quality.schemas import QualityResult
+from anken_reporting.quality.service import appointment_quality as appointment_quality_of
 from anken_reporting.readmodels.timezones import today_in, zone
 from anken_reporting.reports.agenda import build_agenda, summary_line
 from anken_reporting.reports.iso_week import IsoWeek
@@ -85,40 +90,16 @@ def member_rows(groups: list[KpiGroup]) -> list[MemberRow]:
     return sorted(rows, key=lambda r: (-r.appointments, -r.calls, r.name))
 
 
-def ab_result(groups: list[KpiGroup]) -> AbResult:
-    """Per variant figures with Wilson intervals; the z-test compares patterns A and B (industry
-    variants such as `A:IT` count toward their pattern). Calls without a variant are left out."""
-    variants, patterns = [], {"A": [0, 0], "B": [0, 0]}  # pattern -> [appointments, contacts]
-    for g in groups:
-        if not g.key:
-            continue
-        ci_contact = formulas.wilson_interval(g.contacts, g.calls)
-        ci_conversion = formulas.wilson_interval(g.appointments, g.contacts)
-        variants.append(AbVariant(
-            variant=g.key, calls=g.calls, contacts=g.contacts, appointments=g.appointments,
-            contact_rate=g.contact_rate, contact_to_appointment_rate=g.contact_to_appointment_rate,
-            contact_rate_ci=list(ci_contact) if ci_contact else None,
-            contact_to_appointment_ci=list(ci_conversion) if ci_conversion else None,
-        ))
-        pattern = g.key.split(":", 1)[0]
-        if pattern in patterns:
-            patterns[pattern][0] += g.appointments
-            patterns[pattern][1] += g.contacts
-    (xa, na), (xb, nb) = patterns["A"], patterns["B"]
-    z, p_value = formulas.two_proportion_z_test(xa, na, xb, nb)
-    winner = formulas.ab_winner(formulas.rate(xa, na), formulas.rate(xb, nb), na, nb, p_value)
-    return AbResult(variants=variants, z=z, p_value=p_value, winner=winner)
-
-
-def quality(outcomes: dict[str, int]) -> AppointmentQuality:
-    met = outcomes["held"] + outcomes["no_show"]
-    judged = outcomes["qualified"] + outcomes["unqualified"]
-    return AppointmentQuality(
-        **outcomes,
-        held_rate=formulas.rate(outcomes["held"], met),
-        no_show_rate=formulas.rate(outcomes["no_show"], met),
-        qualified_rate=formulas.rate(outcomes["qualified"], judged),
+def ab_from(result: AbTestResult) -> AbResult:
+    return AbResult(
+        variants=[AbVariant(**v.model_dump()) for v in result.variants],
+        patterns=[AbVariant(**v.model_dump()) for v in result.patterns],
+        z=result.z, p_value=result.p_value, winner=result.winner,
     )
+
+
+def quality_from(result: QualityResult) -> AppointmentQuality:
+    return AppointmentQuality(**result.model_dump(include=set(AppointmentQuality.model_fields)))
 
 
 async def build_weekly_report(
@@ -132,7 +113,6 @@ async def build_weekly_report(
     as_of = min(last_day, today) if week.start <= today else last_day
     by_member = await project_kpis(session, project_id, week.start, week.end, "member", as_of)
     by_day = await project_kpis(session, project_id, week.start, week.end, "day", as_of)
-    by_variant = await project_kpis(session, project_id, week.start, week.end, "variant", as_of)
     repository = ReportRepository(session)
 
     figures = figure_rows(by_member, by_member.previous, by_member.target.period_appointment_target)
@@ -143,14 +123,14 @@ async def build_weekly_report(
         business_days_in_month=by_member.month.business_days_in_month,
         elapsed_business_days=by_member.month.elapsed_business_days,
     )
-    ab = ab_result(by_variant.groups)
+    ab = ab_from(await ab_test(session, project_id, week.start, week.end))
     list_status = ListStatus(
         remaining_targets=by_member.month.remaining_targets,
         first_calls_this_week=await repository.first_calls(project_id, week.start, week.end),
         calls_this_week=by_member.calls, average_daily_calls=by_member.month.average_daily_calls,
         exhaustion_date=by_member.list_exhaustion_date,
     )
-    appointment_quality = quality(await repository.appointment_outcomes(project_id, week.start, week.end))
+    appointment_quality = quality_from(await appointment_quality_of(session, project_id, week.start, week.end))
     latest = await repository.latest_version_number(project_id, week.label)
     return WeeklyReport(
         project=ProjectHeader(id=project_id, name=project["name"], client_id=project["client_id"],

@@ -1,4 +1,4 @@
-"""Queries of weekly report drafts and versions, and the week's figures the KPI service does not give."""
+"""Queries of weekly report drafts and versions, and the week's first calls (list consumption)."""
 
 from __future__ import annotations
 
@@ -78,22 +78,3 @@ class ReportRepository:
             {"p": project_id, "s": start, "e": end},
         )).scalar()
         return int(value or 0)
-
-    async def appointment_outcomes(self, project_id: uuid.UUID, start: date, end: date) -> dict[str, int]:
-        """Appointments set in [start, end) by hand-off status and partner outcome, with deals won."""
-        row = (await self.session.execute(
-            text(
-                "SELECT COUNT(*) AS appointments, "
-                "COUNT(*) FILTER (WHERE handoff_status = 'held') AS held, "
-                "COUNT(*) FILTER (WHERE handoff_status = 'no_show') AS no_show, "
-                "COUNT(*) FILTER (WHERE handoff_status = 'cancelled') AS cancelled, "
-                "COUNT(*) FILTER (WHERE partner_outcome = 'qualified') AS qualified, "
-                "COUNT(*) FILTER (WHERE partner_outcome = 'unqualified') AS unqualified, "
-                "COUNT(*) FILTER (WHERE deal_id IS NOT NULL) AS deals, "
-                "COUNT(*) FILTER (WHERE deal_won) AS won, "
-                "COALESCE(SUM(deal_amount) FILTER (WHERE deal_won), 0) AS won_amount "
-                "FROM reporting.appointments WHERE project_id = :p AND set_day >= :s AND set_day < :e"
-            ),
-            {"p": project_id, "s": start, "e": end},
-        )).mappings().one()
-        return {key: int(value or 0) for key, value in row.items()}

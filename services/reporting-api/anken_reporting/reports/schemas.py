@@ -76,7 +76,10 @@ class AbVariant(BaseModel):
 
 
 class AbResult(BaseModel):
+    """GET /v1/projects/{id}/ab-test for the week, as the report shows it."""
+
     variants: list[AbVariant]
+    patterns: list[AbVariant] = Field(default_factory=list, description="Patterns A and B, industry variants summed")
     z: float | None
     p_value: float | None
     winner: str | None
@@ -105,6 +108,8 @@ class AppointmentQuality(BaseModel):
     deals: int
     won: int
     won_amount: int
+    appointment_to_deal_rate: float | None = None
+    appointment_to_won_rate: float | None = None
 
 
 NoteText = Annotated[str, Field(min_length=1, max_length=1000)]
