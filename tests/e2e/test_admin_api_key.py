@@ -1,0 +1,31 @@
+"""An admin issues an API key in the browser; the partner API accepts the secret shown once."""
+
+from __future__ import annotations
+
+import httpx
+from playwright.sync_api import expect
+
+from e2e.conftest import log_in
+from e2e.world import World
+
+
+def test_admin_creates_api_key_and_partner_api_accepts_it(page, world: World) -> None:
+    log_in(page, world.admin)
+    page.goto(f"/admin/api-keys?client_id={world.client_id}")
+    page.get_by_label("キーの名前").fill("E2E連携")
+    page.get_by_label("read:projects").check()
+    page.get_by_role("button", name="発行する").click()
+    secret = page.locator("#api-key-secret").inner_text().strip()
+    assert secret.startswith("ak_")
+
+    partner = httpx.get(f"{world.projects_url}/v1/projects", headers={"Authorization": f"Bearer {secret}"})
+    assert partner.status_code == 200, partner.text
+    assert [p["id"] for p in partner.json()["items"]] == [world.project_id]
+
+    page.goto(f"/admin/api-keys?client_id={world.client_id}")
+    expect(page.locator("#api-key-secret")).to_have_count(0)  # never shown again
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("row", name="E2E連携").get_by_role("button", name="無効化").click()
+    expect(page.locator(".flash")).to_contain_text("API キーを無効化しました")
+    refused = httpx.get(f"{world.projects_url}/v1/projects", headers={"Authorization": f"Bearer {secret}"})
+    assert refused.status_code == 401

@@ -1,0 +1,53 @@
+"""A member logs ten calls by keyboard, one an appointment, and today's tally follows."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+import httpx
+from playwright.sync_api import expect
+
+from e2e.conftest import log_in, screenshot
+from e2e.world import World
+
+KEYS = ["1", "2", "3", "4", "5", "6", "1", "1", "5"]
+
+
+def test_member_logs_ten_calls_by_keyboard_including_an_appointment(page, world: World) -> None:
+    log_in(page, world.member)
+    expect(page).to_have_url(re.compile(r"/calling$"))
+    page.get_by_role("link", name=world.project_name).click()
+    expect(page.locator("#tally-title")).to_be_visible()
+    screenshot(page, "member-calling")
+
+    seen: list[str] = []
+    for key in KEYS:
+        target = page.locator("[data-target-id]").get_attribute("data-target-id")
+        seen.append(target)
+        page.locator("body").press(key)
+        expect(page.locator("#logged")).to_be_visible()
+        expect(page.locator("[data-target-id]")).not_to_have_attribute("data-target-id", target)
+
+    # The tenth call is an appointment: key 7 opens the form with the project's qualification fields.
+    appointment_target = page.locator("[data-target-id]").get_attribute("data-target-id")
+    page.locator("body").press("7")
+    dialog = page.locator("#appointment-dialog")
+    expect(dialog).to_be_visible()
+    meeting = (datetime.now() + timedelta(days=3)).replace(hour=14, minute=0, second=0, microsecond=0)
+    dialog.locator("#meeting-at").fill(meeting.strftime("%Y-%m-%dT%H:%M"))
+    dialog.get_by_label("予算 (Budget)").fill("年間300万円")
+    dialog.get_by_label("決裁者 (Authority)").fill("人事部長")
+    dialog.locator("#meeting-at").press("Enter")
+    expect(page.locator("#logged")).to_contain_text("アポ獲得")
+    assert len(set(seen)) == len(KEYS), "every keystroke moved on to a new company"
+
+    # The tally comes from reporting-api, which follows the events within moments.
+    expect(page.locator('[data-tally="calls"]')).to_have_text("10", timeout=20_000)
+    expect(page.locator('[data-tally="appointments"]')).to_have_text("1")
+    expect(page.locator('[data-tally="contacts"]')).to_have_text("4")
+
+    appointments = httpx.get(f"{world.projects_url}/v1/appointments", headers=world.director.headers,
+                             params={"project_id": world.project_id}).json()["items"]
+    assert [a["target_id"] for a in appointments] == [appointment_target]
+    assert appointments[0]["qualification"] == {"budget": "年間300万円", "authority": "人事部長"}

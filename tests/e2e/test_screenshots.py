@@ -1,0 +1,45 @@
+"""A screenshot of each main page into docs/screenshots/ (`make screenshots` runs this)."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from e2e.conftest import log_in, screenshot
+from e2e.world import World
+
+
+def test_screenshot_of_each_main_page(browser, services, world: World) -> None:
+    def fresh_page():
+        context = browser.new_context(base_url=services["web"], locale="ja-JP", viewport={"width": 1280, "height": 900})
+        return context, context.new_page()
+
+    context, page = fresh_page()
+    page.goto("/")
+    screenshot(page, "login")
+    log_in(page, world.director)
+    expect(page.locator("#portfolio")).to_be_visible()
+    screenshot(page, "director-home")
+    for name, path in (("project-page", f"/projects/{world.project_id}"),
+                       ("targets", f"/projects/{world.project_id}/targets"),
+                       ("appointments", f"/projects/{world.project_id}/appointments"),
+                       ("weekly-report", f"/projects/{world.project_id}/reports")):
+        page.goto(path)
+        expect(page.locator("h1")).to_be_visible()
+        page.wait_for_load_state("networkidle")
+        screenshot(page, name)
+    context.close()
+
+    for person, pages in ((world.member, [("member-calling", f"/calling/{world.project_id}")]),
+                          (world.manager, [("pipeline", f"/pipeline?pipeline_id={world.pipeline['id']}"),
+                                           ("forecast", "/forecast")]),
+                          (world.admin, [("admin-users", "/admin/users"), ("admin-api-keys", "/admin/api-keys"),
+                                         ("admin-integrations", "/admin/integrations"),
+                                         ("admin-deliveries", "/admin/deliveries"), ("admin-sandbox", "/admin/sandbox")])):
+        context, page = fresh_page()
+        log_in(page, person)
+        expect(page.locator("h1")).to_be_visible()
+        for name, path in pages:
+            page.goto(path)
+            expect(page.locator("h1")).to_be_visible()
+            screenshot(page, name)
+        context.close()
