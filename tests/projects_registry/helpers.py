@@ -3,15 +3,38 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import httpx
+from asgi_lifespan import LifespanManager
 from sqlalchemy import text
 
 from anken_projects.auth.passwords import hash_password
+from anken_projects.main import create_app
+from anken_projects.settings import ProjectsSettings
 from anken_projects.users.models import User
 
 PASSWORD = "correct horse battery"
+
+
+def settings_from(service_env: dict[str, str], **overrides) -> ProjectsSettings:
+    values = dict(
+        database_url=service_env["DATABASE_URL"], redis_url=service_env["REDIS_URL"],
+        redis_namespace=service_env["REDIS_NAMESPACE"], anken_secret_key=service_env["ANKEN_SECRET_KEY"],
+        outbox_relay_enabled=False, api_key_rate_capacity=1000, api_key_rate_per_s=1000.0,
+    )
+    values.update(overrides)
+    return ProjectsSettings(**values)
+
+
+async def serve_app(settings: ProjectsSettings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings)
+    async with LifespanManager(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://projects.test") as client:
+            client.app = app  # type: ignore[attr-defined]
+            yield client
 
 
 @dataclass

@@ -8,7 +8,7 @@ import asyncio
 import httpx
 
 from anken_common.auth_tokens import issue_service_token
-from projects_registry.helpers import Actor, create_client, create_project, db_rows, make_user
+from projects_registry.helpers import Actor, create_client, create_project, db_rows, make_user, serve_app, settings_from
 
 
 async def _issue(client: httpx.AsyncClient, admin: Actor, client_id: str, scopes: list[str]) -> dict:
@@ -115,3 +115,12 @@ async def test_concurrent_requests_of_one_key_all_authenticate(app_client: httpx
     partner = {"Authorization": f"Bearer {key['secret']}"}
     responses = await asyncio.gather(*[app_client.get("/v1/projects", headers=partner) for _ in range(10)])
     assert [r.status_code for r in responses] == [200] * 10
+
+
+async def test_partner_api_keeps_working_while_redis_is_down(service_env, app_client: httpx.AsyncClient, admin: Actor) -> None:
+    mine = await create_client(app_client, admin)
+    key = await _issue(app_client, admin, mine["id"], ["read:projects"])
+    # Port 9 (discard) refuses connections: the rate limiter is unavailable, authentication is not.
+    async for down in serve_app(settings_from(service_env, redis_url="redis://127.0.0.1:9/0")):
+        response = await down.get("/v1/projects", headers={"Authorization": f"Bearer {key['secret']}"})
+        assert response.status_code == 200
