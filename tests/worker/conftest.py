@@ -19,7 +19,7 @@ from anken_common.events import EventEnvelope, events_stream
 WORKER_ENV = {
     "LOCK_TTL_S": "3", "BACKOFF_BASE_S": "0.2", "BACKOFF_CAP_S": "4", "SWEEPER_INTERVAL_S": "0.5",
     "CRON_ENABLED": "0", "DELIVERY_MAX_ATTEMPTS": "10", "CONSUMER_NAME": "worker-under-test",
-    "SLACK_SIGNING_SECRET": "test-signing-secret",
+    "SLACK_SIGNING_SECRET": "test-signing-secret", "HTTP_TIMEOUT_S": "2",
 }
 
 

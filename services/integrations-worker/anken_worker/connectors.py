@@ -7,6 +7,7 @@ an unconfigured integration is skipped, not failed.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -17,8 +18,9 @@ from anken_worker.adapters.confluence.client import ConfluenceClient
 from anken_worker.adapters.errors import SkipDelivery
 from anken_worker.adapters.sheets.client import SheetsClient
 from anken_worker.adapters.sheets.service_account import ServiceAccount, TokenSource
-from anken_worker.adapters.slack.client import SlackClient
+from anken_worker.adapters.slack.client import METHOD_TIERS_PER_MIN, SlackClient
 from anken_worker.integration_settings import repository as settings_repo
+from anken_worker.kit.pacing import take_minute_budget
 
 REAL_SLACK_URL = "https://slack.com/api/"
 REAL_SHEETS_URL = "https://sheets.googleapis.com/v4/"
@@ -50,7 +52,19 @@ class Connectors:
         config, token = await self._stored(conn, "slack", client_id, project_id)
         s = self.ctx.settings
         base = config.get("api_url") or (REAL_SLACK_URL if token else s.slack_api_url)
-        return Connection(SlackClient(self.ctx.http, base, token or s.slack_bot_token), config)
+        token = token or s.slack_bot_token
+        return Connection(SlackClient(self.ctx.http, base, token, self._slack_tier_pacer(token)), config)
+
+    def _slack_tier_pacer(self, token: str):
+        """Keep each Slack method within its tier, per workspace (token), before Slack has to say 429."""
+        workspace = hashlib.sha256(token.encode()).hexdigest()[:16]
+
+        async def before_call(method: str) -> None:
+            limit = METHOD_TIERS_PER_MIN.get(method)
+            if limit:
+                await take_minute_budget(self.ctx.redis, self.ctx.key("quota", "slack", workspace, method), limit)
+
+        return before_call
 
     async def confluence(self, conn: AsyncConnection, client_id, project_id) -> Connection:
         config, token = await self._stored(conn, "confluence", client_id, project_id)

@@ -35,6 +35,9 @@ async def send(client: httpx.AsyncClient, method: str, url: str, what: str, **kw
     try:
         return await client.request(method, url, **kwargs)
     except httpx.TimeoutException as exc:
-        raise TransientError(f"{what}: timeout ({type(exc).__name__})") from exc
+        # The server may still complete the request: wait as long again before retrying, so the
+        # retry's "was it done already?" check sees the outcome.
+        settle_s = (client.timeout.read or 10.0) if isinstance(client.timeout, httpx.Timeout) else 10.0
+        raise TransientError(f"{what}: timeout ({type(exc).__name__})", retry_after_s=settle_s) from exc
     except httpx.TransportError as exc:
         raise TransientError(f"{what}: connection failed ({type(exc).__name__})") from exc

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -17,6 +18,12 @@ BROKEN_ERRORS = frozenset({
 })
 TRANSIENT_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
 METADATA_EVENT_TYPE = "anken_delivery"
+# Slack's per-method rate tiers (requests per minute per workspace) for the methods used here;
+# chat.postMessage is paced per channel instead (about one message per second).
+METHOD_TIERS_PER_MIN = {
+    "conversations.create": 20, "conversations.setTopic": 20, "pins.add": 20, "conversations.list": 20,
+    "conversations.invite": 50, "conversations.history": 50, "users.lookupByEmail": 100,
+}
 
 
 class SlackApiError(PermanentError):
@@ -28,12 +35,16 @@ class SlackApiError(PermanentError):
 
 
 class SlackClient:
-    def __init__(self, http: httpx.AsyncClient, base_url: str, token: str) -> None:
+    def __init__(self, http: httpx.AsyncClient, base_url: str, token: str,
+                 before_call: Callable[[str], Awaitable[None]] | None = None) -> None:
         self.http = http
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.token = token
+        self.before_call = before_call
 
     async def call(self, method: str, **params: Any) -> dict:
+        if self.before_call is not None:
+            await self.before_call(method)
         body = {k: v for k, v in params.items() if v is not None}
         response = await send(
             self.http, "POST", self.base_url + method, f"slack {method}", json=body,
