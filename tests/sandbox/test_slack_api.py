@@ -164,3 +164,27 @@ async def test_method_tier_limit_is_429(sandbox: httpx.AsyncClient) -> None:
     assert limited.status_code == 429 and limited.json()["error"] == "ratelimited"
     assert 1 <= int(limited.headers["Retry-After"]) <= 60
     assert (await slack(sandbox, "conversations.info", channel=channel)).status_code == 200  # other method, other tier
+
+
+async def test_conversations_list_pages_through_channels_and_filters_archived(sandbox: httpx.AsyncClient) -> None:
+    ids = [await new_channel(sandbox, f"list-{i}") for i in range(3)]
+    await slack(sandbox, "conversations.archive", channel=ids[0])
+    first = (await slack(sandbox, "conversations.list", json={"limit": 2, "types": "public_channel,private_channel"})).json()
+    assert first["ok"] and [c["id"] for c in first["channels"]] == ids[:2]
+    rest = (await slack(sandbox, "conversations.list", json={"limit": 2, "cursor": first["response_metadata"]["next_cursor"]})
+            ).json()
+    assert [c["id"] for c in rest["channels"]] == ids[2:] and rest["response_metadata"]["next_cursor"] == ""
+    live = (await slack(sandbox, "conversations.list", exclude_archived="true")).json()
+    assert [c["name"] for c in live["channels"]] == ["list-1", "list-2"]
+    assert (await slack(sandbox, "conversations.list", cursor="bad")).json()["error"] == "invalid_cursor"
+
+
+async def test_invite_with_force_invites_the_valid_users(sandbox: httpx.AsyncClient) -> None:
+    channel = await new_channel(sandbox, "force-test")
+    director = (await slack(sandbox, "users.lookupByEmail", email="director@demo.anken.jp")).json()["user"]["id"]
+    await slack(sandbox, "conversations.invite", channel=channel, users=director)
+    member = (await slack(sandbox, "users.lookupByEmail", email="member1@demo.anken.jp")).json()["user"]["id"]
+    forced = (await slack(sandbox, "conversations.invite", json={"channel": channel, "users": f"{director},{member}",
+                                                                 "force": True})).json()
+    assert forced["ok"] is True and forced["errors"] == [{"user": director, "ok": False, "error": "already_in_channel"}]
+    assert forced["channel"]["num_members"] == 3

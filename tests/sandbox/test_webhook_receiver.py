@@ -70,7 +70,7 @@ async def test_missing_or_malformed_headers_are_400(sandbox: httpx.AsyncClient) 
         == 404
 
 
-async def test_replayed_webhook_id_is_rejected(sandbox: httpx.AsyncClient) -> None:
+async def test_replayed_webhook_is_rejected(sandbox: httpx.AsyncClient) -> None:
     endpoint = await _endpoint(sandbox)
     body = '{"type": "weekly_report.published"}'
     headers = signed(SECRET, "msg_replay", body)
@@ -79,6 +79,19 @@ async def test_replayed_webhook_id_is_rejected(sandbox: httpx.AsyncClient) -> No
     assert (first.status_code, replay.status_code) == (204, 409)
     records = await _received(sandbox, endpoint_id=endpoint["id"])
     assert [(r["verified"], r["reason"]) for r in records] == [(True, None), (False, "replayed webhook-id")]
+
+
+async def test_sender_retry_of_a_received_id_is_acknowledged_as_duplicate(sandbox: httpx.AsyncClient) -> None:
+    endpoint = await _endpoint(sandbox)
+    body = '{"type": "appointment.set"}'
+    first = await sandbox.post(f"/webhooks/{endpoint['id']}", content=body.encode(),
+                               headers=signed(SECRET, "msg_retry", body, datetime.now(UTC) - timedelta(seconds=30)))
+    retry = await sandbox.post(f"/webhooks/{endpoint['id']}", content=body.encode(),
+                               headers=signed(SECRET, "msg_retry", body))
+    assert first.status_code == 204
+    assert retry.status_code == 200 and retry.json() == {"duplicate": True, "webhook_id": "msg_retry"}
+    records = await _received(sandbox, endpoint_id=endpoint["id"])
+    assert [(r["verified"], r["duplicate"]) for r in records] == [(True, False), (True, True)]
 
 
 async def test_rotation_with_both_signatures_verifies_under_either_secret(sandbox: httpx.AsyncClient) -> None:

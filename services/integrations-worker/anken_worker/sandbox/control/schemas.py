@@ -228,7 +228,7 @@ class ReceivedWebhookView(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "seq": 1, "endpoint_id": "ep_0f3a9c2b1d4e5f60", "webhook_id": "msg_2b1d", "webhook_timestamp": "1763870400",
         "type": "appointment.set", "payload": {"type": "appointment.set", "data": {}}, "verified": True, "status": 204,
-        "reason": None, "received_at": "2026-11-23T04:00:00+00:00",
+        "reason": None, "duplicate": False, "received_at": "2026-11-23T04:00:00+00:00",
     }]})
 
     seq: int
@@ -237,7 +237,8 @@ class ReceivedWebhookView(BaseModel):
     webhook_timestamp: str | None
     type: str | None
     payload: Any
-    verified: bool
+    verified: bool = Field(description="signature and timestamp valid (duplicates included, replays not)")
     status: int
     reason: str | None
+    duplicate: bool = Field(description="a sender's retry of a webhook-id already received; not a new delivery")
     received_at: datetime

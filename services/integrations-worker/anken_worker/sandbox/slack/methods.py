@@ -108,15 +108,38 @@ def conversations_archive(ws: SlackWorkspace, args: dict[str, Any], config: Sand
     return {}
 
 
-def _decode_cursor(cursor: str) -> float:
+def _decode_cursor(cursor: str, kind: str = "next_ts") -> float:
+    """Cursors are opaque to callers: base64 of "<kind>:<position>" (Slack's own look the same)."""
     try:
         decoded = base64.b64decode(cursor.encode(), validate=True).decode()
-        prefix, ts = decoded.split(":", 1)
-        if prefix != "next_ts":
+        prefix, position = decoded.split(":", 1)
+        if prefix != kind:
             raise ValueError(prefix)
-        return float(ts)
+        return float(position)
     except ValueError:
         raise SlackError("invalid_cursor")
+
+
+CHANNEL_TYPES = {"public_channel", "private_channel", "mpim", "im"}
+
+
+def conversations_list(ws: SlackWorkspace, args: dict[str, Any], config: SandboxConfig) -> dict[str, Any]:
+    limit = min(max(int_arg(args, "limit", 100), 1), 1000)
+    types = {t.strip() for t in (text_arg(args, "types") or "public_channel").split(",") if t.strip()}
+    if not types <= CHANNEL_TYPES:
+        raise SlackError("invalid_types")
+    exclude_archived = bool_arg(args, "exclude_archived")
+    cursor = text_arg(args, "cursor")
+    start = int(_decode_cursor(cursor, "offset")) if cursor else 0
+    matching = [
+        c for c in ws.channels.values()
+        if ("private_channel" if c.is_private else "public_channel") in types
+        and not (exclude_archived and c.is_archived)
+    ]
+    chunk = matching[start:start + limit]
+    following = start + limit
+    next_cursor = base64.b64encode(f"offset:{following}".encode()).decode() if following < len(matching) else ""
+    return {"channels": [c.as_api() for c in chunk], "response_metadata": {"next_cursor": next_cursor}}
 
 
 def conversations_history(ws: SlackWorkspace, args: dict[str, Any], config: SandboxConfig) -> dict[str, Any]:
@@ -229,6 +252,7 @@ METHODS: dict[str, tuple[Method, int | None]] = {
     "conversations.setTopic": (conversations_set_topic, 2),
     "conversations.info": (conversations_info, 3),
     "conversations.archive": (conversations_archive, 2),
+    "conversations.list": (conversations_list, 2),
     "conversations.history": (conversations_history, 3),
     "chat.postMessage": (chat_post_message, None),
     "pins.add": (pins_add, 2),

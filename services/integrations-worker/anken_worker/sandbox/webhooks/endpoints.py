@@ -17,15 +17,25 @@ class ReceiverError(BaseModel):
     error: str
 
 
+class DuplicateAck(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"duplicate": True, "webhook_id": "msg_2b1d"}]})
+
+    duplicate: bool
+    webhook_id: str | None
+
+
 @router.post(
     "/webhooks/{endpoint_id}",
     summary="Receive a Standard Webhooks delivery",
-    description="204 when the signature verifies; 400 for missing/malformed headers, 401 for a wrong signature "
-    "or a timestamp outside 5 minutes, 409 for a webhook-id already received. Every attempt is recorded.",
+    description="204 when the signature verifies; 200 `{duplicate: true}` for a webhook-id already received "
+    "sent again with a fresh timestamp (a sender's retry: acknowledged, not processed twice); 409 for a "
+    "byte-identical replay; 400 for missing/malformed headers; 401 for a wrong signature or a timestamp "
+    "outside 5 minutes. Every attempt is recorded.",
     status_code=204, response_class=Response,
-    responses={code: {"description": desc, "model": ReceiverError} for code, desc in {
+    responses={200: {"description": "Duplicate of a webhook-id already received", "model": DuplicateAck}} | {
+        code: {"description": desc, "model": ReceiverError} for code, desc in {
         400: "Missing or malformed webhook headers", 401: "Signature or timestamp rejected",
-        404: "Unknown endpoint", 409: "Replayed webhook-id"}.items()},
+        404: "Unknown endpoint", 409: "Replayed message (same webhook-id and timestamp)"}.items()},
 )
 async def receive_webhook(endpoint_id: str, request: Request, state: State) -> Response:
     endpoint = state.webhooks.endpoints.get(endpoint_id)
@@ -34,4 +44,6 @@ async def receive_webhook(endpoint_id: str, request: Request, state: State) -> R
     record = state.webhooks.deliver(endpoint, await request.body(), dict(request.headers))
     if record.status == 204:
         return Response(status_code=204)
+    if record.duplicate:
+        return JSONResponse({"duplicate": True, "webhook_id": record.webhook_id}, status_code=200)
     return JSONResponse({"error": record.reason}, status_code=record.status)

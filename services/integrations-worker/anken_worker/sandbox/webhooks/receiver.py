@@ -36,7 +36,8 @@ class Endpoint:
     id: str
     secret: str
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    seen_ids: set[str] = field(default_factory=set)
+    # webhook-id → the webhook-timestamp it was first verified with
+    seen: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -50,13 +51,14 @@ class Received:
     verified: bool
     status: int
     reason: str | None
+    duplicate: bool = False
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def as_api(self) -> dict[str, Any]:
         return {
             "seq": self.seq, "endpoint_id": self.endpoint_id, "webhook_id": self.webhook_id,
             "webhook_timestamp": self.webhook_timestamp, "type": self.event_type, "payload": self.payload,
-            "verified": self.verified, "status": self.status, "reason": self.reason,
+            "verified": self.verified, "status": self.status, "reason": self.reason, "duplicate": self.duplicate,
             "received_at": self.received_at.isoformat(),
         }
 
@@ -73,10 +75,15 @@ class WebhookReceiver:
         return endpoint
 
     def deliver(self, endpoint: Endpoint, body: bytes, headers: dict[str, str]) -> Received:
-        """Verify and record one delivery; the returned record's status is the HTTP answer (204/400/401/409)."""
+        """Verify and record one delivery; the returned record's status is the HTTP answer (204/200/400/401/409).
+
+        A byte-identical re-send (same webhook-id and timestamp) is a replay and is rejected (409). The same
+        webhook-id with a fresh timestamp and signature is the sender retrying, as the specification intends:
+        acknowledged (200) but marked duplicate, i.e. not processed a second time."""
         lowered = {k.lower(): v for k, v in headers.items()}
         webhook_id = lowered.get("webhook-id")
-        status, reason = 204, None
+        timestamp = lowered.get("webhook-timestamp")
+        status, reason, duplicate = 204, None, False
         try:
             Webhook(endpoint.secret).verify(body.decode("utf-8"), lowered, json_parse=False)
         except WebhookVerificationError as exc:
@@ -84,10 +91,13 @@ class WebhookReceiver:
         except (ValueError, binascii.Error, UnicodeDecodeError):
             # a signature entry without "v1," or with bad base64, or a body that is not UTF-8
             status, reason = 400, "Invalid Signature Headers"
-        if status == 204 and webhook_id in endpoint.seen_ids:
-            status, reason = 409, "replayed webhook-id"
-        if status == 204 and webhook_id:
-            endpoint.seen_ids.add(webhook_id)
+        if status == 204 and webhook_id in endpoint.seen:
+            if endpoint.seen[webhook_id] == timestamp:
+                status, reason = 409, "replayed webhook-id"
+            else:
+                status, reason, duplicate = 200, "duplicate webhook-id: already received, not processed again", True
+        if status == 204 and webhook_id and timestamp:
+            endpoint.seen[webhook_id] = timestamp
         payload: Any
         try:
             payload = json.loads(body)
@@ -95,9 +105,9 @@ class WebhookReceiver:
             payload = body.decode("utf-8", errors="replace")
         record = Received(
             seq=next(self._seq), endpoint_id=endpoint.id, webhook_id=webhook_id,
-            webhook_timestamp=lowered.get("webhook-timestamp"),
+            webhook_timestamp=timestamp,
             event_type=payload.get("type") if isinstance(payload, dict) and isinstance(payload.get("type"), str) else None,
-            payload=payload, verified=status == 204, status=status, reason=reason,
+            payload=payload, verified=status in (200, 204), status=status, reason=reason, duplicate=duplicate,
         )
         self.received.append(record)
         return record
