@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from anken_common.problems import problem_responses
 from anken_projects.assignments import service
@@ -22,10 +22,9 @@ from anken_projects.auth.dependencies import UserOnly
 from anken_projects.db import SessionDep
 from anken_projects.kit.etag import set_etag
 from anken_projects.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
-from anken_projects.projects.access import get_accessible_project
+from anken_projects.projects.dependencies import ManagedProject, ReadableProject
 
 router = APIRouter(prefix="/v1/projects/{project_id}", tags=["assignments"])
-ProjectID = Annotated[uuid.UUID, Path(description="The project's id")]
 
 
 def _out(assignment: Assignment, name: str | None) -> AssignmentOut:
@@ -35,9 +34,8 @@ def _out(assignment: Assignment, name: str | None) -> AssignmentOut:
 @router.post("/assignments", status_code=201, summary="Assign a member to the project", response_model=AssignmentOut,
              responses=problem_responses(401, 403, 404, 409, 422))
 async def create_assignment(
-    project_id: ProjectID, body: AssignmentCreate, principal: UserOnly, session: SessionDep, response: Response
+    project: ManagedProject, body: AssignmentCreate, principal: UserOnly, session: SessionDep, response: Response
 ) -> AssignmentOut:
-    project = await get_accessible_project(session, principal, project_id, manage=True)
     assignment = await service.create_assignment(session, principal, project, body)
     set_etag(response, assignment.version)
     names = await service.member_names(session, [assignment.member_id])
@@ -47,10 +45,9 @@ async def create_assignment(
 @router.get("/assignments", summary="The project's assignments", response_model=Page[AssignmentOut],
             responses=problem_responses(401, 403, 404, 422))
 async def list_assignments(
-    project_id: ProjectID, principal: UserOnly, session: SessionDep, member_id: uuid.UUID | None = None,
+    project: ReadableProject, principal: UserOnly, session: SessionDep, member_id: uuid.UUID | None = None,
     cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT,
 ) -> Page[AssignmentOut]:
-    project = await get_accessible_project(session, principal, project_id)
     page = await service.list_assignments(session, project, member_id=member_id, cursor=cursor, limit=limit)
     names = await service.member_names(session, [a.member_id for a in page.items])
     return Page[AssignmentOut](items=[_out(a, names.get(a.member_id)) for a in page.items], next_cursor=page.next_cursor)
@@ -59,10 +56,9 @@ async def list_assignments(
 @router.patch("/assignments/{assignment_id}", summary="Change planned hours (send If-Match)", response_model=AssignmentOut,
               responses=problem_responses(401, 403, 404, 412, 422))
 async def update_assignment(
-    project_id: ProjectID, assignment_id: uuid.UUID, body: AssignmentUpdate, principal: UserOnly,
+    project: ManagedProject, assignment_id: uuid.UUID, body: AssignmentUpdate, principal: UserOnly,
     session: SessionDep, request: Request, response: Response,
 ) -> AssignmentOut:
-    project = await get_accessible_project(session, principal, project_id, manage=True)
     assignment = await service.update_assignment(session, principal, request, project, assignment_id, body)
     set_etag(response, assignment.version)
     names = await service.member_names(session, [assignment.member_id])
@@ -72,9 +68,8 @@ async def update_assignment(
 @router.delete("/assignments/{assignment_id}", status_code=204, summary="Remove a member from the project",
                response_class=Response, responses=problem_responses(401, 403, 404, 412))
 async def delete_assignment(
-    project_id: ProjectID, assignment_id: uuid.UUID, principal: UserOnly, session: SessionDep, request: Request
+    project: ManagedProject, assignment_id: uuid.UUID, principal: UserOnly, session: SessionDep, request: Request
 ) -> Response:
-    project = await get_accessible_project(session, principal, project_id, manage=True)
     await service.delete_assignment(session, principal, request, project, assignment_id)
     return Response(status_code=204)
 
@@ -83,10 +78,9 @@ async def delete_assignment(
             description="The total for the day, not an increment: sending it again with the same value changes nothing.",
             response_model=WorkedHoursOut, responses=problem_responses(401, 403, 404, 422))
 async def put_worked_hours(
-    project_id: ProjectID, member_id: uuid.UUID, day: date, body: WorkedHoursPut, principal: UserOnly,
+    project: ReadableProject, member_id: uuid.UUID, day: date, body: WorkedHoursPut, principal: UserOnly,
     session: SessionDep, response: Response,
 ) -> WorkedHoursOut:
-    project = await get_accessible_project(session, principal, project_id)
     row = await service.put_worked_hours(session, principal, project, member_id, day, body)
     set_etag(response, row.version)
     return WorkedHoursOut.model_validate(row)
@@ -95,12 +89,11 @@ async def put_worked_hours(
 @router.get("/worked-hours", summary="Worked hours per member and day (members see their own)",
             response_model=Page[WorkedHoursOut], responses=problem_responses(401, 403, 404, 422))
 async def list_worked_hours(
-    project_id: ProjectID, principal: UserOnly, session: SessionDep, member_id: uuid.UUID | None = None,
+    project: ReadableProject, principal: UserOnly, session: SessionDep, member_id: uuid.UUID | None = None,
     day_from: Annotated[date | None, Query(alias="from", description="First day, inclusive")] = None,
     day_to: Annotated[date | None, Query(alias="to", description="Last day, exclusive")] = None,
     cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT,
 ) -> Page[WorkedHoursOut]:
-    project = await get_accessible_project(session, principal, project_id)
     page = await service.list_worked_hours(session, principal, project, member_id=member_id, day_from=day_from,
                                            day_to=day_to, cursor=cursor, limit=limit)
     return Page[WorkedHoursOut](items=[WorkedHoursOut.model_validate(r) for r in page.items], next_cursor=page.next_cursor)

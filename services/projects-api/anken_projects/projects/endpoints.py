@@ -18,7 +18,7 @@ from anken_projects.kit.idempotent_create import IdempotencyKeyHeader, idempoten
 from anken_projects.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from anken_projects.kit.validators import NO_NUL_PATTERN
 from anken_projects.projects import contracts, kickoff, lifecycle, service
-from anken_projects.projects.access import get_accessible_project
+from anken_projects.projects.dependencies import ManagedProject, ProjectID, ReadableProject
 from anken_projects.projects.models import ContractChangeKind, ProjectStatus
 from anken_projects.projects.schemas import (
     ContractChangeCreate,
@@ -35,7 +35,6 @@ from anken_projects.projects.schemas import (
 
 router = APIRouter(prefix="/v1/projects", tags=["projects"])
 DirectorOrAdmin = Annotated[Principal, Depends(require_roles(Role.director))]
-ProjectID = Annotated[uuid.UUID, Path(description="The project's id")]
 
 
 def _out(project, response: Response) -> ProjectOut:
@@ -75,8 +74,8 @@ async def list_projects(
 
 
 @router.get("/{project_id}", summary="Get a project", response_model=ProjectOut, responses=problem_responses(401, 403, 404))
-async def get_project(project_id: ProjectID, principal: CurrentPrincipal, session: SessionDep, response: Response) -> ProjectOut:
-    return _out(await get_accessible_project(session, principal, project_id), response)
+async def get_project(project: ReadableProject, response: Response) -> ProjectOut:
+    return _out(project, response)
 
 
 @router.patch("/{project_id}", summary="Update a project (send If-Match to avoid lost updates)",
@@ -93,18 +92,16 @@ async def update_project(
                          "`active` needs every required kickoff item agreed (409 with `missing_kickoff_items`).",
              response_model=ProjectOut, responses=problem_responses(401, 403, 404, 409, 412, 422))
 async def transition_project(
-    project_id: ProjectID, body: TransitionRequest, principal: CurrentPrincipal, session: SessionDep,
+    project: ManagedProject, body: TransitionRequest, principal: CurrentPrincipal, session: SessionDep,
     request: Request, response: Response,
 ) -> ProjectOut:
-    project = await get_accessible_project(session, principal, project_id, manage=True, for_update=True)
     check_if_match(request, project.version)
     return _out(await lifecycle.transition(session, principal, project, body.to), response)
 
 
 @router.get("/{project_id}/kickoff-items", summary="The kickoff checklist", response_model=KickoffChecklist,
             responses=problem_responses(401, 403, 404))
-async def get_kickoff_checklist(project_id: ProjectID, principal: CurrentPrincipal, session: SessionDep) -> KickoffChecklist:
-    project = await get_accessible_project(session, principal, project_id)
+async def get_kickoff_checklist(project: ReadableProject, session: SessionDep) -> KickoffChecklist:
     items = await kickoff.list_items(session, project.id)
     missing = kickoff.missing_required(items)
     return KickoffChecklist(items=[KickoffItemOut.model_validate(i) for i in items],
@@ -114,9 +111,8 @@ async def get_kickoff_checklist(project_id: ProjectID, principal: CurrentPrincip
 @router.post("/{project_id}/kickoff-items", status_code=201, summary="Add an item to the kickoff checklist",
              response_model=KickoffItemOut, responses=problem_responses(401, 403, 404, 409, 422))
 async def add_kickoff_item(
-    project_id: ProjectID, body: KickoffItemCreate, principal: CurrentPrincipal, session: SessionDep, response: Response
+    project: ManagedProject, body: KickoffItemCreate, principal: CurrentPrincipal, session: SessionDep, response: Response
 ) -> KickoffItemOut:
-    project = await get_accessible_project(session, principal, project_id, manage=True, for_update=True)
     item = await kickoff.add_item(session, principal, project, body)
     set_etag(response, item.version)
     return KickoffItemOut.model_validate(item)
@@ -125,10 +121,9 @@ async def add_kickoff_item(
 @router.patch("/{project_id}/kickoff-items/{key}", summary="Agree (or un-agree) a kickoff item, or change its value",
               response_model=KickoffItemOut, responses=problem_responses(401, 403, 404, 412, 422))
 async def update_kickoff_item(
-    project_id: ProjectID, key: Annotated[str, Path(max_length=64, pattern=r"^[a-z][a-z0-9_]*$")], body: KickoffItemUpdate,
-    principal: CurrentPrincipal, session: SessionDep, request: Request, response: Response,
+    project: ManagedProject, key: Annotated[str, Path(max_length=64, pattern=r"^[a-z][a-z0-9_]*$")],
+    body: KickoffItemUpdate, principal: CurrentPrincipal, session: SessionDep, request: Request, response: Response,
 ) -> KickoffItemOut:
-    project = await get_accessible_project(session, principal, project_id, manage=True)
     item = await kickoff.update_item(session, principal, request, project, key, body)
     set_etag(response, item.version)
     return KickoffItemOut.model_validate(item)
@@ -139,11 +134,10 @@ async def update_kickoff_item(
              description="Updates the project's terms (contract_end, contracted_monthly_hours) in the same transaction.",
              response_model=ContractChangeOut, responses=problem_responses(401, 403, 404, 422))
 async def record_contract_change(
-    project_id: ProjectID, body: ContractChangeCreate, principal: CurrentPrincipal, session: SessionDep,
+    project: ManagedProject, body: ContractChangeCreate, principal: CurrentPrincipal, session: SessionDep,
     request: Request, idempotency_key: IdempotencyKeyHeader = None,
 ) -> ContractChangeOut:
     async def create() -> ContractChangeOut:
-        project = await get_accessible_project(session, principal, project_id, manage=True, for_update=True)
         return ContractChangeOut.model_validate(await contracts.record_change(session, principal, project, body))
 
     return await idempotent_create(session, request, principal, create)
@@ -152,10 +146,9 @@ async def record_contract_change(
 @router.get("/{project_id}/contract-changes", summary="The project's contract changes, oldest first",
             response_model=Page[ContractChangeOut], responses=problem_responses(401, 403, 404, 422))
 async def list_contract_changes(
-    project_id: ProjectID, principal: CurrentPrincipal, session: SessionDep,
+    project: ReadableProject, session: SessionDep,
     kind: ContractChangeKind | None = None, cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT,
 ) -> Page[ContractChangeOut]:
-    project = await get_accessible_project(session, principal, project_id)
     page = await contracts.list_changes(session, project.id, kind=kind, cursor=cursor, limit=limit)
     return Page[ContractChangeOut](items=[ContractChangeOut.model_validate(c) for c in page.items],
                                    next_cursor=page.next_cursor)
