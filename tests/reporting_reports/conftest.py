@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
 
 from anken_common.auth_tokens import issue_user_token
 from anken_common.events import EventEnvelope
@@ -34,6 +35,7 @@ class ReportWorld:
     client: httpx.AsyncClient
     resources: Resources
     settings: ReportingSettings
+    app: FastAPI
     project_id: uuid.UUID = field(default_factory=uuid.uuid4)
     client_id: uuid.UUID = field(default_factory=uuid.uuid4)
     director_id: uuid.UUID = field(default_factory=uuid.uuid4)
@@ -69,13 +71,15 @@ def reporting_settings(service_env: dict[str, str]) -> ReportingSettings:
 
 
 @pytest.fixture(scope="session")
-async def reports_app(service_env: dict[str, str]) -> AsyncIterator[tuple[httpx.AsyncClient, Resources, ReportingSettings]]:
+async def reports_app(
+    service_env: dict[str, str],
+) -> AsyncIterator[tuple[httpx.AsyncClient, Resources, ReportingSettings, FastAPI]]:
     settings = reporting_settings(service_env)
     app = create_app(settings)
     async with LifespanManager(app), httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://reporting.test"
     ) as client:
-        yield client, app.state.resources, settings
+        yield client, app.state.resources, settings, app
 
 
 W46 = [date(2026, 11, 9) + timedelta(days=i) for i in range(7)]
@@ -84,8 +88,8 @@ W47 = [date(2026, 11, 16) + timedelta(days=i) for i in range(7)]
 
 @pytest.fixture(scope="module")
 async def world(reports_app) -> ReportWorld:
-    client, resources, settings = reports_app
-    w = ReportWorld(client, resources, settings)
+    client, resources, settings, app = reports_app
+    w = ReportWorld(client, resources, settings, app)
     w.members = {"山田 太郎": uuid.uuid4(), "佐藤 花子": uuid.uuid4()}
     events = [envelope("project.created", "project", w.project_id, {
         "id": str(w.project_id), "client_id": str(w.client_id), "client_name": "株式会社サンプル",

@@ -23,7 +23,7 @@ MY_PATHS = [
 
 @pytest.fixture(scope="module")
 async def spec(reports_app):
-    client, _, _ = reports_app
+    client, *_ = reports_app
     response = await client.get("/openapi.json")
     assert response.status_code == 200
     return response.json()
