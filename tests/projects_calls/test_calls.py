@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from anken_common.event_payloads import CallPayload
 from anken_projects.appointments.models import Appointment
 from anken_projects.calls.models import Call
 from anken_projects.outbox.models import OutboxEvent
@@ -50,6 +51,9 @@ async def test_member_logs_own_call_and_event_carries_industry_and_first_call(ap
                             headers=member.headers)
     assert second.json()["first_call_of_target"] is False
     event = (await events_for(resources, "call.logged", first.json()["id"]))[0]
+    parsed = CallPayload.model_validate(event.payload)
+    assert set(event.payload) == set(CallPayload.model_fields), "the payload has exactly the contract's fields"
+    assert parsed.occurred_at == datetime.fromisoformat(first.json()["occurred_at"])
     assert event.payload["target_industry"] == "製造業" and event.payload["first_call_of_target"] is True
     assert event.payload["client_id"] == str(floor.client_id) and event.tenant == floor.client_id
     target = (await api.get(f"/v1/targets/{floor.targets[0]}", headers=member.headers)).json()

@@ -19,7 +19,6 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anken_common.auth_tokens import Role
-from anken_common.event_payloads import CallPayload
 from anken_common.events import EventType
 from anken_common.problems import Forbidden, ProblemError
 from anken_projects.appointments.events import appointment_payload
@@ -29,7 +28,7 @@ from anken_projects.auth.principal import Principal
 from anken_projects.calls.models import CALL_COLUMNS, CallOutcome
 from anken_projects.calls.outcome_rules import status_after
 from anken_projects.calls.schemas import CallIn
-from anken_projects.dnc.repository import dnc_target_ids
+from anken_projects.dnc.repository import dnc_target_ids, uuid_array
 from anken_projects.kit.models import utc_now
 from anken_projects.outbox.writer import record_event
 from anken_projects.projects.models import Assignment, Project
@@ -139,7 +138,7 @@ async def _lock_targets(
     # Locked in id order so concurrent requests touching the same targets cannot deadlock.
     rows = (await session.execute(
         sa.select(t.id, t.company_name, t.industry, t.status, t.call_count, t.last_called_at, t.callback_due_at)
-        .where(t.id.in_(ids), t.project_id == project.id).order_by(t.id).with_for_update()
+        .where(t.id == sa.any_(uuid_array(ids)), t.project_id == project.id).order_by(t.id).with_for_update()
     )).all()
     targets = {row.id: TargetState(*row) for row in rows}
     dnc = await dnc_target_ids(session, targets.keys())
@@ -236,13 +235,16 @@ async def log_calls(
 
 
 def _call_payload(call: LoggedCall, target: TargetState) -> dict:
+    """The CallPayload of a new call as plain JSON (built directly: it is made ten thousand times per bulk)."""
     body = call.body
-    return CallPayload(
-        id=call.id, project_id=call.project_id, client_id=call.client_id, member_id=body.member_id,
-        target_id=body.target_id, target_industry=target.industry, first_call_of_target=call.first_call_of_target,
-        occurred_at=body.occurred_at, outcome=body.outcome.value, duration_s=body.duration_s,
-        script_version_id=body.script_version_id, variant=body.variant,
-    ).model_dump(mode="json")
+    return {
+        "id": str(call.id), "project_id": str(call.project_id), "client_id": str(call.client_id),
+        "member_id": str(body.member_id), "target_id": str(body.target_id), "target_industry": target.industry,
+        "first_call_of_target": call.first_call_of_target, "occurred_at": body.occurred_at.isoformat(),
+        "outcome": str(body.outcome), "duration_s": body.duration_s,
+        "script_version_id": str(body.script_version_id) if body.script_version_id else None,
+        "variant": body.variant, "previous": None,
+    }
 
 
 def _call_record(call: LoggedCall) -> tuple:

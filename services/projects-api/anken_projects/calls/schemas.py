@@ -4,13 +4,27 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from anken_projects.calls.models import CallOutcome
 from anken_projects.kit.schemas import Output, StrictInput
 
 MAX_BULK = 10_000
+# PostgreSQL text cannot hold NUL. Call bodies arrive ten thousand at a time, so the check is a
+# pattern pydantic runs natively rather than StrictInput's per-field Python validator.
+_NO_NUL = r"^[^\x00]*$"
+
+
+def _text(max_length: int, **kwargs) -> object:
+    return Annotated[str, Field(max_length=max_length, pattern=_NO_NUL, **kwargs)]
+
+
+class FastInput(BaseModel):
+    """Like StrictInput (unknown fields 422, trimmed strings, no NUL) for high-volume bodies."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 APPOINTMENT_IN_EXAMPLE = {
     "meeting_at": "2026-12-03T14:00:00+09:00", "contact_name": "山田 太郎", "contact_title": "情報システム部 部長",
@@ -24,20 +38,20 @@ CALL_EXAMPLE = {
 }
 
 
-class AppointmentIn(StrictInput):
+class AppointmentIn(FastInput):
     """The appointment agreed on the call (only with outcome `appointment`)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
                               json_schema_extra={"examples": [APPOINTMENT_IN_EXAMPLE]})
     meeting_at: AwareDatetime = Field(description="When the meeting takes place; not before the call")
-    contact_name: str | None = Field(default=None, max_length=100)
-    contact_title: str | None = Field(default=None, max_length=100)
-    qualification: dict[str, str] = Field(default_factory=dict, max_length=30,
-                                          description="The project's qualification fields (BANT) as captured")
-    note: str | None = Field(default=None, max_length=2000)
+    contact_name: _text(100) | None = None
+    contact_title: _text(100) | None = None
+    qualification: dict[_text(100), _text(1000)] = Field(
+        default_factory=dict, max_length=30, description="The project's qualification fields (BANT) as captured")
+    note: _text(2000) | None = None
 
 
-class CallIn(StrictInput):
+class CallIn(FastInput):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [
         CALL_EXAMPLE,
         {**CALL_EXAMPLE, "outcome": "appointment", "duration_s": 240, "appointment": APPOINTMENT_IN_EXAMPLE},
@@ -48,13 +62,13 @@ class CallIn(StrictInput):
     outcome: CallOutcome
     duration_s: int = Field(ge=0, le=86_400, description="Seconds")
     script_version_id: uuid.UUID | None = None
-    variant: str | None = Field(default=None, min_length=1, max_length=40, description="e.g. A, B or A:IT")
-    note: str | None = Field(default=None, max_length=2000)
+    variant: _text(40, min_length=1, description="e.g. A, B or A:IT") | None = None
+    note: _text(2000) | None = None
     callback_at: AwareDatetime | None = Field(default=None, description="When to call back (follow-ups)")
     appointment: AppointmentIn | None = None
 
 
-class BulkCallsIn(StrictInput):
+class BulkCallsIn(FastInput):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"calls": [CALL_EXAMPLE]}]})
     calls: list[CallIn] = Field(min_length=1, max_length=MAX_BULK, description=f"1 to {MAX_BULK:,} calls")
 
