@@ -116,6 +116,7 @@ async def test_summary_of_one_owner_matches_hand_computed_figures(scenario, pipe
     assert (conversion[str(S2)]["entered"], conversion[str(S2)]["rate"]) == (1, 0.0)
     assert (conversion[str(S3)]["entered"], conversion[str(S3)]["advanced"], conversion[str(S3)]["rate"]) == (1, 1, 1.0)
     assert str(WON) not in conversion and str(LOST) not in conversion
+    assert conversion[str(S1)]["pipeline_name"] == "新規" and conversion[str(S1)]["pipeline_id"] == str(PIPELINE)
     aging = {row["deal_id"]: row for row in body["stage_aging"]}
     assert (aging[str(D1)]["days_in_stage"], aging[str(D1)]["overdue"]) == (15, True)
     assert (aging[str(D3)]["days_in_stage"], aging[str(D3)]["overdue"]) == (19, True)

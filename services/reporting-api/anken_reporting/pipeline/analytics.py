@@ -39,6 +39,8 @@ class StageDef:
     aging_limit_days: int | None = None
     is_won: bool = False
     is_lost: bool = False
+    pipeline_id: uuid.UUID | None = None
+    pipeline_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ class StageConversion:
     entered: int
     advanced: int
     rate: float | None
+    pipeline_id: uuid.UUID | None = None
+    pipeline_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -190,7 +194,7 @@ def stage_conversion(
     stages: Sequence[StageDef], visits: Iterable[StageVisit], period: Period | None = None,
     tz: ZoneInfo = DEFAULT_TZ,
 ) -> list[StageConversion]:
-    """Per stage i (in pipeline order, terminal stages excluded): deals that entered i, deals that
+    """Per stage i (per pipeline, in stage order, terminal stages excluded): deals that entered i, deals that
     left i forward (to a stage of higher position), and their ratio.
 
     With a period, only stays that began in the period count as entries. A deal counts once
@@ -216,12 +220,13 @@ def stage_conversion(
             if next_stage is not None and not next_stage.is_lost and next_stage.position > stage.position:
                 advanced.setdefault(stage.id, set()).add(deal_id)
     result = []
-    for stage in sorted(stages, key=lambda s: s.position):
+    for stage in sorted(stages, key=lambda s: (s.pipeline_name, str(s.pipeline_id), s.position)):
         if stage.is_won or stage.is_lost:
             continue
         n_in = len(entered.get(stage.id, ()))
         n_fwd = len(advanced.get(stage.id, ()))
-        result.append(StageConversion(stage.id, stage.name, stage.position, n_in, n_fwd, ratio(n_fwd, n_in)))
+        result.append(StageConversion(stage.id, stage.name, stage.position, n_in, n_fwd, ratio(n_fwd, n_in),
+                                      stage.pipeline_id, stage.pipeline_name))
     return result
 
 

@@ -60,7 +60,9 @@ class PipelineRepository:
     async def stages(self) -> list[StageDef]:
         rows = (await self.session.execute(select(PipelineStage).order_by(PipelineStage.position))).scalars()
         return [
-            StageDef(r.id, r.name, r.position, r.probability, r.aging_limit_days, r.is_won, r.is_lost) for r in rows
+            StageDef(r.id, r.name, r.position, r.probability, r.aging_limit_days, r.is_won, r.is_lost,
+                     r.pipeline_id, r.pipeline_name)
+            for r in rows
         ]
 
     async def stage_visits(self, deal_ids: Sequence[uuid.UUID]) -> list[StageVisit]:

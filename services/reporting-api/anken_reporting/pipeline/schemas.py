@@ -42,6 +42,8 @@ class PipelineGroup(PipelineFigures):
 
 
 class StageConversionRow(BaseModel):
+    pipeline_id: uuid.UUID | None
+    pipeline_name: str
     stage_id: uuid.UUID
     stage_name: str
     position: int
