@@ -27,6 +27,9 @@ def sandbox_service(stack):
 
 def _headers(url: str, path: str) -> dict[str, str]:
     if path.startswith("/sheets/"):
+        # Earlier generated calls may have changed the config or reset the sandbox: start from a known grant.
+        httpx.put(f"{url}/_sandbox/config", json={"oauth_permissive": True, "sheets_quota_per_minute": 10_000},
+                  timeout=5).raise_for_status()
         token = httpx.post(f"{url}/oauth2/token", timeout=5, data={
             "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
             "assertion": _assertion(),
