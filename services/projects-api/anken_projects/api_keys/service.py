@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anken_common.problems import NotFound, UnprocessableEntity
+from anken_projects.api_keys import repository
 from anken_projects.api_keys.models import ApiKey
 from anken_projects.api_keys.schemas import ApiKeyCreate
 from anken_projects.audit.writer import record_audit
@@ -15,7 +15,7 @@ from anken_projects.auth.api_key_auth import generate_key
 from anken_projects.auth.principal import Principal
 from anken_projects.clients.models import Client
 from anken_projects.kit.models import utc_now
-from anken_projects.kit.pagination import PageResult, paginate
+from anken_projects.kit.pagination import PageResult
 from anken_projects.kit.snapshot import snapshot
 
 
@@ -36,16 +36,11 @@ async def issue_key(session: AsyncSession, principal: Principal, secret_key: str
 async def list_keys(
     session: AsyncSession, *, client_id: uuid.UUID | None, include_revoked: bool, cursor: str | None, limit: int
 ) -> PageResult[ApiKey]:
-    statement = sa.select(ApiKey)
-    if client_id:
-        statement = statement.where(ApiKey.client_id == client_id)
-    if not include_revoked:
-        statement = statement.where(ApiKey.revoked_at.is_(None))
-    return await paginate(session, statement, (ApiKey.created_at, ApiKey.id), cursor=cursor, limit=limit)
+    return await repository.page(session, client_id=client_id, include_revoked=include_revoked, cursor=cursor, limit=limit)
 
 
 async def get_key(session: AsyncSession, key_id: uuid.UUID) -> ApiKey:
-    key = await session.get(ApiKey, key_id)
+    key = await repository.find(session, key_id)
     if key is None:
         raise NotFound("API key")
     return key
@@ -53,7 +48,7 @@ async def get_key(session: AsyncSession, key_id: uuid.UUID) -> ApiKey:
 
 async def revoke_key(session: AsyncSession, principal: Principal, key_id: uuid.UUID) -> ApiKey:
     """Revoke (idempotent: revoking again keeps the first revocation time)."""
-    key = (await session.execute(sa.select(ApiKey).where(ApiKey.id == key_id).with_for_update())).scalar_one_or_none()
+    key = await repository.find(session, key_id, for_update=True)
     if key is None:
         raise NotFound("API key")
     if key.revoked_at is None:

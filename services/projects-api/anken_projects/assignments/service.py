@@ -5,9 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-import sqlalchemy as sa
 from fastapi import Request
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,17 +13,18 @@ from anken_common.auth_tokens import Role
 from anken_common.event_payloads import AssignmentPayload, WorkedHoursPayload
 from anken_common.events import EventType
 from anken_common.problems import Conflict, Forbidden, NotFound, UnprocessableEntity
+from anken_projects.assignments import repository
 from anken_projects.assignments.models import Assignment, WorkedHours
 from anken_projects.assignments.schemas import AssignmentCreate, AssignmentUpdate, WorkedHoursPut
 from anken_projects.audit.writer import record_audit
 from anken_projects.auth.principal import Principal
 from anken_projects.kit.etag import bump_version, check_if_match
-from anken_projects.kit.models import utc_now
-from anken_projects.kit.pagination import PageResult, paginate
+from anken_projects.kit.pagination import PageResult
 from anken_projects.kit.snapshot import snapshot
 from anken_projects.outbox.writer import record_event
 from anken_projects.projects.access import can_manage
 from anken_projects.projects.models import Project
+from anken_projects.users import repository as users_repository
 from anken_projects.users.models import User
 
 ASSIGNABLE_ROLES = (Role.member, Role.director)
@@ -62,9 +61,7 @@ async def create_assignment(session: AsyncSession, principal: Principal, project
 
 
 async def get_assignment(session: AsyncSession, project: Project, assignment_id: uuid.UUID) -> Assignment:
-    assignment = (await session.execute(
-        sa.select(Assignment).where(Assignment.id == assignment_id, Assignment.project_id == project.id).with_for_update()
-    )).scalar_one_or_none()
+    assignment = await repository.assignment_for_update(session, project.id, assignment_id)
     if assignment is None:
         raise NotFound("assignment")
     return assignment
@@ -73,17 +70,11 @@ async def get_assignment(session: AsyncSession, project: Project, assignment_id:
 async def list_assignments(
     session: AsyncSession, project: Project, *, member_id: uuid.UUID | None, cursor: str | None, limit: int
 ) -> PageResult[Assignment]:
-    statement = sa.select(Assignment).where(Assignment.project_id == project.id)
-    if member_id:
-        statement = statement.where(Assignment.member_id == member_id)
-    return await paginate(session, statement, (Assignment.created_at, Assignment.id), cursor=cursor, limit=limit)
+    return await repository.page_assignments(session, project.id, member_id=member_id, cursor=cursor, limit=limit)
 
 
 async def member_names(session: AsyncSession, member_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
-    if not member_ids:
-        return {}
-    rows = await session.execute(sa.select(User.id, User.name).where(User.id.in_(member_ids)))
-    return {row.id: row.name for row in rows}
+    return await users_repository.names(session, member_ids)
 
 
 async def update_assignment(
@@ -114,35 +105,17 @@ async def delete_assignment(
     _publish(session, project, assignment, await _member_name(session, assignment.member_id), EventType.assignment_deleted)
 
 
-async def _is_assigned(session: AsyncSession, project_id: uuid.UUID, member_id: uuid.UUID) -> bool:
-    statement = sa.select(Assignment.id).where(Assignment.project_id == project_id, Assignment.member_id == member_id)
-    return (await session.execute(statement)).first() is not None
-
-
 async def put_worked_hours(
     session: AsyncSession, principal: Principal, project: Project, member_id: uuid.UUID, day: date, body: WorkedHoursPut
 ) -> WorkedHours:
     """Set (not add to) the member's hours for the day; a member may log only their own hours."""
     if not can_manage(principal, project) and principal.id != member_id:
         raise Forbidden("members log only their own hours")
-    if not await _is_assigned(session, project.id, member_id):
+    if not await repository.is_assigned(session, project.id, member_id):
         raise UnprocessableEntity("member_id", "is not assigned to this project")
-    previous = (await session.execute(
-        sa.select(WorkedHours).where(WorkedHours.project_id == project.id, WorkedHours.member_id == member_id,
-                                     WorkedHours.day == day)
-    )).scalar_one_or_none()
+    previous = await repository.worked_hours(session, project.id, member_id, day)
     before = snapshot(previous) if previous else None
-    # An upsert keeps two concurrent PUTs for the same day from colliding on the unique key.
-    statement = insert(WorkedHours).values(
-        id=uuid.uuid4(), project_id=project.id, member_id=member_id, day=day, hours=body.hours,
-    ).on_conflict_do_update(
-        constraint="uq_worked_hours_project_member_day",
-        set_={"hours": body.hours, "updated_at": utc_now(), "version": WorkedHours.version + 1},
-    ).returning(WorkedHours.id)
-    row_id = (await session.execute(statement)).scalar_one()
-    row = (await session.execute(
-        sa.select(WorkedHours).where(WorkedHours.id == row_id).execution_options(populate_existing=True)
-    )).scalar_one()
+    row = await repository.upsert_worked_hours(session, project.id, member_id, day, body.hours)
     record_audit(session, principal, "worked_hours.put", "worked_hours", row.id, before=before, after=snapshot(row))
     payload = WorkedHoursPayload(project_id=project.id, member_id=member_id, day=day, hours=float(row.hours))
     record_event(session, EventType.worked_hours_logged, aggregate_type="project", aggregate_id=project.id,
@@ -154,13 +127,9 @@ async def list_worked_hours(
     session: AsyncSession, principal: Principal, project: Project, *, member_id: uuid.UUID | None,
     day_from: date | None, day_to: date | None, cursor: str | None, limit: int,
 ) -> PageResult[WorkedHours]:
-    statement = sa.select(WorkedHours).where(WorkedHours.project_id == project.id)
     if principal.is_user and principal.role == Role.member:
-        statement = statement.where(WorkedHours.member_id == principal.id)
-    if member_id:
-        statement = statement.where(WorkedHours.member_id == member_id)
-    if day_from:
-        statement = statement.where(WorkedHours.day >= day_from)
-    if day_to:
-        statement = statement.where(WorkedHours.day < day_to)
-    return await paginate(session, statement, (WorkedHours.day, WorkedHours.id), cursor=cursor, limit=limit)
+        if member_id not in (None, principal.id):
+            raise Forbidden("members see only their own hours")
+        member_id = principal.id  # type: ignore[assignment]
+    return await repository.page_worked_hours(session, project.id, member_id=member_id, day_from=day_from,
+                                              day_to=day_to, cursor=cursor, limit=limit)

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Query
 
 from anken_common.problems import problem_responses
-from anken_projects.audit.models import AuditEntry
+from anken_projects.audit import repository
 from anken_projects.audit.schemas import AuditEntryOut
 from anken_projects.auth.dependencies import AdminOnly
 from anken_projects.db import SessionDep
-from anken_projects.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page, paginate
+from anken_projects.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from anken_projects.kit.validators import NO_NUL_PATTERN
 
 router = APIRouter(prefix="/v1/audit-entries", tags=["audit"])
@@ -28,10 +27,6 @@ async def list_audit_entries(
     action: Annotated[str | None, Query(max_length=64, pattern=NO_NUL_PATTERN, examples=["project.update"])] = None,
     cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT,
 ) -> Page[AuditEntryOut]:
-    statement = sa.select(AuditEntry)
-    for column, value in ((AuditEntry.entity_type, entity_type), (AuditEntry.entity_id, entity_id),
-                          (AuditEntry.actor_id, actor_id), (AuditEntry.action, action)):
-        if value is not None:
-            statement = statement.where(column == value)
-    page = await paginate(session, statement, (AuditEntry.id,), cursor=cursor, limit=limit, descending=True)
+    page = await repository.page(session, entity_type=entity_type, entity_id=entity_id, actor_id=actor_id,
+                                 action=action, cursor=cursor, limit=limit)
     return Page[AuditEntryOut](items=[AuditEntryOut.model_validate(e) for e in page.items], next_cursor=page.next_cursor)

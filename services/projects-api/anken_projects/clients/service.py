@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-import sqlalchemy as sa
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,12 +12,12 @@ from anken_common.events import EventType
 from anken_common.problems import NotFound
 from anken_projects.audit.writer import record_audit
 from anken_projects.auth.principal import Principal
+from anken_projects.clients import repository
 from anken_projects.clients.models import Client
 from anken_projects.clients.schemas import ClientCreate, ClientUpdate
 from anken_projects.kit.etag import bump_version, check_if_match
-from anken_projects.kit.pagination import PageResult, paginate
+from anken_projects.kit.pagination import PageResult
 from anken_projects.kit.snapshot import snapshot
-from anken_projects.kit.text_search import contains
 from anken_projects.outbox.writer import record_event
 
 
@@ -37,12 +36,8 @@ async def create_client(session: AsyncSession, principal: Principal, body: Clien
 
 
 async def get_client(session: AsyncSession, principal: Principal, client_id: uuid.UUID, *, for_update: bool = False) -> Client:
-    statement = sa.select(Client).where(Client.id == client_id)
-    if principal.is_partner:
-        statement = statement.where(Client.id == principal.client_id)
-    if for_update:
-        statement = statement.with_for_update()
-    client = (await session.execute(statement)).scalar_one_or_none()
+    only = principal.client_id if principal.is_partner else None
+    client = await repository.find(session, client_id, only_client=only, for_update=for_update)
     if client is None:
         raise NotFound("client")
     return client
@@ -51,12 +46,7 @@ async def get_client(session: AsyncSession, principal: Principal, client_id: uui
 async def list_clients(
     session: AsyncSession, *, q: str | None, industry: str | None, cursor: str | None, limit: int
 ) -> PageResult[Client]:
-    statement = sa.select(Client)
-    if q:
-        statement = statement.where(contains(Client.name, q))
-    if industry:
-        statement = statement.where(Client.industry == industry)
-    return await paginate(session, statement, (Client.created_at, Client.id), cursor=cursor, limit=limit)
+    return await repository.page(session, q=q, industry=industry, cursor=cursor, limit=limit)
 
 
 async def update_client(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anken_common.events import EventType
@@ -16,8 +15,9 @@ from anken_common.problems import UnprocessableEntity
 from anken_projects.audit.writer import record_audit
 from anken_projects.auth.principal import Principal
 from anken_projects.kit.etag import bump_version
-from anken_projects.kit.pagination import PageResult, paginate
+from anken_projects.kit.pagination import PageResult
 from anken_projects.kit.snapshot import snapshot
+from anken_projects.projects import repository
 from anken_projects.projects.models import ContractChange, ContractChangeKind, Project
 from anken_projects.projects.payloads import publish_contract_change, publish_project
 from anken_projects.projects.schemas import ContractChangeCreate
@@ -83,7 +83,4 @@ async def record_change(
 async def list_changes(
     session: AsyncSession, project_id: uuid.UUID, *, kind: ContractChangeKind | None, cursor: str | None, limit: int
 ) -> PageResult[ContractChange]:
-    statement = sa.select(ContractChange).where(ContractChange.project_id == project_id)
-    if kind:
-        statement = statement.where(ContractChange.kind == kind)
-    return await paginate(session, statement, (ContractChange.created_at, ContractChange.id), cursor=cursor, limit=limit)
+    return await repository.page_contract_changes(session, project_id, kind=kind, cursor=cursor, limit=limit)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import uuid
 
-import sqlalchemy as sa
 from fastapi import Request
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +17,7 @@ from anken_projects.auth.principal import Principal
 from anken_projects.kit.etag import bump_version, check_if_match
 from anken_projects.kit.models import utc_now
 from anken_projects.kit.snapshot import snapshot
+from anken_projects.projects import repository
 from anken_projects.projects.models import KickoffItem, Project
 from anken_projects.projects.payloads import publish_kickoff_item
 from anken_projects.projects.schemas import KickoffItemCreate, KickoffItemUpdate
@@ -43,10 +43,7 @@ def add_default_items(session: AsyncSession, project: Project) -> list[KickoffIt
 
 
 async def list_items(session: AsyncSession, project_id: uuid.UUID) -> list[KickoffItem]:
-    statement = sa.select(KickoffItem).where(KickoffItem.project_id == project_id).order_by(
-        KickoffItem.position, KickoffItem.key
-    )
-    return list((await session.execute(statement)).scalars().all())
+    return await repository.kickoff_items(session, project_id)
 
 
 def missing_required(items: list[KickoffItem]) -> list[str]:
@@ -54,9 +51,7 @@ def missing_required(items: list[KickoffItem]) -> list[str]:
 
 
 async def add_item(session: AsyncSession, principal: Principal, project: Project, body: KickoffItemCreate) -> KickoffItem:
-    position = (await session.execute(
-        sa.select(sa.func.coalesce(sa.func.max(KickoffItem.position), 0)).where(KickoffItem.project_id == project.id)
-    )).scalar_one()
+    position = await repository.last_kickoff_position(session, project.id)
     item = KickoffItem(project_id=project.id, key=body.key, label=body.label, required=body.required,
                        value=body.value, position=position + 1)
     try:
@@ -72,9 +67,7 @@ async def add_item(session: AsyncSession, principal: Principal, project: Project
 async def update_item(
     session: AsyncSession, principal: Principal, request: Request, project: Project, key: str, body: KickoffItemUpdate
 ) -> KickoffItem:
-    item = (await session.execute(
-        sa.select(KickoffItem).where(KickoffItem.project_id == project.id, KickoffItem.key == key).with_for_update()
-    )).scalar_one_or_none()
+    item = await repository.kickoff_item_for_update(session, project.id, key)
     if item is None:
         raise NotFound("kickoff item")
     check_if_match(request, item.version)

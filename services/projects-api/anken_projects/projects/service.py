@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-import sqlalchemy as sa
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,11 +14,10 @@ from anken_projects.audit.writer import record_audit
 from anken_projects.auth.principal import Principal
 from anken_projects.clients.models import Client
 from anken_projects.kit.etag import bump_version, check_if_match
-from anken_projects.kit.pagination import PageResult, paginate
+from anken_projects.kit.pagination import PageResult
 from anken_projects.kit.snapshot import snapshot
-from anken_projects.kit.text_search import contains
-from anken_projects.projects import kickoff
-from anken_projects.projects.access import accessible_projects_query, get_accessible_project
+from anken_projects.projects import kickoff, repository
+from anken_projects.projects.access import get_accessible_project
 from anken_projects.projects.models import Project, ProjectStatus
 from anken_projects.projects.payloads import publish_project
 from anken_projects.projects.schemas import ProjectCreate, ProjectUpdate
@@ -59,16 +57,8 @@ async def list_projects(
     session: AsyncSession, principal: Principal, *, status: ProjectStatus | None, director_id: uuid.UUID | None,
     client_id: uuid.UUID | None, q: str | None, cursor: str | None, limit: int,
 ) -> PageResult[Project]:
-    statement = accessible_projects_query(principal)
-    if status:
-        statement = statement.where(Project.status == status)
-    if director_id:
-        statement = statement.where(Project.director_id == director_id)
-    if client_id:
-        statement = statement.where(Project.client_id == client_id)
-    if q:
-        statement = statement.where(sa.or_(contains(Project.name, q), contains(Project.product, q)))
-    return await paginate(session, statement, (Project.created_at, Project.id), cursor=cursor, limit=limit)
+    return await repository.page_projects(session, principal, status=status, director_id=director_id,
+                                          client_id=client_id, q=q, cursor=cursor, limit=limit)
 
 
 async def update_project(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,10 +12,11 @@ from anken_common.events import EventType
 from anken_common.problems import Conflict, NotFound
 from anken_projects.audit.writer import record_audit
 from anken_projects.auth.principal import Principal
-from anken_projects.kit.pagination import PageResult, paginate
+from anken_projects.kit.pagination import PageResult
 from anken_projects.kit.snapshot import snapshot
 from anken_projects.outbox.writer import record_event
 from anken_projects.projects.models import Project
+from anken_projects.scripts import repository
 from anken_projects.scripts.models import Script, ScriptPattern, ScriptVersion
 from anken_projects.scripts.schemas import ScriptCreate, ScriptVersionCreate
 
@@ -57,10 +57,7 @@ async def create_script(session: AsyncSession, principal: Principal, project: Pr
 
 
 async def get_script(session: AsyncSession, project: Project, script_id: uuid.UUID, *, for_update: bool = False) -> Script:
-    statement = sa.select(Script).where(Script.id == script_id, Script.project_id == project.id)
-    if for_update:
-        statement = statement.with_for_update()
-    script = (await session.execute(statement)).scalar_one_or_none()
+    script = await repository.find_script(session, project.id, script_id, for_update=for_update)
     if script is None:
         raise NotFound("script")
     return script
@@ -71,12 +68,8 @@ async def add_version(
 ) -> ScriptVersion:
     # The script row lock serialises concurrent edits, so version numbers never collide.
     script = await get_script(session, project, script_id, for_update=True)
-    latest = (await session.execute(
-        sa.select(sa.func.max(ScriptVersion.version)).where(ScriptVersion.script_id == script.id)
-    )).scalar_one() or 0
-    await session.execute(
-        sa.update(ScriptVersion).where(ScriptVersion.script_id == script.id, ScriptVersion.is_active).values(is_active=False)
-    )
+    latest = await repository.latest_version_number(session, script.id)
+    await repository.deactivate_versions(session, script.id)
     version = ScriptVersion(script_id=script.id, project_id=project.id, version=latest + 1, title=body.title,
                             body=body.body, is_active=True, created_by=_actor(principal))
     session.add(version)
@@ -92,19 +85,12 @@ async def activate_version(
 ) -> ScriptVersion:
     """Make an earlier version the active one again (a rollback); versions themselves never change."""
     script = await get_script(session, project, script_id, for_update=True)
-    target = (await session.execute(
-        sa.select(ScriptVersion).where(ScriptVersion.script_id == script.id, ScriptVersion.version == number)
-    )).scalar_one_or_none()
+    target = await repository.find_version(session, script.id, number)
     if target is None:
         raise NotFound("script version")
-    previous = (await session.execute(
-        sa.select(ScriptVersion.version).where(ScriptVersion.script_id == script.id, ScriptVersion.is_active)
-    )).scalar_one_or_none()
+    previous = await repository.active_version_number(session, script.id)
     if previous != number:
-        await session.execute(
-            sa.update(ScriptVersion).where(ScriptVersion.script_id == script.id, ScriptVersion.is_active)
-            .values(is_active=False)
-        )
+        await repository.deactivate_versions(session, script.id)
         await session.flush()
         target.is_active = True
         await session.flush()
@@ -114,18 +100,11 @@ async def activate_version(
 
 
 async def list_scripts(session: AsyncSession, project: Project) -> list[tuple[Script, ScriptVersion | None]]:
-    statement = (
-        sa.select(Script, ScriptVersion)
-        .outerjoin(ScriptVersion, sa.and_(ScriptVersion.script_id == Script.id, ScriptVersion.is_active))
-        .where(Script.project_id == project.id)
-        .order_by(Script.pattern, Script.industry.nulls_first(), Script.id)
-    )
-    return [(row[0], row[1]) for row in (await session.execute(statement)).all()]
+    return await repository.scripts_with_active_version(session, project.id)
 
 
 async def list_versions(
     session: AsyncSession, project: Project, script_id: uuid.UUID, *, cursor: str | None, limit: int
 ) -> PageResult[ScriptVersion]:
     script = await get_script(session, project, script_id)
-    statement = sa.select(ScriptVersion).where(ScriptVersion.script_id == script.id)
-    return await paginate(session, statement, (ScriptVersion.version,), cursor=cursor, limit=limit, descending=True)
+    return await repository.page_versions(session, script.id, cursor=cursor, limit=limit)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-import sqlalchemy as sa
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,10 +15,10 @@ from anken_projects.audit.writer import record_audit
 from anken_projects.auth.passwords import hash_password
 from anken_projects.auth.principal import Principal
 from anken_projects.kit.etag import bump_version, check_if_match
-from anken_projects.kit.pagination import PageResult, paginate
+from anken_projects.kit.pagination import PageResult
 from anken_projects.kit.snapshot import snapshot
-from anken_projects.kit.text_search import contains
 from anken_projects.outbox.writer import record_event
+from anken_projects.users import repository
 from anken_projects.users.models import User
 from anken_projects.users.schemas import UserCreate, UserUpdate
 
@@ -31,15 +30,8 @@ def _publish(session: AsyncSession, user: User, type_: EventType) -> None:
     record_event(session, type_, aggregate_type="user", aggregate_id=user.id, tenant=None, payload=payload)
 
 
-async def _email_taken(session: AsyncSession, email: str, except_id: uuid.UUID | None = None) -> bool:
-    statement = sa.select(User.id).where(sa.func.lower(User.email) == email.lower())
-    if except_id:
-        statement = statement.where(User.id != except_id)
-    return (await session.execute(statement)).first() is not None
-
-
 async def create_user(session: AsyncSession, principal: Principal, body: UserCreate) -> User:
-    if await _email_taken(session, body.email):
+    if await repository.email_taken(session, body.email):
         raise Conflict("a user with this email already exists", field="email")
     user = User(email=body.email, name=body.name, role=body.role, locale=body.locale,
                 password_hash=hash_password(body.password))
@@ -51,10 +43,7 @@ async def create_user(session: AsyncSession, principal: Principal, body: UserCre
 
 
 async def get_user(session: AsyncSession, user_id: uuid.UUID, *, for_update: bool = False) -> User:
-    statement = sa.select(User).where(User.id == user_id)
-    if for_update:
-        statement = statement.with_for_update()
-    user = (await session.execute(statement)).scalar_one_or_none()
+    user = await repository.find(session, user_id, for_update=for_update)
     if user is None:
         raise NotFound("user")
     return user
@@ -63,14 +52,7 @@ async def get_user(session: AsyncSession, user_id: uuid.UUID, *, for_update: boo
 async def list_users(
     session: AsyncSession, *, role: Role | None, is_active: bool | None, q: str | None, cursor: str | None, limit: int
 ) -> PageResult[User]:
-    statement = sa.select(User)
-    if role:
-        statement = statement.where(User.role == role)
-    if is_active is not None:
-        statement = statement.where(User.is_active == is_active)
-    if q:
-        statement = statement.where(sa.or_(contains(User.name, q), contains(User.email, q)))
-    return await paginate(session, statement, (User.created_at, User.id), cursor=cursor, limit=limit)
+    return await repository.page(session, role=role, is_active=is_active, q=q, cursor=cursor, limit=limit)
 
 
 async def update_user(
