@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from anken_worker.adapters.errors import PermanentError, SkipDelivery
+from anken_worker.adapters.errors import IntegrationBroken, PermanentError, SkipDelivery
 from anken_worker.adapters.slack.client import SlackApiError, SlackClient
 from anken_worker.deliveries import repository as delivery_repo
 from anken_worker.deliveries.executor import action
@@ -17,6 +17,7 @@ from anken_worker.kit.pacing import wait_for_slot
 from anken_worker.projects_state import repository as projects
 
 MAX_NAME_SUFFIX = 20
+TOKEN_ERRORS = ("invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired")
 
 
 def channel_base_name(prefix: str, project_name: str, project_id: str) -> str:
@@ -175,5 +176,13 @@ async def notify_director(ctx, d: Delivery) -> Outcome:
     user_id = await _slack_user_id(ctx, slack, director)
     if user_id is None:
         raise SkipDelivery(f"director {director['email']} has no Slack account")
-    posted = await _post_once(ctx, d, slack, user_id)
-    return Outcome(external_ref=posted["ts"], excerpt="posted to director", target=user_id)
+    try:
+        dm = await slack.open_direct_message(user_id)
+        posted = await _post_once(ctx, d, slack, dm)
+    except IntegrationBroken as exc:
+        # A DM that cannot be opened says nothing about the project's channel: dead-letter this
+        # message without marking the project's Slack unhealthy (unless the token itself is gone).
+        if any(code in exc.reason for code in TOKEN_ERRORS):
+            raise
+        raise PermanentError(exc.reason, excerpt=exc.excerpt) from exc
+    return Outcome(external_ref=posted["ts"], excerpt="posted to director", target=dm)

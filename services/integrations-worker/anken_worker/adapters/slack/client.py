@@ -22,7 +22,7 @@ METADATA_EVENT_TYPE = "anken_delivery"
 # chat.postMessage is paced per channel instead (about one message per second).
 METHOD_TIERS_PER_MIN = {
     "conversations.create": 20, "conversations.setTopic": 20, "pins.add": 20, "conversations.list": 20,
-    "conversations.invite": 50, "conversations.history": 50, "users.lookupByEmail": 100,
+    "conversations.invite": 50, "conversations.open": 50, "conversations.history": 50, "users.lookupByEmail": 100,
 }
 
 
@@ -106,6 +106,15 @@ class SlackClient:
         except SlackApiError as exc:
             if exc.error == "users_not_found":
                 return None
+            raise
+
+    async def open_direct_message(self, user_id: str) -> str:
+        """The DM channel with a user (conversations.open); the user id itself where the method is unavailable."""
+        try:
+            return (await self.call("conversations.open", users=user_id))["channel"]["id"]
+        except SlackApiError as exc:
+            if exc.error in ("unknown_method", "method_not_supported_for_channel_type", "not_allowed_token_type"):
+                return user_id
             raise
 
     async def post_message(self, channel: str, text: str, blocks: list | None, delivery_key: str) -> dict:

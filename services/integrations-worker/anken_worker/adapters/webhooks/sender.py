@@ -17,5 +17,9 @@ async def send_webhook(http: httpx.AsyncClient, url: str, msg_id: str, body: str
     response = await send(http, "POST", url, "webhook", content=body.encode(), headers=headers)
     if response.status_code == 410:
         raise IntegrationBroken("webhook endpoint answered 410 Gone", status=410, excerpt=excerpt(response.text))
+    if response.status_code == 409:
+        # A receiver that dedupes by webhook-id says it already has this message (our earlier
+        # attempt landed): that is the outcome we wanted.
+        return f"409 already received: {excerpt(response.text, 200)}"
     raise_for_status(response, "webhook", broken_statuses=set())
     return f"{response.status_code} {excerpt(response.text, 300)}"
