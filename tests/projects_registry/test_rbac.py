@@ -152,3 +152,17 @@ async def test_retried_create_with_idempotency_key_creates_once(app_client: http
     assert (await app_client.post(url, json=change, headers=key)).status_code == 201
     assert (await app_client.post(url, json=change, headers=key)).status_code == 201
     assert len((await app_client.get(url, headers=admin.headers)).json()["items"]) == 1
+
+
+async def test_repeated_failed_logins_lock_the_email_for_a_while(app_client: httpx.AsyncClient) -> None:
+    from anken_projects.auth.login_throttle import MAX_FAILURES
+
+    user = await make_user(app_client, "member")
+    wrong = {"email": user.email, "password": "definitely-wrong"}
+    statuses = [(await app_client.post("/v1/auth/token", json=wrong)).status_code for _ in range(MAX_FAILURES)]
+    assert statuses == [401] * MAX_FAILURES
+    locked = await app_client.post("/v1/auth/token", json={"email": user.email, "password": PASSWORD})
+    assert locked.status_code == 429 and int(locked.headers["retry-after"]) > 0
+    # Other emails are unaffected.
+    other = await make_user(app_client, "member")
+    assert other.headers["Authorization"].startswith("Bearer ")
