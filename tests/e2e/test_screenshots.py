@@ -26,6 +26,7 @@ def test_screenshot_of_each_main_page(browser, services, world: World) -> None:
         page.goto(path)
         expect(page.locator("h1")).to_be_visible()
         page.wait_for_load_state("networkidle")
+        expect(page.locator("main .error")).to_have_count(0)
         screenshot(page, name)
     context.close()
 
@@ -41,5 +42,6 @@ def test_screenshot_of_each_main_page(browser, services, world: World) -> None:
         for name, path in pages:
             page.goto(path)
             expect(page.locator("h1")).to_be_visible()
+            expect(page.locator("main .error")).to_have_count(0)  # every page renders, none is an error page
             screenshot(page, name)
         context.close()

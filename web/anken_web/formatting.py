@@ -6,7 +6,7 @@ shows it as an em dash rather than 0, so a missing figure never looks like a rea
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
@@ -116,6 +116,11 @@ class Formatter:
 
     def date(self, value: str | date | None, style: str = "medium") -> str:
         return day(value, self.locale, style)
+
+    def last_day(self, exclusive_end: str | date | None) -> str:
+        """An API's exclusive period end shown as the last day inside the period."""
+        parsed = parse_date(exclusive_end)
+        return day(parsed - timedelta(days=1), self.locale) if parsed else MISSING
 
     def dt(self, value: str | datetime | None, style: str = "short") -> str:
         return moment(value, self.locale, self.tz, style)

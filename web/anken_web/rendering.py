@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -26,6 +28,9 @@ templates = Environment(
     lstrip_blocks=True,
     enable_async=False,
 )
+# Readable JSON (Japanese as is) for the sandbox viewer and API payloads.
+templates.filters["pretty_json"] = lambda value: json.dumps(value, ensure_ascii=False, indent=2, default=str)
+templates.filters["unix_time"] = lambda value: datetime.fromtimestamp(float(value), UTC)
 
 
 class LoginRequired(Exception):
