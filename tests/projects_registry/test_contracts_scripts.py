@@ -62,6 +62,8 @@ async def test_assignments_and_worked_hours_upsert(app_client: httpx.AsyncClient
     second = await app_client.put(day_url, json={"hours": 7.25}, headers=member.headers)
     assert second.status_code == 200 and second.json()["hours"] == 7.25 and second.json()["version"] == 2
     assert (await app_client.put(day_url, json={"hours": 25}, headers=member.headers)).status_code == 422
+    future = await app_client.put(f"{base}/worked-hours/{member.id}/2999-01-01", json={"hours": 1}, headers=member.headers)
+    assert future.status_code == 422 and future.json()["errors"][0]["field"] == "day"
     # Another member (not assigned) cannot see the project; nobody logs hours for someone unassigned.
     assert (await app_client.put(day_url, json={"hours": 1}, headers=other.headers)).status_code == 404
     unassigned = await app_client.put(f"{base}/worked-hours/{other.id}/2026-11-20", json={"hours": 1}, headers=director.headers)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from sqlalchemy.exc import IntegrityError
@@ -111,6 +112,9 @@ async def put_worked_hours(
     """Set (not add to) the member's hours for the day; a member may log only their own hours."""
     if not can_manage(principal, project) and principal.id != member_id:
         raise Forbidden("members log only their own hours")
+    today = datetime.now(ZoneInfo(project.timezone)).date()
+    if day > today:
+        raise UnprocessableEntity("day", f"is in the future (today is {today.isoformat()} in {project.timezone})")
     if not await repository.is_assigned(session, project.id, member_id):
         raise UnprocessableEntity("member_id", "is not assigned to this project")
     previous = await repository.worked_hours(session, project.id, member_id, day)
