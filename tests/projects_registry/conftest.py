@@ -18,8 +18,8 @@ async def app_client(service_env: dict[str, str]) -> AsyncIterator[httpx.AsyncCl
 
 @pytest.fixture(scope="session")
 async def tight_client(service_env: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
-    """The same database, with a tiny API-key token bucket (3 requests, then one per 5 s)."""
-    async for client in serve_app(settings_from(service_env, api_key_rate_capacity=3, api_key_rate_per_s=0.2)):
+    """The same database, with a tiny API-key token bucket (3 requests, then one per 50 s)."""
+    async for client in serve_app(settings_from(service_env, api_key_rate_capacity=3, api_key_rate_per_s=0.02)):
         yield client
 
 

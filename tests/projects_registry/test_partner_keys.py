@@ -82,7 +82,7 @@ async def test_rate_limit_answers_429_with_retry_after(tight_client: httpx.Async
     assert statuses == [200, 200, 200]
     limited = await tight_client.get("/v1/projects", headers=partner)
     assert limited.status_code == 429
-    assert 1 <= int(limited.headers["retry-after"]) <= 5
+    assert 1 <= int(limited.headers["retry-after"]) <= 50
     assert limited.headers["content-type"].startswith("application/problem+json")
     # Another key has its own bucket.
     other = await _issue(app_client, admin, mine["id"], ["read:projects"])
