@@ -188,3 +188,22 @@ async def test_invite_with_force_invites_the_valid_users(sandbox: httpx.AsyncCli
                                                                  "force": True})).json()
     assert forced["ok"] is True and forced["errors"] == [{"user": director, "ok": False, "error": "already_in_channel"}]
     assert forced["channel"]["num_members"] == 3
+
+
+async def test_direct_messages_open_once_and_accept_posts_by_user_id(sandbox: httpx.AsyncClient) -> None:
+    director = (await slack(sandbox, "users.lookupByEmail", email="director@demo.anken.jp")).json()["user"]["id"]
+    opened = (await slack(sandbox, "conversations.open", users=director)).json()
+    assert opened["ok"] and opened["channel"]["id"].startswith("D") and opened["already_open"] is False
+    again = (await slack(sandbox, "conversations.open", json={"users": director})).json()
+    assert again["channel"]["id"] == opened["channel"]["id"] and again["already_open"] is True
+    by_dm = (await slack(sandbox, "chat.postMessage", channel=opened["channel"]["id"], text="ペース警告")).json()
+    by_user = (await slack(sandbox, "chat.postMessage", channel=director, text="日報")).json()
+    assert by_dm["ok"] and by_user["ok"] and by_user["channel"] == opened["channel"]["id"]
+    viewed = (await sandbox.get("/_sandbox/slack/messages", params={"channel": opened["channel"]["id"]})).json()["items"]
+    assert [m["text"] for m in viewed] == ["ペース警告", "日報"] and viewed[0]["channel_name"] == "@director"
+    assert (await slack(sandbox, "conversations.open", users="U99999999")).json()["error"] == "user_not_found"
+    assert (await slack(sandbox, "conversations.open")).json()["error"] == "users_list_not_supplied"
+    assert (await slack(sandbox, "conversations.invite", channel=opened["channel"]["id"], users=director)).json()[
+        "error"] == "method_not_supported_for_channel_type"
+    ims = (await slack(sandbox, "conversations.list", types="im")).json()["channels"]
+    assert [c["user"] for c in ims] == [director]

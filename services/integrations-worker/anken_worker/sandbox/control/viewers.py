@@ -55,7 +55,7 @@ async def slack_messages(
         wanted = found.id if found else ""
     views = [
         SlackMessageView(
-            channel_id=m.channel_id, channel_name=ws.channels[m.channel_id].name, ts=m.ts, user=m.user, text=m.text,
+            channel_id=m.channel_id, channel_name=ws.channel_label(ws.channels[m.channel_id]), ts=m.ts, user=m.user, text=m.text,
             blocks=m.blocks, metadata=m.metadata, thread_ts=m.thread_ts, pinned=m.pinned,
         )
         for m in ws.messages if wanted is None or m.channel_id == wanted
@@ -68,7 +68,7 @@ async def slack_messages(
             response_model=Page[SlackChannelView], responses=ERRORS)
 async def slack_channels(state: State, cursor: str | None = None, limit: Limit = 1000) -> Page[SlackChannelView]:
     views = [
-        SlackChannelView(id=c.id, name=c.name, is_private=c.is_private, is_archived=c.is_archived,
+        SlackChannelView(id=c.id, name=state.slack.channel_label(c), is_private=c.is_private, is_archived=c.is_archived,
                          topic=c.topic["value"], members=list(c.members), message_count=len(c.messages),
                          created=c.created)
         for c in state.slack.channels.values()

@@ -52,8 +52,10 @@ def conversations_create(ws: SlackWorkspace, args: dict[str, Any], config: Sandb
     return {"channel": channel.as_api()}
 
 
-def _open_channel(ws: SlackWorkspace, args: dict[str, Any]) -> SlackChannel:
+def _open_channel(ws: SlackWorkspace, args: dict[str, Any], allow_im: bool = False) -> SlackChannel:
     channel = ws.channel_by_id(text_arg(args, "channel"))
+    if channel.is_im and not allow_im:
+        raise SlackError("method_not_supported_for_channel_type")
     if channel.is_archived:
         raise SlackError("is_archived")
     return channel
@@ -102,6 +104,8 @@ def conversations_info(ws: SlackWorkspace, args: dict[str, Any], config: Sandbox
 
 def conversations_archive(ws: SlackWorkspace, args: dict[str, Any], config: SandboxConfig) -> dict[str, Any]:
     channel = ws.channel_by_id(text_arg(args, "channel"))
+    if channel.is_im:
+        raise SlackError("method_not_supported_for_channel_type")
     if channel.is_archived:
         raise SlackError("already_archived")
     channel.is_archived = True
@@ -123,6 +127,36 @@ def _decode_cursor(cursor: str, kind: str = "next_ts") -> float:
 CHANNEL_TYPES = {"public_channel", "private_channel", "mpim", "im"}
 
 
+def _channel_type(channel: SlackChannel) -> str:
+    if channel.is_im:
+        return "im"
+    return "private_channel" if channel.is_private else "public_channel"
+
+
+def conversations_open(ws: SlackWorkspace, args: dict[str, Any], config: SandboxConfig) -> dict[str, Any]:
+    """Opens (or finds) the bot's DM with one user; group DMs are not emulated."""
+    channel_id = text_arg(args, "channel")
+    if channel_id:
+        channel = ws.channel_by_id(channel_id)
+        if not channel.is_im:
+            raise SlackError("method_not_supported_for_channel_type")
+        return {"no_op": True, "already_open": True, "channel": {"id": channel.id}}
+    users = [u.strip() for u in (text_arg(args, "users") or "").split(",") if u.strip()]
+    if not users:
+        raise SlackError("users_list_not_supplied")
+    if len(users) > 1:
+        raise SlackError("not_supported", response_metadata={"messages": ["[ERROR] the sandbox opens 1:1 DMs only"]})
+    user_id = users[0]
+    if user_id not in ws.users:
+        raise SlackError("user_not_found")
+    if ws.users[user_id].is_bot:
+        raise SlackError("cannot_dm_bot")
+    already = any(c.im_user == user_id for c in ws.channels.values())
+    channel = ws.open_im(user_id)
+    body = channel.as_api() if bool_arg(args, "return_im") else {"id": channel.id}
+    return {"no_op": already, "already_open": already, "channel": body}
+
+
 def conversations_list(ws: SlackWorkspace, args: dict[str, Any], config: SandboxConfig) -> dict[str, Any]:
     limit = min(max(int_arg(args, "limit", 100), 1), 1000)
     types = {t.strip() for t in (text_arg(args, "types") or "public_channel").split(",") if t.strip()}
@@ -133,7 +167,7 @@ def conversations_list(ws: SlackWorkspace, args: dict[str, Any], config: Sandbox
     start = int(_decode_cursor(cursor, "offset")) if cursor else 0
     matching = [
         c for c in ws.channels.values()
-        if ("private_channel" if c.is_private else "public_channel") in types
+        if _channel_type(c) in types
         and not (exclude_archived and c.is_archived)
     ]
     chunk = matching[start:start + limit]
@@ -213,7 +247,7 @@ def chat_post_message(ws: SlackWorkspace, args: dict[str, Any], config: SandboxC
 
 
 def pins_add(ws: SlackWorkspace, args: dict[str, Any], config: SandboxConfig) -> dict[str, Any]:
-    channel = _open_channel(ws, args)
+    channel = _open_channel(ws, args, allow_im=True)
     timestamp = text_arg(args, "timestamp")
     message = next((m for m in channel.messages if m.ts == timestamp), None)
     if message is None:
@@ -253,6 +287,7 @@ METHODS: dict[str, tuple[Method, int | None]] = {
     "conversations.info": (conversations_info, 3),
     "conversations.archive": (conversations_archive, 2),
     "conversations.list": (conversations_list, 2),
+    "conversations.open": (conversations_open, 3),
     "conversations.history": (conversations_history, 3),
     "chat.postMessage": (chat_post_message, None),
     "pins.add": (pins_add, 2),

@@ -85,8 +85,16 @@ class SlackChannel:
     purpose: dict[str, Any] = field(default_factory=lambda: {"value": "", "creator": "", "last_set": 0})
     members: list[str] = field(default_factory=list)
     messages: list[SlackMessage] = field(default_factory=list)  # oldest first
+    im_user: str | None = None  # set for a direct-message conversation between the bot and this user
+
+    @property
+    def is_im(self) -> bool:
+        return self.im_user is not None
 
     def as_api(self) -> dict[str, Any]:
+        if self.is_im:
+            return {"id": self.id, "created": self.created, "is_im": True, "is_channel": False, "is_group": False,
+                    "is_private": True, "is_archived": False, "user": self.im_user, "is_open": True}
         return {
             "id": self.id, "name": self.name, "name_normalized": self.name, "is_channel": not self.is_private,
             "is_group": False, "is_im": False, "is_private": self.is_private, "is_general": False,
@@ -133,7 +141,7 @@ class SlackWorkspace:
 
     def channel_by_name(self, name: str) -> SlackChannel | None:
         wanted = name.lower()
-        return next((c for c in self.channels.values() if c.name == wanted), None)
+        return next((c for c in self.channels.values() if wanted and c.name == wanted), None)
 
     def channel_by_id(self, channel_id: str | None) -> SlackChannel:
         if not channel_id or channel_id not in self.channels:
@@ -141,11 +149,13 @@ class SlackWorkspace:
         return self.channels[channel_id]
 
     def channel_by_ref(self, ref: str | None) -> SlackChannel:
-        """chat.postMessage accepts an id, a name or #name."""
+        """chat.postMessage accepts an id, a name or #name, or a user id (the bot's DM with that user)."""
         if not ref:
             raise SlackError("channel_not_found")
         if ref in self.channels:
             return self.channels[ref]
+        if ref in self.users and ref != BOT_USER_ID:
+            return self.open_im(ref)
         channel = self.channel_by_name(ref.removeprefix("#"))
         if channel is None:
             raise SlackError("channel_not_found")
@@ -158,6 +168,25 @@ class SlackWorkspace:
         )
         self.channels[channel.id] = channel
         return channel
+
+    def open_im(self, user_id: str) -> SlackChannel:
+        """The bot's direct-message conversation with a user, opened once."""
+        existing = next((c for c in self.channels.values() if c.im_user == user_id), None)
+        if existing is not None:
+            return existing
+        channel = SlackChannel(
+            id=f"D{next(self._channel_ids):08d}", name="", is_private=True, created=int(time.time()),
+            creator=BOT_USER_ID, members=[BOT_USER_ID, user_id], im_user=user_id,
+        )
+        self.channels[channel.id] = channel
+        return channel
+
+    def channel_label(self, channel: SlackChannel) -> str:
+        """A readable name for the viewer; DMs have none in Slack, so they show as @user."""
+        if channel.is_im:
+            user = self.users.get(channel.im_user or "")
+            return f"@{user.name if user else channel.im_user}"
+        return channel.name
 
     def new_channel_bucket(self, rate_per_s: float, burst: int) -> TokenBucket:
         return TokenBucket(rate_per_s, burst)
