@@ -14,7 +14,7 @@ from anken_projects.next_target import service
 from anken_projects.next_target.schemas import NextTargetIn, NextTargetOut
 from anken_projects.projects.access import get_accessible_project
 from anken_projects.projects.models import Assignment
-from anken_projects.targets.service import target_outputs
+from anken_projects.targets.schemas import TargetOut
 
 router = APIRouter(tags=["calls"])
 
@@ -47,7 +47,9 @@ async def next_target(
     skip_id = body.skip_target_id if body is not None else None
     if skip_id is not None:
         await service.release_lease(session, skip_id, member_id)
-    target = await service.next_target(session, project.id, member_id, skip_id)
-    if target is None:
+    row = await service.next_target(session, project.id, member_id, skip_id)
+    if row is None:
         return NextTargetOut(target=None)
-    return NextTargetOut(target=(await target_outputs(session, [target]))[0], lease_expires_at=target.lease_expires_at)
+    # Handed-out targets are never do-not-call: the pick excludes them.
+    target = TargetOut.model_validate({**row, "do_not_call": False})
+    return NextTargetOut(target=target, lease_expires_at=row["lease_expires_at"])

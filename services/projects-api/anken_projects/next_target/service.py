@@ -12,10 +12,8 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import TextClause, text
+from sqlalchemy import RowMapping, TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
-
-from anken_projects.targets.models import Target
 
 LEASE = timedelta(minutes=5)
 
@@ -31,10 +29,15 @@ _CALLABLE = f"""
     AND {_NOT_DNC}
 """
 
-OWN_LEASE = text(f"""
-    SELECT t.id FROM projects.targets t
-    WHERE {_CALLABLE} AND t.leased_by = :member_id AND t.lease_expires_at > now()
-    ORDER BY t.lease_expires_at DESC LIMIT 1
+# The member's own running lease, extended: a reload of the calling screen keeps its target.
+RENEW_OWN_LEASE = text(f"""
+    UPDATE projects.targets AS t SET lease_expires_at = now() + make_interval(secs => :lease_s)
+    WHERE t.id = (
+        SELECT t.id FROM projects.targets t
+        WHERE t.leased_by = :member_id AND t.lease_expires_at > now() AND {_CALLABLE}
+        ORDER BY t.lease_expires_at DESC LIMIT 1
+    ) AND t.leased_by = :member_id
+    RETURNING t.*
 """)
 
 
@@ -57,7 +60,7 @@ def _pick_and_lease(kind: str) -> TextClause:
         UPDATE projects.targets AS t
         SET leased_by = :member_id, lease_expires_at = now() + make_interval(secs => :lease_s)
         FROM picked WHERE t.id = picked.id
-        RETURNING t.id
+        RETURNING t.*
     """)
 
 
@@ -65,31 +68,21 @@ def _pick_and_lease(kind: str) -> TextClause:
 PICK_ORDER = [(tier, kind, _pick_and_lease(kind)) for tier in (1, 2, 3) for kind in ("new", "callback")]
 NO_SKIP = uuid.UUID(int=0)
 
-EXTEND_LEASE = text("""
-    UPDATE projects.targets SET lease_expires_at = now() + make_interval(secs => :lease_s)
-    WHERE id = :target_id AND leased_by = :member_id
-""")
-
-
 async def next_target(
     session: AsyncSession, project_id: uuid.UUID, member_id: uuid.UUID, skip_id: uuid.UUID | None = None
-) -> Target | None:
-    """Lease and return the member's next target in the project, or None when nothing is callable now."""
+) -> RowMapping | None:
+    """Lease and return (as a row of targets) the member's next target, or None when nothing is callable now."""
     params = {"project_id": project_id, "member_id": member_id, "lease_s": LEASE.total_seconds()}
-    target_id = (await session.execute(OWN_LEASE, params)).scalar_one_or_none()
-    if target_id is not None:
-        await session.execute(EXTEND_LEASE, {**params, "target_id": target_id})
-    else:
-        for tier, _kind, statement in PICK_ORDER:
-            target_id = (await session.execute(
-                statement, {**params, "tier": tier, "skip_id": skip_id or NO_SKIP}
-            )).scalar_one_or_none()
-            if target_id is not None:
-                break
-    if target_id is None:
-        return None
-    target = await session.get(Target, target_id, populate_existing=True)
-    return target
+    row = (await session.execute(RENEW_OWN_LEASE, params)).mappings().one_or_none()
+    if row is not None:
+        return row
+    for tier, _kind, statement in PICK_ORDER:
+        row = (await session.execute(
+            statement, {**params, "tier": tier, "skip_id": skip_id or NO_SKIP}
+        )).mappings().one_or_none()
+        if row is not None:
+            return row
+    return None
 
 
 async def release_lease(session: AsyncSession, target_id: uuid.UUID, member_id: uuid.UUID) -> bool:

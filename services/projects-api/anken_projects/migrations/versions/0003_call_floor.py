@@ -115,6 +115,9 @@ def upgrade() -> None:
                     postgresql_where=sa.text("status = 'new'"))
     op.create_index("ix_targets_next_callback", "targets", ["project_id", "priority_tier", "callback_due_at", "id"],
                     schema=S, postgresql_where=sa.text("status = 'callback'"))
+    # A member's own running lease is looked up first on every next-target request.
+    op.create_index("ix_targets_leased_by", "targets", ["leased_by"], schema=S,
+                    postgresql_where=sa.text("leased_by IS NOT NULL"))
     # Dedupe and do-not-call lookups across every project of a client.
     op.create_index("ix_targets_client_cn", "targets", ["client_id", "corporate_number"], schema=S,
                     postgresql_where=sa.text("corporate_number IS NOT NULL"))

@@ -1,0 +1,116 @@
+"""projects-api "next target": p50/p95 latency of POST /v1/projects/{id}/next-target with N members
+pulling from one list concurrently, and the number of double hand-outs (must be 0).
+
+Each member loops: next-target (timed) → log a call on it (which ends the lease and takes the
+target out of the callable set), so no target may ever be handed out twice.
+
+    python bench/projects_next_target.py --members 5 --targets 2000 --calls 300       # small, shared machine
+    python bench/projects_next_target.py --members 20 --targets 100000 --calls 20000  # the issue's target scale
+
+Creates and drops a database `anken_bench_<random>` on DATABASE_URL's server (default
+postgresql://postgres@127.0.0.1:5432/postgres). The API runs as a real process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import time
+import uuid
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from projects_call_ingest import BIN, SECRET, free_port, seed, start_server, wait_ready, with_database
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--members", type=int, default=5, help="members pulling concurrently (default 5)")
+    parser.add_argument("--targets", type=int, default=2_000, help="targets in the list (default 2,000)")
+    parser.add_argument("--calls", type=int, default=300, help="next-target pulls in total, each followed by a call")
+    parser.add_argument("--preload", type=int, default=0, help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def member_loop(url: str, project_id, member_id, token: str, pulls: int, latencies: list[float],
+                      handed: list[str]) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=url, timeout=60, headers=headers) as client:
+        for _ in range(pulls):
+            began = time.perf_counter()
+            response = await client.post(f"/v1/projects/{project_id}/next-target")
+            latencies.append(time.perf_counter() - began)
+            response.raise_for_status()
+            target = response.json()["target"]
+            if target is None:
+                return
+            handed.append(target["id"])
+            logged = await client.post(f"/v1/projects/{project_id}/calls", json={
+                "target_id": target["id"], "member_id": str(member_id), "occurred_at": datetime.now(UTC).isoformat(),
+                "outcome": "connected_rejected", "duration_s": 30})
+            logged.raise_for_status()
+
+
+async def main() -> None:
+    args = parse_args()
+    from anken_common.auth_tokens import Role, issue_user_token
+
+    admin_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    name = f"anken_bench_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(admin_url)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    db_url = with_database(admin_url, name)
+    env = {**os.environ, "DATABASE_URL": db_url, "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+           "REDIS_NAMESPACE": f"bench{name[-8:]}", "ANKEN_SECRET_KEY": SECRET, "ANKEN_ENV": "test",
+           "LOG_LEVEL": "WARNING", "OUTBOX_RELAY_ENABLED": "false",
+           "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    server = None
+    try:
+        import subprocess
+
+        await asyncio.to_thread(subprocess.run, [str(BIN / "anken-projects"), "migrate"], env=env, check=True,
+                                capture_output=True)
+        floor = await seed(db_url, args)
+        port = free_port()
+        server = start_server(env, port)
+        url = f"http://127.0.0.1:{port}"
+        await wait_ready(url)
+        latencies: list[float] = []
+        handed: list[str] = []
+        per_member = max(1, args.calls // args.members)
+        began = time.perf_counter()
+        await asyncio.gather(*(
+            member_loop(url, floor["project_id"], member, issue_user_token(SECRET, str(member), Role.member, 3600),
+                        per_member, latencies, handed)
+            for member in floor["members"]
+        ))
+        elapsed = time.perf_counter() - began
+        doubles = sum(n - 1 for n in Counter(handed).values() if n > 1)
+        print(f"members={args.members} targets={args.targets} pulls={len(latencies)} in {elapsed:.1f}s")
+        print(f"next-target p50 {percentile(latencies, 0.50) * 1000:.1f} ms, "
+              f"p95 {percentile(latencies, 0.95) * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms")
+        print(f"double hand-outs: {doubles}")
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(10)
+        await admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", name)
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        await admin.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
