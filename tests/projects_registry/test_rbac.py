@@ -47,10 +47,11 @@ async def test_deactivated_user_token_stops_working(app_client: httpx.AsyncClien
     member = await make_user(app_client, "member")
     assert (await app_client.get("/v1/auth/me", headers=member.headers)).status_code == 200
     app_client.app.state.user_status_cache.clear()  # type: ignore[attr-defined]  # skip the few-second cache
-    off = await app_client.patch(f"/v1/users/{member.id}", json={"is_active": False}, headers=admin.headers)
-    assert off.status_code == 200
+    off = await app_client.delete(f"/v1/users/{member.id}", headers=admin.headers)
+    assert off.status_code == 200 and off.json()["is_active"] is False
     app_client.app.state.user_status_cache.clear()  # type: ignore[attr-defined]
     assert (await app_client.get("/v1/auth/me", headers=member.headers)).status_code == 401
+    assert (await app_client.delete(f"/v1/users/{admin.id}", headers=admin.headers)).status_code == 409
 
 
 async def test_rbac_matrix_on_projects(app_client: httpx.AsyncClient, admin: Actor) -> None:

@@ -64,3 +64,11 @@ async def update_user(
     user = await service.update_user(session, principal, request, user_id, body)
     set_etag(response, user.version)
     return UserOut.model_validate(user)
+
+
+@router.delete("/{user_id}", summary="Deactivate a user (users are never deleted; their tokens stop working)",
+               response_model=UserOut, responses=problem_responses(401, 403, 404, 409))
+async def deactivate_user(user_id: uuid.UUID, principal: AdminOnly, session: SessionDep, response: Response) -> UserOut:
+    user = await service.deactivate_user(session, principal, user_id)
+    set_etag(response, user.version)
+    return UserOut.model_validate(user)

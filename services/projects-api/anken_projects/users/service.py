@@ -72,3 +72,18 @@ async def update_user(
     record_audit(session, principal, "user.update", "user", user.id, before=before, after=snapshot(user))
     _publish(session, user, EventType.user_updated)
     return user
+
+
+async def deactivate_user(session: AsyncSession, principal: Principal, user_id: uuid.UUID) -> User:
+    """Users are never deleted (calls, audit and deals point at them); they are deactivated."""
+    if principal.id == user_id:
+        raise Conflict("you cannot deactivate yourself")
+    user = await get_user(session, user_id, for_update=True)
+    if user.is_active:
+        before = snapshot(user)
+        user.is_active = False
+        bump_version(user)
+        await session.flush()
+        record_audit(session, principal, "user.deactivate", "user", user.id, before=before, after=snapshot(user))
+        _publish(session, user, EventType.user_updated)
+    return user
