@@ -39,3 +39,27 @@ def test_portfolio_sorts_without_a_full_reload(page, world: World) -> None:
     page.locator("#portfolio thead").get_by_role("link", name="案件", exact=True).click()
     expect(page).to_have_url(re.compile(r"sort=name"))
     assert page.evaluate("window.__marker") == "same-page"
+
+
+def test_director_changes_the_kpi_period_and_records_a_contract_change(page, world: World) -> None:
+    log_in(page, world.director)
+    page.goto(f"/projects/{world.project_id}")
+    page.select_option("#kpi-preset", "last_month")
+    page.locator("#kpi-panel").get_by_role("button", name="表示").click()
+    expect(page).to_have_url(re.compile(r"/kpis\?preset=last_month"))
+    expect(page.locator('[data-kpi="calls"] .value')).to_have_text("0")  # the project had no calls last month
+    page.reload()  # the pushed URL is a whole page too
+    expect(page.locator("h1")).to_contain_text(world.project_name)
+    expect(page.locator("#kpi-preset")).to_have_value("last_month")
+
+    page.get_by_text("契約変更を記録").click()
+    page.select_option("#cc-kind", "upsell")
+    page.fill("#cc-date", date.today().isoformat())
+    page.fill("#cc-hours", "200")
+    page.fill("#cc-note", "架電時間を増枠")
+    page.get_by_role("button", name="記録する").click()
+    expect(page.locator(".flash")).to_have_text("契約変更を記録しました。")
+    row = page.locator("#contracts-title + p + table tbody tr").first
+    expect(row).to_contain_text("アップセル")
+    expect(row).to_contain_text("200")
+    expect(page.locator("#contracts-title + p")).to_contain_text("月間稼働時間: 200")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Form
 from starlette.responses import Response
 
 from anken_web.portfolio_view import SORT_KEYS, sorted_rows
@@ -54,3 +54,9 @@ async def home(view: DirectorView, director_id: str = "", sort: str = "pace", di
 @router.get("/home/portfolio")
 async def portfolio_fragment(view: DirectorView, director_id: str = "", sort: str = "pace", dir: str = "asc") -> Response:
     return view.render("partials/portfolio.html", **await portfolio_context(view, director_id, sort, dir))
+
+
+@router.post("/home/alerts/{alert_id}/acknowledge")
+async def acknowledge_alert(view: DirectorView, alert_id: str, director_id: Annotated[str, Form()] = "") -> Response:
+    await view.api.post("reporting", f"/v1/alerts/{alert_id}/acknowledge", json={})
+    return view.render("partials/portfolio.html", **await portfolio_context(view, director_id, "pace", "asc"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form
 from starlette.responses import Response
@@ -82,15 +83,19 @@ async def move_deal(
 
 
 @router.get("/forecast")
-async def forecast(view: SalesView, owner_id: str | None = None, period: str | None = None) -> Response:
+async def forecast(view: SalesView, owner_id: str | None = None, period: str | None = None,
+                   cursor: str | None = None) -> Response:
     params = {"owner_id": owner_id or None, "period": period or None}
     current, snapshots, owners = await asyncio.gather(
         view.api.get("reporting", "/v1/forecast", **params),
-        view.api.try_get("reporting", "/v1/forecast/snapshots", default={"items": []}, **params),
+        view.api.try_get("reporting", "/v1/forecast/snapshots", default={"items": []}, cursor=cursor, limit=50,
+                         **params),
         view.api.try_get("projects", "/v1/users", default={"items": []}, role="manager"),
     )
     return view.render("pipeline/forecast.html", forecast=current, snapshots=items_of(snapshots),
-                       owners=items_of(owners), owner_id=owner_id or "", period=period or "")
+                       owners=items_of(owners), owner_id=owner_id or "", period=period or "",
+                       next_cursor=(snapshots or {}).get("next_cursor"),
+                       query_without_cursor=urlencode({k: v for k, v in params.items() if v}))
 
 
 @router.post("/forecast/snapshots")

@@ -4,6 +4,7 @@ members, A/B panel, kickoff checklist, contract history, integration links)."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -15,6 +16,7 @@ from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
 from anken_web.i18n.extraction import N_
 from anken_web.rendering import UserView, View, roles
+from anken_web.vocabulary import CONTRACT_CHANGES
 
 router = APIRouter(include_in_schema=False)
 StaffView = Annotated[View, Depends(roles("director", "manager", "admin"))]
@@ -75,7 +77,8 @@ async def project_context(view: View, project_id: str) -> dict:
         view.api.try_get("projects", f"/v1/projects/{project_id}/assignments", default={"items": []}),
     )
     return {"project": project, "kickoff": kickoff, "contracts": (contracts or {}).get("items", []),
-            "assignments": (assignments or {}).get("items", [])}
+            "assignments": (assignments or {}).get("items", []), "contract_kinds": CONTRACT_CHANGES,
+            "attempt": uuid.uuid4().hex}
 
 
 @router.get("/projects/{project_id}")
@@ -89,6 +92,9 @@ async def project_page(view: StaffView, project_id: str, preset: str | None = No
 @router.get("/projects/{project_id}/kpis")
 async def kpi_fragment(view: StaffView, project_id: str, preset: str | None = None,
                        start: str | None = None, end: str | None = None) -> Response:
+    if not view.is_htmx:
+        # The period picker pushes this URL into the history; a reload gets the whole page.
+        return view.redirect(f"/projects/{project_id}?{view.request.url.query}")
     project = await view.api.get("projects", f"/v1/projects/{project_id}")
     return view.render("projects/kpis.html", project=project, **await kpi_context(view, project, preset, start, end))
 
@@ -116,6 +122,29 @@ async def agree_kickoff_item(view: DirectorView, project_id: str, key: str,
     kickoff = await view.api.try_get("projects", f"/v1/projects/{project_id}/kickoff-items")
     project = await view.api.get("projects", f"/v1/projects/{project_id}")
     return view.render("projects/kickoff.html", project=project, kickoff=kickoff, error=error)
+
+
+@router.post("/projects/{project_id}/contract-changes")
+async def record_contract_change(
+    view: DirectorView, project_id: str,
+    kind: Annotated[str, Form()], effective_date: Annotated[str, Form()],
+    new_contract_end: Annotated[str, Form()] = "", hours_after: Annotated[str, Form()] = "",
+    scope_increased: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "",
+    attempt: Annotated[str, Form()] = "",
+) -> Response:
+    body: dict = {"kind": kind, "effective_date": effective_date, "scope_increased": scope_increased == "on"}
+    if new_contract_end:
+        body["new_contract_end"] = new_contract_end
+    if hours_after.strip():
+        body["hours_after"] = int(hours_after) if hours_after.strip().isdigit() else hours_after
+    if note.strip():
+        body["note"] = note.strip()
+    try:
+        await view.api.request("projects", "POST", f"/v1/projects/{project_id}/contract-changes", json=body,
+                               headers={"Idempotency-Key": attempt} if attempt else None)
+    except ApiError as exc:
+        return view.redirect(f"/projects/{project_id}#contracts-title", flash=describe(exc, view._))
+    return view.redirect(f"/projects/{project_id}#contracts-title", flash=view._("The contract change is recorded."))
 
 
 @router.post("/projects/{project_id}/transition")
