@@ -1,0 +1,218 @@
+"""integrations-worker benchmark: delivery throughput against the sandbox with Slack's per-channel
+pacing respected, arq's per-job overhead on a no-op job as the baseline, and the latency from an
+appointment event to its Slack message.
+
+    python bench/worker_deliveries.py --jobs 200 --channels 50      # small, for a shared machine
+    python bench/worker_deliveries.py --jobs 5000 --channels 600    # the issue's scale (≥ 500 jobs/s)
+
+Throughput is bounded by pacing: each channel takes one message per SLACK_CHANNEL_INTERVAL_S
+(1 s), so N channels allow at most N messages/s; the ceiling is printed beside the result.
+Uses DATABASE_URL's server (default postgresql://postgres@127.0.0.1:5432/postgres) for a
+throw-away database and REDIS_URL (default redis://127.0.0.1:6379/0) under a fresh namespace;
+starts the sandbox and the worker as processes, as `make run` does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+import redis.asyncio as aioredis
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT / "deploy" / "local"))
+import devstack  # noqa: E402
+
+from anken_common.events import EventEnvelope, events_stream  # noqa: E402
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--jobs", type=int, default=200, help="appointment deliveries for the throughput run")
+    parser.add_argument("--channels", type=int, default=50, help="Slack channels (projects) they spread over")
+    parser.add_argument("--noop-jobs", type=int, default=2000, help="no-op arq jobs for the baseline")
+    parser.add_argument("--rate", type=float, default=20.0, help="appointments/s for the latency run")
+    parser.add_argument("--seconds", type=float, default=5.0, help="duration of the latency run")
+    return parser.parse_args()
+
+
+def p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+
+
+async def noop(ctx: dict) -> None:
+    return None
+
+
+async def arq_noop_baseline(redis_url: str, namespace: str, jobs: int) -> float:
+    """Seconds per no-op job through arq (enqueue → run → result), one worker, as configured in the worker."""
+    from arq.connections import RedisSettings, create_pool
+    from arq.worker import Worker, func
+
+    queue = f"{namespace}:arq:bench-noop"
+    pool = await create_pool(RedisSettings.from_dsn(redis_url), default_queue_name=queue)
+    for i in range(jobs):
+        await pool.enqueue_job("noop", _job_id=f"{namespace}:noop:{i}", _queue_name=queue)
+    worker = Worker(functions=[func(noop, name="noop")], redis_pool=pool, queue_name=queue, burst=True,
+                    max_jobs=64, poll_delay=0.05, handle_signals=False, keep_result=60,
+                    health_check_key=f"{namespace}:arq:bench-health")
+    started = time.perf_counter()
+    await worker.main()
+    elapsed = time.perf_counter() - started
+    await worker.close()
+    await pool.aclose()
+    return elapsed / jobs
+
+
+def start(command: list[str], env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
+    process = subprocess.Popen([*command, "--port", str(port)], env=env, stdout=log.open("ab"),
+                               stderr=subprocess.STDOUT, cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{command} exited; see {log}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"{command} did not become healthy; see {log}")
+
+
+def appointment(project_id: uuid.UUID, client_id: uuid.UUID, n: int) -> EventEnvelope:
+    now = datetime.now(UTC)
+    aid = uuid.uuid4()
+    return EventEnvelope(type="appointment.set", aggregate_type="appointment", aggregate_id=str(aid), tenant=client_id,
+                         payload=json.loads(json.dumps({
+                             "id": aid, "project_id": project_id, "client_id": client_id, "member_id": uuid.uuid4(),
+                             "member_name": "ベンチ", "target_id": uuid.uuid4(), "company_name": f"株式会社ベンチ{n}",
+                             "meeting_at": now + timedelta(days=2), "set_at": now}, default=str)))
+
+
+async def wait_done(db: asyncpg.Connection, expected: int, since: datetime, within_s: float) -> None:
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        done = await db.fetchval("SELECT count(*) FROM integrations.deliveries WHERE action='slack.post' AND "
+                                 "status IN ('succeeded','dead') AND created_at >= $1", since)
+        if done >= expected:
+            return
+        await asyncio.sleep(0.1)
+    raise SystemExit(f"only {done}/{expected} deliveries finished within {within_s}s")
+
+
+async def run(args: argparse.Namespace) -> None:
+    admin_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    name = f"anken_bench_{uuid.uuid4().hex[:8]}"
+    namespace = f"bench{uuid.uuid4().hex[:8]}"
+    conn = await asyncpg.connect(admin_url)
+    await conn.execute(f'CREATE DATABASE "{name}"')
+    await conn.close()
+    database_url = with_database(admin_url, name)
+    sandbox_port, worker_port = devstack.free_port(), devstack.free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "REDIS_NAMESPACE": namespace,
+           "SANDBOX_URL": f"http://127.0.0.1:{sandbox_port}", "CRON_ENABLED": "0", "LOG_LEVEL": "WARNING",
+           "ANKEN_SANDBOX": "1", "SANDBOX_SLACK_TIER_SCALE": "100", "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    logs = ROOT / "bench" / ".logs"
+    logs.mkdir(exist_ok=True)
+    processes: list[subprocess.Popen] = []
+    redis = aioredis.Redis.from_url(redis_url)
+    try:
+        per_job = await arq_noop_baseline(redis_url, namespace, args.noop_jobs)
+        print(f"arq no-op baseline: {per_job * 1e6:.0f} µs/job ({1 / per_job:.0f} jobs/s, {args.noop_jobs} jobs)")
+
+        await asyncio.to_thread(subprocess.run, ["anken-worker", "migrate"], env=env, check=True, capture_output=True)
+        processes.append(start(["anken-worker", "sandbox"], env, sandbox_port, logs / f"sandbox-{namespace}.log"))
+        processes.append(start(["anken-worker", "run"], env, worker_port, logs / f"worker-{namespace}.log"))
+        db = await asyncpg.connect(database_url)
+
+        # Channels made directly in the sandbox and linked to projects (kickoff is not what is measured).
+        projects = []
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{sandbox_port}") as sb:
+            for i in range(args.channels):
+                pid, cid = uuid.uuid4(), uuid.uuid4()
+                created = (await sb.post("/slack/api/conversations.create", json={"name": f"bench-{namespace}-{i}"},
+                                         headers={"Authorization": "Bearer xoxb-bench"})).json()
+                await db.execute(
+                    "INSERT INTO integrations.project_links (project_id, client_id, name, status, slack_channel_id, "
+                    "slack_channel_name) VALUES ($1,$2,$3,'active',$4,$5)",
+                    pid, cid, f"bench {i}", created["channel"]["id"], created["channel"]["name"])
+                projects.append((pid, cid))
+
+        stream = events_stream(namespace)
+        since = datetime.now(UTC)
+        started = time.perf_counter()
+        pipe = redis.pipeline(transaction=False)
+        for n in range(args.jobs):
+            pid, cid = projects[n % len(projects)]
+            pipe.xadd(stream, {"envelope": appointment(pid, cid, n).to_json()})
+        await pipe.execute()
+        await wait_done(db, args.jobs, since, within_s=args.jobs / max(1, args.channels) * 3 + 60)
+        elapsed = time.perf_counter() - started
+        ceiling = args.channels / 1.0
+        print(f"throughput: {args.jobs} deliveries over {args.channels} channels in {elapsed:.2f} s = "
+              f"{args.jobs / elapsed:.0f} deliveries/s (pacing ceiling {ceiling:.0f}/s)")
+        dead = await db.fetchval("SELECT count(*) FROM integrations.deliveries WHERE status='dead'")
+        retried = await db.fetchval("SELECT count(*) FROM integrations.deliveries WHERE attempts > 1")
+        print(f"  dead: {dead}, retried: {retried} (a retry here means a 429 from the sandbox's own pacing)")
+
+        # Latency: a steady stream of appointments, spread so that no channel gets more than one per second.
+        since = datetime.now(UTC)
+        total = int(args.rate * args.seconds)
+        sent_at: dict[str, float] = {}
+        for n in range(total):
+            pid, cid = projects[n % len(projects)]
+            envelope = appointment(pid, cid, 100_000 + n)
+            sent_at[f"evt:{envelope.id}:slack.appointment_report"] = time.time()
+            await redis.xadd(stream, {"envelope": envelope.to_json()})
+            await asyncio.sleep(1 / args.rate)
+        await wait_done(db, total, since, within_s=120)
+        rows = await db.fetch("SELECT idempotency_key, created_at, completed_at FROM integrations.deliveries "
+                              "WHERE idempotency_key = ANY($1)", list(sent_at))
+        latencies = [r["completed_at"].timestamp() - sent_at[r["idempotency_key"]] for r in rows]
+        consumed = [r["created_at"].timestamp() - sent_at[r["idempotency_key"]] for r in rows]
+        print(f"  of which event → delivery recorded: p50 {statistics.median(consumed) * 1000:.0f} ms, "
+              f"p95 {p95(consumed) * 1000:.0f} ms")
+        print(f"latency appointment event → Slack message at {args.rate:.0f}/s over {len(projects)} channels: "
+              f"p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {p95(latencies) * 1000:.0f} ms, "
+              f"max {max(latencies) * 1000:.0f} ms ({len(latencies)} messages)")
+        await db.close()
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        keys = [k async for k in redis.scan_iter(match=f"{namespace}:*", count=1000)]
+        keys += [k async for k in redis.scan_iter(match=f"arq:*{namespace}*", count=1000)]
+        for i in range(0, len(keys), 500):
+            await redis.delete(*keys[i:i + 500])
+        await redis.aclose()
+        conn = await asyncpg.connect(admin_url)
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(run(parse_args()))
