@@ -20,6 +20,8 @@ def test_member_logs_ten_calls_by_keyboard_including_an_appointment(page, world:
     page.get_by_role("link", name=world.project_name).click()
     expect(page.locator("#tally-title")).to_be_visible()
     screenshot(page, "member-calling")
+    tally = {key: int(page.locator(f'[data-tally="{key}"]').inner_text().replace(",", ""))
+             for key in ("calls", "contacts", "appointments")}
 
     seen: list[str] = []
     for key in KEYS:
@@ -43,11 +45,35 @@ def test_member_logs_ten_calls_by_keyboard_including_an_appointment(page, world:
     assert len(set(seen)) == len(KEYS), "every keystroke moved on to a new company"
 
     # The tally comes from reporting-api, which follows the events within moments.
-    expect(page.locator('[data-tally="calls"]')).to_have_text("10", timeout=20_000)
-    expect(page.locator('[data-tally="appointments"]')).to_have_text("1")
-    expect(page.locator('[data-tally="contacts"]')).to_have_text("4")
+    expect(page.locator('[data-tally="calls"]')).to_have_text(f"{tally['calls'] + 10:,}", timeout=20_000)
+    expect(page.locator('[data-tally="appointments"]')).to_have_text(f"{tally['appointments'] + 1:,}")
+    expect(page.locator('[data-tally="contacts"]')).to_have_text(f"{tally['contacts'] + 4:,}")
 
     appointments = httpx.get(f"{world.projects_url}/v1/appointments", headers=world.director.headers,
                              params={"project_id": world.project_id}).json()["items"]
-    assert [a["target_id"] for a in appointments] == [appointment_target]
-    assert appointments[0]["qualification"] == {"budget": "年間300万円", "authority": "人事部長"}
+    mine = [a for a in appointments if a["target_id"] == appointment_target]
+    assert len(mine) == 1
+    assert mine[0]["qualification"] == {"budget": "年間300万円", "authority": "人事部長"}
+
+
+def test_rejected_appointment_keeps_the_company_and_says_why(page, world: World) -> None:
+    log_in(page, world.member)
+    page.goto(f"/calling/{world.project_id}")
+    target = page.locator("[data-target-id]").get_attribute("data-target-id")
+    page.locator("body").press("7")
+    page.fill("#meeting-at", "2020-01-06T10:00")  # before the call: the API refuses it
+    page.get_by_role("button", name="アポを保存して次へ").click()
+    expect(page.locator("#call-panel .error")).to_contain_text("次の項目を確認してください")
+    expect(page.locator("[data-target-id]")).to_have_attribute("data-target-id", target)
+
+
+def test_the_same_keystroke_sent_twice_logs_one_call(page, world: World) -> None:
+    log_in(page, world.member)
+    page.goto(f"/calling/{world.project_id}")
+    target = page.locator("[data-target-id]").get_attribute("data-target-id")
+    form = {"csrf_token": page.locator("#log-form [name=csrf_token]").input_value(), "target_id": target,
+            "attempt": page.locator("#log-form [name=attempt]").input_value(), "outcome": "no_answer", "duration_s": "3"}
+    for _ in range(2):  # a double click or a retry after a lost answer
+        assert page.request.post(f"/calling/{world.project_id}/log", form=form).ok
+    calls = httpx.get(f"{world.projects_url}/v1/targets/{target}", headers=world.director.headers).json()["call_count"]
+    assert calls == 1

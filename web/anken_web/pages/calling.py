@@ -4,6 +4,7 @@ end-of-day report. Logging a call and loading the next target is one request fro
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime
 from typing import Annotated
@@ -123,21 +124,28 @@ def appointment_body(form: dict, tz: str) -> dict:
 async def log_call(view: CallerView, project_id: str, request: Request) -> Response:
     form = {k: str(v) for k, v in (await request.form()).items()}
     outcome = form.get("outcome", "")
-    project = await view.api.get("projects", f"/v1/projects/{project_id}")
+    # The project (for the panel) is read while the call is written: one round trip less per keystroke.
+    project_read = asyncio.ensure_future(view.api.get("projects", f"/v1/projects/{project_id}"))
     error = logged = None
-    if outcome not in OUTCOME_NAMES or not form.get("target_id"):
-        error = view._("Choose an outcome for the current target.")
-    else:
-        try:
-            # The attempt id makes a double submit or a retry log the call once.
-            await view.api.request(
-                "projects", "POST", f"/v1/projects/{project_id}/calls",
-                json=call_body(view, form, outcome, project.get("timezone") or "Asia/Tokyo"),
-                headers={"Idempotency-Key": form.get("attempt") or uuid.uuid4().hex},
-            )
-            logged = outcome
-        except ApiError as exc:
-            error = describe(exc, view._)
+    try:
+        if outcome not in OUTCOME_NAMES or not form.get("target_id"):
+            error = view._("Choose an outcome for the current target.")
+        else:
+            # Only an appointment needs the project first: its meeting time is read in the project's zone.
+            tz = (await project_read).get("timezone") or "Asia/Tokyo" if outcome == "appointment" else "Asia/Tokyo"
+            try:
+                # The attempt id makes a double submit or a retry log the call once.
+                await view.api.request(
+                    "projects", "POST", f"/v1/projects/{project_id}/calls", json=call_body(view, form, outcome, tz),
+                    headers={"Idempotency-Key": form.get("attempt") or uuid.uuid4().hex},
+                )
+                logged = outcome
+            except ApiError as exc:
+                error = describe(exc, view._)
+        project = await project_read
+    finally:
+        if not project_read.done():
+            project_read.cancel()
     if error and form.get("target_id"):
         # Stay on the same target so nothing is lost; the error says what to fix.
         return view.render("calling/panel.html", project=project, outcomes=OUTCOMES, attempt=form.get("attempt"),
