@@ -29,7 +29,7 @@ from harness.processes import base_env
 
 from .builders import ProjectWorld
 from .conftest import reporting_settings
-from .feeding import feed
+from .feeding import feed, feed_batches
 from .test_project_kpis import tokyo
 
 SNAPSHOT_TABLES = {
@@ -127,6 +127,15 @@ async def test_rebuild_equals_the_incremental_path(isolated) -> None:
     assert job["status"] == "succeeded" and job["events_applied"] == len(exported) and job["pages"] == 4
     assert await snapshot(isolated) == incremental
     assert after.model_dump() == before.model_dump()
+
+    # The batched live path (bulk calls, duplicates and out-of-order inside a batch) agrees too.
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=export_app([])), base_url="http://projects") as client:
+        empty_job = await create_job(isolated.sessionmaker)
+        assert await run_rebuild(isolated.engine, isolated.sessionmaker, isolated.settings, empty_job,
+                                 http_fetcher(isolated.settings, client))
+    assert (await snapshot(isolated))["call_daily_rollups"] == []
+    await feed_batches(isolated, delivered, 6)
+    assert await snapshot(isolated) == incremental
 
 
 async def test_admin_endpoint_runs_a_rebuild_with_progress(isolated, isolated_env) -> None:

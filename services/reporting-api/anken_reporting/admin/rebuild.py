@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from anken_common.logging import get_logger
 from anken_reporting.admin.export_client import FetchPage, http_fetcher, pages
-from anken_reporting.consumers.apply import apply_event
+from anken_reporting.consumers.batch import apply_events
 from anken_reporting.consumers.registry import REBUILDABLE_TABLES, ApplyContext, discover_projections
 from anken_reporting.consumers.runner import REBUILD_LOCK_KEY
 from anken_reporting.kit.models import utc_now
@@ -72,11 +72,7 @@ async def run_rebuild(
             applied = 0
             async for page in pages(fetch):
                 async with sessionmaker() as session, session.begin():
-                    for envelope in page.items:
-                        if envelope.source == "reporting-api":
-                            continue
-                        if await apply_event(session, envelope, ctx):
-                            applied += 1
+                    applied += await apply_events(session, page.items, ctx)
                     await session.execute(
                         text("UPDATE reporting.rebuild_jobs SET events_applied = :n, pages = pages + 1, cursor = :c "
                              "WHERE id = :id"),

@@ -5,8 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
+from functools import lru_cache
 
 import jpholiday
+
+# Projections further out than this are not dates anyone plans with; it also bounds the work.
+HORIZON_YEARS = 10
+
+
+@lru_cache(maxsize=64)
+def japanese_holidays(year: int) -> frozenset[date]:
+    """Public holidays of `year`, substitute holidays included (jpholiday is slow per year: cached)."""
+    return frozenset(day for day, _ in jpholiday.year_holidays(year))
 
 
 class BusinessCalendar:
@@ -16,7 +26,7 @@ class BusinessCalendar:
     def is_business_day(self, day: date) -> bool:
         if day.weekday() >= 5 or day in self.extra_closed_days:
             return False
-        return not jpholiday.is_holiday(day)
+        return day not in japanese_holidays(day.year)
 
     def business_days(self, start: date, end: date) -> Iterator[date]:
         """Business days in [start, end) — `end` exclusive."""
@@ -40,13 +50,25 @@ class BusinessCalendar:
             day -= timedelta(days=1)
         return list(reversed(found))
 
-    def add_business_days(self, start: date, n: int) -> date:
-        """The n-th business day after `start` (n ≥ 1); `start` itself when n is 0."""
+    def add_business_days(self, start: date, n: int) -> date | None:
+        """The n-th business day after `start` (n ≥ 1); `start` itself when n is 0; None when it
+        lies beyond HORIZON_YEARS. Whole months are skipped by counting, not by walking."""
+        limit = start.replace(year=start.year + HORIZON_YEARS) if not (start.month == 2 and start.day == 29) \
+            else start.replace(year=start.year + HORIZON_YEARS, day=28)
         day = start
         while n > 0:
-            day += timedelta(days=1)
-            if self.is_business_day(day):
-                n -= 1
+            _, next_month = month_bounds(day + timedelta(days=1))
+            in_rest_of_month = self.count(day + timedelta(days=1), next_month)
+            if in_rest_of_month < n:
+                n -= in_rest_of_month
+                day = next_month - timedelta(days=1)
+            else:
+                while n > 0:
+                    day += timedelta(days=1)
+                    if self.is_business_day(day):
+                        n -= 1
+            if day > limit:
+                return None
         return day
 
 
