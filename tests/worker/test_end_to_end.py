@@ -44,6 +44,14 @@ async def test_projects_api_kickoff_and_target_import_reach_slack_confluence_and
         channel = next(c for c in await sandbox_items(sandbox.url, "slack/channels") if c["id"] == link["slack_channel_id"])
         assert "月間アポ目標 12件" in channel["topic"]
 
+        async def linked():
+            body = (await api.get(f"/v1/projects/{project['id']}")).json()
+            return body.get("slack_channel") and body.get("confluence_page_url") and body.get("spreadsheet_url") and body
+
+        body = await wait_until(linked, within_s=20, what="links written back to projects-api")
+        assert body["slack_channel"] == f"#{channel['name']}"
+        assert link["spreadsheet_id"] in body["spreadsheet_url"]
+
         target_list = (await api.post(f"/v1/projects/{project['id']}/target-lists",
                                       json={"name": "11月リスト"})).raise_for_status().json()
         for csv in (CSV_1, CSV_2):

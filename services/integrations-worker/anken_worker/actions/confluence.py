@@ -13,6 +13,7 @@ from anken_worker.deliveries.executor import action
 from anken_worker.deliveries.models import Delivery, Outcome
 from anken_worker.messaging import agenda_fallback_page
 from anken_worker.projects_state import repository as projects
+from anken_worker.projects_state.writeback import link_in_projects_api
 
 log = get_logger("anken.worker.confluence")
 ROOT = "overview"
@@ -45,6 +46,13 @@ async def kickoff_agenda_html(ctx, project: dict, attempts: int) -> str:
         data = response.json()
         return str(data.get("html") or data.get("body") or agenda_fallback_page(project))
     return response.text
+
+
+def page_url(client: ConfluenceClient, page: dict) -> str:
+    links = page.get("_links") or {}
+    if links.get("base") and links.get("webui"):
+        return links["base"] + links["webui"]
+    return f"{client.base_url}pages/{page['id']}"
 
 
 @action("confluence.page")
@@ -89,4 +97,6 @@ async def upsert_page(ctx, d: Delivery) -> Outcome:
         note = "already existed"
     async with ctx.engine.begin() as conn:
         await projects.set_page(conn, project["project_id"], purpose, str(page["id"]))
+    if purpose == ROOT and note == "created":
+        await link_in_projects_api(ctx, project["project_id"], confluence_page_url=page_url(client, page))
     return Outcome(external_ref=str(page["id"]), excerpt=f"{note}: {title}", target=f"page:{page['id']}")

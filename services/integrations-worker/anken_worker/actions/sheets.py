@@ -16,6 +16,7 @@ from anken_worker.deliveries.models import Delivery, Outcome
 from anken_worker.kit.pacing import take_minute_budget
 from anken_worker.kit.tables import sheet_rows
 from anken_worker.projects_state import repository as projects
+from anken_worker.projects_state.writeback import link_in_projects_api
 
 LIST_SHEET = "アプローチリスト"
 KPI_SHEET = "日次KPI"
@@ -68,8 +69,9 @@ async def create_spreadsheet(ctx, d: Delivery) -> Outcome:
         {"range": row_range(LIST_SHEET, 1, len(LIST_HEADER)), "values": [LIST_HEADER]},
         {"range": row_range(KPI_SHEET, 1, len(KPI_HEADER)), "values": [KPI_HEADER]},
     ])
-    return Outcome(external_ref=spreadsheet_id, excerpt=created.get("spreadsheetUrl") or "created",
-                   target=spreadsheet_id)
+    url = created.get("spreadsheetUrl") or f"https://docs.google.com/spreadsheets/d/{spreadsheet_id}"
+    await link_in_projects_api(ctx, project["project_id"], spreadsheet_url=url)
+    return Outcome(external_ref=spreadsheet_id, excerpt=url, target=spreadsheet_id)
 
 
 def _row(t: dict) -> list:

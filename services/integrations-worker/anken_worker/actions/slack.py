@@ -15,6 +15,7 @@ from anken_worker.deliveries.executor import action
 from anken_worker.deliveries.models import Delivery, Outcome
 from anken_worker.kit.pacing import wait_for_slot
 from anken_worker.projects_state import repository as projects
+from anken_worker.projects_state.writeback import link_in_projects_api
 
 MAX_NAME_SUFFIX = 20
 TOKEN_ERRORS = ("invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired")
@@ -109,6 +110,7 @@ async def create_channel(ctx, d: Delivery) -> Outcome:
     async with ctx.engine.begin() as conn:
         await projects.set_fields(conn, project["project_id"], slack_channel_id=channel["id"],
                                   slack_channel_name=channel.get("name"))
+    await link_in_projects_api(ctx, project["project_id"], slack_channel=f"#{channel.get('name')}")
     return Outcome(external_ref=channel["id"], excerpt=f"created #{channel.get('name')}", target=channel.get("name"))
 
 
