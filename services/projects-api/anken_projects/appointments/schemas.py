@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from anken_projects.appointments.models import HandoffStatus, PartnerOutcome
+from anken_projects.calls.schemas import CallTime
 from anken_projects.kit.schemas import Output, StrictInput
 
 APPOINTMENT_EXAMPLE = {
@@ -69,5 +70,5 @@ class AppointmentUpdate(StrictInput):
     handoff_status: HandoffStatus | None = Field(default=None, description="set → held | no_show | cancelled")
     partner_outcome: PartnerOutcome | None = Field(default=None, description="Only for a held meeting")
     deal: DealOutcome | None = Field(default=None, description="Only for a qualified appointment")
-    meeting_at: AwareDatetime | None = Field(default=None, description="Reschedule (staff only, while `set`)")
+    meeting_at: CallTime | None = Field(default=None, description="Reschedule (staff only, while `set`)")
     note: str | None = Field(default=None, max_length=2000)

@@ -104,6 +104,8 @@ async def _check_members(
 ) -> None:
     if principal.is_partner:
         raise Forbidden("partner API keys cannot log calls")
+    if principal.is_user and principal.role == Role.manager:
+        raise Forbidden("calls are logged by members, their director or an admin")
     if principal.is_user and principal.role == Role.member:
         for i, call in enumerate(calls):
             if call.member_id != principal.id:

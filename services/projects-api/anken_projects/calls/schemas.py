@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from anken_projects.calls.models import CallOutcome
 from anken_projects.kit.schemas import Output, StrictInput
@@ -15,6 +15,16 @@ MAX_BULK = 10_000
 # PostgreSQL text cannot hold NUL. Call bodies arrive ten thousand at a time, so the check is a
 # pattern pydantic runs natively rather than StrictInput's per-field Python validator.
 _NO_NUL = r"^[^\x00]*$"
+
+
+def _plausible_time(value: datetime) -> datetime:
+    # Call history starts long after 2000; far-future years would overflow callback arithmetic.
+    if not 2000 <= value.year <= 2100:
+        raise ValueError("must be between the years 2000 and 2100")
+    return value
+
+
+CallTime = Annotated[AwareDatetime, AfterValidator(_plausible_time)]
 
 
 def _text(max_length: int, **kwargs) -> object:
@@ -43,7 +53,7 @@ class AppointmentIn(FastInput):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
                               json_schema_extra={"examples": [APPOINTMENT_IN_EXAMPLE]})
-    meeting_at: AwareDatetime = Field(description="When the meeting takes place; not before the call")
+    meeting_at: CallTime = Field(description="When the meeting takes place; not before the call")
     contact_name: _text(100) | None = None
     contact_title: _text(100) | None = None
     qualification: dict[_text(100), _text(1000)] = Field(
@@ -58,13 +68,13 @@ class CallIn(FastInput):
     ]})
     target_id: uuid.UUID
     member_id: uuid.UUID = Field(description="The member who made the call (members may log only their own)")
-    occurred_at: AwareDatetime = Field(description="May be in the past (history imports); not in the future")
+    occurred_at: CallTime = Field(description="May be in the past (history imports); not in the future")
     outcome: CallOutcome
     duration_s: int = Field(ge=0, le=86_400, description="Seconds")
     script_version_id: uuid.UUID | None = None
     variant: _text(40, min_length=1, description="e.g. A, B or A:IT") | None = None
     note: _text(2000) | None = None
-    callback_at: AwareDatetime | None = Field(default=None, description="When to call back (follow-ups)")
+    callback_at: CallTime | None = Field(default=None, description="When to call back (follow-ups)")
     appointment: AppointmentIn | None = None
 
 
@@ -114,7 +124,7 @@ class BulkCallsOut(Output):
 class CallUpdate(StrictInput):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
                               json_schema_extra={"examples": [{"outcome": "absent", "duration_s": 20}]})
-    occurred_at: AwareDatetime | None = None
+    occurred_at: CallTime | None = None
     outcome: CallOutcome | None = None
     duration_s: int | None = Field(default=None, ge=0, le=86_400)
     script_version_id: uuid.UUID | None = None

@@ -61,6 +61,11 @@ def parse_row(number: int, cells: list[str], columns: dict[TargetField, int]) ->
         return cells[index].strip() or None
 
     errors: list[RowError] = []
+    for target_field, index in columns.items():
+        if index < len(cells) and "\x00" in cells[index]:
+            # PostgreSQL text cannot hold NUL; such a cell usually means a binary file was uploaded.
+            errors.append(RowError(number, target_field.value, "contains a NUL character"))
+            cells = [*cells[:index], cells[index].replace("\x00", ""), *cells[index + 1:]]
     name = cell(TargetField.company_name)
     name_key = normalise_company_name(name)
     if not name or not name_key:

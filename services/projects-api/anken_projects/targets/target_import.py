@@ -146,7 +146,7 @@ async def import_targets(
         raise UnprocessableEntity(exc.field, exc.message) from None
     job_id = await import_jobs.start_job(engine, {
         "target_list_id": target_list.id, "project_id": project.id, "client_id": project.client_id,
-        "filename": (filename or "")[:255] or None, "file_kind": reader.kind, "encoding": reader.encoding,
+        "filename": (filename or "").replace("\x00", "")[:255] or None, "file_kind": reader.kind, "encoding": reader.encoding,
         "dry_run": dry_run, "rows_total": reader.total_rows, "created_by": str(principal.id)[:64],
     })
     tally = ImportTally()
