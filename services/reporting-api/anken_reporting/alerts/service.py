@@ -13,7 +13,7 @@ from anken_common.events import EventType
 from anken_reporting.alerts.rules import RULES, evaluate
 from anken_reporting.consumers.registry import ApplyContext
 from anken_reporting.kit.models import utc_now
-from anken_reporting.kpis.service import calendar_for
+from anken_reporting.kpis.month import calendar_for
 from anken_reporting.outbox.writer import record_event
 from anken_reporting.readmodels.timezones import today_in
 from anken_reporting.settings import ReportingSettings

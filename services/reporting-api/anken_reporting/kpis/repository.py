@@ -171,3 +171,30 @@ async def projects_where(session: AsyncSession, *, director_id: uuid.UUID | None
         params["ids"] = list(project_ids)
     sql = f"SELECT * FROM reporting.projects WHERE {' AND '.join(clauses)} ORDER BY name, id"
     return list((await session.execute(text(sql), params)).mappings().all())
+
+
+async def rollup_totals_pair(session: AsyncSession, project_id: uuid.UUID, previous_start: date, start: date,
+                             end: date) -> tuple[dict, dict]:
+    """Totals of [start, end) and of [previous_start, start) in one scan of the rollups."""
+    sums = ", ".join(
+        f"COALESCE(SUM({c}) FILTER (WHERE day >= :s), 0) AS cur_{c}, COALESCE(SUM({c}) FILTER (WHERE day < :s), 0) AS prev_{c}"
+        for c in ("calls", "contacts", "appointments", "duration_s")
+    )
+    row = (await session.execute(
+        text(f"SELECT {sums} FROM reporting.call_daily_rollups WHERE project_id = :p AND day >= :ps AND day < :e"),
+        {"p": project_id, "ps": previous_start, "s": start, "e": end},
+    )).mappings().one()
+    current = {c: int(row[f"cur_{c}"]) for c in ("calls", "contacts", "appointments", "duration_s")}
+    previous = {c: int(row[f"prev_{c}"]) for c in ("calls", "contacts", "appointments", "duration_s")}
+    return current, previous
+
+
+async def worked_hours_pair(session: AsyncSession, project_id: uuid.UUID, previous_start: date, start: date,
+                            end: date) -> tuple[float, float]:
+    row = (await session.execute(
+        text("SELECT COALESCE(SUM(hours) FILTER (WHERE day >= :s), 0) AS cur, "
+             "COALESCE(SUM(hours) FILTER (WHERE day < :s), 0) AS prev FROM reporting.worked_hours "
+             "WHERE project_id = :p AND day >= :ps AND day < :e"),
+        {"p": project_id, "ps": previous_start, "s": start, "e": end},
+    )).one()
+    return float(row.cur), float(row.prev)

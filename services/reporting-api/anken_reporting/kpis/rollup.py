@@ -7,8 +7,9 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from anken_reporting.kpis.month import month_results
 from anken_reporting.kpis.schemas import KpiFigures, KpiRollupResult, ProjectKpiLine
-from anken_reporting.kpis.service import contract_figures, figures, month_result, period_figures
+from anken_reporting.kpis.service import contract_figures, figures, period_figures
 from anken_reporting.readmodels.timezones import today_in
 
 SUMMED = ("calls", "contacts", "appointments", "duration_s")
@@ -27,10 +28,11 @@ async def rollup_kpis(
     """Sums of the period figures (rates recomputed from the sums, not averaged) plus one line per project."""
     lines: list[ProjectKpiLine] = []
     previous: list[KpiFigures] = []
+    months = await month_results(session, projects, {p["id"]: as_of or today_in(p["timezone"]) for p in projects})
     for project in projects:
         current = await period_figures(session, project["id"], start, end)
         previous.append(await period_figures(session, project["id"], start - (end - start), start))
-        month = await month_result(session, project, as_of or today_in(project["timezone"]))
+        month = months[project["id"]]
         lines.append(ProjectKpiLine(
             **current.model_dump(), project_id=project["id"], name=project["name"],
             progress_rate=month.progress_rate, pace=month.pace, projected_month_end=month.projected_month_end,

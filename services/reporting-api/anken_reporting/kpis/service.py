@@ -7,22 +7,18 @@ one entry point other domains (weekly reports, portfolio) call for a project's n
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anken_common.problems import NotFound
-from anken_reporting.calendar.business_days import BusinessCalendar, month_bounds
+from anken_reporting.calendar.business_days import month_bounds
 from anken_reporting.kpis import formulas, repository
-from anken_reporting.kpis.schemas import GroupBy, KpiFigures, KpiGroup, KpiResult, KpiTarget, MonthFigures
+from anken_reporting.kpis.month import calendar_for, month_result
+from anken_reporting.kpis.schemas import GroupBy, KpiFigures, KpiGroup, KpiResult, KpiTarget
 from anken_reporting.readmodels.timezones import today_in
 
 MAX_FILLED_DAYS = 366  # group_by=day lists every day of periods up to this long, zeros included
-
-
-def calendar_for(project) -> BusinessCalendar:
-    return BusinessCalendar(date.fromisoformat(d) for d in (project["extra_closed_days"] or []))
 
 
 def figures(calls: int, contacts: int, appointments: int, duration_s: int, worked_hours: float | None) -> dict:
@@ -40,41 +36,6 @@ async def period_figures(session: AsyncSession, project_id: uuid.UUID, start: da
     totals = await repository.rollup_totals(session, project_id, start, end)
     hours = await repository.worked_hours_total(session, project_id, start, end)
     return KpiFigures(**figures(totals["calls"], totals["contacts"], totals["appointments"], totals["duration_s"], hours))
-
-
-@dataclass(frozen=True)
-class MonthResult:
-    month: MonthFigures
-    progress_rate: float | None
-    pace: float | None
-    projected_month_end: float | None
-    list_exhaustion_date: date | None
-
-
-async def month_result(session: AsyncSession, project, as_of: date) -> MonthResult:
-    """Month-to-date figures of the month containing `as_of` ("so far" = 1st … as_of inclusive)."""
-    calendar = calendar_for(project)
-    first, next_first = month_bounds(as_of)
-    total_days = calendar.count(first, next_first)
-    elapsed = calendar.count(first, as_of + timedelta(days=1))
-    so_far = await repository.appointments_between(session, project["id"], first, as_of + timedelta(days=1))
-    progress = formulas.progress_rate(so_far, project["monthly_appointment_target"])
-    recent_days = calendar.last_business_days(as_of, formulas.LIST_EXHAUSTION_WINDOW)
-    calls_by_day = await repository.calls_on_days(session, project["id"], recent_days)
-    recent_calls = [calls_by_day.get(day, 0) for day in recent_days]
-    remaining = await repository.remaining_targets(session, project["id"])
-    month = MonthFigures(
-        as_of=as_of, month_start=first, business_days_in_month=total_days, elapsed_business_days=elapsed,
-        appointments_so_far=so_far, remaining_targets=remaining,
-        average_daily_calls=(sum(recent_calls) / len(recent_calls)) if recent_calls else None,
-    )
-    return MonthResult(
-        month=month,
-        progress_rate=progress,
-        pace=formulas.pace(progress, elapsed, total_days),
-        projected_month_end=formulas.projected_month_end(so_far, elapsed, total_days),
-        list_exhaustion_date=formulas.list_exhaustion_date(remaining, recent_calls, as_of, calendar),
-    )
 
 
 def period_target(project, start: date, end: date) -> float:
@@ -143,8 +104,12 @@ async def project_kpis(
         raise NotFound("project")
     group = GroupBy(group_by) if group_by else None
     as_of = as_of or today_in(project["timezone"])
-    current = await period_figures(session, project_id, start, end)
-    previous = await period_figures(session, project_id, start - (end - start), start)
+    previous_start = start - (end - start)
+    totals, previous_totals = await repository.rollup_totals_pair(session, project_id, previous_start, start, end)
+    hours, previous_hours = await repository.worked_hours_pair(session, project_id, previous_start, start, end)
+    current = KpiFigures(**figures(totals["calls"], totals["contacts"], totals["appointments"], totals["duration_s"], hours))
+    previous = KpiFigures(**figures(previous_totals["calls"], previous_totals["contacts"], previous_totals["appointments"],
+                                    previous_totals["duration_s"], previous_hours))
     month = await month_result(session, project, as_of)
     continuation, upsells = await contract_figures(session, [project_id], start, end)
     return KpiResult(

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from anken_reporting.alerts.repository import open_counts
 from anken_reporting.kit.models import utc_now
 from anken_reporting.kpis.formulas import pace_status
-from anken_reporting.kpis.service import month_result
+from anken_reporting.kpis.month import month_results
 from anken_reporting.portfolio.meetings import next_weekly_meeting
 from anken_reporting.portfolio.schemas import Portfolio, PortfolioProject, PortfolioThresholds
 from anken_reporting.readmodels.timezones import today_in
@@ -23,10 +23,12 @@ async def build_portfolio(
 ) -> Portfolio:
     now = utc_now()
     alerts = await open_counts(session, [p["id"] for p in projects]) if projects else {}
+    days = {p["id"]: as_of or today_in(p["timezone"]) for p in projects}
+    months = await month_results(session, projects, days)
     items = []
     for project in projects:
-        day = as_of or today_in(project["timezone"])
-        month = await month_result(session, project, day)
+        day = days[project["id"]]
+        month = months[project["id"]]
         items.append(PortfolioProject(
             project_id=project["id"], name=project["name"], client_id=project["client_id"],
             client_name=project["client_name"], status=project["status"], timezone=project["timezone"], as_of=day,

@@ -17,7 +17,7 @@ from anken_common.event_payloads import CONTACT_OUTCOMES, CallPayload
 from anken_common.events import EventEnvelope
 from anken_reporting.consumers.registry import ApplyContext
 from anken_reporting.readmodels.projections import apply_call
-from anken_reporting.readmodels.timezones import local_day
+from anken_reporting.readmodels.timezones import local_day, today_in
 
 INSERT_PROCESSED = text(
     "INSERT INTO reporting.processed_events (event_id, type) SELECT id, 'call.logged' FROM unnest(CAST(:ids AS uuid[])) "
@@ -112,5 +112,7 @@ async def apply_logged_calls(session: AsyncSession, envelopes: list[EventEnvelop
         from anken_reporting.alerts.service import evaluate_member_pace
 
         for project_id, member_id, day in sorted(touched, key=str):
-            await evaluate_member_pace(session, project_id, member_id, day, ctx)
+            # Only today's work is judged; skipping other days here saves a query per member-day.
+            if day == today_in(zones.get(project_id)):
+                await evaluate_member_pace(session, project_id, member_id, day, ctx)
     return len(fresh)

@@ -1,0 +1,91 @@
+"""Month-to-date figures (progress, pace, projection, list exhaustion) for one or many projects,
+with a fixed number of queries however many projects are asked for."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from anken_reporting.calendar.business_days import BusinessCalendar, month_bounds
+from anken_reporting.kpis import formulas
+from anken_reporting.kpis.schemas import MonthFigures
+
+
+def calendar_for(project) -> BusinessCalendar:
+    return BusinessCalendar(date.fromisoformat(d) for d in (project["extra_closed_days"] or []))
+
+
+@dataclass(frozen=True)
+class MonthResult:
+    month: MonthFigures
+    progress_rate: float | None
+    pace: float | None
+    projected_month_end: float | None
+    list_exhaustion_date: date | None
+
+
+APPOINTMENTS_SO_FAR = text(
+    "SELECT r.project_id, COALESCE(SUM(r.appointments), 0) AS n FROM reporting.call_daily_rollups r "
+    "JOIN unnest(CAST(:ids AS uuid[]), CAST(:starts AS date[]), CAST(:ends AS date[])) AS t(project_id, s, e) "
+    "ON r.project_id = t.project_id AND r.day >= t.s AND r.day < t.e GROUP BY r.project_id"
+)
+CALLS_BY_DAY = text(
+    "SELECT r.project_id, r.day, SUM(r.calls) AS n FROM reporting.call_daily_rollups r "
+    "JOIN unnest(CAST(:ids AS uuid[]), CAST(:starts AS date[]), CAST(:ends AS date[])) AS t(project_id, s, e) "
+    "ON r.project_id = t.project_id AND r.day >= t.s AND r.day <= t.e GROUP BY r.project_id, r.day"
+)
+REMAINING = text(
+    "SELECT project_id, GREATEST(0, callable_at_import - first_calls_since) AS n FROM reporting.target_stock "
+    "WHERE project_id = ANY(CAST(:ids AS uuid[]))"
+)
+
+
+async def month_results(session: AsyncSession, projects: list, as_of: dict[uuid.UUID, date]) -> dict[uuid.UUID, MonthResult]:
+    """Month figures of each project as of its `as_of[project id]` ("so far" = 1st … as_of inclusive)."""
+    if not projects:
+        return {}
+    calendars = {p["id"]: calendar_for(p) for p in projects}
+    windows = {p["id"]: calendars[p["id"]].last_business_days(as_of[p["id"]], formulas.LIST_EXHAUSTION_WINDOW)
+               for p in projects}
+    ids = [p["id"] for p in projects]
+    so_far = dict((await session.execute(APPOINTMENTS_SO_FAR, {
+        "ids": ids, "starts": [as_of[i].replace(day=1) for i in ids], "ends": [as_of[i] + timedelta(days=1) for i in ids],
+    })).all())
+    calls: dict[tuple[uuid.UUID, date], int] = {}
+    with_window = [i for i in ids if windows[i]]
+    if with_window:
+        for row in await session.execute(CALLS_BY_DAY, {
+            "ids": with_window, "starts": [windows[i][0] for i in with_window], "ends": [windows[i][-1] for i in with_window],
+        }):
+            calls[(row.project_id, row.day)] = int(row.n)
+    remaining = dict((await session.execute(REMAINING, {"ids": ids})).all())
+    results = {}
+    for project in projects:
+        pid, day, calendar = project["id"], as_of[project["id"]], calendars[project["id"]]
+        first, next_first = month_bounds(day)
+        total_days = calendar.count(first, next_first)
+        elapsed = calendar.count(first, day + timedelta(days=1))
+        appointments = int(so_far.get(pid, 0))
+        progress = formulas.progress_rate(appointments, project["monthly_appointment_target"])
+        recent = [calls.get((pid, d), 0) for d in windows[pid]]
+        left = remaining.get(pid)
+        results[pid] = MonthResult(
+            month=MonthFigures(
+                as_of=day, month_start=first, business_days_in_month=total_days, elapsed_business_days=elapsed,
+                appointments_so_far=appointments, remaining_targets=None if left is None else int(left),
+                average_daily_calls=(sum(recent) / len(recent)) if recent else None,
+            ),
+            progress_rate=progress,
+            pace=formulas.pace(progress, elapsed, total_days),
+            projected_month_end=formulas.projected_month_end(appointments, elapsed, total_days),
+            list_exhaustion_date=formulas.list_exhaustion_date(None if left is None else int(left), recent, day, calendar),
+        )
+    return results
+
+
+async def month_result(session: AsyncSession, project, as_of: date) -> MonthResult:
+    return (await month_results(session, [project], {project["id"]: as_of}))[project["id"]]
