@@ -19,6 +19,16 @@ def japanese_holidays(year: int) -> frozenset[date]:
     return frozenset(day for day, _ in jpholiday.year_holidays(year))
 
 
+@lru_cache(maxsize=2048)
+def _plain_month_business_days(year: int, month: int) -> int:
+    """Weekdays of the month that are not public holidays."""
+    first = date(year, month, 1)
+    _, nxt = month_bounds(first)
+    holidays = japanese_holidays(year)
+    return sum(1 for i in range((nxt - first).days)
+               if (day := first + timedelta(days=i)).weekday() < 5 and day not in holidays)
+
+
 class BusinessCalendar:
     def __init__(self, extra_closed_days: Iterable[date] = ()) -> None:
         self.extra_closed_days = frozenset(extra_closed_days)
@@ -27,6 +37,13 @@ class BusinessCalendar:
         if day.weekday() >= 5 or day in self.extra_closed_days:
             return False
         return day not in japanese_holidays(day.year)
+
+    def month_count(self, first: date) -> int:
+        """Business days in the whole month starting at `first`."""
+        closed = sum(1 for d in self.extra_closed_days
+                     if d.year == first.year and d.month == first.month and d.weekday() < 5
+                     and d not in japanese_holidays(d.year))
+        return _plain_month_business_days(first.year, first.month) - closed
 
     def business_days(self, start: date, end: date) -> Iterator[date]:
         """Business days in [start, end) — `end` exclusive."""
@@ -57,8 +74,9 @@ class BusinessCalendar:
             else start.replace(year=start.year + HORIZON_YEARS, day=28)
         day = start
         while n > 0:
-            _, next_month = month_bounds(day + timedelta(days=1))
-            in_rest_of_month = self.count(day + timedelta(days=1), next_month)
+            tomorrow = day + timedelta(days=1)
+            _, next_month = month_bounds(tomorrow)
+            in_rest_of_month = self.month_count(tomorrow) if tomorrow.day == 1 else self.count(tomorrow, next_month)
             if in_rest_of_month < n:
                 n -= in_rest_of_month
                 day = next_month - timedelta(days=1)
