@@ -16,6 +16,10 @@ from anken_projects.targets.models import Target
 D = DoNotCallEntry
 
 
+def text_array(values: list[str]) -> sa.BindParameter:
+    return sa.bindparam(None, values, type_=ARRAY(sa.String()))
+
+
 def uuid_array(ids: list[uuid.UUID]) -> sa.BindParameter:
     """One array parameter (`= ANY(:ids)`) instead of thousands of IN parameters for big batches."""
     return sa.bindparam(None, ids, type_=ARRAY(PG_UUID(as_uuid=True)))
@@ -40,7 +44,7 @@ async def dnc_keys(
     rows = (await session.execute(
         sa.select(D.corporate_number, D.phone).where(
             D.client_id == client_id,
-            sa.or_(D.corporate_number.in_(numbers), D.phone.in_(phones)),
+            sa.or_(D.corporate_number == sa.any_(text_array(numbers)), D.phone == sa.any_(text_array(phones))),
         )
     )).all()
     return {r.corporate_number for r in rows if r.corporate_number}, {r.phone for r in rows if r.phone}

@@ -17,6 +17,9 @@ class DuplicateReason(StrEnum):
     name = "name"
 
 
+_STRENGTH = {reason: rank for rank, reason in enumerate(DuplicateReason)}
+
+
 @dataclass(frozen=True)
 class Identity:
     corporate_number: str | None
@@ -70,9 +73,8 @@ class SeenCompanies:
         if identity.name_key:
             candidates.extend(self._by_name.get(identity.name_key, ()))
         best: tuple[DuplicateReason, object] | None = None
-        order = list(DuplicateReason)
         for known, ref in candidates:
             reason = duplicate_reason(identity, known)
-            if reason and (best is None or order.index(reason) < order.index(best[0])):
+            if reason and (best is None or _STRENGTH[reason] < _STRENGTH[best[0]]):
                 best = (reason, ref)
         return best

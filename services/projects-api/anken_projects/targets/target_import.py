@@ -76,6 +76,22 @@ class ImportTally:
         }
 
 
+# One join per key (not IN/ANY lists): each side can use its (client_id, key) index, or hash the
+# batch's keys, so the cost stays linear while the client's lists grow during the import itself.
+EXISTING_BY_KEYS = sa.text("""
+    SELECT t.id, t.corporate_number, t.phone, t.company_name_key
+    FROM unnest(CAST(:numbers AS text[])) AS k(v) JOIN projects.targets t
+      ON t.client_id = :client_id AND t.corporate_number = k.v
+    UNION
+    SELECT t.id, t.corporate_number, t.phone, t.company_name_key
+    FROM unnest(CAST(:phones AS text[])) AS k(v) JOIN projects.targets t ON t.client_id = :client_id AND t.phone = k.v
+    UNION
+    SELECT t.id, t.corporate_number, t.phone, t.company_name_key
+    FROM unnest(CAST(:names AS text[])) AS k(v) JOIN projects.targets t
+      ON t.client_id = :client_id AND t.company_name_key = k.v
+""")
+
+
 def _take(rows: Iterator[tuple[int, list[str]]], n: int) -> list[tuple[int, list[str]]]:
     return list(itertools.islice(rows, n))
 
@@ -88,12 +104,9 @@ async def _existing_companies(session: AsyncSession, client_id: uuid.UUID, batch
     seen = SeenCompanies()
     if not (numbers or phones or names):
         return seen
-    rows = await session.execute(
-        sa.select(Target.id, Target.corporate_number, Target.phone, Target.company_name_key).where(
-            Target.client_id == client_id,
-            sa.or_(Target.corporate_number.in_(numbers), Target.phone.in_(phones), Target.company_name_key.in_(names)),
-        )
-    )
+    rows = await session.execute(EXISTING_BY_KEYS, {
+        "client_id": client_id, "numbers": numbers, "phones": phones, "names": names,
+    })
     for row in rows:
         seen.add(Identity(row.corporate_number, row.phone, row.company_name_key), ("target", row.id))
     return seen
