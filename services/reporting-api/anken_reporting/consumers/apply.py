@@ -55,7 +55,13 @@ async def apply_event(session: AsyncSession, envelope: EventEnvelope, ctx: Apply
 
 
 async def _advance_position(session: AsyncSession, envelope: EventEnvelope) -> bool:
-    """Record the aggregate's new sequence; False when an equal or newer one was applied before."""
+    """Record the entity's new sequence; False when an equal or newer one was applied before.
+
+    The entity is named by the event type and the payload's id (an assignment event may be
+    recorded under its project's aggregate), so one entity's events never hide another's.
+    """
+    entity_type = envelope.type.split(".", 1)[0]
+    entity_id = envelope.payload.get("id") or envelope.aggregate_id
     row = (
         await session.execute(
             text(
@@ -64,7 +70,7 @@ async def _advance_position(session: AsyncSession, envelope: EventEnvelope) -> b
                 "SET sequence = EXCLUDED.sequence WHERE aggregate_positions.sequence < EXCLUDED.sequence "
                 "RETURNING sequence"
             ),
-            {"t": envelope.aggregate_type[:32], "i": envelope.aggregate_id[:64], "s": envelope.sequence},
+            {"t": entity_type[:32], "i": str(entity_id)[:64], "s": envelope.sequence},
         )
     ).first()
     return row is not None
