@@ -15,7 +15,7 @@ class NavItem:
 
 NAV: dict[str, list[NavItem]] = {
     "director": [
-        NavItem("/home", N_("Portfolio")), NavItem("/projects", N_("Projects")), NavItem("/calling", N_("Calling")),
+        NavItem("/home", N_("Portfolio")), NavItem("/projects", N_("Projects")),
         NavItem("/pipeline", N_("Pipeline")), NavItem("/forecast", N_("Forecast")),
     ],
     "manager": [
@@ -24,7 +24,7 @@ NAV: dict[str, list[NavItem]] = {
     "member": [NavItem("/calling", N_("Calling"))],
     "admin": [
         NavItem("/home", N_("Portfolio")), NavItem("/projects", N_("Projects")), NavItem("/pipeline", N_("Pipeline")),
-        NavItem("/admin/users", N_("Users")), NavItem("/admin/clients", N_("Clients")), NavItem("/admin/api-keys", N_("API keys")),
+        NavItem("/forecast", N_("Forecast")), NavItem("/admin/users", N_("Users")), NavItem("/admin/clients", N_("Clients")), NavItem("/admin/api-keys", N_("API keys")),
         NavItem("/admin/integrations", N_("Integrations")), NavItem("/admin/deliveries", N_("Delivery log")),
         NavItem("/admin/sandbox", N_("Sandbox")),
     ],

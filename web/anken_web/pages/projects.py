@@ -8,7 +8,7 @@ import uuid
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form
+from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import Response
 
 from anken_web import charts, periods
@@ -38,12 +38,63 @@ def query_without_cursor(params: dict) -> str:
     return urlencode({k: v for k, v in params.items() if v not in (None, "") and k != "cursor"})
 
 
+async def new_project_choices(view: View) -> dict:
+    """Clients and directors for the new-project form (directors create their own projects)."""
+    if view.session.role not in ("director", "admin"):
+        return {"clients": [], "directors": []}
+    clients, directors = await asyncio.gather(
+        view.api.try_get("projects", "/v1/clients", default={"items": []}, limit=200),
+        view.api.try_get("projects", "/v1/users", default={"items": []}, role="director", limit=200),
+    )
+    return {"clients": (clients or {}).get("items", []), "directors": (directors or {}).get("items", [])}
+
+
 @router.get("/projects")
 async def project_list(view: UserView, q: str = "", status: str = "", cursor: str = "") -> Response:
+    return await render_project_list(view, q, status, cursor)
+
+
+async def render_project_list(view: View, q: str = "", status: str = "", cursor: str = "",
+                              error: str | None = None, form: dict | None = None) -> Response:
     page = await view.api.get("projects", "/v1/projects", q=q, status=status, cursor=cursor, limit=50)
     filters = {"q": q, "status": status}
     return view.render("projects/list.html", page=page, filters=filters, statuses=PROJECT_STATUSES,
-                       next_cursor=page.get("next_cursor"), query_without_cursor=query_without_cursor(filters))
+                       next_cursor=page.get("next_cursor"), query_without_cursor=query_without_cursor(filters),
+                       error=error, form=form or {}, **await new_project_choices(view))
+
+
+@router.post("/projects")
+async def create_project(view: DirectorView, request: Request) -> Response:
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    body: dict = {
+        "client_id": form.get("client_id"), "name": form.get("name", "").strip(),
+        "product": form.get("product", "").strip() or None,
+        "director_id": view.user.get("id") if view.session.role == "director" else (form.get("director_id") or None),
+        "qualification_fields": [f.strip() for f in form.get("qualification_fields", "").replace("、", ",").split(",")
+                                 if f.strip()],
+    }
+    for field in ("monthly_appointment_target", "contracted_monthly_hours"):
+        value = form.get(field, "").strip()
+        if value:
+            body[field] = int(value) if value.isdigit() else value
+    try:
+        created = await view.api.request("projects", "POST", "/v1/projects", json=body,
+                                         headers={"Idempotency-Key": form.get("attempt") or uuid.uuid4().hex})
+    except ApiError as exc:
+        return await render_project_list(view, error=describe(exc, view._), form=form)
+    return view.redirect(f"/projects/{created['id']}", flash=view._("Project %(name)s created. Agree the kickoff items next.",
+                                                                  name=created["name"]))
+
+
+@router.post("/projects/{project_id}/assignments")
+async def assign_member(view: DirectorView, project_id: str, member_id: Annotated[str, Form()] = "",
+                        planned_hours: Annotated[str, Form()] = "0") -> Response:
+    body = {"member_id": member_id, "planned_hours": int(planned_hours) if planned_hours.isdigit() else planned_hours}
+    try:
+        await view.api.post("projects", f"/v1/projects/{project_id}/assignments", json=body)
+    except ApiError as exc:
+        return view.redirect(f"/projects/{project_id}#members-title", flash=describe(exc, view._))
+    return view.redirect(f"/projects/{project_id}#members-title", flash=view._("The member is assigned."))
 
 
 async def kpi_context(view: View, project: dict, preset: str | None, start: str | None, end: str | None) -> dict:
@@ -52,10 +103,14 @@ async def kpi_context(view: View, project: dict, preset: str | None, start: str 
     pid = project["id"]
     span = {"from": first.isoformat(), "to": after.isoformat()}
     # One call gives the totals, the previous period and the daily groups; one more the members.
+    # reporting-api learns of a new project from its events a moment later: until then the page
+    # renders without figures rather than failing.
     current, by_member = await asyncio.gather(
-        view.api.get("reporting", f"/v1/projects/{pid}/kpis", group_by="day", **span),
+        view.api.try_get("reporting", f"/v1/projects/{pid}/kpis", group_by="day", **span),
         view.api.try_get("reporting", f"/v1/projects/{pid}/kpis", group_by="member", **span),
     )
+    figures_pending = current is None
+    current = current or {}
     days = current.get("groups", [])
     trend = charts.bar_chart([str(g.get("key"))[5:] for g in days], [g.get("calls") for g in days],
                              line=[g.get("appointments") for g in days])
@@ -65,19 +120,22 @@ async def kpi_context(view: View, project: dict, preset: str | None, start: str 
         "kpis": current, "previous": current.get("previous") or {}, "trend": trend, "funnel": funnel,
         "members": (by_member or {}).get("groups", []), "preset": chosen, "presets": periods.PRESETS,
         "period_from": first, "period_to": after, "previous_from": periods.previous(first, after)[0],
-        "kpi_figures": KPI_FIGURES, "month_figures": MONTH_FIGURES,
+        "kpi_figures": KPI_FIGURES, "month_figures": MONTH_FIGURES, "figures_pending": figures_pending,
     }
 
 
 async def project_context(view: View, project_id: str) -> dict:
     project = await view.api.get("projects", f"/v1/projects/{project_id}")
-    kickoff, contracts, assignments = await asyncio.gather(
+    kickoff, contracts, assignments, members = await asyncio.gather(
         view.api.try_get("projects", f"/v1/projects/{project_id}/kickoff-items", default=None),
         view.api.try_get("projects", f"/v1/projects/{project_id}/contract-changes", default={"items": []}),
         view.api.try_get("projects", f"/v1/projects/{project_id}/assignments", default={"items": []}),
+        view.api.try_get("projects", "/v1/users", default={"items": []}, role="member", is_active="true", limit=200)
+        if view.session.role in ("director", "admin") else asyncio.sleep(0, {"items": []}),
     )
     return {"project": project, "kickoff": kickoff, "contracts": (contracts or {}).get("items", []),
             "assignments": (assignments or {}).get("items", []), "contract_kinds": CONTRACT_CHANGES,
+            "assignable": (members or {}).get("items", []),
             "attempt": uuid.uuid4().hex}
 
 
