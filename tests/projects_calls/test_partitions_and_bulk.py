@@ -109,3 +109,19 @@ async def test_bulk_of_ten_thousand_calls_is_written_with_events(api, resources)
     too_many = await api.post(f"/v1/projects/{floor.project_id}/calls/bulk", json={"calls": calls + calls[:1]},
                               headers=floor.director.headers)
     assert too_many.status_code == 422 and too_many.json()["errors"][0]["field"] == "calls"
+
+
+async def test_expired_idempotency_keys_are_purged(resources) -> None:
+    from anken_projects.idempotency.retention import purge_expired_keys
+
+    async with resources.engine.begin() as conn:
+        await conn.execute(sa.text(
+            "INSERT INTO projects.idempotency_keys (principal, operation, key, request_hash, status_code, response, "
+            "created_at) VALUES ('user:x', 'POST /v1/x', :old, 'h', 201, '{}', now() - interval '8 days'), "
+            "('user:x', 'POST /v1/x', :new, 'h', 201, '{}', now())"), {"old": "old-" + uuid.uuid4().hex,
+                                                                         "new": "new-" + uuid.uuid4().hex})
+    assert await purge_expired_keys(resources.engine) >= 1
+    async with resources.engine.connect() as conn:
+        left = (await conn.execute(sa.text(
+            "SELECT count(*) FROM projects.idempotency_keys WHERE created_at < now() - interval '7 days'"))).scalar_one()
+    assert left == 0

@@ -12,7 +12,7 @@ from anken_common.app_factory import create_service_app
 from anken_common.database import wait_for_database
 from anken_common.health import database_check, redis_check
 from anken_common.logging import configure_logging
-from anken_projects.calls.partitions import run_partition_maintenance
+from anken_projects.calls.maintenance import run_call_floor_maintenance
 from anken_projects.db import Resources
 from anken_projects.kit.db_errors import install_db_error_handlers
 from anken_projects.outbox.relay import run_relay
@@ -42,7 +42,7 @@ def create_app(settings: ProjectsSettings | None = None) -> FastAPI:
 
         async def start_background() -> None:
             await wait_for_database(resources.engine)
-            tasks.append(asyncio.create_task(run_partition_maintenance(resources.engine, stop)))
+            tasks.append(asyncio.create_task(run_call_floor_maintenance(resources.engine, stop)))
             if settings.outbox_relay_enabled:
                 tasks.append(asyncio.create_task(
                     run_relay(resources.engine, resources.redis, settings.redis_namespace, stop, settings.outbox_relay_interval_s)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -11,7 +9,6 @@ from anken_common.logging import get_logger
 
 log = get_logger("anken.call_partitions")
 MONTHS_AHEAD = 3
-INTERVAL_S = 6 * 3600
 
 
 async def ensure_call_partitions(engine: AsyncEngine, months_ahead: int = MONTHS_AHEAD) -> int:
@@ -21,18 +18,3 @@ async def ensure_call_partitions(engine: AsyncEngine, months_ahead: int = MONTHS
     if created:
         log.info("call_partitions_created", created=created, months_ahead=months_ahead)
     return int(created)
-
-
-async def run_partition_maintenance(engine: AsyncEngine, stop: asyncio.Event, interval_s: float = INTERVAL_S) -> None:
-    """At start-up and then periodically, until `stop` is set. Errors are logged and retried next round."""
-    while not stop.is_set():
-        try:
-            await ensure_call_partitions(engine)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            log.warning("call_partitions_error", error=str(exc)[:200])
-        try:
-            await asyncio.wait_for(stop.wait(), interval_s)
-        except TimeoutError:
-            pass
