@@ -167,3 +167,22 @@ async def test_continuation_rate_and_upsell_count(resources) -> None:
     assert october.continuation_rate == 0.5 and october.upsell_count == 1
     # November: no term ended → null; the renewal effective 11/1 raised hours → one upsell.
     assert november.continuation_rate is None and november.upsell_count == 1
+
+
+async def test_groups_by_industry_and_script_version(resources) -> None:
+    import uuid as _uuid
+
+    world = ProjectWorld()
+    version = _uuid.uuid4()
+    await feed(resources, *world.setup(),
+               world.call(tokyo(2026, 11, 24), "appointment", industry="IT", script_version_id=version),
+               world.call(tokyo(2026, 11, 24), "no_answer", industry="IT"),
+               world.call(tokyo(2026, 11, 24), "connected_rejected", industry="製造", script_version_id=version))
+    async with resources.sessionmaker() as session:
+        by_industry = await project_kpis(session, world.project_id, date(2026, 11, 24), date(2026, 11, 25), "industry",
+                                         as_of=date(2026, 11, 24))
+        by_version = await project_kpis(session, world.project_id, date(2026, 11, 24), date(2026, 11, 25),
+                                        "script_version", as_of=date(2026, 11, 24))
+    assert [(g.key, g.calls, g.contact_rate, g.worked_hours) for g in by_industry.groups] == [
+        ("IT", 2, 0.5, None), ("製造", 1, 1.0, None)]
+    assert [(g.key, g.calls) for g in by_version.groups] == [(str(version), 2), (None, 1)]
