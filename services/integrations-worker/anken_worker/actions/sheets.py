@@ -152,7 +152,7 @@ async def append_kpis(ctx, d: Delivery) -> Outcome:
         if str(row[0]) in dates:
             return Outcome(external_ref=spreadsheet_id, excerpt=f"row {row[0]} already appended")
     await _budget(ctx)
-    await client.append_values(spreadsheet_id, f"{KPI_SHEET}!A1", [row])
+    await client.append_values(spreadsheet_id, f"{KPI_SHEET}!A:{column_letter(len(KPI_HEADER))}", [row])
     return Outcome(external_ref=spreadsheet_id, excerpt=f"appended {row[0]}", target=spreadsheet_id)
 
 

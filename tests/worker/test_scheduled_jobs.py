@@ -1,0 +1,118 @@
+"""Scheduled jobs, in the project's time zone, with reporting-api's numbers: the end-of-day report
+goes to Slack and the tracking sheet once a day; the pace check tells the director when behind."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from conftest import deliveries_of, kick_off, open_deliveries, publish, sandbox_items, wait_until
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from anken_worker.context import WorkerContext
+from anken_worker.jobs.scheduled import end_of_day_reports, is_business_day, pace_check
+from anken_worker.reporting_client import project_kpis
+from anken_worker.settings import SCHEMA, WorkerSettings
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+def last_business_day() -> date:
+    day = datetime.now(TOKYO).date()
+    while not is_business_day(day, []):
+        day -= timedelta(days=1)
+    return day
+
+
+@pytest.fixture
+async def ctx(stack, service_env):
+    import redis.asyncio as aioredis
+
+    env = {k.lower(): v for k, v in stack.env.items() if k.isupper()}
+    settings = WorkerSettings(**env)
+    engine = create_async_engine(settings.async_database_url,
+                                 connect_args={"server_settings": {"search_path": f"{SCHEMA},public"}})
+    redis = aioredis.Redis.from_url(settings.redis_url)
+    context = WorkerContext.create(settings, engine, redis)
+    yield context
+    await context.close()
+    await redis.aclose()
+    await engine.dispose()
+
+
+@pytest.mark.slow
+async def test_end_of_day_report_and_pace_check(stack, worker, sandbox, redis_client, db, events, service_env,
+                                                ctx) -> None:
+    stack.start("reporting")
+    ns = service_env["REDIS_NAMESPACE"]
+    project_id, client_id, members, envelopes = await kick_off(redis_client, ns, events, "eod report")
+    director_id = uuid.UUID(envelopes[1].payload["director_id"])
+    await publish(redis_client, ns, events.project(project_id, client_id, director_id, "active", "eod report",
+                                                   previous="kickoff"))
+
+    async def kicked_off():
+        return len(await deliveries_of(db, project_id)) == 9 and await open_deliveries(db, project_id) == 0
+
+    await wait_until(kicked_off, within_s=60, what="kickoff done")
+    day = last_business_day()
+    outcomes = ["no_answer", "connected_rejected", "appointment"]
+    for i, outcome in enumerate(outcomes):
+        call_id = uuid.uuid4()
+        await publish(redis_client, ns, events.envelope("call.logged", "call", call_id, {
+            "id": call_id, "project_id": project_id, "client_id": client_id, "member_id": members[0],
+            "target_id": uuid.uuid4(), "occurred_at": datetime.combine(day, time(10 + i), TOKYO),
+            "outcome": outcome, "duration_s": 60}, tenant=client_id))
+
+    evening = datetime.combine(day, time(19, 30), TOKYO)
+
+    async def reporting_has_the_calls():
+        kpis = await project_kpis(ctx, project_id, **{"from": day, "to": day + timedelta(days=1)})
+        return kpis and kpis["calls"] == 3
+
+    await wait_until(reporting_has_the_calls, within_s=60, interval=0.5, what="reporting-api applied the calls")
+
+    async def planned():
+        return await end_of_day_reports(ctx, now=evening)
+
+    # reporting-api applies the calls asynchronously: retry until it answers with them.
+    async def eod_with_numbers():
+        count = await planned()
+        row = await db.fetchrow("SELECT payload FROM integrations.deliveries WHERE idempotency_key=$1",
+                                f"eod:{project_id}:{day}:sheets")
+        return count and row
+
+    await wait_until(eod_with_numbers, within_s=60, interval=1, what="end-of-day report planned")
+    assert await end_of_day_reports(ctx, now=evening) == 0  # once a day
+    assert await end_of_day_reports(ctx, now=datetime.combine(day, time(12), TOKYO)) == 0  # not before 19:00
+
+    async def delivered():
+        rows = await db.fetch("SELECT status, last_error FROM integrations.deliveries WHERE idempotency_key LIKE $1",
+                              f"eod:{project_id}:{day}:%")
+        return len(rows) == 2 and all(r["status"] == "succeeded" for r in rows)
+
+    try:
+        await wait_until(delivered, within_s=30, what="end-of-day deliveries done")
+    except AssertionError:
+        rows = await db.fetch("SELECT idempotency_key, status, attempts, last_error, response_excerpt FROM "
+                              "integrations.deliveries WHERE idempotency_key LIKE $1", f"eod:{project_id}:{day}:%")
+        raise AssertionError([dict(r) for r in rows]) from None
+    link = await db.fetchrow("SELECT * FROM integrations.project_links WHERE project_id=$1", project_id)
+    messages = [m for m in await sandbox_items(sandbox.url, "slack/messages", channel=link["slack_channel_id"])
+                if "終業報告" in m["text"]]
+    assert len(messages) == 1 and "架電 3 / コンタクト 2 / アポ 1" in messages[0]["text"]
+    sheet = next(s for s in await sandbox_items(sandbox.url, "sheets/spreadsheets")
+                 if s["spreadsheet_id"] == link["spreadsheet_id"])
+    kpi_rows = next(sh for sh in sheet["sheets"] if sh["title"] == "日次KPI")["values"]
+    assert [r[:4] for r in kpi_rows[1:]] == [[day.isoformat(), 3, 2, 1]]
+
+    # 1 appointment against a target of 20 is behind pace on any business day but the first ones.
+    warned = await pace_check(ctx, now=datetime.combine(day, time(14), TOKYO))
+    row = await db.fetchrow("SELECT * FROM integrations.deliveries WHERE idempotency_key=$1",
+                            f"pace:{project_id}:{day}")
+    if warned:
+        assert row["action"] == "slack.notify_director"
+        assert await pace_check(ctx, now=datetime.combine(day, time(15), TOKYO)) == 0
+    else:
+        assert row is None
