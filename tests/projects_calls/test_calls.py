@@ -186,6 +186,7 @@ async def test_call_edit_and_delete_emit_previous(api, floor, resources) -> None
     assert edited.status_code == 200 and edited.json()["outcome"] == "absent" and edited.json()["version"] == 2
     update = (await events_for(resources, "call.updated", created["id"]))[0].payload
     assert update["outcome"] == "absent" and update["previous"]["outcome"] == "no_answer"
+    assert update["first_call_of_target"] is True and update["target_industry"] == "製造業"
     assert (await api.delete(f"/v1/calls/{created['id']}", headers=floor.members[1].headers)).status_code == 403
     assert (await api.delete(f"/v1/calls/{created['id']}", headers=member.headers)).status_code == 204
     deleted = (await events_for(resources, "call.deleted", created["id"]))[0].payload

@@ -35,3 +35,11 @@ async def latest_call_of_target(session: AsyncSession, target_id: uuid.UUID) -> 
 
 async def count_calls_of_target(session: AsyncSession, target_id: uuid.UUID) -> int:
     return (await session.execute(sa.select(sa.func.count()).where(C.target_id == target_id))).scalar_one()
+
+
+async def is_first_call_of_target(session: AsyncSession, call_id: uuid.UUID, target_id: uuid.UUID, occurred_at) -> bool:
+    """No other call of the target happened before this one (what an edited call reports as first_call_of_target)."""
+    earlier = await session.scalar(sa.select(sa.exists().where(
+        C.target_id == target_id, C.id != call_id, C.occurred_at < occurred_at
+    )))
+    return not earlier

@@ -31,8 +31,8 @@ def call_out(row: Any, appointment_id: uuid.UUID | None = None, first: bool = Fa
     return CallOut.model_validate({**row._mapping, "appointment_id": appointment_id, "first_call_of_target": first})
 
 
-def _payload(row: Any, industry: str | None, previous: CallPayload | None = None) -> CallPayload:
-    return CallPayload(
+def _payload(row: Any, industry: str | None, previous: CallPayload | None = None, first: bool = False) -> CallPayload:
+    return CallPayload(first_call_of_target=first,
         id=row.id, project_id=row.project_id, client_id=row.client_id, member_id=row.member_id,
         target_id=row.target_id, target_industry=industry, occurred_at=row.occurred_at, outcome=row.outcome,
         duration_s=row.duration_s, script_version_id=row.script_version_id, variant=row.variant, previous=previous,
@@ -100,12 +100,13 @@ async def update_call(session: AsyncSession, principal: Principal, row: Any, bod
     )).one()
     target = await _refresh_target(session, row.target_id)
     industry = target.industry if target else None
-    payload = _payload(updated, industry, previous=_payload(row, industry))
+    first = await repository.is_first_call_of_target(session, row.id, row.target_id, updated.occurred_at)
+    payload = _payload(updated, industry, previous=_payload(row, industry), first=first)
     record_event(session, EventType.call_updated, aggregate_type="call", aggregate_id=row.id, tenant=row.client_id,
                  payload=payload.model_dump(mode="json"))
     record_audit(session, principal, "call.updated", "call", row.id,
                  before=dict(row._mapping), after=dict(updated._mapping))
-    return call_out(updated, await repository.appointment_id_of_call(session, row.id))
+    return call_out(updated, await repository.appointment_id_of_call(session, row.id), first)
 
 
 async def delete_call(session: AsyncSession, principal: Principal, row: Any, request) -> None:
