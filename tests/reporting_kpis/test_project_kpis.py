@@ -186,3 +186,18 @@ async def test_groups_by_industry_and_script_version(resources) -> None:
     assert [(g.key, g.calls, g.contact_rate, g.worked_hours) for g in by_industry.groups] == [
         ("IT", 2, 0.5, None), ("製造", 1, 1.0, None)]
     assert [(g.key, g.calls) for g in by_version.groups] == [(str(version), 2), (None, 1)]
+
+
+async def test_a_payload_breaking_the_contract_is_skipped_not_retried_forever(resources) -> None:
+    from .builders import envelope
+    from .feeding import feed_batches
+
+    world = ProjectWorld()
+    broken_call = world.call(tokyo(2026, 11, 24), "appointment")
+    broken_call.payload["outcome"] = "teleported"
+    broken_user = envelope("user.created", "user", world.members[0], {"id": "not-a-uuid"})
+    await feed(resources, *world.setup(), broken_user)
+    await feed_batches(resources, [broken_call, world.call(tokyo(2026, 11, 24), "no_answer")], 10)
+    async with resources.sessionmaker() as session:
+        result = await project_kpis(session, world.project_id, date(2026, 11, 24), date(2026, 11, 25), as_of=date(2026, 11, 24))
+    assert (result.calls, result.appointments) == (1, 0)

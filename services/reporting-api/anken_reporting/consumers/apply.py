@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -46,7 +47,13 @@ async def apply_event(session: AsyncSession, envelope: EventEnvelope, ctx: Apply
             log.info("stale_event_ignored", event_id=str(envelope.id), type=envelope.type,
                      aggregate_id=envelope.aggregate_id, sequence=envelope.sequence)
             return False
-    payload = parse_payload(envelope.type, envelope.payload)
+    try:
+        payload = parse_payload(envelope.type, envelope.payload)
+    except ValidationError as exc:
+        # A payload that breaks the contract would stall the stream forever if retried; it is
+        # logged and skipped (recorded as processed) so every later event still applies.
+        log.error("event_payload_invalid", event_id=str(envelope.id), type=envelope.type, error=str(exc)[:500])
+        return False
     if payload is None:
         return True
     for handler in handlers:

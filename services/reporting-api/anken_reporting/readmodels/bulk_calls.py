@@ -10,11 +10,13 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 
+from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anken_common.event_payloads import CONTACT_OUTCOMES, CallPayload
 from anken_common.events import EventEnvelope
+from anken_common.logging import get_logger
 from anken_reporting.consumers.registry import ApplyContext
 from anken_reporting.readmodels.projections import apply_call
 from anken_reporting.readmodels.timezones import local_day, today_in
@@ -42,6 +44,8 @@ UPSERT_ROLLUPS = text(
     "duration_s = call_daily_rollups.duration_s + EXCLUDED.duration_s, "
     "first_calls = call_daily_rollups.first_calls + EXCLUDED.first_calls"
 )
+log = get_logger("anken.reporting.apply")
+
 UPDATE_STOCK = text(
     "UPDATE reporting.target_stock s SET first_calls_since = s.first_calls_since + t.n "
     "FROM unnest(CAST(:project_id AS uuid[]), CAST(:n AS int[])) AS t(project_id, n) WHERE s.project_id = t.project_id"
@@ -54,7 +58,14 @@ async def apply_logged_calls(session: AsyncSession, envelopes: list[EventEnvelop
     for envelope in envelopes:
         unique.setdefault(envelope.id, envelope)
     fresh_ids = {row[0] for row in await session.execute(INSERT_PROCESSED, {"ids": list(unique)})}
-    fresh = [(e, CallPayload.model_validate(e.payload)) for e in unique.values() if e.id in fresh_ids]
+    fresh = []
+    for envelope in unique.values():
+        if envelope.id not in fresh_ids:
+            continue
+        try:
+            fresh.append((envelope, CallPayload.model_validate(envelope.payload)))
+        except ValidationError as exc:  # skipped, as consumers.apply does: never stall the stream
+            log.error("event_payload_invalid", event_id=str(envelope.id), type=envelope.type, error=str(exc)[:500])
     if not fresh:
         return 0
     call_ids = [p.id for _, p in fresh]
