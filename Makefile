@@ -31,11 +31,10 @@ run: $(STAMP)
 	$(PY) deploy/local/run.py run
 
 ## test: install test dependencies and run every test
-# The browser tests run in their own pytest process: Playwright's sync API keeps an event
-# loop running in the main thread, which async tests sharing the process cannot tolerate.
+# Each test folder runs in its own pytest process with its own database and Redis namespace
+# (see tests/run_suites.py); the last line sums them up.
 test: $(TEST_STAMP)
-	$(PY) -m pytest tests --ignore=tests/e2e $(PYTEST_ARGS)
-	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
+	$(PY) tests/run_suites.py $(SUITES) -- $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .
