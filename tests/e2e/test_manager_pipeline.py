@@ -25,3 +25,19 @@ def test_manager_drags_a_deal_to_the_next_stage(page, world: World) -> None:
     deal = httpx.get(f"{world.projects_url}/v1/deals/{world.deal_id}", headers=world.manager.headers).json()
     assert deal["stage_name"] == "提案"
     assert deal["probability"] == 50
+
+
+def test_manager_creates_a_deal_on_the_board(page, world: World) -> None:
+    log_in(page, world.manager)
+    page.goto(f"/pipeline?pipeline_id={world.pipeline['id']}")
+    page.get_by_text("新規商談").click()
+    page.get_by_label("商談名").fill("勤怠クラウド追加導入")
+    page.get_by_label("取引先").fill("株式会社追加商事")
+    page.get_by_label("金額(円)").fill("1,200,000")
+    page.select_option("#nd-category", "commit")
+    page.get_by_role("button", name="商談を作成").click()
+    expect(page.locator(".flash")).to_contain_text("勤怠クラウド追加導入")
+    lead = world.pipeline["stages"][0]
+    card = page.locator(f'.column[data-stage-id="{lead["id"]}"] .deal', has_text="勤怠クラウド追加導入")
+    expect(card).to_contain_text("￥1,200,000")
+    expect(card).to_contain_text("コミット")

@@ -77,3 +77,19 @@ def test_the_same_keystroke_sent_twice_logs_one_call(page, world: World) -> None
         assert page.request.post(f"/calling/{world.project_id}/log", form=form).ok
     calls = httpx.get(f"{world.projects_url}/v1/targets/{target}", headers=world.director.headers).json()["call_count"]
     assert calls == 1
+
+
+def test_director_records_the_hand_off_and_the_clients_outcome(page, world: World) -> None:
+    appointment = httpx.get(f"{world.projects_url}/v1/appointments", headers=world.director.headers,
+                            params={"project_id": world.project_id}).json()["items"][0]
+    log_in(page, world.director)
+    page.goto(f"/projects/{world.project_id}/appointments")
+    page.select_option(f"#st-{appointment['id']}", "held")
+    page.locator(f"#st-{appointment['id']}").locator("xpath=..").get_by_role("button", name="保存").click()
+    expect(page.locator(".flash")).to_have_text("保存しました。")
+    page.select_option(f"#po-{appointment['id']}", "qualified")
+    page.locator(f"#po-{appointment['id']}").locator("xpath=..").get_by_role("button", name="保存").click()
+    expect(page.locator(".flash")).to_have_text("保存しました。")
+    expect(page.locator(f"#po-{appointment['id']}")).to_have_value("qualified")
+    stored = httpx.get(f"{world.projects_url}/v1/appointments/{appointment['id']}", headers=world.director.headers).json()
+    assert (stored["handoff_status"], stored["partner_outcome"]) == ("held", "qualified")

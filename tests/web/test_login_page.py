@@ -81,3 +81,11 @@ async def test_healthz_and_static_htmx(web: httpx.AsyncClient) -> None:
     assert (await web.get("/healthz")).json() == {"status": "ok"}
     htmx = await web.get("/static/htmx.min.js")
     assert htmx.status_code == 200 and "htmx" in htmx.text[:2000]
+
+
+async def test_language_choice_outlives_the_session(web: httpx.AsyncClient) -> None:
+    token = csrf_of((await web.get("/login")).text)
+    await web.post("/language", data={"locale": "en", "back": "/login", "csrf_token": token})
+    web.cookies.delete("anken_session")  # the session ends (logout, expiry); the language stays
+    page = await web.get("/login")
+    assert '<html lang="en">' in page.text

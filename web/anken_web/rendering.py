@@ -20,6 +20,7 @@ from anken_web.navigation import navigation_for
 from anken_web.session import Session
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
+LANGUAGE_COOKIE = "anken_lang"
 
 templates = Environment(
     loader=FileSystemLoader(str(TEMPLATE_DIR)),
@@ -52,7 +53,10 @@ class View:
         self.settings = request.app.state.settings
         self.session: Session = request.app.state.sessions.load(request)
         accept = request.headers.get("accept-language", "")
-        self.locale = normalise_locale(self.session.locale or self.session.user.get("locale") or accept[:2] or None)
+        # The language chosen in this browser (also kept in a long-lived cookie, so it outlives the
+        # session), else the user's own setting, else the browser's.
+        self.locale = normalise_locale(self.session.locale or request.cookies.get(LANGUAGE_COOKIE)
+                                       or self.session.user.get("locale") or accept[:2] or None)
         self.translations = translations(self.locale)
         self.fmt = Formatter(self.locale)
         self.api: Api = request.app.state.api.for_token(self.session.token if self.session.logged_in else None)

@@ -16,3 +16,7 @@ JOB_STATUSES = (N_("pending"), N_("running"), N_("retrying"), N_("succeeded"), N
 PACE_STATUSES = (N_("on_track"), N_("behind"), N_("at_risk"), N_("none"))
 DUPLICATE_REASONS = (N_("corporate_number"), N_("phone"), N_("name"))
 TARGET_FIELDS = (N_("company_name"), N_("industry"), N_("size"), N_("region"), N_("priority_tier"))
+LEAD_SOURCES = (N_("outbound_appointment"), N_("inbound"), N_("referral"), N_("partner"), N_("event"),
+                N_("existing_customer"))
+HANDOFF_STATUSES = (N_("set"), N_("held"), N_("no_show"), N_("cancelled"))
+PARTNER_OUTCOMES = (N_("qualified"), N_("unqualified"))

@@ -9,13 +9,11 @@ from starlette.responses import Response
 
 from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
-from anken_web.i18n.extraction import N_
 from anken_web.rendering import View, roles
+from anken_web.vocabulary import HANDOFF_STATUSES, PARTNER_OUTCOMES
 
 router = APIRouter(include_in_schema=False)
 StaffView = Annotated[View, Depends(roles("director", "manager", "admin"))]
-HANDOFF_STATUSES = (N_("set"), N_("held"), N_("no_show"), N_("cancelled"))
-PARTNER_OUTCOMES = (N_("qualified"), N_("unqualified"))
 
 
 @router.get("/projects/{project_id}/appointments")
@@ -32,9 +30,14 @@ async def appointments(view: StaffView, project_id: str, status: str = "", outco
 
 @router.post("/projects/{project_id}/appointments/{appointment_id}")
 async def update_appointment(view: StaffView, project_id: str, appointment_id: str,
-                             status: Annotated[str, Form()] = "") -> Response:
+                             status: Annotated[str, Form()] = "", outcome: Annotated[str, Form()] = "",
+                             version: Annotated[str, Form()] = "") -> Response:
+    body: dict = {"handoff_status": status} if status else {}
+    if outcome:
+        body["partner_outcome"] = outcome
+    headers = {"If-Match": f'W/"{version}"'} if version.isdigit() else None
     try:
-        await view.api.patch("projects", f"/v1/appointments/{appointment_id}", json={"handoff_status": status})
+        await view.api.patch("projects", f"/v1/appointments/{appointment_id}", json=body, headers=headers)
     except ApiError as exc:
         return view.redirect(f"/projects/{project_id}/appointments", flash=describe(exc, view._))
     return view.redirect(f"/projects/{project_id}/appointments", flash=view._("Saved."))

@@ -13,7 +13,7 @@ from anken_web.api_client import ApiError, ApiUnavailable
 from anken_web.error_messages import describe
 from anken_web.i18n.catalogs import SUPPORTED_LOCALES
 from anken_web.navigation import home_for
-from anken_web.rendering import AnyView
+from anken_web.rendering import LANGUAGE_COOKIE, AnyView
 from anken_web.session import Session
 
 router = APIRouter(include_in_schema=False)
@@ -84,4 +84,7 @@ async def switch_language(view: AnyView, locale: Annotated[str, Form()] = "ja", 
         # (a role that may not edit users keeps the choice for this session only).
         with suppress(ApiError, ApiUnavailable):
             await view.api.patch("projects", f"/v1/users/{view.session.user.get('id')}", json={"locale": locale})
-    return view.redirect(safe_next(back) or "/")
+    response = view.redirect(safe_next(back) or "/")
+    response.set_cookie(LANGUAGE_COOKIE, locale, max_age=365 * 24 * 3600, httponly=True, samesite="lax",
+                        secure=view.settings.session_cookie_secure, path="/")
+    return response

@@ -5,15 +5,17 @@ snapshots with their accuracy)."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form
+from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import Response
 
 from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
 from anken_web.rendering import View, roles
+from anken_web.vocabulary import FORECAST_CATEGORIES, LEAD_SOURCES
 
 router = APIRouter(include_in_schema=False)
 SalesView = Annotated[View, Depends(roles("manager", "director", "admin"))]
@@ -52,7 +54,28 @@ async def board_context(view: View, pipeline_id: str | None, owner_id: str | Non
 async def board(view: SalesView, pipeline_id: str | None = None, owner_id: str | None = None) -> Response:
     context = await board_context(view, pipeline_id, owner_id or None)
     summary = await view.api.try_get("reporting", "/v1/pipeline/summary", owner_id=owner_id or None)
-    return view.render("pipeline/board_page.html", summary=summary, **context)
+    return view.render("pipeline/board_page.html", summary=summary, attempt=uuid.uuid4().hex,
+                       forecast_categories=FORECAST_CATEGORIES, lead_sources=LEAD_SOURCES, **context)
+
+
+@router.post("/pipeline/deals")
+async def create_deal(view: SalesView, request: Request) -> Response:
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    body: dict = {"name": form.get("name", "").strip(), "account_name": form.get("account_name", "").strip(),
+                  "forecast_category": form.get("forecast_category") or "pipeline"}
+    amount = form.get("amount", "").replace(",", "").strip()
+    if amount:
+        body["amount"] = int(amount) if amount.isdigit() else amount
+    for field in ("pipeline_id", "expected_close_date", "lead_source", "next_step"):
+        if form.get(field, "").strip():
+            body[field] = form[field].strip()
+    back = f"/pipeline?pipeline_id={form.get('pipeline_id', '')}"
+    try:
+        await view.api.request("projects", "POST", "/v1/deals", json=body,
+                               headers={"Idempotency-Key": form.get("attempt") or uuid.uuid4().hex})
+    except ApiError as exc:
+        return view.redirect(back, flash=describe(exc, view._))
+    return view.redirect(back, flash=view._("Deal %(name)s created.", name=body["name"]))
 
 
 @router.post("/pipeline/deals/{deal_id}/move")
