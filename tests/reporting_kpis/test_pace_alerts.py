@@ -80,3 +80,24 @@ async def test_history_imported_later_raises_no_alert(resources) -> None:
             text("SELECT COUNT(*) FROM reporting.pace_alerts WHERE project_id = :p"), {"p": world.project_id}
         )).scalar()
     assert count == 0
+
+
+async def test_a_service_acknowledges_for_a_person(app_client, resources, settings) -> None:
+    from anken_common.auth_tokens import issue_service_token
+
+    from .feeding import feed as feed_events
+
+    world = ProjectWorld()
+    await feed_events(resources, *world.setup())
+    alert_id = uuid.uuid4()
+    async with resources.sessionmaker() as session, session.begin():
+        await session.execute(text(
+            "INSERT INTO reporting.pace_alerts (id, project_id, member_id, rule, day, message) "
+            "VALUES (:id, :p, :m, 'contact_rate_low', :d, 'x')"),
+            {"id": alert_id, "p": world.project_id, "m": world.members[0], "d": today_in("Asia/Tokyo")})
+    worker = {"Authorization": f"Bearer {issue_service_token(settings.anken_secret_key, 'integrations-worker')}"}
+    bad = await app_client.post(f"/v1/alerts/{alert_id}/acknowledge", json={"who": 1}, headers=worker)
+    assert bad.status_code == 422
+    acked = await app_client.post(f"/v1/alerts/{alert_id}/acknowledge", json={"acknowledged_by": "slack:U1"}, headers=worker)
+    assert acked.status_code == 200, acked.text
+    assert acked.json()["acknowledged_by"] == "integrations-worker:slack:U1"

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from anken_common.problems import NotFound, problem_responses
 from anken_reporting.alerts import cursor, repository
-from anken_reporting.alerts.schemas import AlertPage, AlertStatus, PaceAlert
+from anken_reporting.alerts.schemas import AcknowledgeRequest, AlertPage, AlertStatus, PaceAlert
 from anken_reporting.auth.access import filter_visible, visible_project
 from anken_reporting.auth.dependencies import DirectorOrManager, UserReader
 from anken_reporting.db import SessionDep
@@ -50,13 +50,17 @@ async def list_alerts(
     "/v1/alerts/{alert_id}/acknowledge",
     summary="Acknowledge an alert (idempotent); it leaves the open list",
     response_model=PaceAlert,
-    responses=problem_responses(401, 403, 404),
+    responses=problem_responses(401, 403, 404, 422),
 )
-async def acknowledge_alert(alert_id: uuid.UUID, session: SessionDep, principal: DirectorOrManager) -> PaceAlert:
+async def acknowledge_alert(alert_id: uuid.UUID, session: SessionDep, principal: DirectorOrManager,
+                            body: AcknowledgeRequest | None = None) -> PaceAlert:
     alert = await repository.get_alert(session, alert_id)
     if alert is None:
         raise NotFound("alert")
     await visible_project(session, principal, alert["project_id"])
     if alert["status"] == AlertStatus.acknowledged:
         return PaceAlert(**alert)
-    return PaceAlert(**await repository.acknowledge(session, alert_id, str(principal.id), utc_now()))
+    by = str(principal.id)
+    if principal.kind == "service" and body is not None and body.acknowledged_by:
+        by = f"{principal.id}:{body.acknowledged_by}"[:64]
+    return PaceAlert(**await repository.acknowledge(session, alert_id, by, utc_now()))

@@ -41,3 +41,12 @@ class PaceAlert(BaseModel):
 class AlertPage(BaseModel):
     items: list[PaceAlert]
     next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last page")
+
+
+class AcknowledgeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"acknowledged_by": "slack:U024BE7LH"}]})
+
+    acknowledged_by: str | None = Field(
+        default=None, max_length=64,
+        description="who acknowledged, when a service acts for a person (e.g. a Slack user); users are recorded as themselves",
+    )
