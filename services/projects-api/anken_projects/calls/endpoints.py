@@ -12,7 +12,7 @@ from anken_common.problems import problem_responses
 from anken_projects.auth.dependencies import CurrentPrincipal
 from anken_projects.calls import service
 from anken_projects.calls.ingest import log_calls
-from anken_projects.calls.schemas import BulkCallItem, BulkCallsIn, BulkCallsOut, CallIn, CallOut, CallUpdate
+from anken_projects.calls.schemas import BulkCallsIn, BulkCallsOut, CallIn, CallOut, CallUpdate
 from anken_projects.db import SessionDep
 from anken_projects.idempotency.store import IdempotencyClaim, claim_or_replay, complete
 from anken_projects.kit.etag import set_etag
@@ -64,21 +64,24 @@ async def log_call(project_id: ProjectID, body: CallIn, request: Request, princi
     responses=problem_responses(401, 403, 404, 409, 413, 422),
 )
 async def log_calls_bulk(project_id: ProjectID, body: BulkCallsIn, request: Request, principal: CurrentPrincipal,
-                         session: SessionDep, idempotency_key: IdempotencyKey = None) -> BulkCallsOut | JSONResponse:
+                         session: SessionDep, idempotency_key: IdempotencyKey = None) -> JSONResponse:
     project = await get_accessible_project(session, principal, project_id)
     claim = await claim_or_replay(session, request, principal)
     if isinstance(claim, JSONResponse):
         return claim
     logged = await log_calls(session, principal, project, body.calls, bulk=True)
-    out = BulkCallsOut(created=len(logged), items=[
-        BulkCallItem(id=c.id, target_id=c.body.target_id, occurred_at=c.body.occurred_at, appointment_id=c.appointment_id)
+    # Built as plain JSON: ten thousand items would otherwise be validated and serialised twice.
+    out = {"created": len(logged), "items": [
+        {"id": str(c.id), "target_id": str(c.body.target_id), "occurred_at": c.body.occurred_at.isoformat(),
+         "appointment_id": str(c.appointment_id) if c.appointment_id else None}
         for c in logged
-    ])
-    await _store(session, claim, 201, out)
-    return out
+    ]}
+    if claim is not None:
+        await complete(session, claim, 201, out)
+    return JSONResponse(out, status_code=201)
 
 
-async def _store(session, claim: IdempotencyClaim | None, status_code: int, out: CallOut | BulkCallsOut) -> None:
+async def _store(session, claim: IdempotencyClaim | None, status_code: int, out: CallOut) -> None:
     if claim is not None:
         await complete(session, claim, status_code, out.model_dump(mode="json"))
 
