@@ -13,6 +13,7 @@ def main(argv: list[str] | None = None) -> None:
     serve = sub.add_parser("serve", help="serve the web front end")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=None)
+    sub.add_parser("extract-messages", help="add new messages of templates and code to the .po catalogs")
     sub.add_parser("compile-catalogs", help="compile the .po translation catalogs into .mo files")
     args = parser.parse_args(argv)
 
@@ -22,6 +23,11 @@ def main(argv: list[str] | None = None) -> None:
         settings = get_settings()
         uvicorn.run("anken_web.main:create_app", factory=True, host=args.host,
                     port=args.port or settings.port, log_config=None, access_log=False)
+    elif args.command == "extract-messages":
+        from anken_web.i18n.extraction import update_catalogs
+
+        for locale, msgids in update_catalogs().items():
+            print(f"{locale}: {len(msgids)} new messages to translate")
     elif args.command == "compile-catalogs":
         from anken_web.i18n.catalogs import compile_catalogs
 

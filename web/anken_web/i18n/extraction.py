@@ -33,7 +33,8 @@ def extract_msgids() -> dict[str, list[str]]:
 
 
 def update_catalogs() -> dict[str, list[str]]:
-    """Add missing msgids to every locale's .po (empty translation); answers what was added."""
+    """Add missing msgids to every locale's .po and drop the ones no longer used; answers what was
+    added. English msgids are the English text; other locales get an empty translation to fill in."""
     msgids = extract_msgids()
     added: dict[str, list[str]] = {}
     for locale in SUPPORTED_LOCALES:
@@ -45,8 +46,11 @@ def update_catalogs() -> dict[str, list[str]]:
             catalog = Catalog(locale=locale, domain=DOMAIN, project="Anken")
         for msgid in msgids:
             if msgid not in catalog:
-                catalog.add(msgid, "")
+                catalog.add(msgid, msgid if locale == "en" else "")
                 added.setdefault(locale, []).append(msgid)
+        for message in list(catalog):
+            if message.id and message.id not in msgids:
+                del catalog[message.id]
         po_path.parent.mkdir(parents=True, exist_ok=True)
         with po_path.open("wb") as handle:
             write_po(handle, catalog, width=120, omit_header=False, sort_output=True)
