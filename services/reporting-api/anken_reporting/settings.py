@@ -27,7 +27,7 @@ class ReportingSettings(CommonSettings):
     alert_trailing_days: int = 20
     alert_min_trailing_contacts: int = 20
     # Rebuild: page size when replaying projects-api's export.
-    rebuild_page_size: int = 1000
+    rebuild_page_size: int = 5000
 
 
 @lru_cache
