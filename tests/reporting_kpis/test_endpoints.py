@@ -99,6 +99,9 @@ async def test_kpis_by_director_and_client_sum_before_dividing(app_client, resou
     assert by_client.json()["calls"] == 4
     neither = await app_client.get("/v1/kpis", params={"from": "2026-11-01", "to": "2026-12-01"}, headers=tokens(Role.admin))
     assert neither.status_code == 422 and neither.json()["errors"][0]["field"] == "director_id"
+    own = await app_client.get("/v1/kpis", params={"from": "2026-11-01", "to": "2026-12-01"},
+                               headers=tokens(Role.director, first.director_id))
+    assert own.json()["calls"] == 6 and own.json()["director_id"] == str(first.director_id)
 
 
 async def test_portfolio_lists_every_open_project_with_pace_status(app_client, resources, tokens) -> None:

@@ -101,3 +101,27 @@ async def test_a_service_acknowledges_for_a_person(app_client, resources, settin
     acked = await app_client.post(f"/v1/alerts/{alert_id}/acknowledge", json={"acknowledged_by": "slack:U1"}, headers=worker)
     assert acked.status_code == 200, acked.text
     assert acked.json()["acknowledged_by"] == "integrations-worker:slack:U1"
+
+
+async def test_appointments_per_hour_is_judged_when_hours_are_logged(resources) -> None:
+    world = ProjectWorld()
+    today = today_in("Asia/Tokyo")
+    previous_business_day = BusinessCalendar().last_business_days(today - timedelta(days=1), 1)[0]
+    earlier = datetime.combine(previous_business_day, datetime.min.time(), tzinfo=zone("Asia/Tokyo")) + timedelta(hours=11)
+    # Trailing: 4 appointments in 2 hours (2/h), 40 contacts of 40 calls.
+    history = [world.call(earlier, "appointment", member=1) for _ in range(4)]
+    history += [world.call(earlier, "connected_rejected", member=1) for _ in range(36)]
+    history.append(world.hours(previous_business_day, 2.0, member=1))
+    now = now_in_tokyo()
+    # Today: 30 calls, 30 contacts, 3 appointments (rates at the average), then 8 hours logged: 0.375/h < 1.0.
+    today_calls = [world.call(now, "appointment") for _ in range(3)] + [world.call(now, "connected_followup") for _ in range(27)]
+    await feed(resources, *world.setup(), *history, *today_calls)
+    async with resources.sessionmaker() as session:
+        before = (await session.execute(text("SELECT rule FROM reporting.pace_alerts WHERE project_id = :p"),
+                                        {"p": world.project_id})).scalars().all()
+    assert before == []
+    await feed(resources, world.hours(today, 8.0))
+    async with resources.sessionmaker() as session:
+        rows = (await session.execute(text("SELECT rule, value, threshold FROM reporting.pace_alerts WHERE project_id = :p"),
+                                      {"p": world.project_id})).all()
+    assert [(r.rule, r.value, r.threshold) for r in rows] == [("appointments_per_hour_low", 0.375, 1.0)]

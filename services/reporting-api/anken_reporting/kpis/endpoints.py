@@ -8,7 +8,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from anken_common.problems import UnprocessableEntity, problem_responses
+from anken_common.auth_tokens import Role
+from anken_common.problems import NotFound, UnprocessableEntity, problem_responses
 from anken_reporting.auth.access import filter_visible, visible_project
 from anken_reporting.auth.dependencies import KpiReader
 from anken_reporting.db import SessionDep
@@ -50,8 +51,10 @@ async def get_project_kpis(
 @router.get(
     "/v1/kpis",
     summary="KPIs over a director's or a client's projects",
+    description="Directors default to their own projects and partner keys to their client's; "
+                "everyone else names a director_id or client_id.",
     response_model=KpiRollupResult,
-    responses=problem_responses(401, 403, 422),
+    responses=problem_responses(401, 403, 404, 422),
 )
 async def get_kpis(
     session: SessionDep, principal: KpiReader, start: FromQuery, end: ToQuery,
@@ -61,7 +64,14 @@ async def get_kpis(
 ) -> KpiRollupResult:
     check_period(start, end)
     if director_id is None and client_id is None:
-        raise UnprocessableEntity("director_id", "give director_id or client_id")
+        if principal.role == Role.director:
+            director_id = principal.id  # type: ignore[assignment]
+        elif principal.is_partner:
+            client_id = principal.client_id
+        else:
+            raise UnprocessableEntity("director_id", "give director_id or client_id")
+    if principal.is_partner and client_id is not None and client_id != principal.client_id:
+        raise NotFound("client")
     projects = await repository.projects_where(session, director_id=director_id, client_id=client_id)
     projects = await filter_visible(session, principal, projects)
     return await rollup_kpis(session, projects, start, end, as_of, director_id=director_id, client_id=client_id)

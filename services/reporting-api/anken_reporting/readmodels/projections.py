@@ -97,6 +97,11 @@ async def apply_worked_hours(session: AsyncSession, envelope: EventEnvelope, p: 
         ),
         {"p": p.project_id, "m": p.member_id, "d": p.day, "h": round(p.hours, 2)},
     )
+    if ctx.live:
+        # Appointments per hour can only be judged once today's hours are logged.
+        from anken_reporting.alerts.service import evaluate_member_pace
+
+        await evaluate_member_pace(session, p.project_id, p.member_id, p.day, ctx)
 
 
 @projection(EventType.contract_change_recorded)
