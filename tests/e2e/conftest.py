@@ -16,8 +16,10 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 @pytest.fixture(scope="session")
 def services(stack) -> dict[str, str]:
-    for name in ("projects", "reporting", "worker", "sandbox", "web"):
+    for name in ("projects", "reporting", "worker", "sandbox"):
         stack.start(name)
+    # A short polling interval so the portfolio's refresh can be watched within a test.
+    stack.start("web", extra_env={"PORTFOLIO_POLL_S": "2"})
     return {name: stack.url(name) for name in ("projects", "reporting", "worker", "sandbox", "web")}
 
 

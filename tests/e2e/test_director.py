@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 from playwright.sync_api import expect
@@ -63,3 +63,23 @@ def test_director_changes_the_kpi_period_and_records_a_contract_change(page, wor
     expect(row).to_contain_text("アップセル")
     expect(row).to_contain_text("200")
     expect(page.locator("#contracts-title + p")).to_contain_text("月間稼働時間: 200")
+
+
+def test_portfolio_refreshes_itself_when_an_appointment_comes_in(page, world: World) -> None:
+    log_in(page, world.director)
+    row = page.locator(f'tr[data-project-id="{world.project_id}"]')
+    before = row.locator(".bar + small").inner_text()
+    booked = int(before.split("/")[0].strip())
+    page.evaluate("window.__marker = 'no-reload'")
+
+    member = httpx.Client(base_url=world.projects_url, headers=world.member.headers)
+    target = member.post(f"/v1/projects/{world.project_id}/next-target", json={}).json()["target"]
+    now = datetime.now(UTC)
+    response = member.post(f"/v1/projects/{world.project_id}/calls", json={
+        "target_id": target["id"], "member_id": world.member.id, "occurred_at": now.isoformat(),
+        "outcome": "appointment", "duration_s": 120,
+        "appointment": {"meeting_at": (now + timedelta(days=2)).isoformat(), "qualification": {"budget": "未定"}}})
+    assert response.status_code == 201, response.text
+
+    expect(row.locator(".bar + small")).to_contain_text(f"{booked + 1} / 20", timeout=20_000)
+    assert page.evaluate("window.__marker") == "no-reload"

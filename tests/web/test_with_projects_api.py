@@ -104,3 +104,19 @@ async def test_session_cookie_is_secure_in_production(service_env) -> None:
         cookie = (await web.get("/login")).headers["set-cookie"].lower()
     assert "secure" in cookie and "httponly" in cookie and "samesite=lax" in cookie
 
+
+
+async def test_token_refused_by_the_api_ends_the_session_with_a_message(live_web) -> None:
+    import time
+    from dataclasses import asdict
+
+    from anken_web.session import Session
+
+    codec = live_web._transport.app.state.sessions  # type: ignore[attr-defined]
+    revoked = Session(token="not-a-valid-token", expires_at=time.time() + 3600,
+                      user={"id": str(uuid.uuid4()), "role": "admin", "name": "A"})
+    live_web.cookies.set("anken_session", codec.serializer.dumps(asdict(revoked)))
+    response = await live_web.get("/admin/users")
+    assert response.status_code == 303 and response.headers["location"] == "/login?next=%2Fadmin%2Fusers"
+    page = await live_web.get(response.headers["location"])
+    assert "セッションの有効期限が切れました" in page.text
