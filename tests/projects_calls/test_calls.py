@@ -193,3 +193,22 @@ async def test_call_edit_and_delete_emit_previous(api, floor, resources) -> None
     assert deleted["previous"]["outcome"] == "absent"
     target = (await api.get(f"/v1/targets/{floor.targets[0]}", headers=member.headers)).json()
     assert target["call_count"] == 0 and target["status"] == "new"
+
+
+async def test_call_list_is_newest_first_and_members_see_only_their_own(api, floor) -> None:
+    first, second = floor.members
+    for minutes, (member, target) in enumerate([(first, 0), (second, 1), (first, 2)]):
+        body = call_body(floor, floor.targets[target], member,
+                         occurred_at=(datetime.now(UTC) - timedelta(minutes=10 - minutes)).isoformat())
+        assert (await api.post(f"/v1/projects/{floor.project_id}/calls", json=body,
+                               headers=floor.director.headers)).status_code == 201
+    everything = (await api.get(f"/v1/projects/{floor.project_id}/calls", headers=floor.director.headers)).json()
+    assert [c["target_id"] for c in everything["items"]] == [str(floor.targets[i]) for i in (2, 1, 0)]
+    mine = await api.get(f"/v1/projects/{floor.project_id}/calls", params={"limit": 1}, headers=first.headers)
+    assert [c["member_id"] for c in mine.json()["items"]] == [str(first.id)]
+    rest = await api.get(f"/v1/projects/{floor.project_id}/calls",
+                         params={"limit": 1, "cursor": mine.json()["next_cursor"]}, headers=first.headers)
+    assert [c["target_id"] for c in rest.json()["items"]] == [str(floor.targets[0])] and rest.json()["next_cursor"] is None
+    other = await api.get(f"/v1/projects/{floor.project_id}/calls", params={"member_id": str(second.id)},
+                          headers=first.headers)
+    assert other.status_code == 403

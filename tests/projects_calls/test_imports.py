@@ -136,3 +136,13 @@ async def test_members_cannot_import_and_unassigned_members_get_404(api, floor) 
     assert member.status_code == 403
     outsider = await upload(api, floor, content, "l.csv", dry_run=True, headers=floor.outsider.headers)
     assert outsider.status_code == 404
+
+
+async def test_target_list_rename_with_if_match(api, floor) -> None:
+    url = f"/v1/target-lists/{floor.list_id}"
+    etag = (await api.get(url, headers=floor.director.headers)).headers["etag"]
+    renamed = await api.patch(url, json={"name": "リストA（追加分）"}, headers={**floor.director.headers, "If-Match": etag})
+    assert renamed.status_code == 200 and renamed.json()["name"] == "リストA（追加分）"
+    stale = await api.patch(url, json={"name": "古い版"}, headers={**floor.director.headers, "If-Match": etag})
+    assert stale.status_code == 412
+    assert (await api.patch(url, json={"name": "x"}, headers=floor.members[0].headers)).status_code == 403

@@ -5,17 +5,22 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Request, Response
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
+from pydantic import AwareDatetime
 
-from anken_common.problems import problem_responses
+from anken_common.auth_tokens import Role
+from anken_common.problems import Forbidden, NotFound, problem_responses
 from anken_projects.auth.dependencies import CurrentPrincipal
 from anken_projects.calls import service
 from anken_projects.calls.ingest import log_calls
-from anken_projects.calls.schemas import BulkCallsIn, BulkCallsOut, CallIn, CallOut, CallUpdate
+from anken_projects.calls.models import Call, CallOutcome
+from anken_projects.calls.repository import appointment_ids_of_calls, calls_query
+from anken_projects.calls.schemas import BulkCallsIn, BulkCallsOut, CallIn, CallOut, CallPage, CallUpdate
 from anken_projects.db import SessionDep
 from anken_projects.idempotency.store import IdempotencyClaim, claim_or_replay, complete
 from anken_projects.kit.etag import set_etag
+from anken_projects.kit.pagination import CursorQuery, LimitQuery, paginate
 from anken_projects.projects.access import get_accessible_project
 
 router = APIRouter(tags=["calls"])
@@ -84,6 +89,37 @@ async def log_calls_bulk(project_id: ProjectID, body: BulkCallsIn, request: Requ
 async def _store(session, claim: IdempotencyClaim | None, status_code: int, out: CallOut) -> None:
     if claim is not None:
         await complete(session, claim, status_code, out.model_dump(mode="json"))
+
+
+@router.get(
+    "/v1/projects/{project_id}/calls", response_model=CallPage,
+    summary="List a project's calls, newest first (members see only their own)",
+    description="Filters: member_id, target_id, outcome, and `from` (inclusive) / `to` (exclusive) on occurred_at.",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def list_calls(
+    project_id: ProjectID, principal: CurrentPrincipal, session: SessionDep,
+    member_id: Annotated[uuid.UUID | None, Query()] = None,
+    target_id: Annotated[uuid.UUID | None, Query()] = None,
+    outcome: Annotated[CallOutcome | None, Query()] = None,
+    from_: Annotated[AwareDatetime | None, Query(alias="from", description="occurred_at ≥ this")] = None,
+    to: Annotated[AwareDatetime | None, Query(description="occurred_at < this")] = None,
+    cursor: CursorQuery = None, limit: LimitQuery = 50,
+) -> CallPage:
+    if principal.is_partner:
+        raise NotFound("project")
+    project = await get_accessible_project(session, principal, project_id)
+    if principal.is_user and principal.role == Role.member:
+        if member_id is not None and member_id != principal.id:
+            raise Forbidden("members see only their own calls")
+        member_id = uuid.UUID(str(principal.id))
+    statement = calls_query(project.id, member_id=member_id, target_id=target_id,
+                            outcome=outcome.value if outcome else None, from_=from_, to=to)
+    page = await paginate(session, statement, (Call.occurred_at, Call.id), cursor=cursor, limit=limit, descending=True)
+    appointments = await appointment_ids_of_calls(session, [c.id for c in page.items])
+    return CallPage(items=[
+        CallOut.model_validate(c).model_copy(update={"appointment_id": appointments.get(c.id)}) for c in page.items
+    ], next_cursor=page.next_cursor)
 
 
 @router.get("/v1/calls/{call_id}", response_model=CallOut, summary="A logged call",

@@ -27,6 +27,15 @@ async def appointment_id_of_call(session: AsyncSession, call_id: uuid.UUID) -> u
     )).scalar_one_or_none()
 
 
+async def appointment_ids_of_calls(session: AsyncSession, call_ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+    if not call_ids:
+        return {}
+    rows = await session.execute(
+        sa.select(Appointment.call_id, Appointment.id).where(Appointment.call_id.in_(call_ids))
+    )
+    return {row.call_id: row.id for row in rows}
+
+
 async def latest_call_of_target(session: AsyncSession, target_id: uuid.UUID) -> Any:
     return (await session.execute(
         sa.select(C.outcome, C.occurred_at).where(C.target_id == target_id).order_by(C.occurred_at.desc()).limit(1)
@@ -43,3 +52,20 @@ async def is_first_call_of_target(session: AsyncSession, call_id: uuid.UUID, tar
         C.target_id == target_id, C.id != call_id, C.occurred_at < occurred_at
     )))
     return not earlier
+
+
+def calls_query(project_id: uuid.UUID, *, member_id: uuid.UUID | None, target_id: uuid.UUID | None,
+                outcome: str | None, from_, to) -> sa.Select:
+    """Calls of a project, filtered; `from` inclusive, `to` exclusive (partitions outside are pruned)."""
+    statement = sa.select(Call).where(Call.project_id == project_id)
+    if member_id is not None:
+        statement = statement.where(Call.member_id == member_id)
+    if target_id is not None:
+        statement = statement.where(Call.target_id == target_id)
+    if outcome is not None:
+        statement = statement.where(Call.outcome == outcome)
+    if from_ is not None:
+        statement = statement.where(Call.occurred_at >= from_)
+    if to is not None:
+        statement = statement.where(Call.occurred_at < to)
+    return statement

@@ -100,7 +100,8 @@ class CallOut(Output):
     script_version_id: uuid.UUID | None
     variant: str | None
     note: str | None
-    first_call_of_target: bool = False
+    first_call_of_target: bool | None = Field(
+        default=None, description="Whether the target had never been called before (null in listings)")
     appointment_id: uuid.UUID | None = None
     created_at: datetime
     version: int
@@ -130,3 +131,8 @@ class CallUpdate(StrictInput):
     script_version_id: uuid.UUID | None = None
     variant: str | None = Field(default=None, min_length=1, max_length=40)
     note: str | None = Field(default=None, max_length=2000)
+
+
+class CallPage(Output):
+    items: list[CallOut]
+    next_cursor: str | None = None

@@ -27,7 +27,7 @@ from anken_projects.targets.models import Target, TargetStatus
 C = Call.__table__.c
 
 
-def call_out(row: Any, appointment_id: uuid.UUID | None = None, first: bool = False) -> CallOut:
+def call_out(row: Any, appointment_id: uuid.UUID | None = None, first: bool | None = None) -> CallOut:
     return CallOut.model_validate({**row._mapping, "appointment_id": appointment_id, "first_call_of_target": first})
 
 

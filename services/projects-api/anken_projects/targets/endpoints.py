@@ -23,6 +23,7 @@ from anken_projects.targets.schemas import (
     TargetListCreate,
     TargetListOut,
     TargetListPage,
+    TargetListUpdate,
     TargetOut,
     TargetPage,
     TargetUpdate,
@@ -60,6 +61,19 @@ async def list_target_lists(project_id: ProjectID, principal: CurrentPrincipal, 
 async def get_target_list_route(list_id: TargetListID, principal: CurrentPrincipal, session: SessionDep,
                                 response: Response) -> TargetListOut:
     target_list, _ = await get_target_list(session, principal, list_id)
+    set_etag(response, target_list.version)
+    return (await service.list_outputs(session, [target_list]))[0]
+
+
+@router.patch("/v1/target-lists/{list_id}", response_model=TargetListOut,
+              summary="Rename a target list or change its source (send If-Match to avoid lost updates)",
+              responses=problem_responses(401, 403, 404, 412, 422))
+async def update_target_list(list_id: TargetListID, body: TargetListUpdate, request: Request,
+                             principal: CurrentPrincipal, session: SessionDep, response: Response) -> TargetListOut:
+    target_list, _ = await get_target_list(session, principal, list_id, write=True)
+    await session.refresh(target_list, with_for_update=True)
+    check_if_match(request, target_list.version)
+    target_list = await service.update_target_list(session, principal, target_list, body)
     set_etag(response, target_list.version)
     return (await service.list_outputs(session, [target_list]))[0]
 

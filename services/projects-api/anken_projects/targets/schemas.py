@@ -31,6 +31,13 @@ class TargetListCreate(StrictInput):
     source: str | None = Field(default=None, max_length=100, description="Where the list came from")
 
 
+class TargetListUpdate(StrictInput):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
+                              json_schema_extra={"examples": [{"name": "2026年11月 製造業リスト（追加分）"}]})
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    source: str | None = Field(default=None, max_length=100)
+
+
 class TargetListOut(Output):
     model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [LIST_EXAMPLE]})
     id: uuid.UUID

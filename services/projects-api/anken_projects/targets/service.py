@@ -19,7 +19,7 @@ from anken_projects.kit.snapshot import snapshot
 from anken_projects.outbox.writer import record_event
 from anken_projects.projects.models import Project
 from anken_projects.targets.models import Target, TargetList, TargetStatus
-from anken_projects.targets.schemas import TargetListCreate, TargetListOut, TargetOut, TargetUpdate
+from anken_projects.targets.schemas import TargetListCreate, TargetListOut, TargetListUpdate, TargetOut, TargetUpdate
 
 # Statuses a person may set by hand; the others follow from calls and do-not-call entries.
 MANUAL_STATUSES = {TargetStatus.new, TargetStatus.callback, TargetStatus.excluded}
@@ -32,6 +32,21 @@ async def create_target_list(
     session.add(target_list)
     await session.flush()
     record_audit(session, principal, "target_list.created", "target_list", target_list.id, after=snapshot(target_list))
+    return target_list
+
+
+async def update_target_list(
+    session: AsyncSession, principal: Principal, target_list: TargetList, body: TargetListUpdate
+) -> TargetList:
+    before = snapshot(target_list)
+    changes = body.model_dump(exclude_unset=True)
+    if "name" in changes and changes["name"] is None:
+        raise UnprocessableEntity("name", "must not be null")
+    for key, value in changes.items():
+        setattr(target_list, key, value)
+    bump_version(target_list)
+    record_audit(session, principal, "target_list.updated", "target_list", target_list.id,
+                 before=before, after=snapshot(target_list))
     return target_list
 
 
