@@ -156,3 +156,23 @@ async def test_admin_endpoint_runs_a_rebuild_with_progress(isolated, isolated_en
         # projects-api is unreachable here: the job fails and says why, rather than hanging.
         assert job["status"] == "failed" and "ConnectError" in job["error"]
         assert (await client.get("/v1/admin/rebuild/00000000-0000-4000-8000-000000000000", headers=admin)).status_code == 404
+
+
+async def test_rebuild_waits_for_live_application_in_flight(isolated) -> None:
+    from anken_reporting.consumers.runner import LOCK_SHARED, REBUILD_LOCK_KEY
+
+    world, exported, _ = scenario()
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=export_app(exported)), base_url="http://projects") as client:
+        job_id = await create_job(isolated.sessionmaker)
+        async with isolated.sessionmaker() as live, live.begin():
+            await live.execute(LOCK_SHARED, {"k": REBUILD_LOCK_KEY})  # a live batch mid-transaction
+            task = asyncio.create_task(run_rebuild(isolated.engine, isolated.sessionmaker, isolated.settings, job_id,
+                                                   http_fetcher(isolated.settings, client)))
+            await asyncio.sleep(1.0)
+            async with isolated.sessionmaker() as session:
+                assert (await get_job(session, job_id))["status"] == "queued"
+        assert await asyncio.wait_for(task, 60)
+    async with isolated.sessionmaker() as session:
+        assert (await get_job(session, job_id))["status"] == "succeeded"
+        result = await project_kpis(session, world.project_id, date(2027, 1, 1), date(2027, 2, 1), as_of=date(2027, 1, 12))
+    assert result.calls == 14

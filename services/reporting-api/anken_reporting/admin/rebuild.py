@@ -19,10 +19,6 @@ from anken_reporting.settings import ReportingSettings
 log = get_logger("anken.reporting.rebuild")
 
 
-class RebuildBusy(Exception):
-    """Another rebuild holds the lock."""
-
-
 async def create_job(sessionmaker: async_sessionmaker[AsyncSession]) -> uuid.UUID:
     job_id = uuid.uuid4()
     async with sessionmaker() as session, session.begin():
@@ -59,11 +55,10 @@ async def run_rebuild(
     fetch = fetch or http_fetcher(settings)
     ctx = ApplyContext(live=False, settings=settings)
     async with engine.connect() as lock_conn:
-        got = (await lock_conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": REBUILD_LOCK_KEY})).scalar()
+        # Exclusive: waits for in-flight live batches (they hold it shared) and holds new ones back;
+        # a second rebuild simply runs after this one.
+        await lock_conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": REBUILD_LOCK_KEY})
         await lock_conn.commit()
-        if not got:
-            await _set_status(sessionmaker, job_id, "failed", "another rebuild is running")
-            return False
         try:
             await _set_status(sessionmaker, job_id, "running")
             async with sessionmaker() as session, session.begin():
