@@ -77,6 +77,20 @@ async def test_invalid_queries_are_422_naming_the_field(app_client, resources, t
     assert bad_group.status_code == 422 and "group_by" in bad_group.text
     bad_date = await app_client.get(url, params={"from": "2026-13-01", "to": "2026-11-02"}, headers=admin)
     assert bad_date.status_code == 422 and "from" in bad_date.text
+    for params, field in (({"from": "0001-01-01", "to": "9999-12-31"}, "from"),
+                          ({"from": "2026-11-01", "to": "9999-12-31"}, "to"),
+                          ({"from": "2026-11-01", "to": "2026-11-02", "as_of": "9999-12-31"}, "as_of")):
+        extreme = await app_client.get(url, params=params, headers=admin)
+        assert extreme.status_code == 422 and extreme.json()["errors"][0]["field"] == field
+    for path in (f"/v1/projects/{world.project_id}/ab-test", f"/v1/projects/{world.project_id}/appointment-quality"):
+        extreme = await app_client.get(path, params={"from": "2026-11-01", "to": "9999-12-31"}, headers=admin)
+        assert extreme.status_code == 422
+    portfolio = await app_client.get("/v1/portfolio", params={"as_of": "9999-12-31", "director_id": str(uuid.uuid4())},
+                                     headers=admin)
+    assert portfolio.status_code == 422
+    not_a_uuid = await app_client.get("/v1/projects/nope/kpis", params={"from": "2026-11-01", "to": "2026-11-02"},
+                                      headers=admin)
+    assert not_a_uuid.status_code == 422
 
 
 async def test_kpis_by_director_and_client_sum_before_dividing(app_client, resources, tokens) -> None:

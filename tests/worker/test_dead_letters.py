@@ -49,6 +49,12 @@ async def test_archived_channel_dead_letters_marks_unhealthy_and_tells_director_
     assert len(notices) == 1 and notices[0]["action"] == "slack.notify_director"
     assert "Slack 連携が停止しています" in json.loads(notices[0]["payload"])["text"]
 
+    async def director_told():
+        status = await db.fetchval("SELECT status FROM integrations.deliveries WHERE id=$1", notices[0]["id"])
+        return status == "succeeded"
+
+    await wait_until(director_told, within_s=20, what="the director's DM")
+
     async with httpx.AsyncClient(base_url=worker.url, headers=admin_headers(service_env)) as api:
         health = (await api.get("/v1/integration-health", params={"only_unhealthy": "true"})).json()["items"]
         mine = [h for h in health if h["scope"] == f"project:{project_id}"]

@@ -52,7 +52,9 @@ def get_context(request: Request) -> WorkerContext:
     return request.app.state.resources.ctx
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
-ConnDep = Annotated[AsyncConnection, Depends(get_connection)]
+# scope="function": commit before the response is sent, so a 2xx means the write is durable
+# (FastAPI's default "request" scope would commit after sending).
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+ConnDep = Annotated[AsyncConnection, Depends(get_connection, scope="function")]
 ContextDep = Annotated[WorkerContext, Depends(get_context)]
 ResourcesDep = Annotated[Resources, Depends(get_resources)]

@@ -105,6 +105,11 @@ def weekly_report(p: WeeklyReportPublishedPayload, project_name: str) -> tuple[s
     return text, blocks
 
 
+def weekly_report_page(p: WeeklyReportPublishedPayload, project_name: str) -> str:
+    return (f"<h1>{escape(project_name)} 週次レポート {escape(p.iso_week)} (v{p.version})</h1>"
+            f"<p>{escape(p.summary)}</p><p><a href=\"{escape(p.download_url)}\">レポートをダウンロード</a></p>")
+
+
 def end_of_day(project_name: str, day: str, kpis: dict) -> tuple[str, list[dict]]:
     pairs = [
         ("架電数", str(kpis.get("calls", 0))), ("コンタクト数", str(kpis.get("contacts", 0))),
@@ -113,7 +118,13 @@ def end_of_day(project_name: str, day: str, kpis: dict) -> tuple[str, list[dict]
         ("進捗率", _rate(kpis.get("progress_rate"))),
     ]
     text = (f"📝 {day} 終業報告 {project_name}: 架電 {pairs[0][1]} / コンタクト {pairs[1][1]} / アポ {pairs[2][1]}")
-    return text, [_section(f"📝 *{day} 終業報告* — {project_name}"), _fields(pairs)]
+    blocks = [_section(f"📝 *{day} 終業報告* — {project_name}"), _fields(pairs)]
+    members = [g for g in kpis.get("groups") or [] if g.get("calls")]
+    if members:
+        lines = [f"• {g.get('label') or g.get('key') or '—'}: 架電 {g.get('calls', 0)} / コンタクト "
+                 f"{g.get('contacts', 0)} / アポ {g.get('appointments', 0)}" for g in members]
+        blocks.append(_section("*メンバー別*\n" + "\n".join(lines)))
+    return text, blocks
 
 
 def pace_warning(project_name: str, day: str, pace: float, progress: Any) -> tuple[str, list[dict]]:

@@ -23,6 +23,8 @@ KPI_SHEET = "日次KPI"
 LIST_HEADER = ["target_id", "企業名", "業種", "規模", "地域", "電話番号", "法人番号", "担当者", "優先度", "ステータス", "架電回数", "メモ"]
 KPI_HEADER = ["日付", "架電数", "コンタクト数", "アポ数", "コンタクト率", "コンタクトアポ率", "アポ率", "進捗率", "ペース"]
 STATUS_COLUMN = "J"
+# Statuses people may set by hand in projects-api (the others follow from calls).
+BACK_OFFICE_STATUSES = frozenset({"new", "callback", "excluded"})
 
 
 def column_letter(n: int) -> str:
@@ -135,6 +137,12 @@ async def push_targets(ctx, d: Delivery) -> Outcome:
     for i in range(0, len(data), ROWS_PER_BATCH):
         await _budget(ctx)
         await client.batch_update_values(spreadsheet_id, data[i:i + ROWS_PER_BATCH])
+    # Remember what was written, so a later pull reports only what the back office changed.
+    async with ctx.engine.begin() as conn:
+        for t in targets:
+            await conn.execute(sa.update(sheet_rows).where(
+                sheet_rows.c.spreadsheet_id == spreadsheet_id, sheet_rows.c.target_id == uuid.UUID(str(t["id"])))
+                .values(status=t.get("status") or "", updated_at=sa.func.now()))
     return Outcome(external_ref=spreadsheet_id, excerpt=f"{len(data)} rows written", target=spreadsheet_id)
 
 
@@ -165,7 +173,7 @@ async def pull_statuses(ctx, project: dict) -> int:
         connection = await ctx.connectors.sheets(conn, project["client_id"], project["project_id"])
     await _budget(ctx)
     values = await connection.client.get_values(spreadsheet_id, f"{LIST_SHEET}!A2:{STATUS_COLUMN}")
-    changed = 0
+    changed: list[tuple[uuid.UUID, str]] = []
     async with ctx.engine.begin() as conn:
         for row in values:
             if len(row) < 10 or not row[0]:
@@ -179,5 +187,23 @@ async def pull_statuses(ctx, project: dict) -> int:
                                             sheet_rows.c.target_id == target_id,
                                             sheet_rows.c.status.is_distinct_from(row[9]))
                 .values(status=row[9], updated_at=sa.func.now()))
-            changed += result.rowcount or 0
-    return changed
+            if result.rowcount:
+                changed.append((target_id, row[9]))
+    for target_id, status in changed:
+        if status in BACK_OFFICE_STATUSES:
+            await _update_target(ctx, target_id, status)
+    return len(changed)
+
+
+async def _update_target(ctx, target_id: uuid.UUID, status: str) -> None:
+    """Hand a status the back office typed into the sheet to projects-api (best effort; next pull retries)."""
+    try:
+        response = await ctx.projects.patch(f"/v1/targets/{target_id}", json={"status": status},
+                                            headers=ctx.service_headers())
+    except httpx.HTTPError:
+        return
+    if response.status_code >= 300:
+        async with ctx.engine.begin() as conn:
+            # Forget the change so the next pull tries again.
+            await conn.execute(sa.update(sheet_rows).where(sheet_rows.c.target_id == target_id)
+                               .values(status=None))

@@ -18,6 +18,7 @@ from anken_worker.worker_metrics import DELIVERY_ATTEMPTS, DELIVERY_LATENCY
 log = get_logger("anken.worker.deliveries")
 ActionHandler = Callable[["object", Delivery], Awaitable[Outcome]]
 ACTIONS: dict[str, ActionHandler] = {}
+DIRECT_MESSAGE_ACTIONS = frozenset({"slack.notify_director"})
 
 
 def action(name: str) -> Callable[[ActionHandler], ActionHandler]:
@@ -72,7 +73,9 @@ async def attempt(ctx, d: Delivery) -> float | None:
     await _finish(ctx, d, DeliveryStatus.succeeded, excerpt=outcome.excerpt, external_ref=outcome.external_ref,
                   target=outcome.target)
     DELIVERY_LATENCY.labels(d.integration).observe((utc_now() - d.created_at).total_seconds())
-    await on_healthy(ctx, d)
+    if d.action not in DIRECT_MESSAGE_ACTIONS:
+        # Only a delivery to the failing target itself shows that it works again (a DM to the director does not).
+        await on_healthy(ctx, d)
     return None
 
 

@@ -22,7 +22,13 @@ from anken_common.event_payloads import (
 from anken_common.events import EventEnvelope, EventType
 from anken_worker.deliveries.models import DeliveryPlan, Integration
 from anken_worker.events.kickoff_flow import kickoff_plans, page_title
-from anken_worker.messaging import appointment_report, pace_alert, talk_scripts_page, weekly_report
+from anken_worker.messaging import (
+    appointment_report,
+    pace_alert,
+    talk_scripts_page,
+    weekly_report,
+    weekly_report_page,
+)
 from anken_worker.projects_state import repository as projects
 from anken_worker.webhook_endpoints.service import plans_for_event
 
@@ -94,6 +100,17 @@ async def plan_event(conn: AsyncConnection, envelope: EventEnvelope, payload: An
             {"text": text, "blocks": blocks}, project_id=payload.project_id, client_id=payload.client_id,
             source_event_id=envelope.id, source_event_type=etype,
         ))
+        if project is not None:
+            # One page per ISO week under the project's tree; a re-published version updates it.
+            plans.append(DeliveryPlan(
+                f"evt:{eid}:confluence.weekly_report", Integration.confluence, "confluence.page",
+                f"confluence:{payload.project_id}",
+                {"purpose": f"weekly_report:{payload.iso_week}", "mode": "update", "parent_purpose": "overview",
+                 "title": f"{project['name']} 週次レポート {payload.iso_week}",
+                 "body": weekly_report_page(payload, project["name"])},
+                project_id=payload.project_id, client_id=payload.client_id, source_event_id=envelope.id,
+                source_event_type=etype,
+            ))
 
     if etype in WEBHOOK_EVENTS:
         client_id = getattr(payload, "client_id", None) or envelope.tenant

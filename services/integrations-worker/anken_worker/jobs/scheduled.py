@@ -58,7 +58,8 @@ async def end_of_day_reports(ctx, now: datetime | None = None) -> int:
         slack_key = f"eod:{project['project_id']}:{day}:slack"
         if await _already_planned(ctx, slack_key):
             continue
-        kpis = await project_kpis(ctx, project["project_id"], **{"from": day, "to": day + timedelta(days=1), "as_of": day})
+        kpis = await project_kpis(ctx, project["project_id"], group_by="member",
+                                  **{"from": day, "to": day + timedelta(days=1), "as_of": day})
         if kpis is None:
             continue  # reporting-api cannot answer now; the next run tries again
         text, blocks = end_of_day(project["name"], day.isoformat(), kpis)

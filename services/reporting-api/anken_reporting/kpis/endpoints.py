@@ -25,7 +25,20 @@ ToQuery = Annotated[date, Query(alias="to", description="last day, exclusive", e
 MAX_PERIOD_DAYS = 3700
 
 
-def check_period(start: date, end: date) -> None:
+# Dates outside this range are typos; bounding them keeps date arithmetic (previous period,
+# month ends) from overflowing.
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+
+
+def check_day(field: str, day: date | None) -> None:
+    if day is not None and not EARLIEST <= day <= LATEST:
+        raise UnprocessableEntity(field, f"must be between {EARLIEST} and {LATEST}")
+
+
+def check_period(start: date, end: date, as_of: date | None = None) -> None:
+    check_day("from", start)
+    check_day("to", end)
+    check_day("as_of", as_of)
     if end <= start:
         raise UnprocessableEntity("to", "must be after from")
     if (end - start).days > MAX_PERIOD_DAYS:
@@ -43,7 +56,7 @@ async def get_project_kpis(
     group_by: Annotated[GroupBy | None, Query(description="split the figures into `groups`")] = None,
     as_of: Annotated[date | None, Query(description="month figures as of this day (default today, project tz)")] = None,
 ) -> KpiResult:
-    check_period(start, end)
+    check_period(start, end, as_of)
     await visible_project(session, principal, project_id)
     return await project_kpis(session, project_id, start, end, group_by, as_of)
 
@@ -62,7 +75,7 @@ async def get_kpis(
     client_id: Annotated[uuid.UUID | None, Query(description="projects of this client")] = None,
     as_of: Annotated[date | None, Query(description="month figures as of this day")] = None,
 ) -> KpiRollupResult:
-    check_period(start, end)
+    check_period(start, end, as_of)
     if director_id is None and client_id is None:
         if principal.role == Role.director:
             director_id = principal.id  # type: ignore[assignment]

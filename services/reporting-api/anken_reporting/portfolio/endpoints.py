@@ -13,6 +13,7 @@ from anken_common.problems import UnprocessableEntity, problem_responses
 from anken_reporting.auth.access import filter_visible
 from anken_reporting.auth.dependencies import DirectorOrManager
 from anken_reporting.db import ResourcesDep, SessionDep
+from anken_reporting.kpis.endpoints import check_day
 from anken_reporting.kpis.repository import projects_where
 from anken_reporting.portfolio.schemas import Portfolio
 from anken_reporting.portfolio.service import build_portfolio
@@ -35,6 +36,7 @@ async def get_portfolio(
     on_track: Annotated[float | None, Query(ge=0, le=10, description="pace at or above this is on_track")] = None,
     at_risk: Annotated[float | None, Query(ge=0, le=10, description="pace at or above this is at_risk")] = None,
 ) -> Portfolio:
+    check_day("as_of", as_of)
     settings = resources.settings
     on_track = settings.pace_on_track if on_track is None else on_track
     at_risk = settings.pace_at_risk if at_risk is None else at_risk
