@@ -133,8 +133,8 @@ async def run(args: argparse.Namespace) -> None:
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "REDIS_NAMESPACE": namespace,
            "SANDBOX_URL": f"http://127.0.0.1:{sandbox_port}", "CRON_ENABLED": "0", "LOG_LEVEL": "WARNING",
            "ANKEN_SANDBOX": "1", "SANDBOX_SLACK_TIER_SCALE": "100", "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-    logs = ROOT / "bench" / ".logs"
-    logs.mkdir(exist_ok=True)
+    logs = ROOT / ".anken" / "bench-logs"  # .anken/ is ignored by git
+    logs.mkdir(parents=True, exist_ok=True)
     processes: list[subprocess.Popen] = []
     redis = aioredis.Redis.from_url(redis_url)
     try:
