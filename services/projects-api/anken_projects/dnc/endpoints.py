@@ -22,6 +22,9 @@ from anken_projects.kit.pagination import CursorQuery, LimitQuery
 from anken_projects.projects.models import Project
 from anken_projects.targets.access import get_target
 
+# Query text reaches PostgreSQL, which cannot hold NUL characters.
+NO_NUL = r"^[^\x00]*$"
+
 router = APIRouter(tags=["do-not-call"])
 ClientID = Annotated[uuid.UUID, Path(description="Client id")]
 
@@ -58,7 +61,7 @@ async def add_entry(client_id: ClientID, body: DoNotCallCreate, principal: Curre
 @router.get("/v1/clients/{client_id}/do-not-call", response_model=DoNotCallPage,
             summary="The client's do-not-call list", responses=problem_responses(401, 403, 404, 422))
 async def list_entries(client_id: ClientID, principal: CurrentPrincipal, session: SessionDep,
-                       q: Annotated[str | None, Query(max_length=200, description="法人番号, phone or part of the name")] = None,
+                       q: Annotated[str | None, Query(max_length=200, pattern=NO_NUL, description="法人番号, phone or part of the name")] = None,
                        cursor: CursorQuery = None, limit: LimitQuery = 50) -> DoNotCallPage:
     await _client_for(session, principal, client_id, write=False)
     page = await service.list_entries(session, client_id, q=q, cursor=cursor, limit=limit)

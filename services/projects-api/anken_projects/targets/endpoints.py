@@ -30,6 +30,9 @@ from anken_projects.targets.schemas import (
 )
 from anken_projects.targets.target_import import import_targets
 
+# Query text reaches PostgreSQL, which cannot hold NUL characters.
+NO_NUL = r"^[^\x00]*$"
+
 router = APIRouter(tags=["targets"])
 
 ProjectID = Annotated[uuid.UUID, Path(description="Project id")]
@@ -85,9 +88,9 @@ async def list_targets(
     list_id: TargetListID, principal: CurrentPrincipal, session: SessionDep,
     status: Annotated[TargetStatus | None, Query(description="new, called, callback, appointment, excluded, dnc")] = None,
     tier: Annotated[int | None, Query(ge=1, le=3, description="ABM priority tier")] = None,
-    industry: Annotated[str | None, Query(max_length=100)] = None,
-    region: Annotated[str | None, Query(max_length=50)] = None,
-    q: Annotated[str | None, Query(max_length=200, description="Part of the company name or phone; or a 法人番号")] = None,
+    industry: Annotated[str | None, Query(max_length=100, pattern=NO_NUL)] = None,
+    region: Annotated[str | None, Query(max_length=50, pattern=NO_NUL)] = None,
+    q: Annotated[str | None, Query(max_length=200, pattern=NO_NUL, description="Part of the company name or phone; or a 法人番号")] = None,
     cursor: CursorQuery = None, limit: LimitQuery = 50,
 ) -> TargetPage:
     target_list, _ = await get_target_list(session, principal, list_id)
