@@ -18,6 +18,7 @@ from anken_projects.appointments.schemas import AppointmentUpdate
 from anken_projects.audit.writer import record_audit
 from anken_projects.auth.principal import Principal
 from anken_projects.auth.scopes import Scope
+from anken_projects.deals.service import create_deal_from_appointment
 from anken_projects.kit.etag import bump_version
 from anken_projects.kit.models import utc_now
 from anken_projects.kit.pagination import PageResult, paginate
@@ -127,8 +128,6 @@ async def update_appointment(
 async def _record_deal(session: AsyncSession, principal: Principal, project: Project, appointment: Appointment,
                        body: AppointmentUpdate) -> bool | None:
     """Create (or update) the deal through the deals domain, in this transaction."""
-    from anken_projects.deals.service import create_deal_from_appointment
-
     assert body.deal is not None
     if project.director_id is None:
         raise UnprocessableEntity("deal", "the project has no director to own the deal")

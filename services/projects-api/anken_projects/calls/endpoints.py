@@ -15,7 +15,7 @@ from anken_projects.auth.dependencies import CurrentPrincipal
 from anken_projects.calls import service
 from anken_projects.calls.ingest import log_calls
 from anken_projects.calls.models import Call, CallOutcome
-from anken_projects.calls.repository import appointment_ids_of_calls, calls_query
+from anken_projects.calls.repository import appointment_id_of_call, appointment_ids_of_calls, calls_query
 from anken_projects.calls.schemas import BulkCallsIn, BulkCallsOut, CallIn, CallOut, CallPage, CallUpdate
 from anken_projects.db import SessionDep
 from anken_projects.idempotency.store import IdempotencyClaim, claim_or_replay, complete
@@ -125,8 +125,6 @@ async def list_calls(
 @router.get("/v1/calls/{call_id}", response_model=CallOut, summary="A logged call",
             responses=problem_responses(401, 403, 404))
 async def get_call(call_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep, response: Response) -> CallOut:
-    from anken_projects.calls.repository import appointment_id_of_call
-
     row = await service.load_call_for(session, principal, call_id, write=False)
     set_etag(response, row.version)
     return service.call_out(row, await appointment_id_of_call(session, row.id))

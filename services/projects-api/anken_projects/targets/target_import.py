@@ -165,9 +165,12 @@ async def import_targets(
     tally = ImportTally()
     try:
         await _process_rows(session, engine, job_id, target_list, reader, columns, tally, dry_run=dry_run)
-    except Exception:
-        await import_jobs.finish_job_outside(engine, job_id, ImportStatus.failed, **tally.counts(),
-                                             errors=tally.errors, duplicates=tally.duplicates)
+    except BaseException:
+        # Also on cancellation (the client went away): the job must not stay "running" forever.
+        await asyncio.shield(import_jobs.finish_job_outside(
+            engine, job_id, ImportStatus.failed, **{**tally.counts(), "created_count": 0},
+            errors=tally.errors, duplicates=tally.duplicates,
+        ))
         raise
     finally:
         reader.close()
