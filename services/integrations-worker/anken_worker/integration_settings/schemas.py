@@ -6,7 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from anken_worker.kit.text_rules import storable
 
 IntegrationName = Literal["slack", "confluence", "sheets"]
 EXAMPLE = {
@@ -32,6 +34,16 @@ class IntegrationSettingsIn(BaseModel):
     config: dict[str, Any] = Field(default_factory=dict)
     secret: str | None = Field(default=None, min_length=8, max_length=20_000, description="Stored encrypted; never returned")
     enabled: bool = True
+
+    @field_validator("config")
+    @classmethod
+    def _config_storable(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return storable(value, max_chars=20_000)
+
+    @field_validator("secret")
+    @classmethod
+    def _secret_storable(cls, value: str | None) -> str | None:
+        return storable(value)
 
 
 class IntegrationSettingsOut(BaseModel):

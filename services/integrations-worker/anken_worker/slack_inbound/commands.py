@@ -44,9 +44,11 @@ async def answer_command(ctx, text: str, channel_id: str, slack_user_id: str) ->
 
 
 async def handle_interaction(ctx, payload: dict) -> str:
-    user = (payload.get("user") or {}).get("id", "")
-    for act in payload.get("actions") or []:
-        if act.get("action_id") == "ack_alert" and act.get("value"):
+    user = payload.get("user")
+    user = str(user.get("id", "")) if isinstance(user, dict) else ""
+    actions = payload.get("actions")
+    for act in actions if isinstance(actions, list) else []:
+        if isinstance(act, dict) and act.get("action_id") == "ack_alert" and act.get("value"):
             ok = await acknowledge_alert(ctx, str(act["value"]), f"slack:{user}")
             return "✅ アラートを確認済みにしました。" if ok else "⚠️ 確認の記録に失敗しました。時間をおいて再度お試しください。"
     return "この操作には対応していません。"

@@ -6,7 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+
+from anken_worker.kit.text_rules import storable
 
 WebhookEvent = Literal["appointment.set", "appointment.updated", "weekly_report.published", "project.status_changed"]
 ALL_EVENTS: list[str] = ["appointment.set", "appointment.updated", "weekly_report.published", "project.status_changed"]
@@ -27,6 +29,11 @@ class WebhookEndpointCreate(BaseModel):
     events: list[WebhookEvent] = Field(default_factory=lambda: list(ALL_EVENTS), min_length=1)
     description: str | None = Field(default=None, max_length=200)
 
+    @field_validator("description")
+    @classmethod
+    def _description_storable(cls, value: str | None) -> str | None:
+        return storable(value)
+
 
 class WebhookEndpointUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"active": False}]})
@@ -34,6 +41,11 @@ class WebhookEndpointUpdate(BaseModel):
     events: list[WebhookEvent] | None = Field(default=None, min_length=1)
     description: str | None = Field(default=None, max_length=200)
     active: bool | None = None
+
+    @field_validator("description")
+    @classmethod
+    def _description_storable(cls, value: str | None) -> str | None:
+        return storable(value)
 
 
 class WebhookEndpointOut(BaseModel):
