@@ -1,0 +1,70 @@
+"""Kickoffs that meet a taken channel name or a deleted Confluence parent page end in a clear
+delivery status, not a crash loop."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+from conftest import publish, sandbox_items, wait_until
+from test_webhooks import admin_headers
+
+SANDBOX_TOKEN = {"Authorization": "Bearer xoxb-sandbox-token"}
+
+
+async def test_taken_channel_name_gets_a_suffix(worker, sandbox, redis_client, db, events, service_env) -> None:
+    ns = service_env["REDIS_NAMESPACE"]
+    project_id, client_id = uuid.uuid4(), uuid.uuid4()
+    async with httpx.AsyncClient(base_url=sandbox.url) as sb:
+        taken = await sb.post("/slack/api/conversations.create", json={"name": "anken-taken-name"}, headers=SANDBOX_TOKEN)
+        assert taken.json()["ok"]
+    director_id, director = events.user("director")
+    await publish(redis_client, ns, director,
+                  events.project(project_id, client_id, director_id, "kickoff", "Taken Name", previous="draft"))
+
+    async def created():
+        row = await db.fetchrow("SELECT * FROM integrations.deliveries WHERE project_id=$1 AND "
+                                "action='slack.create_channel'", project_id)
+        return row and row["status"] == "succeeded" and row
+
+    row = await wait_until(created, within_s=30, what="channel created")
+    assert row["target"] == "anken-taken-name-2"
+    names = [c["name"] for c in await sandbox_items(sandbox.url, "slack/channels") if c["name"].startswith("anken-taken")]
+    assert sorted(names) == ["anken-taken-name", "anken-taken-name-2"]
+
+
+async def test_deleted_confluence_parent_dead_letters_and_marks_unhealthy(worker, sandbox, redis_client, db, events,
+                                                                         service_env) -> None:
+    ns = service_env["REDIS_NAMESPACE"]
+    client_id, project_id = uuid.uuid4(), uuid.uuid4()
+    auth = {"Authorization": "Basic " + __import__("base64").b64encode(b"a@b.jp:t").decode()}
+    async with httpx.AsyncClient(base_url=sandbox.url) as sb, httpx.AsyncClient(
+            base_url=worker.url, headers=admin_headers(service_env)) as api:
+        parent = (await sb.post("/confluence/wiki/api/v2/pages", headers=auth, json={
+            "spaceId": "1", "status": "current", "title": f"顧客フォルダ {client_id}",
+            "body": {"representation": "storage", "value": "<p>x</p>"}})).json()
+        assert (await sb.delete(f"/confluence/wiki/api/v2/pages/{parent['id']}", headers=auth)).status_code == 204
+        saved = await api.put("/v1/integration-settings", json={
+            "client_id": str(client_id), "integration": "confluence", "secret": "confluence-api-token",
+            "config": {"api_url": f"{sandbox.url}/confluence/wiki/api/v2/", "email": "bot@anken.jp",
+                       "space_id": "1", "parent_page_id": parent["id"]}})
+        assert saved.status_code == 200, saved.text
+    director_id, director = events.user("director")
+    await publish(redis_client, ns, director,
+                  events.project(project_id, client_id, director_id, "kickoff", "親ページ削除", previous="draft"))
+
+    async def settled():
+        rows = await db.fetch("SELECT * FROM integrations.deliveries WHERE project_id=$1 AND integration='confluence'",
+                              project_id)
+        return len(rows) == 4 and all(r["status"] == "dead" for r in rows) and rows
+
+    rows = await wait_until(settled, within_s=30, what="confluence deliveries dead")
+    overview = next(r for r in rows if r["idempotency_key"].endswith("confluence.overview"))
+    assert overview["attempts"] == 1 and "no longer exists" in overview["last_error"]
+    assert all(r["attempts"] == 1 for r in rows)
+
+    async def unhealthy():
+        return await db.fetchrow("SELECT * FROM integrations.integration_health WHERE integration='confluence' "
+                                 "AND scope=$1 AND NOT healthy", f"project:{project_id}")
+
+    assert await wait_until(unhealthy, within_s=10, what="confluence marked unhealthy")
