@@ -12,7 +12,7 @@ from conftest import deliveries_of, kick_off, open_deliveries, publish, sandbox_
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from anken_worker.context import WorkerContext
-from anken_worker.jobs.scheduled import end_of_day_reports, is_business_day, pace_check
+from anken_worker.jobs.scheduled import end_of_day_reports, is_business_day, pace_check, weekly_forecast_snapshot
 from anken_worker.reporting_client import project_kpis
 from anken_worker.settings import SCHEMA, WorkerSettings
 
@@ -116,3 +116,11 @@ async def test_end_of_day_report_and_pace_check(stack, worker, sandbox, redis_cl
         assert await pace_check(ctx, now=datetime.combine(day, time(15), TOKYO)) == 0
     else:
         assert row is None
+
+
+async def test_weekly_forecast_snapshot_is_triggered_once_a_week(stack, ctx) -> None:
+    stack.start("reporting")
+    monday = datetime(2026, 11, 23, 9, 0, tzinfo=TOKYO)
+    assert await weekly_forecast_snapshot(ctx, now=monday - timedelta(days=1)) is False  # Sunday: not yet
+    assert await weekly_forecast_snapshot(ctx, now=monday) is True
+    assert await weekly_forecast_snapshot(ctx, now=monday + timedelta(hours=2)) is False  # once per ISO week

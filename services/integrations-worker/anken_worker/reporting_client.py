@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import httpx
 
 from anken_common.logging import get_logger
@@ -33,9 +35,10 @@ async def acknowledge_alert(ctx, alert_id: str, by: str) -> bool:
     return response.status_code < 300
 
 
-async def trigger_forecast_snapshot(ctx, period: str) -> bool:
+async def trigger_forecast_snapshot(ctx, as_of: date) -> bool:
+    """POST /v1/forecast/snapshots: this week's snapshot of the current month and quarter (idempotent there)."""
     try:
-        response = await ctx.reporting.post("/v1/forecast/snapshots", json={"period": period},
+        response = await ctx.reporting.post("/v1/forecast/snapshots", json={"as_of": as_of.isoformat()},
                                             headers=ctx.service_headers())
     except httpx.HTTPError:
         return False

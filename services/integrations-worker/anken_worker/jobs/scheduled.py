@@ -113,7 +113,7 @@ async def weekly_forecast_snapshot(ctx, now: datetime | None = None) -> bool:
     marker = ctx.key("cron", "forecast_snapshot", period)
     if not await ctx.redis.set(marker, "1", nx=True, ex=8 * 24 * 3600):
         return False
-    if not await trigger_forecast_snapshot(ctx, period):
+    if not await trigger_forecast_snapshot(ctx, local.date()):
         await ctx.redis.delete(marker)  # try again on the next run
         return False
     return True
