@@ -10,7 +10,7 @@ from sqlalchemy import text
 from anken_common.auth_tokens import Role, issue_user_token
 from anken_common.events import EventEnvelope, events_stream
 from anken_reporting.calendar.business_days import BusinessCalendar
-from anken_reporting.outbox.relay import relay_once
+from anken_reporting.outbox.relay import outbox_relay
 from anken_reporting.readmodels.timezones import today_in, zone
 
 from .builders import ProjectWorld
@@ -52,7 +52,7 @@ async def test_low_contact_to_appointment_rate_raises_one_alert_and_an_event(app
             text("SELECT type, payload FROM reporting.outbox_events WHERE aggregate_id = :id"), {"id": alert["id"]}
         )).all()
     assert [r.type for r in rows] == ["pace_alert.raised"]
-    while await relay_once(resources.engine, resources.redis, settings.redis_namespace):
+    while await outbox_relay(resources.engine, resources.redis, settings.redis_namespace).relay_once():
         pass
     entries = await resources.redis.xrange(events_stream(settings.redis_namespace))
     published = [EventEnvelope.from_json(fields[b"envelope"]) for _, fields in entries]

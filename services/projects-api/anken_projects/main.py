@@ -15,7 +15,7 @@ from anken_common.logging import configure_logging
 from anken_projects.calls.maintenance import run_call_floor_maintenance
 from anken_projects.db import Resources
 from anken_projects.kit.db_errors import install_db_error_handlers
-from anken_projects.outbox.relay import run_relay
+from anken_projects.outbox.relay import outbox_relay
 from anken_projects.routers import discover_routers
 from anken_projects.settings import ProjectsSettings, get_settings
 
@@ -45,7 +45,9 @@ def create_app(settings: ProjectsSettings | None = None) -> FastAPI:
             tasks.append(asyncio.create_task(run_call_floor_maintenance(resources.engine, stop)))
             if settings.outbox_relay_enabled:
                 tasks.append(asyncio.create_task(
-                    run_relay(resources.engine, resources.redis, settings.redis_namespace, stop, settings.outbox_relay_interval_s)
+                    outbox_relay(resources.engine, resources.redis, settings.redis_namespace).run(
+                        stop, settings.outbox_relay_interval_s
+                    )
                 ))
 
         starter = asyncio.create_task(start_background())

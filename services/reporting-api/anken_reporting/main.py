@@ -15,7 +15,7 @@ from anken_common.logging import configure_logging
 from anken_reporting.consumers.registry import discover_projections
 from anken_reporting.consumers.runner import run_event_consumer
 from anken_reporting.db import Resources
-from anken_reporting.outbox.relay import run_relay
+from anken_reporting.outbox.relay import outbox_relay
 from anken_reporting.routers import discover_routers
 from anken_reporting.settings import ReportingSettings, get_settings
 
@@ -52,7 +52,9 @@ def create_app(settings: ReportingSettings | None = None) -> FastAPI:
                 ))
             if settings.outbox_relay_enabled:
                 tasks.append(asyncio.create_task(
-                    run_relay(resources.engine, resources.redis, settings.redis_namespace, stop, settings.outbox_relay_interval_s)
+                    outbox_relay(resources.engine, resources.redis, settings.redis_namespace).run(
+                        stop, settings.outbox_relay_interval_s
+                    )
                 ))
 
         starter = asyncio.create_task(start_background())
