@@ -13,6 +13,7 @@ from anken_common.settings import CommonSettings, Environment, load_settings
 
 SCHEMA = "integrations"
 EVENT_GROUP = "integrations"
+SANDBOX_SIGNING_SECRET = "sandbox-signing-secret"
 
 
 class WorkerSettings(CommonSettings):
@@ -24,7 +25,9 @@ class WorkerSettings(CommonSettings):
 
     slack_api_url: str = ""
     slack_bot_token: str = "xoxb-sandbox-token"
-    slack_signing_secret: str = "sandbox-signing-secret"
+    # The Slack app's signing secret; outside production a fixed sandbox secret stands in, in
+    # production an unset secret rejects every inbound Slack request.
+    slack_signing_secret: str = ""
     slack_channel_prefix: str = "anken"
     confluence_api_url: str = ""
     confluence_email: str = "sandbox@anken.jp"
@@ -67,6 +70,12 @@ class WorkerSettings(CommonSettings):
         if self.anken_encryption_key:
             return self.anken_encryption_key.encode()
         return base64.urlsafe_b64encode(hashlib.sha256(self.anken_secret_key.encode()).digest())
+
+    @property
+    def inbound_signing_secret(self) -> str | None:
+        if self.slack_signing_secret:
+            return self.slack_signing_secret
+        return None if self.anken_env == Environment.production else SANDBOX_SIGNING_SECRET
 
     @property
     def arq_queue(self) -> str:

@@ -33,8 +33,10 @@ class SlackAnswer(BaseModel):
 async def _verified_form(request: Request, ctx) -> dict[str, str]:
     body = await request.body()
     try:
-        verify(ctx.settings.slack_signing_secret, request.headers.get("x-slack-request-timestamp"),
-               request.headers.get("x-slack-signature"), body)
+        secret = ctx.settings.inbound_signing_secret
+        if secret is None:
+            raise BadSignature("SLACK_SIGNING_SECRET is not configured")
+        verify(secret, request.headers.get("x-slack-request-timestamp"), request.headers.get("x-slack-signature"), body)
     except BadSignature as exc:
         log.warning("slack_signature_rejected", path=request.url.path, reason=str(exc),
                     client=request.client.host if request.client else None)
