@@ -6,7 +6,7 @@ import uuid
 from typing import Annotated
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Body, Path, Query, Response
 
 from anken_common.auth_tokens import Role
 from anken_common.problems import Forbidden, NotFound, problem_responses
@@ -86,7 +86,8 @@ async def remove_entry(entry_id: uuid.UUID, principal: CurrentPrincipal, session
                          "project of the client.",
              responses=problem_responses(401, 403, 404, 409, 422))
 async def flag_target(target_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep,
-                      body: TargetDoNotCall | None = None) -> DoNotCallOut:
+                      body: Annotated[TargetDoNotCall | None, Body(examples=[{"reason": "先方より架電不要との申し出"}])]
+                      = None) -> DoNotCallOut:
     if principal.is_partner:
         raise NotFound("target")
     target = await get_target(session, principal, target_id)

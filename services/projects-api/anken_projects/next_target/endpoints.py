@@ -32,7 +32,8 @@ router = APIRouter(tags=["calls"])
 )
 async def next_target(
     project_id: Annotated[uuid.UUID, Path(description="Project id")], principal: CurrentPrincipal, session: SessionDep,
-    body: Annotated[NextTargetIn | None, Body()] = None,
+    body: Annotated[NextTargetIn | None, Body(examples=[{}, {"skip_target_id": "9d1c2b3a-4f5e-4d6c-8b7a-0f1e2d3c4b5a"}])]
+    = None,
 ) -> NextTargetOut:
     project = await get_accessible_project(session, principal, project_id)
     if not principal.is_user:
