@@ -64,7 +64,16 @@ async def panel_context(view: View, project: dict, error: str | None = None, log
                         skip: str | None = None) -> dict:
     nxt = await next_target(view, project["id"], skip)
     return {"project": project, "outcomes": OUTCOMES, "attempt": uuid.uuid4().hex, "error": error,
-            "logged": logged, **nxt}
+            "logged": logged, "history": await call_history(view, project["id"], nxt["target"]), **nxt}
+
+
+async def call_history(view: View, project_id: str, target: dict | None) -> list[dict]:
+    """The latest calls to this company (only asked for when it has been called before)."""
+    if not target or not target.get("call_count"):
+        return []
+    page = await view.api.try_get("projects", f"/v1/projects/{project_id}/calls", default={"items": []},
+                                  target_id=target["id"], limit=10)
+    return (page or {}).get("items", [])
 
 
 @router.get("/calling")
@@ -149,7 +158,8 @@ async def log_call(view: CallerView, project_id: str, request: Request) -> Respo
     if error and form.get("target_id"):
         # Stay on the same target so nothing is lost; the error says what to fix.
         return view.render("calling/panel.html", project=project, outcomes=OUTCOMES, attempt=form.get("attempt"),
-                           error=error, logged=None, target=await current_target(view, form["target_id"]))
+                           error=error, logged=None, target=await current_target(view, form["target_id"]),
+                           history=[])
     return view.render("calling/panel.html", headers={"HX-Trigger": "callLogged"},
                        **await panel_context(view, project, error=error, logged=logged))
 
