@@ -184,6 +184,11 @@ async def test_call_edit_and_delete_emit_previous(api, floor, resources) -> None
     edited = await api.patch(f"/v1/calls/{created['id']}", json={"outcome": "absent", "duration_s": 30},
                              headers={**member.headers, "If-Match": 'W/"1"'})
     assert edited.status_code == 200 and edited.json()["outcome"] == "absent" and edited.json()["version"] == 2
+    moved = await api.patch(f"/v1/calls/{created['id']}", json={"occurred_at": "2025-03-10T10:00:00+09:00"},
+                            headers=member.headers)
+    assert moved.status_code == 200 and moved.json()["occurred_at"].startswith("2025-03-10T01:00:00")
+    fetched = await api.get(f"/v1/calls/{created['id']}", headers=member.headers)
+    assert fetched.status_code == 200 and fetched.headers["etag"] == 'W/"3"'
     update = (await events_for(resources, "call.updated", created["id"]))[0].payload
     assert update["outcome"] == "absent" and update["previous"]["outcome"] == "no_answer"
     assert update["first_call_of_target"] is True and update["target_industry"] == "製造業"

@@ -93,3 +93,17 @@ async def test_concurrent_members_never_get_the_same_target(api, resources) -> N
     pulled = await asyncio.gather(*(pull(m) for m in members))
     flat = [target for got in pulled for target in got]
     assert len(flat) == len(set(flat)) == 60, "every target handed out exactly once"
+
+
+async def test_an_expired_lease_frees_the_target_for_another_member(api, resources) -> None:
+    floor = await build_floor(resources, targets=1, members=2)
+    first, second = floor.members
+    held = (await api.post(f"/v1/projects/{floor.project_id}/next-target", headers=first.headers)).json()
+    assert held["target"]["id"] == str(floor.targets[0]) and held["lease_expires_at"]
+    blocked = (await api.post(f"/v1/projects/{floor.project_id}/next-target", headers=second.headers)).json()
+    assert blocked["target"] is None
+    async with resources.engine.begin() as conn:
+        await conn.execute(sa.text("UPDATE projects.targets SET lease_expires_at = now() - interval '1 second' "
+                                   "WHERE id = :id"), {"id": floor.targets[0]})
+    freed = (await api.post(f"/v1/projects/{floor.project_id}/next-target", headers=second.headers)).json()
+    assert freed["target"]["id"] == str(floor.targets[0])
