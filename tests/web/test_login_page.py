@@ -89,3 +89,10 @@ async def test_language_choice_outlives_the_session(web: httpx.AsyncClient) -> N
     web.cookies.delete("anken_session")  # the session ends (logout, expiry); the language stays
     page = await web.get("/login")
     assert '<html lang="en">' in page.text
+
+
+async def test_unknown_page_is_a_page_in_the_users_language(web: httpx.AsyncClient) -> None:
+    response = await web.get("/no-such-page")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert "このページは存在しません。" in response.text

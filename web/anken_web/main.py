@@ -7,8 +7,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from redis.asyncio import Redis
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from anken_common.app_factory import create_service_app
@@ -114,6 +116,19 @@ def install_page_error_handlers(app: FastAPI) -> None:
     async def _unavailable(request: Request, exc: ApiUnavailable) -> Response:
         log.warning("api_unavailable", api=exc.api, reason=exc.reason, path=request.url.path)
         return error_page(request, 503, describe(exc, View(request)._))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        view = View(request)
+        message = view._("This page does not exist.") if exc.status_code == 404 else \
+            view._("The request could not be understood. Please check what you entered.")
+        return error_page(request, exc.status_code, message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        view = View(request)
+        fields = ", ".join(dict.fromkeys(str(e.get("loc", ["?"])[-1]) for e in exc.errors()))
+        return error_page(request, 422, view._("Please check these fields: %(fields)s", fields=fields))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

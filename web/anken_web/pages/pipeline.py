@@ -27,6 +27,15 @@ def items_of(result: object) -> list:
     return list(result or [])
 
 
+async def deal_owners(view: View) -> list[dict]:
+    """Managers and directors: the people who own deals."""
+    managers, directors = await asyncio.gather(
+        view.api.try_get("projects", "/v1/users", default={"items": []}, role="manager", limit=200),
+        view.api.try_get("projects", "/v1/users", default={"items": []}, role="director", limit=200),
+    )
+    return items_of(managers) + items_of(directors)
+
+
 async def board_context(view: View, pipeline_id: str | None, owner_id: str | None) -> dict:
     pipelines = items_of(await view.api.get("projects", "/v1/pipelines"))
     pipeline = next((p for p in pipelines if str(p["id"]) == pipeline_id), None) or next(
@@ -45,7 +54,7 @@ async def board_context(view: View, pipeline_id: str | None, owner_id: str | Non
     by_stage: dict[str, list[dict]] = {}
     for deal in deals:
         by_stage.setdefault(str(deal.get("stage_id")), []).append(deal)
-    owners = items_of(await view.api.try_get("projects", "/v1/users", default={"items": []}, role="manager"))
+    owners = await deal_owners(view)
     return {"pipelines": pipelines, "pipeline": pipeline, "by_stage": by_stage, "owner_id": owner_id or "",
             "owners": owners, "deal_count": len(deals)}
 
@@ -113,10 +122,10 @@ async def forecast(view: SalesView, owner_id: str | None = None, period: str | N
         view.api.get("reporting", "/v1/forecast", **params),
         view.api.try_get("reporting", "/v1/forecast/snapshots", default={"items": []}, cursor=cursor, limit=50,
                          **params),
-        view.api.try_get("projects", "/v1/users", default={"items": []}, role="manager"),
+        deal_owners(view),
     )
     return view.render("pipeline/forecast.html", forecast=current, snapshots=items_of(snapshots),
-                       owners=items_of(owners), owner_id=owner_id or "", period=period or "",
+                       owners=owners, owner_id=owner_id or "", period=period or "",
                        next_cursor=(snapshots or {}).get("next_cursor"),
                        query_without_cursor=urlencode({k: v for k, v in params.items() if v}))
 

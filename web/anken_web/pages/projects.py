@@ -124,14 +124,21 @@ async def kpi_context(view: View, project: dict, preset: str | None, start: str 
     }
 
 
+async def assignable_members(view: View) -> dict:
+    """Active members a director may assign (others do not see the form)."""
+    if view.session.role not in ("director", "admin"):
+        return {"items": []}
+    return await view.api.try_get("projects", "/v1/users", default={"items": []}, role="member", is_active="true",
+                                  limit=200)
+
+
 async def project_context(view: View, project_id: str) -> dict:
     project = await view.api.get("projects", f"/v1/projects/{project_id}")
     kickoff, contracts, assignments, members = await asyncio.gather(
         view.api.try_get("projects", f"/v1/projects/{project_id}/kickoff-items", default=None),
         view.api.try_get("projects", f"/v1/projects/{project_id}/contract-changes", default={"items": []}),
         view.api.try_get("projects", f"/v1/projects/{project_id}/assignments", default={"items": []}),
-        view.api.try_get("projects", "/v1/users", default={"items": []}, role="member", is_active="true", limit=200)
-        if view.session.role in ("director", "admin") else asyncio.sleep(0, {"items": []}),
+        assignable_members(view),
     )
     return {"project": project, "kickoff": kickoff, "contracts": (contracts or {}).get("items", []),
             "assignments": (assignments or {}).get("items", []), "contract_kinds": CONTRACT_CHANGES,
