@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
-from call_floor_fixtures import Floor, build_floor, make_settings
 
 from anken_projects.main import create_app
+from projects_calls.call_floor_fixtures import Floor, build_floor, make_settings
 
 
 @pytest.fixture(scope="session")

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from call_floor_fixtures import build_floor
 
 from anken_projects.outbox.models import OutboxEvent
+from projects_calls.call_floor_fixtures import build_floor
 
 
 async def set_appointment(api, floor, target_index: int = 0) -> dict:

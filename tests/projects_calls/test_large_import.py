@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from call_floor_fixtures import build_floor
+from projects_calls.call_floor_fixtures import build_floor
 
 
 def big_csv(rows: int) -> bytes:

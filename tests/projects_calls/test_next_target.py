@@ -6,11 +6,11 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from call_floor_fixtures import build_floor, create_user, target_row
 
 from anken_common.auth_tokens import Role
 from anken_projects.projects.models import Assignment
 from anken_projects.targets.models import Target
+from projects_calls.call_floor_fixtures import build_floor, create_user, target_row
 
 
 async def test_order_is_tier_then_uncalled_before_callback_due(api, resources) -> None:

@@ -8,11 +8,11 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from call_floor_fixtures import build_floor
 
 from anken_projects.calls.partitions import ensure_call_partitions
 from anken_projects.kit.models import utc_now
 from anken_projects.targets.models import Target
+from projects_calls.call_floor_fixtures import build_floor
 
 
 def month_name(moment: datetime) -> str:
