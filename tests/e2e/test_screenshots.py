@@ -7,6 +7,18 @@ from playwright.sync_api import expect
 from e2e.conftest import log_in, screenshot
 from e2e.world import World
 
+UNLABELLED = """() => Array.from(document.querySelectorAll('input, select, textarea'))
+  .filter(el => el.type !== 'hidden' && !el.closest('[hidden]'))
+  .filter(el => !(el.id && document.querySelector('label[for="' + el.id + '"]')) && !el.getAttribute('aria-label'))
+  .map(el => el.outerHTML.slice(0, 120))"""
+
+
+def check_page(page) -> None:
+    """Every page renders (no error page) and every form control has a label."""
+    expect(page.locator("h1")).to_be_visible()
+    expect(page.locator("main .error")).to_have_count(0)
+    assert page.evaluate(UNLABELLED) == []
+
 
 def test_screenshot_of_each_main_page(browser, services, world: World) -> None:
     def fresh_page():
@@ -15,6 +27,7 @@ def test_screenshot_of_each_main_page(browser, services, world: World) -> None:
 
     context, page = fresh_page()
     page.goto("/")
+    check_page(page)
     screenshot(page, "login")
     log_in(page, world.director)
     expect(page.locator("#portfolio")).to_be_visible()
@@ -22,11 +35,11 @@ def test_screenshot_of_each_main_page(browser, services, world: World) -> None:
     for name, path in (("project-page", f"/projects/{world.project_id}"),
                        ("targets", f"/projects/{world.project_id}/targets"),
                        ("appointments", f"/projects/{world.project_id}/appointments"),
-                       ("weekly-report", f"/projects/{world.project_id}/reports")):
+                       ("weekly-report", f"/projects/{world.project_id}/reports"),
+                       ("scripts", f"/projects/{world.project_id}/scripts"), ("projects", "/projects")):
         page.goto(path)
-        expect(page.locator("h1")).to_be_visible()
         page.wait_for_load_state("networkidle")
-        expect(page.locator("main .error")).to_have_count(0)
+        check_page(page)
         screenshot(page, name)
     context.close()
 
@@ -41,7 +54,6 @@ def test_screenshot_of_each_main_page(browser, services, world: World) -> None:
         expect(page.locator("h1")).to_be_visible()
         for name, path in pages:
             page.goto(path)
-            expect(page.locator("h1")).to_be_visible()
-            expect(page.locator("main .error")).to_have_count(0)  # every page renders, none is an error page
+            check_page(page)
             screenshot(page, name)
         context.close()
