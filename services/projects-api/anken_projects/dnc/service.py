@@ -57,17 +57,25 @@ async def add_entry(
                            reason=body.reason, created_by=str(principal.id)[:64])
     session.add(entry)
     await session.flush()
-    flagged = await _flag_targets(session, client_id)
+    flagged = await _flag_targets(session, client_id, number, phone)
     record_audit(session, principal, "dnc.added", "dnc_entry", entry.id, after=snapshot(entry))
     return entry, flagged
 
 
-async def _flag_targets(session: AsyncSession, client_id: uuid.UUID) -> int:
-    """Mark `dnc` every target of the client that an entry matches and is not marked yet."""
+def _matching(client_id: uuid.UUID, number: str | None, phone: str | None) -> sa.ColumnElement[bool]:
+    """The client's targets with this corporate number or phone (each side uses its index)."""
+    keys = []
+    if number:
+        keys.append(Target.corporate_number == number)
+    if phone:
+        keys.append(Target.phone == phone)
+    return sa.and_(Target.client_id == client_id, sa.or_(*keys))
+
+
+async def _flag_targets(session: AsyncSession, client_id: uuid.UUID, number: str | None, phone: str | None) -> int:
+    """Mark `dnc` the client's targets the new entry matches, in every project."""
     rows = (await session.execute(
-        sa.update(Target).where(
-            Target.client_id == client_id, Target.status != TargetStatus.dnc, target_is_dnc_clause()
-        ).values(status=TargetStatus.dnc, leased_by=None, lease_expires_at=None, updated_at=utc_now(),
+        sa.update(Target).where(_matching(client_id, number, phone), Target.status != TargetStatus.dnc).values(status=TargetStatus.dnc, leased_by=None, lease_expires_at=None, updated_at=utc_now(),
                  version=Target.version + 1)
         .returning(Target.id, Target.project_id, Target.target_list_id, Target.client_id)
     )).all()
@@ -90,7 +98,8 @@ async def remove_entry(session: AsyncSession, principal: Principal, entry: DoNot
     await session.flush()
     rows = (await session.execute(
         sa.update(Target).where(
-            Target.client_id == entry.client_id, Target.status == TargetStatus.dnc, sa.not_(target_is_dnc_clause())
+            _matching(entry.client_id, entry.corporate_number, entry.phone), Target.status == TargetStatus.dnc,
+            sa.not_(target_is_dnc_clause()),
         ).values(
             status=sa.case((Target.call_count > 0, TargetStatus.called.value), else_=TargetStatus.new.value),
             updated_at=utc_now(), version=Target.version + 1,
