@@ -80,6 +80,14 @@ def test_rejected_appointment_keeps_the_company_and_says_why(page, world: World)
     expect(page.locator("#call-panel .error")).to_contain_text("次の項目を確認してください")
     expect(page.locator("[data-target-id]")).to_have_attribute("data-target-id", target)
 
+    page.locator("body").press("7")  # corrected, the same company's appointment goes through
+    page.fill("#meeting-at", (datetime.now() + timedelta(days=5)).strftime("%Y-%m-%dT10:00"))
+    page.get_by_role("button", name="アポを保存して次へ").click()
+    expect(page.locator("#logged")).to_contain_text("アポ獲得")
+    booked = httpx.get(f"{world.projects_url}/v1/appointments", headers=world.director.headers,
+                       params={"project_id": world.project_id}).json()["items"]
+    assert [a["target_id"] for a in booked].count(target) == 1
+
 
 def test_the_same_keystroke_sent_twice_logs_one_call(page, world: World) -> None:
     log_in(page, world.member)

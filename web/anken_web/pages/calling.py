@@ -156,8 +156,9 @@ async def log_call(view: CallerView, project_id: str, request: Request) -> Respo
         if not project_read.done():
             project_read.cancel()
     if error and form.get("target_id"):
-        # Stay on the same target so nothing is lost; the error says what to fix.
-        return view.render("calling/panel.html", project=project, outcomes=OUTCOMES, attempt=form.get("attempt"),
+        # Stay on the same target so nothing is lost; the error says what to fix. The API refused
+        # the call outright, so the corrected retry is a new attempt (a timeout keeps the old key).
+        return view.render("calling/panel.html", project=project, outcomes=OUTCOMES, attempt=uuid.uuid4().hex,
                            error=error, logged=None, target=await current_target(view, form["target_id"]),
                            history=[])
     return view.render("calling/panel.html", headers={"HX-Trigger": "callLogged"},
