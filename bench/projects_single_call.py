@@ -1,0 +1,118 @@
+"""projects-api single call logging under load: p50/p95/p99 latency of POST /v1/projects/{id}/calls
+with N concurrent clients over loopback (each client a member logging its own calls back to back).
+
+    python bench/projects_single_call.py --clients 50 --seconds 20
+    python bench/projects_single_call.py --clients 50 --seconds 20 --workers 2   # uvicorn workers
+
+Same throw-away database and seeding as projects_call_ingest.py (DATABASE_URL / REDIS_URL).
+The load generator is an asyncio httpx client pool in this process, one keep-alive connection
+per client, like a locust or wrk run with N users and no think time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from projects_call_ingest import BIN, OUTCOMES, ROOT, SECRET, free_port, seed, wait_ready, with_database
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=50, help="concurrent clients (default 50)")
+    parser.add_argument("--seconds", type=float, default=20, help="measured duration (default 20)")
+    parser.add_argument("--warmup", type=float, default=3, help="unmeasured warm-up seconds")
+    parser.add_argument("--targets", type=int, default=20_000)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--preload", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    args.members = args.clients
+    return args
+
+
+async def client_loop(url: str, token: str, project_id, member_id, targets, stop_at: float, measure_from: float,
+                      latencies: list[float], errors: list[int], rng: random.Random) -> None:
+    async with httpx.AsyncClient(base_url=url, timeout=30, headers={"Authorization": f"Bearer {token}"}) as client:
+        while time.perf_counter() < stop_at:
+            body = {"target_id": str(rng.choice(targets)), "member_id": str(member_id),
+                    "occurred_at": datetime.now(UTC).isoformat(), "outcome": rng.choice(OUTCOMES),
+                    "duration_s": rng.randrange(300), "variant": rng.choice(["A", "B"])}
+            began = time.perf_counter()
+            response = await client.post(f"/v1/projects/{project_id}/calls", json=body)
+            elapsed = time.perf_counter() - began
+            if began >= measure_from:
+                latencies.append(elapsed)
+                if response.status_code >= 400:
+                    errors.append(response.status_code)
+
+
+
+async def main() -> None:
+    args = parse_args()
+    admin_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    name = f"anken_bench_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(admin_url)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    db_url = with_database(admin_url, name)
+    env = {**os.environ, "DATABASE_URL": db_url, "REDIS_URL": redis_url, "REDIS_NAMESPACE": f"bench{name[-8:]}",
+           "ANKEN_SECRET_KEY": SECRET, "ANKEN_ENV": "test", "LOG_LEVEL": "WARNING",
+           "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    server = None
+    try:
+        await asyncio.to_thread(subprocess.run, [str(BIN / "anken-projects"), "migrate"], env=env, check=True,
+                                capture_output=True)
+        floor = await seed(db_url, args)
+        port = free_port()
+        command = [str(BIN / "uvicorn"), "anken_projects.main:create_app", "--factory", "--port", str(port),
+                   "--workers", str(args.workers), "--no-access-log", "--log-level", "warning"]
+        server = subprocess.Popen(  # noqa: ASYNC220 - started once before measuring
+            command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        url = f"http://127.0.0.1:{port}"
+        await wait_ready(url)
+        from anken_common.auth_tokens import Role, issue_user_token
+
+        tokens = [issue_user_token(SECRET, str(m), Role.member, 3600) for m in floor["members"]]
+        latencies: list[float] = []
+        errors: list[int] = []
+        start = time.perf_counter()
+        measure_from, stop_at = start + args.warmup, start + args.warmup + args.seconds
+        await asyncio.gather(*[
+            client_loop(url, tokens[i], floor["project_id"], floor["members"][i], floor["targets"], stop_at,
+                        measure_from, latencies, errors, random.Random(args.seed + i))
+            for i in range(args.clients)
+        ])
+        latencies.sort()
+        q = statistics.quantiles(latencies, n=100)
+        print(f"clients={args.clients} workers={args.workers} seconds={args.seconds} requests={len(latencies)} "
+              f"errors={len(errors)} ({sorted(set(errors))})")
+        print(f"throughput: {len(latencies) / args.seconds:.0f} calls/s")
+        print(f"latency ms: p50 {q[49] * 1000:.1f}  p95 {q[94] * 1000:.1f}  p99 {q[98] * 1000:.1f}  "
+              f"max {latencies[-1] * 1000:.1f}")
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(10)
+        await admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", name)
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        await admin.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
