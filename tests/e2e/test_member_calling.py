@@ -39,9 +39,12 @@ def test_member_logs_ten_calls_by_keyboard_including_an_appointment(page, world:
     calls_before = len(member_calls(world))
     for key in KEYS:
         # One keystroke, one request: the call is logged and the next company comes back in its answer.
+        attempt = page.locator("#log-form [name=attempt]").input_value()
         with page.expect_response(lambda r: r.url.endswith("/log")) as answer:
             page.locator("body").press(key)
         assert answer.value.status == 200
+        # Each answer is a fresh panel (a new attempt id); wait for it before the next key.
+        expect(page.locator("#log-form [name=attempt]")).not_to_have_value(attempt)
         expect(page.locator("#logged")).to_have_text(f"記録しました: {labels[key]}")
         expect(page.locator("[data-target-id]")).to_have_count(1)
 

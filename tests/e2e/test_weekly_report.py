@@ -31,3 +31,7 @@ def test_director_publishes_weekly_report_and_downloads_pptx(page, world: World)
     assert len(deck.slides) >= 3
     assert world.project_name in text
     assert "製造業向けトークを追加" in text
+
+    preview = page.request.get(page.locator('[data-download="html"]').get_attribute("href"))
+    assert preview.headers["content-disposition"].startswith("inline")
+    assert world.project_name in preview.text()

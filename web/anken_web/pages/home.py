@@ -22,17 +22,18 @@ async def directors_for(view: View) -> list[dict]:
     return (page or {}).get("items", [])
 
 
-async def load_portfolio(view: View, director_id: str | None) -> tuple[list[dict], list[dict]]:
+async def load_portfolio(view: View, director_id: str | None) -> tuple[list[dict], list[dict], dict]:
     if not director_id:
-        return [], []
+        return [], [], {}
     portfolio = await view.api.get("reporting", "/v1/portfolio", director_id=director_id)
     rows = portfolio.get("items", []) if isinstance(portfolio, dict) else []
+    counts = portfolio.get("counts", {}) if isinstance(portfolio, dict) else {}
     alerts = await view.api.try_get("reporting", "/v1/alerts", default={"items": []}, status="open")
     visible = {str(r.get("project_id")) for r in rows}
     names = {str(r.get("project_id")): r.get("name") for r in rows}
     open_alerts = [{**a, "project_name": names.get(str(a.get("project_id")))}
                    for a in (alerts or {}).get("items", []) if str(a.get("project_id")) in visible]
-    return rows, open_alerts
+    return rows, open_alerts, counts
 
 
 async def portfolio_context(view: View, director_id: str, sort: str, dir: str) -> dict:
@@ -41,8 +42,8 @@ async def portfolio_context(view: View, director_id: str, sort: str, dir: str) -
         director_id = view.user.get("id", "")
     elif not director_id and directors:
         director_id = str(directors[0]["id"])
-    rows, alerts = await load_portfolio(view, director_id)
-    return {"rows": sorted_rows(rows, sort, dir), "alerts": alerts, "sort": sort, "dir": dir, "sort_keys": SORT_KEYS,
+    rows, alerts, counts = await load_portfolio(view, director_id)
+    return {"rows": sorted_rows(rows, sort, dir), "alerts": alerts, "counts": counts, "sort": sort, "dir": dir, "sort_keys": SORT_KEYS,
             "directors": directors, "director_id": director_id}
 
 

@@ -92,6 +92,9 @@ async def download(view: ReportView, project_id: str, week: str, kind: str) -> R
     if kind not in DOWNLOADS:
         return view.render("error.html", status_code=404, message=view._("This item does not exist or is not yours to see."))
     upstream = await view.api.request("reporting", "GET", report_path(project_id, week) + f".{kind}", raw=True)
-    headers = {"Content-Disposition": upstream.headers.get(
-        "content-disposition", f'attachment; filename="weekly-report-{week}.{kind}"')}
+    disposition = upstream.headers.get("content-disposition", f'attachment; filename="weekly-report-{week}.{kind}"')
+    if kind == "html":
+        # The print view opens in the browser (preview, then the browser's print) instead of downloading.
+        disposition = "inline" + disposition[disposition.find(";"):] if ";" in disposition else "inline"
+    headers = {"Content-Disposition": disposition}
     return Response(upstream.content, media_type=upstream.headers.get("content-type"), headers=headers)
