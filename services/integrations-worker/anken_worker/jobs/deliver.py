@@ -7,7 +7,9 @@ from arq.worker import Retry
 from anken_worker.deliveries import repository as repo
 from anken_worker.deliveries.ordering import LockBusy, drain
 
-LOCK_BUSY_RECHECK_S = 1.0
+# The lock holder drains every open delivery of the target, ours included; a job that finds the
+# lock taken frees its slot at once and looks again later (in case the holder stopped before ours).
+LOCK_BUSY_RECHECK_S = 2.0
 
 
 async def deliver(arq_ctx: dict, key: str) -> str:
@@ -17,9 +19,8 @@ async def deliver(arq_ctx: dict, key: str) -> str:
     if d is None or not d.is_open:
         return d.status if d else "unknown"
     try:
-        wait = await drain(ctx, d.order_key, wait_for_lock_s=0.5)
+        wait = await drain(ctx, d.order_key)
     except LockBusy:
-        # The holder drains every open delivery of this target, ours included; look again soon.
         raise Retry(defer=LOCK_BUSY_RECHECK_S) from None
     async with ctx.engine.connect() as conn:
         d = await repo.get_by_key(conn, key)
