@@ -41,3 +41,21 @@ def test_manager_creates_a_deal_on_the_board(page, world: World) -> None:
     card = page.locator(f'.column[data-stage-id="{lead["id"]}"] .deal', has_text="勤怠クラウド追加導入")
     expect(card).to_contain_text("￥1,200,000")
     expect(card).to_contain_text("コミット")
+
+
+def test_manager_sets_a_quota_and_takes_a_forecast_snapshot(page, world: World) -> None:
+    log_in(page, world.manager)
+    page.goto(f"/forecast?owner_id={world.manager.id}")
+    page.fill("#q-amount", "10,000,000")
+    page.get_by_role("button", name="クォータを設定").click()
+    expect(page.locator(".flash")).to_have_text("クォータを設定しました。")
+    quota = page.locator(".kpi", has_text="クォータ")
+    for _ in range(40):  # reporting-api hears of the quota through the events stream
+        if "10,000,000" in quota.inner_text():
+            break
+        page.wait_for_timeout(500)
+        page.reload()
+    expect(quota).to_contain_text("￥10,000,000")
+    page.get_by_role("button", name="今週のスナップショットを取得").click()
+    expect(page.locator(".flash")).to_contain_text("スナップショットを保存しました")
+    expect(page.locator("table tbody tr").first).to_be_visible()

@@ -138,3 +138,18 @@ async def take_snapshot(view: SalesView, owner_id: Annotated[str, Form()] = "") 
         return view.redirect("/forecast", flash=describe(exc, view._))
     return view.redirect("/forecast" + (f"?owner_id={owner_id}" if owner_id else ""),
                          flash=view._("This week's forecast snapshot is saved."))
+
+
+@router.post("/forecast/quota")
+async def set_quota(view: SalesView, request: Request) -> Response:
+    """A quota for the period on screen (its bounds come from the forecast the page showed)."""
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    amount = form.get("amount", "").replace(",", "").strip()
+    body = {"owner_id": form.get("owner_id"), "period_start": form.get("period_start"),
+            "period_end": form.get("period_end"), "amount": int(amount) if amount.isdigit() else amount}
+    back = f"/forecast?owner_id={form.get('owner_id', '')}&period={form.get('period', '')}"
+    try:
+        await view.api.post("projects", "/v1/quotas", json=body)
+    except ApiError as exc:
+        return view.redirect(back, flash=describe(exc, view._))
+    return view.redirect(back, flash=view._("The quota is set."))
