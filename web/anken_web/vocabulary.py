@@ -20,3 +20,5 @@ LEAD_SOURCES = (N_("outbound_appointment"), N_("inbound"), N_("referral"), N_("p
                 N_("existing_customer"))
 HANDOFF_STATUSES = (N_("set"), N_("held"), N_("no_show"), N_("cancelled"))
 PARTNER_OUTCOMES = (N_("qualified"), N_("unqualified"))
+DEAL_FIELDS = (N_("stage_id"), N_("amount"), N_("probability"), N_("expected_close_date"), N_("forecast_category"),
+               N_("owner_id"), N_("status"))

@@ -1,0 +1,59 @@
+"""One deal: its figures, MEDDICC qualification and next step (editable), and every tracked change."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from anken_web.api_client import ApiError
+from anken_web.error_messages import describe
+from anken_web.i18n.extraction import N_
+from anken_web.rendering import View, roles
+from anken_web.vocabulary import FORECAST_CATEGORIES
+
+router = APIRouter(include_in_schema=False)
+SalesView = Annotated[View, Depends(roles("manager", "director", "admin"))]
+MEDDICC = (
+    ("metrics", N_("Metrics")), ("economic_buyer", N_("Economic buyer")), ("decision_criteria", N_("Decision criteria")),
+    ("decision_process", N_("Decision process")), ("identify_pain", N_("Identified pain")), ("champion", N_("Champion")),
+    ("competition", N_("Competition")), ("next_step", N_("Next step")),
+)
+
+
+async def render_deal(view: View, deal_id: str, error: str | None = None) -> Response:
+    deal, history = await asyncio.gather(
+        view.api.get("projects", f"/v1/deals/{deal_id}"),
+        view.api.try_get("projects", f"/v1/deals/{deal_id}/history", default={"items": []}, limit=100),
+    )
+    return view.render("pipeline/deal.html", deal=deal, history=(history or {}).get("items", []), meddicc=MEDDICC,
+                       categories=FORECAST_CATEGORIES, error=error)
+
+
+@router.get("/deals/{deal_id}")
+async def deal_page(view: SalesView, deal_id: str) -> Response:
+    return await render_deal(view, deal_id)
+
+
+@router.post("/deals/{deal_id}")
+async def update_deal(view: SalesView, deal_id: str, request: Request) -> Response:
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    body: dict = {field: form[field].strip() or None for field, _ in MEDDICC if field in form}
+    for field in ("amount", "probability"):
+        value = form.get(field, "").replace(",", "").strip()
+        if value:
+            body[field] = int(value) if value.isdigit() else value
+    if form.get("expected_close_date"):
+        body["expected_close_date"] = form["expected_close_date"]
+    if form.get("forecast_category"):
+        body["forecast_category"] = form["forecast_category"]
+    version = form.get("version", "")
+    try:
+        # If-Match: a colleague's change in the meantime answers 412 instead of being overwritten.
+        await view.api.patch("projects", f"/v1/deals/{deal_id}", json=body,
+                             headers={"If-Match": f'W/"{version}"'} if version.isdigit() else None)
+    except ApiError as exc:
+        return await render_deal(view, deal_id, error=describe(exc, view._))
+    return view.redirect(f"/deals/{deal_id}", flash=view._("Saved."))
