@@ -118,3 +118,16 @@ def test_director_records_the_hand_off_and_the_clients_outcome(page, world: Worl
     expect(page.locator(f"#po-{appointment['id']}")).to_have_value("qualified")
     stored = httpx.get(f"{world.projects_url}/v1/appointments/{appointment['id']}", headers=world.director.headers).json()
     assert (stored["handoff_status"], stored["partner_outcome"]) == ("held", "qualified")
+
+
+def test_member_flags_a_company_do_not_call_and_moves_on(page, world: World) -> None:
+    log_in(page, world.member)
+    page.goto(f"/calling/{world.project_id}")
+    target = page.locator("[data-target-id]").get_attribute("data-target-id")
+    page.fill("#call-note", "今後の連絡は不要とのこと")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="架電禁止にする(先方の申し出)").click()
+    expect(page.locator("#flagged")).to_have_text("この企業を架電禁止にしました。")
+    expect(page.locator("[data-target-id]")).not_to_have_attribute("data-target-id", target)
+    flagged = httpx.get(f"{world.projects_url}/v1/targets/{target}", headers=world.director.headers).json()
+    assert flagged["do_not_call"] is True

@@ -185,6 +185,22 @@ async def skip_target(view: CallerView, project_id: str, request: Request) -> Re
     return view.render("calling/panel.html", **await panel_context(view, project, skip=form.get("target_id")))
 
 
+@router.post("/calling/{project_id}/do-not-call")
+async def flag_do_not_call(view: CallerView, project_id: str, request: Request) -> Response:
+    """The company asked never to be called again: flag it (for every project of the client) and move on."""
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    project = await view.api.get("projects", f"/v1/projects/{project_id}")
+    try:
+        await view.api.post("projects", f"/v1/targets/{form.get('target_id')}/do-not-call",
+                            json={"reason": form.get("note", "").strip() or view._("Asked on the call not to be called again")})
+    except ApiError as exc:
+        return view.render("calling/panel.html", project=project, outcomes=OUTCOMES, attempt=uuid.uuid4().hex,
+                           error=describe(exc, view._), logged=None,
+                           target=await current_target(view, form.get("target_id", "")), history=[])
+    context = await panel_context(view, project, skip=form.get("target_id"))
+    return view.render("calling/panel.html", **{**context, "flagged": True})
+
+
 @router.post("/calling/{project_id}/end-of-day")
 async def end_of_day(view: CallerView, project_id: str, request: Request) -> Response:
     form = {k: str(v) for k, v in (await request.form()).items()}
