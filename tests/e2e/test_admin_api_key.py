@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 from playwright.sync_api import expect
 
@@ -29,3 +31,26 @@ def test_admin_creates_api_key_and_partner_api_accepts_it(page, world: World) ->
     expect(page.locator(".flash")).to_contain_text("API キーを無効化しました")
     refused = httpx.get(f"{world.projects_url}/v1/projects", headers={"Authorization": f"Bearer {secret}"})
     assert refused.status_code == 401
+
+
+def test_admin_creates_a_user_who_can_log_in_and_changes_the_role(page, world: World) -> None:
+    log_in(page, world.admin)
+    page.goto("/admin/users")
+    email = f"new-member-{world.client_id[:6]}@e2e.example.jp"
+    page.fill("#nu-name", "新人 メンバー")
+    page.fill("#nu-email", email)
+    page.select_option("#nu-role", "member")
+    page.fill("#nu-password", "first-password-123")
+    page.get_by_role("button", name="ユーザーを作成").click()
+    expect(page.locator(".flash")).to_contain_text("新人 メンバー")
+    assert httpx.post(f"{world.projects_url}/v1/auth/token",
+                      json={"email": email, "password": "first-password-123"}).status_code == 200
+
+    page.fill("#u-q", email)
+    page.get_by_role("button", name="絞り込む").click()
+    row = page.get_by_role("row", name=re.compile("新人 メンバー"))
+    row.locator("select[name=role]").select_option("manager")
+    row.get_by_role("button", name="保存").click()
+    expect(page.locator(".flash")).to_have_text("保存しました。")
+    user = httpx.get(f"{world.projects_url}/v1/users", headers=world.admin.headers, params={"q": email}).json()["items"][0]
+    assert user["role"] == "manager"

@@ -67,6 +67,19 @@ async def create_user(view: AdminView, request: Request) -> Response:
     return view.redirect("/admin/users", flash=view._("User %(name)s created.", name=body["name"]))
 
 
+@router.post("/users/{user_id}/role")
+async def change_role(view: AdminView, user_id: str, request: Request) -> Response:
+    form = await form_of(request)
+    body: dict = {"role": form.get("role")} if form.get("role") else {}
+    if form.get("password"):
+        body["password"] = form["password"]
+    try:
+        await view.api.patch("projects", f"/v1/users/{user_id}", json=body)
+    except ApiError as exc:
+        return view.redirect("/admin/users", flash=describe(exc, view._))
+    return view.redirect("/admin/users", flash=view._("Saved."))
+
+
 @router.post("/users/{user_id}/active")
 async def toggle_user(view: AdminView, user_id: str, request: Request) -> Response:
     form = await form_of(request)
