@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from contextlib import suppress
 
 import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlalchemy.dialects.postgresql import insert
 
 from anken_common.event_payloads import PAYLOAD_MODELS, parse_payload
-from anken_common.event_stream import run_consumer
-from anken_common.events import EventEnvelope
+from anken_common.event_stream import ensure_group
+from anken_common.events import EventEnvelope, events_stream
 from anken_common.logging import get_logger
 from anken_worker.deliveries import repository as delivery_repo
 from anken_worker.deliveries.models import DeliveryStatus, payload_hash
@@ -26,44 +27,96 @@ log = get_logger("anken.worker.events")
 
 async def handle_event(ctx, envelope: EventEnvelope) -> list[str]:
     """Record what one event calls for and hand it to arq; returns the delivery keys newly recorded."""
-    if envelope.type not in PAYLOAD_MODELS:
-        UNKNOWN_EVENTS.labels(envelope.type[:64]).inc()
-        async with ctx.engine.begin() as conn:
-            stmt = insert(unknown_events).values(event_type=envelope.type[:100], count=1)
-            await conn.execute(stmt.on_conflict_do_update(
-                index_elements=["event_type"],
-                set_={"count": unknown_events.c.count + 1, "last_seen_at": sa.func.now()}))
-        return []
-    try:
-        payload = parse_payload(envelope.type, envelope.payload)
-    except ValidationError as exc:
-        await _dead_letter_malformed(ctx, envelope, exc)
-        return []
+    return await handle_events(ctx, [envelope])
+
+
+async def handle_events(ctx, envelopes: list[EventEnvelope]) -> list[str]:
+    """Record what a batch of events calls for in one transaction (in stream order), then enqueue."""
+    keys: list[str] = []
     async with ctx.engine.begin() as conn:
-        plans = await plan_event(conn, envelope, payload)
-        keys = await delivery_repo.insert_plans(conn, plans)
-    EVENTS_HANDLED.labels(envelope.type).inc()
+        for envelope in envelopes:
+            keys += await _apply(conn, envelope)
+    for envelope in envelopes:
+        EVENTS_HANDLED.labels(envelope.type[:64]).inc()
     await enqueue_deliveries(ctx, keys)
     return keys
 
 
-async def _dead_letter_malformed(ctx, envelope: EventEnvelope, exc: ValidationError) -> None:
+async def _apply(conn, envelope: EventEnvelope) -> list[str]:
+    if envelope.type not in PAYLOAD_MODELS:
+        UNKNOWN_EVENTS.labels(envelope.type[:64]).inc()
+        stmt = insert(unknown_events).values(event_type=envelope.type[:100], count=1)
+        await conn.execute(stmt.on_conflict_do_update(
+            index_elements=["event_type"], set_={"count": unknown_events.c.count + 1, "last_seen_at": sa.func.now()}))
+        return []
+    try:
+        payload = parse_payload(envelope.type, envelope.payload)
+    except ValidationError as exc:
+        await _dead_letter_malformed(conn, envelope, exc)
+        return []
+    return await delivery_repo.insert_plans(conn, await plan_event(conn, envelope, payload))
+
+
+async def _dead_letter_malformed(conn, envelope: EventEnvelope, exc: ValidationError) -> None:
     """A payload that breaks the contract is dead-lettered with the reason, never retried."""
     MALFORMED_EVENTS.labels(envelope.type).inc()
     reason = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())[:1000]
     log.error("malformed_event", event_id=str(envelope.id), type=envelope.type, reason=reason)
-    async with ctx.engine.begin() as conn:
-        await conn.execute(insert(deliveries).values(
-            id=uuid.uuid4(), idempotency_key=f"evt:{envelope.id}:malformed", integration="event",
-            action="event.malformed", target=envelope.type, order_key=f"event:{envelope.id}",
-            source_event_id=envelope.id, source_event_type=envelope.type, payload=envelope.payload,
-            payload_hash=payload_hash(envelope.payload), status=DeliveryStatus.dead.value, attempts=0,
-            last_error=f"malformed {envelope.type} payload: {reason}", progress={}, completed_at=sa.func.now(),
-        ).on_conflict_do_nothing(index_elements=["idempotency_key"]))
+    await conn.execute(insert(deliveries).values(
+        id=uuid.uuid4(), idempotency_key=f"evt:{envelope.id}:malformed", integration="event",
+        action="event.malformed", target=envelope.type, order_key=f"event:{envelope.id}",
+        source_event_id=envelope.id, source_event_type=envelope.type, payload=envelope.payload,
+        payload_hash=payload_hash(envelope.payload), status=DeliveryStatus.dead.value, attempts=0,
+        last_error=f"malformed {envelope.type} payload: {reason}", progress={}, completed_at=sa.func.now(),
+    ).on_conflict_do_nothing(index_elements=["idempotency_key"]))
 
 
-async def run_event_consumer(ctx, stop: asyncio.Event) -> None:
-    async def handler(envelope: EventEnvelope) -> None:
-        await handle_event(ctx, envelope)
+async def _process(ctx, stream: str, messages: list) -> None:
+    """Handle messages as one batch; if the batch fails, one by one, stopping at the first failure
+    (later messages stay pending and are retried in order)."""
+    ids, envelopes = [], []
+    for msg_id, fields in messages:
+        raw = fields.get(b"envelope") or fields.get("envelope")
+        try:
+            envelopes.append(EventEnvelope.from_json(raw))
+            ids.append(msg_id)
+        except Exception as exc:  # not an envelope at all: nothing to retry
+            log.error("malformed_envelope", msg_id=str(msg_id), error=str(exc)[:200])
+            await ctx.redis.xack(stream, EVENT_GROUP, msg_id)
+    if not envelopes:
+        return
+    try:
+        await handle_events(ctx, envelopes)
+    except Exception:
+        log.exception("event_batch_failed", size=len(envelopes))
+        for msg_id, envelope in zip(ids, envelopes, strict=True):
+            await handle_events(ctx, [envelope])
+            await ctx.redis.xack(stream, EVENT_GROUP, msg_id)
+        return
+    await ctx.redis.xack(stream, EVENT_GROUP, *ids)
 
-    await run_consumer(ctx.redis, ctx.settings.redis_namespace, EVENT_GROUP, ctx.settings.consumer_name, handler, stop)
+
+async def run_event_consumer(ctx, stop: asyncio.Event, batch: int = 500) -> None:
+    """Consume until `stop` is set: first this consumer's pending messages (left by a crash), then new
+    ones; acknowledged only after their deliveries are recorded. Survives Redis and database outages."""
+    ns, consumer = ctx.settings.redis_namespace, ctx.settings.consumer_name
+    stream = events_stream(ns)
+    delay = 0.5
+    while not stop.is_set():
+        try:
+            await ensure_group(ctx.redis, ns, EVENT_GROUP)
+            for start in ("0", ">"):
+                reply = await ctx.redis.xreadgroup(EVENT_GROUP, consumer, {stream: start}, count=batch,
+                                                   block=None if start == "0" else 1000)
+                messages = [m for _, msgs in reply or [] for m in msgs]
+                if messages:
+                    await _process(ctx, stream, messages)
+                    break
+            delay = 0.5
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("consumer_error", error=str(exc)[:200], retry_in_s=delay)
+            with suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+            delay = min(delay * 2, 10)
