@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from conftest import kick_off, publish, sandbox_items, wait_until
+from worker_support import kick_off, publish, sandbox_items, wait_until
 
 PROJECTS = 10
 APPOINTMENTS = 200

@@ -6,9 +6,9 @@ from __future__ import annotations
 import uuid
 
 import httpx
-from conftest import deliveries_of, kick_off, open_deliveries, publish, sandbox_items, wait_until
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from worker_support import deliveries_of, kick_off, open_deliveries, publish, sandbox_items, wait_until
 
 from anken_worker.adapters.confluence.client import ConfluenceClient
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 
 import pytest
-from conftest import WORKER_ENV, kick_off, publish, sandbox_items, wait_until
+from worker_support import WORKER_ENV, kick_off, publish, sandbox_items, wait_until
 
 PROJECTS = 6
 APPOINTMENTS = 60

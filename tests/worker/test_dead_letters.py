@@ -8,8 +8,7 @@ import json
 import uuid
 
 import httpx
-from conftest import deliveries_of, kick_off, open_deliveries, publish, sandbox_items, wait_until
-from test_webhooks import admin_headers
+from worker_support import admin_headers, deliveries_of, kick_off, open_deliveries, publish, sandbox_items, wait_until
 
 
 async def _kicked_off(redis_client, db, events, ns, name):

@@ -9,7 +9,7 @@ import uuid
 
 import httpx
 import pytest
-from conftest import sandbox_items, wait_until
+from worker_support import sandbox_items, wait_until
 
 from anken_common.auth_tokens import issue_service_token
 

@@ -7,8 +7,7 @@ import json
 import uuid
 
 import httpx
-from conftest import publish, wait_until
-from test_webhooks import admin_headers
+from worker_support import admin_headers, publish, wait_until
 
 from anken_common.auth_tokens import issue_user_token
 

@@ -3,7 +3,7 @@ also when the same events are delivered again."""
 
 from __future__ import annotations
 
-from conftest import deliveries_of, kick_off, open_deliveries, publish, sandbox_items, wait_until
+from worker_support import deliveries_of, kick_off, open_deliveries, publish, sandbox_items, wait_until
 
 
 async def test_kickoff_creates_each_thing_once_even_when_replayed(worker, sandbox, redis_client, db, events,

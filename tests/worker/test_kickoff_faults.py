@@ -6,8 +6,7 @@ from __future__ import annotations
 import uuid
 
 import httpx
-from conftest import publish, sandbox_items, wait_until
-from test_webhooks import admin_headers
+from worker_support import admin_headers, publish, sandbox_items, wait_until
 
 SANDBOX_TOKEN = {"Authorization": "Bearer xoxb-sandbox-token"}
 

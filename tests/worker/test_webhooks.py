@@ -9,16 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from conftest import publish, wait_until
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+from worker_support import admin_headers, publish, wait_until
 
-from anken_common.auth_tokens import issue_user_token
 from anken_worker.adapters.webhooks.signing import new_secret, signature_headers
-
-
-def admin_headers(service_env) -> dict[str, str]:
-    token = issue_user_token(service_env["ANKEN_SECRET_KEY"], str(uuid.uuid4()), "admin")
-    return {"Authorization": f"Bearer {token}"}
 
 
 def test_signature_verifies_with_the_reference_and_rejects_tampering_and_old_timestamps() -> None:
