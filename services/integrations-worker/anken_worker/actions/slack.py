@@ -157,8 +157,15 @@ async def _post_once(ctx, d: Delivery, slack: SlackClient, channel: str) -> dict
 @action("slack.post")
 async def post(ctx, d: Delivery) -> Outcome:
     """Post to the project channel (payload: text, blocks, pin)."""
-    channel = await _channel(ctx, d)
-    slack, _ = await _slack(ctx, d)
+    # One connection for both lookups: this is the hot path (every appointment report).
+    async with ctx.engine.connect() as conn:
+        project = await projects.get(conn, d.project_id)
+        slack = (await ctx.connectors.slack(conn, d.client_id, d.project_id)).client
+    if project is None:
+        raise SkipDelivery("the worker has not seen this project yet")
+    channel = project.get("slack_channel_id")
+    if not channel:
+        raise SkipDelivery("this project has no Slack channel (not kicked off yet)")
     posted = await _post_once(ctx, d, slack, channel)
     if d.payload.get("pin") and posted["ts"]:
         await slack.pin(channel, posted["ts"])

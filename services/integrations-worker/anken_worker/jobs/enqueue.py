@@ -3,10 +3,13 @@ enqueueing the same delivery twice never runs it twice."""
 
 from __future__ import annotations
 
+import asyncio
+
 from anken_common.logging import get_logger
 
 log = get_logger("anken.worker.enqueue")
 DELIVER_JOB = "deliver"
+ENQUEUE_CONCURRENCY = 20
 
 
 def job_id(ctx, key: str) -> str:
@@ -18,10 +21,15 @@ async def enqueue_deliveries(ctx, keys: list[str], *, redrive: int | None = None
     """Enqueue a job per key. A failure here loses nothing: the sweeper finds overdue deliveries."""
     if ctx.arq is None:
         return
-    for key in keys:
+
+    async def enqueue(key: str) -> None:
         jid = job_id(ctx, key) if redrive is None else f"{job_id(ctx, key)}:redrive:{redrive}"
-        try:
-            await ctx.arq.enqueue_job(DELIVER_JOB, key, _job_id=jid, _queue_name=ctx.settings.arq_queue)
-        except Exception as exc:
-            log.warning("enqueue_failed", key=key, error=str(exc)[:200])
+        await ctx.arq.enqueue_job(DELIVER_JOB, key, _job_id=jid, _queue_name=ctx.settings.arq_queue)
+
+    # A few at a time: each enqueue is several Redis round trips (arq checks the job id first).
+    for i in range(0, len(keys), ENQUEUE_CONCURRENCY):
+        results = await asyncio.gather(*(enqueue(k) for k in keys[i:i + ENQUEUE_CONCURRENCY]), return_exceptions=True)
+        failed = [r for r in results if isinstance(r, BaseException)]
+        if failed:
+            log.warning("enqueue_failed", count=len(failed), error=str(failed[0])[:200])
             return
