@@ -26,6 +26,9 @@ class WorkerContext:
     projects: httpx.AsyncClient
     connectors: Connectors = field(init=False)
     arq: object | None = None  # the ArqRedis pool once the worker runs
+    # Integration scopes known to be unhealthy (see health_status.alerts.on_healthy).
+    unhealthy_scopes: set[tuple[str, str]] = field(default_factory=set)
+    unhealthy_read_at: float = float("-inf")
 
     def __post_init__(self) -> None:
         self.connectors = Connectors(self)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from anken_common.logging import get_logger
 from anken_worker.deliveries import repository as delivery_repo
 from anken_worker.deliveries.models import Delivery, DeliveryPlan, Integration
@@ -22,6 +24,7 @@ async def on_integration_broken(ctx, d: Delivery, reason: str) -> None:
     scope = scope_of(d)
     async with ctx.engine.begin() as conn:
         since = await health_repo.mark_unhealthy(conn, d.integration, scope, reason)
+        ctx.unhealthy_scopes.add((d.integration, scope))
         if since is None or d.project_id is None or d.action == "slack.notify_director":
             return
         text, blocks = integration_broken_message(d.integration, reason)
@@ -35,6 +38,21 @@ async def on_integration_broken(ctx, d: Delivery, reason: str) -> None:
     await enqueue_deliveries(ctx, keys)
 
 
+UNHEALTHY_CACHE_S = 5.0
+
+
 async def on_healthy(ctx, d: Delivery) -> None:
+    """A success shows the target works again. Only scopes known to be unhealthy are written, so the
+    common case costs no query (the set of unhealthy scopes is re-read every few seconds)."""
+    now = time.monotonic()
+    if now - ctx.unhealthy_read_at > UNHEALTHY_CACHE_S:
+        async with ctx.engine.connect() as conn:
+            rows = await health_repo.list_all(conn, only_unhealthy=True)
+        ctx.unhealthy_scopes = {(r["integration"], r["scope"]) for r in rows}
+        ctx.unhealthy_read_at = now
+    key = (d.integration, scope_of(d))
+    if key not in ctx.unhealthy_scopes:
+        return
     async with ctx.engine.begin() as conn:
-        await health_repo.mark_healthy(conn, d.integration, scope_of(d))
+        await health_repo.mark_healthy(conn, *key)
+    ctx.unhealthy_scopes.discard(key)
