@@ -7,11 +7,22 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from redis.asyncio import Redis
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from anken_common.database import make_engine, make_sessionmaker
+from anken_common.database import make_sessionmaker
 from anken_worker.context import WorkerContext
 from anken_worker.settings import SCHEMA, WorkerSettings
+
+
+def worker_engine(settings: WorkerSettings) -> AsyncEngine:
+    """The worker's engine: like anken_common's, but sized for many concurrent jobs and without a
+    ping before every checkout (each delivery checks out several times; a dropped connection fails
+    one attempt, which is retried like any transient error)."""
+    return create_async_engine(
+        settings.async_database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_pool_overflow,
+        pool_pre_ping=False, pool_recycle=1800,
+        connect_args={"server_settings": {"search_path": f"{SCHEMA},public", "application_name": f"anken-{SCHEMA}"}},
+    )
 
 
 class Resources:
@@ -19,7 +30,7 @@ class Resources:
 
     def __init__(self, settings: WorkerSettings) -> None:
         self.settings = settings
-        self.engine: AsyncEngine = make_engine(settings.async_database_url, SCHEMA)
+        self.engine: AsyncEngine = worker_engine(settings)
         self.sessionmaker: async_sessionmaker[AsyncSession] = make_sessionmaker(self.engine)
         self.redis: Redis = Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=2)
         self.ctx = WorkerContext.create(settings, self.engine, self.redis)

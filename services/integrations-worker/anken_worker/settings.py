@@ -39,6 +39,8 @@ class WorkerSettings(CommonSettings):
 
     # Worker behaviour.
     worker_max_jobs: int = 64
+    db_pool_size: int = 15
+    db_pool_overflow: int = 15
     job_timeout_s: int = 30
     consumer_name: str = ""
     delivery_max_attempts: int = 8
