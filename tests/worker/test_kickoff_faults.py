@@ -67,3 +67,34 @@ async def test_deleted_confluence_parent_dead_letters_and_marks_unhealthy(worker
                                  "AND scope=$1 AND NOT healthy", f"project:{project_id}")
 
     assert await wait_until(unhealthy, within_s=10, what="confluence marked unhealthy")
+
+    # The director points the client at a live parent page and redrives: the tree is built, in
+    # order, and Confluence is healthy again.
+    async with httpx.AsyncClient(base_url=sandbox.url) as sb, httpx.AsyncClient(
+            base_url=worker.url, headers=admin_headers(service_env)) as api:
+        live = (await sb.post("/confluence/wiki/api/v2/pages", headers=auth, json={
+            "spaceId": "1", "status": "current", "title": f"新しい顧客フォルダ {client_id}",
+            "body": {"representation": "storage", "value": "<p>x</p>"}})).json()
+        (await api.put("/v1/integration-settings", json={
+            "client_id": str(client_id), "integration": "confluence",
+            "config": {"api_url": f"{sandbox.url}/confluence/wiki/api/v2/", "email": "bot@anken.jp",
+                       "space_id": "1", "parent_page_id": live["id"]}})).raise_for_status()
+        redriven = await api.post("/v1/deliveries/retry-dead",
+                                  params={"integration": "confluence", "project_id": str(project_id)})
+        assert redriven.json() == {"requeued": 4}
+
+    async def rebuilt():
+        rows = await db.fetch("SELECT status FROM integrations.deliveries WHERE project_id=$1 AND "
+                              "integration='confluence'", project_id)
+        return all(r["status"] == "succeeded" for r in rows)
+
+    await wait_until(rebuilt, within_s=30, what="page tree rebuilt after the redrive")
+    pages = [p for p in await sandbox_items(sandbox.url, "confluence/pages") if p["title"].startswith("親ページ削除")]
+    root = next(p for p in pages if p["title"].endswith("案件概要"))
+    assert root["parent_id"] == live["id"] and len(pages) == 4
+
+    async def healthy_again():
+        return await db.fetchval("SELECT healthy FROM integrations.integration_health WHERE integration='confluence' "
+                                 "AND scope=$1", f"project:{project_id}")
+
+    assert await wait_until(healthy_again, within_s=10, what="confluence healthy again")
