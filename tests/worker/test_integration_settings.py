@@ -7,7 +7,7 @@ import json
 import uuid
 
 import httpx
-from worker_support import admin_headers, publish, wait_until
+from worker_support import admin_headers, publish, sandbox_items, wait_until
 
 from anken_common.auth_tokens import issue_user_token
 
@@ -86,3 +86,23 @@ async def test_stored_token_is_used_and_a_revoked_one_marks_slack_unhealthy(work
 
     await wait_until(others_done, within_s=30, what="confluence and sheets unaffected")
     assert json.dumps([dict(r) for r in others], default=str)
+
+    # A new token, then a redrive: the channel is made and the steps skipped for want of it follow.
+    async with httpx.AsyncClient(base_url=worker.url, headers=admin_headers(service_env)) as api:
+        (await api.put("/v1/integration-settings", json={
+            "client_id": str(client_id), "integration": "slack", "secret": f"xoxb-fresh-{uuid.uuid4().hex[:8]}",
+            "config": {"api_url": f"{sandbox.url}/slack/api/"}})).raise_for_status()
+        redriven = (await api.post("/v1/deliveries/retry-dead",
+                                   params={"integration": "slack", "project_id": str(second)})).json()
+        assert redriven["requeued"] == 4  # create_channel (dead) + invite, topic, pinned summary (skipped)
+
+    async def slack_done():
+        rows = await db.fetch("SELECT status FROM integrations.deliveries WHERE project_id=$1 AND "
+                              "integration='slack' AND idempotency_key LIKE 'evt:%'", second)
+        return len(rows) == 4 and all(r["status"] == "succeeded" for r in rows)
+
+    await wait_until(slack_done, within_s=30, what="slack kickoff redriven")
+    channel_id = await db.fetchval("SELECT slack_channel_id FROM integrations.project_links WHERE project_id=$1", second)
+    channel = next(c for c in await sandbox_items(sandbox.url, "slack/channels") if c["id"] == channel_id)
+    assert "月間アポ目標" in channel["topic"]
+    assert [m["pinned"] for m in await sandbox_items(sandbox.url, "slack/messages", channel=channel_id)] == [True]

@@ -51,7 +51,7 @@ async def get_delivery(delivery_id: uuid.UUID, principal: Operator, conn: ConnDe
 
 
 @router.post("/v1/deliveries/{delivery_id}/retry", response_model=DeliveryOut,
-             summary="Retry one dead-lettered delivery", responses=problem_responses(401, 403, 404, 409, 422))
+             summary="Retry one dead-lettered (or skipped) delivery", responses=problem_responses(401, 403, 404, 409, 422))
 async def retry_delivery(delivery_id: uuid.UUID, principal: Operator, conn: ConnDep, ctx: ContextDep) -> DeliveryOut:
     d = await repo.get(conn, delivery_id)
     if d is None:
@@ -61,19 +61,22 @@ async def retry_delivery(delivery_id: uuid.UUID, principal: Operator, conn: Conn
     async with ctx.engine.begin() as own:
         keys = await repo.reopen(own, t.c.id == delivery_id)
     if not keys:
-        raise Conflict(f"only dead deliveries can be retried; this one is {d.status}", current_status=d.status)
+        raise Conflict(f"only dead or skipped deliveries can be retried; this one is {d.status}",
+                       current_status=d.status)
     await enqueue_deliveries(ctx, keys, redrive=int(time.time() * 1000))
     async with ctx.engine.connect() as own:
         return _out(await repo.get(own, delivery_id))
 
 
 @router.post("/v1/deliveries/retry-dead", response_model=RedriveResult,
-             summary="Retry every dead-lettered delivery of an integration",
+             summary="Retry every dead-lettered (and skipped) delivery of an integration",
              responses=problem_responses(401, 403, 422))
 async def retry_all_dead(principal: Operator, ctx: ContextDep,
                          integration: Annotated[Literal["slack", "confluence", "sheets", "webhook"], Query()],
                          project_id: uuid.UUID | None = None) -> RedriveResult:
-    where = (t.c.integration == integration) & (t.c.action != "event.malformed")
+    # A notice that the integration was broken is stale once it is fixed: not redriven in bulk.
+    where = (t.c.integration == integration) & (t.c.action != "event.malformed") & \
+        ~t.c.idempotency_key.startswith("health:")
     if project_id:
         where = where & (t.c.project_id == project_id)
     async with ctx.engine.begin() as own:

@@ -121,13 +121,16 @@ async def list_page(
 
 
 async def reopen(conn: AsyncConnection, where: sa.ColumnElement[bool]) -> list[str]:
-    """Put dead deliveries back to pending with a fresh retry budget; returns their keys.
+    """Put dead (and skipped) deliveries back to pending with a fresh retry budget; returns their keys.
+
+    Skipped ones come back too: a step skipped for a missing prerequisite (no channel because
+    creating it died) must run once the prerequisite is redriven, in its original order.
 
     `attempts` is kept (a post may have landed before the failure, so the next try still looks
     for it first); the budget restarts from the current count.
     """
     stmt = (
-        sa.update(t).where(where, t.c.status == DeliveryStatus.dead.value)
+        sa.update(t).where(where, t.c.status.in_((DeliveryStatus.dead.value, DeliveryStatus.skipped.value)))
         .values(status=DeliveryStatus.pending.value, next_attempt_at=sa.func.now(),
                 progress=t.c.progress.op("||")(sa.func.jsonb_build_object("budget_from", t.c.attempts)),
                 completed_at=None, updated_at=sa.func.now())

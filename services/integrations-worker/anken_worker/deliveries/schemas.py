@@ -49,4 +49,4 @@ class DeliveryPage(BaseModel):
 
 class RedriveResult(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"requeued": 12}]})
-    requeued: int = Field(description="Dead deliveries put back in the queue")
+    requeued: int = Field(description="Dead and skipped deliveries put back in the queue")
