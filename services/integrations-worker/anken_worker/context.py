@@ -25,6 +25,9 @@ class WorkerContext:
     reporting: httpx.AsyncClient
     projects: httpx.AsyncClient
     connectors: Connectors = field(init=False)
+    # The same pool without BEGIN/ROLLBACK around each statement: for single-statement reads and
+    # writes on the delivery hot path (each is atomic on its own; a transaction would add two round trips).
+    autocommit: AsyncEngine = field(init=False)
     arq: object | None = None  # the ArqRedis pool once the worker runs
     # Integration scopes known to be unhealthy (see health_status.alerts.on_healthy).
     unhealthy_scopes: set[tuple[str, str]] = field(default_factory=set)
@@ -32,6 +35,7 @@ class WorkerContext:
 
     def __post_init__(self) -> None:
         self.connectors = Connectors(self)
+        self.autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
 
     @classmethod
     def create(cls, settings: WorkerSettings, engine: AsyncEngine, redis: Redis) -> WorkerContext:

@@ -38,7 +38,8 @@ class WorkerSettings(CommonSettings):
     google_service_account_file: str = ""
 
     # Worker behaviour.
-    worker_max_jobs: int = 64
+    # Jobs sleeping for a channel's pacing slot hold a slot too, so this is far above the CPU count.
+    worker_max_jobs: int = 512
     db_pool_size: int = 15
     db_pool_overflow: int = 15
     job_timeout_s: int = 30

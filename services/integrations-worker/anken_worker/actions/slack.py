@@ -157,8 +157,8 @@ async def _post_once(ctx, d: Delivery, slack: SlackClient, channel: str) -> dict
 @action("slack.post")
 async def post(ctx, d: Delivery) -> Outcome:
     """Post to the project channel (payload: text, blocks, pin)."""
-    # One connection for both lookups: this is the hot path (every appointment report).
-    async with ctx.engine.connect() as conn:
+    # One connection for both lookups, no transaction around them: this is the hot path (every appointment report).
+    async with ctx.autocommit.connect() as conn:
         project = await projects.get(conn, d.project_id)
         slack = (await ctx.connectors.slack(conn, d.client_id, d.project_id)).client
     if project is None:

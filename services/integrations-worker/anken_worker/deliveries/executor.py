@@ -33,7 +33,8 @@ def action(name: str) -> Callable[[ActionHandler], ActionHandler]:
 
 async def attempt(ctx, d: Delivery) -> float | None:
     """Make one attempt. Returns the seconds until the next try when the delivery stays open, else None."""
-    async with ctx.engine.begin() as conn:
+    # Single statements, each atomic on its own: no transaction round trips around them.
+    async with ctx.autocommit.connect() as conn:
         d.attempts = await repo.start_attempt(conn, d.id)
     handler = ACTIONS.get(d.action)
     s = ctx.settings
@@ -64,7 +65,7 @@ async def attempt(ctx, d: Delivery) -> float | None:
             await _finish(ctx, d, DeliveryStatus.dead, error=f"gave up after {used} attempts: {reason}", excerpt=excerpt)
             return None
         delay = next_delay_s(used, s.backoff_base_s, s.backoff_cap_s, retry_after)
-        async with ctx.engine.begin() as conn:
+        async with ctx.autocommit.connect() as conn:
             await repo.finish(conn, d.id, DeliveryStatus.retrying, error=reason, excerpt=excerpt,
                               next_attempt_at=utc_now() + timedelta(seconds=delay))
         DELIVERY_ATTEMPTS.labels(d.integration, d.action, "retry").inc()
@@ -80,7 +81,7 @@ async def attempt(ctx, d: Delivery) -> float | None:
 
 
 async def _finish(ctx, d: Delivery, status: DeliveryStatus, **fields) -> None:
-    async with ctx.engine.begin() as conn:
+    async with ctx.autocommit.connect() as conn:
         await repo.finish(conn, d.id, status, **fields)
     DELIVERY_ATTEMPTS.labels(d.integration, d.action, status.value).inc()
     if status != DeliveryStatus.succeeded:

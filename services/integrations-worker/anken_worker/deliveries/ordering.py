@@ -29,7 +29,7 @@ async def drain(ctx, order_key: str, *, wait_for_lock_s: float = 0.0, budget_s: 
     started = time.monotonic()
     try:
         while True:
-            async with ctx.engine.connect() as conn:
+            async with ctx.autocommit.connect() as conn:
                 head = await repo.first_open(conn, order_key, None)
             if head is None:
                 return None

@@ -14,7 +14,7 @@ LOCK_BUSY_RECHECK_S = 2.0
 
 async def deliver(arq_ctx: dict, key: str) -> str:
     ctx = arq_ctx["worker_ctx"]
-    async with ctx.engine.connect() as conn:
+    async with ctx.autocommit.connect() as conn:
         d = await repo.get_by_key(conn, key)
     if d is None or not d.is_open:
         return d.status if d else "unknown"
@@ -22,7 +22,10 @@ async def deliver(arq_ctx: dict, key: str) -> str:
         wait = await drain(ctx, d.order_key)
     except LockBusy:
         raise Retry(defer=LOCK_BUSY_RECHECK_S) from None
-    async with ctx.engine.connect() as conn:
+    if wait is None:
+        # Nothing of the order key is open any more, ours included.
+        return "drained"
+    async with ctx.autocommit.connect() as conn:
         d = await repo.get_by_key(conn, key)
     if d is None or not d.is_open:
         return d.status if d else "unknown"
