@@ -31,11 +31,8 @@ def action(name: str) -> Callable[[ActionHandler], ActionHandler]:
     return register
 
 
-async def attempt(ctx, d: Delivery) -> float | None:
-    """Make one attempt. Returns the seconds until the next try when the delivery stays open, else None."""
-    # Single statements, each atomic on its own: no transaction round trips around them.
-    async with ctx.autocommit.connect() as conn:
-        d.attempts = await repo.start_attempt(conn, d.id)
+async def run_counted_attempt(ctx, d: Delivery) -> float | None:
+    """The attempt itself, once `d.attempts` already counts it (see repository.claim_head)."""
     handler = ACTIONS.get(d.action)
     s = ctx.settings
     try:

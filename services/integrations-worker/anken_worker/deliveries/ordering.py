@@ -6,9 +6,8 @@ from __future__ import annotations
 import time
 
 from anken_worker.deliveries import repository as repo
-from anken_worker.deliveries.executor import attempt
+from anken_worker.deliveries.executor import run_counted_attempt
 from anken_worker.kit.redis_lock import OrderLock
-from anken_worker.kit.time import utc_now
 
 
 class LockBusy(Exception):
@@ -29,16 +28,14 @@ async def drain(ctx, order_key: str, *, wait_for_lock_s: float = 0.0, budget_s: 
     started = time.monotonic()
     try:
         while True:
-            async with ctx.autocommit.connect() as conn:
-                head = await repo.first_open(conn, order_key, None)
-            if head is None:
-                return None
-            wait = (head.next_attempt_at - utc_now()).total_seconds()
-            if wait > 0:
-                return wait
             if lock.lost or time.monotonic() - started > budget_s:
                 return 0.0
-            retry_in = await attempt(ctx, head)
+            # Finding the head and counting its attempt is one statement: the hot path's round trips.
+            async with ctx.autocommit.connect() as conn:
+                head, wait = await repo.claim_head(conn, order_key)
+            if head is None:
+                return wait
+            retry_in = await run_counted_attempt(ctx, head)
             if retry_in is not None:
                 return retry_in
     finally:

@@ -54,13 +54,32 @@ async def first_open(conn: AsyncConnection, order_key: str, upto_seq: int | None
     return Delivery.from_row(row) if row else None
 
 
-async def start_attempt(conn: AsyncConnection, delivery_id: uuid.UUID) -> int:
-    """Count the attempt before the call is made, so a crash mid-call is visible to the next try."""
-    stmt = (
-        sa.update(t).where(t.c.id == delivery_id)
-        .values(attempts=t.c.attempts + 1, updated_at=sa.func.now()).returning(t.c.attempts)
+async def claim_head(conn: AsyncConnection, order_key: str) -> tuple[Delivery | None, float | None]:
+    """The oldest open delivery of an order key, with its attempt counted when it is due, in one statement.
+
+    Returns (None, None) when nothing is open, (None, seconds) when the head is not due yet, and
+    (delivery, None) when the head is due: its attempt is counted before the call is made, so a
+    crash mid-call is visible to the next try.
+    """
+    head = (
+        sa.select(t.c.id, (t.c.next_attempt_at <= sa.func.now()).label("due"),
+                  sa.cast(sa.extract("epoch", t.c.next_attempt_at - sa.func.now()), sa.Float).label("wait"))
+        .where(t.c.order_key == order_key, t.c.status.in_(OPEN_STATUSES)).order_by(t.c.seq).limit(1)
+        .cte("head")
     )
-    return int((await conn.execute(stmt)).scalar_one())
+    claimed = (
+        sa.update(t).where(t.c.id == sa.select(head.c.id).where(head.c.due).scalar_subquery())
+        .values(attempts=t.c.attempts + 1, updated_at=sa.func.now()).returning(*t.c).cte("claimed")
+    )
+    stmt = sa.select(head.c.wait, *claimed.c).select_from(head.outerjoin(claimed, sa.true()))
+    row = (await conn.execute(stmt)).first()
+    if row is None:
+        return None, None
+    values = dict(row._mapping)
+    wait = values.pop("wait")
+    if values["id"] is None:
+        return None, max(0.0, float(wait or 0.0))
+    return Delivery(**values), None
 
 
 async def save_progress(conn: AsyncConnection, delivery_id: uuid.UUID, progress: dict[str, Any]) -> None:
