@@ -14,6 +14,37 @@ from anken_worker.deliveries.models import OPEN_STATUSES, Delivery, DeliveryPlan
 from anken_worker.kit.tables import deliveries as t
 from anken_worker.kit.time import utc_now
 
+# The hot path's statements are built once: building a statement and its cache key costs more CPU
+# than running it. Open statuses are literals, so no IN list is re-rendered per execution.
+_OPEN = t.c.status.in_([sa.literal_column(f"'{status}'") for status in OPEN_STATUSES])
+_BY_KEY = sa.select(t).where(t.c.idempotency_key == sa.bindparam("p_key", type_=t.c.idempotency_key.type))
+_HEAD = (
+    sa.select(t.c.id, (t.c.next_attempt_at <= sa.func.now()).label("due"),
+              sa.cast(sa.extract("epoch", t.c.next_attempt_at - sa.func.now()), sa.Float).label("wait"))
+    .where(t.c.order_key == sa.bindparam("p_order_key", type_=t.c.order_key.type), _OPEN)
+    .order_by(t.c.seq).limit(1).cte("head")
+)
+_CLAIMED = (
+    sa.update(t).where(t.c.id == sa.select(_HEAD.c.id).where(_HEAD.c.due).scalar_subquery())
+    .values(attempts=t.c.attempts + 1, updated_at=sa.func.now()).returning(*t.c).cte("claimed")
+)
+_CLAIM_HEAD = sa.select(_HEAD.c.wait, *_CLAIMED.c).select_from(_HEAD.outerjoin(_CLAIMED, sa.true()))
+
+
+def _keep_unless(name: str, column: sa.Column) -> sa.ColumnElement:
+    """SET column = the parameter, or leave it as it is when the parameter is NULL."""
+    return sa.func.coalesce(sa.bindparam(name, type_=column.type), column)
+
+
+_FINISH = sa.update(t).where(t.c.id == sa.bindparam("p_id", type_=t.c.id.type)).values(
+    status=sa.bindparam("p_status", type_=t.c.status.type), updated_at=sa.func.now(),
+    last_error=_keep_unless("p_error", t.c.last_error),
+    response_excerpt=_keep_unless("p_excerpt", t.c.response_excerpt),
+    external_ref=_keep_unless("p_external_ref", t.c.external_ref), target=_keep_unless("p_target", t.c.target),
+    next_attempt_at=_keep_unless("p_next_attempt_at", t.c.next_attempt_at),
+    completed_at=_keep_unless("p_completed_at", t.c.completed_at),
+)
+
 
 async def insert_plans(conn: AsyncConnection, plans: list[DeliveryPlan]) -> list[str]:
     """Record planned deliveries; a key seen before is left alone. Returns the keys newly recorded."""
@@ -36,21 +67,12 @@ async def insert_plans(conn: AsyncConnection, plans: list[DeliveryPlan]) -> list
 
 
 async def get_by_key(conn: AsyncConnection, key: str) -> Delivery | None:
-    row = (await conn.execute(sa.select(t).where(t.c.idempotency_key == key))).first()
+    row = (await conn.execute(_BY_KEY, {"p_key": key})).first()
     return Delivery.from_row(row) if row else None
 
 
 async def get(conn: AsyncConnection, delivery_id: uuid.UUID) -> Delivery | None:
     row = (await conn.execute(sa.select(t).where(t.c.id == delivery_id))).first()
-    return Delivery.from_row(row) if row else None
-
-
-async def first_open(conn: AsyncConnection, order_key: str, upto_seq: int | None) -> Delivery | None:
-    """The oldest open delivery of an order key: nothing later may run before it."""
-    stmt = sa.select(t).where(t.c.order_key == order_key, t.c.status.in_(OPEN_STATUSES))
-    if upto_seq is not None:
-        stmt = stmt.where(t.c.seq <= upto_seq)
-    row = (await conn.execute(stmt.order_by(t.c.seq).limit(1))).first()
     return Delivery.from_row(row) if row else None
 
 
@@ -61,18 +83,7 @@ async def claim_head(conn: AsyncConnection, order_key: str) -> tuple[Delivery | 
     (delivery, None) when the head is due: its attempt is counted before the call is made, so a
     crash mid-call is visible to the next try.
     """
-    head = (
-        sa.select(t.c.id, (t.c.next_attempt_at <= sa.func.now()).label("due"),
-                  sa.cast(sa.extract("epoch", t.c.next_attempt_at - sa.func.now()), sa.Float).label("wait"))
-        .where(t.c.order_key == order_key, t.c.status.in_(OPEN_STATUSES)).order_by(t.c.seq).limit(1)
-        .cte("head")
-    )
-    claimed = (
-        sa.update(t).where(t.c.id == sa.select(head.c.id).where(head.c.due).scalar_subquery())
-        .values(attempts=t.c.attempts + 1, updated_at=sa.func.now()).returning(*t.c).cte("claimed")
-    )
-    stmt = sa.select(head.c.wait, *claimed.c).select_from(head.outerjoin(claimed, sa.true()))
-    row = (await conn.execute(stmt)).first()
+    row = (await conn.execute(_CLAIM_HEAD, {"p_order_key": order_key})).first()
     if row is None:
         return None, None
     values = dict(row._mapping)
@@ -91,20 +102,12 @@ async def finish(
     excerpt: str | None = None, external_ref: str | None = None, target: str | None = None,
     next_attempt_at: datetime | None = None,
 ) -> None:
-    values: dict[str, Any] = {"status": status.value, "updated_at": sa.func.now()}
-    if error is not None:
-        values["last_error"] = error[:2000]
-    if excerpt is not None:
-        values["response_excerpt"] = excerpt[:2000]
-    if external_ref is not None:
-        values["external_ref"] = external_ref
-    if target:
-        values["target"] = target
-    if next_attempt_at is not None:
-        values["next_attempt_at"] = next_attempt_at
-    if status in (DeliveryStatus.succeeded, DeliveryStatus.dead, DeliveryStatus.skipped):
-        values["completed_at"] = utc_now()
-    await conn.execute(sa.update(t).where(t.c.id == delivery_id).values(**values))
+    final = status in (DeliveryStatus.succeeded, DeliveryStatus.dead, DeliveryStatus.skipped)
+    await conn.execute(_FINISH, {
+        "p_id": delivery_id, "p_status": status.value, "p_error": error[:2000] if error is not None else None,
+        "p_excerpt": excerpt[:2000] if excerpt is not None else None, "p_external_ref": external_ref,
+        "p_target": target or None, "p_next_attempt_at": next_attempt_at, "p_completed_at": utc_now() if final else None,
+    })
 
 
 async def overdue_order_keys(conn: AsyncConnection, grace_s: float, limit: int = 500) -> list[tuple[str, str]]:

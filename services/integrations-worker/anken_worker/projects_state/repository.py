@@ -29,10 +29,15 @@ async def upsert_project(conn: AsyncConnection, p: Any, snapshot: dict[str, Any]
     ))
 
 
+# Built once: every Slack post reads its project (the statement's construction is the costly part).
+_BY_ID = sa.select(project_links).where(
+    project_links.c.project_id == sa.bindparam("p_project_id", type_=project_links.c.project_id.type))
+
+
 async def get(conn: AsyncConnection, project_id: uuid.UUID | None) -> dict[str, Any] | None:
     if project_id is None:
         return None
-    row = (await conn.execute(sa.select(project_links).where(project_links.c.project_id == project_id))).first()
+    row = (await conn.execute(_BY_ID, {"p_project_id": project_id})).first()
     return dict(row._mapping) if row else None
 
 
