@@ -37,6 +37,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=3, help="unmeasured warm-up seconds")
     parser.add_argument("--targets", type=int, default=20_000)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="seconds each client waits between calls (0 = saturate; a member's real pace is ~30 s)")
     parser.add_argument("--preload", type=int, default=0)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
@@ -45,7 +47,7 @@ def parse_args() -> argparse.Namespace:
 
 
 async def client_loop(url: str, token: str, project_id, member_id, targets, stop_at: float, measure_from: float,
-                      latencies: list[float], errors: list[int], rng: random.Random) -> None:
+                      latencies: list[float], errors: list[int], rng: random.Random, think: float) -> None:
     async with httpx.AsyncClient(base_url=url, timeout=30, headers={"Authorization": f"Bearer {token}"}) as client:
         while time.perf_counter() < stop_at:
             body = {"target_id": str(rng.choice(targets)), "member_id": str(member_id),
@@ -58,6 +60,9 @@ async def client_loop(url: str, token: str, project_id, member_id, targets, stop
                 latencies.append(elapsed)
                 if response.status_code >= 400:
                     errors.append(response.status_code)
+            if think:
+                # Jittered so clients do not fire in lock-step.
+                await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
 
 
 
@@ -94,12 +99,13 @@ async def main() -> None:
         measure_from, stop_at = start + args.warmup, start + args.warmup + args.seconds
         await asyncio.gather(*[
             client_loop(url, tokens[i], floor["project_id"], floor["members"][i], floor["targets"], stop_at,
-                        measure_from, latencies, errors, random.Random(args.seed + i))
+                        measure_from, latencies, errors, random.Random(args.seed + i), args.think)
             for i in range(args.clients)
         ])
         latencies.sort()
         q = statistics.quantiles(latencies, n=100)
-        print(f"clients={args.clients} workers={args.workers} seconds={args.seconds} requests={len(latencies)} "
+        print(f"clients={args.clients} think={args.think}s workers={args.workers} seconds={args.seconds} "
+              f"requests={len(latencies)} "
               f"errors={len(errors)} ({sorted(set(errors))})")
         print(f"throughput: {len(latencies) / args.seconds:.0f} calls/s")
         print(f"latency ms: p50 {q[49] * 1000:.1f}  p95 {q[94] * 1000:.1f}  p99 {q[98] * 1000:.1f}  "
