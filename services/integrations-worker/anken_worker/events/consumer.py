@@ -16,6 +16,7 @@ from anken_common.events import EventEnvelope, events_stream
 from anken_common.logging import get_logger
 from anken_worker.deliveries import repository as delivery_repo
 from anken_worker.deliveries.models import DeliveryStatus, payload_hash
+from anken_worker.events.batch_lookups import BatchLookups
 from anken_worker.events.planner import plan_event
 from anken_worker.jobs.enqueue import enqueue_deliveries
 from anken_worker.kit.tables import deliveries, unknown_events
@@ -33,16 +34,17 @@ async def handle_event(ctx, envelope: EventEnvelope) -> list[str]:
 async def handle_events(ctx, envelopes: list[EventEnvelope]) -> list[str]:
     """Record what a batch of events calls for in one transaction (in stream order), then enqueue."""
     keys: list[str] = []
+    lookups = BatchLookups(envelopes)
     async with ctx.engine.begin() as conn:
         for envelope in envelopes:
-            keys += await _apply(conn, envelope)
+            keys += await _apply(conn, envelope, lookups)
     for envelope in envelopes:
         EVENTS_HANDLED.labels(envelope.type[:64]).inc()
     await enqueue_deliveries(ctx, keys)
     return keys
 
 
-async def _apply(conn, envelope: EventEnvelope) -> list[str]:
+async def _apply(conn, envelope: EventEnvelope, lookups: BatchLookups) -> list[str]:
     if envelope.type not in PAYLOAD_MODELS:
         UNKNOWN_EVENTS.labels(envelope.type[:64]).inc()
         stmt = insert(unknown_events).values(event_type=envelope.type[:100], count=1)
@@ -54,7 +56,7 @@ async def _apply(conn, envelope: EventEnvelope) -> list[str]:
     except ValidationError as exc:
         await _dead_letter_malformed(conn, envelope, exc)
         return []
-    return await delivery_repo.insert_plans(conn, await plan_event(conn, envelope, payload))
+    return await delivery_repo.insert_plans(conn, await plan_event(conn, envelope, payload, lookups))
 
 
 async def _dead_letter_malformed(conn, envelope: EventEnvelope, exc: ValidationError) -> None:

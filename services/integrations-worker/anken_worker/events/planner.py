@@ -21,6 +21,7 @@ from anken_common.event_payloads import (
 )
 from anken_common.events import EventEnvelope, EventType
 from anken_worker.deliveries.models import DeliveryPlan, Integration
+from anken_worker.events.batch_lookups import WEBHOOK_EVENTS, BatchLookups
 from anken_worker.events.kickoff_flow import kickoff_plans, page_title
 from anken_worker.messaging import (
     appointment_report,
@@ -32,16 +33,19 @@ from anken_worker.messaging import (
 from anken_worker.projects_state import repository as projects
 from anken_worker.webhook_endpoints.service import plans_for_event
 
-WEBHOOK_EVENTS = frozenset({
-    EventType.appointment_set, EventType.appointment_updated, EventType.weekly_report_published,
-    EventType.project_status_changed,
-})
 
+async def plan_event(conn: AsyncConnection, envelope: EventEnvelope, payload: Any,
+                     lookups: BatchLookups | None = None) -> list[DeliveryPlan]:
+    """Apply the event to the worker's own state and return the deliveries it calls for.
 
-async def plan_event(conn: AsyncConnection, envelope: EventEnvelope, payload: Any) -> list[DeliveryPlan]:
-    """Apply the event to the worker's own state and return the deliveries it calls for."""
+    `lookups` shares reads across the events of one batch; an event that may write project state
+    makes later events of the batch read it afresh.
+    """
     eid, etype = str(envelope.id), envelope.type
     plans: list[DeliveryPlan] = []
+    lookups = lookups or BatchLookups([])
+    if etype != EventType.appointment_set:
+        lookups.project_state_changed()
 
     if isinstance(payload, UserPayload):
         await projects.upsert_person(conn, payload)
@@ -55,7 +59,7 @@ async def plan_event(conn: AsyncConnection, envelope: EventEnvelope, payload: An
         await projects.set_member(conn, payload.project_id, payload.member_id, payload.member_name,
                                   active=etype != EventType.assignment_deleted)
     elif isinstance(payload, AppointmentPayload) and etype == EventType.appointment_set:
-        project = await projects.get(conn, payload.project_id)
+        project = await lookups.project(conn, payload.project_id)
         text, blocks = appointment_report(payload, (project or {}).get("timezone") or "Asia/Tokyo")
         plans.append(DeliveryPlan(
             f"evt:{eid}:slack.appointment_report", Integration.slack, "slack.post", f"slack:{payload.project_id}",
@@ -116,5 +120,5 @@ async def plan_event(conn: AsyncConnection, envelope: EventEnvelope, payload: An
         client_id = getattr(payload, "client_id", None) or envelope.tenant
         project_id = getattr(payload, "project_id", None) or (payload.id if isinstance(payload, ProjectPayload) else None)
         plans += await plans_for_event(conn, client_id, etype, eid, envelope.occurred_at.isoformat(),
-                                       envelope.payload, project_id)
+                                       envelope.payload, project_id, lookups)
     return plans

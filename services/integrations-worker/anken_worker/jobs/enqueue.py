@@ -9,7 +9,7 @@ from anken_common.logging import get_logger
 
 log = get_logger("anken.worker.enqueue")
 DELIVER_JOB = "deliver"
-ENQUEUE_CONCURRENCY = 20
+ENQUEUE_CONCURRENCY = 100
 
 
 def job_id(ctx, key: str) -> str:

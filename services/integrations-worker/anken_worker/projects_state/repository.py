@@ -41,6 +41,13 @@ async def get(conn: AsyncConnection, project_id: uuid.UUID | None) -> dict[str, 
     return dict(row._mapping) if row else None
 
 
+async def get_many(conn: AsyncConnection, project_ids: set[uuid.UUID]) -> list[dict[str, Any]]:
+    if not project_ids:
+        return []
+    rows = (await conn.execute(sa.select(project_links).where(project_links.c.project_id.in_(project_ids)))).all()
+    return [dict(r._mapping) for r in rows]
+
+
 async def by_channel(conn: AsyncConnection, channel_id: str) -> dict[str, Any] | None:
     row = (await conn.execute(sa.select(project_links).where(project_links.c.slack_channel_id == channel_id))).first()
     return dict(row._mapping) if row else None

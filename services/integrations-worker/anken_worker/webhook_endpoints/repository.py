@@ -24,6 +24,16 @@ async def for_event(conn: AsyncConnection, client_id: uuid.UUID, event_type: str
     return [dict(r._mapping) for r in rows]
 
 
+async def active_for_clients(conn: AsyncConnection, client_ids: set[uuid.UUID]) -> list[dict[str, Any]]:
+    """Every active endpoint of these clients, oldest first."""
+    if not client_ids:
+        return []
+    rows = (await conn.execute(
+        sa.select(t).where(t.c.client_id.in_(client_ids), t.c.active.is_(True)).order_by(t.c.created_at)
+    )).all()
+    return [dict(r._mapping) for r in rows]
+
+
 async def list_page(conn: AsyncConnection, client_id: uuid.UUID | None, after: uuid.UUID | None, limit: int) -> list[dict]:
     stmt = sa.select(t)
     if client_id:

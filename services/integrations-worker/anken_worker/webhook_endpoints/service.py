@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -16,6 +16,9 @@ from anken_worker.kit.secret_box import SecretBox
 from anken_worker.kit.time import utc_now
 from anken_worker.webhook_endpoints import repository as repo
 from anken_worker.webhook_endpoints.secrets import ROTATION_OVERLAP
+
+if TYPE_CHECKING:
+    from anken_worker.events.batch_lookups import BatchLookups
 
 
 def to_out(row: dict[str, Any]) -> dict[str, Any]:
@@ -71,10 +74,13 @@ def webhook_plan(key: str, endpoint: dict, event_type: str, event_id: str, occur
 
 
 async def plans_for_event(conn: AsyncConnection, client_id: uuid.UUID | None, event_type: str, event_id: str,
-                          occurred_at: str, data: dict, project_id: uuid.UUID | None) -> list[DeliveryPlan]:
+                          occurred_at: str, data: dict, project_id: uuid.UUID | None,
+                          lookups: BatchLookups | None = None) -> list[DeliveryPlan]:
     if client_id is None:
         return []
+    endpoints = (await lookups.endpoints(conn, client_id, event_type) if lookups is not None
+                 else await repo.for_event(conn, client_id, event_type))
     return [
         webhook_plan(f"evt:{event_id}:webhook:{e['id']}", e, event_type, event_id, occurred_at, data, project_id)
-        for e in await repo.for_event(conn, client_id, event_type)
+        for e in endpoints
     ]
