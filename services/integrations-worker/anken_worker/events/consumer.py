@@ -18,7 +18,7 @@ from anken_worker.deliveries import repository as delivery_repo
 from anken_worker.deliveries.models import DeliveryStatus, payload_hash
 from anken_worker.events.batch_lookups import BatchLookups
 from anken_worker.events.planner import plan_event
-from anken_worker.jobs.enqueue import enqueue_deliveries
+from anken_worker.jobs.enqueue import enqueue_deliveries, first_per_target
 from anken_worker.kit.tables import deliveries, unknown_events
 from anken_worker.settings import EVENT_GROUP
 from anken_worker.worker_metrics import EVENTS_HANDLED, MALFORMED_EVENTS, UNKNOWN_EVENTS
@@ -33,18 +33,19 @@ async def handle_event(ctx, envelope: EventEnvelope) -> list[str]:
 
 async def handle_events(ctx, envelopes: list[EventEnvelope]) -> list[str]:
     """Record what a batch of events calls for in one transaction (in stream order), then enqueue."""
-    keys: list[str] = []
+    recorded: list[tuple[str, str]] = []
     lookups = BatchLookups(envelopes)
     async with ctx.engine.begin() as conn:
         for envelope in envelopes:
-            keys += await _apply(conn, envelope, lookups)
+            recorded += await _apply(conn, envelope, lookups)
     for envelope in envelopes:
         EVENTS_HANDLED.labels(envelope.type[:64]).inc()
-    await enqueue_deliveries(ctx, keys)
-    return keys
+    await enqueue_deliveries(ctx, first_per_target(recorded))
+    return [key for key, _ in recorded]
 
 
-async def _apply(conn, envelope: EventEnvelope, lookups: BatchLookups) -> list[str]:
+async def _apply(conn, envelope: EventEnvelope, lookups: BatchLookups) -> list[tuple[str, str]]:
+    """(key, order key) of the deliveries newly recorded for one event, in recorded order."""
     if envelope.type not in PAYLOAD_MODELS:
         UNKNOWN_EVENTS.labels(envelope.type[:64]).inc()
         stmt = insert(unknown_events).values(event_type=envelope.type[:100], count=1)
@@ -56,7 +57,9 @@ async def _apply(conn, envelope: EventEnvelope, lookups: BatchLookups) -> list[s
     except ValidationError as exc:
         await _dead_letter_malformed(conn, envelope, exc)
         return []
-    return await delivery_repo.insert_plans(conn, await plan_event(conn, envelope, payload, lookups))
+    plans = await plan_event(conn, envelope, payload, lookups)
+    new = set(await delivery_repo.insert_plans(conn, plans))
+    return [(p.key, p.order_key) for p in plans if p.key in new]
 
 
 async def _dead_letter_malformed(conn, envelope: EventEnvelope, exc: ValidationError) -> None:

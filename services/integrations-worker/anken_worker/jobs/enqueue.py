@@ -17,6 +17,20 @@ def job_id(ctx, key: str) -> str:
     return f"{ctx.settings.redis_namespace}:{key}"
 
 
+def first_per_target(recorded: list[tuple[str, str]]) -> list[str]:
+    """Of (key, order key) pairs in recorded order, the first key of each order key: its job drains
+    the target's later deliveries too (see jobs.deliver), so they need no job of their own, and a
+    flood of messages to one channel does not wake a job per message that finds the target busy.
+    The sweeper stays the safety net for any delivery left behind."""
+    seen: set[str] = set()
+    keys = []
+    for key, order_key in recorded:
+        if order_key not in seen:
+            seen.add(order_key)
+            keys.append(key)
+    return keys
+
+
 async def enqueue_deliveries(ctx, keys: list[str], *, redrive: int | None = None) -> None:
     """Enqueue a job per key. A failure here loses nothing: the sweeper finds overdue deliveries."""
     if ctx.arq is None:
