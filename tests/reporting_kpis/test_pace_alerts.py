@@ -52,8 +52,9 @@ async def test_low_contact_to_appointment_rate_raises_one_alert_and_an_event(app
             text("SELECT type, payload FROM reporting.outbox_events WHERE aggregate_id = :id"), {"id": alert["id"]}
         )).all()
     assert [r.type for r in rows] == ["pace_alert.raised"]
-    while await outbox_relay(resources.engine, resources.redis, settings.redis_namespace).relay_once():
-        pass
+    relay = outbox_relay(resources.engine, resources.redis, settings.redis_namespace)
+    while await relay.relay_once():
+        continue
     entries = await resources.redis.xrange(events_stream(settings.redis_namespace))
     published = [EventEnvelope.from_json(fields[b"envelope"]) for _, fields in entries]
     mine = [e for e in published if e.type == "pace_alert.raised" and e.payload["id"] == alert["id"]]

@@ -15,6 +15,7 @@ from redis.exceptions import ResponseError
 
 from anken_common.events import EventEnvelope, events_stream
 from anken_common.logging import get_logger
+from anken_common.stopping import sleep_or_stop
 
 log = get_logger("anken.events")
 Handler = Callable[[EventEnvelope], Awaitable[None]]
@@ -82,8 +83,5 @@ async def run_consumer(
             raise
         except Exception as exc:
             log.warning("consumer_error", group=group, error=str(exc)[:200], retry_in_s=delay)
-            try:
-                await asyncio.wait_for(stop.wait(), delay)
-            except TimeoutError:
-                pass
+            await sleep_or_stop(stop, delay)
             delay = min(delay * 2, 10)

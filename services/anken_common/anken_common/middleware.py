@@ -97,4 +97,4 @@ class BodySizeLimitMiddleware:
 
 
 class _TooLarge(Exception):
-    pass
+    """Raised inside receive() when the body passes the limit."""

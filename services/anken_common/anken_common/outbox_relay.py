@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from anken_common.events import EventEnvelope, events_stream
 from anken_common.logging import get_logger
+from anken_common.stopping import sleep_or_stop
 
 log = get_logger("anken.outbox")
 
@@ -71,7 +72,7 @@ class OutboxRelay:
                     got = (await lock_conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.lock_key})).scalar()
                     if not got:
                         await lock_conn.rollback()
-                        await _sleep(stop, 2.0)
+                        await sleep_or_stop(stop, 2.0)
                         continue
                     await lock_conn.commit()
                     try:
@@ -79,7 +80,7 @@ class OutboxRelay:
                             published = await self.relay_once()
                             delay = interval_s
                             if published == 0:
-                                await _sleep(stop, interval_s)
+                                await sleep_or_stop(stop, interval_s)
                     finally:
                         await lock_conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.lock_key})
                         await lock_conn.commit()
@@ -87,12 +88,5 @@ class OutboxRelay:
                 raise
             except Exception as exc:
                 log.warning("outbox_relay_error", outbox=self.table, error=str(exc)[:200], retry_in_s=round(delay, 2))
-                await _sleep(stop, delay)
+                await sleep_or_stop(stop, delay)
                 delay = min(max(delay, 0.2) * 2, 10.0)
-
-
-async def _sleep(stop: asyncio.Event, seconds: float) -> None:
-    try:
-        await asyncio.wait_for(stop.wait(), seconds)
-    except TimeoutError:
-        pass

@@ -8,6 +8,7 @@ import asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from anken_common.logging import get_logger
+from anken_common.stopping import sleep_or_stop
 from anken_projects.calls.partitions import ensure_call_partitions
 from anken_projects.idempotency.retention import purge_expired_keys
 
@@ -25,7 +26,4 @@ async def run_call_floor_maintenance(engine: AsyncEngine, stop: asyncio.Event, i
                 raise
             except Exception as exc:
                 log.warning("call_floor_maintenance_error", step=step.__name__, error=str(exc)[:200])
-        try:
-            await asyncio.wait_for(stop.wait(), interval_s)
-        except TimeoutError:
-            pass
+        await sleep_or_stop(stop, interval_s)

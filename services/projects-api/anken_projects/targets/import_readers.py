@@ -21,7 +21,7 @@ SNIFF_BYTES = 256 * 1024
 
 
 class UnreadableFile(ValueError):
-    pass
+    """The upload is neither CSV (UTF-8 or CP932) nor XLSX, or is damaged."""
 
 
 def detect_csv_encoding(head: bytes) -> str:

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from anken_common.event_stream import ensure_group
 from anken_common.events import EventEnvelope, events_stream
 from anken_common.logging import get_logger
+from anken_common.stopping import sleep_or_stop
 from anken_reporting.consumers.apply import apply_event
 from anken_reporting.consumers.batch import apply_events
 from anken_reporting.consumers.registry import ApplyContext
@@ -115,8 +116,5 @@ async def run_event_consumer(
             raise
         except Exception as exc:
             log.warning("consumer_error", error=str(exc)[:200], retry_in_s=delay)
-            try:
-                await asyncio.wait_for(stop.wait(), delay)
-            except TimeoutError:
-                pass
+            await sleep_or_stop(stop, delay)
             delay = min(delay * 2, 10)
