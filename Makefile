@@ -52,7 +52,7 @@ bench: $(TEST_STAMP)
 	$(PY) bench/run_all.py
 
 screenshots: $(TEST_STAMP)
-	$(PY) -m pytest tests/e2e -k screenshot $(PYTEST_ARGS)
+	ANKEN_SCREENSHOTS=1 $(PY) -m pytest tests/e2e -k screenshot $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .anken .pytest_cache

@@ -11,7 +11,13 @@ import pytest
 from e2e.world import World, build_world
 
 CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# `make screenshots` sets ANKEN_SCREENSHOTS=1 to refresh the committed pictures; an ordinary
+# test run writes them under tests/artifacts so it leaves the work tree clean.
+_ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = (
+    _ROOT / "docs" / "screenshots" if os.environ.get("ANKEN_SCREENSHOTS") == "1"
+    else _ROOT / "tests" / "artifacts" / "screenshots"
+)
 
 
 @pytest.fixture(scope="session")
