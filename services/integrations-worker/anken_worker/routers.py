@@ -1,35 +1,14 @@
-"""Every domain's router, found by convention: a module `<domain>/endpoints.py` exposing `router`.
-
-Discovery (rather than a hand-kept list) lets each domain add its routes without touching
-a shared file. Routers are included in ROUTER_ORDER first, then alphabetically.
-"""
+"""This service's routers, discovered by convention (anken_common.router_discovery)."""
 
 from __future__ import annotations
-
-import importlib
-import pkgutil
 
 from fastapi import APIRouter
 
 import anken_worker
+from anken_common.router_discovery import discover_routers as _discover
 
 ROUTER_ORDER = ["integration_settings", "webhook_endpoints", "deliveries", "health_status", "slack_inbound"]
 
 
 def discover_routers() -> list[APIRouter]:
-    found: dict[str, APIRouter] = {}
-    for module in pkgutil.iter_modules(anken_worker.__path__):
-        if not module.ispkg:
-            continue
-        try:
-            endpoints = importlib.import_module(f"anken_worker.{module.name}.endpoints")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"anken_worker.{module.name}.endpoints":
-                continue
-            raise
-        router = getattr(endpoints, "router", None)
-        if isinstance(router, APIRouter):
-            found[module.name] = router
-    ordered = [name for name in ROUTER_ORDER if name in found]
-    ordered += sorted(name for name in found if name not in ROUTER_ORDER)
-    return [found[name] for name in ordered]
+    return _discover(anken_worker, ROUTER_ORDER)
