@@ -57,3 +57,8 @@ def redis_check(redis) -> ReadyCheck:
         await redis.ping()
 
     return check
+
+
+def database_and_redis_checks(resources) -> dict[str, ReadyCheck]:
+    """The readiness checks of a service whose state lives in PostgreSQL and Redis."""
+    return {"database": database_check(resources.engine), "redis": redis_check(resources.redis)}

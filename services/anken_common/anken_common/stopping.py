@@ -11,3 +11,12 @@ async def sleep_or_stop(stop: asyncio.Event, seconds: float) -> bool:
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), seconds)
     return stop.is_set()
+
+
+async def cancel_and_wait(tasks: list[asyncio.Task] | tuple[asyncio.Task, ...]) -> None:
+    """Cancel background tasks and wait for each to finish; their errors are already logged."""
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task

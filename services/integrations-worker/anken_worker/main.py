@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from anken_common.app_factory import create_service_app
-from anken_common.health import database_check, redis_check
+from anken_common.health import database_and_redis_checks
 from anken_common.logging import configure_logging
+from anken_common.stopping import cancel_and_wait
 from anken_worker.db import Resources
 from anken_worker.routers import discover_routers
 from anken_worker.runtime import start_background
@@ -45,21 +46,14 @@ def create_app(settings: WorkerSettings | None = None, *, background: bool = Tru
             yield
         finally:
             stop.set()
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with suppress(asyncio.CancelledError, Exception):
-                    await task
+            await cancel_and_wait(tasks)
             await resources.close()
 
     app = create_service_app(
         service="integrations-worker",
         title="Anken integrations-worker",
         description=DESCRIPTION,
-        ready_checks=lambda: {
-            "database": database_check(app.state.resources.engine),
-            "redis": redis_check(app.state.resources.redis),
-        },
+        ready_checks=lambda: database_and_redis_checks(app.state.resources),
         lifespan=lifespan,
         max_body_bytes=settings.max_body_bytes,
     )

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from anken_common.app_factory import create_service_app
 from anken_common.database import wait_for_database
-from anken_common.health import database_check, redis_check
+from anken_common.health import database_and_redis_checks
 from anken_common.logging import configure_logging
+from anken_common.stopping import cancel_and_wait
 from anken_projects.calls.maintenance import run_call_floor_maintenance
 from anken_projects.db import Resources
 from anken_projects.kit.db_errors import install_db_error_handlers
@@ -55,22 +56,14 @@ def create_app(settings: ProjectsSettings | None = None) -> FastAPI:
             yield
         finally:
             stop.set()
-            starter.cancel()
-            for task in tasks:
-                task.cancel()
-            for task in (starter, *tasks):
-                with suppress(asyncio.CancelledError, Exception):
-                    await task
+            await cancel_and_wait((starter, *tasks))
             await resources.close()
 
     app = create_service_app(
         service="projects-api",
         title="Anken projects-api",
         description=DESCRIPTION,
-        ready_checks=lambda: {
-            "database": database_check(app.state.resources.engine),
-            "redis": redis_check(app.state.resources.redis),
-        },
+        ready_checks=lambda: database_and_redis_checks(app.state.resources),
         lifespan=lifespan,
         max_body_bytes=settings.max_body_bytes,
     )
