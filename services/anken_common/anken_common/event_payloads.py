@@ -93,6 +93,21 @@ class WorkedHoursPayload(_Payload):
     hours: float = Field(ge=0, le=24)
 
 
+class DailyReportPayload(_Payload):
+    """daily_report.submitted: the member's end-of-day report for (project, member, day); a later event replaces it."""
+
+    id: uuid.UUID
+    project_id: uuid.UUID
+    member_id: uuid.UUID
+    day: date
+    hours: float = Field(ge=0, le=24)
+    summary: str
+    good_reactions: str = ""
+    objections: str = ""
+    next_actions: str = ""
+    version: int = 1
+
+
 class KickoffItemPayload(_Payload):
     id: uuid.UUID
     project_id: uuid.UUID
@@ -275,6 +290,7 @@ PAYLOAD_MODELS: dict[str, type[_Payload]] = {
     EventType.assignment_updated: AssignmentPayload,
     EventType.assignment_deleted: AssignmentPayload,
     EventType.worked_hours_logged: WorkedHoursPayload,
+    EventType.daily_report_submitted: DailyReportPayload,
     EventType.kickoff_item_updated: KickoffItemPayload,
     EventType.contract_change_recorded: ContractChangePayload,
     EventType.script_version_created: ScriptVersionPayload,

@@ -31,6 +31,7 @@ class EventType(StrEnum):
     assignment_updated = "assignment.updated"
     assignment_deleted = "assignment.deleted"
     worked_hours_logged = "worked_hours.logged"
+    daily_report_submitted = "daily_report.submitted"
     kickoff_item_updated = "kickoff_item.updated"
     contract_change_recorded = "contract_change.recorded"
     script_version_created = "script.version_created"
