@@ -34,6 +34,8 @@ OUTCOMES = (
     ("7", "appointment", N_("Appointment")),
 )
 OUTCOME_NAMES = {outcome for _, outcome, _ in OUTCOMES}
+# The free-text parts of the end-of-day report (日報), as projects-api names them.
+REPORT_FIELDS = ("summary", "good_reactions", "objections", "next_actions")
 
 
 async def next_target(view: View, project_id: str, skip: str | None = None) -> dict:
@@ -213,8 +215,9 @@ async def end_of_day(view: CallerView, project_id: str, request: Request) -> Res
         error = view._("Enter the hours you worked today, for example 7.5.")
     else:
         try:
-            await view.api.put("projects", f"/v1/projects/{project_id}/worked-hours/{view.user.get('id')}/{today}",
-                               json={"hours": hours})
+            # One request: the daily report also sets the day's worked hours in projects-api.
+            await view.api.put("projects", f"/v1/projects/{project_id}/daily-reports/{view.user.get('id')}/{today}",
+                               json={"hours": hours, **{name: form.get(name, "").strip() for name in REPORT_FIELDS}})
             saved = view._("Your end-of-day report is saved. Thank you!")
         except ApiError as exc:
             error = describe(exc, view._)
