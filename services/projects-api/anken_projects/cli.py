@@ -14,6 +14,8 @@ def main(argv: list[str] | None = None) -> None:
     serve = sub.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--workers", type=int, default=1,
+                       help="processes (one per core); background relays coordinate through advisory locks")
     sub.add_parser("migrate", help="apply every migration of the projects schema")
     seed = sub.add_parser("seed", help="load demo data once (idempotent)")
     seed.add_argument("--force", action="store_true", help="load even if demo data exists")
@@ -24,7 +26,7 @@ def main(argv: list[str] | None = None) -> None:
         import uvicorn
 
         uvicorn.run("anken_projects.main:create_app", factory=True, host=args.host,
-                    port=args.port or settings.port, log_config=None, access_log=False)
+                    port=args.port or settings.port, workers=args.workers, log_config=None, access_log=False)
     elif args.command == "migrate":
         from anken_projects.migrations.runner import upgrade
 
