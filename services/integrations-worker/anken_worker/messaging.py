@@ -8,7 +8,12 @@ from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from anken_common.event_payloads import AppointmentPayload, PaceAlertPayload, WeeklyReportPublishedPayload
+from anken_common.event_payloads import (
+    AppointmentPayload,
+    DailyReportPayload,
+    PaceAlertPayload,
+    WeeklyReportPublishedPayload,
+)
 
 INTEGRATION_LABELS = {"slack": "Slack", "confluence": "Confluence", "sheets": "Google スプレッドシート", "webhook": "Webhook"}
 QUALIFICATION_LABELS = {"budget": "予算 (Budget)", "authority": "決裁権 (Authority)", "need": "ニーズ (Need)",
@@ -102,6 +107,18 @@ def weekly_report(p: WeeklyReportPublishedPayload, project_name: str) -> tuple[s
             "action_id": "open_weekly_report",
         }]},
     ]
+    return text, blocks
+
+
+def daily_report(p: DailyReportPayload, project_name: str, member_name: str | None) -> tuple[str, list[dict]]:
+    """The member's end-of-day report (日報) as posted to the project channel; a resubmission says so."""
+    who = member_name or "メンバー"
+    revised = "（更新）" if p.version > 1 else ""
+    text = f"📝 日報{revised} {p.day.isoformat()} {who} — {project_name}: {p.summary}"
+    pairs = [("稼働時間", f"{p.hours:g} 時間")]
+    pairs += [(label, value) for label, value in (
+        ("良い反応", p.good_reactions), ("断り文句・課題", p.objections), ("明日のアクション", p.next_actions)) if value]
+    blocks = [_section(f"📝 *日報{revised}* {p.day.isoformat()} — {who}（{project_name}）\n{p.summary}"), _fields(pairs)]
     return text, blocks
 
 

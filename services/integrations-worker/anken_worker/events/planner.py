@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from anken_common.event_payloads import (
     AppointmentPayload,
     AssignmentPayload,
+    DailyReportPayload,
     PaceAlertPayload,
     ProjectPayload,
     ScriptVersionPayload,
@@ -25,6 +26,7 @@ from anken_worker.events.batch_lookups import WEBHOOK_EVENTS, BatchLookups
 from anken_worker.events.kickoff_flow import kickoff_plans, page_title
 from anken_worker.messaging import (
     appointment_report,
+    daily_report,
     pace_alert,
     talk_scripts_page,
     weekly_report,
@@ -65,6 +67,15 @@ async def plan_event(conn: AsyncConnection, envelope: EventEnvelope, payload: An
             f"evt:{eid}:slack.appointment_report", Integration.slack, "slack.post", f"slack:{payload.project_id}",
             {"text": text, "blocks": blocks}, project_id=payload.project_id, client_id=payload.client_id,
             source_event_id=envelope.id, source_event_type=etype,
+        ))
+    elif isinstance(payload, DailyReportPayload):
+        project = await lookups.project(conn, payload.project_id)
+        member = await projects.get_person(conn, payload.member_id)
+        text, blocks = daily_report(payload, (project or {}).get("name") or "", member["name"] if member else None)
+        plans.append(DeliveryPlan(
+            f"evt:{eid}:slack.daily_report", Integration.slack, "slack.post", f"slack:{payload.project_id}",
+            {"text": text, "blocks": blocks}, project_id=payload.project_id,
+            client_id=(project or {}).get("client_id"), source_event_id=envelope.id, source_event_type=etype,
         ))
     elif isinstance(payload, ScriptVersionPayload):
         scripts = await projects.set_script(conn, payload.project_id, payload.variant, {
