@@ -137,9 +137,9 @@ async def raw_copy(db_url: str, floor: dict, calls: list[dict], batch: int) -> f
         await conn.close()
 
 
-def start_server(env: dict[str, str], port: int) -> subprocess.Popen:
-    return subprocess.Popen([str(BIN / "anken-projects"), "serve", "--port", str(port)], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def start_server(env: dict[str, str], port: int, workers: int = 1) -> subprocess.Popen:
+    return subprocess.Popen([str(BIN / "anken-projects"), "serve", "--port", str(port), "--workers", str(workers)],
+                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 async def wait_ready(url: str) -> None:

@@ -36,6 +36,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--targets", type=int, default=2_000, help="targets in the list (default 2,000)")
     parser.add_argument("--calls", type=int, default=300, help="next-target pulls in total, each followed by a call")
     parser.add_argument("--preload", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=1, help="projects-api processes (one per core)")
     return parser.parse_args()
 
 
@@ -84,7 +85,7 @@ async def main() -> None:
                                 capture_output=True)
         floor = await seed(db_url, args)
         port = free_port()
-        server = start_server(env, port)
+        server = start_server(env, port, args.workers)
         url = f"http://127.0.0.1:{port}"
         await wait_ready(url)
         latencies: list[float] = []
