@@ -6,8 +6,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-
-from projects_daily_reports.helpers import Actor, make_user, serve_app, settings_from
+from projects_registry.helpers import Actor, make_user, serve_app, settings_from
 
 
 @pytest.fixture(scope="session")

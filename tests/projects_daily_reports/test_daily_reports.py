@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
-
-from projects_daily_reports.helpers import Actor, create_client, create_project, db_rows, make_user
+from projects_registry.helpers import Actor, create_client, create_project, db_rows, make_user
 
 DAY = "2026-11-20"
 REPORT = {
