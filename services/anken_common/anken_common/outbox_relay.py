@@ -33,30 +33,35 @@ class OutboxRelay:
         self.lock_key = lock_key
 
     async def relay_once(self, batch: int = 1000) -> int:
-        """Publish up to `batch` unpublished events; returns how many were published."""
-        async with self.engine.connect() as conn:
+        """Publish up to `batch` unpublished events; returns how many were published.
+
+        The rows stay locked (FOR UPDATE) from selection until they are marked published, so a
+        second relay running at the same moment (another replica, a CLI, a test) waits and then
+        skips them instead of publishing them again.
+        """
+        async with self.engine.begin() as conn:
             rows = (
                 await conn.execute(
                     text(
                         "SELECT id, event_id, type, aggregate_type, aggregate_id, tenant, payload, occurred_at "
-                        f"FROM {self.table} WHERE published_at IS NULL ORDER BY id LIMIT :n"
+                        f"FROM {self.table} WHERE published_at IS NULL ORDER BY id LIMIT :n FOR UPDATE"
                     ),
                     {"n": batch},
                 )
             ).all()
-            await conn.rollback()
-        if not rows:
-            return 0
-        pipe = self.redis.pipeline(transaction=False)
-        for row in rows:
-            envelope = EventEnvelope(
-                id=row.event_id, type=row.type, occurred_at=row.occurred_at, tenant=row.tenant,
-                aggregate_type=row.aggregate_type, aggregate_id=row.aggregate_id, sequence=row.id,
-                payload=row.payload, source=self.source,
-            )
-            pipe.xadd(events_stream(self.namespace), {"envelope": envelope.to_json()}, maxlen=5_000_000, approximate=True)
-        await pipe.execute()
-        async with self.engine.begin() as conn:
+            if not rows:
+                return 0
+            pipe = self.redis.pipeline(transaction=False)
+            for row in rows:
+                envelope = EventEnvelope(
+                    id=row.event_id, type=row.type, occurred_at=row.occurred_at, tenant=row.tenant,
+                    aggregate_type=row.aggregate_type, aggregate_id=row.aggregate_id, sequence=row.id,
+                    payload=row.payload, source=self.source,
+                )
+                pipe.xadd(
+                    events_stream(self.namespace), {"envelope": envelope.to_json()}, maxlen=5_000_000, approximate=True
+                )
+            await pipe.execute()
             await conn.execute(
                 text(f"UPDATE {self.table} SET published_at = :now WHERE id = ANY(:ids)"),
                 {"now": datetime.now(UTC), "ids": [row.id for row in rows]},
