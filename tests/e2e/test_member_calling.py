@@ -31,6 +31,7 @@ def test_member_logs_ten_calls_by_keyboard_including_an_appointment(page, world:
     expect(page).to_have_url(re.compile(r"/calling$"))
     page.get_by_role("link", name=world.project_name).click()
     expect(page.locator("#tally-title")).to_be_visible()
+    page.wait_for_function("() => !!window.htmx")
     screenshot(page, "member-calling")
     tally = {key: int(page.locator(f'[data-tally="{key}"]').inner_text().replace(",", ""))
              for key in ("calls", "contacts", "appointments")}
