@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from anken_common.auth_tokens import Role
+from anken_common.principal import Principal as BasePrincipal
 
 
 @dataclass(frozen=True)
-class Principal:
-    kind: str  # "user" | "api_key" | "service"
-    id: uuid.UUID | str
-    role: Role | None = None
-    client_id: uuid.UUID | None = None  # set for API keys: the only tenant they may see
-    scopes: frozenset[str] = field(default_factory=frozenset)
-
-    @property
-    def is_user(self) -> bool:
-        return self.kind == "user"
-
-    @property
-    def is_partner(self) -> bool:
-        return self.kind == "api_key"
-
+class Principal(BasePrincipal):
     @property
     def sees_everything(self) -> bool:
         """Admins, managers and services see every project."""
