@@ -17,6 +17,23 @@ async def test_login_and_wrong_password(app_client: httpx.AsyncClient) -> None:
     assert (await app_client.get("/v1/projects")).status_code == 401
 
 
+async def test_any_user_sets_their_own_language(app_client: httpx.AsyncClient, admin: Actor) -> None:
+    member = await make_user(app_client, "member")
+    assert (await app_client.get("/v1/auth/me", headers=member.headers)).json()["locale"] == "ja"
+    changed = await app_client.patch("/v1/auth/me", json={"locale": "en"}, headers=member.headers)
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["locale"] == "en"
+    assert (await app_client.get("/v1/auth/me", headers=member.headers)).json()["locale"] == "en"
+    # Only the language: a member cannot promote themselves through their profile.
+    sneaky = await app_client.patch("/v1/auth/me", json={"role": "admin"}, headers=member.headers)
+    assert sneaky.status_code == 422 and sneaky.json()["errors"][0]["field"] == "role"
+    bad = await app_client.patch("/v1/auth/me", json={"locale": "fr"}, headers=member.headers)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "locale"
+    assert (await app_client.patch("/v1/auth/me", json={"locale": "ja"})).status_code == 401
+    audit = await db_rows(app_client, "SELECT action FROM projects.audit_entries WHERE entity_id = :i", i=str(member.id))
+    assert ("user.preferences",) in [tuple(r) for r in audit]
+
+
 async def test_admin_creates_users_without_ever_returning_hashes(app_client: httpx.AsyncClient, admin: Actor) -> None:
     body = {"email": "Sato.Director@Example.jp", "name": "佐藤 一郎", "role": "director", "password": "long-enough-pass"}
     created = await app_client.post("/v1/users", json=body, headers=admin.headers)

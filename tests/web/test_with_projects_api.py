@@ -120,3 +120,16 @@ async def test_token_refused_by_the_api_ends_the_session_with_a_message(live_web
     assert response.status_code == 303 and response.headers["location"] == "/login?next=%2Fadmin%2Fusers"
     page = await live_web.get(response.headers["location"])
     assert "セッションの有効期限が切れました" in page.text
+
+
+async def test_a_members_language_follows_them_to_another_browser(live_web, service_env) -> None:
+    email = await insert_user(service_env["DATABASE_URL"], "member")
+    await log_in(live_web, email)
+    page = await live_web.get("/calling")
+    token = re.search(r'"X-CSRF-Token": "([^"]+)"', page.text).group(1)
+    switched = await live_web.post("/language", data={"locale": "en", "back": "/calling", "csrf_token": token})
+    assert switched.status_code == 303
+    # Another browser: no session, no language cookie; the login starts in the member's language.
+    live_web.cookies.clear()
+    await log_in(live_web, email)
+    assert '<html lang="en">' in (await live_web.get("/calling")).text

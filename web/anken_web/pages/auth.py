@@ -80,10 +80,9 @@ async def switch_language(view: AnyView, locale: Annotated[str, Form()] = "ja", 
     view.session.locale = locale
     if view.session.logged_in:
         view.session.user["locale"] = locale
-        # Remember it on the user too, so the next login starts in this language.
-        # (a role that may not edit users keeps the choice for this session only).
+        # Remember it on the user too, so the next login (on any device) starts in this language.
         with suppress(ApiError, ApiUnavailable):
-            await view.api.patch("projects", f"/v1/users/{view.session.user.get('id')}", json={"locale": locale})
+            await view.api.patch("projects", "/v1/auth/me", json={"locale": locale})
     response = view.redirect(safe_next(back) or "/")
     response.set_cookie(LANGUAGE_COOKIE, locale, max_age=365 * 24 * 3600, httponly=True, samesite="lax",
                         secure=view.settings.session_cookie_secure, path="/")

@@ -8,13 +8,21 @@ from fastapi import APIRouter
 from sqlalchemy import func, select
 
 from anken_common.auth_tokens import InvalidToken, TokenKind, is_api_key, issue_user_token, verify_token
-from anken_common.problems import Forbidden, Unauthorized, problem_responses
+from anken_common.problems import Forbidden, NotFound, Unauthorized, problem_responses
 from anken_projects.auth import login_throttle
 from anken_projects.auth.api_key_auth import find_key
 from anken_projects.auth.dependencies import CurrentPrincipal
 from anken_projects.auth.passwords import verify_password
-from anken_projects.auth.schemas import IntrospectRequest, IntrospectResponse, Me, TokenRequest, TokenResponse
+from anken_projects.auth.schemas import (
+    IntrospectRequest,
+    IntrospectResponse,
+    Me,
+    MeUpdate,
+    TokenRequest,
+    TokenResponse,
+)
 from anken_projects.db import ResourcesDep, SessionDep
+from anken_projects.users import service as users
 from anken_projects.users.models import User
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
@@ -43,6 +51,19 @@ async def me(principal: CurrentPrincipal, session: SessionDep) -> Me:
     user = await session.get(User, principal.id)
     if user is None or not user.is_active:
         raise Unauthorized("user no longer exists")
+    return Me(id=user.id, email=user.email, name=user.name, role=user.role, locale=user.locale)
+
+
+@router.patch("/me", summary="Change your own preferences (the UI language)", response_model=Me,
+              description="Any logged-in user may set their own `locale`; it is where the web UI starts after login.",
+              responses=problem_responses(401, 422))
+async def update_me(body: MeUpdate, principal: CurrentPrincipal, session: SessionDep) -> Me:
+    if not principal.is_user:
+        raise Unauthorized("only user tokens have a profile")
+    try:
+        user = await users.update_own_preferences(session, principal, body.locale)
+    except NotFound:
+        raise Unauthorized("user no longer exists") from None
     return Me(id=user.id, email=user.email, name=user.name, role=user.role, locale=user.locale)
 
 

@@ -28,6 +28,13 @@ class Me(BaseModel):
     locale: str
 
 
+class MeUpdate(BaseModel):
+    """What any user may change about themselves (everything else is an admin's job)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"locale": "en"}]})
+    locale: Literal["ja", "en"] | None = Field(default=None, description="The UI language: ja (default) or en")
+
+
 class IntrospectRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"token": "ak_3fa85f64_Qm9yZWQgc2VjcmV0"}]})
     token: str = Field(min_length=1, max_length=4096)

@@ -74,6 +74,22 @@ async def update_user(
     return user
 
 
+async def update_own_preferences(session: AsyncSession, principal: Principal, locale: str | None) -> User:
+    """A user's own settings (the UI language), so the choice follows them to the next login and device."""
+    user = await get_user(session, principal.id, for_update=True)
+    if not user.is_active:
+        raise NotFound("user")
+    if locale is None or locale == user.locale:
+        return user
+    before = snapshot(user)
+    user.locale = locale
+    bump_version(user)
+    await session.flush()
+    record_audit(session, principal, "user.preferences", "user", user.id, before=before, after=snapshot(user))
+    _publish(session, user, EventType.user_updated)
+    return user
+
+
 async def deactivate_user(session: AsyncSession, principal: Principal, user_id: uuid.UUID) -> User:
     """Users are never deleted (calls, audit and deals point at them); they are deactivated."""
     if principal.id == user_id:
