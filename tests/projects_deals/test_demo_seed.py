@@ -37,6 +37,10 @@ async def test_demo_seed_is_idempotent_realistic_and_logins_work(api, resources,
             " FROM projects.calls"))).one()
         numbers = (await conn.execute(sa.text("SELECT corporate_number FROM projects.targets LIMIT 200"))).scalars().all()
         stages = (await conn.execute(sa.text("SELECT count(DISTINCT stage_id) FROM projects.deals"))).scalar_one()
+        ages = (await conn.execute(sa.text(
+            "SELECT min(now() - created_at), max(now() - created_at),"
+            " count(*) FILTER (WHERE stage_entered_at > created_at), count(*) FILTER (WHERE stage_entered_at > now())"
+            " FROM projects.deals WHERE appointment_id IS NULL AND name LIKE '%期)'"))).one()
         call_events = (await conn.execute(sa.text(
             "SELECT count(*) FROM projects.outbox_events WHERE type = 'call.logged'"))).scalar_one()
     assert 0.10 <= rates[0] <= 0.15, rates
@@ -44,6 +48,9 @@ async def test_demo_seed_is_idempotent_realistic_and_logins_work(api, resources,
     assert all(is_valid_corporate_number(n) for n in numbers)
     assert stages == 7, "demo deals sit in every stage of the default pipeline"
     assert call_events == after_first["calls"], "every call was announced like the API does"
+    # Backdated, so cycle time and stage aging show real figures on the demo.
+    assert ages[0].days >= 20 and ages[1].days <= 121, ages
+    assert ages[2] >= 25 and ages[3] == 0, ages
 
     for email in ("admin@demo.anken.jp", "director@demo.anken.jp", "manager@demo.anken.jp", "member1@demo.anken.jp"):
         response = await api.post("/v1/auth/token", json={"email": email, "password": deals_settings.anken_demo_password})

@@ -110,9 +110,13 @@ def _history(session: AsyncSession, deal: Deal, principal: Principal | None, cha
 
 
 async def create_deal(
-    session: AsyncSession, body: DealCreate, principal: Principal | None, *, check_owner: bool = True
+    session: AsyncSession, body: DealCreate, principal: Principal | None, *, check_owner: bool = True,
+    at: datetime | None = None,
 ) -> tuple[Deal, Stage]:
-    """Create a deal; probability defaults to the stage's, a terminal stage closes it at once."""
+    """Create a deal; probability defaults to the stage's, a terminal stage closes it at once.
+
+    `at` backdates the deal (history loads and the demo data set); the API always uses now.
+    """
     owner_id = body.owner_id or (principal.id if principal and principal.is_user else None)
     if not isinstance(owner_id, uuid.UUID):
         raise UnprocessableEntity("owner_id", "is required when the caller is not a user")
@@ -124,7 +128,7 @@ async def create_deal(
         existing = await repo.deal_for_appointment(session, body.appointment_id)
         if existing is not None:
             raise Conflict("a deal already exists for this appointment", deal_id=str(existing.id))
-    now = utc_now()
+    now = at or utc_now()
     deal = Deal(
         name=body.name, account_name=body.account_name, client_id=body.client_id, appointment_id=body.appointment_id,
         owner_id=owner_id, pipeline_id=stage.pipeline_id, stage_id=stage.id, amount=body.amount,
@@ -146,8 +150,10 @@ async def create_deal(
     return deal, stage
 
 
-async def update_deal(session: AsyncSession, deal: Deal, body: DealUpdate, principal: Principal | None) -> tuple[Deal, Stage]:
-    """Apply the fields sent; record history for tracked fields and one deal.changed event."""
+async def update_deal(
+    session: AsyncSession, deal: Deal, body: DealUpdate, principal: Principal | None, *, at: datetime | None = None
+) -> tuple[Deal, Stage]:
+    """Apply the fields sent; record history for tracked fields and one deal.changed event (`at`: as in create_deal)."""
     sent = body.model_fields_set - {"exit_criteria_confirmed"}
     for field in NOT_NULLABLE:
         if field in sent and getattr(body, field) is None:
@@ -157,7 +163,7 @@ async def update_deal(session: AsyncSession, deal: Deal, body: DealUpdate, princ
     current = await repo.get_stage(session, deal.stage_id)
     assert current is not None  # a deal's stage is a foreign key
     stage = current
-    now = utc_now()
+    now = at or utc_now()
 
     if "owner_id" in sent and body.owner_id != deal.owner_id and principal is not None:
         await _check_owner(session, body.owner_id, principal)  # type: ignore[arg-type]

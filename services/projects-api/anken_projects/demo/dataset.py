@@ -93,7 +93,8 @@ class _Loader:
         self.session = session
         self.settings = settings
         self.rng = random.Random(SEED)
-        self.today = datetime.now(TZ).date()
+        self.now = datetime.now(UTC)
+        self.today = self.now.astimezone(TZ).date()
         self.counts: dict[str, int] = {}
 
     def count(self, what: str, n: int = 1) -> None:
@@ -355,12 +356,15 @@ class _Loader:
                 expected_close_date=self.today + timedelta(days=self.rng.randint(-20, 90)),
                 identify_pain="アウトバウンドのリソース不足", next_step="提案書の送付と次回MTG設定",
             )
-            deal, _ = await deals.create_deal(self.session, body, manager)
+            # Backdated, so cycle time, stage aging and velocity have something to show on the demo.
+            created = self.now - timedelta(days=self.rng.randint(20, 120), hours=self.rng.randint(0, 8))
+            deal, _ = await deals.create_deal(self.session, body, manager, at=created)
             target_stage = stages[n % len(stages)]
             if target_stage.id != deal.stage_id:
                 category = "commit" if target_stage.position >= 5 else "best_case" if target_stage.position >= 3 else "pipeline"
+                moved = min(self.now, created + timedelta(days=self.rng.randint(5, 15) * max(1, target_stage.position)))
                 await deals.update_deal(self.session, deal, DealUpdate(
-                    stage_id=target_stage.id, exit_criteria_confirmed=True, forecast_category=category), manager)
+                    stage_id=target_stage.id, exit_criteria_confirmed=True, forecast_category=category), manager, at=moved)
             made += 1
         qualified = [a for a in appointments if a.partner_outcome == "qualified"][:6]
         for appointment in qualified:
