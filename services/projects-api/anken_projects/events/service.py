@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from anken_common.events import EventEnvelope
 from anken_projects.events import repository as repo
 
-STREAM_BATCH = 1000
+STREAM_BATCH = 5000
 # How long a read waits for in-flight writers before answering with what is already settled.
 SETTLE_TIMEOUT_S = 5.0
 
@@ -38,23 +38,26 @@ async def export_stream(
 ) -> AsyncIterator[bytes]:
     """Every event after the cursor as NDJSON lines, read in batches so memory stays flat.
 
-    Each batch uses its own short connection: a slow reader never holds a transaction open.
+    The settled bound is taken once and read up to in batches, then taken again, until nothing
+    new is settled. Each batch uses its own short connection: a slow reader never holds a
+    transaction open. The JSON is built by PostgreSQL (repository.read_event_lines).
     """
     sent = 0
+    upto = after
     while limit is None or sent < limit:
         batch = STREAM_BATCH if limit is None else min(STREAM_BATCH, limit - sent)
         async with engine.connect() as conn:
-            upto = await repo.settled_bound(conn, after, settle_timeout_s)
             if upto <= after:
+                upto = await repo.settled_bound(conn, after, settle_timeout_s)
+                if upto <= after:
+                    return
+            lines, last_id = await repo.read_event_lines(conn, after=after, upto=upto, types=types, limit=batch)
+        if lines:
+            yield ("\n".join(lines) + "\n").encode()
+            sent += len(lines)
+            after = last_id or after
+        if len(lines) < batch:
+            if after >= upto:
                 return
-            rows = await repo.read_events(conn, after=after, upto=upto, types=types, limit=batch)
-        if rows:
-            yield b"".join(envelope(r).to_json().encode() + b"\n" for r in rows)
-            sent += len(rows)
-            after = rows[-1].id
-        if len(rows) < batch:
-            # Filtered reads may return short batches before the bound: continue from the bound.
-            if upto > after:
-                after = upto
-                continue
-            return
+            # A filtered read stops short of the bound: go on from the bound (taken afresh).
+            after = upto

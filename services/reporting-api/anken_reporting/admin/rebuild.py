@@ -1,5 +1,8 @@
-"""Rebuild: empty the read models and replay projects-api's export through the same
-projections the live consumer uses, so the result equals the incremental path exactly."""
+"""Rebuild: replace the read models with what projects-api's export yields, with progress.
+
+The work is in admin.bulk_rebuild; this module holds the job (status, progress, errors) and
+the lock that keeps live event application out meanwhile.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +12,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from anken_common.logging import get_logger
-from anken_reporting.admin.export_client import FetchPage, http_fetcher, pages
-from anken_reporting.consumers.batch import apply_events
-from anken_reporting.consumers.registry import REBUILDABLE_TABLES, ApplyContext, discover_projections
+from anken_reporting.admin.bulk_rebuild import IrregularExport, Progress, bulk_rebuild, replay_rebuild
+from anken_reporting.admin.export_client import ExportSource, http_fetcher
+from anken_reporting.consumers.registry import discover_projections
 from anken_reporting.consumers.runner import REBUILD_LOCK_KEY
 from anken_reporting.kit.models import utc_now
 from anken_reporting.settings import ReportingSettings
@@ -48,12 +51,11 @@ async def _set_status(sessionmaker, job_id: uuid.UUID, status: str, error: str |
 
 async def run_rebuild(
     engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], settings: ReportingSettings,
-    job_id: uuid.UUID, fetch: FetchPage | None = None,
+    job_id: uuid.UUID, fetch: ExportSource | None = None,
 ) -> bool:
     """Run job `job_id` to the end; True on success. Live event application waits meanwhile."""
     discover_projections()
-    fetch = fetch or http_fetcher(settings)
-    ctx = ApplyContext(live=False, settings=settings)
+    source = fetch or http_fetcher(settings)
     async with engine.connect() as lock_conn:
         # Exclusive: waits for in-flight live batches (they hold it shared) and holds new ones back;
         # a second rebuild simply runs after this one.
@@ -61,19 +63,12 @@ async def run_rebuild(
         await lock_conn.commit()
         try:
             await _set_status(sessionmaker, job_id, "running")
-            async with sessionmaker() as session, session.begin():
-                tables = ", ".join(f"reporting.{name}" for name in REBUILDABLE_TABLES)
-                await session.execute(text(f"TRUNCATE {tables}"))
-            applied = 0
-            async for page in pages(fetch):
-                async with sessionmaker() as session, session.begin():
-                    applied += await apply_events(session, page.items, ctx)
-                    await session.execute(
-                        text("UPDATE reporting.rebuild_jobs SET events_applied = :n, pages = pages + 1, cursor = :c "
-                             "WHERE id = :id"),
-                        {"n": applied, "c": page.next_cursor, "id": job_id},
-                    )
-                log.info("rebuild_page", job_id=str(job_id), events_applied=applied)
+            progress = Progress(sessionmaker, job_id)
+            try:
+                await bulk_rebuild(engine, sessionmaker, settings, source, progress)
+            except IrregularExport as exc:
+                log.warning("rebuild_replaying_event_by_event", job_id=str(job_id), reason=str(exc))
+                await replay_rebuild(sessionmaker, settings, source, progress)
             await _set_status(sessionmaker, job_id, "succeeded")
             return True
         except Exception as exc:

@@ -1,0 +1,210 @@
+"""The rebuild's two ways of folding projects-api's export into the read models.
+
+bulk_rebuild (the normal way): call events — nearly all of the export — are parsed without
+pydantic when in canonical form (readmodels.call_facts) and COPYed into an UNLOGGED staging
+table while the export streams in; the few other events are kept in order. Then one
+transaction empties the read models, applies the other events through the live consumer's
+projections and folds the staged calls with set-based SQL (readmodels.call_fold). Readers see
+the old read models or the new ones, never a half-built state, and the result is exactly the
+incremental path's.
+
+The fold relies on the export's sequences strictly increasing (projects-api's outbox ids).
+When they do not, replay_rebuild applies the export event by event, which is exact for any
+order (and is how every rebuild ran before).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from contextlib import aclosing
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from anken_common.event_payloads import ProjectPayload, TargetListImportedPayload
+from anken_common.events import EventEnvelope, EventType
+from anken_common.logging import get_logger
+from anken_reporting.admin.export_client import ExportFormatError, ExportPage, ExportSource
+from anken_reporting.consumers.batch import apply_events
+from anken_reporting.consumers.registry import PROJECTIONS, REBUILDABLE_TABLES, ApplyContext
+from anken_reporting.readmodels.call_facts import CALL_KINDS, FACT_COLUMNS, FACT_DDL, call_fact
+from anken_reporting.readmodels.call_fold import fold_calls
+from anken_reporting.settings import ReportingSettings
+
+log = get_logger("anken.reporting.rebuild")
+PROGRESS_EVERY_S = 1.0
+PROJECT_TYPES = {EventType.project_created, EventType.project_updated, EventType.project_status_changed}
+
+
+class IrregularExport(Exception):
+    """The export's sequences do not strictly increase: the bulk fold's premise does not hold."""
+
+
+class Progress:
+    """Writes a job's counters, at most once a second unless forced."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], job_id: uuid.UUID) -> None:
+        self.sessionmaker, self.job_id, self.last = sessionmaker, job_id, 0.0
+
+    async def report(self, events: int, pages: int, cursor: str | None, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self.last < PROGRESS_EVERY_S:
+            return
+        self.last = now
+        async with self.sessionmaker() as session, session.begin():
+            await session.execute(
+                text("UPDATE reporting.rebuild_jobs SET events_applied = :n, pages = :p, cursor = :c WHERE id = :id"),
+                {"n": events, "p": pages, "c": cursor, "id": self.job_id},
+            )
+        log.info("rebuild_progress", job_id=str(self.job_id), events=events, pages=pages)
+
+
+@dataclass
+class Staged:
+    """The first pass's findings: call facts went to the staging table, the rest is here."""
+
+    others: list[EventEnvelope] = field(default_factory=list)  # events with projections, in order
+    unhandled: list[tuple[str, str]] = field(default_factory=list)  # (id, type) only to mark processed
+    invalid_calls: list[tuple[str, str]] = field(default_factory=list)
+    zones: dict[str, str] = field(default_factory=dict)
+    imports: dict[str, int] = field(default_factory=dict)  # project id → position of its last import
+    calls: int = 0
+    events: int = 0
+    pages: int = 0
+    cursor: str | None = None
+    last_seq: int = 0
+
+    def facts(self, page: ExportPage) -> list[tuple]:
+        """The page's call facts; records everything else it holds."""
+        rows = []
+        for item in page.items:
+            self.events += 1
+            pos = self.events
+            event_type, seq = item.get("type"), item.get("sequence", 0)
+            if type(seq) is not int or seq <= self.last_seq:
+                raise IrregularExport(f"sequence {seq!r} after {self.last_seq} at event {pos}")
+            self.last_seq = seq
+            if type(event_type) is str and event_type in CALL_KINDS and "aggregate_type" in item and "aggregate_id" in item:
+                if item.get("source", "projects-api") == "reporting-api":
+                    continue
+                event_id = item.get("id")
+                if type(event_id) is not str:
+                    raise ExportFormatError(f"event {pos} (sequence {seq}): no event id")
+                row = call_fact(pos, seq, event_id, event_type, item.get("payload"), self.zones)
+                if row is None:
+                    self.invalid_calls.append((event_id, event_type))
+                else:
+                    rows.append(row)
+                    self.calls += 1
+                continue
+            self._other(_envelope(item, f"event {pos} (sequence {seq})"), pos)
+        return rows
+
+    def _other(self, envelope: EventEnvelope, pos: int) -> None:
+        if envelope.source == "reporting-api":
+            return  # as the live consumer: reporting-api's own events are not folded in
+        if not PROJECTIONS.get(envelope.type):
+            self.unhandled.append((str(envelope.id), envelope.type[:64]))
+            return
+        self.others.append(envelope)
+        # What the calls after this point see, as on the incremental path: a project's zone
+        # (for their local day) and its latest list import (first calls count from there).
+        try:
+            if envelope.type in PROJECT_TYPES:
+                project = ProjectPayload.model_validate(envelope.payload)
+                self.zones[str(project.id)] = project.timezone
+            elif envelope.type == EventType.target_list_imported:
+                self.imports[str(TargetListImportedPayload.model_validate(envelope.payload).project_id)] = pos
+        except ValidationError:
+            pass  # skipped by its projection too (logged there)
+
+
+def _envelope(item: dict[str, Any], where: str) -> EventEnvelope:
+    try:
+        return EventEnvelope.model_validate(item)
+    except ValidationError as exc:
+        raise ExportFormatError(f"{where}: not an event envelope: {exc}") from None
+
+
+async def _stage(engine: AsyncEngine, source: ExportSource, stage: str, progress: Progress) -> Staged:
+    """Read the whole export: call facts COPYed into `stage`, the rest kept in `Staged`."""
+    staged = Staged()
+    async with engine.connect() as conn:
+        raw = (await conn.get_raw_connection()).driver_connection
+        copying: asyncio.Future | None = None
+        try:
+            async with aclosing(source.pages()) as pages:
+                async for page in pages:
+                    rows = staged.facts(page)
+                    if copying is not None:
+                        await copying
+                        copying = None
+                    if rows:
+                        # The server takes this COPY while the next page is read and parsed.
+                        copying = asyncio.ensure_future(raw.copy_records_to_table(
+                            stage, schema_name="reporting", records=rows, columns=FACT_COLUMNS))
+                    staged.pages += 1
+                    staged.cursor = page.next_cursor or staged.cursor
+                    await progress.report(staged.events, staged.pages, staged.cursor)
+            if copying is not None:
+                await copying
+                copying = None
+        finally:
+            if copying is not None:
+                copying.cancel()
+                await asyncio.gather(copying, return_exceptions=True)
+    return staged
+
+
+async def bulk_rebuild(engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession],
+                       settings: ReportingSettings, source: ExportSource, progress: Progress) -> None:
+    suffix = uuid.uuid4().hex[:12]
+    stage, chain = f"rebuild_calls_{suffix}", f"rebuild_chain_{suffix}"
+    async with engine.begin() as conn:
+        await conn.execute(text(f"CREATE UNLOGGED TABLE reporting.{stage} ({FACT_DDL})"))
+    try:
+        staged = await _stage(engine, source, stage, progress)
+        log.info("rebuild_staged", events=staged.events, calls=staged.calls, others=len(staged.others))
+        async with sessionmaker() as session, session.begin():
+            tables = ", ".join(f"reporting.{name}" for name in REBUILDABLE_TABLES)
+            await session.execute(text(f"TRUNCATE {tables}"))
+            applied = await apply_events(session, staged.others, ApplyContext(live=False, settings=settings))
+            if staged.unhandled:
+                await session.execute(text(
+                    "INSERT INTO reporting.processed_events (event_id, type) SELECT * FROM unnest(CAST(:ids AS uuid[]), "
+                    "CAST(:types AS text[])) ON CONFLICT (event_id) DO NOTHING"
+                ), {"ids": [i for i, _ in staged.unhandled], "types": [t for _, t in staged.unhandled]})
+            await fold_calls(session, stage, chain, staged.imports, staged.invalid_calls)
+            await session.execute(text(f"DROP TABLE reporting.{chain}"))
+        async with engine.connect() as conn:
+            # Fresh statistics, so the first KPI queries after a rebuild are planned on real sizes.
+            await conn.execute(text("ANALYZE reporting.call_daily_rollups, reporting.call_states"))
+            await conn.commit()
+        await progress.report(applied + len(staged.unhandled) + staged.calls, staged.pages, staged.cursor, force=True)
+    finally:
+        async with engine.begin() as conn:
+            await conn.execute(text(f"DROP TABLE IF EXISTS reporting.{stage}, reporting.{chain}"))
+
+
+async def replay_rebuild(sessionmaker: async_sessionmaker[AsyncSession], settings: ReportingSettings,
+                         source: ExportSource, progress: Progress) -> None:
+    """Empty the read models and apply the export page by page through the live projections."""
+    ctx = ApplyContext(live=False, settings=settings)
+    async with sessionmaker() as session, session.begin():
+        tables = ", ".join(f"reporting.{name}" for name in REBUILDABLE_TABLES)
+        await session.execute(text(f"TRUNCATE {tables}"))
+    applied = pages_read = 0
+    cursor: str | None = None
+    async with aclosing(source.pages()) as pages:
+        async for page in pages:
+            envelopes = [_envelope(item, f"export page {pages_read + 1}") for item in page.items]
+            async with sessionmaker() as session, session.begin():
+                applied += await apply_events(session, envelopes, ctx)
+            pages_read += 1
+            cursor = page.next_cursor or cursor
+            await progress.report(applied, pages_read, cursor, force=True)
