@@ -8,7 +8,6 @@ import uuid
 import asyncpg
 import httpx
 import pytest
-import schemathesis
 
 from anken_projects.auth.passwords import hash_password
 
@@ -38,8 +37,3 @@ def admin_headers(projects_service, service_env) -> dict[str, str]:
     response = httpx.post(f"{projects_service.url}/v1/auth/token", json={"email": email, "password": PASSWORD})
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
-
-
-@pytest.fixture(scope="session")
-def projects_schema(projects_service):
-    return schemathesis.openapi.from_url(f"{projects_service.url}/openapi.json")

@@ -4,17 +4,14 @@ cause a server error. Fault injection is left out (its whole purpose is to answe
 from __future__ import annotations
 
 import time
-import traceback
 
 import httpx
 import jwt
 import pytest
-import schemathesis
 from cryptography.hazmat.primitives.asymmetric import rsa
-from hypothesis import HealthCheck, given, settings
-from schemathesis.checks import not_a_server_error
 
-MAX_EXAMPLES = 15
+from harness.contract import NO_SERVER_ERROR, run_contract
+
 SKIPPED = {("POST", "/_sandbox/faults")}
 
 
@@ -46,28 +43,8 @@ def _assertion() -> str:
 
 
 def test_no_generated_request_causes_a_server_error(sandbox_service) -> None:
-    schema = schemathesis.openapi.from_url(f"{sandbox_service.url}/openapi.json")
-    failures: list[str] = []
-    operations = 0
-    for result in schema.get_all_operations():
-        operation = result.ok()
-        if (operation.method.upper(), operation.path) in SKIPPED:
-            continue
-        operations += 1
-        try:
-            _run_operation(operation, sandbox_service.url, _headers(sandbox_service.url, operation.path))
-        except Exception as exc:  # one operation's failure must not hide the others'
-            summary = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-            failures.append(f"{operation.method.upper()} {operation.path}: {summary[:1500]}")
-    assert operations > 25
-    assert not failures, f"{len(failures)} of {operations} operations failed:\n\n" + "\n\n".join(failures)
-
-
-def _run_operation(operation, base_url: str, headers: dict[str, str]) -> None:
-    @given(case=operation.as_strategy())
-    @settings(max_examples=MAX_EXAMPLES, derandomize=True, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck), print_blob=False)
-    def check(case) -> None:
-        case.call_and_validate(base_url=base_url, headers=headers, checks=[not_a_server_error], timeout=30)
-
-    check()
+    url = sandbox_service.url
+    run = run_contract(url, lambda operation: _headers(url, operation.path), max_examples=15, checks=NO_SERVER_ERROR,
+                       include=lambda operation: (operation.method.upper(), operation.path) not in SKIPPED)
+    assert run.operations > 25
+    run.assert_no_failures()
