@@ -12,13 +12,13 @@ from pydantic import AwareDatetime
 from anken_common.auth_tokens import Role
 from anken_common.problems import Forbidden, NotFound, problem_responses
 from anken_projects.auth.dependencies import CurrentPrincipal
-from anken_projects.calls import service
+from anken_projects.calls import service, single
 from anken_projects.calls.ingest import log_calls
 from anken_projects.calls.models import Call, CallOutcome
 from anken_projects.calls.repository import appointment_id_of_call, appointment_ids_of_calls, calls_query
 from anken_projects.calls.schemas import BulkCallsIn, BulkCallsOut, CallIn, CallOut, CallPage, CallUpdate
 from anken_projects.db import SessionDep
-from anken_projects.idempotency.store import IdempotencyClaim, claim_or_replay, complete
+from anken_projects.idempotency.store import IdempotencyClaim, claim_or_replay, complete, keyed_request
 from anken_projects.kit.etag import set_etag
 from anken_projects.kit.pagination import CursorQuery, LimitQuery, paginate
 from anken_projects.projects.access import get_accessible_project
@@ -44,19 +44,19 @@ REFUSALS = (
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def log_call(project_id: ProjectID, body: CallIn, request: Request, principal: CurrentPrincipal,
-                   session: SessionDep, idempotency_key: IdempotencyKey = None) -> CallOut | JSONResponse:
+                   session: SessionDep, idempotency_key: IdempotencyKey = None) -> CallOut | Response:
+    if single.takes_fast_path(principal, body):
+        out = await single.log_one_call(session, principal, project_id, body, await keyed_request(request, principal))
+        if isinstance(out, Response):
+            return out
+        # Serialised once here; FastAPI would validate the model again against response_model.
+        return Response(out.model_dump_json(), status_code=201, media_type="application/json")
     project = await get_accessible_project(session, principal, project_id)
     claim = await claim_or_replay(session, request, principal)
     if isinstance(claim, JSONResponse):
         return claim
     logged = (await log_calls(session, principal, project, [body], bulk=False))[0]
-    out = CallOut(
-        id=logged.id, project_id=logged.project_id, client_id=logged.client_id, target_id=body.target_id,
-        member_id=body.member_id, occurred_at=body.occurred_at, outcome=body.outcome, duration_s=body.duration_s,
-        script_version_id=body.script_version_id, variant=body.variant, note=body.note,
-        first_call_of_target=logged.first_call_of_target, appointment_id=logged.appointment_id,
-        created_at=logged.created_at, version=1,
-    )
+    out = single.call_out_of(logged)
     await _store(session, claim, 201, out)
     return out
 

@@ -51,31 +51,53 @@ def _key(request: Request) -> str | None:
     return key
 
 
-async def claim_or_replay(
-    session: AsyncSession, request: Request, principal: Principal
-) -> IdempotencyClaim | JSONResponse | None:
-    """None without a key; a claim to complete after the work; or the stored response to replay."""
+@dataclass(frozen=True)
+class KeyedRequest:
+    """Who sent which key for which operation, and the hash of the body it came with."""
+
+    owner: str
+    operation: str
+    key: str
+    digest: str
+
+
+async def keyed_request(request: Request, principal: Principal) -> KeyedRequest | None:
+    """None without an Idempotency-Key header."""
     key = _key(request)
     if key is None:
         return None
-    digest = request_hash(await request.body())
-    operation = f"{request.method} {request.url.path}"[:120]
-    owner = f"{principal.kind}:{principal.id}"[:80]
-    claimed = (await session.execute(
-        insert(T).values(principal=owner, operation=operation, key=key, request_hash=digest)
-        .on_conflict_do_nothing(constraint="uq_idempotency_keys").returning(T.c.id)
-    )).scalar_one_or_none()
-    if claimed is not None:
-        return IdempotencyClaim(claimed)
+    return KeyedRequest(owner=f"{principal.kind}:{principal.id}"[:80],
+                        operation=f"{request.method} {request.url.path}"[:120],
+                        key=key, digest=request_hash(await request.body()))
+
+
+async def replay(session: AsyncSession, keyed: KeyedRequest) -> JSONResponse:
+    """The stored response of an earlier request with this key (whose claim row already exists)."""
     stored = (await session.execute(
-        sa.select(T).where(T.c.principal == owner, T.c.operation == operation, T.c.key == key)
+        sa.select(T).where(T.c.principal == keyed.owner, T.c.operation == keyed.operation, T.c.key == keyed.key)
     )).one()
-    if stored.request_hash != digest:
+    if stored.request_hash != keyed.digest:
         raise UnprocessableEntity(HEADER, "was already used with a different request body; use a new key")
     if stored.status_code is None:
         raise ProblemError(409, "Conflict", "a request with this Idempotency-Key is still being processed",
                            type_="https://anken.jp/problems/idempotency-in-progress")
     return JSONResponse(stored.response, status_code=stored.status_code, headers={"Idempotent-Replayed": "true"})
+
+
+async def claim_or_replay(
+    session: AsyncSession, request: Request, principal: Principal
+) -> IdempotencyClaim | JSONResponse | None:
+    """None without a key; a claim to complete after the work; or the stored response to replay."""
+    keyed = await keyed_request(request, principal)
+    if keyed is None:
+        return None
+    claimed = (await session.execute(
+        insert(T).values(principal=keyed.owner, operation=keyed.operation, key=keyed.key, request_hash=keyed.digest)
+        .on_conflict_do_nothing(constraint="uq_idempotency_keys").returning(T.c.id)
+    )).scalar_one_or_none()
+    if claimed is not None:
+        return IdempotencyClaim(claimed)
+    return await replay(session, keyed)
 
 
 async def complete(session: AsyncSession, claim: IdempotencyClaim | None, status_code: int, body: Any) -> None:
