@@ -41,48 +41,65 @@ RENEW_OWN_LEASE = text(f"""
 """)
 
 
-def _pick_and_lease(kind: str) -> TextClause:
-    """Lease the first free target of one tier and kind; each variant walks one partial index in order."""
+def _pick(name: str, tier: int, kind: str, earlier: list[str]) -> str:
+    """A CTE locking the first free target of one tier and kind, walking one partial index in order.
+
+    It is gated on every earlier CTE having found nothing, so PostgreSQL does not scan it at all
+    once an earlier one has (CTEs are evaluated only as far as they are read).
+    """
     if kind == "new":
         where, order = "t.status = 'new'", "t.id"
     else:
         where, order = "t.status = 'callback' AND t.callback_due_at <= now()", "t.callback_due_at, t.id"
-    return text(f"""
-        WITH picked AS (
+    gates = "".join(f" AND NOT EXISTS (SELECT 1 FROM {e})" for e in earlier)
+    return f"""{name} AS (
             SELECT t.id FROM projects.targets t
-            WHERE t.project_id = :project_id AND t.priority_tier = :tier AND {where}
+            WHERE t.project_id = :project_id AND t.priority_tier = {tier} AND {where}
               AND (t.lease_expires_at IS NULL OR t.lease_expires_at <= now())
-              AND t.id <> :skip_id AND {_NOT_DNC}
+              AND t.id <> :skip_id AND {_NOT_DNC}{gates}
             ORDER BY {order}
             LIMIT 1
             FOR UPDATE OF t SKIP LOCKED
+        )"""
+
+
+def _next_target_statement() -> TextClause:
+    """One round trip: renew the member's own lease, else lease the first free target in hand-out order."""
+    picks, earlier = [], ["own"]
+    for tier in (1, 2, 3):
+        for kind in ("new", "callback"):
+            name = f"pick_{tier}_{kind}"
+            picks.append(_pick(name, tier, kind, list(earlier)))
+            earlier.append(name)
+    names = earlier[1:]
+    first = " UNION ALL ".join(f"SELECT id FROM {n}" for n in names)
+    renew = RENEW_OWN_LEASE.text.strip()
+    return text(f"""
+        WITH own AS ({renew}),
+        {",".join(picks)},
+        picked AS ({first} LIMIT 1),
+        leased AS (
+            UPDATE projects.targets AS t
+            SET leased_by = :member_id, lease_expires_at = now() + make_interval(secs => :lease_s)
+            FROM picked WHERE t.id = picked.id
+            RETURNING t.*
         )
-        UPDATE projects.targets AS t
-        SET leased_by = :member_id, lease_expires_at = now() + make_interval(secs => :lease_s)
-        FROM picked WHERE t.id = picked.id
-        RETURNING t.*
+        SELECT * FROM own UNION ALL SELECT * FROM leased
     """)
 
 
 # Hand-out order: tier 1 before 2 before 3; within a tier, uncalled before callback-due.
-PICK_ORDER = [(tier, kind, _pick_and_lease(kind)) for tier in (1, 2, 3) for kind in ("new", "callback")]
+NEXT_TARGET = _next_target_statement()
 NO_SKIP = uuid.UUID(int=0)
+
 
 async def next_target(
     session: AsyncSession, project_id: uuid.UUID, member_id: uuid.UUID, skip_id: uuid.UUID | None = None
 ) -> RowMapping | None:
     """Lease and return (as a row of targets) the member's next target, or None when nothing is callable now."""
-    params = {"project_id": project_id, "member_id": member_id, "lease_s": LEASE.total_seconds()}
-    row = (await session.execute(RENEW_OWN_LEASE, params)).mappings().one_or_none()
-    if row is not None:
-        return row
-    for tier, _kind, statement in PICK_ORDER:
-        row = (await session.execute(
-            statement, {**params, "tier": tier, "skip_id": skip_id or NO_SKIP}
-        )).mappings().one_or_none()
-        if row is not None:
-            return row
-    return None
+    params = {"project_id": project_id, "member_id": member_id, "lease_s": LEASE.total_seconds(),
+              "skip_id": skip_id or NO_SKIP}
+    return (await session.execute(NEXT_TARGET, params)).mappings().first()
 
 
 async def release_lease(session: AsyncSession, target_id: uuid.UUID, member_id: uuid.UUID) -> bool:
