@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from sqlalchemy import text
@@ -77,25 +77,52 @@ async def read_events(
 
 
 # The envelope as JSON, built by PostgreSQL: the stream writes these bytes out as they are, so a
-# 10-million-event export is not bound by Python serialising each row (the fields are those of
-# anken_common.events.EventEnvelope; payload is the stored JSONB).
+# 10-million-event export is not bound by Python serialising each row. Concatenation rather than
+# json_build_object: it is about 1.5x faster, and every value but the stored JSONB payload is a
+# uuid, a number or a string that to_json quotes (the fields of anken_common.events.EventEnvelope).
 _ENVELOPE_JSON = (
-    "json_build_object('id', event_id, 'type', type, 'occurred_at', occurred_at, 'tenant', tenant, "
-    "'aggregate_type', aggregate_type, 'aggregate_id', aggregate_id, 'sequence', id, 'payload', payload, "
-    "'version', 1, 'source', 'projects-api')::text"
+    """'{"id":"' || event_id || '","type":' || to_json(type) || ',"occurred_at":' || to_json(occurred_at) """
+    """|| ',"tenant":' || COALESCE('"' || tenant || '"', 'null') || ',"aggregate_type":' || to_json(aggregate_type) """
+    """|| ',"aggregate_id":' || to_json(aggregate_id) || ',"sequence":' || id || ',"payload":' || payload """
+    """|| ',"version":1,"source":"projects-api"}'"""
 )
 
 
-async def read_event_lines(
-    conn: AsyncConnection, *, after: int, upto: int, types: Sequence[str] | None, limit: int
-) -> tuple[list[str], int | None]:
-    """Envelope JSON texts with after < id ≤ upto in id order, and the id of the last one."""
+# CSV with a quote and a delimiter that JSON text never holds raw (control characters are always
+# escaped in JSON), so COPY writes each envelope's JSON verbatim followed by a newline: NDJSON.
+_COPY_OPTIONS = {"format": "csv", "delimiter": "\x02", "quote": "\x01"}
+_SEQUENCE_KEY = b',"sequence":'
+
+
+async def copy_event_lines(
+    conn: AsyncConnection, *, after: int, upto: int, types: Sequence[str] | None, limit: int,
+    sink: Callable[[bytes], Awaitable[None]],
+) -> tuple[int, int | None]:
+    """NDJSON of the envelopes with after < id ≤ upto in id order, written to `sink` by COPY;
+    returns (rows, id of the last one). Raw asyncpg: the bytes go out as PostgreSQL sent them."""
     where = "id > $1 AND id <= $2" + (" AND type = ANY($4::text[])" if types else "")
     raw = (await conn.get_raw_connection()).driver_connection
     args: list[Any] = [after, upto, limit] + ([list(types)] if types else [])
-    # Raw asyncpg: the rows are two columns of plain values, no ORM row processing needed.
-    rows = await raw.fetch(
-        f"SELECT id, {_ENVELOPE_JSON} FROM projects.outbox_events WHERE {where} ORDER BY id LIMIT $3", *args
+    tail = bytearray()
+
+    async def write(chunk: bytes) -> None:
+        if chunk:
+            # Keep the last (maybe partial) line: its sequence is the cursor once the copy ends.
+            tail.extend(chunk)
+            cut = tail.rfind(b"\n", 0, len(tail) - 1)
+            if cut >= 0:
+                del tail[:cut + 1]
+            await sink(bytes(chunk))
+
+    status = await raw.copy_from_query(
+        f"SELECT {_ENVELOPE_JSON} FROM projects.outbox_events WHERE {where} ORDER BY id LIMIT $3", *args,
+        output=write, **_COPY_OPTIONS,
     )
     await conn.rollback()
-    return [r[1] for r in rows], (rows[-1][0] if rows else None)
+    rows = int(status.split()[-1]) if status else 0
+    if not rows:
+        return 0, None
+    last = bytes(tail).rstrip(b"\n").rsplit(b"\n", 1)[-1]
+    # The key is matched before the payload: inside a JSON string a quote is always escaped.
+    at = last.index(_SEQUENCE_KEY) + len(_SEQUENCE_KEY)
+    return rows, int(last[at:last.index(b",", at)])

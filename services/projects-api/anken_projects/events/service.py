@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -10,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from anken_common.events import EventEnvelope
 from anken_projects.events import repository as repo
 
-STREAM_BATCH = 5000
+STREAM_BATCH = 50_000
 # How long a read waits for in-flight writers before answering with what is already settled.
 SETTLE_TIMEOUT_S = 5.0
 
@@ -38,26 +39,42 @@ async def export_stream(
 ) -> AsyncIterator[bytes]:
     """Every event after the cursor as NDJSON lines, read in batches so memory stays flat.
 
-    The settled bound is taken once and read up to in batches, then taken again, until nothing
-    new is settled. Each batch uses its own short connection: a slow reader never holds a
-    transaction open. The JSON is built by PostgreSQL (repository.read_event_lines).
+    PostgreSQL builds each line and COPYs the batch out (repository.copy_event_lines); a task
+    reads batches into a small queue while the response sends, so the reader's pace holds the
+    copy back rather than memory filling. The settled bound is taken once and read up to in
+    batches, then taken again, until nothing new is settled. Each batch is its own short
+    statement on its own connection: a slow reader never holds a transaction open for long.
     """
-    sent = 0
-    upto = after
-    while limit is None or sent < limit:
-        batch = STREAM_BATCH if limit is None else min(STREAM_BATCH, limit - sent)
-        async with engine.connect() as conn:
-            if upto <= after:
-                upto = await repo.settled_bound(conn, after, settle_timeout_s)
-                if upto <= after:
-                    return
-            lines, last_id = await repo.read_event_lines(conn, after=after, upto=upto, types=types, limit=batch)
-        if lines:
-            yield ("\n".join(lines) + "\n").encode()
-            sent += len(lines)
-            after = last_id or after
-        if len(lines) < batch:
-            if after >= upto:
-                return
-            # A filtered read stops short of the bound: go on from the bound (taken afresh).
-            after = upto
+    queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=32)
+
+    async def produce() -> None:
+        start, upto, sent = after, after, 0
+        try:
+            while limit is None or sent < limit:
+                batch = STREAM_BATCH if limit is None else min(STREAM_BATCH, limit - sent)
+                async with engine.connect() as conn:
+                    if upto <= start:
+                        upto = await repo.settled_bound(conn, start, settle_timeout_s)
+                        if upto <= start:
+                            return
+                    rows, last_id = await repo.copy_event_lines(conn, after=start, upto=upto, types=types,
+                                                                limit=batch, sink=queue.put)
+                sent += rows
+                start = last_id or start
+                if rows < batch:
+                    if start >= upto:
+                        return
+                    # A filtered read stops short of the bound: go on from the bound (taken afresh).
+                    start = upto
+        finally:
+            await queue.put(None)
+
+    task = asyncio.create_task(produce())
+    try:
+        while (chunk := await queue.get()) is not None:
+            yield chunk
+        await task
+    finally:
+        if not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)

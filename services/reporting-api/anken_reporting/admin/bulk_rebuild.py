@@ -20,8 +20,8 @@ import time
 import uuid
 from contextlib import aclosing
 from dataclasses import dataclass, field
-from typing import Any
 
+import msgspec
 from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -32,7 +32,14 @@ from anken_common.logging import get_logger
 from anken_reporting.admin.export_client import ExportFormatError, ExportPage, ExportSource
 from anken_reporting.consumers.batch import apply_events
 from anken_reporting.consumers.registry import PROJECTIONS, REBUILDABLE_TABLES, ApplyContext
-from anken_reporting.readmodels.call_facts import CALL_KINDS, FACT_COLUMNS, FACT_DDL, call_fact
+from anken_reporting.readmodels.call_facts import (
+    CALL_KINDS,
+    FACT_COLUMNS,
+    FACT_DDL,
+    HEAD_DECODER,
+    EnvelopeHead,
+    call_fact,
+)
 from anken_reporting.readmodels.call_fold import fold_calls
 from anken_reporting.settings import ReportingSettings
 
@@ -71,8 +78,9 @@ class Staged:
     others: list[EventEnvelope] = field(default_factory=list)  # events with projections, in order
     unhandled: list[tuple[str, str]] = field(default_factory=list)  # (id, type) only to mark processed
     invalid_calls: list[tuple[str, str]] = field(default_factory=list)
-    zones: dict[str, str] = field(default_factory=dict)
-    imports: dict[str, int] = field(default_factory=dict)  # project id → position of its last import
+    edited: set[uuid.UUID] = field(default_factory=set)  # calls with an update or delete
+    zones: dict[uuid.UUID, str] = field(default_factory=dict)
+    imports: dict[uuid.UUID, int] = field(default_factory=dict)  # project id → position of its last import
     calls: int = 0
     events: int = 0
     pages: int = 0
@@ -82,28 +90,45 @@ class Staged:
     def facts(self, page: ExportPage) -> list[tuple]:
         """The page's call facts; records everything else it holds."""
         rows = []
-        for item in page.items:
+        for line in page.items:
             self.events += 1
             pos = self.events
-            event_type, seq = item.get("type"), item.get("sequence", 0)
-            if type(seq) is not int or seq <= self.last_seq:
-                raise IrregularExport(f"sequence {seq!r} after {self.last_seq} at event {pos}")
-            self.last_seq = seq
-            if type(event_type) is str and event_type in CALL_KINDS and "aggregate_type" in item and "aggregate_id" in item:
-                if item.get("source", "projects-api") == "reporting-api":
-                    continue
-                event_id = item.get("id")
-                if type(event_id) is not str:
-                    raise ExportFormatError(f"event {pos} (sequence {seq}): no event id")
-                row = call_fact(pos, seq, event_id, event_type, item.get("payload"), self.zones)
-                if row is None:
-                    self.invalid_calls.append((event_id, event_type))
+            try:
+                head: EnvelopeHead | None = HEAD_DECODER.decode(line)
+            except msgspec.ValidationError:
+                head = None
+            except msgspec.DecodeError as exc:
+                raise ExportFormatError(f"export line {pos} is not JSON ({exc}): {bytes(line[:200])!r}") from None
+            if head is None or head.type not in CALL_KINDS:
+                # Few: decoded and validated as the live consumer does.
+                envelope = _envelope(line, f"export line {pos}")
+                self._check_order(envelope.sequence, pos)
+                if envelope.type in CALL_KINDS:
+                    if envelope.source != "reporting-api":
+                        self._call(call_fact(pos, envelope.sequence, envelope.id, envelope.type, envelope.payload,
+                                             self.zones), rows, envelope.id, envelope.type)
                 else:
-                    rows.append(row)
-                    self.calls += 1
+                    self._other(envelope, pos)
                 continue
-            self._other(_envelope(item, f"event {pos} (sequence {seq})"), pos)
+            self._check_order(head.sequence, pos)
+            if head.source != "reporting-api":
+                self._call(call_fact(pos, head.sequence, head.id, head.type, head.payload, self.zones), rows,
+                           head.id, head.type)
         return rows
+
+    def _check_order(self, seq: int, pos: int) -> None:
+        if seq <= self.last_seq:
+            raise IrregularExport(f"sequence {seq} after {self.last_seq} at event {pos}")
+        self.last_seq = seq
+
+    def _call(self, row: tuple | None, rows: list[tuple], event_id: uuid.UUID, event_type: str) -> None:
+        if row is None:
+            self.invalid_calls.append((str(event_id), event_type))
+        else:
+            rows.append(row)
+            self.calls += 1
+            if row[3]:  # kind: updated or deleted
+                self.edited.add(row[4])
 
     def _other(self, envelope: EventEnvelope, pos: int) -> None:
         if envelope.source == "reporting-api":
@@ -117,17 +142,19 @@ class Staged:
         try:
             if envelope.type in PROJECT_TYPES:
                 project = ProjectPayload.model_validate(envelope.payload)
-                self.zones[str(project.id)] = project.timezone
+                self.zones[project.id] = project.timezone
             elif envelope.type == EventType.target_list_imported:
-                self.imports[str(TargetListImportedPayload.model_validate(envelope.payload).project_id)] = pos
+                self.imports[TargetListImportedPayload.model_validate(envelope.payload).project_id] = pos
         except ValidationError:
             pass  # skipped by its projection too (logged there)
 
 
-def _envelope(item: dict[str, Any], where: str) -> EventEnvelope:
+def _envelope(line: bytes, where: str) -> EventEnvelope:
     try:
-        return EventEnvelope.model_validate(item)
+        return EventEnvelope.model_validate_json(line)
     except ValidationError as exc:
+        if any(e["type"] == "json_invalid" for e in exc.errors()):
+            raise ExportFormatError(f"{where} is not JSON: {bytes(line[:200])!r}") from None
         raise ExportFormatError(f"{where}: not an event envelope: {exc}") from None
 
 
@@ -173,13 +200,16 @@ async def bulk_rebuild(engine: AsyncEngine, sessionmaker: async_sessionmaker[Asy
         async with sessionmaker() as session, session.begin():
             tables = ", ".join(f"reporting.{name}" for name in REBUILDABLE_TABLES)
             await session.execute(text(f"TRUNCATE {tables}"))
+            began = time.perf_counter()
             applied = await apply_events(session, staged.others, ApplyContext(live=False, settings=settings))
+            log.info("rebuild_step", step="other_events", events=len(staged.others),
+                     seconds=round(time.perf_counter() - began, 2))
             if staged.unhandled:
                 await session.execute(text(
                     "INSERT INTO reporting.processed_events (event_id, type) SELECT * FROM unnest(CAST(:ids AS uuid[]), "
                     "CAST(:types AS text[])) ON CONFLICT (event_id) DO NOTHING"
                 ), {"ids": [i for i, _ in staged.unhandled], "types": [t for _, t in staged.unhandled]})
-            await fold_calls(session, stage, chain, staged.imports, staged.invalid_calls)
+            await fold_calls(session, stage, chain, staged.imports, staged.invalid_calls, staged.edited)
             await session.execute(text(f"DROP TABLE reporting.{chain}"))
         async with engine.connect() as conn:
             # Fresh statistics, so the first KPI queries after a rebuild are planned on real sizes.
@@ -202,7 +232,7 @@ async def replay_rebuild(sessionmaker: async_sessionmaker[AsyncSession], setting
     cursor: str | None = None
     async with aclosing(source.pages()) as pages:
         async for page in pages:
-            envelopes = [_envelope(item, f"export page {pages_read + 1}") for item in page.items]
+            envelopes = [_envelope(line, f"export page {pages_read + 1}") for line in page.items]
             async with sessionmaker() as session, session.begin():
                 applied += await apply_events(session, envelopes, ctx)
             pages_read += 1
