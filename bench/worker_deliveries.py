@@ -6,7 +6,10 @@ appointment event to its Slack message.
     python bench/worker_deliveries.py --jobs 5000 --channels 600    # the issue's scale (≥ 500 jobs/s)
 
 Throughput is bounded by pacing: each channel takes one message per SLACK_CHANNEL_INTERVAL_S
-(1 s), so N channels allow at most N messages/s; the ceiling is printed beside the result.
+(1 s), so N channels allow at most N messages/s; the ceiling is printed beside the result. Pacing
+is checked on what the sandbox received: per channel, a second (by message ts) holding more than
+one message counts each extra message as a violation; the smallest gap between two messages of
+one channel is printed too.
 Uses DATABASE_URL's server (default postgresql://postgres@127.0.0.1:5432/postgres) for a
 throw-away database and REDIS_URL (default redis://127.0.0.1:6379/0) under a fresh namespace;
 starts the sandbox and the worker as processes, as `make run` does.
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import statistics
@@ -46,6 +50,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--noop-jobs", type=int, default=2000, help="no-op arq jobs for the baseline")
     parser.add_argument("--rate", type=float, default=20.0, help="appointments/s for the latency run")
     parser.add_argument("--seconds", type=float, default=5.0, help="duration of the latency run")
+    parser.add_argument("--processes", type=int, default=None,
+                        help="worker processes (WORKER_PROCESSES; default: the worker's own default)")
     return parser.parse_args()
 
 
@@ -120,6 +126,41 @@ async def wait_done(db: asyncpg.Connection, expected: int, since: datetime, with
     raise SystemExit(f"only {done}/{expected} deliveries finished within {within_s}s")
 
 
+def count_worker_processes(pid: int) -> int:
+    """The worker process and the delivery processes it started (its children running anken_worker)."""
+    time.sleep(3)  # the extra processes start beside the API
+    children = subprocess.run(["pgrep", "-P", str(pid), "-f", "anken_worker"], capture_output=True, text=True)
+    return 1 + len(children.stdout.split())
+
+
+async def report_pacing(sandbox_url: str, channels: set[str]) -> None:
+    """Per-channel pacing as Slack would see it, from every message the sandbox received."""
+    by_channel: dict[str, list[float]] = {}
+    async with httpx.AsyncClient(base_url=sandbox_url, timeout=60) as sb:
+        cursor = None
+        while True:
+            params = {"limit": 1000, **({"cursor": cursor} if cursor else {})}
+            page = (await sb.get("/_sandbox/slack/messages", params=params)).json()
+            for m in page["items"]:
+                if m["channel_id"] in channels:
+                    by_channel.setdefault(m["channel_id"], []).append(float(m["ts"]))
+            cursor = page.get("next_cursor")
+            if not cursor:
+                break
+    violations, gaps = 0, []
+    for stamps in by_channel.values():
+        stamps.sort()
+        per_second: dict[int, int] = {}
+        for ts in stamps:
+            per_second[int(ts)] = per_second.get(int(ts), 0) + 1
+        violations += sum(n - 1 for n in per_second.values() if n > 1)
+        gaps += [b - a for a, b in itertools.pairwise(stamps)]
+    messages = sum(len(v) for v in by_channel.values())
+    print(f"pacing: {messages} messages in {len(by_channel)} channels; {violations} violations (a channel's second "
+          f"holding > 1 message); smallest gap in a channel {min(gaps) * 1000:.0f} ms" if gaps else
+          f"pacing: {messages} messages, no channel got two")
+
+
 async def run(args: argparse.Namespace) -> None:
     admin_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -130,7 +171,8 @@ async def run(args: argparse.Namespace) -> None:
     await conn.close()
     database_url = with_database(admin_url, name)
     sandbox_port, worker_port = devstack.free_port(), devstack.free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "REDIS_NAMESPACE": namespace,
+    env = {**os.environ, **({"WORKER_PROCESSES": str(args.processes)} if args.processes else {}),
+           "DATABASE_URL": database_url, "REDIS_URL": redis_url, "REDIS_NAMESPACE": namespace,
            "SANDBOX_URL": f"http://127.0.0.1:{sandbox_port}", "CRON_ENABLED": "0", "LOG_LEVEL": "WARNING",
            "ANKEN_SANDBOX": "1", "SANDBOX_SLACK_TIER_SCALE": "100", "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
     logs = ROOT / ".anken" / "bench-logs"  # .anken/ is ignored by git
@@ -144,10 +186,12 @@ async def run(args: argparse.Namespace) -> None:
         await asyncio.to_thread(subprocess.run, ["anken-worker", "migrate"], env=env, check=True, capture_output=True)
         processes.append(start(["anken-worker", "sandbox"], env, sandbox_port, logs / f"sandbox-{namespace}.log"))
         processes.append(start(["anken-worker", "run"], env, worker_port, logs / f"worker-{namespace}.log"))
+        worker_processes = await asyncio.to_thread(count_worker_processes, processes[-1].pid)
         db = await asyncpg.connect(database_url)
 
         # Channels made directly in the sandbox and linked to projects (kickoff is not what is measured).
         projects = []
+        projects_channels: set[str] = set()
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{sandbox_port}") as sb:
             for i in range(args.channels):
                 pid, cid = uuid.uuid4(), uuid.uuid4()
@@ -158,6 +202,7 @@ async def run(args: argparse.Namespace) -> None:
                     "slack_channel_name) VALUES ($1,$2,$3,'active',$4,$5)",
                     pid, cid, f"bench {i}", created["channel"]["id"], created["channel"]["name"])
                 projects.append((pid, cid))
+                projects_channels.add(created["channel"]["id"])
 
         stream = events_stream(namespace)
         since = datetime.now(UTC)
@@ -171,7 +216,8 @@ async def run(args: argparse.Namespace) -> None:
         elapsed = time.perf_counter() - started
         ceiling = args.channels / 1.0
         print(f"throughput: {args.jobs} deliveries over {args.channels} channels in {elapsed:.2f} s = "
-              f"{args.jobs / elapsed:.0f} deliveries/s (pacing ceiling {ceiling:.0f}/s)")
+              f"{args.jobs / elapsed:.0f} deliveries/s (pacing ceiling {ceiling:.0f}/s, "
+              f"{worker_processes} worker process{'es' if worker_processes > 1 else ''})")
         dead = await db.fetchval("SELECT count(*) FROM integrations.deliveries WHERE status='dead'")
         retried = await db.fetchval("SELECT count(*) FROM integrations.deliveries WHERE attempts > 1")
         print(f"  dead: {dead}, retried: {retried} (a retry here means a 429 from the sandbox's own pacing)")
@@ -197,6 +243,7 @@ async def run(args: argparse.Namespace) -> None:
               f"p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {p95(latencies) * 1000:.0f} ms, "
               f"max {max(latencies) * 1000:.0f} ms ({len(latencies)} messages)")
         await db.close()
+        await report_pacing(f"http://127.0.0.1:{sandbox_port}", projects_channels)
     finally:
         for process in reversed(processes):
             process.terminate()

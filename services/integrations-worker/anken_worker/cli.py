@@ -14,6 +14,7 @@ def main(argv: list[str] | None = None) -> None:
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", type=int, default=None)
     sub.add_parser("migrate", help="apply every migration of the integrations schema")
+    sub.add_parser("deliveries", help="run arq delivery jobs only (the extra processes `run` starts itself)")
     sandbox = sub.add_parser("sandbox", help="run the local sandbox emulating Slack, Confluence, Google Sheets")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8010)
@@ -27,8 +28,18 @@ def main(argv: list[str] | None = None) -> None:
         return
     settings = get_settings()
     if args.command == "run":
-        uvicorn.run("anken_worker.main:create_app", factory=True, host=args.host,
-                    port=args.port or settings.port, log_config=None, access_log=False)
+        from anken_worker import delivery_processes
+
+        children = delivery_processes.spawn(settings.process_count - 1)
+        try:
+            uvicorn.run("anken_worker.main:create_app", factory=True, host=args.host,
+                        port=args.port or settings.port, log_config=None, access_log=False)
+        finally:
+            delivery_processes.stop(children)
+    elif args.command == "deliveries":
+        from anken_worker import delivery_processes
+
+        delivery_processes.main()
     elif args.command == "migrate":
         from anken_worker.migrations.runner import upgrade
 

@@ -17,8 +17,13 @@ from anken_worker.jobs.sweeper import run_sweeper
 log = get_logger("anken.worker.runtime")
 
 
-async def start_background(resources: Resources, stop: asyncio.Event) -> None:
-    """Wait for the database and Redis, then run until `stop` is set."""
+async def start_background(resources: Resources, stop: asyncio.Event, *, deliveries_only: bool = False,
+                           queue: str | None = None) -> None:
+    """Wait for the database and Redis, then run until `stop` is set.
+
+    `deliveries_only` (the extra processes of `anken-worker run`) runs arq delivery jobs alone: one
+    consumer keeps the events' order, and cron and the sweeper need only one process.
+    """
     settings, ctx = resources.settings, resources.ctx
     await wait_for_database(resources.engine)
     delay = 0.5
@@ -31,9 +36,11 @@ async def start_background(resources: Resources, stop: asyncio.Event) -> None:
             await asyncio.sleep(delay)
             delay = min(delay * 2, 10)
     ctx.arq = pool
-    worker = build_worker(settings, pool, ctx)
-    tasks = [asyncio.create_task(worker.main()), asyncio.create_task(run_sweeper(ctx, stop))]
-    if settings.consumer_enabled:
+    worker = build_worker(settings, pool, ctx, cron=not deliveries_only, queue=queue)
+    tasks = [asyncio.create_task(worker.main())]
+    if not deliveries_only:
+        tasks.append(asyncio.create_task(run_sweeper(ctx, stop)))
+    if settings.consumer_enabled and not deliveries_only:
         tasks.append(asyncio.create_task(run_event_consumer(ctx, stop)))
     log.info("worker_started", queue=settings.arq_queue, consumer=settings.consumer_name)
     try:

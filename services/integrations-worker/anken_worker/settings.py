@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import socket
 from functools import lru_cache
 
@@ -54,6 +55,10 @@ class WorkerSettings(CommonSettings):
     sweeper_interval_s: float = 2.0
     cron_enabled: bool = True
     consumer_enabled: bool = True
+    # Processes `anken-worker run` uses: the first serves the API and runs the event consumer, cron
+    # and the sweeper; every process runs arq delivery jobs (they coordinate through Redis locks and
+    # pacing). Deliveries are CPU-bound in Python, so one per core; 0 means the CPU count, at most 4.
+    worker_processes: int = 1
 
     @model_validator(mode="after")
     def _defaults_from_sandbox(self) -> WorkerSettings:
@@ -81,8 +86,20 @@ class WorkerSettings(CommonSettings):
         return None if self.anken_env == Environment.production else SANDBOX_SIGNING_SECRET
 
     @property
+    def process_count(self) -> int:
+        if self.worker_processes > 0:
+            return self.worker_processes
+        return max(1, min(4, os.cpu_count() or 1))
+
+    @property
     def arq_queue(self) -> str:
         return f"{self.redis_namespace}:arq:queue"
+
+    def process_queue(self, index: int) -> str:
+        """The arq queue of worker process `index`: the consumer spreads targets over them by order
+        key (arq would let whichever process polls first take a whole burst); 0 is the shared queue
+        every other caller uses."""
+        return self.arq_queue if index == 0 else f"{self.arq_queue}:{index}"
 
 
 @lru_cache

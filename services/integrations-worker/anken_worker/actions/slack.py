@@ -11,9 +11,10 @@ import re
 from anken_worker.adapters.errors import IntegrationBroken, PermanentError, SkipDelivery
 from anken_worker.adapters.slack.client import SlackApiError, SlackClient
 from anken_worker.deliveries import repository as delivery_repo
+from anken_worker.deliveries.drain_memo import remembered
 from anken_worker.deliveries.executor import action
 from anken_worker.deliveries.models import Delivery, Outcome
-from anken_worker.kit.pacing import wait_for_slot
+from anken_worker.kit.pacing import slot_used, wait_for_slot
 from anken_worker.projects_state import repository as projects
 from anken_worker.projects_state.writeback import link_in_projects_api
 
@@ -149,18 +150,28 @@ async def _post_once(ctx, d: Delivery, slack: SlackClient, channel: str) -> dict
         earlier = await slack.find_posted(channel, d.idempotency_key, d.created_at.timestamp() - 60)
         if earlier:
             return {"ts": earlier.get("ts"), "found": True}
-    await wait_for_slot(ctx.redis, ctx.key("pace", "slack", channel), ctx.settings.slack_channel_interval_s)
-    data = await slack.post_message(channel, d.payload["text"], d.payload.get("blocks"), d.idempotency_key)
+    pace_key, interval = ctx.key("pace", "slack", channel), ctx.settings.slack_channel_interval_s
+    await wait_for_slot(ctx.redis, pace_key, interval)
+    try:
+        data = await slack.post_message(channel, d.payload["text"], d.payload.get("blocks"), d.idempotency_key)
+    finally:
+        await slot_used(ctx.redis, pace_key, interval)
     return {"ts": data.get("ts"), "found": False}
+
+
+async def _post_lookups(ctx, d: Delivery) -> tuple[dict | None, SlackClient]:
+    # One connection for both lookups, no transaction around them: this is the hot path (every appointment report).
+    async with ctx.autocommit.connect() as conn:
+        project = await projects.get(conn, d.project_id)
+        slack = (await ctx.connectors.slack(conn, d.client_id, d.project_id)).client
+    return project, slack
 
 
 @action("slack.post")
 async def post(ctx, d: Delivery) -> Outcome:
     """Post to the project channel (payload: text, blocks, pin)."""
-    # One connection for both lookups, no transaction around them: this is the hot path (every appointment report).
-    async with ctx.autocommit.connect() as conn:
-        project = await projects.get(conn, d.project_id)
-        slack = (await ctx.connectors.slack(conn, d.client_id, d.project_id)).client
+    project, slack = await remembered(("slack.post", d.project_id, d.client_id), lambda: _post_lookups(ctx, d),
+                                      keep=lambda found: bool(found[0] and found[0].get("slack_channel_id")))
     if project is None:
         raise SkipDelivery("the worker has not seen this project yet")
     channel = project.get("slack_channel_id")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 from anken_worker.deliveries import repository as repo
+from anken_worker.deliveries.drain_memo import drain_scope
 from anken_worker.deliveries.executor import run_counted_attempt
 from anken_worker.kit.redis_lock import OrderLock
 
@@ -18,25 +19,40 @@ async def drain(ctx, order_key: str, *, wait_for_lock_s: float = 0.0, budget_s: 
     """Attempt the open deliveries of `order_key`, oldest first, while holding its lock.
 
     Returns None when none is left, or the seconds until the head (which nothing may overtake)
-    is due again. Raises LockBusy when another worker holds the key.
+    is due again. Raises LockBusy when another worker holds the key; that worker then drains
+    again before it stops (see OrderLock), so the caller's deliveries are not left behind.
     """
     s = ctx.settings
-    lock = OrderLock(ctx.redis, ctx.key("lock", order_key), s.lock_ttl_s)
-    if not await lock.acquire(wait_for_lock_s):
-        raise LockBusy(order_key)
     budget_s = budget_s if budget_s is not None else max(2.0, s.job_timeout_s / 2)
     started = time.monotonic()
-    try:
-        while True:
-            if lock.lost or time.monotonic() - started > budget_s:
-                return 0.0
-            # Finding the head and counting its attempt is one statement: the hot path's round trips.
-            async with ctx.autocommit.connect() as conn:
-                head, wait = await repo.claim_head(conn, order_key)
-            if head is None:
-                return wait
-            retry_in = await run_counted_attempt(ctx, head)
-            if retry_in is not None:
-                return retry_in
-    finally:
-        await lock.release()
+    again = False
+    while True:
+        lock = OrderLock(ctx.redis, ctx.key("lock", order_key), s.lock_ttl_s)
+        if not await lock.acquire(wait_for_lock_s, mark=not again):
+            if again:
+                return None  # taken since our release: its holder sees everything we would
+            raise LockBusy(order_key)
+        try:
+            with drain_scope():
+                wait = await _drain_held(ctx, lock, order_key, started, budget_s)
+        finally:
+            more = await lock.release()
+        if wait is None and more:
+            # Someone found the lock taken after our last look: look again, or whoever holds it now will.
+            wait_for_lock_s, again = 0.0, True
+            continue
+        return wait
+
+
+async def _drain_held(ctx, lock: OrderLock, order_key: str, started: float, budget_s: float) -> float | None:
+    while True:
+        if lock.lost or time.monotonic() - started > budget_s:
+            return 0.0
+        # Finding the head and counting its attempt is one statement: the hot path's round trips.
+        async with ctx.autocommit.connect() as conn:
+            head, wait = await repo.claim_head(conn, order_key)
+        if head is None:
+            return wait
+        retry_in = await run_counted_attempt(ctx, head)
+        if retry_in is not None:
+            return retry_in

@@ -15,10 +15,10 @@ from anken_common.event_stream import ensure_group
 from anken_common.events import EventEnvelope, events_stream
 from anken_common.logging import get_logger
 from anken_worker.deliveries import repository as delivery_repo
-from anken_worker.deliveries.models import DeliveryStatus, payload_hash
+from anken_worker.deliveries.models import DeliveryPlan, DeliveryStatus, payload_hash
 from anken_worker.events.batch_lookups import BatchLookups
 from anken_worker.events.planner import plan_event
-from anken_worker.jobs.enqueue import enqueue_deliveries, first_per_target
+from anken_worker.jobs.enqueue import wake_targets
 from anken_worker.kit.tables import deliveries, unknown_events
 from anken_worker.settings import EVENT_GROUP
 from anken_worker.worker_metrics import EVENTS_HANDLED, MALFORMED_EVENTS, UNKNOWN_EVENTS
@@ -32,20 +32,25 @@ async def handle_event(ctx, envelope: EventEnvelope) -> list[str]:
 
 
 async def handle_events(ctx, envelopes: list[EventEnvelope]) -> list[str]:
-    """Record what a batch of events calls for in one transaction (in stream order), then enqueue."""
-    recorded: list[tuple[str, str]] = []
+    """Record what a batch of events calls for in one transaction (in stream order), then enqueue.
+
+    The batch's deliveries are recorded by one statement, in the events' order: one round trip per
+    event would wait for a turn of an event loop busy with deliveries, each time."""
+    plans: list[DeliveryPlan] = []
     lookups = BatchLookups(envelopes)
     async with ctx.engine.begin() as conn:
         for envelope in envelopes:
-            recorded += await _apply(conn, envelope, lookups)
+            plans += await _apply(conn, envelope, lookups)
+        new = set(await delivery_repo.insert_plans(conn, plans))
     for envelope in envelopes:
         EVENTS_HANDLED.labels(envelope.type[:64]).inc()
-    await enqueue_deliveries(ctx, first_per_target(recorded))
+    recorded = list({p.key: (p.key, p.order_key) for p in plans if p.key in new}.values())
+    await wake_targets(ctx, recorded)
     return [key for key, _ in recorded]
 
 
-async def _apply(conn, envelope: EventEnvelope, lookups: BatchLookups) -> list[tuple[str, str]]:
-    """(key, order key) of the deliveries newly recorded for one event, in recorded order."""
+async def _apply(conn, envelope: EventEnvelope, lookups: BatchLookups) -> list[DeliveryPlan]:
+    """The deliveries one event calls for, in order (recorded by the caller)."""
     if envelope.type not in PAYLOAD_MODELS:
         UNKNOWN_EVENTS.labels(envelope.type[:64]).inc()
         stmt = insert(unknown_events).values(event_type=envelope.type[:100], count=1)
@@ -57,9 +62,7 @@ async def _apply(conn, envelope: EventEnvelope, lookups: BatchLookups) -> list[t
     except ValidationError as exc:
         await _dead_letter_malformed(conn, envelope, exc)
         return []
-    plans = await plan_event(conn, envelope, payload, lookups)
-    new = set(await delivery_repo.insert_plans(conn, plans))
-    return [(p.key, p.order_key) for p in plans if p.key in new]
+    return await plan_event(conn, envelope, payload, lookups)
 
 
 async def _dead_letter_malformed(conn, envelope: EventEnvelope, exc: ValidationError) -> None:

@@ -37,11 +37,11 @@ def _cron_jobs(settings) -> list:
     ]
 
 
-def build_worker(settings, pool: ArqRedis, worker_ctx) -> Worker:
+def build_worker(settings, pool: ArqRedis, worker_ctx, *, cron: bool = True, queue: str | None = None) -> Worker:
     return Worker(
         functions=[func(deliver, name=DELIVER_JOB, max_tries=1_000_000, timeout=settings.job_timeout_s)],
-        cron_jobs=_cron_jobs(settings) if settings.cron_enabled else None,
-        queue_name=settings.arq_queue,
+        cron_jobs=_cron_jobs(settings) if settings.cron_enabled and cron else None,
+        queue_name=queue or settings.arq_queue,
         redis_pool=pool,
         max_jobs=settings.worker_max_jobs,
         job_timeout=settings.job_timeout_s,

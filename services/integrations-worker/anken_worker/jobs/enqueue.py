@@ -4,8 +4,10 @@ enqueueing the same delivery twice never runs it twice."""
 from __future__ import annotations
 
 import asyncio
+import zlib
 
 from anken_common.logging import get_logger
+from anken_worker.kit.redis_lock import mark_held
 
 log = get_logger("anken.worker.enqueue")
 DELIVER_JOB = "deliver"
@@ -31,14 +33,43 @@ def first_per_target(recorded: list[tuple[str, str]]) -> list[str]:
     return keys
 
 
-async def enqueue_deliveries(ctx, keys: list[str], *, redrive: int | None = None) -> None:
-    """Enqueue a job per key. A failure here loses nothing: the sweeper finds overdue deliveries."""
+async def wake_targets(ctx, recorded: list[tuple[str, str]]) -> None:
+    """Get newly recorded deliveries (key, order key) delivered: a target being drained right now is
+    asked to look again before its drain stops (one pipelined Redis call for the batch); only the
+    others get a job. In a flood to the same channels this spares a job per target per batch."""
+    first = first_per_target(recorded)
+    order_keys = dict(recorded)
+    try:
+        held = await mark_held(ctx.redis, [ctx.key("lock", order_keys[k]) for k in first], ctx.settings.lock_ttl_s)
+    except Exception as exc:
+        log.warning("mark_held_failed", error=str(exc)[:200])
+        held = [False] * len(first)
+    keys = [k for k, busy in zip(first, held, strict=True) if not busy]
+    await enqueue_deliveries(ctx, keys, order_keys=order_keys, spread=True)
+
+
+def _queue_of(ctx, order_key: str | None, spread: bool) -> str:
+    s = ctx.settings
+    if not spread or order_key is None or s.process_count <= 1:
+        return s.arq_queue
+    return s.process_queue(zlib.crc32(order_key.encode()) % s.process_count)
+
+
+async def enqueue_deliveries(ctx, keys: list[str], *, redrive: int | None = None,
+                             order_keys: dict[str, str] | None = None, spread: bool = False) -> None:
+    """Enqueue a job per key. A failure here loses nothing: the sweeper finds overdue deliveries.
+
+    `order_keys` (key → order key), when the caller knows them, travel with the job, which then
+    starts draining without reading its delivery first. `spread` puts each target's job on the queue
+    of one of this worker's processes (settings.process_queue), so a burst is shared between them."""
     if ctx.arq is None:
         return
 
     async def enqueue(key: str) -> None:
         jid = job_id(ctx, key) if redrive is None else f"{job_id(ctx, key)}:redrive:{redrive}"
-        await ctx.arq.enqueue_job(DELIVER_JOB, key, _job_id=jid, _queue_name=ctx.settings.arq_queue)
+        order_key = order_keys.get(key) if order_keys else None
+        extra = (order_key,) if order_key else ()
+        await ctx.arq.enqueue_job(DELIVER_JOB, key, *extra, _job_id=jid, _queue_name=_queue_of(ctx, order_key, spread))
 
     # A few at a time: each enqueue is several Redis round trips (arq checks the job id first).
     for i in range(0, len(keys), ENQUEUE_CONCURRENCY):

@@ -30,6 +30,23 @@ async def wait_for_slot(redis: Redis, key: str, interval_s: float) -> float:
     return wait_ms / 1000
 
 
+# After a call: the next slot is at least one interval after the call's answer. The reservation
+# alone paces when calls leave; a call delayed after its slot (a busy event loop, a slow connection)
+# would otherwise arrive less than an interval before the next one.
+_PUSH_SLOT = """
+local floor = tonumber(ARGV[1]) + tonumber(ARGV[2])
+local nxt = tonumber(redis.call('get', KEYS[1]) or '0')
+if floor > nxt then redis.call('set', KEYS[1], floor, 'px', tonumber(ARGV[2]) * 2 + 1000) end
+return 0
+"""
+
+
+async def slot_used(redis: Redis, key: str, interval_s: float) -> None:
+    """Record that a paced call has just been answered (see _PUSH_SLOT)."""
+    if interval_s > 0:
+        await redis.eval(_PUSH_SLOT, 1, key, int(time.time() * 1000), int(interval_s * 1000))
+
+
 async def take_minute_budget(redis: Redis, key: str, per_minute: int) -> None:
     """Count one request in the current minute; when the minute's budget is spent, wait for the next."""
     while True:

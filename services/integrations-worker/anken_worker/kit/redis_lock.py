@@ -2,6 +2,10 @@
 deliveries to one target run one at a time and in order, across worker processes.
 
 The lock has a TTL renewed while held, so a worker killed with SIGKILL frees it within the TTL.
+
+A caller that finds the lock taken leaves a "more" mark beside it (atomically with finding it
+taken), and the holder reads and clears that mark as it releases: a holder that had already seen
+the target empty then drains again, so the busy caller can simply go away instead of polling.
 """
 
 from __future__ import annotations
@@ -12,33 +16,61 @@ from contextlib import suppress
 
 from redis.asyncio import Redis
 
+# KEYS: lock, more mark. ARGV: token, ttl ms, whether to leave the mark when the lock is taken.
+_TAKE_OR_MARK = """
+if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+if ARGV[3] == '1' then redis.call('set', KEYS[2], '1', 'PX', ARGV[2]) end
+return 0
+"""
+# KEYS: lock, more mark. ARGV: ttl ms. Leaves the mark only when the lock is held; returns 1 then.
+_MARK_IF_HELD = """
+if redis.call('exists', KEYS[1]) == 1 then redis.call('set', KEYS[2], '1', 'PX', ARGV[1]) return 1 end
+return 0
+"""
+# Returns 1 when a caller asked for more while the lock was held (the mark is cleared).
 _RELEASE = """
-if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end
+if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('del', KEYS[1]) end
+return redis.call('del', KEYS[2])
 """
 _RENEW = """
 if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end
 """
 
 
+async def mark_held(redis: Redis, lock_keys: list[str], ttl_s: float) -> list[bool]:
+    """For each lock key: True when its lock is held right now, in which case its holder has been
+    asked to drain again before it stops (so newly recorded work of that key needs no job of its own)."""
+    if not lock_keys:
+        return []
+    pipe = redis.pipeline(transaction=False)
+    for key in lock_keys:
+        pipe.eval(_MARK_IF_HELD, 2, key, f"{key}:more", int(ttl_s * 1000))
+    return [bool(r) for r in await pipe.execute()]
+
+
 class OrderLock:
     def __init__(self, redis: Redis, key: str, ttl_s: float) -> None:
         self.redis = redis
         self.key = key
+        self.more_key = f"{key}:more"  # see mark_held
         self.ttl_ms = int(ttl_s * 1000)
         self.token = uuid.uuid4().hex
         self._renewer: asyncio.Task | None = None
         self.lost = False
 
-    async def acquire(self, wait_s: float = 0.0) -> bool:
-        """Try to take the lock, polling for up to `wait_s` seconds."""
+    async def acquire(self, wait_s: float = 0.0, *, mark: bool = True) -> bool:
+        """Try to take the lock, polling for up to `wait_s` seconds; a last failed try leaves the "more" mark
+        unless `mark` is False."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait_s
         delay = 0.01
         while True:
-            if await self.redis.set(self.key, self.token, nx=True, px=self.ttl_ms):
+            last = loop.time() >= deadline
+            if await self.redis.eval(_TAKE_OR_MARK, 2, self.key, self.more_key, self.token, self.ttl_ms,
+                                     "1" if last and mark else "0"):
                 self._renewer = asyncio.create_task(self._renew())
                 return True
-            if loop.time() >= deadline:
+            if last:
                 return False
             await asyncio.sleep(min(delay, max(0.0, deadline - loop.time())))
             delay = min(delay * 2, 0.2)
@@ -54,10 +86,14 @@ class OrderLock:
                 self.lost = True
                 return
 
-    async def release(self) -> None:
+    async def release(self) -> bool:
+        """Release the lock; True when another caller found it taken meanwhile and asked for more."""
         if self._renewer:
             self._renewer.cancel()
             with suppress(asyncio.CancelledError, Exception):
                 await self._renewer
-        with suppress(Exception):
-            await self.redis.eval(_RELEASE, 1, self.key, self.token)
+            self._renewer = None
+        try:
+            return bool(await self.redis.eval(_RELEASE, 2, self.key, self.more_key, self.token))
+        except Exception:
+            return False

@@ -9,7 +9,8 @@ from fastapi import Depends, Request
 from anken_worker.sandbox.state import SandboxState
 
 
-def get_state(request: Request) -> SandboxState:
+async def get_state(request: Request) -> SandboxState:
+    # async: a plain def dependency would cost a thread-pool hop on every emulated API call.
     return request.app.state.sandbox
 
 

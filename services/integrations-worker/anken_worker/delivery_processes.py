@@ -1,0 +1,77 @@
+"""The extra delivery processes of `anken-worker run` (settings.worker_processes > 1).
+
+Each runs arq delivery jobs only, beside the main process (API, event consumer, cron, sweeper, and
+deliveries too). They share the queue and coordinate through the same Redis order-key locks and
+pacing slots as workers on other hosts would, so exactly-once and per-target order do not depend
+on how many there are. A child dies with its parent (PR_SET_PDEATHSIG), also under SIGKILL, so a
+killed worker never leaves deliveries running behind its back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+from contextlib import suppress
+
+from anken_common.logging import configure_logging, get_logger
+
+log = get_logger("anken.worker.processes")
+PARENT_ENV = "ANKEN_WORKER_PARENT_PID"
+INDEX_ENV = "ANKEN_WORKER_PROCESS_INDEX"
+PR_SET_PDEATHSIG = 1
+
+
+def spawn(count: int) -> list[subprocess.Popen]:
+    """Start `count` delivery-only processes of this worker (same environment), numbered from 1."""
+    return [subprocess.Popen([sys.executable, "-m", "anken_worker.cli", "deliveries"],
+                             env={**os.environ, PARENT_ENV: str(os.getpid()), INDEX_ENV: str(index)})
+            for index in range(1, count + 1)]
+
+
+def stop(children: list[subprocess.Popen], timeout_s: float = 10.0) -> None:
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    for child in children:
+        try:
+            child.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            child.kill()
+
+
+def _die_with_parent() -> None:
+    parent = int(os.environ.get(PARENT_ENV) or 0)
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if parent and os.getppid() != parent:
+        # The parent died before prctl took effect.
+        raise SystemExit(0)
+
+
+async def _run() -> None:
+    from anken_worker.db import Resources
+    from anken_worker.runtime import start_background
+    from anken_worker.settings import get_settings
+
+    settings = get_settings()
+    configure_logging("integrations-worker", settings.log_level, settings.log_json)
+    resources = Resources(settings)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stopping.set)
+    log.info("delivery_process_started", pid=os.getpid())
+    try:
+        await start_background(resources, stopping, deliveries_only=True,
+                               queue=settings.process_queue(int(os.environ.get(INDEX_ENV) or 1)))
+    finally:
+        await resources.close()
+
+
+def main() -> None:
+    _die_with_parent()
+    asyncio.run(_run())
