@@ -6,6 +6,7 @@ target out of the callable set), so no target may ever be handed out twice.
 
     python bench/projects_next_target.py --members 5 --targets 2000 --calls 300       # small, shared machine
     python bench/projects_next_target.py --members 20 --targets 100000 --calls 20000  # the issue's target scale
+    python bench/projects_next_target.py --members 20 --targets 100000 --calls 2000 --think 1 --workers 2
 
 Creates and drops a database `anken_bench_<random>` on DATABASE_URL's server (default
 postgresql://postgres@127.0.0.1:5432/postgres). The API runs as a real process.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import sys
 import time
 import uuid
@@ -37,6 +39,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--calls", type=int, default=300, help="next-target pulls in total, each followed by a call")
     parser.add_argument("--preload", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--workers", type=int, default=1, help="projects-api processes (one per core)")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="seconds a member waits after logging a call before the next pull (jittered ±50%%; "
+                             "0 = saturate; a member really dials for tens of seconds)")
     return parser.parse_args()
 
 
@@ -46,7 +51,7 @@ def percentile(samples: list[float], q: float) -> float:
 
 
 async def member_loop(url: str, project_id, member_id, token: str, pulls: int, latencies: list[float],
-                      handed: list[str]) -> None:
+                      handed: list[str], think: float, rng: random.Random) -> None:
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=url, timeout=60, headers=headers) as client:
         for _ in range(pulls):
@@ -62,6 +67,8 @@ async def member_loop(url: str, project_id, member_id, token: str, pulls: int, l
                 "target_id": target["id"], "member_id": str(member_id), "occurred_at": datetime.now(UTC).isoformat(),
                 "outcome": "connected_rejected", "duration_s": 30})
             logged.raise_for_status()
+            if think:
+                await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
 
 
 async def main() -> None:
@@ -94,12 +101,17 @@ async def main() -> None:
         began = time.perf_counter()
         await asyncio.gather(*(
             member_loop(url, floor["project_id"], member, issue_user_token(SECRET, str(member), Role.member, 3600),
-                        per_member, latencies, handed)
-            for member in floor["members"]
+                        per_member, latencies, handed, args.think, random.Random(i))
+            for i, member in enumerate(floor["members"])
         ))
         elapsed = time.perf_counter() - began
         doubles = sum(n - 1 for n in Counter(handed).values() if n > 1)
-        print(f"members={args.members} targets={args.targets} pulls={len(latencies)} in {elapsed:.1f}s")
+        print(f"members={args.members} targets={args.targets} think={args.think}s workers={args.workers} "
+              f"pulls={len(latencies)} in {elapsed:.1f}s")
+        # Closed loop: pull, log a call, think; with no think time every member pulls back to back.
+        offered = f"{args.members / args.think:.0f} pulls/s (members / mean think)" if args.think else "saturating"
+        print(f"offered: {offered}; achieved: {len(latencies) / elapsed:.1f} pulls/s "
+              f"(each followed by a logged call)")
         print(f"next-target p50 {percentile(latencies, 0.50) * 1000:.1f} ms, "
               f"p95 {percentile(latencies, 0.95) * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms")
         print(f"double hand-outs: {doubles}")

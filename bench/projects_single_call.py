@@ -3,10 +3,12 @@ with N concurrent clients over loopback (each client a member logging its own ca
 
     python bench/projects_single_call.py --clients 50 --seconds 20
     python bench/projects_single_call.py --clients 50 --seconds 20 --workers 2   # uvicorn workers
+    python bench/projects_single_call.py --clients 50 --seconds 20 --think 1 --workers 2  # ~50 calls/s offered
 
 Same throw-away database and seeding as projects_call_ingest.py (DATABASE_URL / REDIS_URL).
 The load generator is an asyncio httpx client pool in this process, one keep-alive connection
-per client, like a locust or wrk run with N users and no think time.
+per client, like a locust or wrk run with N users (no think time unless --think). Each call
+carries an Idempotency-Key, as the web's calling screen sends one.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--think", type=float, default=0.0,
                         help="seconds each client waits between calls (0 = saturate; a member's real pace is ~30 s)")
+    parser.add_argument("--no-idempotency-key", dest="idempotency_key", action="store_false",
+                        help="send calls without an Idempotency-Key (the web's calling screen always sends one)")
     parser.add_argument("--preload", type=int, default=0)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
@@ -47,14 +51,17 @@ def parse_args() -> argparse.Namespace:
 
 
 async def client_loop(url: str, token: str, project_id, member_id, targets, stop_at: float, measure_from: float,
-                      latencies: list[float], errors: list[int], rng: random.Random, think: float) -> None:
+                      latencies: list[float], errors: list[int], rng: random.Random, think: float,
+                      idempotency_key: bool) -> None:
     async with httpx.AsyncClient(base_url=url, timeout=30, headers={"Authorization": f"Bearer {token}"}) as client:
         while time.perf_counter() < stop_at:
             body = {"target_id": str(rng.choice(targets)), "member_id": str(member_id),
                     "occurred_at": datetime.now(UTC).isoformat(), "outcome": rng.choice(OUTCOMES),
                     "duration_s": rng.randrange(300), "variant": rng.choice(["A", "B"])}
             began = time.perf_counter()
-            response = await client.post(f"/v1/projects/{project_id}/calls", json=body)
+            # Like the web's calling screen: one key per logging attempt, so a retry logs the call once.
+            headers = {"Idempotency-Key": uuid.uuid4().hex} if idempotency_key else None
+            response = await client.post(f"/v1/projects/{project_id}/calls", json=body, headers=headers)
             elapsed = time.perf_counter() - began
             if began >= measure_from:
                 latencies.append(elapsed)
@@ -99,15 +106,18 @@ async def main() -> None:
         measure_from, stop_at = start + args.warmup, start + args.warmup + args.seconds
         await asyncio.gather(*[
             client_loop(url, tokens[i], floor["project_id"], floor["members"][i], floor["targets"], stop_at,
-                        measure_from, latencies, errors, random.Random(args.seed + i), args.think)
+                        measure_from, latencies, errors, random.Random(args.seed + i), args.think,
+                        args.idempotency_key)
             for i in range(args.clients)
         ])
         latencies.sort()
         q = statistics.quantiles(latencies, n=100)
         print(f"clients={args.clients} think={args.think}s workers={args.workers} seconds={args.seconds} "
-              f"requests={len(latencies)} "
+              f"idempotency_key={args.idempotency_key} requests={len(latencies)} "
               f"errors={len(errors)} ({sorted(set(errors))})")
-        print(f"throughput: {len(latencies) / args.seconds:.0f} calls/s")
+        # Closed loop: each client waits for its answer, then thinks; with no think time it saturates.
+        offered = f"{args.clients / args.think:.0f} calls/s (clients / mean think)" if args.think else "saturating"
+        print(f"offered: {offered}; achieved: {len(latencies) / args.seconds:.1f} calls/s")
         print(f"latency ms: p50 {q[49] * 1000:.1f}  p95 {q[94] * 1000:.1f}  p99 {q[98] * 1000:.1f}  "
               f"max {latencies[-1] * 1000:.1f}")
     finally:

@@ -7,7 +7,9 @@ from fastapi import APIRouter
 import anken_projects
 from anken_common.router_discovery import discover_routers as _discover
 
-ROUTER_ORDER = ["auth", "clients", "users", "projects", "assignments", "scripts", "targets", "calls", "appointments", "deals", "quotas", "api_keys", "events", "audit"]
+# Routes are matched in this order (by the router and again by the metrics middleware), so the
+# calling floor's hot paths come first; none of their paths overlaps another router's.
+ROUTER_ORDER = ["calls", "next_target", "auth", "clients", "users", "projects", "assignments", "scripts", "targets", "appointments", "deals", "quotas", "api_keys", "events", "audit"]
 
 
 def discover_routers() -> list[APIRouter]:
