@@ -30,11 +30,15 @@ _CALLABLE = f"""
 """
 
 # The member's own running lease, extended: a reload of the calling screen keeps its target.
+# OFFSET 0 keeps the leased_by lookup a separate subquery: merged with the status conditions,
+# a list without statistics yet (just imported) was planned as a bitmap scan of every new target.
 RENEW_OWN_LEASE = text(f"""
     UPDATE projects.targets AS t SET lease_expires_at = now() + make_interval(secs => :lease_s)
     WHERE t.id = (
-        SELECT t.id FROM projects.targets t
-        WHERE t.leased_by = :member_id AND t.lease_expires_at > now() AND {_CALLABLE}
+        SELECT t.id FROM (
+            SELECT * FROM projects.targets WHERE leased_by = :member_id AND lease_expires_at > now() OFFSET 0
+        ) AS t
+        WHERE {_CALLABLE}
         ORDER BY t.lease_expires_at DESC LIMIT 1
     ) AND t.leased_by = :member_id
     RETURNING t.*
