@@ -7,7 +7,7 @@ import asyncio
 import zlib
 
 from anken_common.logging import get_logger
-from anken_worker.kit.redis_lock import mark_held
+from anken_worker.kit.redis_lock import covered
 
 log = get_logger("anken.worker.enqueue")
 DELIVER_JOB = "deliver"
@@ -35,14 +35,15 @@ def first_per_target(recorded: list[tuple[str, str]]) -> list[str]:
 
 async def wake_targets(ctx, recorded: list[tuple[str, str]]) -> None:
     """Get newly recorded deliveries (key, order key) delivered: a target being drained right now is
-    asked to look again before its drain stops (one pipelined Redis call for the batch); only the
-    others get a job. In a flood to the same channels this spares a job per target per batch."""
+    asked to look again before its drain stops, a target whose job waits in the queue needs nothing
+    more (one pipelined Redis call for the batch); only the others get a job. In a flood to the same
+    channels this spares a job per target per batch."""
     first = first_per_target(recorded)
     order_keys = dict(recorded)
     try:
-        held = await mark_held(ctx.redis, [ctx.key("lock", order_keys[k]) for k in first], ctx.settings.lock_ttl_s)
+        held = await covered(ctx.redis, [ctx.key("lock", order_keys[k]) for k in first], ctx.settings.lock_ttl_s)
     except Exception as exc:
-        log.warning("mark_held_failed", error=str(exc)[:200])
+        log.warning("wake_check_failed", error=str(exc)[:200])
         held = [False] * len(first)
     keys = [k for k, busy in zip(first, held, strict=True) if not busy]
     await enqueue_deliveries(ctx, keys, order_keys=order_keys, spread=True)

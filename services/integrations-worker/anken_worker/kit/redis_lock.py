@@ -6,6 +6,8 @@ The lock has a TTL renewed while held, so a worker killed with SIGKILL frees it 
 A caller that finds the lock taken leaves a "more" mark beside it (atomically with finding it
 taken), and the holder reads and clears that mark as it releases: a holder that had already seen
 the target empty then drains again, so the busy caller can simply go away instead of polling.
+A "queued" mark says a job for the key waits in arq and has not started yet (taking the lock clears
+it): work recorded meanwhile needs no job of its own, that job will see it.
 """
 
 from __future__ import annotations
@@ -16,17 +18,21 @@ from contextlib import suppress
 
 from redis.asyncio import Redis
 
-# KEYS: lock, more mark. ARGV: token, ttl ms, whether to leave the mark when the lock is taken.
+# KEYS: lock, more mark, queued mark. ARGV: token, ttl ms, whether to leave the mark when the lock is taken.
 _TAKE_OR_MARK = """
+redis.call('del', KEYS[3])
 if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
 if ARGV[3] == '1' then redis.call('set', KEYS[2], '1', 'PX', ARGV[2]) end
 return 0
 """
-# KEYS: lock, more mark. ARGV: ttl ms. Leaves the mark only when the lock is held; returns 1 then.
-_MARK_IF_HELD = """
+# KEYS: lock, more mark, queued mark. ARGV: lock ttl ms, queued ttl ms. Returns 1 when the key's
+# holder or its queued job will see the new work (no job needed), 0 when the caller must enqueue one.
+_WAKE = """
 if redis.call('exists', KEYS[1]) == 1 then redis.call('set', KEYS[2], '1', 'PX', ARGV[1]) return 1 end
-return 0
+if redis.call('set', KEYS[3], '1', 'NX', 'PX', ARGV[2]) then return 0 end
+return 1
 """
+QUEUED_TTL_S = 60.0
 # Returns 1 when a caller asked for more while the lock was held (the mark is cleared).
 _RELEASE = """
 if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('del', KEYS[1]) end
@@ -37,14 +43,15 @@ if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[
 """
 
 
-async def mark_held(redis: Redis, lock_keys: list[str], ttl_s: float) -> list[bool]:
-    """For each lock key: True when its lock is held right now, in which case its holder has been
-    asked to drain again before it stops (so newly recorded work of that key needs no job of its own)."""
+async def covered(redis: Redis, lock_keys: list[str], ttl_s: float) -> list[bool]:
+    """For each lock key with newly recorded work: True when no job is needed for it, because its
+    holder has been asked to drain again before it stops, or a job for it is queued and not started.
+    False means the caller must enqueue a job (the key is now marked as having one queued)."""
     if not lock_keys:
         return []
     pipe = redis.pipeline(transaction=False)
     for key in lock_keys:
-        pipe.eval(_MARK_IF_HELD, 2, key, f"{key}:more", int(ttl_s * 1000))
+        pipe.eval(_WAKE, 3, key, f"{key}:more", f"{key}:queued", int(ttl_s * 1000), int(QUEUED_TTL_S * 1000))
     return [bool(r) for r in await pipe.execute()]
 
 
@@ -52,7 +59,8 @@ class OrderLock:
     def __init__(self, redis: Redis, key: str, ttl_s: float) -> None:
         self.redis = redis
         self.key = key
-        self.more_key = f"{key}:more"  # see mark_held
+        self.more_key = f"{key}:more"  # see covered
+        self.queued_key = f"{key}:queued"
         self.ttl_ms = int(ttl_s * 1000)
         self.token = uuid.uuid4().hex
         self._renewer: asyncio.Task | None = None
@@ -66,7 +74,7 @@ class OrderLock:
         delay = 0.01
         while True:
             last = loop.time() >= deadline
-            if await self.redis.eval(_TAKE_OR_MARK, 2, self.key, self.more_key, self.token, self.ttl_ms,
+            if await self.redis.eval(_TAKE_OR_MARK, 3, self.key, self.more_key, self.queued_key, self.token, self.ttl_ms,
                                      "1" if last and mark else "0"):
                 self._renewer = asyncio.create_task(self._renew())
                 return True
