@@ -42,6 +42,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--think", type=float, default=0.0,
                         help="seconds a member waits after logging a call before the next pull (jittered ±50%%; "
                              "0 = saturate; a member really dials for tens of seconds)")
+    parser.add_argument("--warmup", type=int, default=0,
+                        help="pulls per member before measuring (not timed; their hand-outs still count for doubles): "
+                             "a fresh process plans each statement on its first uses per connection")
     return parser.parse_args()
 
 
@@ -51,16 +54,22 @@ def percentile(samples: list[float], q: float) -> float:
 
 
 async def member_loop(url: str, project_id, member_id, token: str, pulls: int, latencies: list[float],
-                      handed: list[str], think: float, rng: random.Random) -> None:
+                      handed: list[str], think: float, rng: random.Random, warmup: int = 0,
+                      warm: asyncio.Barrier | None = None) -> None:
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=url, timeout=60, headers=headers) as client:
-        for _ in range(pulls):
+        for n in range(warmup + pulls):
+            if n == warmup and warm is not None:
+                await warm.wait()  # every member starts the measured part together
             began = time.perf_counter()
             response = await client.post(f"/v1/projects/{project_id}/next-target")
-            latencies.append(time.perf_counter() - began)
+            if n >= warmup:
+                latencies.append(time.perf_counter() - began)
             response.raise_for_status()
             target = response.json()["target"]
-            if target is None:
+            if target is None:  # the list ran out
+                if n < warmup and warm is not None:
+                    await warm.wait()
                 return
             handed.append(target["id"])
             logged = await client.post(f"/v1/projects/{project_id}/calls", json={
@@ -98,16 +107,19 @@ async def main() -> None:
         latencies: list[float] = []
         handed: list[str] = []
         per_member = max(1, args.calls // args.members)
-        began = time.perf_counter()
-        await asyncio.gather(*(
+        warm = asyncio.Barrier(len(floor["members"]) + 1)
+        loops = asyncio.gather(*(
             member_loop(url, floor["project_id"], member, issue_user_token(SECRET, str(member), Role.member, 3600),
-                        per_member, latencies, handed, args.think, random.Random(i))
+                        per_member, latencies, handed, args.think, random.Random(i), args.warmup, warm)
             for i, member in enumerate(floor["members"])
         ))
+        await warm.wait()
+        began = time.perf_counter()
+        await loops
         elapsed = time.perf_counter() - began
         doubles = sum(n - 1 for n in Counter(handed).values() if n > 1)
         print(f"members={args.members} targets={args.targets} think={args.think}s workers={args.workers} "
-              f"pulls={len(latencies)} in {elapsed:.1f}s")
+              f"pulls={len(latencies)} in {elapsed:.1f}s (after {args.warmup} untimed pulls per member)")
         # Closed loop: pull, log a call, think; with no think time every member pulls back to back.
         offered = f"{args.members / args.think:.0f} pulls/s (members / mean think)" if args.think else "saturating"
         print(f"offered: {offered}; achieved: {len(latencies) / elapsed:.1f} pulls/s "
