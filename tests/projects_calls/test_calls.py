@@ -117,6 +117,12 @@ async def test_do_not_call_is_honoured_across_every_project_of_the_client(api, f
                              headers=floor.members[0].headers)
     assert flagged.status_code == 201, flagged.text
     assert flagged.json()["phone"] == "0300000003" and flagged.json()["targets_flagged"] == 2
+    # Each flagged target is announced with its status before, so reporting can take it out of the list stock.
+    async with resources.sessionmaker() as session:
+        announced = (await session.execute(sa.select(OutboxEvent.payload).where(
+            OutboxEvent.type == "target.updated", OutboxEvent.aggregate_id.in_([str(twin.id), str(floor.targets[3])]))
+        )).scalars().all()
+    assert sorted((p["status"], p["previous_status"]) for p in announced) == [("dnc", "new"), ("dnc", "new")]
     member = floor.members[0]
     refused = await api.post(f"/v1/projects/{floor.project_id}/calls", json=call_body(floor, floor.targets[3], member),
                              headers=member.headers)
@@ -136,6 +142,10 @@ async def test_do_not_call_is_honoured_across_every_project_of_the_client(api, f
     assert [e["id"] for e in listed["items"]] == [flagged.json()["id"]]
     removed = await api.delete(f"/v1/do-not-call/{flagged.json()['id']}", headers=floor.director.headers)
     assert removed.status_code == 204
+    async with resources.sessionmaker() as session:
+        back = (await session.execute(sa.select(OutboxEvent.payload).where(
+            OutboxEvent.type == "target.updated", OutboxEvent.aggregate_id == str(twin.id)))).scalars().all()
+    assert sorted((p["previous_status"], p["status"]) for p in back) == [("dnc", "new"), ("new", "dnc")]
     allowed = await api.post(f"/v1/projects/{floor.project_id}/calls", json=call_body(floor, floor.targets[3], member),
                              headers=member.headers)
     assert allowed.status_code == 201

@@ -93,6 +93,12 @@ class ProjectWorld:
             "name": "リスト", "created": callable_targets, "total_targets": callable_targets,
             "callable_targets": callable_targets})
 
+    def target_status(self, previous: str | None, status: str) -> EventEnvelope:
+        target_id = uuid.uuid4()
+        return envelope("target.updated", "target", target_id, {
+            "id": str(target_id), "project_id": str(self.project_id), "target_list_id": str(uuid.uuid4()),
+            "status": status, "do_not_call": status == "dnc", "previous_status": previous})
+
     def contract_change(self, kind: str, effective: date, *, term_end: date | None = None, hours_before=None,
                         hours_after=None, scope_increased: bool = False) -> EventEnvelope:
         change_id = uuid.uuid4()

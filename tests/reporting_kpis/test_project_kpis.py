@@ -53,6 +53,25 @@ async def test_month_starting_on_a_holiday_hand_computed(resources) -> None:
     assert result.target.period_appointment_target == pytest.approx(19.0)
 
 
+async def test_targets_put_on_do_not_call_leave_the_list_stock(resources) -> None:
+    world = await january_2027(resources)
+    withdrawn = [world.target_status("new", "dnc"), world.target_status("callback", "dnc"),
+                 world.target_status("new", "excluded")]
+    neutral = [world.target_status("called", "dnc"), world.target_status(None, "dnc")]  # not callable / old payload
+    returned = [world.target_status("dnc", "new")]
+    await feed(resources, *withdrawn, *neutral, *returned, withdrawn[0])  # a redelivered event counts once
+    async with resources.sessionmaker() as session:
+        result = await project_kpis(session, world.project_id, date(2027, 1, 1), date(2027, 2, 1), as_of=date(2027, 1, 12))
+    # 30 callable − 16 first calls − 3 withdrawn + 1 callable again = 12; 1.5 calls/day → 8 business days.
+    assert result.month.remaining_targets == 12
+    assert result.list_exhaustion_date == date(2027, 1, 22)
+    # A new import resets the stock to what it reports.
+    await feed(resources, world.list_imported(40), world.target_status("new", "dnc"))
+    async with resources.sessionmaker() as session:
+        result = await project_kpis(session, world.project_id, date(2027, 1, 1), date(2027, 2, 1), as_of=date(2027, 1, 12))
+    assert result.month.remaining_targets == 39
+
+
 async def test_as_of_the_holiday_first_day_has_no_elapsed_business_day(resources) -> None:
     world = await january_2027(resources)
     async with resources.sessionmaker() as session:

@@ -72,7 +72,7 @@ def scenario() -> tuple[list[EventEnvelope], list[EventEnvelope]]:
     abroad = ProjectWorld(timezone="America/New_York")
     exported = [*world.setup(), *abroad.setup()]
     early = world.call(tokyo(2027, 1, 4, 9), "no_answer")  # before any import: not in the stock
-    exported += [early, world.list_imported(100), world.hours(date(2027, 1, 4), 4.0)]
+    exported += [early, world.list_imported(100), world.hours(date(2027, 1, 4), 4.0), world.target_status("new", "dnc")]
     a = world.call(tokyo(2027, 1, 4, 10), "connected_followup", variant="A", industry="IT")
     b = world.call(tokyo(2027, 1, 5), "appointment", member=1, variant="B")
     c = world.call(tokyo(2027, 1, 6), "no_answer", first_call=False)
@@ -88,7 +88,8 @@ def scenario() -> tuple[list[EventEnvelope], list[EventEnvelope]]:
     relogged_d = dict(d.payload, duration_s=90)  # and one never edited: the fold's optimistic pass must notice
     exported.append(envelope("call.logged", "call", d.payload["id"], relogged_d, tenant=world.client_id))
     # A second import resets the stock count; what follows counts, including taking back `early`.
-    exported += [world.list_imported(80), world.call_change("call.deleted", early)]
+    exported += [world.list_imported(80), world.call_change("call.deleted", early), world.target_status("callback", "dnc"),
+                 world.target_status("new", "excluded"), world.target_status("dnc", "new")]
     e = world.call(tokyo(2027, 1, 8, 14), "connected_rejected", member=1, industry="製造")
     exported += [e, world.call_change("call.updated", e, duration_s=300, variant="B:製造")]
     # Another project whose zone changes: the day of a call follows the zone of its time.
@@ -126,6 +127,8 @@ async def test_bulk_rebuild_equals_incremental_and_replay(isolated, monkeypatch)
     await feed(isolated, *delivered)
     incremental = await snapshot(isolated)
     assert len(incremental["call_states"]) == 10 and incremental["target_stock"]
+    # (project, callable at the last import, first calls since, withdrawn since: +1 +1 −1 after the second import)
+    assert (world_stock := incremental["target_stock"][0])[1:] == (80, world_stock[2], 1), incremental["target_stock"]
 
     async def no_replay(*args, **kwargs):
         raise AssertionError("the bulk path should not fall back to replaying")

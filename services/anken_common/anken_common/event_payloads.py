@@ -161,6 +161,7 @@ class TargetPayload(_Payload):
     target_list_id: uuid.UUID
     status: str
     do_not_call: bool = False
+    previous_status: str | None = Field(default=None, description="The status before this change (stock accounting)")
 
 
 class CallPayload(_Payload):

@@ -29,6 +29,8 @@ from anken_projects.targets.corporate_number import corporate_number_problem, no
 from anken_projects.targets.models import Target, TargetStatus
 from anken_projects.targets.phone_numbers import normalise_phone, phone_problem
 
+T = Target.__table__
+
 
 def _normalised(body: DoNotCallCreate) -> tuple[str | None, str | None]:
     number = normalise_corporate_number(body.corporate_number)
@@ -74,19 +76,25 @@ def _matching(client_id: uuid.UUID, number: str | None, phone: str | None) -> sa
 
 async def _flag_targets(session: AsyncSession, client_id: uuid.UUID, number: str | None, phone: str | None) -> int:
     """Mark `dnc` the client's targets the new entry matches, in every project."""
+    # The previous status travels with the event: reporting takes a callable target out of the list stock.
+    old = sa.select(T.c.id, T.c.status).where(_matching(client_id, number, phone), T.c.status != TargetStatus.dnc.value) \
+        .with_for_update().cte("old")
     rows = (await session.execute(
-        sa.update(Target).where(_matching(client_id, number, phone), Target.status != TargetStatus.dnc).values(status=TargetStatus.dnc, leased_by=None, lease_expires_at=None, updated_at=utc_now(),
-                 version=Target.version + 1)
-        .returning(Target.id, Target.project_id, Target.target_list_id, Target.client_id)
+        sa.update(T).where(T.c.id == old.c.id).values(
+            status=TargetStatus.dnc.value, leased_by=None, lease_expires_at=None, updated_at=utc_now(),
+            version=T.c.version + 1,
+        ).returning(T.c.id, T.c.project_id, T.c.target_list_id, T.c.client_id, old.c.status.label("previous_status"))
     )).all()
     for row in rows:
-        _emit_target(session, row.id, row.project_id, row.target_list_id, row.client_id, TargetStatus.dnc)
+        _emit_target(session, row.id, row.project_id, row.target_list_id, row.client_id, TargetStatus.dnc,
+                     row.previous_status)
     return len(rows)
 
 
-def _emit_target(session: AsyncSession, target_id, project_id, list_id, client_id, status: TargetStatus) -> None:
+def _emit_target(session: AsyncSession, target_id, project_id, list_id, client_id, status: TargetStatus,
+                 previous_status: str) -> None:
     payload = TargetPayload(id=target_id, project_id=project_id, target_list_id=list_id, status=status,
-                            do_not_call=status == TargetStatus.dnc)
+                            do_not_call=status == TargetStatus.dnc, previous_status=previous_status)
     record_event(session, EventType.target_updated, aggregate_type="target", aggregate_id=target_id,
                  tenant=client_id, payload=payload.model_dump(mode="json"))
 
@@ -106,7 +114,8 @@ async def remove_entry(session: AsyncSession, principal: Principal, entry: DoNot
         ).returning(Target.id, Target.project_id, Target.target_list_id, Target.client_id, Target.status)
     )).all()
     for row in rows:
-        _emit_target(session, row.id, row.project_id, row.target_list_id, row.client_id, TargetStatus(row.status))
+        _emit_target(session, row.id, row.project_id, row.target_list_id, row.client_id, TargetStatus(row.status),
+                     TargetStatus.dnc)
     record_audit(session, principal, "dnc.removed", "dnc_entry", entry.id, before=before)
     return len(rows)
 

@@ -118,10 +118,10 @@ async def target_outputs(session: AsyncSession, targets: list[Target]) -> list[T
     ]
 
 
-def target_payload(target: Target) -> dict:
+def target_payload(target: Target, previous_status: str | None = None) -> dict:
     return TargetPayload(
         id=target.id, project_id=target.project_id, target_list_id=target.target_list_id, status=target.status,
-        do_not_call=target.status == TargetStatus.dnc,
+        do_not_call=target.status == TargetStatus.dnc, previous_status=previous_status,
     ).model_dump(mode="json")
 
 
@@ -141,5 +141,5 @@ async def update_target(session: AsyncSession, principal: Principal, target: Tar
     record_audit(session, principal, "target.updated", "target", target.id, before=before, after=snapshot(target))
     if "status" in changes and before["status"] != target.status:
         record_event(session, EventType.target_updated, aggregate_type="target", aggregate_id=target.id,
-                     tenant=target.client_id, payload=target_payload(target))
+                     tenant=target.client_id, payload=target_payload(target, before["status"]))
     return target

@@ -17,7 +17,7 @@ log = get_logger("anken.reporting.apply")
 # `call.logged` after its `call.updated` is detected with the call's own sequence. Events that
 # are facts rather than snapshots of one aggregate (hours logged, imports, contract changes)
 # are not order-checked either: each one is applied once.
-SELF_ORDERED_PREFIXES = ("call.", "worked_hours.", "target_list.", "contract_change.")
+SELF_ORDERED_PREFIXES = ("call.", "worked_hours.", "target.", "target_list.", "contract_change.")
 
 
 async def apply_event(session: AsyncSession, envelope: EventEnvelope, ctx: ApplyContext | None = None) -> bool:

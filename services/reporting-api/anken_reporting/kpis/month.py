@@ -44,7 +44,8 @@ CALLS_BY_DAY = text(
     "GROUP BY r.day) x"
 )
 REMAINING = text(
-    "SELECT project_id, GREATEST(0, callable_at_import - first_calls_since) AS n FROM reporting.target_stock "
+    "SELECT project_id, GREATEST(0, callable_at_import - first_calls_since - withdrawn_since) AS n "
+    "FROM reporting.target_stock "
     "WHERE project_id = ANY(CAST(:ids AS uuid[]))"
 )
 

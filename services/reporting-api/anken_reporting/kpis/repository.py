@@ -116,13 +116,14 @@ async def calls_on_days(session: AsyncSession, project_id: uuid.UUID, days: Sequ
 async def remaining_targets(session: AsyncSession, project_id: uuid.UUID) -> int | None:
     row = (
         await session.execute(
-            text("SELECT callable_at_import, first_calls_since FROM reporting.target_stock WHERE project_id = :p"),
+            text("SELECT callable_at_import, first_calls_since, withdrawn_since FROM reporting.target_stock "
+                 "WHERE project_id = :p"),
             {"p": project_id},
         )
     ).first()
     if row is None:
         return None
-    return max(0, row.callable_at_import - row.first_calls_since)
+    return max(0, row.callable_at_import - row.first_calls_since - row.withdrawn_since)
 
 
 async def contract_changes_between(session: AsyncSession, project_ids: Sequence[uuid.UUID], start: date, end: date) -> list:

@@ -15,6 +15,7 @@ from anken_common.event_payloads import (
     ContractChangePayload,
     ProjectPayload,
     TargetListImportedPayload,
+    TargetPayload,
     UserPayload,
     WorkedHoursPayload,
 )
@@ -126,11 +127,29 @@ async def apply_target_import(session: AsyncSession, envelope: EventEnvelope, p:
     # The import reports the project's callable targets after it; first calls count down from there.
     await session.execute(
         text(
-            "INSERT INTO reporting.target_stock (project_id, callable_at_import, first_calls_since) VALUES (:p, :n, 0) "
-            "ON CONFLICT (project_id) DO UPDATE SET callable_at_import = EXCLUDED.callable_at_import, first_calls_since = 0"
+            "INSERT INTO reporting.target_stock (project_id, callable_at_import, first_calls_since, withdrawn_since) "
+            "VALUES (:p, :n, 0, 0) ON CONFLICT (project_id) DO UPDATE SET "
+            "callable_at_import = EXCLUDED.callable_at_import, first_calls_since = 0, withdrawn_since = 0"
         ),
         {"p": p.project_id, "n": p.callable_targets},
     )
+
+
+# The statuses an import counts as callable (TargetListImportedPayload.callable_targets).
+CALLABLE_STATUSES = frozenset({"new", "callback"})
+
+
+@projection(EventType.target_updated)
+async def apply_target_status(session: AsyncSession, envelope: EventEnvelope, p: TargetPayload, ctx: ApplyContext) -> None:
+    # A callable target put on do-not-call (or excluded) leaves the stock; one made callable again returns.
+    if p.previous_status is None:
+        return  # events from before the payload carried it: nothing to account
+    delta = (p.previous_status in CALLABLE_STATUSES) - (p.status in CALLABLE_STATUSES)
+    if delta:
+        await session.execute(
+            text("UPDATE reporting.target_stock SET withdrawn_since = withdrawn_since + :d WHERE project_id = :p"),
+            {"d": delta, "p": p.project_id},
+        )
 
 
 @projection(EventType.appointment_set, EventType.appointment_updated)
