@@ -14,26 +14,32 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import subprocess
 import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _kit import (
+    ROOT,
+    SECRET,
+    free_port,
+    migrate,
+    scratch_database,
+    start_projects_api,
+    stop,
+    wait_ready,
+)
+
 OUTCOMES = ["no_answer"] * 40 + ["invalid_number"] * 3 + ["gatekeeper_block"] * 15 + ["absent"] * 17 + \
     ["connected_rejected"] * 15 + ["connected_followup"] * 10
 CALL_COLUMNS = ("id", "occurred_at", "project_id", "client_id", "member_id", "target_id", "outcome", "duration_s",
                 "script_version_id", "variant", "note", "created_at", "updated_at", "version")
-SECRET = "bench-secret-key-0123456789abcdef0123"
 
 
 def parse_args() -> argparse.Namespace:
@@ -45,19 +51,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--preload", type=int, default=0, help="calls already in the table before measuring")
     parser.add_argument("--seed", type=int, default=11)
     return parser.parse_args()
-
-
-def with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 async def seed(db_url: str, args: argparse.Namespace) -> dict:
@@ -137,65 +130,33 @@ async def raw_copy(db_url: str, floor: dict, calls: list[dict], batch: int) -> f
         await conn.close()
 
 
-def start_server(env: dict[str, str], port: int, workers: int = 1) -> subprocess.Popen:
-    return subprocess.Popen([str(BIN / "anken-projects"), "serve", "--port", str(port), "--workers", str(workers)],
-                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-async def wait_ready(url: str) -> None:
-    async with httpx.AsyncClient(timeout=1) as client:
-        for _ in range(300):
-            try:
-                if (await client.get(f"{url}/readyz")).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            await asyncio.sleep(0.2)
-    raise SystemExit("projects-api did not become ready")
-
-
 async def main() -> None:
     args = parse_args()
     args.batch = max(1, min(args.batch, 10_000))
-    admin_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-    name = f"anken_bench_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(admin_url)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    db_url = with_database(admin_url, name)
-    env = {**os.environ, "DATABASE_URL": db_url, "REDIS_URL": redis_url, "REDIS_NAMESPACE": f"bench{name[-8:]}",
-           "ANKEN_SECRET_KEY": SECRET, "ANKEN_ENV": "test", "LOG_LEVEL": "WARNING", "OUTBOX_RELAY_ENABLED": "false",
-           "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     server = None
-    try:
-        await asyncio.to_thread(subprocess.run, [str(BIN / "anken-projects"), "migrate"], env=env, check=True,
-                                capture_output=True)
-        floor = await seed(db_url, args)
-        calls = generate(args, floor)
-        port = free_port()
-        server = start_server(env, port)
-        url = f"http://127.0.0.1:{port}"
-        await wait_ready(url)
-        sys.path.insert(0, str(ROOT / "services" / "anken_common"))
-        from anken_common.auth_tokens import Role, issue_user_token
+    async with scratch_database(OUTBOX_RELAY_ENABLED="false") as db:
+        try:
+            await migrate(db.env, "anken-projects")
+            floor = await seed(db.url, args)
+            calls = generate(args, floor)
+            port = free_port()
+            server = start_projects_api(db.env, port)
+            url = f"http://127.0.0.1:{port}"
+            await wait_ready(url)
+            sys.path.insert(0, str(ROOT / "services" / "anken_common"))
+            from anken_common.auth_tokens import Role, issue_user_token
 
-        token = issue_user_token(SECRET, str(floor["director_id"]), Role.director, 3600)
-        api_s = await api_ingest(url, token, floor["project_id"], calls, args.batch)
-        copy_s = await raw_copy(db_url, floor, calls, args.batch)
-        api_rate, copy_rate = len(calls) / api_s, len(calls) / copy_s
-        print(f"calls={len(calls)} batch={args.batch} members={args.members} targets={args.targets} "
-              f"preloaded={args.preload}")
-        print(f"api bulk ingest : {api_rate:10.0f} calls/s ({api_s:.2f} s, incl. targets, outbox, idempotency)")
-        print(f"raw asyncpg COPY: {copy_rate:10.0f} calls/s ({copy_s:.2f} s, calls table only)")
-        print(f"ratio api/copy  : {api_rate / copy_rate:.2f}")
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(10)
-        await admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", name)
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        await admin.close()
+            token = issue_user_token(SECRET, str(floor["director_id"]), Role.director, 3600)
+            api_s = await api_ingest(url, token, floor["project_id"], calls, args.batch)
+            copy_s = await raw_copy(db.url, floor, calls, args.batch)
+            api_rate, copy_rate = len(calls) / api_s, len(calls) / copy_s
+            print(f"calls={len(calls)} batch={args.batch} members={args.members} targets={args.targets} "
+                  f"preloaded={args.preload}")
+            print(f"api bulk ingest : {api_rate:10.0f} calls/s ({api_s:.2f} s, incl. targets, outbox, idempotency)")
+            print(f"raw asyncpg COPY: {copy_rate:10.0f} calls/s ({copy_s:.2f} s, calls table only)")
+            print(f"ratio api/copy  : {api_rate / copy_rate:.2f}")
+        finally:
+            stop(server)
 
 
 if __name__ == "__main__":

@@ -16,20 +16,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import sys
 import time
-import uuid
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-import asyncpg
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from projects_call_ingest import BIN, SECRET, free_port, seed, start_server, wait_ready, with_database
+from _kit import SECRET, free_port, migrate, scratch_database, start_projects_api, stop, wait_ready
+from projects_call_ingest import seed
 
 
 def parse_args() -> argparse.Namespace:
@@ -84,57 +82,40 @@ async def main() -> None:
     args = parse_args()
     from anken_common.auth_tokens import Role, issue_user_token
 
-    admin_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    name = f"anken_bench_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(admin_url)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    db_url = with_database(admin_url, name)
-    env = {**os.environ, "DATABASE_URL": db_url, "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-           "REDIS_NAMESPACE": f"bench{name[-8:]}", "ANKEN_SECRET_KEY": SECRET, "ANKEN_ENV": "test",
-           "LOG_LEVEL": "WARNING", "OUTBOX_RELAY_ENABLED": "false",
-           "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     server = None
-    try:
-        import subprocess
-
-        await asyncio.to_thread(subprocess.run, [str(BIN / "anken-projects"), "migrate"], env=env, check=True,
-                                capture_output=True)
-        floor = await seed(db_url, args)
-        port = free_port()
-        server = start_server(env, port, args.workers)
-        url = f"http://127.0.0.1:{port}"
-        await wait_ready(url)
-        latencies: list[float] = []
-        handed: list[str] = []
-        per_member = max(1, args.calls // args.members)
-        warm = asyncio.Barrier(len(floor["members"]) + 1)
-        loops = asyncio.gather(*(
-            member_loop(url, floor["project_id"], member, issue_user_token(SECRET, str(member), Role.member, 3600),
-                        per_member, latencies, handed, args.think, random.Random(i), args.warmup, warm)
-            for i, member in enumerate(floor["members"])
-        ))
-        await warm.wait()
-        began = time.perf_counter()
-        await loops
-        elapsed = time.perf_counter() - began
-        doubles = sum(n - 1 for n in Counter(handed).values() if n > 1)
-        print(f"members={args.members} targets={args.targets} think={args.think}s workers={args.workers} "
-              f"pulls={len(latencies)} in {elapsed:.1f}s (after {args.warmup} untimed pulls per member)")
-        # Closed loop: pull, log a call, think; with no think time every member pulls back to back.
-        offered = f"{args.members / args.think:.0f} pulls/s (members / mean think)" if args.think else "saturating"
-        print(f"offered: {offered}; achieved: {len(latencies) / elapsed:.1f} pulls/s "
-              f"(each followed by a logged call)")
-        print(f"next-target p50 {percentile(latencies, 0.50) * 1000:.1f} ms, "
-              f"p95 {percentile(latencies, 0.95) * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms")
-        print(f"double hand-outs: {doubles}")
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(10)
-        await admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", name)
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        await admin.close()
+    async with scratch_database(OUTBOX_RELAY_ENABLED="false") as db:
+        try:
+            await migrate(db.env, "anken-projects")
+            floor = await seed(db.url, args)
+            port = free_port()
+            server = start_projects_api(db.env, port, args.workers)
+            url = f"http://127.0.0.1:{port}"
+            await wait_ready(url)
+            latencies: list[float] = []
+            handed: list[str] = []
+            per_member = max(1, args.calls // args.members)
+            warm = asyncio.Barrier(len(floor["members"]) + 1)
+            loops = asyncio.gather(*(
+                member_loop(url, floor["project_id"], member, issue_user_token(SECRET, str(member), Role.member, 3600),
+                            per_member, latencies, handed, args.think, random.Random(i), args.warmup, warm)
+                for i, member in enumerate(floor["members"])
+            ))
+            await warm.wait()
+            began = time.perf_counter()
+            await loops
+            elapsed = time.perf_counter() - began
+            doubles = sum(n - 1 for n in Counter(handed).values() if n > 1)
+            print(f"members={args.members} targets={args.targets} think={args.think}s workers={args.workers} "
+                  f"pulls={len(latencies)} in {elapsed:.1f}s (after {args.warmup} untimed pulls per member)")
+            # Closed loop: pull, log a call, think; with no think time every member pulls back to back.
+            offered = f"{args.members / args.think:.0f} pulls/s (members / mean think)" if args.think else "saturating"
+            print(f"offered: {offered}; achieved: {len(latencies) / elapsed:.1f} pulls/s "
+                  f"(each followed by a logged call)")
+            print(f"next-target p50 {percentile(latencies, 0.50) * 1000:.1f} ms, "
+                  f"p95 {percentile(latencies, 0.95) * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms")
+            print(f"double hand-outs: {doubles}")
+        finally:
+            stop(server)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import statistics
 import subprocess
@@ -25,11 +24,11 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-import asyncpg
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from projects_call_ingest import BIN, OUTCOMES, ROOT, SECRET, free_port, seed, wait_ready, with_database
+from _kit import BIN, ROOT, SECRET, free_port, migrate, scratch_database, stop, wait_ready
+from projects_call_ingest import OUTCOMES, seed
 
 
 def parse_args() -> argparse.Namespace:
@@ -75,59 +74,44 @@ async def client_loop(url: str, token: str, project_id, member_id, targets, stop
 
 async def main() -> None:
     args = parse_args()
-    admin_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-    name = f"anken_bench_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(admin_url)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    db_url = with_database(admin_url, name)
-    env = {**os.environ, "DATABASE_URL": db_url, "REDIS_URL": redis_url, "REDIS_NAMESPACE": f"bench{name[-8:]}",
-           "ANKEN_SECRET_KEY": SECRET, "ANKEN_ENV": "test", "LOG_LEVEL": "WARNING",
-           "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     server = None
-    try:
-        await asyncio.to_thread(subprocess.run, [str(BIN / "anken-projects"), "migrate"], env=env, check=True,
-                                capture_output=True)
-        floor = await seed(db_url, args)
-        port = free_port()
-        command = [str(BIN / "uvicorn"), "anken_projects.main:create_app", "--factory", "--port", str(port),
-                   "--workers", str(args.workers), "--no-access-log", "--log-level", "warning"]
-        server = subprocess.Popen(  # noqa: ASYNC220 - started once before measuring
-            command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        url = f"http://127.0.0.1:{port}"
-        await wait_ready(url)
-        from anken_common.auth_tokens import Role, issue_user_token
+    async with scratch_database() as db:
+        try:
+            await migrate(db.env, "anken-projects")
+            floor = await seed(db.url, args)
+            port = free_port()
+            command = [str(BIN / "uvicorn"), "anken_projects.main:create_app", "--factory", "--port", str(port),
+                       "--workers", str(args.workers), "--no-access-log", "--log-level", "warning"]
+            server = subprocess.Popen(  # noqa: ASYNC220 - started once before measuring
+                command, env=db.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            url = f"http://127.0.0.1:{port}"
+            await wait_ready(url)
+            from anken_common.auth_tokens import Role, issue_user_token
 
-        tokens = [issue_user_token(SECRET, str(m), Role.member, 3600) for m in floor["members"]]
-        latencies: list[float] = []
-        errors: list[int] = []
-        start = time.perf_counter()
-        measure_from, stop_at = start + args.warmup, start + args.warmup + args.seconds
-        await asyncio.gather(*[
-            client_loop(url, tokens[i], floor["project_id"], floor["members"][i], floor["targets"], stop_at,
-                        measure_from, latencies, errors, random.Random(args.seed + i), args.think,
-                        args.idempotency_key)
-            for i in range(args.clients)
-        ])
-        latencies.sort()
-        q = statistics.quantiles(latencies, n=100)
-        print(f"clients={args.clients} think={args.think}s workers={args.workers} seconds={args.seconds} "
-              f"idempotency_key={args.idempotency_key} requests={len(latencies)} "
-              f"errors={len(errors)} ({sorted(set(errors))})")
-        # Closed loop: each client waits for its answer, then thinks; with no think time it saturates.
-        offered = f"{args.clients / args.think:.0f} calls/s (clients / mean think)" if args.think else "saturating"
-        print(f"offered: {offered}; achieved: {len(latencies) / args.seconds:.1f} calls/s")
-        print(f"latency ms: p50 {q[49] * 1000:.1f}  p95 {q[94] * 1000:.1f}  p99 {q[98] * 1000:.1f}  "
-              f"max {latencies[-1] * 1000:.1f}")
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(10)
-        await admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", name)
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        await admin.close()
+            tokens = [issue_user_token(SECRET, str(m), Role.member, 3600) for m in floor["members"]]
+            latencies: list[float] = []
+            errors: list[int] = []
+            start = time.perf_counter()
+            measure_from, stop_at = start + args.warmup, start + args.warmup + args.seconds
+            await asyncio.gather(*[
+                client_loop(url, tokens[i], floor["project_id"], floor["members"][i], floor["targets"], stop_at,
+                            measure_from, latencies, errors, random.Random(args.seed + i), args.think,
+                            args.idempotency_key)
+                for i in range(args.clients)
+            ])
+            latencies.sort()
+            q = statistics.quantiles(latencies, n=100)
+            print(f"clients={args.clients} think={args.think}s workers={args.workers} seconds={args.seconds} "
+                  f"idempotency_key={args.idempotency_key} requests={len(latencies)} "
+                  f"errors={len(errors)} ({sorted(set(errors))})")
+            # Closed loop: each client waits for its answer, then thinks; with no think time it saturates.
+            offered = f"{args.clients / args.think:.0f} calls/s (clients / mean think)" if args.think else "saturating"
+            print(f"offered: {offered}; achieved: {len(latencies) / args.seconds:.1f} calls/s")
+            print(f"latency ms: p50 {q[49] * 1000:.1f}  p95 {q[94] * 1000:.1f}  p99 {q[98] * 1000:.1f}  "
+                  f"max {latencies[-1] * 1000:.1f}")
+        finally:
+            stop(server)
 
 
 if __name__ == "__main__":

@@ -131,15 +131,56 @@ async def raw_month_kpis(conn: asyncpg.Connection, project_id: uuid.UUID, first:
     await conn.fetch(RAW_DAILY, project_id, tokyo_midnight(as_of - timedelta(days=20)), tokyo_midnight(as_of + timedelta(days=1)))
 
 
-async def main_async(args: argparse.Namespace, database_url: str) -> None:
-    from anken_reporting.admin.export_client import http_fetcher
-    from anken_reporting.admin.rebuild import create_job, run_rebuild
+async def compare_reads(resources, conn: asyncpg.Connection, project_ids: list, director: uuid.UUID, queries: int,
+                        seed: int) -> dict[str, list[float]]:
+    """Milliseconds per query: one project's month KPIs and a director's portfolio from the read models,
+    each alternated with the same figures computed from raw calls (bench.raw_calls)."""
     from anken_reporting.calendar.business_days import month_bounds
-    from anken_reporting.consumers.runner import make_batch_handler, make_handler
-    from anken_reporting.db import Resources
     from anken_reporting.kpis.repository import projects_where
     from anken_reporting.kpis.service import project_kpis
     from anken_reporting.portfolio.service import build_portfolio
+
+    rng = random.Random(seed)
+    today = date.today()
+    first, nxt = month_bounds(today)
+    reads: dict[str, list[float]] = {"kpi": [], "raw": [], "portfolio": [], "raw_portfolio": [], "projects": []}
+    for _ in range(queries):
+        project_id = rng.choice(project_ids)
+        t0 = time.perf_counter()
+        async with resources.sessionmaker() as session:
+            await project_kpis(session, project_id, first, nxt, as_of=today)
+        reads["kpi"].append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        await raw_month_kpis(conn, project_id, first, nxt, today)
+        reads["raw"].append((time.perf_counter() - t0) * 1000)
+    for _ in range(max(5, queries // 5)):
+        t0 = time.perf_counter()
+        async with resources.sessionmaker() as session:
+            projects = await projects_where(session, director_id=director)
+            await build_portfolio(session, projects, director_id=director, on_track=1.0, at_risk=0.8)
+        reads["portfolio"].append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        for project in projects:
+            await conn.fetchrow(RAW_PERIOD, project["id"], tokyo_midnight(first), tokyo_midnight(today + timedelta(days=1)))
+            await conn.fetch(RAW_DAILY, project["id"], tokyo_midnight(today - timedelta(days=20)),
+                             tokyo_midnight(today + timedelta(days=1)))
+        reads["raw_portfolio"].append((time.perf_counter() - t0) * 1000)
+        reads["projects"] = [float(len(projects))]
+    return reads
+
+
+def print_reads(reads: dict[str, list[float]]) -> None:
+    kpi, raw, portfolio, raw_portfolio = (p95(reads[k]) for k in ("kpi", "raw", "portfolio", "raw_portfolio"))
+    print(f"project month KPIs   p95 {kpi:8.2f} ms   raw calls p95 {raw:8.2f} ms   raw/read-model {raw / kpi:.1f}x")
+    print(f"portfolio ({int(reads['projects'][0])} proj) p95 {portfolio:8.2f} ms   raw calls p95 {raw_portfolio:8.2f} ms   "
+          f"raw/read-model {raw_portfolio / portfolio:.1f}x")
+
+
+async def main_async(args: argparse.Namespace, database_url: str) -> None:
+    from anken_reporting.admin.export_client import http_fetcher
+    from anken_reporting.admin.rebuild import create_job, run_rebuild
+    from anken_reporting.consumers.runner import make_batch_handler, make_handler
+    from anken_reporting.db import Resources
     from anken_reporting.settings import ReportingSettings
 
     settings = ReportingSettings(database_url=database_url, log_level="WARNING",
@@ -170,32 +211,7 @@ async def main_async(args: argparse.Namespace, database_url: str) -> None:
         await conn.copy_records_to_table("raw_calls", schema_name="bench", records=raw)
         await conn.execute("CREATE INDEX ON bench.raw_calls (project_id, occurred_at); ANALYZE bench.raw_calls")
 
-        rng = random.Random(args.seed + 1)
-        today = date.today()
-        first, nxt = month_bounds(today)
-        kpi_ms, raw_ms = [], []
-        for _ in range(args.queries):
-            project_id = rng.choice(project_ids)
-            t0 = time.perf_counter()
-            async with resources.sessionmaker() as session:
-                await project_kpis(session, project_id, first, nxt, as_of=today)
-            kpi_ms.append((time.perf_counter() - t0) * 1000)
-            t0 = time.perf_counter()
-            await raw_month_kpis(conn, project_id, first, nxt, today)
-            raw_ms.append((time.perf_counter() - t0) * 1000)
-        portfolio_ms, raw_portfolio_ms = [], []
-        for _ in range(max(5, args.queries // 5)):
-            t0 = time.perf_counter()
-            async with resources.sessionmaker() as session:
-                projects = await projects_where(session, director_id=director)
-                await build_portfolio(session, projects, director_id=director, on_track=1.0, at_risk=0.8)
-            portfolio_ms.append((time.perf_counter() - t0) * 1000)
-            t0 = time.perf_counter()
-            for project in projects:
-                await conn.fetchrow(RAW_PERIOD, project["id"], tokyo_midnight(first), tokyo_midnight(today + timedelta(days=1)))
-                await conn.fetch(RAW_DAILY, project["id"], tokyo_midnight(today - timedelta(days=20)),
-                                 tokyo_midnight(today + timedelta(days=1)))
-            raw_portfolio_ms.append((time.perf_counter() - t0) * 1000)
+        reads = await compare_reads(resources, conn, project_ids, director, args.queries, args.seed + 1)
         await conn.close()
 
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=export_app(setup + calls)),
@@ -205,15 +221,13 @@ async def main_async(args: argparse.Namespace, database_url: str) -> None:
             ok = await run_rebuild(resources.engine, resources.sessionmaker, settings, job_id, http_fetcher(settings, client))
             rebuild_s = time.perf_counter() - t0
 
-        print(f"project month KPIs   p95 {p95(kpi_ms):8.2f} ms   raw calls p95 {p95(raw_ms):8.2f} ms   "
-              f"ratio {p95(raw_ms) / p95(kpi_ms):.1f}x")
-        print(f"portfolio ({len(projects)} proj) p95 {p95(portfolio_ms):8.2f} ms   raw calls p95 {p95(raw_portfolio_ms):8.2f} ms   "
-              f"ratio {p95(raw_portfolio_ms) / p95(portfolio_ms):.1f}x")
+        print_reads(reads)
         print(f"event application    live {live_rate:,.0f} events/s (one transaction each)   "
               f"consumer batches {batch_rate:,.0f} events/s (1,000 per transaction)")
         print(f"rebuild              {rebuild_s:.1f} s for {len(setup) + len(calls):,} events "
               f"({(len(setup) + len(calls)) / rebuild_s:,.0f} events/s){'' if ok else '  FAILED'}")
-        print(f"median month KPIs {statistics.median(kpi_ms):.2f} ms, median portfolio {statistics.median(portfolio_ms):.2f} ms")
+        print(f"median month KPIs {statistics.median(reads['kpi']):.2f} ms, "
+              f"median portfolio {statistics.median(reads['portfolio']):.2f} ms")
     finally:
         await resources.close()
 

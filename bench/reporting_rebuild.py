@@ -23,22 +23,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import random
-import socket
-import subprocess
 import sys
 import time
 import uuid
-from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
-import httpx
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
-SECRET = "bench-secret-key-0123456789abcdef0123"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _kit import ROOT, SECRET, free_port, migrate, scratch_database, start_projects_api, stop, wait_ready
+
 MEMBERS_PER_PROJECT = 5
 # Cumulative outcome weights (percent), as in bench/reporting_kpis.py.
 OUTCOME_CASE = (
@@ -56,17 +50,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--queries", type=int, default=50, help="repetitions per query for p95")
     parser.add_argument("--seed", type=int, default=7)
     return parser.parse_args()
-
-
-def with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def generate(db_url: str, args: argparse.Namespace, director: uuid.UUID) -> None:
@@ -165,32 +148,11 @@ async def generate(db_url: str, args: argparse.Namespace, director: uuid.UUID) -
         await conn.close()
 
 
-def start_server(env: dict[str, str], port: int) -> subprocess.Popen:
-    return subprocess.Popen([str(BIN / "anken-projects"), "serve", "--port", str(port)], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-async def wait_ready(url: str) -> None:
-    async with httpx.AsyncClient(timeout=1) as client:
-        for _ in range(300):
-            try:
-                if (await client.get(f"{url}/readyz")).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            await asyncio.sleep(0.2)
-    raise SystemExit("projects-api did not become ready")
-
-
 async def run(args: argparse.Namespace, db_url: str, projects_url: str, director: uuid.UUID) -> None:
     import reporting_kpis as kpi_bench
 
     from anken_reporting.admin.rebuild import create_job, get_job, run_rebuild
-    from anken_reporting.calendar.business_days import month_bounds
     from anken_reporting.db import Resources
-    from anken_reporting.kpis.repository import projects_where
-    from anken_reporting.kpis.service import project_kpis
-    from anken_reporting.portfolio.service import build_portfolio
     from anken_reporting.settings import ReportingSettings
 
     settings = ReportingSettings(
@@ -225,38 +187,8 @@ async def run(args: argparse.Namespace, db_url: str, projects_url: str, director
         await conn.execute("CREATE INDEX ON bench.raw_calls (project_id, occurred_at); ANALYZE bench.raw_calls")
         print(f"raw calls indexed in {time.perf_counter() - t1:.1f} s", flush=True)
         project_ids = [r["project_id"] for r in await conn.fetch("SELECT project_id FROM bench.projects")]
-        rng = random.Random(args.seed + 1)
-        today = date.today()
-        first, nxt = month_bounds(today)
-        kpi_ms, raw_ms = [], []
-        for _ in range(args.queries):
-            project_id = rng.choice(project_ids)
-            t1 = time.perf_counter()
-            async with resources.sessionmaker() as session:
-                await project_kpis(session, project_id, first, nxt, as_of=today)
-            kpi_ms.append((time.perf_counter() - t1) * 1000)
-            t1 = time.perf_counter()
-            await kpi_bench.raw_month_kpis(conn, project_id, first, nxt, today)
-            raw_ms.append((time.perf_counter() - t1) * 1000)
-        portfolio_ms, raw_portfolio_ms = [], []
-        midnight = kpi_bench.tokyo_midnight
-        for _ in range(max(5, args.queries // 5)):
-            t1 = time.perf_counter()
-            async with resources.sessionmaker() as session:
-                projects = await projects_where(session, director_id=director)
-                await build_portfolio(session, projects, director_id=director, on_track=1.0, at_risk=0.8)
-            portfolio_ms.append((time.perf_counter() - t1) * 1000)
-            t1 = time.perf_counter()
-            for project in projects:
-                await conn.fetchrow(kpi_bench.RAW_PERIOD, project["id"], midnight(first), midnight(today + timedelta(days=1)))
-                await conn.fetch(kpi_bench.RAW_DAILY, project["id"], midnight(today - timedelta(days=20)),
-                                 midnight(today + timedelta(days=1)))
-            raw_portfolio_ms.append((time.perf_counter() - t1) * 1000)
-        p95 = kpi_bench.p95
-        print(f"project month KPIs   p95 {p95(kpi_ms):8.2f} ms   raw calls p95 {p95(raw_ms):8.2f} ms   "
-              f"raw/read-model {p95(raw_ms) / p95(kpi_ms):.1f}x")
-        print(f"portfolio ({len(projects)} proj) p95 {p95(portfolio_ms):8.2f} ms   raw calls p95 {p95(raw_portfolio_ms):8.2f} ms   "
-              f"raw/read-model {p95(raw_portfolio_ms) / p95(portfolio_ms):.1f}x")
+        kpi_bench.print_reads(await kpi_bench.compare_reads(resources, conn, project_ids, director, args.queries,
+                                                            args.seed + 1))
     finally:
         await conn.close()
         await resources.close()
@@ -266,37 +198,22 @@ async def main() -> None:
     args = parse_args()
     sys.path.insert(0, str(ROOT / "services" / "reporting-api"))
     sys.path.insert(0, str(ROOT / "bench"))
-    admin_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    name = f"anken_bench_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(admin_url)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    db_url = with_database(admin_url, name)
-    env = {**os.environ, "DATABASE_URL": db_url, "REDIS_NAMESPACE": f"bench{name[-8:]}",
-           "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), "ANKEN_SECRET_KEY": SECRET,
-           "ANKEN_ENV": "test", "LOG_LEVEL": "WARNING", "OUTBOX_RELAY_ENABLED": "false",
-           "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     server = None
     director = uuid.uuid4()
-    try:
-        for cli in ("anken-projects", "anken-reporting"):
-            await asyncio.to_thread(subprocess.run, [str(BIN / cli), "migrate"], env=env, check=True, capture_output=True)
-        t0 = time.perf_counter()
-        await generate(db_url, args, director)
-        print(f"generated {args.calls:,} calls over {args.projects} projects / {args.projects * MEMBERS_PER_PROJECT:,} "
-              f"members in {time.perf_counter() - t0:.1f} s", flush=True)
-        port = free_port()
-        server = start_server(env, port)
-        url = f"http://127.0.0.1:{port}"
-        await wait_ready(url)
-        await run(args, db_url, url, director)
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(10)
-        await admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", name)
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        await admin.close()
+    async with scratch_database(OUTBOX_RELAY_ENABLED="false") as db:
+        try:
+            await migrate(db.env, "anken-projects", "anken-reporting")
+            t0 = time.perf_counter()
+            await generate(db.url, args, director)
+            print(f"generated {args.calls:,} calls over {args.projects} projects / "
+                  f"{args.projects * MEMBERS_PER_PROJECT:,} members in {time.perf_counter() - t0:.1f} s", flush=True)
+            port = free_port()
+            server = start_projects_api(db.env, port)
+            url = f"http://127.0.0.1:{port}"
+            await wait_ready(url)
+            await run(args, db.url, url, director)
+        finally:
+            stop(server)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,6 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
@@ -38,7 +37,9 @@ import redis.asyncio as aioredis
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "deploy" / "local"))
+sys.path.insert(0, str(ROOT / "bench"))
 import devstack  # noqa: E402
+from _kit import with_database  # noqa: E402
 
 from anken_common.events import EventEnvelope, events_stream  # noqa: E402
 
@@ -58,11 +59,6 @@ def parse_args() -> argparse.Namespace:
 def p95(samples: list[float]) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
-def with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
 
 
 async def noop(ctx: dict) -> None:
