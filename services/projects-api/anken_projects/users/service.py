@@ -67,9 +67,14 @@ async def update_user(
             setattr(user, field, value)
     if body.password is not None:
         user.password_hash = hash_password(body.password)
+    return await _changed(session, principal, user, "user.update", before)
+
+
+async def _changed(session: AsyncSession, principal: Principal, user: User, action: str, before: dict) -> User:
+    """A change to `user` is versioned, audited and announced the same way whoever makes it."""
     bump_version(user)
     await session.flush()
-    record_audit(session, principal, "user.update", "user", user.id, before=before, after=snapshot(user))
+    record_audit(session, principal, action, "user", user.id, before=before, after=snapshot(user))
     _publish(session, user, EventType.user_updated)
     return user
 
@@ -83,11 +88,7 @@ async def update_own_preferences(session: AsyncSession, principal: Principal, lo
         return user
     before = snapshot(user)
     user.locale = locale
-    bump_version(user)
-    await session.flush()
-    record_audit(session, principal, "user.preferences", "user", user.id, before=before, after=snapshot(user))
-    _publish(session, user, EventType.user_updated)
-    return user
+    return await _changed(session, principal, user, "user.preferences", before)
 
 
 async def deactivate_user(session: AsyncSession, principal: Principal, user_id: uuid.UUID) -> User:
@@ -98,8 +99,5 @@ async def deactivate_user(session: AsyncSession, principal: Principal, user_id: 
     if user.is_active:
         before = snapshot(user)
         user.is_active = False
-        bump_version(user)
-        await session.flush()
-        record_audit(session, principal, "user.deactivate", "user", user.id, before=before, after=snapshot(user))
-        _publish(session, user, EventType.user_updated)
+        await _changed(session, principal, user, "user.deactivate", before)
     return user
