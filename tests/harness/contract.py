@@ -5,6 +5,7 @@ and every failing operation is reported together rather than stopping at the fir
 from __future__ import annotations
 
 import traceback
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,6 +15,8 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+
+from anken_common.auth_tokens import issue_user_token
 
 NO_SERVER_ERROR = [not_a_server_error]
 CONFORMANCE = [not_a_server_error, response_schema_conformance, content_type_conformance]
@@ -33,6 +36,11 @@ class ContractRun:
     def reached(self) -> set[tuple[str, int]]:
         """The (operation, status class) pairs seen at least once."""
         return set(self.statuses)
+
+
+def admin_headers(secret_key: str) -> dict[str, str]:
+    """A bearer token of an admin user (services trust the signature; no user row is needed)."""
+    return {"Authorization": f"Bearer {issue_user_token(secret_key, str(uuid.uuid4()), 'admin')}"}
 
 
 def label(operation: Any) -> str:

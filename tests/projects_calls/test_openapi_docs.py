@@ -3,21 +3,9 @@ documents its problem responses, and its JSON bodies (request and success respon
 
 from __future__ import annotations
 
+from harness.openapi_docs import has_examples
+
 CALL_FLOOR_PARTS = ("/target-lists", "/targets", "/imports", "/calls", "/next-target", "/appointments", "/do-not-call")
-
-
-def _resolve(spec: dict, schema: dict) -> dict:
-    while "$ref" in schema:
-        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
-    return schema
-
-
-def _has_examples(spec: dict, schema: dict) -> bool:
-    schema = _resolve(spec, schema)
-    if schema.get("examples") or schema.get("example"):
-        return True
-    items = schema.get("properties", {}).get("items")  # a page: examples live on the item schema
-    return bool(items and _has_examples(spec, items.get("items", {})))
 
 
 async def test_every_call_floor_operation_is_documented(api) -> None:
@@ -34,9 +22,9 @@ async def test_every_call_floor_operation_is_documented(api) -> None:
             assert problems, f"{where} documents no problem responses"
             body = op.get("requestBody", {}).get("content", {}).get("application/json")
             if body:
-                assert _has_examples(spec, body["schema"]), f"{where} request has no example"
+                assert has_examples(spec, body["schema"]), f"{where} request has no example"
             ok = next(r for code, r in op["responses"].items() if code.startswith("2"))
             content = ok.get("content", {}).get("application/json")
             if content:
-                assert _has_examples(spec, content["schema"]), f"{where} response has no example"
+                assert has_examples(spec, content["schema"]), f"{where} response has no example"
     assert checked >= 20, checked

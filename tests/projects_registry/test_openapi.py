@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import httpx
 
+from harness.openapi_docs import has_examples
+
 REGISTRY_PREFIXES = ("/v1/clients", "/v1/users", "/v1/api-keys", "/v1/audit-entries", "/v1/auth/introspect")
 REGISTRY_PROJECT_PARTS = ("", "/transitions", "/kickoff-items", "/contract-changes", "/assignments", "/worked-hours",
                           "/scripts")
@@ -17,20 +19,6 @@ def _is_registry(path: str) -> bool:
         return True
     rest = path.removeprefix("/v1/projects/{project_id}")
     return rest != path and any(rest == part or (part and rest.startswith(part + "/")) for part in REGISTRY_PROJECT_PARTS)
-
-
-def _resolve(spec: dict, schema: dict) -> dict:
-    while "$ref" in schema:
-        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
-    return schema
-
-
-def _has_examples(spec: dict, schema: dict) -> bool:
-    schema = _resolve(spec, schema)
-    if schema.get("examples") or schema.get("example"):
-        return True
-    items = schema.get("properties", {}).get("items")  # a Page: examples live on the item schema
-    return bool(items and _has_examples(spec, items.get("items", {})))
 
 
 async def test_every_registry_operation_is_documented(app_client: httpx.AsyncClient) -> None:
@@ -49,10 +37,10 @@ async def test_every_registry_operation_is_documented(app_client: httpx.AsyncCli
             assert problems, f"{where} documents no problem responses"
             body = op.get("requestBody", {}).get("content", {}).get("application/json")
             if body:
-                assert _has_examples(spec, body["schema"]), f"{where} request has no example"
+                assert has_examples(spec, body["schema"]), f"{where} request has no example"
             ok = next((r for code, r in op["responses"].items() if code.startswith("2")), None)
             assert ok is not None, where
             content = ok.get("content", {}).get("application/json")
             if content:
-                assert _has_examples(spec, content["schema"]), f"{where} response has no example"
+                assert has_examples(spec, content["schema"]), f"{where} response has no example"
     assert checked >= 30

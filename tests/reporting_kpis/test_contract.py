@@ -5,12 +5,9 @@ out: it would empty the read models other tests share; test_rebuild covers it.)"
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
-from anken_common.auth_tokens import issue_user_token
-from harness.contract import run_contract
+from harness.contract import admin_headers, run_contract
 
 MINE = {
     ("GET", "/v1/projects/{project_id}/kpis"), ("GET", "/v1/kpis"), ("GET", "/v1/portfolio"),
@@ -25,8 +22,7 @@ def reporting_service(stack):
 
 
 def test_my_operations_never_fail_and_match_their_schema(reporting_service, service_env):
-    token = issue_user_token(service_env["ANKEN_SECRET_KEY"], str(uuid.uuid4()), "admin")
-    run = run_contract(reporting_service.url, {"Authorization": f"Bearer {token}"},
+    run = run_contract(reporting_service.url, admin_headers(service_env["ANKEN_SECRET_KEY"]),
                        include=lambda operation: (operation.method.upper(), operation.path) in MINE)
     assert run.operations == len(MINE)
     run.assert_no_failures()
