@@ -82,7 +82,7 @@ class CallErrors:
                            errors=self.items)
 
 
-def _check_shape(calls: list[CallIn], errors: CallErrors, now: datetime) -> None:
+def check_shape(calls: list[CallIn], errors: CallErrors, now: datetime) -> None:
     for i, call in enumerate(calls):
         if call.occurred_at > now + FUTURE_TOLERANCE:
             errors.add(i, "occurred_at", "must not be in the future")
@@ -152,7 +152,7 @@ async def _lock_targets(
     return targets
 
 
-def _apply_to_targets(calls: list[CallIn], targets: dict[uuid.UUID, TargetState]) -> dict[int, bool]:
+def apply_to_targets(calls: list[CallIn], targets: dict[uuid.UUID, TargetState]) -> dict[int, bool]:
     """Advance each target's counters and status from its calls; returns first-call flags by call index."""
     by_target: dict[uuid.UUID, list[int]] = defaultdict(list)
     for i, call in enumerate(calls):
@@ -177,7 +177,7 @@ def _apply_to_targets(calls: list[CallIn], targets: dict[uuid.UUID, TargetState]
 
 async def _write_targets(session: AsyncSession, states: list[TargetState], now: datetime) -> None:
     """One UPDATE for every touched target; logging a call also ends its next-target lease."""
-    driver = await _driver(session)
+    driver = await raw_connection(session)
     await driver.execute(
         """
         UPDATE projects.targets AS t SET call_count = u.call_count, status = u.status,
@@ -205,12 +205,12 @@ async def log_calls(
     """Validate and write `calls` (+ appointments, target updates, outbox events) in the session's transaction."""
     now = utc_now()
     errors = CallErrors(bulk)
-    _check_shape(calls, errors, now)
+    check_shape(calls, errors, now)
     await _check_members(session, principal, project, calls, errors)
     targets = await _lock_targets(session, project, calls, errors)
     errors.raise_if_any()
 
-    first = _apply_to_targets(calls, targets)
+    first = apply_to_targets(calls, targets)
     await _write_targets(session, list(targets.values()), now)
     logged = [
         LoggedCall(id=uuid.uuid4(), body=call, project_id=project.id, client_id=project.client_id,
@@ -219,7 +219,7 @@ async def log_calls(
     ]
     await _insert_calls(session, logged)
     event_rows = [
-        (EventType.call_logged.value, "call", call.id, _call_payload(call, targets[call.body.target_id]))
+        (EventType.call_logged.value, "call", call.id, call_payload(call, targets[call.body.target_id]))
         for call in logged
     ]
     event_rows += await _create_appointments(session, logged, targets, now)
@@ -236,7 +236,7 @@ async def log_calls(
     return logged
 
 
-def _call_payload(call: LoggedCall, target: TargetState) -> dict:
+def call_payload(call: LoggedCall, target: TargetState) -> dict:
     """The CallPayload of a new call as plain JSON (built directly: it is made ten thousand times per bulk)."""
     body = call.body
     return {
@@ -249,7 +249,7 @@ def _call_payload(call: LoggedCall, target: TargetState) -> dict:
     }
 
 
-def _call_record(call: LoggedCall) -> tuple:
+def call_record(call: LoggedCall) -> tuple:
     body = call.body
     return (
         call.id, body.occurred_at, call.project_id, call.client_id, body.member_id, body.target_id, body.outcome.value,
@@ -257,15 +257,16 @@ def _call_record(call: LoggedCall) -> tuple:
     )
 
 
-async def _driver(session: AsyncSession) -> Any:
+async def raw_connection(session: AsyncSession) -> Any:
+    """The asyncpg connection inside the session's transaction, for COPY and hand-written statements."""
     connection = await session.connection()
     raw = await connection.get_raw_connection()
     return raw.driver_connection
 
 
 async def _insert_calls(session: AsyncSession, logged: list[LoggedCall]) -> None:
-    records = [_call_record(call) for call in logged]
-    driver = await _driver(session)
+    records = [call_record(call) for call in logged]
+    driver = await raw_connection(session)
     if len(records) > 20:
         await driver.copy_records_to_table("calls", schema_name="projects", columns=CALL_COLUMNS, records=records)
         return
@@ -308,5 +309,5 @@ async def _copy_outbox(
         (uuid.uuid4(), type_, aggregate_type, str(aggregate_id), tenant, json.dumps(payload, ensure_ascii=False), now)
         for type_, aggregate_type, aggregate_id, payload in rows
     ]
-    driver = await _driver(session)
+    driver = await raw_connection(session)
     await driver.copy_records_to_table("outbox_events", schema_name="projects", columns=OUTBOX_COLUMNS, records=records)

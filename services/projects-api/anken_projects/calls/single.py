@@ -6,7 +6,7 @@ is checked and written here instead, with exactly the same refusals:
 
 1. one SELECT sees the project (visibility), both assignments, and locks the target with its
    do-not-call flag;
-2. the rules run in Python (ingest's shape checks, outcome_rules via _apply_to_targets);
+2. the rules run in Python (ingest's shape checks, outcome_rules via apply_to_targets);
 3. one statement updates the target, inserts the call, its outbox event and the audit entry.
 
 Partner keys, managers and calls carrying an appointment keep the general path.
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
 
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
@@ -31,16 +30,17 @@ from anken_projects.calls.ingest import (
     CallErrors,
     LoggedCall,
     TargetState,
-    _apply_to_targets,
-    _call_payload,
-    _call_record,
-    _check_shape,
-    _driver,
+    apply_to_targets,
+    call_payload,
+    call_record,
+    check_shape,
+    raw_connection,
 )
 from anken_projects.calls.models import CALL_COLUMNS
 from anken_projects.calls.schemas import CallIn, CallOut
 from anken_projects.idempotency.store import KeyedRequest, replay
 from anken_projects.kit.models import utc_now
+from anken_projects.projects.access import sees_project
 
 # The target is locked in the CTE (FOR UPDATE is not allowed on the nullable side of the join);
 # the project row comes back even when the target is missing, so 404 and 422 stay distinct.
@@ -104,15 +104,6 @@ def takes_fast_path(principal: Principal, body: CallIn) -> bool:
     )
 
 
-def _visible(principal: Principal, row: Any) -> bool:
-    """get_accessible_project's rule for the principals of the fast path."""
-    if principal.kind == "service" or principal.role == Role.admin:
-        return True
-    if principal.role == Role.director:
-        return row.director_id == principal.id
-    return row.principal_assigned
-
-
 async def log_one_call(
     session: AsyncSession, principal: Principal, project_id: uuid.UUID, body: CallIn, keyed: KeyedRequest | None
 ) -> CallOut | JSONResponse:
@@ -129,14 +120,14 @@ async def log_one_call(
         row = (await session.execute(CLAIM_CHECK_AND_LOCK, {
             **params, "owner": keyed.owner, "operation": keyed.operation, "key": keyed.key, "digest": keyed.digest,
         })).one_or_none()
-    if row is None or not _visible(principal, row):
+    if row is None or not sees_project(principal, row.director_id, row.principal_assigned):
         raise NotFound("project")
     if keyed is not None and row.claim_id is None:
         return await replay(session, keyed)
     if principal.is_user and principal.role == Role.member and body.member_id != principal.id:
         raise Forbidden("members may log only their own calls", field="member_id")
     errors = CallErrors(bulk=False)
-    _check_shape([body], errors, now)
+    check_shape([body], errors, now)
     if not row.member_assigned:
         errors.add(0, "member_id", "this member is not assigned to the project")
     if row.target_id is None:
@@ -147,17 +138,17 @@ async def log_one_call(
 
     target = TargetState(row.target_id, row.company_name, row.industry, row.status, row.call_count,
                          row.last_called_at, row.callback_due_at)
-    first = _apply_to_targets([body], {target.id: target})[0]
+    first = apply_to_targets([body], {target.id: target})[0]
     logged = LoggedCall(id=uuid.uuid4(), body=body, project_id=project_id, client_id=row.client_id,
                         first_call_of_target=first, created_at=now)
     out = call_out_of(logged)
     response = out.model_dump_json() if row.claim_id is not None else None
-    driver = await _driver(session)
+    driver = await raw_connection(session)
     await driver.execute(
         WRITE,
         target.id, target.call_count, str(target.status), target.callback_due_at, target.last_called_at, now, now,
-        *_call_record(logged),
-        uuid.uuid4(), str(logged.id), row.client_id, json.dumps(_call_payload(logged, target), ensure_ascii=False),
+        *call_record(logged),
+        uuid.uuid4(), str(logged.id), row.client_id, json.dumps(call_payload(logged, target), ensure_ascii=False),
         principal.kind, str(principal.id),
         json.dumps(body.model_dump(mode="json", exclude={"appointment"}), ensure_ascii=False), current_request_id(),
         row.claim_id, response,

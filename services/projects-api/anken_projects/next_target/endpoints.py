@@ -9,14 +9,13 @@ from fastapi import APIRouter, Body, Path, Response
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from anken_common.auth_tokens import Role
 from anken_common.problems import Forbidden, NotFound, problem_responses
 from anken_projects.auth.dependencies import CurrentPrincipal
 from anken_projects.auth.principal import Principal
 from anken_projects.db import SessionDep
 from anken_projects.next_target import service
 from anken_projects.next_target.schemas import NextTargetIn, NextTargetOut
-from anken_projects.projects.access import get_accessible_project
+from anken_projects.projects.access import get_accessible_project, sees_project
 from anken_projects.targets.schemas import TargetOut
 
 router = APIRouter(tags=["calls"])
@@ -69,15 +68,7 @@ _PROJECT_AND_ASSIGNMENT = text("""
 async def _check_member(session: AsyncSession, principal: Principal, project_id: uuid.UUID) -> None:
     """404 when the user may not see the project, 403 when they are not assigned to it."""
     row = (await session.execute(_PROJECT_AND_ASSIGNMENT, {"project_id": project_id, "user_id": principal.id})).first()
-    if row is None:
-        raise NotFound("project")
-    if principal.role == Role.director:
-        visible = row.director_id == principal.id
-    elif principal.role == Role.member:
-        visible = row.assigned
-    else:  # admins and managers see every project
-        visible = True
-    if not visible:
+    if row is None or not sees_project(principal, row.director_id, row.assigned):
         raise NotFound("project")
     if not row.assigned:
         raise Forbidden("you are not assigned to this project")

@@ -27,6 +27,18 @@ def _sees_everything(principal: Principal) -> bool:
     return principal.kind == "service" or (principal.is_user and principal.role in (Role.admin, Role.manager))
 
 
+def sees_project(principal: Principal, director_id: uuid.UUID | None, principal_assigned: bool) -> bool:
+    """visibility_clause's rule for users and services, for hot paths that read the project's director and
+    the principal's assignment in their own statement (partner keys are never visible this way)."""
+    if _sees_everything(principal) or (principal.is_user and principal.role == Role.admin):
+        return True
+    if not principal.is_user:
+        return False
+    if principal.role == Role.director:
+        return director_id == principal.id
+    return principal_assigned
+
+
 def visibility_clause(principal: Principal, project_id_column: sa.ColumnElement | None = None) -> sa.ColumnElement[bool]:
     """A WHERE clause limiting `project_id_column` (default Project.id) to the projects the principal sees.
 
