@@ -35,6 +35,7 @@ from .test_project_kpis import tokyo
 SNAPSHOT_TABLES = {
     "projects": "id", "users": "id", "assignments": "id", "worked_hours": "project_id, member_id, day",
     "call_daily_rollups": "project_id, day, member_id, variant, script_version_id, industry",
+    "call_project_days": "project_id, day",
     "call_states": "call_id", "target_stock": "project_id", "contract_changes": "id", "appointments": "id",
 }
 
@@ -105,6 +106,11 @@ async def snapshot(resources: Resources) -> dict[str, list]:
                 "duration_s, first_calls")
             rows = (await session.execute(text(f"SELECT {columns} FROM reporting.{table} ORDER BY {order}"))).all()
             result[table] = [tuple(row) for row in rows]
+        # Whichever path wrote them, the project totals are exactly the fine rollups summed.
+        summed = (await session.execute(text(
+            "SELECT project_id, day, sum(calls), sum(contacts), sum(appointments), sum(duration_s), sum(first_calls) "
+            "FROM reporting.call_daily_rollups GROUP BY project_id, day ORDER BY project_id, day"))).all()
+    assert result["call_project_days"] == [tuple(row) for row in summed]
     return result
 
 

@@ -28,19 +28,20 @@ class MonthResult:
     list_exhaustion_date: date | None
 
 
-# LATERAL per project: each project's days are one range of the rollups' (project_id, day, …)
-# index. A plain join with the unnest lets the planner (it cannot see the ranges) hash-join
-# over a scan of the whole table, which grows with history (seconds at 10 M calls).
+# call_project_days: one row per project and day, so a month is ~30 rows per project.
+# LATERAL per project: each project's days are one range of its (project_id, day) key. A plain
+# join with the unnest lets the planner (it cannot see the ranges) hash-join over a scan of the
+# whole table, which grows with history.
 APPOINTMENTS_SO_FAR = text(
     "SELECT t.project_id, x.n FROM unnest(CAST(:ids AS uuid[]), CAST(:starts AS date[]), CAST(:ends AS date[])) "
     "AS t(project_id, s, e) CROSS JOIN LATERAL (SELECT COALESCE(SUM(r.appointments), 0) AS n, count(*) AS rows "
-    "FROM reporting.call_daily_rollups r WHERE r.project_id = t.project_id AND r.day >= t.s AND r.day < t.e) x "
+    "FROM reporting.call_project_days r WHERE r.project_id = t.project_id AND r.day >= t.s AND r.day < t.e) x "
     "WHERE x.rows > 0"
 )
 CALLS_BY_DAY = text(
     "SELECT t.project_id, x.day, x.n FROM unnest(CAST(:ids AS uuid[]), CAST(:starts AS date[]), "
     "CAST(:ends AS date[])) AS t(project_id, s, e) CROSS JOIN LATERAL (SELECT r.day, SUM(r.calls) AS n "
-    "FROM reporting.call_daily_rollups r WHERE r.project_id = t.project_id AND r.day >= t.s AND r.day <= t.e "
+    "FROM reporting.call_project_days r WHERE r.project_id = t.project_id AND r.day >= t.s AND r.day <= t.e "
     "GROUP BY r.day) x"
 )
 REMAINING = text(

@@ -1,4 +1,9 @@
-"""Queries over the KPI read models (never raw calls)."""
+"""Queries over the KPI read models (never raw calls).
+
+Figures of a whole project read call_project_days (one row per project and local day); only
+figures grouped by member, variant, industry or script version read the fine call_daily_rollups.
+The two hold the same sums (tests pin it), so which one answers never changes a number.
+"""
 
 from __future__ import annotations
 
@@ -31,7 +36,7 @@ async def rollup_totals(session: AsyncSession, project_id: uuid.UUID, start: dat
             text(
                 "SELECT COALESCE(SUM(calls), 0) AS calls, COALESCE(SUM(contacts), 0) AS contacts, "
                 "COALESCE(SUM(appointments), 0) AS appointments, COALESCE(SUM(duration_s), 0) AS duration_s "
-                "FROM reporting.call_daily_rollups WHERE project_id = :p AND day >= :s AND day < :e"
+                "FROM reporting.call_project_days WHERE project_id = :p AND day >= :s AND day < :e"
             ),
             {"p": project_id, "s": start, "e": end},
         )
@@ -41,12 +46,13 @@ async def rollup_totals(session: AsyncSession, project_id: uuid.UUID, start: dat
 
 async def rollup_groups(session: AsyncSession, project_id: uuid.UUID, start: date, end: date, group_by: GroupBy) -> list[dict]:
     column = ROLLUP_GROUP_COLUMNS[group_by]
+    table = "call_project_days" if group_by == GroupBy.day else "call_daily_rollups"
     rows = (
         await session.execute(
             text(
                 f"SELECT {column} AS key, SUM(calls) AS calls, SUM(contacts) AS contacts, "
                 "SUM(appointments) AS appointments, SUM(duration_s) AS duration_s "
-                "FROM reporting.call_daily_rollups WHERE project_id = :p AND day >= :s AND day < :e "
+                f"FROM reporting.{table} WHERE project_id = :p AND day >= :s AND day < :e "
                 "GROUP BY 1 ORDER BY 1 NULLS LAST"
             ),
             {"p": project_id, "s": start, "e": end},
@@ -89,7 +95,7 @@ async def appointments_between(session: AsyncSession, project_id: uuid.UUID, sta
     value = (
         await session.execute(
             text(
-                "SELECT COALESCE(SUM(appointments), 0) FROM reporting.call_daily_rollups "
+                "SELECT COALESCE(SUM(appointments), 0) FROM reporting.call_project_days "
                 "WHERE project_id = :p AND day >= :s AND day < :e"
             ),
             {"p": project_id, "s": start, "e": end},
@@ -104,7 +110,7 @@ async def calls_on_days(session: AsyncSession, project_id: uuid.UUID, days: Sequ
     rows = (
         await session.execute(
             text(
-                "SELECT day, SUM(calls) AS calls FROM reporting.call_daily_rollups "
+                "SELECT day, SUM(calls) AS calls FROM reporting.call_project_days "
                 "WHERE project_id = :p AND day >= :s AND day <= :e GROUP BY day"
             ),
             {"p": project_id, "s": min(days), "e": max(days)},
@@ -182,7 +188,7 @@ async def rollup_totals_pair(session: AsyncSession, project_id: uuid.UUID, previ
         for c in ("calls", "contacts", "appointments", "duration_s")
     )
     row = (await session.execute(
-        text(f"SELECT {sums} FROM reporting.call_daily_rollups WHERE project_id = :p AND day >= :ps AND day < :e"),
+        text(f"SELECT {sums} FROM reporting.call_project_days WHERE project_id = :p AND day >= :ps AND day < :e"),
         {"p": project_id, "ps": previous_start, "s": start, "e": end},
     )).mappings().one()
     current = {c: int(row[f"cur_{c}"]) for c in ("calls", "contacts", "appointments", "duration_s")}

@@ -44,6 +44,17 @@ UPSERT_ROLLUPS = text(
     "duration_s = call_daily_rollups.duration_s + EXCLUDED.duration_s, "
     "first_calls = call_daily_rollups.first_calls + EXCLUDED.first_calls"
 )
+# Per (project, day) totals, keys sorted so concurrent batches take the row locks in one order.
+UPSERT_PROJECT_DAYS = text(
+    "INSERT INTO reporting.call_project_days (project_id, day, calls, contacts, appointments, duration_s, first_calls) "
+    "SELECT * FROM unnest(CAST(:project_id AS uuid[]), CAST(:day AS date[]), CAST(:calls AS int[]), "
+    "CAST(:contacts AS int[]), CAST(:appointments AS int[]), CAST(:duration_s AS bigint[]), CAST(:first_calls AS int[])) "
+    "ON CONFLICT (project_id, day) DO UPDATE SET calls = call_project_days.calls + EXCLUDED.calls, "
+    "contacts = call_project_days.contacts + EXCLUDED.contacts, "
+    "appointments = call_project_days.appointments + EXCLUDED.appointments, "
+    "duration_s = call_project_days.duration_s + EXCLUDED.duration_s, "
+    "first_calls = call_project_days.first_calls + EXCLUDED.first_calls"
+)
 log = get_logger("anken.reporting.apply")
 
 UPDATE_STOCK = text(
@@ -113,6 +124,17 @@ async def apply_logged_calls(session: AsyncSession, envelopes: list[EventEnvelop
             "calls": [deltas[k][0] for k in keys], "contacts": [deltas[k][1] for k in keys],
             "appointments": [deltas[k][2] for k in keys], "duration_s": [deltas[k][3] for k in keys],
             "first_calls": [deltas[k][4] for k in keys],
+        })
+        days: dict[tuple, list[int]] = {}
+        for key, sums in deltas.items():
+            day_sums = days.setdefault((key[0], key[2]), [0, 0, 0, 0, 0])
+            for i, value in enumerate(sums):
+                day_sums[i] += value
+        day_keys = sorted(days, key=lambda k: (str(k[0]), k[1]))
+        await session.execute(UPSERT_PROJECT_DAYS, {
+            "project_id": [k[0] for k in day_keys], "day": [k[1] for k in day_keys],
+            **{name: [days[k][i] for k in day_keys]
+               for i, name in enumerate(("calls", "contacts", "appointments", "duration_s", "first_calls"))},
         })
         if first_calls:
             await session.execute(UPDATE_STOCK, {"project_id": list(first_calls), "n": list(first_calls.values())})

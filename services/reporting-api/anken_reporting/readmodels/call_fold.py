@@ -5,6 +5,7 @@ projects-api export guarantees (strictly increasing sequences, so every event of
 newer than the one before and the last one wins):
 - call_states: each call's last event (a delete keeps its snapshot, flagged deleted);
 - call_daily_rollups: the sums of the live states, one row per key (no empty rows);
+- call_project_days: the rollups summed per project and day;
 - target_stock: first calls counted since the project's last list import — each event adds
   its own first-call contribution and takes back the one of the call's previous event, as
   apply_call does, and only what happened after the import counts (the import resets it);
@@ -137,6 +138,10 @@ async def _fold(session: AsyncSession, stage: str, chain: str, imports: dict[uui
                   f"SELECT {_KEY}, count(*), count(*) FILTER (WHERE outcome IN ({_CONTACTS})), "
                   "count(*) FILTER (WHERE outcome = 'appointment'), sum(duration_s), count(*) FILTER (WHERE first_call) "
                   f"FROM reporting.call_states WHERE NOT deleted GROUP BY {_KEY}", run)
+    # Far fewer rows than the rollups (a project's day), so summed from them rather than from the states.
+    await _refill(session, "call_project_days", "project_id, day, calls, contacts, appointments, duration_s, first_calls",
+                  "SELECT project_id, day, sum(calls), sum(contacts), sum(appointments), sum(duration_s), "
+                  "sum(first_calls) FROM reporting.call_daily_rollups GROUP BY project_id, day", run)
     if imports:
         await run("target_stock", (
             "UPDATE reporting.target_stock s SET first_calls_since = s.first_calls_since + d.n FROM ("

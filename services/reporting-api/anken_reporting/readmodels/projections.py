@@ -24,7 +24,7 @@ from anken_reporting.consumers.registry import ApplyContext, projection, rebuild
 from anken_reporting.readmodels.timezones import local_day
 
 rebuildable_tables(
-    "projects", "users", "assignments", "call_daily_rollups", "call_states", "worked_hours",
+    "projects", "users", "assignments", "call_daily_rollups", "call_project_days", "call_states", "worked_hours",
     "target_stock", "contract_changes", "appointments",
 )
 
@@ -219,6 +219,18 @@ async def apply_call(session: AsyncSession, envelope: EventEnvelope, p: CallPayl
         await evaluate_member_pace(session, p.project_id, p.member_id, new["day"], ctx)
 
 
+PROJECT_DAY_COLUMNS = ("project_id", "day", "calls", "contacts", "appointments", "duration_s", "first_calls")
+UPSERT_PROJECT_DAY = text(
+    "INSERT INTO reporting.call_project_days (project_id, day, calls, contacts, appointments, duration_s, first_calls) "
+    "VALUES (:project_id, :day, :calls, :contacts, :appointments, :duration_s, :first_calls) "
+    "ON CONFLICT (project_id, day) DO UPDATE SET calls = call_project_days.calls + EXCLUDED.calls, "
+    "contacts = call_project_days.contacts + EXCLUDED.contacts, "
+    "appointments = call_project_days.appointments + EXCLUDED.appointments, "
+    "duration_s = call_project_days.duration_s + EXCLUDED.duration_s, "
+    "first_calls = call_project_days.first_calls + EXCLUDED.first_calls"
+)
+
+
 async def _add_contribution(session: AsyncSession, state: dict, sign: int) -> None:
     outcome = state["outcome"]
     values = {
@@ -242,6 +254,8 @@ async def _add_contribution(session: AsyncSession, state: dict, sign: int) -> No
         ),
         values,
     )
+    # The project's day total moves with its fine rollup (see migrations/0006_call_project_days).
+    await session.execute(UPSERT_PROJECT_DAY, {k: values[k] for k in PROJECT_DAY_COLUMNS})
     if sign < 0:
         # A rollup a call left behind empty is removed, so rebuilt and incremental tables are identical.
         await session.execute(
@@ -251,6 +265,10 @@ async def _add_contribution(session: AsyncSession, state: dict, sign: int) -> No
                 "industry = :industry AND calls = 0"
             ),
             values,
+        )
+        await session.execute(
+            text("DELETE FROM reporting.call_project_days WHERE project_id = :project_id AND day = :day AND calls = 0"),
+            {"project_id": values["project_id"], "day": values["day"]},
         )
     if state["first_call"]:
         # Only after an import is the stock known; calls before the first import do not create one.

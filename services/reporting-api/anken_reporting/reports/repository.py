@@ -73,7 +73,7 @@ class ReportRepository:
 
     async def first_calls(self, project_id: uuid.UUID, start: date, end: date) -> int:
         value = (await self.session.execute(
-            text("SELECT COALESCE(SUM(first_calls), 0) FROM reporting.call_daily_rollups "
+            text("SELECT COALESCE(SUM(first_calls), 0) FROM reporting.call_project_days "
                  "WHERE project_id = :p AND day >= :s AND day < :e"),
             {"p": project_id, "s": start, "e": end},
         )).scalar()
