@@ -89,3 +89,32 @@ async def wait_ready(url: str) -> None:
                     return
             await asyncio.sleep(0.2)
     raise RuntimeError(f"{url} did not become ready")
+
+
+@asynccontextmanager
+async def kept_database(name: str | None = None, **env: str) -> AsyncIterator[tuple[Scratch, bool]]:
+    """Like scratch_database, but the database outlives the run so later runs can reuse its data.
+
+    With `name`, that existing database is used (yields it with True); without, a new
+    `anken_bench_<random>` is created and kept (False). Either way it is never dropped here:
+    drop it by hand (`DROP DATABASE …`) when done.
+    """
+    admin_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    reused = name is not None
+    name = name or f"anken_bench_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(admin_url)
+    try:
+        exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if reused and not exists:
+            raise RuntimeError(f"database {name} does not exist")
+        if not reused:
+            await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    url = with_database(admin_url, name)
+    service_env = {
+        **os.environ, "DATABASE_URL": url, "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "REDIS_NAMESPACE": f"bench{name[-8:]}", "ANKEN_SECRET_KEY": SECRET, "ANKEN_ENV": "test",
+        "LOG_LEVEL": "WARNING", "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", **env,
+    }
+    yield Scratch(name=name, url=url, env=service_env), reused

@@ -15,7 +15,12 @@ real process and streams the export (NDJSON); the rebuild runs in this process a
 so) and its secondary indexes are built after loading; the export reads it as usual.
 
 Uses DATABASE_URL's server (default postgresql://postgres@127.0.0.1:5432/postgres) to create and
-drop a database `anken_bench_<random>`.
+drop a database `anken_bench_<random>`. Generating 10 M calls takes ~5 min: `--keep` leaves the
+database in place (its name is printed) and `--reuse NAME` runs the rebuild and reads again on it
+without generating (migrations are brought to head first, the rebuild replaces the read models).
+
+    python bench/reporting_rebuild.py --calls 10000000 --projects 300 --keep
+    python bench/reporting_rebuild.py --reuse anken_bench_1234abcd
 """
 
 from __future__ import annotations
@@ -26,12 +31,25 @@ import os
 import sys
 import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _kit import ROOT, SECRET, free_port, migrate, scratch_database, start_projects_api, stop, wait_ready
+from _kit import (
+    ROOT,
+    SECRET,
+    Scratch,
+    free_port,
+    kept_database,
+    migrate,
+    scratch_database,
+    start_projects_api,
+    stop,
+    wait_ready,
+)
 
 MEMBERS_PER_PROJECT = 5
 # Cumulative outcome weights (percent), as in bench/reporting_kpis.py.
@@ -49,6 +67,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--portfolio", type=int, default=30, help="projects of the benchmarked director")
     parser.add_argument("--queries", type=int, default=50, help="repetitions per query for p95")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--keep", action="store_true", help="keep the generated database for --reuse")
+    parser.add_argument("--reuse", metavar="DATABASE", help="a database kept by --keep: skip generation")
     return parser.parse_args()
 
 
@@ -184,7 +204,8 @@ async def run(args: argparse.Namespace, db_url: str, projects_url: str, director
               flush=True)
 
         t1 = time.perf_counter()
-        await conn.execute("CREATE INDEX ON bench.raw_calls (project_id, occurred_at); ANALYZE bench.raw_calls")
+        await conn.execute("CREATE INDEX IF NOT EXISTS raw_calls_project_time ON bench.raw_calls (project_id, occurred_at); "
+                           "ANALYZE bench.raw_calls")
         print(f"raw calls indexed in {time.perf_counter() - t1:.1f} s", flush=True)
         project_ids = [r["project_id"] for r in await conn.fetch("SELECT project_id FROM bench.projects")]
         kpi_bench.print_reads(await kpi_bench.compare_reads(resources, conn, project_ids, director, args.queries,
@@ -194,19 +215,44 @@ async def run(args: argparse.Namespace, db_url: str, projects_url: str, director
         await resources.close()
 
 
+@asynccontextmanager
+async def _fresh(scratch: AbstractAsyncContextManager[Scratch]) -> AsyncIterator[tuple[Scratch, bool]]:
+    async with scratch as db:
+        yield db, False
+
+
+async def _director(db_url: str, portfolio: int) -> uuid.UUID:
+    """The director generation gave the first `portfolio` projects (the most common director)."""
+    conn = await asyncpg.connect(db_url)
+    try:
+        return await conn.fetchval(
+            "SELECT (payload->>'director_id')::uuid FROM projects.outbox_events WHERE type = 'project.created' "
+            "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+    finally:
+        await conn.close()
+
+
 async def main() -> None:
     args = parse_args()
     sys.path.insert(0, str(ROOT / "services" / "reporting-api"))
     sys.path.insert(0, str(ROOT / "bench"))
     server = None
     director = uuid.uuid4()
-    async with scratch_database(OUTBOX_RELAY_ENABLED="false") as db:
+    database = (kept_database(args.reuse, OUTBOX_RELAY_ENABLED="false") if args.keep or args.reuse
+                else _fresh(scratch_database(OUTBOX_RELAY_ENABLED="false")))
+    async with database as (db, reused):
         try:
             await migrate(db.env, "anken-projects", "anken-reporting")
-            t0 = time.perf_counter()
-            await generate(db.url, args, director)
-            print(f"generated {args.calls:,} calls over {args.projects} projects / "
-                  f"{args.projects * MEMBERS_PER_PROJECT:,} members in {time.perf_counter() - t0:.1f} s", flush=True)
+            if reused:
+                director = await _director(db.url, args.portfolio)
+                print(f"reusing {db.name}", flush=True)
+            else:
+                t0 = time.perf_counter()
+                await generate(db.url, args, director)
+                print(f"generated {args.calls:,} calls over {args.projects} projects / "
+                      f"{args.projects * MEMBERS_PER_PROJECT:,} members in {time.perf_counter() - t0:.1f} s", flush=True)
+                if args.keep:
+                    print(f"kept database {db.name}: rerun with --reuse {db.name}", flush=True)
             port = free_port()
             server = start_projects_api(db.env, port)
             url = f"http://127.0.0.1:{port}"
