@@ -15,6 +15,14 @@ def test_projects_api_health_ready_metrics_openapi(stack) -> None:
     metrics = httpx.get(f"{service.url}/metrics").text
     assert 'anken_http_requests_total{method="GET",route="/healthz",service="projects-api",status="200"}' in metrics
     assert "anken_http_request_duration_seconds_bucket" in metrics
+    # Labels are route templates, never raw ids (one series per route, not per project).
+    project_id = "7d0c6b5e-3c1a-4e43-9a52-8f0f1d3b2a10"
+    assert httpx.get(f"{service.url}/v1/projects/{project_id}").status_code == 401
+    assert httpx.get(f"{service.url}/no/such/path").status_code == 404
+    metrics = httpx.get(f"{service.url}/metrics").text
+    assert 'route="/v1/projects/{project_id}",service="projects-api",status="401"' in metrics
+    assert 'route="unmatched",service="projects-api",status="404"' in metrics
+    assert project_id not in metrics
     spec = httpx.get(f"{service.url}/openapi.json").json()
     assert spec["info"]["title"] == "Anken projects-api"
     assert "/v1/auth/token" in spec["paths"]

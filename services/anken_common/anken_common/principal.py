@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-from anken_common.auth_tokens import Role
+from anken_common.auth_tokens import InvalidToken, Role, TokenKind, verify_token
+from anken_common.problems import Forbidden, Unauthorized
 
 
 @dataclass(frozen=True)
@@ -27,3 +29,34 @@ class Principal:
     @property
     def is_admin(self) -> bool:
         return self.role == Role.admin
+
+
+P = TypeVar("P", bound=Principal)
+
+
+def principal_from_token(secret: str, token: str, cls: type[P]) -> P:
+    """The user or service a signed bearer token names; 401 when it is malformed or expired.
+
+    Every service verifies user tokens locally (no round trip); what it adds on top (projects-api
+    re-reads the user's current role, reporting-api its visibility rule) stays with the service.
+    """
+    try:
+        claims = verify_token(secret, token)
+    except InvalidToken:
+        raise Unauthorized("token is invalid or expired") from None
+    if claims.kind == TokenKind.service:
+        return cls(kind="service", id=claims.subject, role=Role.admin)
+    try:
+        user_id = uuid.UUID(claims.subject)
+    except ValueError:
+        raise Unauthorized("token is invalid or expired") from None
+    return cls(kind="user", id=user_id, role=claims.role)
+
+
+def ensure_role(principal: P, roles: tuple[Role, ...]) -> P:
+    """Admins and services always pass; users need one of `roles`; partner keys never do."""
+    if principal.kind == "service" or principal.role == Role.admin:
+        return principal
+    if principal.is_user and principal.role in roles:
+        return principal
+    raise Forbidden(f"requires one of the roles: {', '.join(r.value for r in roles) or 'admin'}")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from anken_common.auth_tokens import InvalidToken, Role, TokenKind, is_api_key, verify_token
+from anken_common.auth_tokens import Role, is_api_key
+from anken_common.principal import ensure_role, principal_from_token
 from anken_common.problems import Forbidden, Unauthorized
 from anken_reporting.auth.principal import Principal
 
@@ -24,17 +24,7 @@ async def get_principal(
     resources = request.app.state.resources
     if is_api_key(token):
         return await resources.introspection.principal_for(token)
-    try:
-        claims = verify_token(resources.settings.anken_secret_key, token)
-    except InvalidToken:
-        raise Unauthorized("token is invalid or expired") from None
-    if claims.kind == TokenKind.service:
-        return Principal(kind="service", id=claims.subject, role=Role.admin)
-    try:
-        user_id = uuid.UUID(claims.subject)
-    except ValueError:
-        raise Unauthorized("token is invalid or expired") from None
-    return Principal(kind="user", id=user_id, role=claims.role)
+    return principal_from_token(resources.settings.anken_secret_key, token, Principal)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
@@ -44,11 +34,7 @@ def require_roles(*roles: Role):
     """Users of the given roles (admins and services always pass); partner keys never."""
 
     async def dependency(principal: CurrentPrincipal) -> Principal:
-        if principal.kind == "service" or principal.role == Role.admin:
-            return principal
-        if principal.is_user and principal.role in roles:
-            return principal
-        raise Forbidden(f"requires one of the roles: {', '.join(r.value for r in roles) or 'admin'}")
+        return ensure_role(principal, roles)
 
     return dependency
 
