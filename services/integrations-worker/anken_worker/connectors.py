@@ -24,6 +24,7 @@ from anken_worker.kit.pacing import take_minute_budget
 
 REAL_SLACK_URL = "https://slack.com/api/"
 REAL_SHEETS_URL = "https://sheets.googleapis.com/v4/"
+REAL_DRIVE_URL = "https://www.googleapis.com/drive/v3/"
 REAL_GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token"
 
 
@@ -82,6 +83,7 @@ class Connectors:
         if key_json:
             account = ServiceAccount.from_json(key_json)
             base = config.get("api_url") or REAL_SHEETS_URL
+            drive = config.get("drive_api_url") or REAL_DRIVE_URL
             token_url = config.get("token_url") or REAL_GOOGLE_TOKEN_URL
         else:
             if s.google_service_account_file:
@@ -90,9 +92,10 @@ class Connectors:
                 self._sandbox_account = self._sandbox_account or ServiceAccount.ephemeral()
                 account = self._sandbox_account
             base = config.get("api_url") or s.sheets_api_url
+            drive = config.get("drive_api_url") or s.drive_api_url
             token_url = config.get("token_url") or s.google_token_url
         cache_key = (token_url, account.client_email)
         tokens = self._token_sources.get(cache_key)
         if tokens is None or tokens.account != account:
             tokens = self._token_sources[cache_key] = TokenSource(self.ctx.http, token_url, account)
-        return Connection(SheetsClient(self.ctx.http, base, tokens), config)
+        return Connection(SheetsClient(self.ctx.http, base, tokens, drive), config)

@@ -35,6 +35,7 @@ class WorkerSettings(CommonSettings):
     confluence_api_token: str = "sandbox-confluence-token"
     confluence_space_id: str = "1"
     sheets_api_url: str = ""
+    drive_api_url: str = ""
     google_token_url: str = ""
     google_service_account_file: str = ""
 
@@ -66,6 +67,7 @@ class WorkerSettings(CommonSettings):
         self.slack_api_url = self.slack_api_url or f"{base}/slack/api/"
         self.confluence_api_url = self.confluence_api_url or f"{base}/confluence/wiki/api/v2/"
         self.sheets_api_url = self.sheets_api_url or f"{base}/sheets/v4/"
+        self.drive_api_url = self.drive_api_url or f"{base}/drive/v3/"
         self.google_token_url = self.google_token_url or f"{base}/oauth2/token"
         self.consumer_name = self.consumer_name or f"worker-{socket.gethostname()}"
         if self.anken_env == Environment.production and not self.anken_encryption_key:

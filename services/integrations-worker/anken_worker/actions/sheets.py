@@ -59,21 +59,42 @@ async def create_spreadsheet(ctx, d: Delivery) -> Outcome:
     client, project = await _client(ctx, d)
     if project.get("spreadsheet_id"):
         return Outcome(external_ref=project["spreadsheet_id"], excerpt="spreadsheet already linked")
+    # A crash between creating the file and recording its id must not lead to a second file: the
+    # file is created tagged with this delivery's key, and a retry looks for the tag first.
     await _budget(ctx)
-    created = await client.create_spreadsheet(d.payload["title"], [LIST_SHEET, KPI_SHEET])
-    spreadsheet_id = created["spreadsheetId"]
-    # Record the id before anything else, so a retry never creates a second spreadsheet.
+    spreadsheet_id = await client.find_tagged_spreadsheet(d.idempotency_key)
+    if spreadsheet_id is None:
+        await _budget(ctx)
+        spreadsheet_id = await client.create_tagged_spreadsheet(d.payload["title"], d.idempotency_key)
     async with ctx.engine.begin() as conn:
         await projects.set_fields(conn, project["project_id"], spreadsheet_id=spreadsheet_id,
                                   tracking_spreadsheet_id=spreadsheet_id)
+    await _budget(ctx)
+    await _shape_workbook(ctx, client, spreadsheet_id)
     await _budget(ctx)
     await client.batch_update_values(spreadsheet_id, [
         {"range": row_range(LIST_SHEET, 1, len(LIST_HEADER)), "values": [LIST_HEADER]},
         {"range": row_range(KPI_SHEET, 1, len(KPI_HEADER)), "values": [KPI_HEADER]},
     ])
-    url = created.get("spreadsheetUrl") or f"https://docs.google.com/spreadsheets/d/{spreadsheet_id}"
+    url = f"https://docs.google.com/spreadsheets/d/{spreadsheet_id}/edit"
     await link_in_projects_api(ctx, project["project_id"], spreadsheet_url=url)
     return Outcome(external_ref=spreadsheet_id, excerpt=url, target=spreadsheet_id)
+
+
+async def _shape_workbook(ctx, client: SheetsClient, spreadsheet_id: str) -> None:
+    """Japanese locale and Tokyo time, the list and KPI sheets, and no stray default sheet.
+
+    Computed from what the spreadsheet holds now, so a retry after a partial attempt does only the rest.
+    """
+    current = await client.get_spreadsheet(spreadsheet_id)
+    sheets = [sheet["properties"] for sheet in current.get("sheets", [])]
+    titles = {p["title"] for p in sheets}
+    requests: list[dict] = [{"updateSpreadsheetProperties": {
+        "properties": {"locale": "ja_JP", "timeZone": "Asia/Tokyo"}, "fields": "locale,timeZone"}}]
+    requests += [{"addSheet": {"properties": {"title": t}}} for t in (LIST_SHEET, KPI_SHEET) if t not in titles]
+    requests += [{"deleteSheet": {"sheetId": p["sheetId"]}} for p in sheets if p["title"] not in (LIST_SHEET, KPI_SHEET)]
+    await _budget(ctx)
+    await client.batch_update(spreadsheet_id, requests)
 
 
 def _row(t: dict) -> list:

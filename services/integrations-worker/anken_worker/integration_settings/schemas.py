@@ -22,7 +22,7 @@ EXAMPLE = {
 class IntegrationSettingsIn(BaseModel):
     """Per client (project_id empty) or per project. `config` keys by integration:
     slack: channel_prefix, guest_emails, api_url; confluence: site (xxx.atlassian.net), email, space_id,
-    parent_page_id, api_url; sheets: api_url, token_url. `secret`: the Slack bot token (xoxb-…),
+    parent_page_id, api_url; sheets: api_url, drive_api_url, token_url. `secret`: the Slack bot token (xoxb-…),
     the Confluence API token, or the Google service-account JSON key."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{

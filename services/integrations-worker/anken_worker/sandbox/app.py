@@ -11,6 +11,7 @@ from anken_worker.sandbox.confluence.endpoints import router as confluence_route
 from anken_worker.sandbox.confluence.site import ConfluenceError
 from anken_worker.sandbox.control.endpoints import router as control_router
 from anken_worker.sandbox.control.viewers import router as viewers_router
+from anken_worker.sandbox.drive.endpoints import router as drive_router
 from anken_worker.sandbox.fault_envelopes import confluence_error, google_error
 from anken_worker.sandbox.gateway import wrap_outermost
 from anken_worker.sandbox.oauth.endpoints import router as oauth_router
@@ -27,7 +28,8 @@ client libraries work against it with only their base URL changed:
 
 - Slack Web API under `/slack/api/<method>` (form or JSON body, `Authorization: Bearer xoxb-…`)
 - Confluence Cloud REST v2 under `/confluence/wiki/api/v2/` (Basic email:api_token or Bearer)
-- Google Sheets v4 under `/sheets/v4/`, with its OAuth token endpoint at `/oauth2/token`
+- Google Sheets v4 under `/sheets/v4/` and the Drive v3 files it needs under `/drive/v3/`, with their
+  OAuth token endpoint at `/oauth2/token`
 - a partner's webhook receiver at `/webhooks/{endpoint_id}` (Standard Webhooks signatures)
 
 Each answers in the vendor's own envelopes and errors. State lives in memory; `POST /_sandbox/reset`
@@ -40,6 +42,8 @@ TAGS = [
     {"name": "sandbox: Slack Web API", "description": "Errors are HTTP 200 with `ok: false`; rate limits 429."},
     {"name": "sandbox: Confluence REST v2", "description": "Errors use Confluence's `{errors: [...]}` envelope."},
     {"name": "sandbox: Google Sheets v4", "description": "Errors use Google's `{error: {code, message, status}}`."},
+    {"name": "sandbox: Google Drive v3", "description": "files.create / files.list for spreadsheets, Google's "
+     "error envelope."},
     {"name": "sandbox: Google OAuth", "description": "Service-account JWT bearer grant."},
     {"name": "sandbox: partner webhook receiver", "description": "Verifies Standard Webhooks signatures."},
     {"name": "sandbox: control", "description": "Reset, configuration, fault injection, request log."},
@@ -65,7 +69,7 @@ def create_sandbox_app(settings: SandboxSettings | None = None) -> FastAPI:
     async def _sheets(_: Request, exc: SheetsError) -> JSONResponse:
         return google_error(exc.status, exc.message, exc.headers)
 
-    for router in (slack_router, confluence_router, sheets_router, oauth_router, webhooks_router, control_router,
+    for router in (slack_router, confluence_router, sheets_router, drive_router, oauth_router, webhooks_router, control_router,
                    viewers_router):
         app.include_router(router)
     wrap_outermost(app, state)

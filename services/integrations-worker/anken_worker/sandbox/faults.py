@@ -28,6 +28,7 @@ SERVICE_PREFIXES: tuple[tuple[str, SandboxService], ...] = (
     ("/slack/", SandboxService.slack),
     ("/confluence/", SandboxService.confluence),
     ("/sheets/", SandboxService.sheets),
+    ("/drive/", SandboxService.sheets),  # Drive answers in the same Google envelope, under the same faults
     ("/oauth2/", SandboxService.oauth),
     ("/webhooks/", SandboxService.webhooks),
 )

@@ -15,15 +15,30 @@ from anken_worker.adapters.sheets.service_account import TokenSource
 ROWS_PER_BATCH = 500
 
 
+SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
+# The appProperties key a created spreadsheet carries: the delivery's idempotency key.
+DELIVERY_KEY_PROPERTY = "ankenDeliveryKey"
+
+
+def _slash(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+def _quoted(value: str) -> str:
+    """A string literal in a Drive query: backslash and single quote escaped."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
 class SheetsClient:
-    def __init__(self, http: httpx.AsyncClient, base_url: str, tokens: TokenSource) -> None:
+    def __init__(self, http: httpx.AsyncClient, base_url: str, tokens: TokenSource, drive_url: str) -> None:
         self.http = http
-        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self.base_url = _slash(base_url)
+        self.drive_url = _slash(drive_url)
         self.tokens = tokens
 
-    async def _request(self, method: str, path: str, what: str, **kwargs) -> dict:
+    async def _request(self, method: str, path: str, what: str, *, base: str | None = None, **kwargs) -> dict:
         token = await self.tokens.token()
-        response = await send(self.http, method, self.base_url + path, f"sheets {what}",
+        response = await send(self.http, method, (base or self.base_url) + path, f"sheets {what}",
                               headers={"Authorization": f"Bearer {token}"}, **kwargs)
         if response.status_code == 401:
             self.tokens.forget()
@@ -33,10 +48,29 @@ class SheetsClient:
         raise_for_status(response, f"sheets {what}")
         return response.json() if response.content else {}
 
-    async def create_spreadsheet(self, title: str, sheet_titles: list[str]) -> dict:
-        body = {"properties": {"title": title, "locale": "ja_JP", "timeZone": "Asia/Tokyo"},
-                "sheets": [{"properties": {"title": t}} for t in sheet_titles]}
-        return await self._request("POST", "spreadsheets", "create spreadsheet", json=body)
+    async def find_tagged_spreadsheet(self, key: str) -> str | None:
+        """The id of the spreadsheet an earlier attempt created for `key` (Drive files.list), if any."""
+        query = (f"appProperties has {{ key={_quoted(DELIVERY_KEY_PROPERTY)} and value={_quoted(key)} }} "
+                 f"and mimeType={_quoted(SPREADSHEET_MIME)} and trashed = false")
+        data = await self._request("GET", "files", "drive files.list", base=self.drive_url,
+                                   params={"q": query, "fields": "files(id,createdTime)", "pageSize": 10})
+        files = sorted(data.get("files", []), key=lambda f: (f.get("createdTime") or "", f["id"]))
+        return files[0]["id"] if files else None
+
+    async def create_tagged_spreadsheet(self, title: str, key: str) -> str:
+        """A new spreadsheet carrying `key` from the moment it exists (Drive files.create takes appProperties;
+        Sheets' own create does not), so a crash right after creating it cannot lead to a second one."""
+        body = {"name": title, "mimeType": SPREADSHEET_MIME, "appProperties": {DELIVERY_KEY_PROPERTY: key}}
+        data = await self._request("POST", "files", "drive files.create", base=self.drive_url,
+                                   params={"fields": "id"}, json=body)
+        return data["id"]
+
+    async def get_spreadsheet(self, spreadsheet_id: str) -> dict:
+        return await self._request("GET", f"spreadsheets/{spreadsheet_id}", "spreadsheets.get")
+
+    async def batch_update(self, spreadsheet_id: str, requests: list[dict]) -> dict:
+        return await self._request("POST", f"spreadsheets/{spreadsheet_id}:batchUpdate", "spreadsheets.batchUpdate",
+                                   json={"requests": requests})
 
     async def batch_update_values(self, spreadsheet_id: str, data: list[dict]) -> dict:
         body = {"valueInputOption": "RAW", "data": data}

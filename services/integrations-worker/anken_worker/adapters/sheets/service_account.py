@@ -15,7 +15,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from anken_worker.adapters.errors import IntegrationBroken
 from anken_worker.adapters.http_errors import raise_for_status, send
 
-SHEETS_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
+# Sheets for the cells; drive.file to create spreadsheets tagged with appProperties and find them
+# again (it grants access only to files this service account created).
+SHEETS_SCOPE = "https://www.googleapis.com/auth/spreadsheets https://www.googleapis.com/auth/drive.file"
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 
 

@@ -153,6 +153,7 @@ class SpreadsheetView(BaseModel):
     owner: str
     created_at: datetime
     sheets: list[SheetView]
+    app_properties: dict[str, str] = {}  # set when created through Drive (the worker tags its delivery key)
 
 
 class ServiceAccountIn(BaseModel):

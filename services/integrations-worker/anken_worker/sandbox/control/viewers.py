@@ -152,7 +152,8 @@ async def sheets_spreadsheets(state: State, cursor: str | None = None, limit: Li
                                     column_count=sheet.col_count,
                                     values=[["" if v is None else v for v in row] for row in grid]))
         views.append(SpreadsheetView(spreadsheet_id=spreadsheet.id, title=spreadsheet.title, owner=spreadsheet.owner,
-                                     created_at=spreadsheet.created_at, sheets=sheets))
+                                     created_at=spreadsheet.created_at, sheets=sheets,
+                                     app_properties=spreadsheet.app_properties))
     items, next_cursor = page(views, cursor, limit)
     return Page[SpreadsheetView](items=items, next_cursor=next_cursor)
 

@@ -24,6 +24,9 @@ SHEETS_WRITE_SCOPES = frozenset({
 SHEETS_READ_SCOPES = SHEETS_WRITE_SCOPES | {
     "https://www.googleapis.com/auth/spreadsheets.readonly", "https://www.googleapis.com/auth/drive.readonly",
 }
+# Drive itself does not accept the Sheets scope: creating or searching files needs a Drive scope.
+DRIVE_WRITE_SCOPES = frozenset({"https://www.googleapis.com/auth/drive", "https://www.googleapis.com/auth/drive.file"})
+DRIVE_READ_SCOPES = DRIVE_WRITE_SCOPES | {"https://www.googleapis.com/auth/drive.readonly"}
 
 
 class OAuthError(Exception):
@@ -55,6 +58,9 @@ class AccessToken:
 
     def can_read_sheets(self) -> bool:
         return bool(self.scopes & SHEETS_READ_SCOPES)
+
+    def can_use_drive(self, write: bool) -> bool:
+        return bool(self.scopes & (DRIVE_WRITE_SCOPES if write else DRIVE_READ_SCOPES))
 
 
 def load_public_key(pem: str) -> RSAPublicKey:

@@ -60,6 +60,9 @@ class Spreadsheet:
     owner: str
     sheets: list[Sheet]
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # Drive's side of the file: private key/value tags of the app that created it, and the bin.
+    app_properties: dict[str, str] = field(default_factory=dict)
+    trashed: bool = False
 
     def as_api(self) -> dict[str, Any]:
         return {
@@ -193,15 +196,32 @@ class Workbooks:
                     sheet.index = index
                 replies.append({})
             elif kind == "updateSpreadsheetProperties":
-                properties = spec.get("properties")
-                title = properties.get("title") if isinstance(properties, dict) else None
-                if title:
-                    working.title = str(title)
+                self._update_properties(working, spec, f"{where}.updateSpreadsheetProperties")
                 replies.append({})
             else:
                 raise SheetsError(400, f"Invalid {where}: the sandbox does not emulate '{kind}'")
         spreadsheet.sheets, spreadsheet.title = working.sheets, working.title
+        spreadsheet.locale, spreadsheet.time_zone = working.locale, working.time_zone
         return replies
+
+    @staticmethod
+    def _update_properties(spreadsheet: Spreadsheet, spec: dict[str, Any], where: str) -> None:
+        """Only the fields named in the mask change, as in the API (`fields` is required)."""
+        properties = spec.get("properties")
+        mask = spec.get("fields")
+        if not isinstance(properties, dict) or not isinstance(mask, str) or not mask.strip():
+            raise SheetsError(400, f"Invalid {where}: 'properties' and a 'fields' mask are required")
+        names = {f.strip() for f in mask.split(",")}
+        if "*" in names:
+            names = {"title", "locale", "timeZone"}
+        if unknown := names - {"title", "locale", "timeZone"}:
+            raise SheetsError(400, f"Invalid {where}: the sandbox does not emulate the field(s) {sorted(unknown)}")
+        if "title" in names:
+            spreadsheet.title = str(properties.get("title") or "")
+        if "locale" in names:
+            spreadsheet.locale = str(properties.get("locale") or "en_US")
+        if "timeZone" in names:
+            spreadsheet.time_zone = str(properties.get("timeZone") or "Etc/GMT")
 
     # ranges and values -------------------------------------------------------------------------------------
     def resolve(self, spreadsheet: Spreadsheet, text: str) -> tuple[Sheet, A1Range]:
