@@ -54,3 +54,15 @@ def test_missing_figures_show_a_dash_not_zero() -> None:
     assert ja.yen(None) == "—"
     assert ja.date(None) == "—"
     assert ja.num(0) == "0"
+
+
+def test_week_on_week_changes_are_signed_with_rates_in_points() -> None:
+    ja = Formatter("ja")
+    assert ja.change(3, "count") == "+3"
+    assert ja.change(-1200, "count") == "-1,200"
+    assert ja.change(0, "count") == "+0"
+    assert ja.change(0.052, "rate") == "+5.2pt"
+    assert ja.change(-0.1, "rate") == "-10.0pt"
+    assert ja.change(1.5, "hours") == "+1.5h"
+    assert ja.change(-0.126, "per_hour") == "-0.13"
+    assert ja.change(None, "rate") == "—"

@@ -47,6 +47,19 @@ def percent(value: float | None, locale: str, digits: int = 1) -> str:
     return format_percent(value, format=pattern, locale=locale)
 
 
+# A week-over-week change, as the report downloads show it: counts +3, hours +1.5h, rates in points.
+CHANGE_STYLE = {"rate": (100, 1, "pt"), "hours": (1, 1, "h"), "per_hour": (1, 2, "")}
+
+
+def change(value: float | None, locale: str, kind: str) -> str:
+    value = as_number(value)
+    if value is None:
+        return MISSING
+    scale, digits, unit = CHANGE_STYLE.get(kind, (1, 0, ""))
+    shown = value * scale
+    return ("-" if shown < 0 else "+") + number(abs(shown), locale, digits) + unit
+
+
 def yen(value: int | float | None, locale: str) -> str:
     value = as_number(value)
     if value is None:
@@ -113,6 +126,9 @@ class Formatter:
 
     def yen(self, value: int | float | None) -> str:
         return yen(value, self.locale)
+
+    def change(self, value: float | None, kind: str) -> str:
+        return change(value, self.locale, kind)
 
     def date(self, value: str | date | None, style: str = "medium") -> str:
         return day(value, self.locale, style)
