@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -107,3 +108,51 @@ async def test_an_expired_lease_frees_the_target_for_another_member(api, resourc
                                    "WHERE id = :id"), {"id": floor.targets[0]})
     freed = (await api.post(f"/v1/projects/{floor.project_id}/next-target", headers=second.headers)).json()
     assert freed["target"]["id"] == str(floor.targets[0])
+
+
+async def _leases(resources, project_id) -> int:
+    async with resources.sessionmaker() as session:
+        return (await session.execute(sa.select(sa.func.count()).select_from(Target).where(
+            Target.project_id == project_id, Target.leased_by.is_not(None)))).scalar_one()
+
+
+async def test_refused_requests_lease_nothing(api, resources) -> None:
+    """The access check and the lease are one statement: a 404 or 403 must leave every target free."""
+    floor = await build_floor(resources, targets=3, members=1)
+    other_director = await create_user(resources, Role.director)
+    async with resources.sessionmaker() as session, session.begin():
+        # Assigned, but a director sees only the projects they direct: 404, as on every other route.
+        session.add(Assignment(project_id=floor.project_id, member_id=other_director.id))
+    url = f"/v1/projects/{floor.project_id}/next-target"
+    assert (await api.post(url, headers=other_director.headers)).status_code == 404
+    assert (await api.post(url, headers=floor.outsider.headers)).status_code == 404
+    # Sees the project but is not assigned to it.
+    assert (await api.post(url, headers=floor.director.headers)).status_code == 403
+    assert (await api.post(url, headers=floor.admin.headers)).status_code == 403
+    assert (await api.post(f"/v1/projects/{floor.other_list_id}/next-target",
+                           headers=floor.members[0].headers)).status_code == 404, "no such project"
+    assert await _leases(resources, floor.project_id) == 0
+
+    held = (await api.post(url, headers=floor.members[0].headers)).json()["target"]
+    # An outsider cannot give back someone else's lease by naming it.
+    refused = await api.post(url, headers=floor.outsider.headers, json={"skip_target_id": held["id"]})
+    assert refused.status_code == 404
+    async with resources.sessionmaker() as session:
+        target = await session.get(Target, uuid.UUID(held["id"]))
+    assert target is not None and target.leased_by == floor.members[0].id
+
+
+async def test_skip_is_scoped_to_the_members_own_lease(api, resources) -> None:
+    floor = await build_floor(resources, targets=3, members=2)
+    first, second = floor.members
+    url = f"/v1/projects/{floor.project_id}/next-target"
+    a = (await api.post(url, headers=first.headers)).json()["target"]
+    # Naming another member's target does not release it; the second member gets a different one.
+    b = (await api.post(url, headers=second.headers, json={"skip_target_id": a["id"]})).json()["target"]
+    assert b["id"] != a["id"]
+    again = (await api.post(url, headers=first.headers)).json()["target"]
+    assert again["id"] == a["id"], "the first member keeps their lease"
+    # Skipping one's own target never hands the same one back.
+    c = (await api.post(url, headers=first.headers, json={"skip_target_id": a["id"]})).json()["target"]
+    assert c["id"] not in (a["id"], b["id"])
+    assert await _leases(resources, floor.project_id) == 2

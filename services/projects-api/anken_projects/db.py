@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -60,7 +61,8 @@ class Resources:
         await self.engine.dispose()
 
 
-def get_resources(request: Request) -> Resources:
+async def get_resources(request: Request) -> Resources:
+    # async: FastAPI runs a plain `def` dependency in its thread pool, a thread hop per request.
     return request.app.state.resources
 
 
@@ -69,6 +71,21 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     resources: Resources = request.app.state.resources
     async with resources.sessionmaker() as session, session.begin():
         yield session
+
+
+@asynccontextmanager
+async def single_statement(resources: Resources) -> AsyncIterator[Any]:
+    """A pooled asyncpg connection with no transaction open, for a hot path that is one statement.
+
+    A statement outside BEGIN … COMMIT is its own transaction (atomic, committed when it ends), so
+    such a request saves the BEGIN and COMMIT round trips the unit of work would add. Only for
+    requests whose whole effect is that one statement.
+    """
+    async with resources.engine.connect() as connection:
+        # get_raw_connection does not begin SQLAlchemy's transaction; returning the connection
+        # to the pool finds none to roll back.
+        raw = await connection.get_raw_connection()
+        yield raw.driver_connection
 
 
 # scope="function": commit before the response is sent, so a 2xx means the write is durable and a

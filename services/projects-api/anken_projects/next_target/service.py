@@ -10,13 +10,15 @@ call on the target ends the lease; an abandoned lease simply expires.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
-
-from sqlalchemy import RowMapping, TextClause, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import Any
 
 LEASE = timedelta(minutes=5)
 
+# The statement's parameters (asyncpg numbers them): $1 project, $2 member, $3 lease seconds,
+# $4 the target to give back (NO_SKIP for none), $5 whether the member must also be the project's
+# director to see it (access.assignment_alone_shows_project is false).
 _NOT_DNC = """
     NOT EXISTS (SELECT 1 FROM projects.dnc_entries d WHERE d.client_id = t.client_id
                 AND d.corporate_number IS NOT NULL AND d.corporate_number = t.corporate_number)
@@ -24,25 +26,30 @@ _NOT_DNC = """
                     AND d.phone IS NOT NULL AND d.phone = t.phone)
 """
 _CALLABLE = f"""
-    t.project_id = :project_id
+    t.project_id = $1
     AND (t.status = 'new' OR (t.status = 'callback' AND t.callback_due_at <= now()))
     AND {_NOT_DNC}
 """
+# Nothing is released, renewed or leased unless the endpoint will answer 200: the member sees the
+# project (sees_project) and is assigned to it. `access` has no row for a missing project, which
+# makes the gate NULL (false).
+_ALLOWED = "(SELECT allowed FROM access)"
 
 # The member's own running lease, extended: a reload of the calling screen keeps its target.
 # OFFSET 0 keeps the leased_by lookup a separate subquery: merged with the status conditions,
 # a list without statistics yet (just imported) was planned as a bitmap scan of every new target.
-RENEW_OWN_LEASE = text(f"""
-    UPDATE projects.targets AS t SET lease_expires_at = now() + make_interval(secs => :lease_s)
+# The target being skipped is not renewed (`released` gives it back in the same statement).
+RENEW_OWN_LEASE = f"""
+    UPDATE projects.targets AS t SET lease_expires_at = now() + make_interval(secs => $3)
     WHERE t.id = (
         SELECT t.id FROM (
-            SELECT * FROM projects.targets WHERE leased_by = :member_id AND lease_expires_at > now() OFFSET 0
+            SELECT * FROM projects.targets WHERE leased_by = $2 AND lease_expires_at > now() OFFSET 0
         ) AS t
-        WHERE {_CALLABLE}
+        WHERE {_CALLABLE} AND t.id <> $4
         ORDER BY t.lease_expires_at DESC LIMIT 1
-    ) AND t.leased_by = :member_id
+    ) AND t.leased_by = $2 AND {_ALLOWED}
     RETURNING t.*
-""")
+"""
 
 
 def _pick(name: str, tier: int, kind: str, earlier: list[str]) -> str:
@@ -58,17 +65,22 @@ def _pick(name: str, tier: int, kind: str, earlier: list[str]) -> str:
     gates = "".join(f" AND NOT EXISTS (SELECT 1 FROM {e})" for e in earlier)
     return f"""{name} AS (
             SELECT t.id FROM projects.targets t
-            WHERE t.project_id = :project_id AND t.priority_tier = {tier} AND {where}
+            WHERE t.project_id = $1 AND t.priority_tier = {tier} AND {where}
               AND (t.lease_expires_at IS NULL OR t.lease_expires_at <= now())
-              AND t.id <> :skip_id AND {_NOT_DNC}{gates}
+              AND {_ALLOWED} AND t.id <> $4 AND {_NOT_DNC}{gates}
             ORDER BY {order}
             LIMIT 1
             FOR UPDATE OF t SKIP LOCKED
         )"""
 
 
-def _next_target_statement() -> TextClause:
-    """One round trip: renew the member's own lease, else lease the first free target in hand-out order."""
+def _next_target_statement() -> str:
+    """One round trip: check access, give back a skipped target, renew the member's own lease,
+    else lease the first free target in hand-out order.
+
+    It runs as a statement of its own (no BEGIN/COMMIT around it): a single statement is atomic,
+    and the row locks it takes are released the moment it ends.
+    """
     picks, earlier = [], ["own"]
     for tier in (1, 2, 3):
         for kind in ("new", "callback"):
@@ -77,19 +89,31 @@ def _next_target_statement() -> TextClause:
             earlier.append(name)
     names = earlier[1:]
     first = " UNION ALL ".join(f"SELECT id FROM {n}" for n in names)
-    renew = RENEW_OWN_LEASE.text.strip()
-    return text(f"""
-        WITH own AS ({renew}),
+    return f"""
+        WITH access AS (
+            SELECT p.director_id, a.assigned,
+                   a.assigned AND (NOT $5::boolean OR p.director_id = $2) AS allowed
+            FROM projects.projects p
+            CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM projects.assignments a
+                                               WHERE a.project_id = p.id AND a.member_id = $2) AS assigned) a
+            WHERE p.id = $1
+        ),
+        released AS (
+            UPDATE projects.targets SET leased_by = NULL, lease_expires_at = NULL
+            WHERE id = $4 AND project_id = $1 AND leased_by = $2 AND {_ALLOWED}
+        ),
+        own AS ({RENEW_OWN_LEASE.strip()}),
         {",".join(picks)},
         picked AS ({first} LIMIT 1),
         leased AS (
             UPDATE projects.targets AS t
-            SET leased_by = :member_id, lease_expires_at = now() + make_interval(secs => :lease_s)
+            SET leased_by = $2, lease_expires_at = now() + make_interval(secs => $3)
             FROM picked WHERE t.id = picked.id
             RETURNING t.*
         )
-        SELECT * FROM own UNION ALL SELECT * FROM leased
-    """)
+        SELECT access.director_id, access.assigned, handed.*
+        FROM access LEFT JOIN (SELECT * FROM own UNION ALL SELECT * FROM leased) AS handed ON true
+    """
 
 
 # Hand-out order: tier 1 before 2 before 3; within a tier, uncalled before callback-due.
@@ -97,20 +121,28 @@ NEXT_TARGET = _next_target_statement()
 NO_SKIP = uuid.UUID(int=0)
 
 
+@dataclass(frozen=True)
+class HandOut:
+    """What the statement saw of the project (for the endpoint's 404/403) and the leased target, if any."""
+
+    director_id: uuid.UUID
+    assigned: bool
+    target: dict[str, Any] | None
+
+
 async def next_target(
-    session: AsyncSession, project_id: uuid.UUID, member_id: uuid.UUID, skip_id: uuid.UUID | None = None
-) -> RowMapping | None:
-    """Lease and return (as a row of targets) the member's next target, or None when nothing is callable now."""
-    params = {"project_id": project_id, "member_id": member_id, "lease_s": LEASE.total_seconds(),
-              "skip_id": skip_id or NO_SKIP}
-    return (await session.execute(NEXT_TARGET, params)).mappings().first()
+    driver: Any, project_id: uuid.UUID, member_id: uuid.UUID, *, needs_director: bool,
+    skip_id: uuid.UUID | None = None,
+) -> HandOut | None:
+    """Lease the member's next target on `driver` (an asyncpg connection outside any transaction).
 
-
-async def release_lease(session: AsyncSession, target_id: uuid.UUID, member_id: uuid.UUID) -> bool:
-    """Give a leased target back without calling it (e.g. the member skips it)."""
-    result = await session.execute(
-        text("UPDATE projects.targets SET leased_by = NULL, lease_expires_at = NULL "
-             "WHERE id = :target_id AND leased_by = :member_id"),
-        {"target_id": target_id, "member_id": member_id},
-    )
-    return bool(result.rowcount)
+    None when the project does not exist. Nothing changes unless the member is assigned to the
+    project and sees it (`needs_director`: only as its director); `skip_id` is given back first.
+    """
+    row = await driver.fetchrow(NEXT_TARGET, project_id, member_id, LEASE.total_seconds(), skip_id or NO_SKIP,
+                                needs_director)
+    if row is None:
+        return None
+    target = dict(row.items())
+    director_id, assigned = target.pop("director_id"), target.pop("assigned")
+    return HandOut(director_id=director_id, assigned=assigned, target=target if target["id"] is not None else None)

@@ -39,6 +39,15 @@ def sees_project(principal: Principal, director_id: uuid.UUID | None, principal_
     return principal_assigned
 
 
+def assignment_alone_shows_project(principal: Principal) -> bool:
+    """Whether being assigned to a project is enough for the principal to see it, whoever directs it.
+
+    False for a director (who sees only the projects they direct). Lets a single statement that
+    also writes (next-target's lease) gate itself on visibility exactly as sees_project decides.
+    """
+    return sees_project(principal, None, True)
+
+
 def visibility_clause(principal: Principal, project_id_column: sa.ColumnElement | None = None) -> sa.ColumnElement[bool]:
     """A WHERE clause limiting `project_id_column` (default Project.id) to the projects the principal sees.
 
