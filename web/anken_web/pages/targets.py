@@ -20,7 +20,7 @@ from anken_web.rendering import View, roles
 router = APIRouter(include_in_schema=False)
 StaffView = Annotated[View, Depends(roles("director", "manager", "admin"))]
 log = get_logger("anken.web.imports")
-TARGET_STATUSES = (N_("new"), N_("callback"), N_("called"), N_("appointment"), N_("excluded"), N_("exhausted"))
+TARGET_STATUSES = (N_("new"), N_("callback"), N_("called"), N_("appointment"), N_("excluded"), N_("dnc"))
 
 
 async def lists_context(view: View, project_id: str, list_id: str | None, status: str, q: str, cursor: str) -> dict:
