@@ -227,3 +227,47 @@ async def test_call_list_is_newest_first_and_members_see_only_their_own(api, flo
     other = await api.get(f"/v1/projects/{floor.project_id}/calls", params={"member_id": str(second.id)},
                           headers=first.headers)
     assert other.status_code == 403
+
+
+async def test_bulk_events_match_the_single_call_contract_and_replays_check_the_body(api, floor, resources) -> None:
+    member = floor.members[0]
+    headers = {**floor.director.headers, "Idempotency-Key": f"bulk-{uuid.uuid4()}"}
+    calls = [call_body(floor, t, member, occurred_at=f"2026-10-0{i + 1}T10:00:00+09:00", note=f"メモ\n{i}")
+             for i, t in enumerate(floor.targets[:3])]
+    first = await api.post(f"/v1/projects/{floor.project_id}/calls/bulk", json={"calls": calls}, headers=headers)
+    assert first.status_code == 201, first.text
+    item = first.json()["items"][0]
+    event = (await events_for(resources, "call.logged", item["id"]))[0]
+    assert set(event.payload) == set(CallPayload.model_fields), "the payload has exactly the contract's fields"
+    parsed = CallPayload.model_validate(event.payload)
+    assert parsed.occurred_at == datetime.fromisoformat(calls[0]["occurred_at"]) == datetime.fromisoformat(
+        item["occurred_at"])
+    assert event.payload["target_industry"] == "製造業" and event.payload["first_call_of_target"] is True
+    assert event.payload["variant"] == "A" and event.payload["script_version_id"] is None
+    replay = await api.post(f"/v1/projects/{floor.project_id}/calls/bulk", json={"calls": calls}, headers=headers)
+    assert replay.status_code == 201 and replay.json() == first.json()
+    assert replay.headers["idempotent-replayed"] == "true"
+    different = await api.post(f"/v1/projects/{floor.project_id}/calls/bulk", headers=headers,
+                               json={"calls": [{**calls[0], "duration_s": 99}, *calls[1:]]})
+    assert different.status_code == 422 and different.json()["errors"][0]["field"] == "Idempotency-Key"
+    assert await count_calls(resources, project_id=floor.project_id) == 3
+
+
+async def test_bulk_refuses_a_target_matching_a_do_not_call_entry(api, floor, resources) -> None:
+    from anken_projects.dnc.models import DoNotCallEntry
+
+    async with resources.sessionmaker() as session, session.begin():
+        target = await session.get(Target, floor.targets[2])
+        assert target is not None and target.status == "new"
+        # An entry added without flagging the target: the lock statement's own check must catch it.
+        session.add(DoNotCallEntry(client_id=floor.client_id, phone=target.phone, reason="テスト"))
+    member = floor.members[0]
+    calls = [call_body(floor, floor.targets[0], member), call_body(floor, floor.targets[2], member)]
+    refused = await api.post(f"/v1/projects/{floor.project_id}/calls/bulk", json={"calls": calls},
+                             headers=floor.director.headers)
+    assert refused.status_code == 409
+    assert [e["field"] for e in refused.json()["errors"]] == ["calls.1.target_id"]
+    mixed = await api.post(f"/v1/projects/{floor.project_id}/calls/bulk", headers=floor.director.headers,
+                           json={"calls": [*calls, call_body(floor, floor.targets[1], floor.outsider)]})
+    assert mixed.status_code == 422, "a refusal other than do-not-call makes the whole answer 422"
+    assert await count_calls(resources, project_id=floor.project_id) == 0

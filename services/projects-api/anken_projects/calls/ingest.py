@@ -8,13 +8,13 @@ write calls and their outbox events with COPY.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,11 +28,11 @@ from anken_projects.auth.principal import Principal
 from anken_projects.calls.models import CALL_COLUMNS, CallOutcome
 from anken_projects.calls.outcome_rules import status_after
 from anken_projects.calls.schemas import CallIn
-from anken_projects.dnc.repository import dnc_target_ids, uuid_array
+from anken_projects.dnc.repository import TARGET_IS_DNC_SQL
 from anken_projects.kit.models import utc_now
 from anken_projects.outbox.writer import record_event
 from anken_projects.projects.models import Assignment, Project
-from anken_projects.targets.models import Target, TargetStatus
+from anken_projects.targets.models import TargetStatus
 from anken_projects.users.models import User
 
 # Clocks of members' PCs drift; a call a little "in the future" is still accepted.
@@ -41,6 +41,11 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 HISTORY_AGE = timedelta(days=1)
 MAX_REPORTED_ERRORS = 200
 OUTBOX_COLUMNS = ("event_id", "type", "aggregate_type", "aggregate_id", "tenant", "payload", "occurred_at")
+
+
+# JSON for ten thousand items at a time (outbox payloads, the bulk answer): msgspec at a fraction of
+# json.dumps's cost. Stored as JSONB, where key order and whitespace are not kept anyway.
+encode_json = msgspec.json.Encoder().encode
 
 
 @dataclass
@@ -132,18 +137,25 @@ class TargetState:
     callback_due_at: datetime | None
 
 
+# Locked in id order so concurrent requests touching the same targets cannot deadlock; the
+# do-not-call flag is read by the same statement. Run on the driver: ten thousand rows through
+# SQLAlchemy's result processing cost more than the query.
+_LOCK_TARGETS = f"""
+    SELECT t.id, t.company_name, t.industry, t.status, t.call_count, t.last_called_at, t.callback_due_at,
+           {TARGET_IS_DNC_SQL} AS dnc
+    FROM projects.targets t WHERE t.id = ANY($1::uuid[]) AND t.project_id = $2
+    ORDER BY t.id
+    FOR UPDATE OF t
+"""
+
+
 async def _lock_targets(
     session: AsyncSession, project: Project, calls: list[CallIn], errors: CallErrors
 ) -> dict[uuid.UUID, TargetState]:
-    ids = sorted({c.target_id for c in calls})
-    t = Target.__table__.c
-    # Locked in id order so concurrent requests touching the same targets cannot deadlock.
-    rows = (await session.execute(
-        sa.select(t.id, t.company_name, t.industry, t.status, t.call_count, t.last_called_at, t.callback_due_at)
-        .where(t.id == sa.any_(uuid_array(ids)), t.project_id == project.id).order_by(t.id).with_for_update()
-    )).all()
-    targets = {row.id: TargetState(*row) for row in rows}
-    dnc = await dnc_target_ids(session, targets.keys())
+    driver = await raw_connection(session)
+    rows = await driver.fetch(_LOCK_TARGETS, list({c.target_id for c in calls}), project.id)
+    targets = {row[0]: TargetState(*row[:7]) for row in rows}
+    dnc = {row[0] for row in rows if row[7]}
     for i, call in enumerate(calls):
         if call.target_id not in targets:
             errors.add(i, "target_id", "no such target in this project")
@@ -302,11 +314,13 @@ async def _create_appointments(
     return events
 
 
+
+
 async def _copy_outbox(
     session: AsyncSession, tenant: uuid.UUID, rows: list[tuple[str, str, uuid.UUID, dict]], now: datetime
 ) -> None:
     records = [
-        (uuid.uuid4(), type_, aggregate_type, str(aggregate_id), tenant, json.dumps(payload, ensure_ascii=False), now)
+        (uuid.uuid4(), type_, aggregate_type, str(aggregate_id), tenant, encode_json(payload).decode(), now)
         for type_, aggregate_type, aggregate_id, payload in rows
     ]
     driver = await raw_connection(session)

@@ -38,6 +38,7 @@ from anken_projects.calls.ingest import (
 )
 from anken_projects.calls.models import CALL_COLUMNS
 from anken_projects.calls.schemas import CallIn, CallOut
+from anken_projects.dnc.repository import TARGET_IS_DNC_SQL
 from anken_projects.idempotency.store import KeyedRequest, replay
 from anken_projects.kit.models import utc_now
 from anken_projects.projects.access import sees_project
@@ -49,11 +50,7 @@ from anken_projects.projects.access import sees_project
 _CHECK_AND_LOCK = """
     WITH {claim_cte} t AS (
         SELECT t.id, t.company_name, t.industry, t.status, t.call_count, t.last_called_at, t.callback_due_at,
-               (t.status = 'dnc'
-                OR EXISTS (SELECT 1 FROM projects.dnc_entries d WHERE d.client_id = t.client_id
-                           AND d.corporate_number IS NOT NULL AND d.corporate_number = t.corporate_number)
-                OR EXISTS (SELECT 1 FROM projects.dnc_entries d WHERE d.client_id = t.client_id
-                           AND d.phone IS NOT NULL AND d.phone = t.phone)) AS dnc
+               {dnc} AS dnc
         FROM projects.targets t WHERE t.id = :target_id AND t.project_id = :project_id
         FOR UPDATE OF t
     )
@@ -72,8 +69,9 @@ _CLAIM_CTE = """claim AS (
         VALUES (:owner, :operation, :key, :digest)
         ON CONFLICT ON CONSTRAINT uq_idempotency_keys DO NOTHING RETURNING id
     ),"""
-CHECK_AND_LOCK = text(_CHECK_AND_LOCK.format(claim_cte="", claim_id="NULL::bigint"))
-CLAIM_CHECK_AND_LOCK = text(_CHECK_AND_LOCK.format(claim_cte=_CLAIM_CTE, claim_id="(SELECT id FROM claim)"))
+CHECK_AND_LOCK = text(_CHECK_AND_LOCK.format(claim_cte="", claim_id="NULL::bigint", dnc=TARGET_IS_DNC_SQL))
+CLAIM_CHECK_AND_LOCK = text(_CHECK_AND_LOCK.format(claim_cte=_CLAIM_CTE, claim_id="(SELECT id FROM claim)",
+                                                   dnc=TARGET_IS_DNC_SQL))
 
 _CALL_PLACEHOLDERS = ", ".join(f"${n}" for n in range(8, 8 + len(CALL_COLUMNS)))
 _N = 8 + len(CALL_COLUMNS)

@@ -16,6 +16,15 @@ from anken_projects.targets.models import Target
 D = DoNotCallEntry
 
 
+# target_is_dnc_clause as SQL text, for hand-written statements over `projects.targets t` (the hot
+# call-logging paths lock the target and read this flag in the same statement).
+TARGET_IS_DNC_SQL = """(t.status = 'dnc'
+    OR EXISTS (SELECT 1 FROM projects.dnc_entries d WHERE d.client_id = t.client_id
+               AND d.corporate_number IS NOT NULL AND d.corporate_number = t.corporate_number)
+    OR EXISTS (SELECT 1 FROM projects.dnc_entries d WHERE d.client_id = t.client_id
+               AND d.phone IS NOT NULL AND d.phone = t.phone))"""
+
+
 def text_array(values: list[str]) -> sa.BindParameter:
     return sa.bindparam(None, values, type_=ARRAY(sa.String()))
 
@@ -48,15 +57,3 @@ async def dnc_keys(
         )
     )).all()
     return {r.corporate_number for r in rows if r.corporate_number}, {r.phone for r in rows if r.phone}
-
-
-async def dnc_target_ids(session: AsyncSession, target_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
-    """Which of these targets are do-not-call, by status or by a matching entry of their client."""
-    ids = list(set(target_ids))
-    if not ids:
-        return set()
-    rows = await session.execute(
-        sa.select(Target.id).where(Target.id == sa.any_(uuid_array(ids)),
-                                   sa.or_(Target.status == "dnc", target_is_dnc_clause()))
-    )
-    return set(rows.scalars().all())

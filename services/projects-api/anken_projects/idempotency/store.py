@@ -107,3 +107,14 @@ async def complete(session: AsyncSession, claim: IdempotencyClaim | None, status
     await session.execute(
         sa.update(T).where(T.c.id == claim.record_id).values(status_code=status_code, response=body)
     )
+
+
+async def complete_json(session: AsyncSession, claim: IdempotencyClaim | None, status_code: int, body_json: str) -> None:
+    """complete() for a response already serialised (a bulk answer is encoded once, for the wire and here)."""
+    if claim is None:
+        return
+    await session.execute(
+        sa.text("UPDATE projects.idempotency_keys SET status_code = :status_code, response = CAST(:body AS jsonb) "
+                "WHERE id = :id"),
+        {"status_code": status_code, "body": body_json, "id": claim.record_id},
+    )
