@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -52,6 +53,11 @@ def create_app(settings: ProjectsSettings | None = None) -> FastAPI:
                 ))
 
         starter = asyncio.create_task(start_background())
+        # Everything imported and built so far lives as long as the process. Frozen, it is left out of
+        # the cyclic collector's full passes, which otherwise walk ~280,000 objects each time: a bulk of
+        # 10,000 calls triggered two of them (~0.1–0.2 s of its ~1 s), and any request may pay for one.
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:
