@@ -22,6 +22,7 @@ import asyncio
 import itertools
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -53,6 +54,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=5.0, help="duration of the latency run")
     parser.add_argument("--processes", type=int, default=None,
                         help="worker processes (WORKER_PROCESSES; default: the worker's own default)")
+    parser.add_argument("--profile", type=Path, default=None,
+                        help="run the worker's main process and the sandbox under cProfile, writing "
+                             "worker.prof and sandbox.prof into this folder (slower; for finding hot spots)")
     return parser.parse_args()
 
 
@@ -101,6 +105,15 @@ def start(command: list[str], env: dict[str, str], port: int, log: Path) -> subp
     raise SystemExit(f"{command} did not become healthy; see {log}")
 
 
+def service(command: str, profile: Path | None) -> list[str]:
+    """`anken-worker <command>`, under cProfile when profiling (the profile is written on SIGTERM's clean exit)."""
+    if profile is None:
+        return ["anken-worker", command]
+    profile.mkdir(parents=True, exist_ok=True)
+    name = "worker" if command == "run" else command
+    return [sys.executable, "-m", "cProfile", "-o", str(profile / f"{name}.prof"), "-m", "anken_worker.cli", command]
+
+
 def appointment(project_id: uuid.UUID, client_id: uuid.UUID, n: int) -> EventEnvelope:
     now = datetime.now(UTC)
     aid = uuid.uuid4()
@@ -120,6 +133,23 @@ async def wait_done(db: asyncpg.Connection, expected: int, since: datetime, with
             return
         await asyncio.sleep(0.1)
     raise SystemExit(f"only {done}/{expected} deliveries finished within {within_s}s")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds used so far by these processes (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def worker_pids(pid: int) -> list[int]:
+    children = subprocess.run(["pgrep", "-P", str(pid), "-f", "anken_worker"], capture_output=True, text=True)
+    return [pid, *(int(p) for p in children.stdout.split())]
 
 
 def count_worker_processes(pid: int) -> int:
@@ -180,8 +210,8 @@ async def run(args: argparse.Namespace) -> None:
         print(f"arq no-op baseline: {per_job * 1e6:.0f} µs/job ({1 / per_job:.0f} jobs/s, {args.noop_jobs} jobs)")
 
         await asyncio.to_thread(subprocess.run, ["anken-worker", "migrate"], env=env, check=True, capture_output=True)
-        processes.append(start(["anken-worker", "sandbox"], env, sandbox_port, logs / f"sandbox-{namespace}.log"))
-        processes.append(start(["anken-worker", "run"], env, worker_port, logs / f"worker-{namespace}.log"))
+        processes.append(start(service("sandbox", args.profile), env, sandbox_port, logs / f"sandbox-{namespace}.log"))
+        processes.append(start(service("run", args.profile), env, worker_port, logs / f"worker-{namespace}.log"))
         worker_processes = await asyncio.to_thread(count_worker_processes, processes[-1].pid)
         db = await asyncpg.connect(database_url)
 
@@ -202,6 +232,8 @@ async def run(args: argparse.Namespace) -> None:
 
         stream = events_stream(namespace)
         since = datetime.now(UTC)
+        measured = {"worker": worker_pids(processes[-1].pid), "sandbox": [processes[0].pid]}
+        cpu_before = {name: cpu_seconds(pids) for name, pids in measured.items()}
         started = time.perf_counter()
         pipe = redis.pipeline(transaction=False)
         for n in range(args.jobs):
@@ -210,10 +242,13 @@ async def run(args: argparse.Namespace) -> None:
         await pipe.execute()
         await wait_done(db, args.jobs, since, within_s=args.jobs / max(1, args.channels) * 3 + 60)
         elapsed = time.perf_counter() - started
+        cpu_used = {name: cpu_seconds(pids) - cpu_before[name] for name, pids in measured.items()}
         ceiling = args.channels / 1.0
         print(f"throughput: {args.jobs} deliveries over {args.channels} channels in {elapsed:.2f} s = "
               f"{args.jobs / elapsed:.0f} deliveries/s (pacing ceiling {ceiling:.0f}/s, "
               f"{worker_processes} worker process{'es' if worker_processes > 1 else ''})")
+        print("  CPU per delivery: " + ", ".join(f"{name} {used / args.jobs * 1000:.2f} ms" for name, used in cpu_used.items())
+              + f" (load average {os.getloadavg()[0]:.2f})")
         dead = await db.fetchval("SELECT count(*) FROM integrations.deliveries WHERE status='dead'")
         retried = await db.fetchval("SELECT count(*) FROM integrations.deliveries WHERE attempts > 1")
         print(f"  dead: {dead}, retried: {retried} (a retry here means a 429 from the sandbox's own pacing)")
@@ -242,7 +277,9 @@ async def run(args: argparse.Namespace) -> None:
         await report_pacing(f"http://127.0.0.1:{sandbox_port}", projects_channels)
     finally:
         for process in reversed(processes):
-            process.terminate()
+            # uvicorn re-raises the signal it stopped on: SIGINT ends in KeyboardInterrupt, which lets
+            # cProfile write its file; SIGTERM's default action would kill the process first.
+            process.send_signal(signal.SIGINT) if args.profile else process.terminate()
             try:
                 process.wait(10)
             except subprocess.TimeoutExpired:

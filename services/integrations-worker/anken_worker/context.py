@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from anken_common.auth_tokens import issue_service_token
 from anken_common.request_context import service_http_client
+from anken_worker.adapters.http_pool import HostLimitedTransport
 from anken_worker.connectors import Connectors
 from anken_worker.kit.secret_box import SecretBox
 from anken_worker.settings import WorkerSettings
@@ -40,7 +41,9 @@ class WorkerContext:
     @classmethod
     def create(cls, settings: WorkerSettings, engine: AsyncEngine, redis: Redis) -> WorkerContext:
         timeout = httpx.Timeout(settings.http_timeout_s, connect=5.0)
-        http = httpx.AsyncClient(timeout=timeout, limits=httpx.Limits(max_connections=200, max_keepalive_connections=100))
+        # Bounded per host and spread over small pools: see adapters.http_pool (httpx's own pool costs
+        # CPU quadratic in its size once hundreds of paced deliveries post at once).
+        http = httpx.AsyncClient(timeout=timeout, transport=HostLimitedTransport(settings.http_in_flight_per_host))
         return cls(
             settings=settings, engine=engine, redis=redis, http=http, box=SecretBox(settings.fernet_key),
             reporting=service_http_client(settings.reporting_api_url, timeout=settings.http_timeout_s),
