@@ -91,3 +91,66 @@ async def test_export_waits_for_a_transaction_holding_an_earlier_id(api, actors,
     assert [e["aggregate_id"] for e in page["items"]] == ["slow", "fast"]
     async with resources.engine.begin() as conn:
         await conn.execute(sa.text("DELETE FROM projects.outbox_events WHERE aggregate_type = 'test'"))
+
+
+async def test_csv_stream_carries_canonical_call_facts_and_every_other_event_whole(api, actors, resources) -> None:
+    """`Accept: text/csv`: one row per event in outbox order; a canonical call event as its facts,
+    anything else — other events, call payloads a reader must judge itself — as its envelope."""
+    import csv
+    import io
+    import uuid
+
+    h = actors["admin"].headers
+    start = await last_sequence(resources)
+    ids = {k: str(uuid.uuid4()) for k in ("call", "project", "client", "member", "target", "version")}
+    canonical = {"id": ids["call"], "project_id": ids["project"], "client_id": ids["client"],
+                 "member_id": ids["member"], "target_id": ids["target"], "target_industry": "製造," + "x" * 120,
+                 "first_call_of_target": True, "occurred_at": "2027-01-04T09:30:00.25+09:00", "outcome": "appointment",
+                 "duration_s": 45, "script_version_id": ids["version"], "variant": 'A "quoted", ' + "v" * 70,
+                 "previous": None}
+    plain = {**canonical, "target_industry": None, "variant": None, "script_version_id": None,
+             "occurred_at": "2027-01-04T00:00:00Z"}
+    del plain["first_call_of_target"], plain["previous"]
+    # The shape is checked, not the parse: these are facts, whose values the reader's COPY reads
+    # (upper-case hex as the same UUID) or refuses (30 February: the reader then uses NDJSON).
+    shaped = [{**canonical, "project_id": ids["project"].upper()}, {**canonical, "occurred_at": "2027-02-30T10:00:00Z"}]
+    odd = [  # each must come as its envelope: only the reader's own decoding may judge these
+        {**canonical, "occurred_at": "2027-01-04T10:00:00"}, {**canonical, "occurred_at": "2027-01-04 10:00:00Z"},
+        {**canonical, "occurred_at": "2027-01-04T10:00:60+09:00"}, {**canonical, "occurred_at": "2027-01-04T24:00:00Z"},
+        {**canonical, "occurred_at": "2027-01-04T10:00:00 Asia/Tokyo"}, {**canonical, "duration_s": "45"},
+        {**canonical, "duration_s": 45.5}, {**canonical, "duration_s": -1}, {**canonical, "outcome": "hung_up"},
+        {**canonical, "variant": "A\nB"}, {**canonical, "variant": 7}, {**canonical, "target_id": 12},
+        {**canonical, "previous": dict(canonical)}, {**canonical, "first_call_of_target": None},
+        {**canonical, "first_call_of_target": "true"}, {**canonical, "script_version_id": "v1"},
+    ]
+    async with resources.sessionmaker() as session, session.begin():
+        for payload in [canonical, plain, *shaped, *odd]:
+            record_event(session, "call.updated" if payload is plain else "call.logged", aggregate_type="call",
+                         aggregate_id=payload["id"], tenant=None, payload=payload)
+    try:
+        ndjson = await api.get("/v1/events", params={"after": start}, headers={**h, "Accept": "application/x-ndjson"})
+        response = await api.get("/v1/events", params={"after": start}, headers={**h, "Accept": "text/csv"})
+        assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+        columns = response.headers["x-anken-columns"].split(",")
+        assert columns[:3] == ["sequence", "event_id", "type"] and columns[-1] == "envelope"
+        assert "\r" not in response.text and len(response.text.splitlines()) == 4 + len(odd)  # one line per row
+        rows = [dict(zip(columns, row, strict=True)) for row in csv.reader(io.StringIO(response.text))]
+        envelopes = [json.loads(line) for line in ndjson.text.splitlines()]
+        assert [int(r["sequence"]) for r in rows] == [e["sequence"] for e in envelopes]
+        assert [r["event_id"] for r in rows] == [e["id"] for e in envelopes]
+        first, second = rows[0], rows[1]
+        assert first["envelope"] == "" and first["type"] == "call.logged"
+        assert (first["call_id"], first["project_id"], first["member_id"]) == (ids["call"], ids["project"], ids["member"])
+        assert first["occurred_at"] == canonical["occurred_at"] and first["outcome"] == "appointment"
+        assert first["variant"] == canonical["variant"][:64] and first["industry"] == canonical["target_industry"][:100]
+        assert (first["script_version_id"], first["duration_s"], first["first_call"]) == (ids["version"], "45", "true")
+        assert (first["client_id"], first["target_id"]) == (ids["client"], ids["target"])
+        assert second["envelope"] == "" and second["type"] == "call.updated"
+        assert (second["variant"], second["industry"], second["script_version_id"], second["first_call"]) == \
+            ("", "", "", "false")
+        assert rows[2]["project_id"] == ids["project"].upper() and rows[3]["occurred_at"] == "2027-02-30T10:00:00Z"
+        for row, envelope in zip(rows[4:], envelopes[4:], strict=True):
+            assert json.loads(row["envelope"]) == envelope and row["call_id"] == "" and row["outcome"] == ""
+    finally:
+        async with resources.engine.begin() as conn:
+            await conn.execute(sa.text("DELETE FROM projects.outbox_events WHERE id > :s"), {"s": start})

@@ -11,11 +11,14 @@ from anken_common.events import EventEnvelope, EventType
 from anken_common.problems import UnprocessableEntity, problem_responses
 from anken_projects.auth.dependencies import AdminOnly
 from anken_projects.db import ResourcesDep
-from anken_projects.events import service
+from anken_projects.events import repository, service
 from anken_projects.kit.pagination import Page
 
 router = APIRouter(prefix="/v1/events", tags=["events"])
 NDJSON = "application/x-ndjson"
+CSV = "text/csv"
+# Names the CSV's columns, so a reader built for another layout can tell and use NDJSON instead.
+COLUMNS_HEADER = "X-Anken-Columns"
 KNOWN_TYPES = {t.value for t in EventType}
 
 
@@ -36,6 +39,10 @@ def _parse_types(types: str | None) -> list[str] | None:
         "Events in the order they were recorded. `after` is the `sequence` of the last event you hold "
         "(0 for everything); `next_cursor` is set while more pages follow. Send `Accept: application/x-ndjson` "
         "to stream every event after the cursor, one envelope per line (`limit` is then optional). "
+        "Send `Accept: text/csv` for the same stream as CSV rows (no header) whose columns the "
+        "`X-Anken-Columns` response header names: call events in canonical form carry their facts "
+        "(call_id … first_call) and no envelope, every other event carries sequence, event_id, type "
+        "and its envelope JSON — for a rebuild that loads calls with COPY. "
         "Only events whose position can no longer be overtaken by a late commit are returned, so a "
         "cursor never skips an event. Admins and service tokens only."
     ),
@@ -43,7 +50,8 @@ def _parse_types(types: str | None) -> list[str] | None:
     responses={
         **problem_responses(401, 403, 422),
         200: {"description": "A page of envelopes; or an NDJSON stream",
-              "content": {NDJSON: {"schema": {"type": "string", "description": "One EventEnvelope JSON per line"}}}},
+              "content": {NDJSON: {"schema": {"type": "string", "description": "One EventEnvelope JSON per line"}},
+                          CSV: {"schema": {"type": "string", "description": "One CSV row per event"}}}},
     },
 )
 async def export_events(
@@ -57,7 +65,14 @@ async def export_events(
 ):
     wanted = _parse_types(types)
     settle = service.SETTLE_TIMEOUT_S
-    if NDJSON in request.headers.get("accept", ""):
+    accept = request.headers.get("accept", "")
+    if CSV in accept and NDJSON not in accept:
+        return StreamingResponse(
+            service.export_stream(resources.engine, after=after, types=wanted, limit=limit, settle_timeout_s=settle,
+                                  call_facts=True),
+            media_type=CSV, headers={COLUMNS_HEADER: ",".join(repository.CALL_FACT_COLUMNS)},
+        )
+    if NDJSON in accept:
         return StreamingResponse(
             service.export_stream(resources.engine, after=after, types=wanted, limit=limit, settle_timeout_s=settle),
             media_type=NDJSON,

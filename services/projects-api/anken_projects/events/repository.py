@@ -21,10 +21,13 @@ from anken_common.logging import get_logger
 log = get_logger("anken.events.export")
 
 _LAST_ID = text("SELECT pg_sequence_last_value(pg_get_serial_sequence('projects.outbox_events', 'id')::regclass)")
-# Write transactions of this database other than ours (only they can hold outbox ids).
+# Write transactions of this database other than ours (only they can hold outbox ids). Client
+# sessions only: an autovacuum worker analysing a big table holds an xid for many seconds, and
+# waiting for it made the export answer nothing at all (a rebuild then emptied the read models).
 _WRITERS = text(
     "SELECT pid, xact_start FROM pg_stat_activity WHERE datname = current_database() "
-    "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL AND xact_start IS NOT NULL"
+    "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL AND xact_start IS NOT NULL "
+    "AND backend_type = 'client backend'"
 )
 _STILL_OPEN = text(
     "SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(:pids) AND xact_start = ANY(:starts) AND backend_xid IS NOT NULL"
@@ -80,12 +83,17 @@ async def read_events(
 # 10-million-event export is not bound by Python serialising each row. Concatenation rather than
 # json_build_object: it is about 1.5x faster, and every value but the stored JSONB payload is a
 # uuid, a number or a string that to_json quotes (the fields of anken_common.events.EventEnvelope).
-_ENVELOPE_JSON = (
-    """'{"id":"' || event_id || '","type":' || to_json(type) || ',"occurred_at":' || to_json(occurred_at) """
-    """|| ',"tenant":' || COALESCE('"' || tenant || '"', 'null') || ',"aggregate_type":' || to_json(aggregate_type) """
-    """|| ',"aggregate_id":' || to_json(aggregate_id) || ',"sequence":' || id || ',"payload":' || payload """
-    """|| ',"version":1,"source":"projects-api"}'"""
-)
+def _envelope_json(o: str = "") -> str:
+    """The envelope expression over outbox columns (qualified by `o`, e.g. "o.", when joined)."""
+    return (
+        f"""'{{"id":"' || {o}event_id || '","type":' || to_json({o}type) || ',"occurred_at":' """
+        f"""|| to_json({o}occurred_at) || ',"tenant":' || COALESCE('"' || {o}tenant || '"', 'null') """
+        f"""|| ',"aggregate_type":' || to_json({o}aggregate_type) || ',"aggregate_id":' || to_json({o}aggregate_id) """
+        f"""|| ',"sequence":' || {o}id || ',"payload":' || {o}payload || ',"version":1,"source":"projects-api"}}'"""
+    )
+
+
+_ENVELOPE_JSON = _envelope_json()
 
 
 # CSV with a quote and a delimiter that JSON text never holds raw (control characters are always
@@ -94,12 +102,86 @@ _COPY_OPTIONS = {"format": "csv", "delimiter": "\x02", "quote": "\x01"}
 _SEQUENCE_KEY = b',"sequence":'
 
 
+# Call facts as CSV (`Accept: text/csv`), so a rebuild can pipe 10 M calls straight into its
+# staging table with COPY instead of decoding as many JSON envelopes. One row per event, these
+# columns in this order (no header). A call event whose payload has the calls service's shape
+# (ids as 36-character UUID text, an ISO 8601 instant with an offset, a known outcome, a
+# non-negative integer duration, text or null variant and industry, a boolean or absent
+# first_call_of_target, no `previous`) gets its facts and no envelope: variant ≤ 64 and industry
+# ≤ 100 characters, '' when absent, as reporting-api stores them. Every other event — and call
+# events of any other shape, which the reader judges as it judges the NDJSON stream — gets only
+# sequence, event_id, type and its envelope JSON. The shape check is cheap string tests, not
+# parsing (regular expressions cost more than the rest of the export together): a value that
+# has the shape yet does not parse (a bad hex digit, 30 February) makes the reader's COPY fail,
+# and the reader then falls back to NDJSON — never a different number. No field holds a raw
+# line break, so every row is one line.
+CALL_FACT_COLUMNS = ("sequence", "event_id", "type", "call_id", "project_id", "client_id", "member_id", "target_id",
+                     "occurred_at", "variant", "script_version_id", "industry", "outcome", "duration_s", "first_call",
+                     "envelope")
+_CALL_TYPES = "('call.logged', 'call.updated', 'call.deleted')"
+_FIELDS = ("id", "project_id", "client_id", "member_id", "target_id", "occurred_at", "outcome", "duration_s",
+           "variant", "target_industry", "script_version_id", "first_call_of_target", "previous")
+# Every field as text in one pass over the JSON (JSON null → NULL), for call events only.
+_RECORD = (
+    f"LEFT JOIN LATERAL jsonb_to_record(CASE WHEN o.type IN {_CALL_TYPES} AND jsonb_typeof(o.payload) = 'object' "
+    f"THEN o.payload END) AS x({', '.join(f + ' text' for f in _FIELDS)}) ON true"
+)
+_UUID_SHAPE = "'________-____-____-____-____________'"
+_OUTCOMES = ("'no_answer', 'invalid_number', 'gatekeeper_block', 'absent', 'connected_rejected', "
+             "'connected_followup', 'appointment'")
+
+
+def _one_line(field: str) -> str:
+    return f"(x.{field} IS NULL OR strpos(x.{field}, E'\\n') + strpos(x.{field}, E'\\r') = 0)"
+
+
+def _json_type(field: str, *types: str) -> str:
+    """The JSON type test (a second look into the payload, so only once the cheap tests passed)."""
+    allowed = ", ".join(f"'{t}'" for t in types)
+    return f"COALESCE(jsonb_typeof(o.payload->'{field}'), 'absent') IN ({allowed})"
+
+
+_FAST = (
+    "CASE WHEN x.id IS NOT NULL AND x.previous IS NULL AND "
+    + " AND ".join(f"x.{f} LIKE {_UUID_SHAPE}" for f in ("id", "project_id", "client_id", "member_id", "target_id"))
+    + f" AND (x.script_version_id IS NULL OR x.script_version_id LIKE {_UUID_SHAPE}) "
+    f"AND x.outcome IN ({_OUTCOMES}) "
+    # No leap second or hour 24 (PostgreSQL would roll them over where Python refuses them).
+    "AND x.occurred_at LIKE '____-__-__T__:__:__%' AND substr(x.occurred_at, 12, 2) < '24' "
+    "AND substr(x.occurred_at, 18, 2) < '60' "
+    "AND substr(x.occurred_at, 20) ~ '^([.][0-9]{1,6})?(Z|[+-][0-9][0-9]:[0-9][0-9])$' "
+    "AND strpos(x.duration_s, '.') = 0 AND left(x.duration_s, 1) <> '-' AND length(x.duration_s) <= 9 AND "
+    + _one_line("variant") + " AND " + _one_line("target_industry")
+    + " THEN " + " AND ".join((_json_type("duration_s", "number"), _json_type("variant", "string", "null", "absent"),
+                               _json_type("target_industry", "string", "null", "absent"),
+                               _json_type("first_call_of_target", "boolean", "absent")))
+    + " ELSE false END"
+)
+_OUTBOX_COLUMNS = ("id", "event_id", "type", "occurred_at", "tenant", "aggregate_type", "aggregate_id", "payload")
+_CALL_FACTS = (
+    "q.o_id, q.o_event_id, q.o_type, "
+    + ", ".join(f"CASE WHEN q.fast THEN {v} END" for v in (
+        "q.id", "q.project_id", "q.client_id", "q.member_id", "q.target_id", "q.occurred_at",
+        "COALESCE(left(q.variant, 64), '')", "q.script_version_id", "COALESCE(left(q.target_industry, 100), '')",
+        "q.outcome", "q.duration_s", "COALESCE(q.first_call_of_target, 'false')"))
+    + f", CASE WHEN NOT q.fast THEN {_envelope_json('q.o_')} END"
+)
+
+
+def _call_facts_query(where: str) -> str:
+    # OFFSET 0 keeps `fast` computed once per row: inlined, it would be evaluated in each column.
+    outbox = ", ".join(f"o.{c} AS o_{c}" for c in _OUTBOX_COLUMNS)
+    return (f"SELECT {_CALL_FACTS} FROM (SELECT {outbox}, x.*, {_FAST} AS fast FROM (SELECT * FROM "
+            f"projects.outbox_events WHERE {where} ORDER BY id LIMIT $3) o {_RECORD} OFFSET 0) q ORDER BY q.o_id")
+
+
 async def copy_event_lines(
     conn: AsyncConnection, *, after: int, upto: int, types: Sequence[str] | None, limit: int,
-    sink: Callable[[bytes], Awaitable[None]],
+    sink: Callable[[bytes], Awaitable[None]], call_facts: bool = False,
 ) -> tuple[int, int | None]:
-    """NDJSON of the envelopes with after < id ≤ upto in id order, written to `sink` by COPY;
-    returns (rows, id of the last one). Raw asyncpg: the bytes go out as PostgreSQL sent them."""
+    """NDJSON of the envelopes with after < id ≤ upto in id order (or, with `call_facts`, CSV rows
+    of CALL_FACT_COLUMNS), written to `sink` by COPY; returns (rows, id of the last one). Raw
+    asyncpg: the bytes go out as PostgreSQL sent them."""
     where = "id > $1 AND id <= $2" + (" AND type = ANY($4::text[])" if types else "")
     raw = (await conn.get_raw_connection()).driver_connection
     args: list[Any] = [after, upto, limit] + ([list(types)] if types else [])
@@ -114,15 +196,20 @@ async def copy_event_lines(
                 del tail[:cut + 1]
             await sink(bytes(chunk))
 
-    status = await raw.copy_from_query(
-        f"SELECT {_ENVELOPE_JSON} FROM projects.outbox_events WHERE {where} ORDER BY id LIMIT $3", *args,
-        output=write, **_COPY_OPTIONS,
-    )
+    if call_facts:
+        query = _call_facts_query(where)
+        options: dict[str, str] = {"format": "csv"}
+    else:
+        query = f"SELECT {_ENVELOPE_JSON} FROM projects.outbox_events WHERE {where} ORDER BY id LIMIT $3"
+        options = _COPY_OPTIONS
+    status = await raw.copy_from_query(query, *args, output=write, **options)
     await conn.rollback()
     rows = int(status.split()[-1]) if status else 0
     if not rows:
         return 0, None
     last = bytes(tail).rstrip(b"\n").rsplit(b"\n", 1)[-1]
+    if call_facts:
+        return rows, int(last.split(b",", 1)[0])  # the row's first field is its sequence
     # The key is matched before the payload: inside a JSON string a quote is always escaped.
     at = last.index(_SEQUENCE_KEY) + len(_SEQUENCE_KEY)
     return rows, int(last[at:last.index(b",", at)])

@@ -35,7 +35,8 @@ async def export_page(
 
 
 async def export_stream(
-    engine: AsyncEngine, *, after: int, types: Sequence[str] | None, limit: int | None, settle_timeout_s: float
+    engine: AsyncEngine, *, after: int, types: Sequence[str] | None, limit: int | None, settle_timeout_s: float,
+    call_facts: bool = False,
 ) -> AsyncIterator[bytes]:
     """Every event after the cursor as NDJSON lines, read in batches so memory stays flat.
 
@@ -44,6 +45,7 @@ async def export_stream(
     copy back rather than memory filling. The settled bound is taken once and read up to in
     batches, then taken again, until nothing new is settled. Each batch is its own short
     statement on its own connection: a slow reader never holds a transaction open for long.
+    With `call_facts` the lines are CSV rows of repository.CALL_FACT_COLUMNS instead.
     """
     queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=32)
 
@@ -58,7 +60,8 @@ async def export_stream(
                         if upto <= start:
                             return
                     rows, last_id = await repo.copy_event_lines(conn, after=start, upto=upto, types=types,
-                                                                limit=batch, sink=queue.put)
+                                                                limit=batch, sink=queue.put,
+                                                                call_facts=call_facts)
                 sent += rows
                 start = last_id or start
                 if rows < batch:
