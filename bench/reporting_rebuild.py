@@ -232,6 +232,21 @@ async def _director(db_url: str, portfolio: int) -> uuid.UUID:
         await conn.close()
 
 
+async def _quiet(db_url: str, limit_s: float = 600) -> None:
+    """Wait for autovacuum to finish with the previous run's tables, so it does not share the cores."""
+    conn = await asyncpg.connect(db_url)
+    try:
+        t0 = time.perf_counter()
+        for _ in range(int(limit_s)):
+            if not await conn.fetchval("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                       "AND backend_type = 'autovacuum worker'"):
+                break
+            await asyncio.sleep(1)
+        print(f"waited {time.perf_counter() - t0:.0f} s for autovacuum", flush=True)
+    finally:
+        await conn.close()
+
+
 async def main() -> None:
     args = parse_args()
     sys.path.insert(0, str(ROOT / "services" / "reporting-api"))
@@ -246,6 +261,7 @@ async def main() -> None:
             if reused:
                 director = await _director(db.url, args.portfolio)
                 print(f"reusing {db.name}", flush=True)
+                await _quiet(db.url)
             else:
                 t0 = time.perf_counter()
                 await generate(db.url, args, director)

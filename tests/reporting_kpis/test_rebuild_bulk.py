@@ -7,6 +7,7 @@ nobody accepts; a malformed export fails the job clearly and leaves the read mod
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import AsyncIterator
 from datetime import date
@@ -17,6 +18,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy import text
 
+from anken_common.event_payloads import CONTACT_OUTCOMES
 from anken_common.events import EventEnvelope
 from anken_reporting.admin import rebuild as rebuild_module
 from anken_reporting.admin.bulk_rebuild import IrregularExport
@@ -64,6 +66,54 @@ def ndjson_export_app(envelopes: list[EventEnvelope], *, bad_line_at: int | None
                 "next_cursor": str(start + len(page)) if start + len(page) < len(ordered) else None}
 
     return app
+
+
+CSV_COLUMNS = ("sequence", "event_id", "type", "call_id", "project_id", "client_id", "member_id", "target_id",
+               "occurred_at", "variant", "script_version_id", "industry", "outcome", "duration_s", "first_call", "envelope")
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def _facts(e: EventEnvelope) -> list | None:
+    """A call event's CSV facts when its payload is plainly canonical (projects-api's rule is
+    stricter still); None sends the envelope, which the reader then judges itself."""
+    p = e.payload
+    if not e.type.startswith("call.") or not all(isinstance(p.get(k), str) and _UUID.match(p[k])
+                                                 for k in ("id", "project_id", "client_id", "member_id", "target_id")):
+        return None
+    if type(p.get("duration_s")) is not int or p.get("outcome") not in CONTACT_OUTCOMES | {"no_answer", "absent"}:
+        return None
+    return [p["id"], p["project_id"], p["client_id"], p["member_id"], p["target_id"], p["occurred_at"],
+            (p.get("variant") or "")[:64], p.get("script_version_id"), (p.get("target_industry") or "")[:100],
+            p["outcome"], p["duration_s"], "true" if p.get("first_call_of_target") else "false"]
+
+
+def csv_export_app(envelopes: list[EventEnvelope], *, impossible_date: bool = False) -> FastAPI:
+    """projects-api's export with its CSV of call facts (and NDJSON / JSON pages otherwise);
+    `impossible_date` sends one fact with 30 February, which only PostgreSQL's COPY can refuse."""
+    fallback = ndjson_export_app(envelopes)
+    ordered = sorted(envelopes, key=lambda e: e.sequence)
+
+    @fallback.middleware("http")
+    async def as_csv(request: Request, call_next):
+        if request.headers.get("accept") != "text/csv":
+            return await call_next(request)
+        def field(value) -> str:  # as PostgreSQL writes CSV: NULL unquoted and empty, text quoted when it must be
+            if value is None or isinstance(value, int):
+                return "" if value is None else str(value)
+            return '"' + value.replace('"', '""') + '"'
+
+        lines, corrupt = [], impossible_date
+        for e in ordered:
+            facts = _facts(e)
+            if facts and corrupt:
+                facts[5], corrupt = "2027-02-30T10:00:00+09:00", False
+            row = [e.sequence, str(e.id), e.type, *(facts or [None] * 12), None if facts else e.to_json()]
+            lines.append(",".join(field(v) for v in row) + "\n")
+        body = "".join(lines).encode()
+        return StreamingResponse(iter([body[i:i + 97] for i in range(0, len(body), 97)]), media_type="text/csv",
+                                 headers={"X-Anken-Columns": ",".join(CSV_COLUMNS)})
+
+    return fallback
 
 
 def scenario() -> tuple[list[EventEnvelope], list[EventEnvelope]]:
@@ -154,6 +204,51 @@ async def test_bulk_rebuild_equals_incremental_and_replay(isolated, monkeypatch)
     assert (await rebuild(isolated, ndjson_export_app([])))["status"] == "succeeded"
     assert (await snapshot(isolated))["call_states"] == []
     await feed_batches(isolated, delivered, 5)
+    assert await snapshot(isolated) == incremental
+
+
+async def test_csv_export_is_folded_as_the_ndjson_one(isolated, monkeypatch) -> None:
+    """The CSV of call facts (COPYed as it comes, day in SQL) gives exactly the incremental path's
+    read models: edits among the fact rows, envelopes for payloads only pydantic reads or nobody
+    accepts, a zone change mid-stream, a call of an unknown project."""
+    from anken_reporting.admin import bulk_rebuild as bulk_module
+
+    exported, delivered = scenario()
+    assert (await rebuild(isolated, ndjson_export_app([])))["status"] == "succeeded"  # empty read models
+    await feed(isolated, *delivered)
+    incremental = await snapshot(isolated)
+    fact_rows = [e for e in exported if _facts(e)]
+    assert any(e.type != "call.logged" for e in fact_rows) and len(fact_rows) < sum(
+        e.type.startswith("call.") for e in exported)
+
+    async def no_ndjson(*args, **kwargs):
+        raise AssertionError("the CSV was offered: the NDJSON stream should not be read")
+
+    monkeypatch.setattr(bulk_module, "_stage", no_ndjson)
+    monkeypatch.setattr(rebuild_module, "replay_rebuild", no_ndjson)
+    assert (await rebuild(isolated, ndjson_export_app([])))["status"] == "failed"  # no CSV offered: NDJSON asked
+    job = await rebuild(isolated, csv_export_app(exported))
+    assert job["status"] == "succeeded", job["error"]
+    assert job["events_applied"] == len(exported) - 1  # all but the broken payload
+    assert job["cursor"] == str(max(e.sequence for e in exported))
+    assert await snapshot(isolated) == incremental
+    async with isolated.sessionmaker() as session:
+        leftovers = (await session.execute(text(
+            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'reporting' AND c.relname ~ '^rebuild_(calls|chain|csv|extra|zones|facts)_'"))).scalar()
+    assert leftovers == 0
+
+    # A fact PostgreSQL cannot read: the NDJSON stream is read instead (and judges that call itself).
+    monkeypatch.undo()
+    monkeypatch.setattr(rebuild_module, "replay_rebuild", no_ndjson)
+    job = await rebuild(isolated, csv_export_app(exported, impossible_date=True))
+    assert job["status"] == "succeeded", job["error"]
+    assert await snapshot(isolated) == incremental
+
+    # Sequences that do not rise in the CSV: replayed event by event, as for NDJSON.
+    monkeypatch.undo()
+    repeated = [*exported, exported[-1].model_copy(update={"sequence": exported[0].sequence})]
+    assert (await rebuild(isolated, csv_export_app(repeated)))["status"] == "succeeded"
     assert await snapshot(isolated) == incremental
 
 

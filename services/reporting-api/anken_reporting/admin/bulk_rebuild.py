@@ -8,6 +8,9 @@ projections and folds the staged calls with set-based SQL (readmodels.call_fold)
 the old read models or the new ones, never a half-built state, and the result is exactly the
 incremental path's.
 
+When projects-api offers it, the export is read as CSV of call facts instead, piped into COPY
+with no decoding per call (admin.columnar_rebuild); the NDJSON stream stays the fallback.
+
 The fold relies on the export's sequences strictly increasing (projects-api's outbox ids).
 When they do not, replay_rebuild applies the export event by event, which is exact for any
 order (and is how every rebuild ran before).
@@ -29,7 +32,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from anken_common.event_payloads import ProjectPayload, TargetListImportedPayload
 from anken_common.events import EventEnvelope, EventType
 from anken_common.logging import get_logger
-from anken_reporting.admin.export_client import ExportFormatError, ExportPage, ExportSource
+from anken_reporting.admin.columnar_rebuild import ColumnarStage, ColumnarUnsuitable, stage_call_fact_csv
+from anken_reporting.admin.columnar_rebuild import drop as drop_columnar
+from anken_reporting.admin.export_client import CallFactSource, ExportFormatError, ExportPage, ExportSource
 from anken_reporting.consumers.batch import apply_events
 from anken_reporting.consumers.registry import PROJECTIONS, REBUILDABLE_TABLES, ApplyContext
 from anken_reporting.readmodels.call_facts import (
@@ -101,18 +106,18 @@ class Staged:
                 raise ExportFormatError(f"export line {pos} is not JSON ({exc}): {bytes(line[:200])!r}") from None
             if head is None or head.type not in CALL_KINDS:
                 # Few: decoded and validated as the live consumer does.
-                envelope = _envelope(line, f"export line {pos}")
+                envelope = envelope_of(line, f"export line {pos}")
                 self._check_order(envelope.sequence, pos)
                 if envelope.type in CALL_KINDS:
                     if envelope.source != "reporting-api":
-                        self._call(call_fact(pos, envelope.sequence, envelope.id, envelope.type, envelope.payload,
+                        self.add_call(call_fact(pos, envelope.sequence, envelope.id, envelope.type, envelope.payload,
                                              self.zones), rows, envelope.id, envelope.type)
                 else:
-                    self._other(envelope, pos)
+                    self.add_other(envelope, pos)
                 continue
             self._check_order(head.sequence, pos)
             if head.source != "reporting-api":
-                self._call(call_fact(pos, head.sequence, head.id, head.type, head.payload, self.zones), rows,
+                self.add_call(call_fact(pos, head.sequence, head.id, head.type, head.payload, self.zones), rows,
                            head.id, head.type)
         return rows
 
@@ -121,7 +126,7 @@ class Staged:
             raise IrregularExport(f"sequence {seq} after {self.last_seq} at event {pos}")
         self.last_seq = seq
 
-    def _call(self, row: tuple | None, rows: list[tuple], event_id: uuid.UUID, event_type: str) -> None:
+    def add_call(self, row: tuple | None, rows: list[tuple], event_id: uuid.UUID, event_type: str) -> None:
         if row is None:
             self.invalid_calls.append((str(event_id), event_type))
         else:
@@ -130,7 +135,7 @@ class Staged:
             if row[3]:  # kind: updated or deleted
                 self.edited.add(row[4])
 
-    def _other(self, envelope: EventEnvelope, pos: int) -> None:
+    def add_other(self, envelope: EventEnvelope, pos: int) -> None:
         if envelope.source == "reporting-api":
             return  # as the live consumer: reporting-api's own events are not folded in
         if not PROJECTIONS.get(envelope.type):
@@ -149,7 +154,7 @@ class Staged:
             pass  # skipped by its projection too (logged there)
 
 
-def _envelope(line: bytes, where: str) -> EventEnvelope:
+def envelope_of(line: bytes, where: str) -> EventEnvelope:
     try:
         return EventEnvelope.model_validate_json(line)
     except ValidationError as exc:
@@ -159,7 +164,7 @@ def _envelope(line: bytes, where: str) -> EventEnvelope:
 
 
 async def _stage(engine: AsyncEngine, source: ExportSource, stage: str, progress: Progress) -> Staged:
-    """Read the whole export: call facts COPYed into `stage`, the rest kept in `Staged`."""
+    """Read the whole NDJSON export: call facts COPYed into `stage`, the rest kept in `Staged`."""
     staged = Staged()
     async with engine.connect() as conn:
         raw = (await conn.get_raw_connection()).driver_connection
@@ -192,11 +197,24 @@ async def bulk_rebuild(engine: AsyncEngine, sessionmaker: async_sessionmaker[Asy
                        settings: ReportingSettings, source: ExportSource, progress: Progress) -> None:
     suffix = uuid.uuid4().hex[:12]
     stage, chain = f"rebuild_calls_{suffix}", f"rebuild_chain_{suffix}"
-    async with engine.begin() as conn:
-        await conn.execute(text(f"CREATE UNLOGGED TABLE reporting.{stage} ({FACT_DDL})"))
+    columnar: ColumnarStage | None = None
     try:
-        staged = await _stage(engine, source, stage, progress)
-        log.info("rebuild_staged", events=staged.events, calls=staged.calls, others=len(staged.others))
+        staged = Staged()
+        if isinstance(source, CallFactSource):
+            # The CSV of call facts when the server offers it: COPYed as it arrives, no decoding here.
+            try:
+                columnar = await stage_call_fact_csv(engine, source, staged, suffix, progress, settings.rebuild_page_size)
+            except ColumnarUnsuitable as exc:
+                log.warning("rebuild_csv_unsuitable", reason=str(exc))
+                staged = Staged()
+        if columnar is not None:
+            stage = columnar.facts
+        else:
+            async with engine.begin() as conn:
+                await conn.execute(text(f"CREATE UNLOGGED TABLE reporting.{stage} ({FACT_DDL})"))
+            staged = await _stage(engine, source, stage, progress)
+        log.info("rebuild_staged", events=staged.events, calls=staged.calls, others=len(staged.others),
+                 layout="csv" if columnar is not None else "ndjson")
         async with sessionmaker() as session, session.begin():
             tables = ", ".join(f"reporting.{name}" for name in REBUILDABLE_TABLES)
             await session.execute(text(f"TRUNCATE {tables}"))
@@ -221,8 +239,10 @@ async def bulk_rebuild(engine: AsyncEngine, sessionmaker: async_sessionmaker[Asy
         log.info("rebuild_step", step="vacuum_analyze", seconds=round(time.perf_counter() - began, 2))
         await progress.report(applied + len(staged.unhandled) + staged.calls, staged.pages, staged.cursor, force=True)
     finally:
+        if columnar is not None:
+            await drop_columnar(engine, columnar)
         async with engine.begin() as conn:
-            await conn.execute(text(f"DROP TABLE IF EXISTS reporting.{stage}, reporting.{chain}"))
+            await conn.execute(text(f"DROP TABLE IF EXISTS reporting.rebuild_calls_{suffix}, reporting.{chain}"))
 
 
 async def replay_rebuild(sessionmaker: async_sessionmaker[AsyncSession], settings: ReportingSettings,
@@ -236,7 +256,7 @@ async def replay_rebuild(sessionmaker: async_sessionmaker[AsyncSession], setting
     cursor: str | None = None
     async with aclosing(source.pages()) as pages:
         async for page in pages:
-            envelopes = [_envelope(line, f"export page {pages_read + 1}") for line in page.items]
+            envelopes = [envelope_of(line, f"export page {pages_read + 1}") for line in page.items]
             async with sessionmaker() as session, session.begin():
                 applied += await apply_events(session, envelopes, ctx)
             pages_read += 1

@@ -9,9 +9,9 @@ rebuild decides how to decode each.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import httpx
 import msgspec
@@ -21,6 +21,11 @@ from anken_common.request_context import service_http_client
 from anken_reporting.settings import ReportingSettings
 
 NDJSON = "application/x-ndjson"
+CSV = "text/csv"
+# projects-api's CSV export of call facts (its events.repository.CALL_FACT_COLUMNS), in this order.
+CALL_FACT_CSV_COLUMNS = ("sequence", "event_id", "type", "call_id", "project_id", "client_id", "member_id",
+                         "target_id", "occurred_at", "variant", "script_version_id", "industry", "outcome", "duration_s",
+                         "first_call", "envelope")
 
 
 class ExportFormatError(ValueError):
@@ -35,6 +40,13 @@ class ExportPage:
 
 class ExportSource(Protocol):
     def pages(self) -> AsyncIterator[ExportPage]: ...
+
+
+@runtime_checkable
+class CallFactSource(Protocol):
+    """An export that can also send call facts as CSV (see admin.columnar_rebuild)."""
+
+    def call_fact_csv(self) -> AbstractAsyncContextManager[AsyncIterator[bytes] | None]: ...
 
 
 class _JsonPage(msgspec.Struct):
@@ -84,6 +96,19 @@ class HttpExport:
         if self.client is not None:
             return _Borrowed(self.client)
         return service_http_client(self.settings.projects_api_url, timeout=60.0)
+
+    @asynccontextmanager
+    async def call_fact_csv(self) -> AsyncIterator[AsyncIterator[bytes] | None]:
+        """The whole export as CSV rows of CALL_FACT_CSV_COLUMNS, or None when the server does
+        not offer that layout (an older projects-api, another implementation): use pages()."""
+        async with self._session() as client:
+            async with client.stream("GET", "/v1/events", headers=self._headers(Accept=CSV)) as response:
+                response.raise_for_status()
+                columns = tuple(response.headers.get("x-anken-columns", "").split(","))
+                if not response.headers.get("content-type", "").startswith(CSV) or columns != CALL_FACT_CSV_COLUMNS:
+                    yield None
+                    return
+                yield response.aiter_bytes()
 
     async def pages(self) -> AsyncIterator[ExportPage]:
         size = self.settings.rebuild_page_size
