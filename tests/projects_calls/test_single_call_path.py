@@ -1,6 +1,6 @@
 """The one-call path (calls.single): two statements instead of the ORM round trips, with the same
 rows written (call, target, outbox event, audit entry, idempotency record) and the same refusals
-in the same order as the general path; and the pool's idle-only ping (db.py)."""
+in the same order as the general path; and the pool's idle-only ping (anken_common.database)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import asyncpg
 import sqlalchemy as sa
 
 from anken_common.auth_tokens import Role
+from anken_common.database import IDLE_PING_AFTER_S
 from anken_projects.audit.models import AuditEntry
-from anken_projects.db import IDLE_PING_AFTER_S
 from anken_projects.idempotency.models import IdempotencyRecord
 from anken_projects.outbox.models import OutboxEvent
 from tests.projects_calls.call_floor_fixtures import create_user

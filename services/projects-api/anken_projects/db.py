@@ -2,49 +2,16 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from redis.asyncio import Redis
-from sqlalchemy import event, exc
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from anken_common.database import make_sessionmaker
+from anken_common.database import make_engine, make_sessionmaker
 from anken_projects.settings import SCHEMA, ProjectsSettings
-
-# A pre-ping costs three round trips (BEGIN, ";", ROLLBACK) on every checkout, more than the
-# statements of a logged call. A connection returned to the pool a moment ago is alive; only one
-# that sat idle longer than this (where a database restart would have left it dead) is pinged.
-IDLE_PING_AFTER_S = 2.0
-
-
-def make_engine(async_url: str, schema: str, *, pool_size: int = 10, max_overflow: int = 20) -> AsyncEngine:
-    """anken_common.database.make_engine's engine, pinging only connections that sat idle."""
-    engine = create_async_engine(
-        async_url, pool_size=pool_size, max_overflow=max_overflow,
-        connect_args={"server_settings": {"search_path": f"{schema},public", "application_name": f"anken-{schema}"}},
-    )
-    event.listen(engine.sync_engine, "checkin", _note_checkin)
-    event.listen(engine.sync_engine, "checkout", _ping_if_idle)
-    return engine
-
-
-def _note_checkin(dbapi_connection: Any, record: Any) -> None:
-    record.info["checked_in_at"] = time.monotonic()
-
-
-def _ping_if_idle(dbapi_connection: Any, record: Any, proxy: Any) -> None:
-    checked_in_at = record.info.get("checked_in_at")  # None: a fresh connection
-    if checked_in_at is None or time.monotonic() - checked_in_at < IDLE_PING_AFTER_S:
-        return
-    try:
-        dbapi_connection.ping()
-    except Exception as error:
-        # Like pool_pre_ping: a dead connection means the server went away; reconnect them all.
-        raise exc.InvalidatePoolError() from error
 
 
 class Resources:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from anken_common.auth_tokens import InvalidToken, Role, TokenKind, is_api_key, verify_token
+from anken_common.auth_tokens import Role, is_api_key
+from anken_common.principal import ensure_role, principal_from_token
 from anken_common.problems import Forbidden, Unauthorized
 from anken_projects.auth.api_key_auth import authenticate_api_key
 from anken_projects.auth.principal import Principal
@@ -26,20 +27,14 @@ async def get_principal(
     if is_api_key(token):
         return await authenticate_api_key(request, token)
     settings = request.app.state.resources.settings
-    try:
-        claims = verify_token(settings.anken_secret_key, token)
-    except InvalidToken:
-        raise Unauthorized("token is invalid or expired") from None
-    if claims.kind == TokenKind.service:
-        return Principal(kind="service", id=claims.subject, role=Role.admin)
-    try:
-        user_id = uuid.UUID(claims.subject)
-    except ValueError:
-        raise Unauthorized("token is invalid or expired") from None
-    role = await active_role(request, user_id)
+    principal = principal_from_token(settings.anken_secret_key, token, Principal)
+    if principal.kind == "service":
+        return principal
+    # The token's role may be stale: the user's current role (and whether they still exist) decides.
+    role = await active_role(request, principal.id)
     if role is None:
         raise Unauthorized("this user is deactivated or no longer exists")
-    return Principal(kind="user", id=user_id, role=role)
+    return replace(principal, role=role)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
@@ -49,11 +44,7 @@ def require_roles(*roles: Role):
     """A dependency allowing users of the given roles (admins and services always pass)."""
 
     async def dependency(principal: CurrentPrincipal) -> Principal:
-        if principal.kind == "service" or principal.role == Role.admin:
-            return principal
-        if principal.is_user and principal.role in roles:
-            return principal
-        raise Forbidden(f"requires one of the roles: {', '.join(r.value for r in roles) or 'admin'}")
+        return ensure_role(principal, roles)
 
     return dependency
 
