@@ -74,4 +74,11 @@ async def _run() -> None:
 
 def main() -> None:
     _die_with_parent()
-    asyncio.run(_run())
+    # uvloop when installed (uvicorn[standard] brings it on Linux), as uvicorn gives the main process:
+    # a delivery process is CPU-bound on event-loop work.
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(_run())
+    else:
+        uvloop.run(_run())

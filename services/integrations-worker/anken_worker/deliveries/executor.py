@@ -31,8 +31,13 @@ def action(name: str) -> Callable[[ActionHandler], ActionHandler]:
     return register
 
 
-async def run_counted_attempt(ctx, d: Delivery) -> float | None:
-    """The attempt itself, once `d.attempts` already counts it (see repository.claim_head)."""
+async def run_counted_attempt(ctx, d: Delivery) -> tuple[float | None, repo.FinalResult | None]:
+    """The attempt itself, once `d.attempts` already counts it (see repository.claim_head).
+
+    Returns (seconds until a retry, None) when the attempt is to be retried (already written), or
+    (None, final result) when the delivery is finished: the caller writes that result, with the
+    claim of the target's next delivery in the same statement (see ordering._drain_held).
+    """
     handler = ACTIONS.get(d.action)
     s = ctx.settings
     try:
@@ -42,15 +47,13 @@ async def run_counted_attempt(ctx, d: Delivery) -> float | None:
         async with asyncio.timeout(max(5.0, s.job_timeout_s - 5)):
             outcome = await handler(ctx, d)
     except SkipDelivery as exc:
-        await _finish(ctx, d, DeliveryStatus.skipped, error=exc.reason, excerpt=exc.excerpt)
-        return None
+        return None, _final(d, DeliveryStatus.skipped, error=exc.reason, excerpt=exc.excerpt)
     except IntegrationBroken as exc:
-        await _finish(ctx, d, DeliveryStatus.dead, error=exc.reason, excerpt=exc.excerpt)
+        final = _final(d, DeliveryStatus.dead, error=exc.reason, excerpt=exc.excerpt)
         await on_integration_broken(ctx, d, exc.reason)
-        return None
+        return None, final
     except PermanentError as exc:
-        await _finish(ctx, d, DeliveryStatus.dead, error=exc.reason, excerpt=exc.excerpt)
-        return None
+        return None, _final(d, DeliveryStatus.dead, error=exc.reason, excerpt=exc.excerpt)
     except (TransientError, TimeoutError, Exception) as exc:
         if isinstance(exc, TransientError):
             reason, excerpt, retry_after = exc.reason, exc.excerpt, exc.retry_after_s
@@ -61,28 +64,27 @@ async def run_counted_attempt(ctx, d: Delivery) -> float | None:
             reason, excerpt, retry_after = f"{d.action}: {type(exc).__name__}: {exc}"[:500], None, None
         used = d.attempts - int(d.progress.get("budget_from", 0))
         if used >= s.delivery_max_attempts:
-            await _finish(ctx, d, DeliveryStatus.dead, error=f"gave up after {used} attempts: {reason}", excerpt=excerpt)
-            return None
+            return None, _final(d, DeliveryStatus.dead, error=f"gave up after {used} attempts: {reason}",
+                                excerpt=excerpt)
         delay = next_delay_s(used, s.backoff_base_s, s.backoff_cap_s, retry_after)
         async with ctx.autocommit.connect() as conn:
             await repo.finish(conn, d.id, DeliveryStatus.retrying, error=reason, excerpt=excerpt,
                               next_attempt_at=utc_now() + timedelta(seconds=delay))
         DELIVERY_ATTEMPTS.labels(d.integration, d.action, "retry").inc()
         log.info("delivery_retry", key=d.idempotency_key, attempt=d.attempts, retry_in_s=round(delay, 3), error=reason)
-        return delay
-    await _finish(ctx, d, DeliveryStatus.succeeded, excerpt=outcome.excerpt, external_ref=outcome.external_ref,
-                  target=outcome.target)
+        return delay, None
+    final = _final(d, DeliveryStatus.succeeded, excerpt=outcome.excerpt, external_ref=outcome.external_ref,
+                   target=outcome.target)
     DELIVERY_LATENCY.labels(d.integration).observe((utc_now() - d.created_at).total_seconds())
     if d.action not in DIRECT_MESSAGE_ACTIONS:
         # Only a delivery to the failing target itself shows that it works again (a DM to the director does not).
         await on_healthy(ctx, d)
-    return None
+    return None, final
 
 
-async def _finish(ctx, d: Delivery, status: DeliveryStatus, **fields) -> None:
-    async with ctx.autocommit.connect() as conn:
-        await repo.finish(conn, d.id, status, **fields)
+def _final(d: Delivery, status: DeliveryStatus, **fields) -> repo.FinalResult:
     DELIVERY_ATTEMPTS.labels(d.integration, d.action, status.value).inc()
     if status != DeliveryStatus.succeeded:
         log.warning("delivery_" + status.value, key=d.idempotency_key, action=d.action, error=fields.get("error"))
     d.status = status.value
+    return repo.FinalResult(d.id, status, **fields)

@@ -45,14 +45,23 @@ async def drain(ctx, order_key: str, *, wait_for_lock_s: float = 0.0, budget_s: 
 
 
 async def _drain_held(ctx, lock: OrderLock, order_key: str, started: float, budget_s: float) -> float | None:
-    while True:
-        if lock.lost or time.monotonic() - started > budget_s:
-            return 0.0
-        # Finding the head and counting its attempt is one statement: the hot path's round trips.
-        async with ctx.autocommit.connect() as conn:
-            head, wait = await repo.claim_head(conn, order_key)
-        if head is None:
-            return wait
-        retry_in = await run_counted_attempt(ctx, head)
-        if retry_in is not None:
-            return retry_in
+    finished: repo.FinalResult | None = None
+    try:
+        while True:
+            if lock.lost or time.monotonic() - started > budget_s:
+                return 0.0
+            # Recording the last result, finding the head and counting its attempt is one statement:
+            # the hot path's round trips.
+            async with ctx.autocommit.connect() as conn:
+                head, wait = await repo.claim_head(conn, order_key, finished)
+            finished = None
+            if head is None:
+                return wait
+            retry_in, finished = await run_counted_attempt(ctx, head)
+            if retry_in is not None:
+                return retry_in
+    finally:
+        if finished is not None:
+            # Leaving without a next claim (budget spent, lock lost, or the claim failed): write it alone.
+            async with ctx.autocommit.connect() as conn:
+                await repo.record(conn, finished)
