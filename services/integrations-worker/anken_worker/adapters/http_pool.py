@@ -45,7 +45,7 @@ class _ReleasingStream(httpx.AsyncByteStream):
 
 
 class _HostPool:
-    def __init__(self, in_flight: int, make: Callable[[int], httpx.AsyncHTTPTransport]) -> None:
+    def __init__(self, in_flight: int, make: Callable[[int], httpx.AsyncBaseTransport]) -> None:
         shards = max(1, -(-in_flight // SHARD_CONNECTIONS))
         self.slots = asyncio.Semaphore(in_flight)
         self.shards = [make(min(SHARD_CONNECTIONS, in_flight)) for _ in range(shards)]
@@ -61,12 +61,14 @@ class HostLimitedTransport(httpx.AsyncBaseTransport):
     request waits for a slot at most the request's pool timeout (then httpx.PoolTimeout, as httpx's
     own pool would)."""
 
-    def __init__(self, in_flight_per_host: int = 32, keepalive_expiry_s: float = 5.0) -> None:
+    def __init__(self, in_flight_per_host: int = 32, keepalive_expiry_s: float = 5.0,
+                 make_pool: Callable[[int], httpx.AsyncBaseTransport] | None = None) -> None:
         self.in_flight_per_host = max(1, in_flight_per_host)
         self.keepalive_expiry_s = keepalive_expiry_s
+        self._make = make_pool or self._make_httpcore_pool  # tests pass a fake
         self._hosts: dict[tuple[bytes, bytes, int | None], _HostPool] = {}
 
-    def _make(self, connections: int) -> httpx.AsyncHTTPTransport:
+    def _make_httpcore_pool(self, connections: int) -> httpx.AsyncBaseTransport:
         return httpx.AsyncHTTPTransport(limits=httpx.Limits(
             max_connections=connections, max_keepalive_connections=connections,
             keepalive_expiry=self.keepalive_expiry_s))
