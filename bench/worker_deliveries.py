@@ -264,8 +264,8 @@ async def run(args: argparse.Namespace) -> None:
             await redis.xadd(stream, {"envelope": envelope.to_json()})
             await asyncio.sleep(1 / args.rate)
         await wait_done(db, total, since, within_s=120)
-        rows = await db.fetch("SELECT idempotency_key, created_at, completed_at FROM integrations.deliveries "
-                              "WHERE idempotency_key = ANY($1)", list(sent_at))
+        rows = await db.fetch("SELECT idempotency_key, created_at, completed_at, attempts, last_error, target "
+                              "FROM integrations.deliveries WHERE idempotency_key = ANY($1)", list(sent_at))
         latencies = [r["completed_at"].timestamp() - sent_at[r["idempotency_key"]] for r in rows]
         consumed = [r["created_at"].timestamp() - sent_at[r["idempotency_key"]] for r in rows]
         print(f"  of which event → delivery recorded: p50 {statistics.median(consumed) * 1000:.0f} ms, "
@@ -273,6 +273,12 @@ async def run(args: argparse.Namespace) -> None:
         print(f"latency appointment event → Slack message at {args.rate:.0f}/s over {len(projects)} channels: "
               f"p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {p95(latencies) * 1000:.0f} ms, "
               f"max {max(latencies) * 1000:.0f} ms ({len(latencies)} messages)")
+        for r in sorted(rows, key=lambda r: r["completed_at"].timestamp() - sent_at[r["idempotency_key"]])[-3:]:
+            if r["completed_at"].timestamp() - sent_at[r["idempotency_key"]] > 1:
+                print(f"  slow: {r['idempotency_key']} to {r['target']}: recorded after "
+                      f"{(r['created_at'].timestamp() - sent_at[r['idempotency_key']]) * 1000:.0f} ms, done after "
+                      f"{(r['completed_at'].timestamp() - sent_at[r['idempotency_key']]) * 1000:.0f} ms, "
+                      f"{r['attempts']} attempt(s), last error {r['last_error']!r}")
         await db.close()
         await report_pacing(f"http://127.0.0.1:{sandbox_port}", projects_channels)
     finally:
