@@ -57,18 +57,20 @@ async def _budget(ctx) -> None:
 @action("sheets.create_spreadsheet")
 async def create_spreadsheet(ctx, d: Delivery) -> Outcome:
     client, project = await _client(ctx, d)
-    if project.get("spreadsheet_id"):
-        return Outcome(external_ref=project["spreadsheet_id"], excerpt="spreadsheet already linked")
-    # A crash between creating the file and recording its id must not lead to a second file: the
-    # file is created tagged with this delivery's key, and a retry looks for the tag first.
-    await _budget(ctx)
-    spreadsheet_id = await client.find_tagged_spreadsheet(d.idempotency_key)
-    if spreadsheet_id is None:
+    spreadsheet_id = project.get("spreadsheet_id")
+    if not spreadsheet_id:
+        # A crash between creating the file and recording its id must not lead to a second file: the
+        # file is created tagged with this delivery's key, and a retry looks for the tag first.
         await _budget(ctx)
-        spreadsheet_id = await client.create_tagged_spreadsheet(d.payload["title"], d.idempotency_key)
-    async with ctx.engine.begin() as conn:
-        await projects.set_fields(conn, project["project_id"], spreadsheet_id=spreadsheet_id,
-                                  tracking_spreadsheet_id=spreadsheet_id)
+        spreadsheet_id = await client.find_tagged_spreadsheet(d.idempotency_key)
+        if spreadsheet_id is None:
+            await _budget(ctx)
+            spreadsheet_id = await client.create_tagged_spreadsheet(d.payload["title"], d.idempotency_key)
+        async with ctx.engine.begin() as conn:
+            await projects.set_fields(conn, project["project_id"], spreadsheet_id=spreadsheet_id,
+                                      tracking_spreadsheet_id=spreadsheet_id)
+    # Every step below is idempotent, so a retry after a failure part-way (a 429, a timeout) finishes the
+    # workbook rather than leaving a linked but unshaped one.
     await _budget(ctx)
     await _shape_workbook(ctx, client, spreadsheet_id)
     await _budget(ctx)
