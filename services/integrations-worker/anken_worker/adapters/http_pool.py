@@ -19,6 +19,10 @@ from collections.abc import AsyncIterator, Callable
 import httpx
 
 SHARD_CONNECTIONS = 4  # connections per small pool: the quadratic scan stays tiny
+# An idle connection is dropped before the server would close it (uvicorn closes after 5 s, many
+# load balancers later): reusing one the server is closing at that moment fails with "server
+# disconnected", which would cost a delivery an attempt for nothing.
+KEEPALIVE_EXPIRY_S = 4.0
 
 
 class _ReleasingStream(httpx.AsyncByteStream):
@@ -61,7 +65,7 @@ class HostLimitedTransport(httpx.AsyncBaseTransport):
     request waits for a slot at most the request's pool timeout (then httpx.PoolTimeout, as httpx's
     own pool would)."""
 
-    def __init__(self, in_flight_per_host: int = 32, keepalive_expiry_s: float = 5.0,
+    def __init__(self, in_flight_per_host: int = 32, keepalive_expiry_s: float = KEEPALIVE_EXPIRY_S,
                  make_pool: Callable[[int], httpx.AsyncBaseTransport] | None = None) -> None:
         self.in_flight_per_host = max(1, in_flight_per_host)
         self.keepalive_expiry_s = keepalive_expiry_s
