@@ -30,12 +30,12 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "run":
         from anken_worker import delivery_processes
 
-        children = delivery_processes.spawn(settings.process_count - 1)
+        supervisor = delivery_processes.Supervisor(settings.process_count - 1)
         try:
             uvicorn.run("anken_worker.main:create_app", factory=True, host=args.host,
                         port=args.port or settings.port, log_config=None, access_log=False)
         finally:
-            delivery_processes.stop(children)
+            supervisor.stop()
     elif args.command == "deliveries":
         from anken_worker import delivery_processes
 

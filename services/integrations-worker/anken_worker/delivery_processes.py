@@ -4,7 +4,8 @@ Each runs arq delivery jobs only, beside the main process (API, event consumer, 
 deliveries too). They share the queue and coordinate through the same Redis order-key locks and
 pacing slots as workers on other hosts would, so exactly-once and per-target order do not depend
 on how many there are. A child dies with its parent (PR_SET_PDEATHSIG), also under SIGKILL, so a
-killed worker never leaves deliveries running behind its back.
+killed worker never leaves deliveries running behind its back; a child that dies on its own is
+started again by the parent, because the jobs routed to its queue would otherwise wait for it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 from contextlib import suppress
 
 from anken_common.logging import configure_logging, get_logger
@@ -25,11 +28,13 @@ INDEX_ENV = "ANKEN_WORKER_PROCESS_INDEX"
 PR_SET_PDEATHSIG = 1
 
 
-def spawn(count: int) -> list[subprocess.Popen]:
-    """Start `count` delivery-only processes of this worker (same environment), numbered from 1."""
-    return [subprocess.Popen([sys.executable, "-m", "anken_worker.cli", "deliveries"],
-                             env={**os.environ, PARENT_ENV: str(os.getpid()), INDEX_ENV: str(index)})
-            for index in range(1, count + 1)]
+# A child that keeps dying (a bad setting, an unreachable Redis) is restarted at most this often.
+RESTART_BACKOFF_S = 5.0
+
+
+def _start(index: int) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "anken_worker.cli", "deliveries"],
+                            env={**os.environ, PARENT_ENV: str(os.getpid()), INDEX_ENV: str(index)})
 
 
 def stop(children: list[subprocess.Popen], timeout_s: float = 10.0) -> None:
@@ -41,6 +46,45 @@ def stop(children: list[subprocess.Popen], timeout_s: float = 10.0) -> None:
             child.wait(timeout_s)
         except subprocess.TimeoutExpired:
             child.kill()
+
+
+class Supervisor:
+    """Starts the delivery processes numbered 1..count and restarts any that exits before stop()."""
+
+    def __init__(self, count: int, check_every_s: float = 1.0) -> None:
+        self.children: dict[int, subprocess.Popen] = {}
+        self.started_at: dict[int, float] = {}
+        self.restarts = 0
+        self._check_every_s = check_every_s
+        self._stopping = threading.Event()
+        for index in range(1, count + 1):
+            self._launch(index)
+        # A thread, because the main thread is inside uvicorn.run for the process's whole life.
+        self._thread = threading.Thread(target=self._watch, name="delivery-process-supervisor", daemon=True)
+        if count:
+            self._thread.start()
+
+    def _launch(self, index: int) -> None:
+        self.children[index] = _start(index)
+        self.started_at[index] = time.monotonic()
+
+    def _watch(self) -> None:
+        while not self._stopping.wait(self._check_every_s):
+            for index, child in list(self.children.items()):
+                code = child.poll()
+                if code is None or self._stopping.is_set():
+                    continue
+                if time.monotonic() - self.started_at[index] < RESTART_BACKOFF_S:
+                    continue  # checked again next round
+                log.warning("delivery_process_restarted", index=index, pid=child.pid, exit_code=code)
+                self._launch(index)
+                self.restarts += 1
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        self._stopping.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=self._check_every_s + 1)
+        stop(list(self.children.values()), timeout_s)
 
 
 def _die_with_parent() -> None:
