@@ -58,21 +58,21 @@ async def _budget(ctx) -> None:
 async def create_spreadsheet(ctx, d: Delivery) -> Outcome:
     client, project = await _client(ctx, d)
     spreadsheet_id = project.get("spreadsheet_id")
+    fresh = False
     if not spreadsheet_id:
         # A crash between creating the file and recording its id must not lead to a second file: the
-        # file is created tagged with this delivery's key, and a retry looks for the tag first.
-        await _budget(ctx)
+        # file is created tagged with this delivery's key, and a retry looks for the tag first. (Drive
+        # calls count against Drive's quota, not the Sheets per-minute budget.)
         spreadsheet_id = await client.find_tagged_spreadsheet(d.idempotency_key)
         if spreadsheet_id is None:
-            await _budget(ctx)
             spreadsheet_id = await client.create_tagged_spreadsheet(d.payload["title"], d.idempotency_key)
+            fresh = True
         async with ctx.engine.begin() as conn:
             await projects.set_fields(conn, project["project_id"], spreadsheet_id=spreadsheet_id,
                                       tracking_spreadsheet_id=spreadsheet_id)
     # Every step below is idempotent, so a retry after a failure part-way (a 429, a timeout) finishes the
     # workbook rather than leaving a linked but unshaped one.
-    await _budget(ctx)
-    await _shape_workbook(ctx, client, spreadsheet_id)
+    await _shape_workbook(ctx, client, spreadsheet_id, fresh)
     await _budget(ctx)
     await client.batch_update_values(spreadsheet_id, [
         {"range": row_range(LIST_SHEET, 1, len(LIST_HEADER)), "values": [LIST_HEADER]},
@@ -83,13 +83,19 @@ async def create_spreadsheet(ctx, d: Delivery) -> Outcome:
     return Outcome(external_ref=spreadsheet_id, excerpt=url, target=spreadsheet_id)
 
 
-async def _shape_workbook(ctx, client: SheetsClient, spreadsheet_id: str) -> None:
+async def _shape_workbook(ctx, client: SheetsClient, spreadsheet_id: str, fresh: bool) -> None:
     """Japanese locale and Tokyo time, the list and KPI sheets, and no stray default sheet.
 
-    Computed from what the spreadsheet holds now, so a retry after a partial attempt does only the rest.
+    A file this attempt just created holds only Google's default first sheet (id 0), so one request
+    does it; otherwise the plan comes from what the spreadsheet holds now, so a retry after a
+    partial attempt does only the rest.
     """
-    current = await client.get_spreadsheet(spreadsheet_id)
-    sheets = [sheet["properties"] for sheet in current.get("sheets", [])]
+    if fresh:
+        sheets = [{"sheetId": 0, "title": ""}]
+    else:
+        await _budget(ctx)
+        current = await client.get_spreadsheet(spreadsheet_id)
+        sheets = [sheet["properties"] for sheet in current.get("sheets", [])]
     titles = {p["title"] for p in sheets}
     requests: list[dict] = [{"updateSpreadsheetProperties": {
         "properties": {"locale": "ja_JP", "timeZone": "Asia/Tokyo"}, "fields": "locale,timeZone"}}]
