@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -52,6 +53,7 @@ class View:
         self.request = request
         self.settings = request.app.state.settings
         self.session: Session = request.app.state.sessions.load(request)
+        self._session_as_loaded = asdict(self.session)
         accept = request.headers.get("accept-language", "")
         # The language chosen in this browser (also kept in a long-lived cookie, so it outlives the
         # session), else the user's own setting, else the browser's.
@@ -74,8 +76,11 @@ class View:
         return self.session.user if self.session.logged_in else {}
 
     def render(self, name: str, status_code: int = 200, headers: dict[str, str] | None = None, **values: Any) -> HTMLResponse:
-        flash = self.session.flash
-        self.session.flash = None
+        # Only a full page shows the flash (base.html); a background htmx fragment (the portfolio's
+        # poll, an import's progress) must not consume it before the page the redirect leads to.
+        flash = None if self.is_htmx else self.session.flash
+        if flash:
+            self.session.flash = None
         context = {
             "_": self._,
             "fmt": self.fmt,
@@ -108,6 +113,10 @@ class View:
         return response
 
     def save(self, response: Response) -> None:
+        # A background htmx request that changed nothing must not write the cookie back: it carries
+        # the session as it was when the request left, and would undo a flash or login set meanwhile.
+        if self.is_htmx and asdict(self.session) == self._session_as_loaded:
+            return
         self.request.app.state.sessions.save(response, self.session)
 
 
