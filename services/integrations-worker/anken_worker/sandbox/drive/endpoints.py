@@ -18,6 +18,7 @@ from anken_worker.sandbox.dependencies import State, get_state
 from anken_worker.sandbox.drive.query import SPREADSHEET_MIME, parse_query
 from anken_worker.sandbox.oauth.token_server import AccessToken
 from anken_worker.sandbox.pagination import page
+from anken_worker.sandbox.sheets.access import INVALID_CREDENTIAL, bearer_grant
 from anken_worker.sandbox.sheets.schemas import GoogleObject, error_responses
 from anken_worker.sandbox.sheets.workbooks import SheetsError, Spreadsheet
 from anken_worker.sandbox.state import SandboxState
@@ -36,11 +37,9 @@ FILE_EXAMPLE = {"kind": "drive#file", "id": "1qpyC0XzvTcKT6EISywvqESX3A0MwQoFDE8
 
 
 def drive_caller(request: Request, write: bool, state: SandboxState) -> AccessToken:
-    header = request.headers.get("authorization", "")
-    caller = state.oauth.authenticate(header[7:].strip()) if header.lower().startswith("bearer ") else None
+    caller = bearer_grant(request.headers.get("authorization", ""), state.oauth)
     if caller is None:
-        raise SheetsError(401, "Request had invalid authentication credentials. Expected OAuth 2 access token, "
-                               "login cookie or other valid authentication credential.")
+        raise SheetsError(401, INVALID_CREDENTIAL)
     if not caller.can_use_drive(write):
         raise SheetsError(403, "Request had insufficient authentication scopes.")
     return caller

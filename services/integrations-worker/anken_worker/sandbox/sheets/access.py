@@ -3,11 +3,27 @@ and not revoked for the spreadsheet (the sandbox's stand-in for a removed share)
 
 from __future__ import annotations
 
-from anken_worker.sandbox.oauth.token_server import AccessToken
+from anken_worker.sandbox.oauth.token_server import AccessToken, TokenServer
 from anken_worker.sandbox.rate_limits import SlidingWindow, retry_after_header
 from anken_worker.sandbox.sheets.workbooks import SheetsError
 
 QUOTA_METRIC = {"read": "Read requests", "write": "Write requests"}
+
+
+MISSING_CREDENTIAL = ("Request is missing required authentication credential. Expected OAuth 2 access token, "
+                      "login cookie or other valid authentication credential.")
+INVALID_CREDENTIAL = ("Request had invalid authentication credentials. Expected OAuth 2 access token, "
+                      "login cookie or other valid authentication credential.")
+
+
+def bearer_grant(authorization: str, oauth: TokenServer) -> AccessToken | None:
+    """The live grant behind a Google API call's `Authorization: Bearer …` (Sheets and Drive alike);
+    no header at all is Google's 401 "missing credential", an unknown or expired token answers None."""
+    if not authorization:
+        raise SheetsError(401, MISSING_CREDENTIAL)
+    if not authorization.lower().startswith("bearer "):
+        return None
+    return oauth.authenticate(authorization[7:].strip())
 
 
 class SheetsAccess:
@@ -22,8 +38,7 @@ class SheetsAccess:
 
     def check_call(self, caller: AccessToken | None, write: bool, quota_per_minute: int) -> AccessToken:
         if caller is None:
-            raise SheetsError(401, "Request had invalid authentication credentials. Expected OAuth 2 access token, "
-                                   "login cookie or other valid authentication credential.")
+            raise SheetsError(401, INVALID_CREDENTIAL)
         if not (caller.can_write_sheets() if write else caller.can_read_sheets()):
             raise SheetsError(403, "Request had insufficient authentication scopes.")
         kind = "write" if write else "read"

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from anken_worker.sandbox.bodies import json_object, json_request_body
 from anken_worker.sandbox.dependencies import State, get_state
 from anken_worker.sandbox.oauth.token_server import AccessToken
+from anken_worker.sandbox.sheets.access import bearer_grant
 from anken_worker.sandbox.sheets.schemas import SPREADSHEET_EXAMPLE, GoogleObject, error_responses
 from anken_worker.sandbox.sheets.workbooks import INPUT_OPTIONS, SheetsError, Spreadsheet
 from anken_worker.sandbox.state import SandboxState
@@ -17,13 +18,7 @@ from anken_worker.sandbox.state import SandboxState
 
 def sheets_caller(request: Request, state: SandboxState = Depends(get_state)) -> AccessToken:
     """The bearer's grant, after scope and per-minute quota checks (GET counts as a read, the rest as writes)."""
-    header = request.headers.get("authorization", "")
-    caller = None
-    if header.lower().startswith("bearer "):
-        caller = state.oauth.authenticate(header[7:].strip())
-    elif not header:
-        raise SheetsError(401, "Request is missing required authentication credential. Expected OAuth 2 access "
-                               "token, login cookie or other valid authentication credential.")
+    caller = bearer_grant(request.headers.get("authorization", ""), state.oauth)
     return state.sheets_access.check_call(caller, request.method != "GET", state.config.sheets_quota_per_minute)
 
 
