@@ -70,7 +70,10 @@ def log_in(page, person, password: str | None = None) -> None:
     page.goto("/login")
     page.fill("#email", person.email)
     page.fill("#password", password or PASSWORD)
-    page.click("button[type=submit].primary")
+    # Wait for the login's answer (home, or the login page again): a navigation started before it
+    # arrives races the session cookie it sets.
+    with page.expect_navigation():
+        page.click("button[type=submit].primary")
 
 
 def screenshot(page, name: str) -> None:
