@@ -8,73 +8,97 @@ import uuid
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from anken_worker.adapters.http_pool import HostLimitedTransport
 from anken_worker.deliveries import repository as repo
+from anken_worker.deliveries.claims import claim_heads
 from anken_worker.deliveries.models import DeliveryPlan, DeliveryStatus, Integration
+from anken_worker.kit.coalescer import Coalescer
+from anken_worker.kit.pacing import Pacer
 from anken_worker.kit.redis_lock import OrderLock
 from anken_worker.settings import SCHEMA, WorkerSettings
 
 
-class SlowBodies(httpx.AsyncBaseTransport):
-    """A fake small pool: counts requests between their start and the close of their body."""
+class HeldServer:
+    """A plain HTTP/1.1 server on a free port that answers each request once `gate` is set, counting
+    the requests it holds at once; `drop` makes it close the connection instead of answering."""
 
-    def __init__(self, counter: dict[str, int], connections: int, gate: asyncio.Event) -> None:
-        self.counter, self.connections, self.gate = counter, connections, gate
-        self.in_pool = 0
+    def __init__(self, gate: asyncio.Event, *, drop: bool = False) -> None:
+        self.gate, self.drop = gate, drop
+        self.held = self.most_held = 0
+        self.server: asyncio.Server | None = None
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.in_pool += 1
-        # A request never waits inside a small pool: the transport hands it only a free connection.
-        assert self.in_pool <= self.connections
-        host = request.url.host
-        self.counter[host] = self.counter.get(host, 0) + 1
-        self.counter[f"max:{host}"] = max(self.counter.get(f"max:{host}", 0), self.counter[host])
-        await self.gate.wait()
-        outer = self
+    async def __aenter__(self) -> str:
+        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        return f"http://127.0.0.1:{self.server.sockets[0].getsockname()[1]}"
 
-        class Body(httpx.AsyncByteStream):
-            async def __aiter__(self):
-                yield b"{}"
+    async def __aexit__(self, *exc) -> None:
+        self.server.close()
 
-            async def aclose(self) -> None:
-                outer.in_pool -= 1
-                outer.counter[host] -= 1
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                               if line.lower().startswith(b"content-length:")), 0)
+                await reader.readexactly(length)
+                if self.drop:
+                    writer.close()
+                    return
+                self.held += 1
+                self.most_held = max(self.most_held, self.held)
+                await self.gate.wait()
+                self.held -= 1
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            writer.close()
 
-        return httpx.Response(200, stream=Body())
 
-
-async def test_requests_in_flight_are_bounded_per_host_and_freed_with_their_body() -> None:
-    counter: dict[str, int] = {}
+async def test_requests_in_flight_are_bounded_per_host() -> None:
     gate = asyncio.Event()
-    transport = HostLimitedTransport(6, make_pool=lambda n: SlowBodies(counter, n, gate))
-    async with httpx.AsyncClient(transport=transport) as client:
-        slack = [asyncio.create_task(client.post("http://slack.test/api/chat.postMessage", json={})) for _ in range(40)]
-        other = [asyncio.create_task(client.post("http://partner.test/hook", json={})) for _ in range(3)]
-        await asyncio.sleep(0.05)
+    slack_server, partner_server = HeldServer(gate), HeldServer(asyncio.Event())
+    partner_server.gate.set()
+    async with slack_server as slack_url, partner_server as partner_url, \
+            httpx.AsyncClient(transport=HostLimitedTransport(6), timeout=10) as client:
+        slack = [asyncio.create_task(client.post(f"{slack_url}/api/chat.postMessage", json={"n": n}))
+                 for n in range(40)]
+        await asyncio.sleep(0.3)
         # Six Slack calls in flight, the others wait in line; the partner host is not held up by them.
-        assert counter["slack.test"] == 6 and counter["partner.test"] == 3
+        assert slack_server.held == 6
+        partner = await asyncio.wait_for(asyncio.gather(*(client.post(f"{partner_url}/hook", json={})
+                                                          for _ in range(3))), 5)
+        assert [r.json() for r in partner] == [{}, {}, {}]
         gate.set()
-        answers = await asyncio.gather(*slack, *other)
-    assert [a.status_code for a in answers] == [200] * 43
-    assert counter["max:slack.test"] == 6 and counter["slack.test"] == 0 and counter["partner.test"] == 0
-    assert transport._hosts == {}  # the small pools were closed with the client
+        answers = await asyncio.gather(*slack)
+    assert [a.status_code for a in answers] == [200] * 40
+    assert slack_server.most_held == 6
 
 
-async def test_a_request_waits_for_a_slot_no_longer_than_its_pool_timeout() -> None:
-    counter: dict[str, int] = {}
+async def test_a_request_waits_for_a_connection_no_longer_than_its_pool_timeout() -> None:
     gate = asyncio.Event()
-    transport = HostLimitedTransport(1, make_pool=lambda n: SlowBodies(counter, n, gate))
-    async with httpx.AsyncClient(transport=transport, timeout=httpx.Timeout(5.0, pool=0.1)) as client:
-        first = asyncio.create_task(client.get("http://slack.test/a"))
-        await asyncio.sleep(0.02)
-        with pytest.raises(httpx.PoolTimeout):
-            await client.get("http://slack.test/b")
+    async with HeldServer(gate) as url, httpx.AsyncClient(
+            transport=HostLimitedTransport(1), timeout=httpx.Timeout(5.0, pool=0.2)) as client:
+        first = asyncio.create_task(client.get(f"{url}/a"))
+        await asyncio.sleep(0.1)
+        with pytest.raises(httpx.TimeoutException):
+            await client.get(f"{url}/b")
         gate.set()
         assert (await first).status_code == 200
-        # The slot came back with the first body: the next request goes through.
-        assert (await client.get("http://slack.test/c")).status_code == 200
+        # The connection came back with the first answer: the next request goes through.
+        assert (await client.get(f"{url}/c")).status_code == 200
+
+
+async def test_a_dropped_connection_is_a_transport_error_not_a_timeout() -> None:
+    # A timeout makes a delivery wait for the server to finish what it may have received; a dropped
+    # connection is retried like any connection failure (adapters.http_errors.send).
+    async with HeldServer(asyncio.Event(), drop=True) as url, \
+            httpx.AsyncClient(transport=HostLimitedTransport(2), timeout=5) as client:
+        with pytest.raises(httpx.TransportError) as caught:
+            await client.post(f"{url}/hook", json={"a": 1})
+    assert not isinstance(caught.value, httpx.TimeoutException)
 
 
 async def test_a_result_is_recorded_by_the_claim_of_the_next_delivery(stack, worker, redis_client) -> None:
@@ -110,4 +134,71 @@ async def test_a_result_is_recorded_by_the_claim_of_the_next_delivery(stack, wor
             assert (last.status, last.last_error, last.completed_at is not None) == ("dead", "rejected with 400", True)
     finally:
         await lock.release()
+        await engine.dispose()
+
+
+async def test_concurrent_requests_share_one_round_trip_and_its_failure() -> None:
+    sizes: list[int] = []
+
+    async def run(batch: list[int]) -> list[int]:
+        sizes.append(len(batch))
+        await asyncio.sleep(0.01)
+        if -1 in batch:
+            raise ValueError("bad batch")
+        return [n * 2 for n in batch]
+
+    coalescer = Coalescer(run, max_batch=50, max_in_flight=1)
+    answers = await asyncio.gather(*(coalescer.submit(n) for n in range(120)))
+    assert answers == [n * 2 for n in range(120)]
+    assert sizes == [50, 50, 20]  # made in one turn of the loop: batches as large as allowed
+    # A failing batch fails each of its callers, and only them.
+    results = await asyncio.gather(coalescer.submit(1), coalescer.submit(-1), return_exceptions=True)
+    assert all(isinstance(r, ValueError) for r in results)
+    assert await coalescer.submit(3) == 6
+
+
+async def test_slots_reserved_together_are_still_an_interval_apart(redis_client) -> None:
+    pacer = Pacer(redis_client)
+    key, other = f"test:pace:{uuid.uuid4()}", f"test:pace:{uuid.uuid4()}"
+    reserve = pacer._reserve  # the batch the pacer's callers share
+    waits = await asyncio.gather(reserve.submit((key, 1000)), reserve.submit((key, 1000)),
+                                 reserve.submit((other, 1000)))
+    assert reserve.batches == 1
+    assert waits[0] == 0 and 950 <= waits[1] <= 1000 and waits[2] == 0
+    await redis_client.delete(key, other)
+
+
+async def test_many_targets_are_claimed_and_recorded_by_one_statement(stack, worker, redis_client) -> None:
+    env = {k.lower(): v for k, v in stack.env.items() if k.isupper()}
+    settings = WorkerSettings(**env)
+    engine = create_async_engine(settings.async_database_url,
+                                 connect_args={"server_settings": {"search_path": f"{SCHEMA},public"}})
+    keys = [f"test:hot-path-many:{uuid.uuid4()}" for _ in range(3)]
+    locks = [OrderLock(redis_client, settings.redis_key("lock", k), 60) for k in keys]
+    for lock in locks:
+        assert await lock.acquire()  # keeps the running worker away from these order keys
+    try:
+        plans = [DeliveryPlan(key=f"{keys[0]}:{n}", integration=Integration.webhook, action="test.noop",
+                              order_key=keys[0], payload={"n": n}) for n in range(2)]
+        plans.append(DeliveryPlan(key=f"{keys[1]}:0", integration=Integration.webhook, action="test.noop",
+                                  order_key=keys[1], payload={}))
+        async with engine.begin() as conn:
+            assert len(await repo.insert_plans(conn, plans)) == 3
+            await conn.execute(sa.text("UPDATE deliveries SET next_attempt_at = now() + interval '30 seconds' "
+                                       "WHERE idempotency_key = :k"), {"k": plans[2].key})
+        ac = engine.execution_options(isolation_level="AUTOCOMMIT")
+        async with ac.connect() as conn:
+            (first, _), (not_due, wait), (nothing, none) = await claim_heads(conn, [(k, None) for k in keys])
+            assert first.idempotency_key == plans[0].key and first.attempts == 1
+            assert not_due is None and 25 < wait <= 30
+            assert nothing is None and none is None
+            done = repo.FinalResult(first.id, DeliveryStatus.succeeded, excerpt="posted")
+            (second, _), (still, _) = await claim_heads(conn, [(keys[0], done), (keys[1], None)])
+            assert second.idempotency_key == plans[1].key and still is None
+            assert (await repo.get(conn, first.id)).status == "succeeded"
+            # The statement answered in request order; the not-due head's attempts were not counted.
+            assert (await repo.get_by_key(conn, plans[2].key)).attempts == 0
+    finally:
+        for lock in locks:
+            await lock.release()
         await engine.dispose()

@@ -41,7 +41,9 @@ class Connectors:
         self._sandbox_account: ServiceAccount | None = None
 
     async def _stored(self, conn: AsyncConnection, integration: str, client_id, project_id) -> tuple[dict, str | None]:
-        row = await settings_repo.effective(conn, integration, client_id, project_id)
+        return self._unsealed(integration, await settings_repo.effective(conn, integration, client_id, project_id))
+
+    def _unsealed(self, integration: str, row: dict | None) -> tuple[dict, str | None]:
         if row is None:
             if not self.ctx.settings.anken_sandbox:
                 raise SkipDelivery(f"{integration} is not configured for this client or project")
@@ -50,7 +52,21 @@ class Connectors:
         return dict(row["config"] or {}), secret
 
     async def slack(self, conn: AsyncConnection, client_id: uuid.UUID | None, project_id: uuid.UUID | None) -> Connection:
-        config, token = await self._stored(conn, "slack", client_id, project_id)
+        return self._slack(*await self._stored(conn, "slack", client_id, project_id))
+
+    async def slack_many(self, conn: AsyncConnection,
+                         scopes: list[tuple[uuid.UUID | None, uuid.UUID | None]]) -> list[Connection | Exception]:
+        """`slack` for many (client id, project id) scopes with one query; where `slack` would raise (not
+        configured, a secret that cannot be opened), the answer is that exception, for its caller to raise."""
+        answers: list[Connection | Exception] = []
+        for row in await settings_repo.effective_many(conn, "slack", scopes):
+            try:
+                answers.append(self._slack(*self._unsealed("slack", row)))
+            except Exception as exc:
+                answers.append(exc)
+        return answers
+
+    def _slack(self, config: dict, token: str | None) -> Connection:
         s = self.ctx.settings
         base = config.get("api_url") or (REAL_SLACK_URL if token else s.slack_api_url)
         token = token or s.slack_bot_token

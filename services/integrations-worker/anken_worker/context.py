@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 from redis.asyncio import Redis
@@ -12,6 +14,9 @@ from anken_common.auth_tokens import issue_service_token
 from anken_common.request_context import service_http_client
 from anken_worker.adapters.http_pool import HostLimitedTransport
 from anken_worker.connectors import Connectors
+from anken_worker.deliveries.claims import ClaimBatcher
+from anken_worker.kit.coalescer import Coalescer
+from anken_worker.kit.pacing import Pacer
 from anken_worker.kit.secret_box import SecretBox
 from anken_worker.settings import WorkerSettings
 
@@ -29,6 +34,10 @@ class WorkerContext:
     # The same pool without BEGIN/ROLLBACK around each statement: for single-statement reads and
     # writes on the delivery hot path (each is atomic on its own; a transaction would add two round trips).
     autocommit: AsyncEngine = field(init=False)
+    # The drains' claims and Slack pacing, sent to PostgreSQL and Redis in batches (kit.coalescer).
+    claims: ClaimBatcher = field(init=False)
+    pacer: Pacer = field(init=False)
+    batchers: dict[str, Coalescer] = field(default_factory=dict)
     arq: object | None = None  # the ArqRedis pool once the worker runs
     # Integration scopes known to be unhealthy (see health_status.alerts.on_healthy).
     unhealthy_scopes: set[tuple[str, str]] = field(default_factory=set)
@@ -37,12 +46,14 @@ class WorkerContext:
     def __post_init__(self) -> None:
         self.connectors = Connectors(self)
         self.autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self.claims = ClaimBatcher(self.autocommit)
+        self.pacer = Pacer(self.redis)
 
     @classmethod
     def create(cls, settings: WorkerSettings, engine: AsyncEngine, redis: Redis) -> WorkerContext:
         timeout = httpx.Timeout(settings.http_timeout_s, connect=5.0)
-        # Bounded per host and spread over small pools: see adapters.http_pool (httpx's own pool costs
-        # CPU quadratic in its size once hundreds of paced deliveries post at once).
+        # httpx over aiohttp's pool, bounded per host: see adapters.http_pool (each delivery is an HTTP
+        # call; this halves what one costs in CPU).
         http = httpx.AsyncClient(timeout=timeout, transport=HostLimitedTransport(settings.http_in_flight_per_host))
         return cls(
             settings=settings, engine=engine, redis=redis, http=http, box=SecretBox(settings.fernet_key),
@@ -53,6 +64,13 @@ class WorkerContext:
     def service_headers(self) -> dict[str, str]:
         token = issue_service_token(self.settings.anken_secret_key, "integrations-worker")
         return {"Authorization": f"Bearer {token}"}
+
+    def batcher(self, name: str, run: Callable[[list[Any]], Awaitable[Sequence[Any]]]) -> Coalescer:
+        """This process's Coalescer called `name` (made with `run` on first use): see kit.coalescer."""
+        found = self.batchers.get(name)
+        if found is None:
+            found = self.batchers[name] = Coalescer(run)
+        return found
 
     def key(self, *parts: str) -> str:
         return self.settings.redis_key(*parts)

@@ -7,6 +7,7 @@ in conversations.history, so a crash between "posted" and "recorded" still posts
 from __future__ import annotations
 
 import re
+import uuid
 
 from anken_worker.adapters.errors import IntegrationBroken, PermanentError, SkipDelivery
 from anken_worker.adapters.slack.client import SlackApiError, SlackClient
@@ -14,7 +15,6 @@ from anken_worker.deliveries import repository as delivery_repo
 from anken_worker.deliveries.drain_memo import remembered
 from anken_worker.deliveries.executor import action
 from anken_worker.deliveries.models import Delivery, Outcome
-from anken_worker.kit.pacing import slot_used, wait_for_slot
 from anken_worker.projects_state import repository as projects
 from anken_worker.projects_state.writeback import link_in_projects_api
 
@@ -151,20 +151,29 @@ async def _post_once(ctx, d: Delivery, slack: SlackClient, channel: str) -> dict
         if earlier:
             return {"ts": earlier.get("ts"), "found": True}
     pace_key, interval = ctx.key("pace", "slack", channel), ctx.settings.slack_channel_interval_s
-    await wait_for_slot(ctx.redis, pace_key, interval)
+    await ctx.pacer.wait_for_slot(pace_key, interval)
     try:
         data = await slack.post_message(channel, d.payload["text"], d.payload.get("blocks"), d.idempotency_key)
     finally:
-        await slot_used(ctx.redis, pace_key, interval)
+        await ctx.pacer.slot_used(pace_key, interval)
     return {"ts": data.get("ts"), "found": False}
 
 
 async def _post_lookups(ctx, d: Delivery) -> tuple[dict | None, SlackClient]:
-    # One connection for both lookups, no transaction around them: this is the hot path (every appointment report).
-    async with ctx.autocommit.connect() as conn:
-        project = await projects.get(conn, d.project_id)
-        slack = (await ctx.connectors.slack(conn, d.client_id, d.project_id)).client
-    return project, slack
+    """The project and its Slack connection. Many channels' drains start at once in a burst: their
+    lookups are made together, two queries for all of them (kit.coalescer)."""
+
+    async def run(scopes: list[tuple[uuid.UUID | None, uuid.UUID | None]]) -> list[tuple[dict | None, object]]:
+        # One connection, no transaction around the reads: this is the hot path (every appointment report).
+        async with ctx.autocommit.connect() as conn:
+            found = {r["project_id"]: r for r in await projects.get_many(conn, {p for p, _ in scopes if p})}
+            connections = await ctx.connectors.slack_many(conn, [(c, p) for p, c in scopes])
+        return [(found.get(p), connection) for (p, _), connection in zip(scopes, connections, strict=True)]
+
+    project, connection = await ctx.batcher("slack.post_lookups", run).submit((d.project_id, d.client_id))
+    if isinstance(connection, Exception):
+        raise connection
+    return project, connection.client
 
 
 @action("slack.post")

@@ -50,10 +50,9 @@ async def _drain_held(ctx, lock: OrderLock, order_key: str, started: float, budg
         while True:
             if lock.lost or time.monotonic() - started > budget_s:
                 return 0.0
-            # Recording the last result, finding the head and counting its attempt is one statement:
-            # the hot path's round trips.
-            async with ctx.autocommit.connect() as conn:
-                head, wait = await repo.claim_head(conn, order_key, finished)
+            # Recording the last result, finding the head and counting its attempt is one statement,
+            # shared with the other drains asking at the same moment (deliveries.claims).
+            head, wait = await ctx.claims.claim(order_key, finished)
             finished = None
             if head is None:
                 return wait

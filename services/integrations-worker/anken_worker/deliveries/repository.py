@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from anken_worker.deliveries.claims import claim_heads
 from anken_worker.deliveries.models import OPEN_STATUSES, Delivery, DeliveryPlan, DeliveryStatus, payload_hash
 from anken_worker.kit.tables import deliveries as t
 from anken_worker.kit.time import utc_now
@@ -24,40 +25,6 @@ _BY_KEY = sa.select(t).where(t.c.idempotency_key == sa.bindparam("p_key", type_=
 def _keep_unless(name: str, column: sa.Column) -> sa.ColumnElement:
     """SET column = the parameter, or leave it as it is when the parameter is NULL."""
     return sa.func.coalesce(sa.bindparam(name, type_=column.type), column)
-
-
-def _f_id() -> sa.BindParameter:
-    return sa.bindparam("f_id", type_=t.c.id.type)
-
-
-# The previous delivery's final result, recorded by the same statement that claims the next head (one
-# round trip per delivery on the hot path instead of two). A data-modifying CTE always runs to
-# completion, whether or not a head is found (the count only makes the query name the CTE); with f_id
-# NULL it changes nothing.
-_RECORDED = (
-    sa.update(t).where(t.c.id == _f_id()).values(
-        status=sa.bindparam("f_status", type_=t.c.status.type), updated_at=sa.func.now(),
-        last_error=_keep_unless("f_error", t.c.last_error),
-        response_excerpt=_keep_unless("f_excerpt", t.c.response_excerpt),
-        external_ref=_keep_unless("f_external_ref", t.c.external_ref), target=_keep_unless("f_target", t.c.target),
-        completed_at=sa.func.now(),
-    ).returning(t.c.id).cte("recorded")
-)
-_HEAD = (
-    sa.select(t.c.id, (t.c.next_attempt_at <= sa.func.now()).label("due"),
-              sa.cast(sa.extract("epoch", t.c.next_attempt_at - sa.func.now()), sa.Float).label("wait"))
-    # The statement's snapshot still shows the delivery being recorded as open: it is left out by id.
-    .where(t.c.order_key == sa.bindparam("p_order_key", type_=t.c.order_key.type), _OPEN,
-           t.c.id.is_distinct_from(_f_id()))
-    .order_by(t.c.seq).limit(1).cte("head")
-)
-_CLAIMED = (
-    sa.update(t).where(t.c.id == sa.select(_HEAD.c.id).where(_HEAD.c.due).scalar_subquery())
-    .values(attempts=t.c.attempts + 1, updated_at=sa.func.now()).returning(*t.c).cte("claimed")
-)
-_CLAIM_HEAD = sa.select(
-    sa.select(sa.func.count()).select_from(_RECORDED).scalar_subquery().label("recorded"), _HEAD.c.wait, *_CLAIMED.c,
-).select_from(_HEAD.outerjoin(_CLAIMED, sa.true()))
 
 
 @dataclass
@@ -76,10 +43,6 @@ class FinalResult:
                 "f_error": self.error[:2000] if self.error is not None else None,
                 "f_excerpt": self.excerpt[:2000] if self.excerpt is not None else None,
                 "f_external_ref": self.external_ref, "f_target": self.target or None}
-
-
-_NOTHING_TO_RECORD = {"f_id": None, "f_status": None, "f_error": None, "f_excerpt": None, "f_external_ref": None,
-                      "f_target": None}
 
 
 _FINISH = sa.update(t).where(t.c.id == sa.bindparam("p_id", type_=t.c.id.type)).values(
@@ -146,18 +109,9 @@ async def claim_head(conn: AsyncConnection, order_key: str,
 
     Returns (None, None) when nothing is open, (None, seconds) when the head is not due yet, and
     (delivery, None) when the head is due: its attempt is counted before the call is made, so a
-    crash mid-call is visible to the next try.
+    crash mid-call is visible to the next try. The drains use the batched form (claims.ClaimBatcher).
     """
-    params = {"p_order_key": order_key, **(record.params() if record else _NOTHING_TO_RECORD)}
-    row = (await conn.execute(_CLAIM_HEAD, params)).first()
-    if row is None:
-        return None, None
-    values = dict(row._mapping)
-    values.pop("recorded")
-    wait = values.pop("wait")
-    if values["id"] is None:
-        return None, max(0.0, float(wait or 0.0))
-    return Delivery(**values), None
+    return (await claim_heads(conn, [(order_key, record)]))[0]
 
 
 async def save_progress(conn: AsyncConnection, delivery_id: uuid.UUID, progress: dict[str, Any]) -> None:

@@ -21,6 +21,7 @@ from anken_common.event_payloads import (
     WeeklyReportPublishedPayload,
 )
 from anken_common.events import EventEnvelope, EventType
+from anken_worker.deliveries.drain_memo import forget_recent
 from anken_worker.deliveries.models import DeliveryPlan, Integration
 from anken_worker.events.batch_lookups import WEBHOOK_EVENTS, BatchLookups
 from anken_worker.events.kickoff_flow import kickoff_plans, page_title
@@ -48,6 +49,7 @@ async def plan_event(conn: AsyncConnection, envelope: EventEnvelope, payload: An
     lookups = lookups or BatchLookups([])
     if etype != EventType.appointment_set:
         lookups.project_state_changed()
+        forget_recent()  # what deliveries remember of projects (deliveries.drain_memo) may be stale now
 
     if isinstance(payload, UserPayload):
         await projects.upsert_person(conn, payload)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response
 from anken_common.problems import NotFound, problem_responses
 from anken_worker.auth.dependencies import Operator
 from anken_worker.db import ConnDep, ContextDep
+from anken_worker.deliveries.drain_memo import forget_after_commit
 from anken_worker.integration_settings import repository as repo
 from anken_worker.integration_settings import service
 from anken_worker.integration_settings.schemas import (
@@ -27,6 +28,7 @@ router = APIRouter(tags=["integration settings"])
             responses=problem_responses(401, 403, 422))
 async def put_settings(body: IntegrationSettingsIn, principal: Operator, conn: ConnDep,
                        ctx: ContextDep) -> IntegrationSettingsOut:
+    forget_after_commit(conn)  # deliveries use the new settings from the moment this answers
     return IntegrationSettingsOut(**service.to_out(await service.save(conn, ctx.box, body)))
 
 
@@ -45,5 +47,6 @@ async def list_settings(principal: Operator, conn: ConnDep, client_id: uuid.UUID
 async def delete_settings(settings_id: uuid.UUID, principal: Operator, conn: ConnDep) -> Response:
     if await repo.get(conn, settings_id) is None:
         raise NotFound("integration settings")
+    forget_after_commit(conn)
     await repo.delete(conn, settings_id)
     return Response(status_code=204)

@@ -43,6 +43,28 @@ async def effective(
     return dict(row._mapping) if row else None
 
 
+async def effective_many(
+    conn: AsyncConnection, integration: str, scopes: list[tuple[uuid.UUID | None, uuid.UUID | None]]
+) -> list[dict[str, Any] | None]:
+    """`effective` for many (client id, project id) scopes in one query, answered in their order."""
+    project_ids = {p for _, p in scopes if p is not None}
+    client_ids = {c for c, _ in scopes if c is not None}
+    if not project_ids and not client_ids:
+        return [None] * len(scopes)
+    stmt = sa.select(t).where(t.c.integration == integration, t.c.enabled.is_(True), sa.or_(
+        t.c.project_id.in_(project_ids), sa.and_(t.c.client_id.in_(client_ids), t.c.project_id.is_(None))))
+    by_project: dict[uuid.UUID, dict[str, Any]] = {}
+    by_client: dict[uuid.UUID, dict[str, Any]] = {}
+    for row in (await conn.execute(stmt)).all():
+        values = dict(row._mapping)
+        if values["project_id"] is not None:
+            by_project.setdefault(values["project_id"], values)
+        else:
+            by_client.setdefault(values["client_id"], values)
+    return [by_project.get(p) if p is not None and p in by_project else by_client.get(c) if c is not None else None
+            for c, p in scopes]
+
+
 async def get(conn: AsyncConnection, settings_id: uuid.UUID) -> dict[str, Any] | None:
     row = (await conn.execute(sa.select(t).where(t.c.id == settings_id))).first()
     return dict(row._mapping) if row else None

@@ -8,8 +8,8 @@ from arq.connections import ArqRedis, RedisSettings, create_pool
 from arq.worker import Worker, func
 
 from anken_worker.jobs import scheduled
-from anken_worker.jobs.deliver import deliver
-from anken_worker.jobs.enqueue import DELIVER_JOB
+from anken_worker.jobs.deliver import deliver, deliver_targets
+from anken_worker.jobs.enqueue import DELIVER_JOB, DELIVER_TARGETS_JOB
 
 EVERY_5_MIN = set(range(0, 60, 5))
 EVERY_15_MIN = {0, 15, 30, 45}
@@ -54,7 +54,12 @@ class DeliveryWorker(Worker):
 
 def build_worker(settings, pool: ArqRedis, worker_ctx, *, cron: bool = True, queue: str | None = None) -> Worker:
     return DeliveryWorker(
-        functions=[func(deliver, name=DELIVER_JOB, max_tries=1_000_000, timeout=settings.job_timeout_s)],
+        functions=[
+            func(deliver, name=DELIVER_JOB, max_tries=1_000_000, timeout=settings.job_timeout_s),
+            # Its drains share the job: each may run its budget (job_timeout_s / 2) plus one last attempt.
+            # Run again after a crash (a drain that finds nothing open costs one statement).
+            func(deliver_targets, name=DELIVER_TARGETS_JOB, max_tries=3, timeout=settings.job_timeout_s * 2),
+        ],
         cron_jobs=_cron_jobs(settings) if settings.cron_enabled and cron else None,
         queue_name=queue or settings.arq_queue,
         redis_pool=pool,

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from arq.worker import Retry
 
+from anken_common.logging import get_logger
 from anken_worker.deliveries import repository as repo
 from anken_worker.deliveries.ordering import LockBusy, drain
+from anken_worker.jobs.enqueue import enqueue_later
+
+log = get_logger("anken.worker.jobs")
 
 
 async def deliver(arq_ctx: dict, key: str, order_key: str | None = None) -> str:
@@ -34,3 +40,27 @@ async def deliver(arq_ctx: dict, key: str, order_key: str | None = None) -> str:
         # Nothing of the target is open any more, ours included.
         return "drained"
     raise Retry(defer=max(wait, 0.05))
+
+
+async def deliver_targets(arq_ctx: dict, targets: list[tuple[str, str]]) -> str:
+    """Drain many targets at once, given as (delivery key, order key): what the event consumer enqueues.
+
+    One job for a burst's targets instead of one each: arq starts a job with several Redis round
+    trips, one job after another, which made the first message of the 600th channel wait seconds.
+    Each target is drained exactly as the deliver job drains it (same lock, same order, same
+    records); a target whose head must wait for a retry continues as its own deliver job.
+    """
+    ctx = arq_ctx["worker_ctx"]
+    results = await asyncio.gather(*(drain(ctx, order_key) for _, order_key in targets), return_exceptions=True)
+    later = 0
+    for (key, order_key), result in zip(targets, results, strict=True):
+        if result is None or isinstance(result, LockBusy):
+            continue  # drained, or handed over to the lock's holder
+        if isinstance(result, BaseException):
+            log.warning("drain_failed", order_key=order_key, error=f"{type(result).__name__}: {result}"[:300])
+            wait = 1.0
+        else:
+            wait = max(result, 0.05)
+        later += 1
+        await enqueue_later(ctx, key, order_key, wait)
+    return f"{len(targets) - later} drained, {later} continue later"

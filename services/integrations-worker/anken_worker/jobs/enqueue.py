@@ -4,6 +4,7 @@ enqueueing the same delivery twice never runs it twice."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 import zlib
 
 from anken_common.logging import get_logger
@@ -11,7 +12,11 @@ from anken_worker.kit.redis_lock import covered
 
 log = get_logger("anken.worker.enqueue")
 DELIVER_JOB = "deliver"
+DELIVER_TARGETS_JOB = "deliver_targets"
 ENQUEUE_CONCURRENCY = 100
+# Targets per deliver_targets job: a burst to 600 channels is a handful of jobs, not 600 (arq starts
+# its jobs one after another, a few Redis round trips each).
+TARGETS_PER_JOB = 250
 
 
 def job_id(ctx, key: str) -> str:
@@ -46,7 +51,38 @@ async def wake_targets(ctx, recorded: list[tuple[str, str]]) -> None:
         log.warning("wake_check_failed", error=str(exc)[:200])
         held = [False] * len(first)
     keys = [k for k, busy in zip(first, held, strict=True) if not busy]
-    await enqueue_deliveries(ctx, keys, order_keys=order_keys, spread=True)
+    await enqueue_targets(ctx, [(k, order_keys[k]) for k in keys])
+
+
+async def enqueue_targets(ctx, targets: list[tuple[str, str]]) -> None:
+    """One deliver_targets job per worker process's queue (and per TARGETS_PER_JOB targets) for these
+    (key, order key) targets. A failure here loses nothing: the sweeper finds overdue deliveries."""
+    if ctx.arq is None or not targets:
+        return
+    by_queue: dict[str, list[tuple[str, str]]] = {}
+    for key, order_key in targets:
+        by_queue.setdefault(_queue_of(ctx, order_key, True), []).append((key, order_key))
+    try:
+        for queue, queued in by_queue.items():
+            for i in range(0, len(queued), TARGETS_PER_JOB):
+                # Each job is new work: its id only has to be unique (a target drained twice finds its lock taken).
+                await ctx.arq.enqueue_job(DELIVER_TARGETS_JOB, queued[i:i + TARGETS_PER_JOB],
+                                          _job_id=f"{ctx.settings.redis_namespace}:targets:{uuid.uuid4().hex}",
+                                          _queue_name=queue)
+    except Exception as exc:
+        log.warning("enqueue_failed", count=len(targets), error=str(exc)[:200])
+
+
+async def enqueue_later(ctx, key: str, order_key: str, defer_s: float) -> None:
+    """A target to drain again in `defer_s` (its head is waiting for a retry), as its own deliver job."""
+    if ctx.arq is None:
+        return
+    try:
+        await ctx.arq.enqueue_job(DELIVER_JOB, key, order_key, _defer_by=defer_s,
+                                  _job_id=f"{job_id(ctx, key)}:later:{uuid.uuid4().hex[:12]}",
+                                  _queue_name=_queue_of(ctx, order_key, True))
+    except Exception as exc:
+        log.warning("enqueue_failed", count=1, error=str(exc)[:200])
 
 
 def _queue_of(ctx, order_key: str | None, spread: bool) -> str:

@@ -8,43 +8,70 @@ import time
 
 from redis.asyncio import Redis
 
-# Reserve the next slot: returns how many ms the caller must wait before its call.
-_RESERVE_SLOT = """
+from anken_worker.kit.coalescer import Coalescer
+from anken_worker.kit.lua import LuaScript
+
+# Reserve the next slot of each key: returns, per key, how many ms the caller must wait before its call.
+# ARGV: now ms, then one interval ms per key.
+_RESERVE_SLOTS = LuaScript("""
 local now = tonumber(ARGV[1])
-local interval = tonumber(ARGV[2])
-local nxt = tonumber(redis.call('get', KEYS[1]) or '0')
-local slot = math.max(now, nxt)
-redis.call('set', KEYS[1], slot + interval, 'px', interval * 2 + (slot - now) + 1000)
-return slot - now
-"""
-
-
-async def wait_for_slot(redis: Redis, key: str, interval_s: float) -> float:
-    """Reserve the next send slot of `key` (one per `interval_s`) and sleep until it; returns the wait in s."""
-    if interval_s <= 0:
-        return 0.0
-    now_ms = int(time.time() * 1000)
-    wait_ms = int(await redis.eval(_RESERVE_SLOT, 1, key, now_ms, int(interval_s * 1000)))
-    if wait_ms > 0:
-        await asyncio.sleep(wait_ms / 1000)
-    return wait_ms / 1000
-
+local waits = {}
+for i, key in ipairs(KEYS) do
+  local interval = tonumber(ARGV[i + 1])
+  local nxt = tonumber(redis.call('get', key) or '0')
+  local slot = math.max(now, nxt)
+  redis.call('set', key, slot + interval, 'px', interval * 2 + (slot - now) + 1000)
+  waits[i] = slot - now
+end
+return waits
+""")
 
 # After a call: the next slot is at least one interval after the call's answer. The reservation
 # alone paces when calls leave; a call delayed after its slot (a busy event loop, a slow connection)
-# would otherwise arrive less than an interval before the next one.
-_PUSH_SLOT = """
-local floor = tonumber(ARGV[1]) + tonumber(ARGV[2])
-local nxt = tonumber(redis.call('get', KEYS[1]) or '0')
-if floor > nxt then redis.call('set', KEYS[1], floor, 'px', tonumber(ARGV[2]) * 2 + 1000) end
+# would otherwise arrive less than an interval before the next one. ARGV: now ms, one interval ms per key.
+_PUSH_SLOTS = LuaScript("""
+local now = tonumber(ARGV[1])
+for i, key in ipairs(KEYS) do
+  local interval = tonumber(ARGV[i + 1])
+  local nxt = tonumber(redis.call('get', key) or '0')
+  if now + interval > nxt then redis.call('set', key, now + interval, 'px', interval * 2 + 1000) end
+end
 return 0
-"""
+""")
 
 
-async def slot_used(redis: Redis, key: str, interval_s: float) -> None:
-    """Record that a paced call has just been answered (see _PUSH_SLOT)."""
-    if interval_s > 0:
-        await redis.eval(_PUSH_SLOT, 1, key, int(time.time() * 1000), int(interval_s * 1000))
+class Pacer:
+    """Per-key send slots (one per interval), shared through Redis. The reservations and answers of
+    many channels posting at once go to Redis together (see kit.coalescer): one script call each way."""
+
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+        self._reserve = Coalescer(self._reserve_batch)
+        self._push = Coalescer(self._push_batch)
+
+    async def _reserve_batch(self, batch: list[tuple[str, int]]) -> list[int]:
+        now_ms = int(time.time() * 1000)
+        waits = await _RESERVE_SLOTS(self.redis, [k for k, _ in batch], [now_ms, *(ms for _, ms in batch)])
+        return [int(w) for w in waits]
+
+    async def _push_batch(self, batch: list[tuple[str, int]]) -> list[None]:
+        now_ms = int(time.time() * 1000)
+        await _PUSH_SLOTS(self.redis, [k for k, _ in batch], [now_ms, *(ms for _, ms in batch)])
+        return [None] * len(batch)
+
+    async def wait_for_slot(self, key: str, interval_s: float) -> float:
+        """Reserve the next send slot of `key` (one per `interval_s`) and sleep until it; returns the wait in s."""
+        if interval_s <= 0:
+            return 0.0
+        wait_ms = await self._reserve.submit((key, int(interval_s * 1000)))
+        if wait_ms > 0:
+            await asyncio.sleep(wait_ms / 1000)
+        return wait_ms / 1000
+
+    async def slot_used(self, key: str, interval_s: float) -> None:
+        """Record that a paced call has just been answered (see _PUSH_SLOTS)."""
+        if interval_s > 0:
+            await self._push.submit((key, int(interval_s * 1000)))
 
 
 async def take_minute_budget(redis: Redis, key: str, per_minute: int) -> None:
