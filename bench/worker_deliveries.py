@@ -159,7 +159,8 @@ def count_worker_processes(pid: int) -> int:
     return 1 + len(children.stdout.split())
 
 
-async def report_pacing(sandbox_url: str, channels: set[str]) -> None:
+async def report_pacing(sandbox_url: str, channels: set[str], timeline_from: float | None = None,
+                        until: float | None = None) -> None:
     """Per-channel pacing as Slack would see it, from every message the sandbox received."""
     by_channel: dict[str, list[float]] = {}
     async with httpx.AsyncClient(base_url=sandbox_url, timeout=60) as sb:
@@ -168,7 +169,7 @@ async def report_pacing(sandbox_url: str, channels: set[str]) -> None:
             params = {"limit": 1000, **({"cursor": cursor} if cursor else {})}
             page = (await sb.get("/_sandbox/slack/messages", params=params)).json()
             for m in page["items"]:
-                if m["channel_id"] in channels:
+                if m["channel_id"] in channels and (until is None or float(m["ts"]) < until):
                     by_channel.setdefault(m["channel_id"], []).append(float(m["ts"]))
             cursor = page.get("next_cursor")
             if not cursor:
@@ -182,6 +183,16 @@ async def report_pacing(sandbox_url: str, channels: set[str]) -> None:
         violations += sum(n - 1 for n in per_second.values() if n > 1)
         gaps += [b - a for a, b in itertools.pairwise(stamps)]
     messages = sum(len(v) for v in by_channel.values())
+    if timeline_from is not None and by_channel:
+        # Where the throughput run's time went: when each channel's first message left, how long its
+        # messages took from first to last, and the mean gap between two messages of a channel.
+        firsts = sorted(min(v) - timeline_from for v in by_channel.values())
+        spans = sorted(max(v) - min(v) for v in by_channel.values())
+        mean_gap = statistics.mean(gaps) if gaps else 0.0
+        print(f"timeline: first message of a channel after p50 {statistics.median(firsts):.2f} s, max {firsts[-1]:.2f} s; "
+              f"a channel's first to last p50 {statistics.median(spans):.2f} s, max {spans[-1]:.2f} s; "
+              f"mean gap {mean_gap * 1000:.0f} ms (p50 {statistics.median(gaps) * 1000:.0f}, p90 "
+              f"{sorted(gaps)[int(len(gaps) * 0.9)] * 1000:.0f}, max {max(gaps) * 1000:.0f} ms)")
     print(f"pacing: {messages} messages in {len(by_channel)} channels; {violations} violations (a channel's second "
           f"holding > 1 message); smallest gap in a channel {min(gaps) * 1000:.0f} ms" if gaps else
           f"pacing: {messages} messages, no channel got two")
@@ -234,7 +245,7 @@ async def run(args: argparse.Namespace) -> None:
         since = datetime.now(UTC)
         measured = {"worker": worker_pids(processes[-1].pid), "sandbox": [processes[0].pid]}
         cpu_before = {name: cpu_seconds(pids) for name, pids in measured.items()}
-        started = time.perf_counter()
+        started, started_wall = time.perf_counter(), time.time()
         pipe = redis.pipeline(transaction=False)
         for n in range(args.jobs):
             pid, cid = projects[n % len(projects)]
@@ -252,6 +263,13 @@ async def run(args: argparse.Namespace) -> None:
         dead = await db.fetchval("SELECT count(*) FROM integrations.deliveries WHERE status='dead'")
         retried = await db.fetchval("SELECT count(*) FROM integrations.deliveries WHERE attempts > 1")
         print(f"  dead: {dead}, retried: {retried} (a retry here means a 429 from the sandbox's own pacing)")
+        recorded = sorted(r[0] for r in await db.fetch(
+            "SELECT extract(epoch FROM created_at)::float8 - $2 FROM integrations.deliveries "
+            "WHERE action='slack.post' AND created_at >= $1", since, started_wall))
+        print(f"  events recorded as deliveries after p50 {statistics.median(recorded):.2f} s, "
+              f"max {recorded[-1]:.2f} s")
+        print("  throughput run only: ", end="")
+        await report_pacing(f"http://127.0.0.1:{sandbox_port}", projects_channels, started_wall, time.time())
 
         # Latency: a steady stream of appointments, spread so that no channel gets more than one per second.
         since = datetime.now(UTC)
