@@ -135,6 +135,30 @@ async def wait_done(db: asyncpg.Connection, expected: int, since: datetime, with
     raise SystemExit(f"only {done}/{expected} deliveries finished within {within_s}s")
 
 
+def loop_lag(worker_url: str) -> dict[str, float]:
+    """The worker main process's event-loop lag histogram (cumulative buckets, sum, count) from /metrics."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    found: dict[str, float] = {}
+    for family in text_string_to_metric_families(httpx.get(f"{worker_url}/metrics", timeout=10).text):
+        if family.name == "anken_worker_event_loop_lag_seconds":
+            for sample in family.samples:
+                found[sample.labels.get("le", sample.name.rsplit("_", 1)[-1])] = sample.value
+    return found
+
+
+def lag_report(before: dict[str, float], after: dict[str, float]) -> str:
+    delta = {k: after.get(k, 0.0) - before.get(k, 0.0) for k in after}
+    probes = delta.get("count", 0.0)
+    if not probes:
+        return "event-loop lag: no probes"
+    bounds = sorted((float(k), v) for k, v in delta.items() if k not in ("sum", "count", "+Inf"))
+    p95 = next((b for b, v in bounds if v >= 0.95 * probes), float("inf"))
+    over_50ms = probes - dict(bounds).get(0.05, 0.0)
+    return (f"event-loop lag of the worker's main process: mean {delta['sum'] / probes * 1000:.0f} ms, "
+            f"p95 ≤ {p95 * 1000:.0f} ms, {over_50ms / probes:.0%} of probes later than 50 ms")
+
+
 def cpu_seconds(pids: list[int]) -> float:
     """User + system CPU seconds used so far by these processes (Linux /proc)."""
     total = 0
@@ -145,6 +169,11 @@ def cpu_seconds(pids: list[int]) -> float:
             continue
         total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def pids_of(command: str) -> list[int]:
+    found = subprocess.run(["pgrep", "-x", command], capture_output=True, text=True)
+    return [int(p) for p in found.stdout.split()]
 
 
 def worker_pids(pid: int) -> list[int]:
@@ -243,8 +272,11 @@ async def run(args: argparse.Namespace) -> None:
 
         stream = events_stream(namespace)
         since = datetime.now(UTC)
-        measured = {"worker": worker_pids(processes[-1].pid), "sandbox": [processes[0].pid]}
+        measured = {"worker": worker_pids(processes[-1].pid), "sandbox": [processes[0].pid],
+                    # The local servers' own share (all of their processes, so other work on them counts too).
+                    "postgres": pids_of("postgres"), "redis": pids_of("redis-server")}
         cpu_before = {name: cpu_seconds(pids) for name, pids in measured.items()}
+        lag_before = await asyncio.to_thread(loop_lag, f"http://127.0.0.1:{worker_port}")
         started, started_wall = time.perf_counter(), time.time()
         pipe = redis.pipeline(transaction=False)
         for n in range(args.jobs):
@@ -254,12 +286,15 @@ async def run(args: argparse.Namespace) -> None:
         await wait_done(db, args.jobs, since, within_s=args.jobs / max(1, args.channels) * 3 + 60)
         elapsed = time.perf_counter() - started
         cpu_used = {name: cpu_seconds(pids) - cpu_before[name] for name, pids in measured.items()}
+        lag_after = await asyncio.to_thread(loop_lag, f"http://127.0.0.1:{worker_port}")
         ceiling = args.channels / 1.0
         print(f"throughput: {args.jobs} deliveries over {args.channels} channels in {elapsed:.2f} s = "
               f"{args.jobs / elapsed:.0f} deliveries/s (pacing ceiling {ceiling:.0f}/s, "
               f"{worker_processes} worker process{'es' if worker_processes > 1 else ''})")
-        print("  CPU per delivery: " + ", ".join(f"{name} {used / args.jobs * 1000:.2f} ms" for name, used in cpu_used.items())
+        print("  CPU per delivery: " + ", ".join(f"{name} {used / args.jobs * 1000:.2f} ms" for name, used in cpu_used.items()
+                                                 if used > 0)
               + f" (load average {os.getloadavg()[0]:.2f})")
+        print("  " + lag_report(lag_before, lag_after))
         dead = await db.fetchval("SELECT count(*) FROM integrations.deliveries WHERE status='dead'")
         retried = await db.fetchval("SELECT count(*) FROM integrations.deliveries WHERE attempts > 1")
         print(f"  dead: {dead}, retried: {retried} (a retry here means a 429 from the sandbox's own pacing)")

@@ -13,8 +13,19 @@ from anken_worker.db import Resources
 from anken_worker.events.consumer import run_event_consumer
 from anken_worker.jobs.arq_worker import build_worker, create_arq_pool
 from anken_worker.jobs.sweeper import run_sweeper
+from anken_worker.worker_metrics import EVENT_LOOP_LAG
 
 log = get_logger("anken.worker.runtime")
+LAG_PROBE_EVERY_S = 0.1
+
+
+async def watch_loop_lag(stop: asyncio.Event) -> None:
+    """Observe how late a short sleep wakes up: the time every ready callback waits for its turn."""
+    loop = asyncio.get_running_loop()
+    while not stop.is_set():
+        before = loop.time()
+        await asyncio.sleep(LAG_PROBE_EVERY_S)
+        EVENT_LOOP_LAG.observe(max(0.0, loop.time() - before - LAG_PROBE_EVERY_S))
 
 
 async def start_background(resources: Resources, stop: asyncio.Event, *, deliveries_only: bool = False,
@@ -37,7 +48,7 @@ async def start_background(resources: Resources, stop: asyncio.Event, *, deliver
             delay = min(delay * 2, 10)
     ctx.arq = pool
     worker = build_worker(settings, pool, ctx, cron=not deliveries_only, queue=queue)
-    tasks = [asyncio.create_task(worker.main())]
+    tasks = [asyncio.create_task(worker.main()), asyncio.create_task(watch_loop_lag(stop))]
     if not deliveries_only:
         tasks.append(asyncio.create_task(run_sweeper(ctx, stop)))
     if settings.consumer_enabled and not deliveries_only:

@@ -23,3 +23,8 @@ MALFORMED_EVENTS = Counter(
     "anken_worker_malformed_events_total", "Events whose payload does not match the contract (dead-lettered)",
     ["type"], registry=REGISTRY,
 )
+EVENT_LOOP_LAG = Histogram(
+    "anken_worker_event_loop_lag_seconds",
+    "How late a timer fires on the main process's event loop (a busy loop delays every delivery step)",
+    buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5), registry=REGISTRY,
+)

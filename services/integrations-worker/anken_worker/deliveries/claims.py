@@ -54,6 +54,7 @@ FROM head h LEFT JOIN claimed c ON c.id = h.id
 ORDER BY h.n
 """
 
+CLAIM_TIMEOUT_S = 10.0
 ClaimRequest = tuple[str, "FinalResult | None"]
 ClaimAnswer = tuple[Delivery | None, float | None]
 
@@ -69,7 +70,9 @@ async def claim_heads(conn: AsyncConnection, requests: list[ClaimRequest]) -> li
     # The driver's own connection: the statement is prepared once per connection and its rows are
     # read without SQLAlchemy's result machinery (this is the delivery hot path).
     driver = (await conn.get_raw_connection()).driver_connection
-    rows = await driver.fetch(CLAIM_HEADS_SQL, *columns)
+    # Bounded, as everything a drain waits for outside an attempt: a statement stuck behind a lock
+    # fails its batch (the drains retry) rather than holding their targets' locks.
+    rows = await driver.fetch(CLAIM_HEADS_SQL, *columns, timeout=CLAIM_TIMEOUT_S)
     answers: list[ClaimAnswer] = []
     for row in rows:
         if row["id"] is None:

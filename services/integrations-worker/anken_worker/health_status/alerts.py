@@ -46,10 +46,15 @@ async def on_healthy(ctx, d: Delivery) -> None:
     common case costs no query (the set of unhealthy scopes is re-read every few seconds)."""
     now = time.monotonic()
     if now - ctx.unhealthy_read_at > UNHEALTHY_CACHE_S:
-        async with ctx.engine.connect() as conn:
-            rows = await health_repo.list_all(conn, only_unhealthy=True)
-        ctx.unhealthy_scopes = {(r["integration"], r["scope"]) for r in rows}
+        # One reader at a time: hundreds of deliveries finishing together would otherwise each read it.
         ctx.unhealthy_read_at = now
+        try:
+            async with ctx.engine.connect() as conn:
+                rows = await health_repo.list_all(conn, only_unhealthy=True)
+        except BaseException:
+            ctx.unhealthy_read_at = float("-inf")
+            raise
+        ctx.unhealthy_scopes = {(r["integration"], r["scope"]) for r in rows}
     key = (d.integration, scope_of(d))
     if key not in ctx.unhealthy_scopes:
         return
