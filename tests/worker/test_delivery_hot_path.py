@@ -202,3 +202,18 @@ async def test_many_targets_are_claimed_and_recorded_by_one_statement(stack, wor
         for lock in locks:
             await lock.release()
         await engine.dispose()
+
+
+def test_with_delivery_processes_new_targets_go_to_them_not_to_the_consumer() -> None:
+    from types import SimpleNamespace
+
+    from anken_worker.jobs.enqueue import _queue_of
+
+    settings = WorkerSettings(redis_namespace="t", worker_processes=3)
+    ctx = SimpleNamespace(settings=settings)
+    queues = {_queue_of(ctx, f"slack:{uuid.uuid4()}", True) for _ in range(200)}
+    assert queues == {settings.process_queue(1), settings.process_queue(2)}
+    # One process: everything on the shared queue; callers that do not spread (redrive, cron) too.
+    assert _queue_of(SimpleNamespace(settings=WorkerSettings(redis_namespace="t", worker_processes=1)),
+                     "slack:x", True) == settings.arq_queue
+    assert _queue_of(ctx, "slack:x", False) == settings.arq_queue

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from anken_common.auth_tokens import issue_service_token
 from anken_common.request_context import service_http_client
-from anken_worker.adapters.http_pool import HostLimitedTransport
+from anken_worker.adapters.http_pool import HostLimitedTransport, OutboundClient
 from anken_worker.connectors import Connectors
 from anken_worker.deliveries.claims import ClaimBatcher
 from anken_worker.kit.coalescer import Coalescer
@@ -54,7 +54,7 @@ class WorkerContext:
         timeout = httpx.Timeout(settings.http_timeout_s, connect=5.0)
         # httpx over aiohttp's pool, bounded per host: see adapters.http_pool (each delivery is an HTTP
         # call; this halves what one costs in CPU).
-        http = httpx.AsyncClient(timeout=timeout, transport=HostLimitedTransport(settings.http_in_flight_per_host))
+        http = OutboundClient(timeout=timeout, transport=HostLimitedTransport(settings.http_in_flight_per_host))
         return cls(
             settings=settings, engine=engine, redis=redis, http=http, box=SecretBox(settings.fernet_key),
             reporting=service_http_client(settings.reporting_api_url, timeout=settings.http_timeout_s),

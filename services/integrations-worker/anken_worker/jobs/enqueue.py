@@ -86,10 +86,13 @@ async def enqueue_later(ctx, key: str, order_key: str, defer_s: float) -> None:
 
 
 def _queue_of(ctx, order_key: str | None, spread: bool) -> str:
+    """With extra delivery processes, a target's deliveries go to one of them (by its order key), not
+    to the main process: that one consumes the events, and a burst's deliveries on its event loop made
+    the next events wait to be recorded (and every paced post wait behind the consumer's batches)."""
     s = ctx.settings
     if not spread or order_key is None or s.process_count <= 1:
         return s.arq_queue
-    return s.process_queue(zlib.crc32(order_key.encode()) % s.process_count)
+    return s.process_queue(1 + zlib.crc32(order_key.encode()) % (s.process_count - 1))
 
 
 async def enqueue_deliveries(ctx, keys: list[str], *, redrive: int | None = None,

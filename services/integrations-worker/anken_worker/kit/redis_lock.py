@@ -14,33 +14,62 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+import weakref
 from contextlib import suppress
 
 from redis.asyncio import Redis
 
-# KEYS: lock, more mark, queued mark. ARGV: token, ttl ms, whether to leave the mark when the lock is taken.
-_TAKE_OR_MARK = """
-redis.call('del', KEYS[3])
-if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
-if ARGV[3] == '1' then redis.call('set', KEYS[2], '1', 'PX', ARGV[2]) end
-return 0
-"""
-# KEYS: lock, more mark, queued mark. ARGV: lock ttl ms, queued ttl ms. Returns 1 when the key's
-# holder or its queued job will see the new work (no job needed), 0 when the caller must enqueue one.
-_WAKE = """
-if redis.call('exists', KEYS[1]) == 1 then redis.call('set', KEYS[2], '1', 'PX', ARGV[1]) return 1 end
-if redis.call('set', KEYS[3], '1', 'NX', 'PX', ARGV[2]) then return 0 end
-return 1
-"""
+from anken_worker.kit.coalescer import Coalescer
+from anken_worker.kit.lua import LuaScript
+
+# For each lock: KEYS lock, more mark, queued mark; ARGV token, ttl ms, whether to leave the mark when
+# the lock is taken. Answers 1 (taken by this call) or 0 per lock. Many drains' tries go in one call.
+_TAKE_OR_MARK = LuaScript("""
+local taken = {}
+for i = 0, #KEYS / 3 - 1 do
+  local lock, more, queued = KEYS[i * 3 + 1], KEYS[i * 3 + 2], KEYS[i * 3 + 3]
+  local token, ttl, mark = ARGV[i * 3 + 1], ARGV[i * 3 + 2], ARGV[i * 3 + 3]
+  redis.call('del', queued)
+  if redis.call('set', lock, token, 'NX', 'PX', ttl) then
+    taken[i + 1] = 1
+  else
+    if mark == '1' then redis.call('set', more, '1', 'PX', ttl) end
+    taken[i + 1] = 0
+  end
+end
+return taken
+""")
+# For each lock: KEYS lock, more mark, queued mark; ARGV lock ttl ms, queued ttl ms. Answers 1 per lock
+# when its holder or its queued job will see the new work (no job needed), 0 when the caller must enqueue one.
+_WAKE = LuaScript("""
+local covered = {}
+for i = 0, #KEYS / 3 - 1 do
+  local lock, more, queued = KEYS[i * 3 + 1], KEYS[i * 3 + 2], KEYS[i * 3 + 3]
+  if redis.call('exists', lock) == 1 then
+    redis.call('set', more, '1', 'PX', ARGV[1])
+    covered[i + 1] = 1
+  elseif redis.call('set', queued, '1', 'NX', 'PX', ARGV[2]) then
+    covered[i + 1] = 0
+  else
+    covered[i + 1] = 1
+  end
+end
+return covered
+""")
 QUEUED_TTL_S = 60.0
-# Returns 1 when a caller asked for more while the lock was held (the mark is cleared).
-_RELEASE = """
-if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('del', KEYS[1]) end
-return redis.call('del', KEYS[2])
-"""
-_RENEW = """
+# For each lock: KEYS lock, more mark; ARGV token. Answers 1 per lock when a caller asked for more while
+# it was held (the mark is cleared).
+_RELEASE = LuaScript("""
+local more = {}
+for i = 0, #KEYS / 2 - 1 do
+  if redis.call('get', KEYS[i * 2 + 1]) == ARGV[i + 1] then redis.call('del', KEYS[i * 2 + 1]) end
+  more[i + 1] = redis.call('del', KEYS[i * 2 + 2])
+end
+return more
+""")
+_RENEW = LuaScript("""
 if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end
-"""
+""")
 
 
 async def covered(redis: Redis, lock_keys: list[str], ttl_s: float) -> list[bool]:
@@ -49,15 +78,43 @@ async def covered(redis: Redis, lock_keys: list[str], ttl_s: float) -> list[bool
     False means the caller must enqueue a job (the key is now marked as having one queued)."""
     if not lock_keys:
         return []
-    pipe = redis.pipeline(transaction=False)
-    for key in lock_keys:
-        pipe.eval(_WAKE, 3, key, f"{key}:more", f"{key}:queued", int(ttl_s * 1000), int(QUEUED_TTL_S * 1000))
-    return [bool(r) for r in await pipe.execute()]
+    keys = [k for key in lock_keys for k in (key, f"{key}:more", f"{key}:queued")]
+    return [bool(r) for r in await _WAKE(redis, keys, [int(ttl_s * 1000), int(QUEUED_TTL_S * 1000)])]
+
+
+class _LockCalls:
+    """The take and release calls of every OrderLock of one Redis client, batched (kit.coalescer): a
+    burst starts hundreds of drains at once, each taking its target's lock."""
+
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+        self.take = Coalescer(self._take)
+        self.release = Coalescer(self._release)
+
+    async def _take(self, batch: list[tuple[str, str, str, str, int, str]]) -> list[bool]:
+        keys = [k for lock, more, queued, _, _, _ in batch for k in (lock, more, queued)]
+        args = [a for _, _, _, token, ttl, mark in batch for a in (token, ttl, mark)]
+        return [bool(n) for n in await _TAKE_OR_MARK(self.redis, keys, args)]
+
+    async def _release(self, batch: list[tuple[str, str, str]]) -> list[bool]:
+        keys = [k for lock, more, _ in batch for k in (lock, more)]
+        return [bool(n) for n in await _RELEASE(self.redis, keys, [token for _, _, token in batch])]
+
+
+_CALLS: weakref.WeakKeyDictionary[Redis, _LockCalls] = weakref.WeakKeyDictionary()
+
+
+def _calls(redis: Redis) -> _LockCalls:
+    found = _CALLS.get(redis)
+    if found is None:
+        found = _CALLS[redis] = _LockCalls(redis)
+    return found
 
 
 class OrderLock:
     def __init__(self, redis: Redis, key: str, ttl_s: float) -> None:
         self.redis = redis
+        self._calls = _calls(redis)
         self.key = key
         self.more_key = f"{key}:more"  # see covered
         self.queued_key = f"{key}:queued"
@@ -74,8 +131,8 @@ class OrderLock:
         delay = 0.01
         while True:
             last = loop.time() >= deadline
-            if await self.redis.eval(_TAKE_OR_MARK, 3, self.key, self.more_key, self.queued_key, self.token, self.ttl_ms,
-                                     "1" if last and mark else "0"):
+            if await self._calls.take.submit((self.key, self.more_key, self.queued_key, self.token, self.ttl_ms,
+                                              "1" if last and mark else "0")):
                 self._renewer = asyncio.create_task(self._renew())
                 return True
             if last:
@@ -87,7 +144,7 @@ class OrderLock:
         while True:
             await asyncio.sleep(self.ttl_ms / 3000)
             try:
-                renewed = await self.redis.eval(_RENEW, 1, self.key, self.token, self.ttl_ms)
+                renewed = await _RENEW(self.redis, [self.key], [self.token, self.ttl_ms])
             except Exception:
                 continue
             if not renewed:
@@ -102,6 +159,6 @@ class OrderLock:
                 await self._renewer
             self._renewer = None
         try:
-            return bool(await self.redis.eval(_RELEASE, 2, self.key, self.more_key, self.token))
+            return await self._calls.release.submit((self.key, self.more_key, self.token))
         except Exception:
             return False
