@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from anken_worker.sandbox.fault_envelopes import fault_response
-from anken_worker.sandbox.faults import FaultKind, service_for_path
+from anken_worker.sandbox.faults import FaultKind, SandboxService, service_for_path
+from anken_worker.sandbox.slack.endpoints import serve_directly, served_directly
 
 if TYPE_CHECKING:
     from anken_worker.sandbox.state import SandboxState
@@ -65,6 +66,8 @@ class SandboxGateway:
             elif fault is not None and fault.kind == FaultKind.status:
                 outcome = "fault"
                 await fault_response(fault)(scope, receive, _send)
+            elif service == SandboxService.slack and served_directly(scope, self.state.settings.max_body_bytes):
+                await serve_directly(scope, receive, _send, self.state)
             else:
                 await self.app(scope, receive, _send)
         finally:

@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from starlette.types import Receive, Scope, Send
 
 from anken_common.problems import problem_responses
 from anken_worker.sandbox.dependencies import State
@@ -54,6 +55,32 @@ async def _call(method: str, request: Request, state: SandboxState) -> JSONRespo
     token = bearer_token(request.headers.get("authorization"), args)
     status, body, headers = call_method(state.slack, state.config, method, token, args)
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+PREFIX = "/slack/api/"
+
+
+def served_directly(scope: Scope, max_body_bytes: int) -> bool:
+    """Whether a call can skip the framework (see serve_directly): one path segment, a declared body size
+    within the limit. Anything else takes the documented route below, which answers every edge case."""
+    if scope["method"] not in ("GET", "POST"):
+        return False
+    name = scope["path"][len(PREFIX):]
+    if not name or "/" in name or not scope["path"].startswith(PREFIX):
+        return False
+    if scope["method"] == "GET":
+        return True
+    length = next((v for k, v in scope["headers"] if k == b"content-length"), None)
+    return length is not None and length.isdigit() and int(length) <= max_body_bytes
+
+
+async def serve_directly(scope: Scope, receive: Receive, send: Send, state: SandboxState) -> None:
+    """The routes below, answered without the framework's routing, dependencies and middleware: every
+    message the worker posts lands here, and the sandbox shares the machine with what it measures.
+    Same arguments, same answers; the call is still in the request log (the gateway writes it)."""
+    request = Request(scope, receive)
+    response = await _call(scope["path"][len(PREFIX):], request, state)
+    await response(scope, receive, send)
 
 
 @router.post("/{method}", summary="Call a Slack Web API method (form-encoded or JSON body)", **DOC)
