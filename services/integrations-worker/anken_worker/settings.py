@@ -8,7 +8,7 @@ import os
 import socket
 from functools import lru_cache
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from anken_common.settings import CommonSettings, Environment, load_settings
 
@@ -61,9 +61,13 @@ class WorkerSettings(CommonSettings):
     sweeper_interval_s: float = 2.0
     cron_enabled: bool = True
     consumer_enabled: bool = True
+    # Events read and recorded together: fewer round trips in a burst, but the first deliveries of a
+    # burst wait for their whole batch to be recorded.
+    consumer_batch: int = Field(200, ge=1, le=5000)
     # Processes `anken-worker run` uses: the first serves the API and runs the event consumer, cron
-    # and the sweeper; every process runs arq delivery jobs (they coordinate through Redis locks and
-    # pacing). Deliveries are CPU-bound in Python, so one per core; 0 means the CPU count, at most 4.
+    # and the sweeper; the others deliver what new events call for (they coordinate through Redis
+    # locks and pacing; the first still runs redrives and cron's deliveries). Deliveries are CPU-bound
+    # in Python; 0 means the CPU count, at most 4.
     worker_processes: int = 1
 
     @model_validator(mode="after")

@@ -67,8 +67,17 @@ for i = 0, #KEYS / 2 - 1 do
 end
 return more
 """)
+# For each lock: KEYS lock; ARGV token, ttl ms. Answers 1 per lock still held by its token (now renewed).
 _RENEW = LuaScript("""
-if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end
+local held = {}
+for i, lock in ipairs(KEYS) do
+  if redis.call('get', lock) == ARGV[i * 2 - 1] then
+    held[i] = redis.call('pexpire', lock, ARGV[i * 2])
+  else
+    held[i] = 0
+  end
+end
+return held
 """)
 
 
@@ -90,11 +99,16 @@ class _LockCalls:
         self.redis = redis
         self.take = Coalescer(self._take)
         self.release = Coalescer(self._release)
+        self.renew = Coalescer(self._renew)
 
     async def _take(self, batch: list[tuple[str, str, str, str, int, str]]) -> list[bool]:
         keys = [k for lock, more, queued, _, _, _ in batch for k in (lock, more, queued)]
         args = [a for _, _, _, token, ttl, mark in batch for a in (token, ttl, mark)]
         return [bool(n) for n in await _TAKE_OR_MARK(self.redis, keys, args)]
+
+    async def _renew(self, batch: list[tuple[str, str, int]]) -> list[bool]:
+        args = [a for _, token, ttl in batch for a in (token, ttl)]
+        return [bool(n) for n in await _RENEW(self.redis, [lock for lock, _, _ in batch], args)]
 
     async def _release(self, batch: list[tuple[str, str, str]]) -> list[bool]:
         keys = [k for lock, more, _ in batch for k in (lock, more)]
@@ -144,7 +158,7 @@ class OrderLock:
         while True:
             await asyncio.sleep(self.ttl_ms / 3000)
             try:
-                renewed = await _RENEW(self.redis, [self.key], [self.token, self.ttl_ms])
+                renewed = await self._calls.renew.submit((self.key, self.token, self.ttl_ms))
             except Exception:
                 continue
             if not renewed:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import lru_cache
 from typing import Any
 
 import httpx
@@ -24,6 +25,12 @@ METHOD_TIERS_PER_MIN = {
     "conversations.create": 20, "conversations.setTopic": 20, "pins.add": 20, "conversations.list": 20,
     "conversations.invite": 50, "conversations.open": 50, "conversations.history": 50, "users.lookupByEmail": 100,
 }
+
+
+@lru_cache(maxsize=512)
+def _method_url(base_url: str, method: str) -> httpx.URL:
+    # Parsed once: httpx parses (and percent-quotes) a URL given as a string on every request.
+    return httpx.URL(base_url + method)
 
 
 class SlackApiError(PermanentError):
@@ -47,7 +54,7 @@ class SlackClient:
             await self.before_call(method)
         body = {k: v for k, v in params.items() if v is not None}
         response = await send(
-            self.http, "POST", self.base_url + method, f"slack {method}", json=body,
+            self.http, "POST", _method_url(self.base_url, method), f"slack {method}", json=body,
             headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json; charset=utf-8"},
         )
         raise_for_status(response, f"slack {method}", broken_statuses=set())
