@@ -4,6 +4,7 @@ the events consumer and the delivery sweeper."""
 from __future__ import annotations
 
 import asyncio
+import gc
 from contextlib import suppress
 
 import anken_worker.actions  # noqa: F401  (registers every delivery action)
@@ -17,6 +18,18 @@ from anken_worker.worker_metrics import EVENT_LOOP_LAG
 
 log = get_logger("anken.worker.runtime")
 LAG_PROBE_EVERY_S = 0.1
+# A delivery burst makes and drops futures, tasks and small dicts by the hundred thousand: with the
+# default first threshold (700 allocations) the cyclic collector ran thousands of times a second and
+# its older generations walked everything alive. Measured on the 600-channel benchmark: 5–8% more
+# deliveries per second, ~15% less CPU per delivery (bench/README.md).
+GC_THRESHOLDS = (10_000, 20, 20)
+
+
+def quiet_collector() -> None:
+    """Leave what startup built (modules, settings, pools) out of the collector, and collect less often."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 async def watch_loop_lag(stop: asyncio.Event) -> None:
@@ -48,6 +61,7 @@ async def start_background(resources: Resources, stop: asyncio.Event, *, deliver
             delay = min(delay * 2, 10)
     ctx.arq = pool
     worker = build_worker(settings, pool, ctx, cron=not deliveries_only, queue=queue)
+    quiet_collector()
     tasks = [asyncio.create_task(worker.main()), asyncio.create_task(watch_loop_lag(stop))]
     if not deliveries_only:
         tasks.append(asyncio.create_task(run_sweeper(ctx, stop)))
