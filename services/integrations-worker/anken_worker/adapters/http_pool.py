@@ -68,7 +68,8 @@ class HostLimitedTransport(AiohttpTransport):
         # Made on first use, inside the event loop that will use it.
         connector = aiohttp.TCPConnector(limit=0, limit_per_host=self.in_flight_per_host,
                                          keepalive_timeout=self.keepalive_expiry_s, ssl=self.ssl_context)
-        return aiohttp.ClientSession(connector=connector)
+        # trust_env: HTTP(S)_PROXY / NO_PROXY are honoured, as httpx's own transport did.
+        return aiohttp.ClientSession(connector=connector, trust_env=True)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         try:
