@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import httpx
+from asgi_lifespan import LifespanManager
 
-from .conftest import new_channel, slack
+from anken_worker.sandbox.app import create_sandbox_app
+from anken_worker.sandbox.settings import SandboxSettings
+
+from .conftest import BOT_TOKEN, new_channel, slack
 
 
 async def test_missing_token_is_not_authed_with_http_200(sandbox: httpx.AsyncClient) -> None:
@@ -207,3 +211,25 @@ async def test_direct_messages_open_once_and_accept_posts_by_user_id(sandbox: ht
         "error"] == "method_not_supported_for_channel_type"
     ims = (await slack(sandbox, "conversations.list", types="im")).json()["channels"]
     assert [c["user"] for c in ims] == [director]
+
+
+async def test_calls_skipping_the_framework_answer_as_the_documented_route_does() -> None:
+    """Slack calls are answered without FastAPI's routing (slack.endpoints.serve_directly); what the
+    fast path does not take (a body over the limit, a nested path) still gets the route's answer."""
+    app = create_sandbox_app(SandboxSettings(log_level="WARNING", max_body_bytes=2000))
+    async with LifespanManager(app), httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://sandbox.test") as client:
+        channel = await new_channel(client, "fast-path")
+        posted = await slack(client, "chat.postMessage", json={"channel": channel, "text": "こんにちは"})
+        assert posted.status_code == 200 and posted.json()["ok"] is True
+        by_get = await client.get("/slack/api/auth.test", headers={"Authorization": f"Bearer {BOT_TOKEN}"})
+        assert by_get.json()["ok"] is True
+        too_big = await slack(client, "chat.postMessage", json={"channel": channel, "text": "x" * 5000})
+        assert too_big.status_code == 413 and too_big.headers["content-type"].startswith("application/problem+json")
+        nested = await client.post("/slack/api/chat/postMessage", json={}, headers={"Authorization": "Bearer x"})
+        assert nested.status_code == 404
+        # Every call is in the request log, fast path or not, in arrival order.
+        logged = (await client.get("/_sandbox/requests")).json()
+        paths = [e["path"] for e in (logged["items"] if isinstance(logged, dict) else logged)]
+        assert paths[-4:] == ["/slack/api/chat.postMessage", "/slack/api/auth.test", "/slack/api/chat.postMessage",
+                              "/slack/api/chat/postMessage"]

@@ -217,3 +217,22 @@ def test_with_delivery_processes_new_targets_go_to_them_not_to_the_consumer() ->
     assert _queue_of(SimpleNamespace(settings=WorkerSettings(redis_namespace="t", worker_processes=1)),
                      "slack:x", True) == settings.arq_queue
     assert _queue_of(ctx, "slack:x", False) == settings.arq_queue
+
+
+async def test_a_drain_still_running_long_after_its_budget_is_reported(monkeypatch) -> None:
+    from types import SimpleNamespace
+
+    from anken_worker.jobs import deliver as deliver_job
+
+    reported: list[dict] = []
+    monkeypatch.setattr(deliver_job, "OVERDUE_S", 0.05)
+    monkeypatch.setattr(deliver_job, "log", SimpleNamespace(warning=lambda event, **kw: reported.append(kw)))
+
+    async def stuck_drain(ctx, order_key: str) -> None:
+        await asyncio.sleep(0.2 if order_key == "slack:stuck" else 0)
+
+    monkeypatch.setattr(deliver_job, "drain", stuck_drain)
+    answer = await deliver_job.deliver_targets({"worker_ctx": None}, [("k1", "slack:fine"), ("k2", "slack:stuck")])
+    assert answer == "2 drained, 0 continue later"
+    assert [r["order_key"] for r in reported] == ["slack:stuck"]
+    assert "stuck_drain" in reported[0]["waiting_in"]

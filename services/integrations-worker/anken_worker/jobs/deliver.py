@@ -12,6 +12,30 @@ from anken_worker.deliveries.ordering import LockBusy, drain
 from anken_worker.jobs.enqueue import enqueue_later
 
 log = get_logger("anken.worker.jobs")
+# A drain spends at most its budget (job_timeout_s / 2) plus one attempt; one still running this long
+# is stuck somewhere, and its target's later deliveries wait for the job's timeout to free the lock.
+OVERDUE_S = 45.0
+
+
+def _waiting_in(task: asyncio.Future) -> str:
+    """Where a suspended task waits: the chain of coroutines it is inside, innermost last."""
+    names, coro = [], task.get_coro() if isinstance(task, asyncio.Task) else None
+    while coro is not None and len(names) < 30:
+        frame = getattr(coro, "cr_frame", None) or getattr(coro, "ag_frame", None)
+        if frame is not None:
+            names.append(f"{frame.f_code.co_name}:{frame.f_lineno}")
+        awaited = getattr(coro, "cr_await", None)
+        if awaited is not None and not hasattr(awaited, "cr_frame"):
+            names.append(type(awaited).__name__)
+            break
+        coro = awaited
+    return " > ".join(names)
+
+
+def _report_overdue(tasks: list[asyncio.Future], targets: list[tuple[str, str]]) -> None:
+    for task, (_, order_key) in zip(tasks, targets, strict=True):
+        if not task.done():
+            log.warning("drain_overdue", order_key=order_key, after_s=OVERDUE_S, waiting_in=_waiting_in(task))
 
 
 async def deliver(arq_ctx: dict, key: str, order_key: str | None = None) -> str:
@@ -51,7 +75,12 @@ async def deliver_targets(arq_ctx: dict, targets: list[tuple[str, str]]) -> str:
     records); a target whose head must wait for a retry continues as its own deliver job.
     """
     ctx = arq_ctx["worker_ctx"]
-    results = await asyncio.gather(*(drain(ctx, order_key) for _, order_key in targets), return_exceptions=True)
+    tasks = [asyncio.ensure_future(drain(ctx, order_key)) for _, order_key in targets]
+    watch = asyncio.get_running_loop().call_later(OVERDUE_S, _report_overdue, tasks, targets)
+    try:
+        results = await asyncio.gather(*tasks, return_exceptions=True)
+    finally:
+        watch.cancel()
     later = 0
     for (key, order_key), result in zip(targets, results, strict=True):
         if result is None or isinstance(result, LockBusy):
