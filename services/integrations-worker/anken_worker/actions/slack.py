@@ -166,7 +166,7 @@ async def _post_lookups(ctx, d: Delivery) -> tuple[dict | None, SlackClient]:
     async def run(scopes: list[tuple[uuid.UUID | None, uuid.UUID | None]]) -> list[tuple[dict | None, object]]:
         # One connection, no transaction around the reads: this is the hot path (every appointment report).
         async with ctx.autocommit.connect() as conn:
-            found = {r["project_id"]: r for r in await projects.get_many(conn, {p for p, _ in scopes if p})}
+            found = {r["project_id"]: r for r in await projects.get_many(conn, {p for p, _ in scopes if p}, documents=False)}
             connections = await ctx.connectors.slack_many(conn, [(c, p) for p, c in scopes])
         return [(found.get(p), connection) for (p, _), connection in zip(scopes, connections, strict=True)]
 

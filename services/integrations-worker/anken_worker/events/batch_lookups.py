@@ -47,7 +47,7 @@ class BatchLookups:
         if project_id is None or project_id not in self._project_ids:
             return await projects.get(conn, project_id)
         if self._projects is None:
-            rows = await projects.get_many(conn, self._project_ids)
+            rows = await projects.get_many(conn, self._project_ids, documents=False)
             self._projects = {r["project_id"]: r for r in rows}
         return self._projects.get(project_id)
 

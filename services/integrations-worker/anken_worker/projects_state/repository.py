@@ -41,11 +41,21 @@ async def get(conn: AsyncConnection, project_id: uuid.UUID | None) -> dict[str, 
     return dict(row._mapping) if row else None
 
 
-async def get_many(conn: AsyncConnection, project_ids: set[uuid.UUID]) -> list[dict[str, Any]]:
+_DOCUMENTS = ("snapshot", "confluence_pages")
+_MANY = {
+    True: sa.select(project_links),
+    # Without the JSON documents: a burst's lookups (channel, time zone, name) decode a few fields, not them.
+    False: sa.select(*(c for c in project_links.c if c.name not in _DOCUMENTS)),
+}
+
+
+async def get_many(conn: AsyncConnection, project_ids: set[uuid.UUID], *,
+                   documents: bool = True) -> list[dict[str, Any]]:
+    """Projects by id; `documents=False` leaves out the snapshot and the Confluence page ids."""
     if not project_ids:
         return []
-    rows = (await conn.execute(sa.select(project_links).where(project_links.c.project_id.in_(project_ids)))).all()
-    return [dict(r._mapping) for r in rows]
+    stmt = _MANY[documents].where(project_links.c.project_id.in_(project_ids))
+    return [dict(r._mapping) for r in (await conn.execute(stmt)).all()]
 
 
 async def by_channel(conn: AsyncConnection, channel_id: str) -> dict[str, Any] | None:

@@ -7,6 +7,7 @@ import base64
 import binascii
 import itertools
 import json
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,6 +18,23 @@ from standardwebhooks.webhooks import EmptyWebhookSecretError, WebhookVerificati
 
 # Messages from standardwebhooks that mean the request itself is malformed (400), not unauthentic (401).
 MALFORMED = ("Missing required headers", "Invalid Signature Headers")
+# One signature entry: "v<version>,<base64>". Checked here because standardwebhooks 1.3 compares
+# malformed entries as strings ("No matching signature found", 401) where 1.1 raised on them.
+_SIGNATURE_ENTRY = re.compile(r"v\d+,[A-Za-z0-9+/]+={0,2}")
+
+
+def malformed_signature(header: str | None) -> bool:
+    """Whether a webhook-signature header has an entry that is not `v<n>,<base64>`."""
+    if not header:
+        return False  # missing: the library's "Missing required headers"
+    for entry in header.split(" "):
+        if not _SIGNATURE_ENTRY.fullmatch(entry):
+            return True
+        try:
+            base64.b64decode(entry.split(",", 1)[1], validate=True)
+        except binascii.Error:
+            return True
+    return False
 
 
 def new_secret() -> str:
@@ -85,6 +103,8 @@ class WebhookReceiver:
         timestamp = lowered.get("webhook-timestamp")
         status, reason, duplicate = 204, None, False
         try:
+            if malformed_signature(lowered.get("webhook-signature")):
+                raise ValueError("malformed webhook-signature entry")
             Webhook(endpoint.secret).verify(body.decode("utf-8"), lowered, json_parse=False)
         except WebhookVerificationError as exc:
             status, reason = (400 if str(exc) in MALFORMED else 401), str(exc)
