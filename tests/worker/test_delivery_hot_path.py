@@ -236,3 +236,17 @@ async def test_a_drain_still_running_long_after_its_budget_is_reported(monkeypat
     assert answer == "2 drained, 0 continue later"
     assert [r["order_key"] for r in reported] == ["slack:stuck"]
     assert "stuck_drain" in reported[0]["waiting_in"]
+
+
+async def test_outgoing_calls_use_a_proxy_only_when_one_is_configured(monkeypatch) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    direct = HostLimitedTransport(4)._session()
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    proxied = HostLimitedTransport(4)._session()
+    try:
+        # Looking a proxy up costs more than a call to the sandbox: done only where one is set.
+        assert (direct.trust_env, proxied.trust_env) == (False, True)
+    finally:
+        await direct.close()
+        await proxied.close()

@@ -12,6 +12,7 @@ A request waits for a connection at most its pool timeout, then fails as httpx.P
 
 from __future__ import annotations
 
+import urllib.request
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -68,8 +69,9 @@ class HostLimitedTransport(AiohttpTransport):
         # Made on first use, inside the event loop that will use it.
         connector = aiohttp.TCPConnector(limit=0, limit_per_host=self.in_flight_per_host,
                                          keepalive_timeout=self.keepalive_expiry_s, ssl=self.ssl_context)
-        # trust_env: HTTP(S)_PROXY / NO_PROXY are honoured, as httpx's own transport did.
-        return aiohttp.ClientSession(connector=connector, trust_env=True)
+        # HTTP(S)_PROXY / NO_PROXY are honoured, as httpx's own transport did. Only when a proxy is set:
+        # aiohttp then looks up the proxy (and ~/.netrc) on every request, which costs more than the call.
+        return aiohttp.ClientSession(connector=connector, trust_env=bool(urllib.request.getproxies()))
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         try:
