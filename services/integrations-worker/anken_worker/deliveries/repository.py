@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -75,6 +75,9 @@ _INSERT_PLANS = sa.text(
 )
 
 
+_ROWS = msgspec.json.Encoder(enc_hook=str)  # anything without a JSON form is written as its str(), as json's default=str
+
+
 def _plan_row(p: DeliveryPlan) -> dict[str, Any]:
     return {
         "id": str(uuid.uuid4()), "idempotency_key": p.key, "integration": p.integration.value, "action": p.action,
@@ -88,7 +91,8 @@ async def insert_plans(conn: AsyncConnection, plans: list[DeliveryPlan]) -> list
     """Record planned deliveries; a key seen before is left alone. Returns the keys newly recorded."""
     if not plans:
         return []
-    rows = json.dumps([_plan_row(p) for p in plans], ensure_ascii=False, default=str)
+    # msgspec: a burst's rows are encoded several times faster than by json (the consumer's largest cost).
+    rows = _ROWS.encode([_plan_row(p) for p in plans]).decode()
     return [r[0] for r in (await conn.execute(_INSERT_PLANS, {"p_rows": rows})).all()]
 
 

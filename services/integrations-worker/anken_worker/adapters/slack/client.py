@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 import httpx
+import msgspec
 
 from anken_worker.adapters.errors import IntegrationBroken, PermanentError, TransientError, excerpt
 from anken_worker.adapters.http_errors import raise_for_status, send
@@ -25,6 +26,9 @@ METHOD_TIERS_PER_MIN = {
     "conversations.create": 20, "conversations.setTopic": 20, "pins.add": 20, "conversations.list": 20,
     "conversations.invite": 50, "conversations.open": 50, "conversations.history": 50, "users.lookupByEmail": 100,
 }
+
+
+_JSON = msgspec.json.Encoder()  # the arguments are JSON values already (text, blocks, ids); UTF-8 as Slack reads it
 
 
 @lru_cache(maxsize=512)
@@ -54,7 +58,7 @@ class SlackClient:
             await self.before_call(method)
         body = {k: v for k, v in params.items() if v is not None}
         response = await send(
-            self.http, "POST", _method_url(self.base_url, method), f"slack {method}", json=body,
+            self.http, "POST", _method_url(self.base_url, method), f"slack {method}", content=_JSON.encode(body),
             headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json; charset=utf-8"},
         )
         raise_for_status(response, f"slack {method}", broken_statuses=set())
