@@ -211,12 +211,11 @@ def test_with_delivery_processes_new_targets_go_to_them_not_to_the_consumer() ->
 
     settings = WorkerSettings(redis_namespace="t", worker_processes=3)
     ctx = SimpleNamespace(settings=settings)
-    queues = {_queue_of(ctx, f"slack:{uuid.uuid4()}", True) for _ in range(200)}
+    queues = {_queue_of(ctx, f"slack:{uuid.uuid4()}") for _ in range(200)}
     assert queues == {settings.process_queue(1), settings.process_queue(2)}
-    # One process: everything on the shared queue; callers that do not spread (redrive, cron) too.
+    # One process: everything on the shared queue (where redrives and cron's deliveries always go).
     assert _queue_of(SimpleNamespace(settings=WorkerSettings(redis_namespace="t", worker_processes=1)),
-                     "slack:x", True) == settings.arq_queue
-    assert _queue_of(ctx, "slack:x", False) == settings.arq_queue
+                     "slack:x") == settings.arq_queue
 
 
 async def test_a_drain_still_running_long_after_its_budget_is_reported(monkeypatch) -> None:

@@ -12,13 +12,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from anken_worker.deliveries.claims import claim_heads
-from anken_worker.deliveries.models import OPEN_STATUSES, Delivery, DeliveryPlan, DeliveryStatus, payload_hash
+from anken_worker.deliveries.models import Delivery, DeliveryPlan, DeliveryStatus, payload_hash
 from anken_worker.kit.tables import deliveries as t
 from anken_worker.kit.time import utc_now
 
-# The hot path's statements are built once: building a statement and its cache key costs more CPU
-# than running it. Open statuses are literals, so no IN list is re-rendered per execution.
-_OPEN = t.c.status.in_([sa.literal_column(f"'{status}'") for status in OPEN_STATUSES])
+# Statements are built once: building a statement and its cache key costs more CPU than running it.
 _BY_KEY = sa.select(t).where(t.c.idempotency_key == sa.bindparam("p_key", type_=t.c.idempotency_key.type))
 
 

@@ -61,7 +61,7 @@ async def enqueue_targets(ctx, targets: list[tuple[str, str]]) -> None:
         return
     by_queue: dict[str, list[tuple[str, str]]] = {}
     for key, order_key in targets:
-        by_queue.setdefault(_queue_of(ctx, order_key, True), []).append((key, order_key))
+        by_queue.setdefault(_queue_of(ctx, order_key), []).append((key, order_key))
     try:
         for queue, queued in by_queue.items():
             for i in range(0, len(queued), TARGETS_PER_JOB):
@@ -80,36 +80,31 @@ async def enqueue_later(ctx, key: str, order_key: str, defer_s: float) -> None:
     try:
         await ctx.arq.enqueue_job(DELIVER_JOB, key, order_key, _defer_by=defer_s,
                                   _job_id=f"{job_id(ctx, key)}:later:{uuid.uuid4().hex[:12]}",
-                                  _queue_name=_queue_of(ctx, order_key, True))
+                                  _queue_name=_queue_of(ctx, order_key))
     except Exception as exc:
         log.warning("enqueue_failed", count=1, error=str(exc)[:200])
 
 
-def _queue_of(ctx, order_key: str | None, spread: bool) -> str:
+def _queue_of(ctx, order_key: str) -> str:
     """With extra delivery processes, a target's deliveries go to one of them (by its order key), not
     to the main process: that one consumes the events, and a burst's deliveries on its event loop made
     the next events wait to be recorded (and every paced post wait behind the consumer's batches)."""
     s = ctx.settings
-    if not spread or order_key is None or s.process_count <= 1:
+    if s.process_count <= 1:
         return s.arq_queue
     return s.process_queue(1 + zlib.crc32(order_key.encode()) % (s.process_count - 1))
 
 
-async def enqueue_deliveries(ctx, keys: list[str], *, redrive: int | None = None,
-                             order_keys: dict[str, str] | None = None, spread: bool = False) -> None:
-    """Enqueue a job per key. A failure here loses nothing: the sweeper finds overdue deliveries.
-
-    `order_keys` (key → order key), when the caller knows them, travel with the job, which then
-    starts draining without reading its delivery first. `spread` puts each target's job on the queue
-    of one of this worker's processes (settings.process_queue), so a burst is shared between them."""
+async def enqueue_deliveries(ctx, keys: list[str], *, redrive: int | None = None) -> None:
+    """Enqueue a job per key on the shared queue (redrives, cron's and the API's deliveries; new
+    events' targets go through enqueue_targets). A failure here loses nothing: the sweeper finds
+    overdue deliveries."""
     if ctx.arq is None:
         return
 
     async def enqueue(key: str) -> None:
         jid = job_id(ctx, key) if redrive is None else f"{job_id(ctx, key)}:redrive:{redrive}"
-        order_key = order_keys.get(key) if order_keys else None
-        extra = (order_key,) if order_key else ()
-        await ctx.arq.enqueue_job(DELIVER_JOB, key, *extra, _job_id=jid, _queue_name=_queue_of(ctx, order_key, spread))
+        await ctx.arq.enqueue_job(DELIVER_JOB, key, _job_id=jid, _queue_name=ctx.settings.arq_queue)
 
     # A few at a time: each enqueue is several Redis round trips (arq checks the job id first).
     for i in range(0, len(keys), ENQUEUE_CONCURRENCY):
