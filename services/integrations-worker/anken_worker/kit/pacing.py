@@ -9,11 +9,10 @@ import time
 from redis.asyncio import Redis
 
 from anken_worker.kit.coalescer import Coalescer
-from anken_worker.kit.lua import LuaScript
 
 # Reserve the next slot of each key: returns, per key, how many ms the caller must wait before its call.
 # ARGV: now ms, then one interval ms per key.
-_RESERVE_SLOTS = LuaScript("""
+_RESERVE_SLOTS = """
 local now = tonumber(ARGV[1])
 local waits = {}
 for i, key in ipairs(KEYS) do
@@ -24,12 +23,12 @@ for i, key in ipairs(KEYS) do
   waits[i] = slot - now
 end
 return waits
-""")
+"""
 
 # After a call: the next slot is at least one interval after the call's answer. The reservation
 # alone paces when calls leave; a call delayed after its slot (a busy event loop, a slow connection)
 # would otherwise arrive less than an interval before the next one. ARGV: now ms, one interval ms per key.
-_PUSH_SLOTS = LuaScript("""
+_PUSH_SLOTS = """
 local now = tonumber(ARGV[1])
 for i, key in ipairs(KEYS) do
   local interval = tonumber(ARGV[i + 1])
@@ -37,7 +36,7 @@ for i, key in ipairs(KEYS) do
   if now + interval > nxt then redis.call('set', key, now + interval, 'px', interval * 2 + 1000) end
 end
 return 0
-""")
+"""
 
 
 class Pacer:
@@ -46,17 +45,20 @@ class Pacer:
 
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
+        # redis-py's scripts: sent by SHA1 (EVALSHA), their text only when the server lacks it.
+        self._reserve_slots = redis.register_script(_RESERVE_SLOTS)
+        self._push_slots = redis.register_script(_PUSH_SLOTS)
         self._reserve = Coalescer(self._reserve_batch)
         self._push = Coalescer(self._push_batch)
 
     async def _reserve_batch(self, batch: list[tuple[str, int]]) -> list[int]:
         now_ms = int(time.time() * 1000)
-        waits = await _RESERVE_SLOTS(self.redis, [k for k, _ in batch], [now_ms, *(ms for _, ms in batch)])
+        waits = await self._reserve_slots([k for k, _ in batch], [now_ms, *(ms for _, ms in batch)])
         return [int(w) for w in waits]
 
     async def _push_batch(self, batch: list[tuple[str, int]]) -> list[None]:
         now_ms = int(time.time() * 1000)
-        await _PUSH_SLOTS(self.redis, [k for k, _ in batch], [now_ms, *(ms for _, ms in batch)])
+        await self._push_slots([k for k, _ in batch], [now_ms, *(ms for _, ms in batch)])
         return [None] * len(batch)
 
     async def wait_for_slot(self, key: str, interval_s: float) -> float:

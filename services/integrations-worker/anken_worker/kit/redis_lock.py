@@ -20,11 +20,10 @@ from contextlib import suppress
 from redis.asyncio import Redis
 
 from anken_worker.kit.coalescer import Coalescer
-from anken_worker.kit.lua import LuaScript
 
 # For each lock: KEYS lock, more mark, queued mark; ARGV token, ttl ms, whether to leave the mark when
 # the lock is taken. Answers 1 (taken by this call) or 0 per lock. Many drains' tries go in one call.
-_TAKE_OR_MARK = LuaScript("""
+_TAKE_OR_MARK = """
 local taken = {}
 for i = 0, #KEYS / 3 - 1 do
   local lock, more, queued = KEYS[i * 3 + 1], KEYS[i * 3 + 2], KEYS[i * 3 + 3]
@@ -38,10 +37,10 @@ for i = 0, #KEYS / 3 - 1 do
   end
 end
 return taken
-""")
+"""
 # For each lock: KEYS lock, more mark, queued mark; ARGV lock ttl ms, queued ttl ms. Answers 1 per lock
 # when its holder or its queued job will see the new work (no job needed), 0 when the caller must enqueue one.
-_WAKE = LuaScript("""
+_WAKE = """
 local covered = {}
 for i = 0, #KEYS / 3 - 1 do
   local lock, more, queued = KEYS[i * 3 + 1], KEYS[i * 3 + 2], KEYS[i * 3 + 3]
@@ -55,20 +54,20 @@ for i = 0, #KEYS / 3 - 1 do
   end
 end
 return covered
-""")
+"""
 QUEUED_TTL_S = 60.0
 # For each lock: KEYS lock, more mark; ARGV token. Answers 1 per lock when a caller asked for more while
 # it was held (the mark is cleared).
-_RELEASE = LuaScript("""
+_RELEASE = """
 local more = {}
 for i = 0, #KEYS / 2 - 1 do
   if redis.call('get', KEYS[i * 2 + 1]) == ARGV[i + 1] then redis.call('del', KEYS[i * 2 + 1]) end
   more[i + 1] = redis.call('del', KEYS[i * 2 + 2])
 end
 return more
-""")
+"""
 # For each lock: KEYS lock; ARGV token, ttl ms. Answers 1 per lock still held by its token (now renewed).
-_RENEW = LuaScript("""
+_RENEW = """
 local held = {}
 for i, lock in ipairs(KEYS) do
   if redis.call('get', lock) == ARGV[i * 2 - 1] then
@@ -78,7 +77,7 @@ for i, lock in ipairs(KEYS) do
   end
 end
 return held
-""")
+"""
 
 
 async def covered(redis: Redis, lock_keys: list[str], ttl_s: float) -> list[bool]:
@@ -88,15 +87,20 @@ async def covered(redis: Redis, lock_keys: list[str], ttl_s: float) -> list[bool
     if not lock_keys:
         return []
     keys = [k for key in lock_keys for k in (key, f"{key}:more", f"{key}:queued")]
-    return [bool(r) for r in await _WAKE(redis, keys, [int(ttl_s * 1000), int(QUEUED_TTL_S * 1000)])]
+    return [bool(r) for r in await _calls(redis).wake(keys, [int(ttl_s * 1000), int(QUEUED_TTL_S * 1000)])]
 
 
 class _LockCalls:
-    """The take and release calls of every OrderLock of one Redis client, batched (kit.coalescer): a
+    """The lock scripts of one Redis client; the take, renew and release calls of its OrderLocks are batched (kit.coalescer): a
     burst starts hundreds of drains at once, each taking its target's lock."""
 
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
+        # redis-py's scripts: sent by SHA1 (EVALSHA), their text only when the server lacks it.
+        self.wake = redis.register_script(_WAKE)
+        self._take_or_mark = redis.register_script(_TAKE_OR_MARK)
+        self._renew_held = redis.register_script(_RENEW)
+        self._release_held = redis.register_script(_RELEASE)
         self.take = Coalescer(self._take)
         self.release = Coalescer(self._release)
         self.renew = Coalescer(self._renew)
@@ -104,15 +108,15 @@ class _LockCalls:
     async def _take(self, batch: list[tuple[str, str, str, str, int, str]]) -> list[bool]:
         keys = [k for lock, more, queued, _, _, _ in batch for k in (lock, more, queued)]
         args = [a for _, _, _, token, ttl, mark in batch for a in (token, ttl, mark)]
-        return [bool(n) for n in await _TAKE_OR_MARK(self.redis, keys, args)]
+        return [bool(n) for n in await self._take_or_mark(keys, args)]
 
     async def _renew(self, batch: list[tuple[str, str, int]]) -> list[bool]:
         args = [a for _, token, ttl in batch for a in (token, ttl)]
-        return [bool(n) for n in await _RENEW(self.redis, [lock for lock, _, _ in batch], args)]
+        return [bool(n) for n in await self._renew_held([lock for lock, _, _ in batch], args)]
 
     async def _release(self, batch: list[tuple[str, str, str]]) -> list[bool]:
         keys = [k for lock, more, _ in batch for k in (lock, more)]
-        return [bool(n) for n in await _RELEASE(self.redis, keys, [token for _, _, token in batch])]
+        return [bool(n) for n in await self._release_held(keys, [token for _, _, token in batch])]
 
 
 _CALLS: weakref.WeakKeyDictionary[Redis, _LockCalls] = weakref.WeakKeyDictionary()
