@@ -49,7 +49,10 @@ async def plan_event(conn: AsyncConnection, envelope: EventEnvelope, payload: An
     lookups = lookups or BatchLookups([])
     if etype != EventType.appointment_set:
         lookups.project_state_changed()
-        forget_recent()  # what deliveries remember of projects (deliveries.drain_memo) may be stale now
+    if isinstance(payload, UserPayload | ProjectPayload | AssignmentPayload):
+        # What deliveries remember of projects (deliveries.drain_memo) may be stale now. Only these
+        # write it: forgetting on every event (calls by the thousand) would leave nothing remembered.
+        forget_recent()
 
     if isinstance(payload, UserPayload):
         await projects.upsert_person(conn, payload)

@@ -11,42 +11,18 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from anken_worker.kit.tables import integration_settings as t
 
 
-def _effective_stmt(*conditions: sa.ColumnElement[bool]) -> sa.Select:
-    return (
-        sa.select(t).where(t.c.integration == sa.bindparam("p_integration", type_=t.c.integration.type),
-                           t.c.enabled.is_(True), sa.or_(*conditions))
-        .order_by(t.c.project_id.is_(None))  # project-level first
-        .limit(1)
-    )
-
-
-_FOR_PROJECT = t.c.project_id == sa.bindparam("p_project_id", type_=t.c.project_id.type)
-_FOR_CLIENT = sa.and_(t.c.client_id == sa.bindparam("p_client_id", type_=t.c.client_id.type), t.c.project_id.is_(None))
-# Built once per shape: every delivery reads its settings (the statement's construction is the costly part).
-_EFFECTIVE = {
-    (True, True): _effective_stmt(_FOR_PROJECT, _FOR_CLIENT),
-    (True, False): _effective_stmt(_FOR_PROJECT),
-    (False, True): _effective_stmt(_FOR_CLIENT),
-}
-
-
 async def effective(
     conn: AsyncConnection, integration: str, client_id: uuid.UUID | None, project_id: uuid.UUID | None
 ) -> dict[str, Any] | None:
     """The project's own settings, else the client's, else None."""
-    if client_id is None and project_id is None:
-        return None
-    stmt = _EFFECTIVE[(project_id is not None, client_id is not None)]
-    params = {"p_integration": integration, "p_project_id": project_id, "p_client_id": client_id}
-    params = {k: v for k, v in params.items() if v is not None}
-    row = (await conn.execute(stmt, params)).first()
-    return dict(row._mapping) if row else None
+    return (await effective_many(conn, integration, [(client_id, project_id)]))[0]
 
 
 async def effective_many(
     conn: AsyncConnection, integration: str, scopes: list[tuple[uuid.UUID | None, uuid.UUID | None]]
 ) -> list[dict[str, Any] | None]:
-    """`effective` for many (client id, project id) scopes in one query, answered in their order."""
+    """For each (client id, project id) scope, the project's own enabled settings, else its client's,
+    else None: one query for all of them, answered in their order."""
     project_ids = {p for _, p in scopes if p is not None}
     client_ids = {c for c, _ in scopes if c is not None}
     if not project_ids and not client_ids:
