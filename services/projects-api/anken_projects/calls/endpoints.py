@@ -130,6 +130,8 @@ async def list_calls(
 
 
 @router.get("/v1/calls/{call_id}", response_model=CallOut, summary="A logged call",
+            description="Visible as in the list: a member reads only their own calls of projects they are assigned "
+                        "to; any other call is 404.",
             responses=problem_responses(401, 403, 404))
 async def get_call(call_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep, response: Response) -> CallOut:
     row = await service.load_call_for(session, principal, call_id, write=False)

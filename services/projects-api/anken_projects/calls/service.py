@@ -49,9 +49,9 @@ async def load_call_for(session: AsyncSession, principal: Principal, call_id: uu
     except NotFound:
         raise NotFound("call") from None
     if principal.is_user and principal.role == Role.member and row.member_id != principal.id:
-        if write:
-            raise Forbidden("members may change only their own calls")
-    elif write and not (principal.is_user and principal.role == Role.member) and not can_manage(principal, project):
+        # What the list endpoint shows a member (their own calls) is all they may read, one by one too.
+        raise NotFound("call")
+    if write and not (principal.is_user and principal.role == Role.member) and not can_manage(principal, project):
         raise Forbidden("only the member who logged the call, the project's director or an admin may change it")
     return row
 

@@ -1,4 +1,4 @@
-"""Who may see and manage which project (RBAC), in one place every domain imports.
+"""Who may see and manage which project: projects-api's adapter over the one rule in anken_common.access.
 
 - admin (and service tokens): every project;
 - director: the projects they direct (others answer 404);
@@ -16,27 +16,26 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from anken_common.auth_tokens import Role
+from anken_common import access as rule
 from anken_common.problems import Forbidden, NotFound
 from anken_projects.auth.principal import Principal
 from anken_projects.auth.scopes import Scope
 from anken_projects.projects.models import Assignment, Project
 
-
-def _sees_everything(principal: Principal) -> bool:
-    return principal.kind == "service" or (principal.is_user and principal.role in (Role.admin, Role.manager))
+# projects-api's projects table, in the shape the shared rule's SQL builders take.
+PROJECTS = rule.ProjectColumns(
+    id=Project.id, client_id=Project.client_id, director_id=Project.director_id,
+    assigned=lambda member_id: Project.id.in_(
+        sa.select(Assignment.project_id).where(Assignment.member_id == member_id)),
+)
 
 
 def sees_project(principal: Principal, director_id: uuid.UUID | None, principal_assigned: bool) -> bool:
     """visibility_clause's rule for users and services, for hot paths that read the project's director and
     the principal's assignment in their own statement (partner keys are never visible this way)."""
-    if _sees_everything(principal) or (principal.is_user and principal.role == Role.admin):
-        return True
-    if not principal.is_user:
+    if principal.is_partner:
         return False
-    if principal.role == Role.director:
-        return director_id == principal.id
-    return principal_assigned
+    return rule.may_see_project(principal, client_id=None, director_id=director_id, assigned=principal_assigned)
 
 
 def assignment_alone_shows_project(principal: Principal) -> bool:
@@ -53,19 +52,24 @@ def visibility_clause(principal: Principal, project_id_column: sa.ColumnElement 
 
     Use it on any table carrying a project_id, e.g. `Appointment.project_id`.
     """
-    column = project_id_column if project_id_column is not None else Project.id
-    if _sees_everything(principal):
-        return sa.true()
-    if principal.is_partner:
-        owned = sa.select(Project.id).where(Project.client_id == principal.client_id)
-        return column.in_(owned)
-    if not principal.is_user:
-        return sa.false()
-    if principal.role == Role.director:
-        directed = sa.select(Project.id).where(Project.director_id == principal.id)
-        return column.in_(directed)
-    assigned = sa.select(Assignment.project_id).where(Assignment.member_id == principal.id)
-    return column.in_(assigned)
+    if project_id_column is None:
+        return rule.project_visibility_clause(principal, PROJECTS)
+    return rule.visible_project_ids_clause(principal, project_id_column, PROJECTS)
+
+
+def managed_clients_clause(principal: Principal, client_id_column: sa.ColumnElement) -> sa.ColumnElement[bool]:
+    """A WHERE clause limiting `client_id_column` to the clients the principal may manage."""
+    return rule.managed_clients_clause(principal, client_id_column, PROJECTS)
+
+
+async def directs_a_project_of(session: AsyncSession, principal: Principal, client_id: uuid.UUID) -> bool:
+    """The fact the client rule needs: the principal directs at least one project of the client."""
+    me = rule.as_uuid(principal.id)
+    if not principal.is_user or me is None:
+        return False
+    found = await session.scalar(
+        sa.select(Project.id).where(Project.client_id == client_id, Project.director_id == me).limit(1))
+    return found is not None
 
 
 def accessible_projects_query(principal: Principal) -> sa.Select[tuple[Project]]:
@@ -75,9 +79,7 @@ def accessible_projects_query(principal: Principal) -> sa.Select[tuple[Project]]
 
 def can_manage(principal: Principal, project: Project) -> bool:
     """Whether the principal may change the project's settings, lifecycle, scripts and assignments."""
-    if principal.kind == "service" or principal.is_admin:
-        return True
-    return principal.is_user and principal.role == Role.director and project.director_id == principal.id
+    return rule.may_manage_project(principal, director_id=project.director_id)
 
 
 async def get_accessible_project(
@@ -94,7 +96,7 @@ async def get_accessible_project(
     `scope` is the scope a partner key needs for this use (default read:projects).
     `for_update` locks the row (SELECT … FOR UPDATE) for a read-modify-write.
     """
-    if principal.is_partner and scope not in principal.scopes:
+    if not rule.partner_has_scope(principal, scope):
         raise Forbidden(f"this API key lacks the scope {scope}", required_scope=str(scope))
     statement = sa.select(Project).where(Project.id == project_id, visibility_clause(principal))
     if for_update:
