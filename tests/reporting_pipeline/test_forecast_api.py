@@ -40,7 +40,7 @@ async def test_forecast_by_category_for_a_month_and_a_quarter(pipeline_app, pipe
                    category="commit", **common),
         quota(owner, "2026-10-01", "2027-01-01", 9_200_000),
     )
-    headers = user_headers(pipeline_settings, "director")
+    headers = user_headers(pipeline_settings, "director", user_id=owner)  # a director reads their own forecast
     month = (await client.get("/v1/forecast", params={"owner_id": str(owner), "period": "2026-11"}, headers=headers))
     assert month.status_code == 200, month.text
     body = month.json()

@@ -1,33 +1,40 @@
-"""Which projects a principal may see, from the read models. Anything else is a 404."""
+"""Which projects and sales figures a principal may see: reporting-api's adapter over the one rule
+in anken_common.access, with the facts read from the read models. Anything else is a 404."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from anken_common.auth_tokens import Role
+from anken_common import access as rule
 from anken_common.problems import NotFound
 from anken_reporting.auth.principal import Principal
 
+SALES_RULE = (
+    "Admins and managers read every owner's figures (no `owner_id`: everyone together); a director reads only "
+    "their own: without `owner_id` they get theirs, and another owner's id answers 404."
+)
 
-async def can_see_project(session: AsyncSession, principal: Principal, project) -> bool:
-    if principal.sees_everything:
-        return True
-    if principal.is_partner:
-        return principal.client_id is not None and project["client_id"] == principal.client_id
-    if principal.role == Role.director:
-        return project["director_id"] == principal.id
-    if principal.role == Role.member:
-        assigned = (
-            await session.execute(
-                text("SELECT 1 FROM reporting.assignments WHERE project_id = :p AND member_id = :m AND active LIMIT 1"),
-                {"p": project["id"], "m": principal.id},
-            )
-        ).first()
-        return assigned is not None
-    return False
+
+async def is_assigned(session: AsyncSession, principal: Principal, project_id: uuid.UUID) -> bool:
+    assigned = (
+        await session.execute(
+            text("SELECT 1 FROM reporting.assignments WHERE project_id = :p AND member_id = :m AND active LIMIT 1"),
+            {"p": project_id, "m": rule.as_uuid(principal.id)},
+        )
+    ).first()
+    return assigned is not None
+
+
+async def can_see_project(session: AsyncSession, principal: Principal, project: Mapping[str, Any]) -> bool:
+    assigned = rule.assignment_decides(principal) and await is_assigned(session, principal, project["id"])
+    return rule.may_see_project(
+        principal, client_id=project["client_id"], director_id=project["director_id"], assigned=assigned,
+    )
 
 
 async def visible_project(session: AsyncSession, principal: Principal, project_id: uuid.UUID):
@@ -42,3 +49,12 @@ async def visible_project(session: AsyncSession, principal: Principal, project_i
 
 async def filter_visible(session: AsyncSession, principal: Principal, projects: list) -> list:
     return [p for p in projects if await can_see_project(session, principal, p)]
+
+
+def sales_owner(principal: Principal, owner_id: uuid.UUID | None) -> uuid.UUID | None:
+    """The owner whose pipeline, forecast or snapshots the principal gets for the `owner_id` it asked
+    (None: every owner). A director who names nobody gets their own; naming another owner is a 404."""
+    wanted = owner_id if owner_id is not None else rule.default_sales_owner(principal)
+    if not rule.may_read_sales(principal, wanted):
+        raise NotFound("owner")
+    return wanted

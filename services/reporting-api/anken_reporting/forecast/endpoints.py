@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 
 from anken_common.auth_tokens import Role
 from anken_common.problems import UnprocessableEntity, problem_responses
+from anken_reporting.auth.access import SALES_RULE, sales_owner
 from anken_reporting.auth.dependencies import require_roles
 from anken_reporting.auth.principal import Principal
 from anken_reporting.db import SessionDep
@@ -31,16 +32,18 @@ PeriodQuery = Annotated[
     summary="Forecast by category for a period",
     description=(
         "commit = won + open `commit`; best case = commit + open `best_case` (deals expected to close in "
-        "the period), with the open pipeline, quota and coverage. Default period: the current month."
+        "the period), with the open pipeline, quota and coverage. Default period: the current month. "
+        + SALES_RULE
     ),
     response_model=ForecastOut,
-    responses=problem_responses(401, 403, 422),
+    responses=problem_responses(401, 403, 404, 422),
 )
 async def get_forecast(
-    session: SessionDep, _principal: SalesReader,
+    session: SessionDep, principal: SalesReader,
     owner_id: Annotated[uuid.UUID | None, Query(description="One owner; default everyone together")] = None,
     period: PeriodQuery = None,
 ) -> ForecastOut:
+    owner_id = sales_owner(principal, owner_id)
     try:
         return await ForecastService(session).forecast(owner_id, period or period_of(today_local()))
     except InvalidPeriod as exc:
@@ -69,17 +72,18 @@ async def take_snapshots(session: SessionDep, _principal: SalesManager, body: Sn
 @router.get(
     "/snapshots",
     summary="Past forecast snapshots and their accuracy",
-    description="Accuracy = 1 − |snapshot commit − actual won| / actual won, once the period is over.",
+    description="Accuracy = 1 − |snapshot commit − actual won| / actual won, once the period is over. " + SALES_RULE,
     response_model=SnapshotList,
-    responses=problem_responses(401, 403, 422),
+    responses=problem_responses(401, 403, 404, 422),
 )
 async def list_snapshots(
-    session: SessionDep, _principal: SalesReader,
+    session: SessionDep, principal: SalesReader,
     owner_id: Annotated[uuid.UUID | None, Query()] = None,
     period: PeriodQuery = None,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> SnapshotList:
+    owner_id = sales_owner(principal, owner_id)
     if period is not None:
         try:
             parse_period(period)

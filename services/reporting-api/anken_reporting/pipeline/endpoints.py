@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query
 
 from anken_common.auth_tokens import Role
 from anken_common.problems import UnprocessableEntity, problem_responses
+from anken_reporting.auth.access import SALES_RULE, sales_owner
 from anken_reporting.auth.dependencies import require_roles
 from anken_reporting.auth.principal import Principal
 from anken_reporting.db import SessionDep
@@ -46,21 +47,23 @@ def check_year(field: str, day: date | None) -> None:
         "Weighted pipeline, win rate by count and amount, average deal size, median sales cycle, "
         "stage conversion, stage aging with overdue flags, slippage and coverage against quota "
         "(DESIGN §3), for one owner or everyone, optionally per owner, lead source or team. "
-        "`from` is inclusive, `to` exclusive (Asia/Tokyo dates); both default to the current month."
+        "`from` is inclusive, `to` exclusive (Asia/Tokyo dates); both default to the current month. "
+        + SALES_RULE
     ),
     response_model=PipelineSummary,
     response_model_by_alias=True,
-    responses=problem_responses(401, 403, 422),
+    responses=problem_responses(401, 403, 404, 422),
 )
 async def pipeline_summary(
     session: SessionDep,
-    _principal: SalesReader,
+    principal: SalesReader,
     owner_id: Annotated[uuid.UUID | None, Query(description="Only this owner's deals and quota")] = None,
     from_: Annotated[date | None, Query(alias="from", description="First day (inclusive)")] = None,
     to: Annotated[date | None, Query(description="Day after the last (exclusive)")] = None,
     group_by: Annotated[PipelineGroupBy | None, Query(description="owner | lead_source | team")] = None,
     as_of: Annotated[date | None, Query(description="Day stage aging is measured on; default today")] = None,
 ) -> PipelineSummary:
+    owner_id = sales_owner(principal, owner_id)
     for field, value in (("from", from_), ("to", to), ("as_of", as_of)):
         check_year(field, value)
     today = as_of or today_local()
