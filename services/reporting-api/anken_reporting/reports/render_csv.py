@@ -1,7 +1,8 @@
 """The weekly report as CSV: UTF-8 with a BOM so Japanese Excel opens it without mojibake.
 
 Tables are stacked with a `[section]` row and a blank line between them; numbers are plain
-(rates as fractions, as the API gives them) so the file can be re-calculated.
+(rates as fractions, as the API gives them) so the file can be re-calculated. Text that a
+spreadsheet would run as a formula (a variant or a name starting with `=`) is neutralised.
 """
 
 from __future__ import annotations
@@ -10,12 +11,15 @@ import csv
 import io
 from typing import Any
 
+from anken_common.cell_safety import neutralise_cell, neutralise_row
 from anken_reporting.reports.schemas import WeeklyReport
 
 BOM = "\ufeff"
 
 
 def _plain(value: Any) -> Any:
+    # Neutralised before numbers become text, so a negative change stays a plain `-0.05`.
+    value = neutralise_cell(value)
     if value is None:
         return ""
     if isinstance(value, float):
@@ -29,12 +33,12 @@ def render_csv(report: WeeklyReport) -> bytes:
 
     def section(title: str, header: list[str], rows: list[list[Any]]) -> None:
         writer.writerow([f"[{title}]"])
-        writer.writerow(header)
+        writer.writerow(neutralise_row(header))
         writer.writerows([_plain(v) for v in row] for row in rows)
         writer.writerow([])
 
-    writer.writerow(["案件", report.project.name, "週", report.iso_week, "状態",
-                     f"確定版 v{report.version}" if report.version else "下書き"])
+    writer.writerow(neutralise_row(["案件", report.project.name, "週", report.iso_week, "状態",
+                                    f"確定版 v{report.version}" if report.version else "下書き"]))
     writer.writerow([])
     section("数値サマリー", ["指標", "今週", "先週", "増減", "週目標", "達成率"],
             [[f.label, f.this_week, f.last_week, f.change, f.target, f.achievement] for f in report.figures])

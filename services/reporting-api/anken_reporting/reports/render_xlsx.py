@@ -1,5 +1,7 @@
 """The weekly report as a workbook: one sheet per table, real numbers with real formats
-(0.0% for rates, #,##0 for counts, ¥#,##0 for yen), so a director can keep calculating."""
+(0.0% for rates, #,##0 for counts, ¥#,##0 for yen), so a director can keep calculating.
+Text is always a string cell, never a formula, and neutralised (anken_common.cell_safety) so that
+a copy to CSV or Sheets cannot run it either."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from anken_common.cell_safety import neutralise_row
 from anken_reporting.reports.schemas import WeeklyReport
 
 FONT = "Noto Sans JP"
@@ -24,17 +27,26 @@ HEADER_FONT = Font(name=FONT, bold=True, color="FFFFFF")
 BODY_FONT = Font(name=FONT)
 
 
+def _append_text_safe(sheet: Worksheet, values: Sequence[Any]) -> None:
+    """Append a row whose text cells are neutralised and typed as strings: openpyxl would otherwise
+    store any text starting with `=` as a formula."""
+    sheet.append(neutralise_row(list(values)))
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def _sheet(book: Workbook, title: str, header: Sequence[str], rows: Sequence[Sequence[Any]],
            formats: Sequence[str | Sequence[str]], widths: Sequence[int] | None = None) -> Worksheet:
     """A sheet with a header row and typed rows; `formats[i]` is the column's number format, or a
     per-row list when a column mixes kinds (the summary's rates and counts)."""
     sheet = book.create_sheet(title)
-    sheet.append(list(header))
+    _append_text_safe(sheet, header)
     for cell in sheet[1]:
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
         cell.alignment = Alignment(horizontal="center")
     for row_index, row in enumerate(rows):
-        sheet.append(list(row))
+        _append_text_safe(sheet, row)
         for col_index, cell in enumerate(sheet[row_index + 2]):
             cell.font = BODY_FONT
             column_format = formats[col_index] if col_index < len(formats) else TEXT
