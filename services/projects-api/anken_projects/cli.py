@@ -26,7 +26,9 @@ def main(argv: list[str] | None = None) -> None:
         import uvicorn
 
         uvicorn.run("anken_projects.main:create_app", factory=True, host=args.host,
-                    port=args.port or settings.port, workers=args.workers, log_config=None, access_log=False)
+                    port=args.port or settings.port, workers=args.workers, log_config=None, access_log=False,
+                    # The peer address is what it is; X-Forwarded-For counts only from TRUSTED_PROXIES.
+                    proxy_headers=False)
     elif args.command == "migrate":
         from anken_projects.migrations.runner import upgrade
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from pydantic import Field, field_validator
+
 from anken_common.settings import CommonSettings, load_settings
+from anken_projects.auth.client_address import Network, parse_networks
 
 SCHEMA = "projects"
 
@@ -20,6 +23,21 @@ class ProjectsSettings(CommonSettings):
     api_key_rate_per_s: float = 20.0
     outbox_relay_enabled: bool = True
     outbox_relay_interval_s: float = 0.1
+    # Login throttle: failed logins per client address within 5 minutes, any emails (per email: 10).
+    login_ip_max_failures: int = Field(default=100, ge=1)
+    # Proxies whose X-Forwarded-For names the client (comma-separated IPs or CIDRs, e.g. the web
+    # front end's address); empty: the direct peer is the client.
+    trusted_proxies: str = ""
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _trusted_proxies_are_addresses(cls, value: str) -> str:
+        parse_networks(value)
+        return value
+
+    @property
+    def trusted_proxy_networks(self) -> list[Network]:
+        return parse_networks(self.trusted_proxies)
 
 
 @lru_cache

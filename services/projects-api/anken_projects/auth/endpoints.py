@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from sqlalchemy import func, select
 
 from anken_common.auth_tokens import InvalidToken, TokenKind, is_api_key, issue_user_token, verify_token
 from anken_common.problems import Forbidden, NotFound, Unauthorized, problem_responses
 from anken_projects.auth import login_throttle
 from anken_projects.auth.api_key_auth import find_key
+from anken_projects.auth.client_address import client_ip
 from anken_projects.auth.dependencies import CurrentPrincipal
-from anken_projects.auth.passwords import verify_password
+from anken_projects.auth.passwords import verify_password_off_loop
 from anken_projects.auth.schemas import (
     IntrospectRequest,
     IntrospectResponse,
@@ -30,14 +31,21 @@ router = APIRouter(prefix="/v1/auth", tags=["auth"])
 
 @router.post("/token", summary="Log in: exchange email and password for a bearer token",
              response_model=TokenResponse, responses=problem_responses(401, 422, 429))
-async def issue_token(body: TokenRequest, session: SessionDep, resources: ResourcesDep) -> TokenResponse:
-    ns = resources.settings.redis_namespace
-    await login_throttle.ensure_not_locked(resources.redis, ns, body.email)
+async def issue_token(
+    body: TokenRequest, request: Request, session: SessionDep, resources: ResourcesDep
+) -> TokenResponse:
+    settings = resources.settings
+    attempt = login_throttle.LoginAttempt(
+        settings.redis_namespace, body.email, client_ip(request, settings.trusted_proxy_networks),
+        settings.login_ip_max_failures,
+    )
+    await login_throttle.ensure_allowed(resources.redis, attempt)
     user = (await session.execute(select(User).where(func.lower(User.email) == body.email.lower()))).scalar_one_or_none()
-    if not verify_password(user.password_hash if user else None, body.password) or user is None or not user.is_active:
-        await login_throttle.record_failure(resources.redis, ns, body.email)
+    password_ok = await verify_password_off_loop(user.password_hash if user else None, body.password)
+    if not password_ok or user is None or not user.is_active:
+        await login_throttle.record_failure(resources.redis, attempt)
         raise Unauthorized("email or password is wrong")
-    await login_throttle.clear_failures(resources.redis, ns, body.email)
+    await login_throttle.clear_failures(resources.redis, attempt)
     ttl = resources.settings.token_ttl_s
     return TokenResponse(
         access_token=issue_user_token(resources.settings.anken_secret_key, str(user.id), user.role, ttl), expires_in=ttl

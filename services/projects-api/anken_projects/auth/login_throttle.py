@@ -1,61 +1,125 @@
-"""Slowing password guessing: after MAX_FAILURES failed logins for an email within WINDOW_S,
-every login for it answers 429 until the window has passed (a success clears the count).
+"""Slowing password guessing, per account and per client address.
 
-Counts live in Redis under the service namespace; if Redis is unavailable logins still work.
+After ACCOUNT_MAX_FAILURES failed logins for one email within WINDOW_S, every login for that
+email answers 429 until the window has passed (a success clears the account's count). After
+`ip_max_failures` failed logins from one address (any emails), that address answers 429 the
+same way; a success does not clear it, so one valid account cannot launder a guessing run.
+
+Counts live in Redis under the service namespace, incremented by one Lua script that sets the
+window's expiry only on a new counter: the same on every Redis Anken supports (6.2 has no
+`EXPIRE … NX`). When Redis cannot be reached the throttle does not fail open: it logs at error
+level and counts in this process instead, with lower limits.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from anken_common.logging import get_logger
 from anken_common.problems import ProblemError
+from anken_projects.auth.process_counters import WindowCounters
 
 log = get_logger("anken.login_throttle")
 
-MAX_FAILURES = 10
 WINDOW_S = 300
+ACCOUNT_MAX_FAILURES = 10
+# Kept for callers that knew the single limit.
+MAX_FAILURES = ACCOUNT_MAX_FAILURES
+# While Redis is down each process counts alone, so its limits are lower (several processes add up).
+FALLBACK_ACCOUNT_MAX_FAILURES = 5
+FALLBACK_IP_FACTOR = 0.5
+
+# INCR every key; give a key its window only when it has none (what `EXPIRE key s NX` does on 7.x).
+_COUNT_FAILURE = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  counts[i] = redis.call('INCR', key)
+  if redis.call('TTL', key) < 0 then
+    redis.call('EXPIRE', key, ARGV[1])
+  end
+end
+return counts
+"""
+
+_fallback = WindowCounters(WINDOW_S)
 
 
-def _key(namespace: str, email: str) -> str:
-    # Hashed so Redis never holds the email in clear.
-    return f"{namespace}:login_failures:{hashlib.sha256(email.lower().encode()).hexdigest()[:32]}"
+@dataclass(frozen=True)
+class LoginAttempt:
+    namespace: str
+    email: str
+    ip: str
+    ip_max_failures: int
+
+    def _digest(self, value: str) -> str:
+        # Hashed so Redis never holds the email or address in clear.
+        return hashlib.sha256(value.encode()).hexdigest()[:32]
+
+    @property
+    def account_key(self) -> str:
+        return f"{self.namespace}:login_failures:{self._digest(self.email.strip().lower())}"
+
+    @property
+    def ip_key(self) -> str:
+        return f"{self.namespace}:login_failures_ip:{self._digest(self.ip)}"
+
+    @property
+    def fallback_ip_max_failures(self) -> int:
+        return max(FALLBACK_ACCOUNT_MAX_FAILURES, int(self.ip_max_failures * FALLBACK_IP_FACTOR))
 
 
-async def ensure_not_locked(redis: Redis, namespace: str, email: str) -> None:
-    key = _key(namespace, email)
-    try:
-        failures = int(await redis.get(key) or 0)
-        if failures < MAX_FAILURES:
-            return
-        ttl = await redis.ttl(key)
-    except (RedisError, OSError) as exc:
-        log.warning("login_throttle_unavailable", error=str(exc)[:200])
-        return
-    retry_after = max(1, int(ttl) if ttl and ttl > 0 else WINDOW_S)
-    raise ProblemError(
-        429, "Too Many Requests", f"too many failed logins for this email; retry in {retry_after} s",
-        type_="https://anken.jp/problems/rate-limited", headers={"Retry-After": str(retry_after)},
-        retry_after_s=retry_after,
+def _too_many(scope: str, retry_after: float) -> ProblemError:
+    seconds = max(1, int(retry_after + 0.999))
+    return ProblemError(
+        429, "Too Many Requests", f"too many failed logins {scope}; retry in {seconds} s",
+        type_="https://anken.jp/problems/rate-limited", headers={"Retry-After": str(seconds)},
+        retry_after_s=seconds,
     )
 
 
-async def record_failure(redis: Redis, namespace: str, email: str) -> None:
-    key = _key(namespace, email)
-    try:
-        pipe = redis.pipeline(transaction=True)
-        pipe.incr(key)
-        pipe.expire(key, WINDOW_S, nx=True)
-        await pipe.execute()
-    except (RedisError, OSError) as exc:
-        log.warning("login_throttle_unavailable", error=str(exc)[:200])
+def _unavailable(step: str, exc: BaseException) -> None:
+    log.error("login_throttle_redis_unavailable", step=step, error=str(exc)[:200] or type(exc).__name__,
+              fallback="in-process limits")
 
 
-async def clear_failures(redis: Redis, namespace: str, email: str) -> None:
+async def ensure_allowed(redis: Redis, attempt: LoginAttempt) -> None:
+    """Raise 429 when the account or the address has used up its failures in this window."""
     try:
-        await redis.delete(_key(namespace, email))
+        async with redis.pipeline(transaction=False) as pipe:
+            pipe.get(attempt.account_key).ttl(attempt.account_key)
+            pipe.get(attempt.ip_key).ttl(attempt.ip_key)
+            account, account_ttl, by_ip, ip_ttl = await pipe.execute()
+        checks = [(int(account or 0), ACCOUNT_MAX_FAILURES, account_ttl, "for this email"),
+                  (int(by_ip or 0), attempt.ip_max_failures, ip_ttl, "from this address")]
     except (RedisError, OSError) as exc:
-        log.warning("login_throttle_unavailable", error=str(exc)[:200])
+        _unavailable("check", exc)
+        (account, account_left), (by_ip, ip_left) = _fallback.get(attempt.account_key), _fallback.get(attempt.ip_key)
+        checks = [(account, FALLBACK_ACCOUNT_MAX_FAILURES, account_left, "for this email"),
+                  (by_ip, attempt.fallback_ip_max_failures, ip_left, "from this address")]
+    for count, limit, left, scope in checks:
+        if count >= limit:
+            log.warning("login_throttled", scope=scope)
+            raise _too_many(scope, left if left and left > 0 else WINDOW_S)
+
+
+async def record_failure(redis: Redis, attempt: LoginAttempt) -> None:
+    try:
+        script = redis.register_script(_COUNT_FAILURE)
+        await script(keys=[attempt.account_key, attempt.ip_key], args=[WINDOW_S])
+    except (RedisError, OSError) as exc:
+        _unavailable("count", exc)
+        _fallback.incr(attempt.account_key)
+        _fallback.incr(attempt.ip_key)
+
+
+async def clear_failures(redis: Redis, attempt: LoginAttempt) -> None:
+    """After a successful login: the account starts afresh (the address does not)."""
+    _fallback.clear(attempt.account_key)
+    try:
+        await redis.delete(attempt.account_key)
+    except (RedisError, OSError) as exc:
+        _unavailable("clear", exc)

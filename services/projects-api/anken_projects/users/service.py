@@ -12,7 +12,7 @@ from anken_common.event_payloads import UserPayload
 from anken_common.events import EventType
 from anken_common.problems import Conflict, NotFound
 from anken_projects.audit.writer import record_audit
-from anken_projects.auth.passwords import hash_password
+from anken_projects.auth.passwords import hash_password_off_loop
 from anken_projects.auth.principal import Principal
 from anken_projects.kit.etag import bump_version, check_if_match
 from anken_projects.kit.pagination import PageResult
@@ -34,7 +34,7 @@ async def create_user(session: AsyncSession, principal: Principal, body: UserCre
     if await repository.email_taken(session, body.email):
         raise Conflict("a user with this email already exists", field="email")
     user = User(email=body.email, name=body.name, role=body.role, locale=body.locale,
-                password_hash=hash_password(body.password))
+                password_hash=await hash_password_off_loop(body.password))
     session.add(user)
     await session.flush()
     record_audit(session, principal, "user.create", "user", user.id, after=snapshot(user))
@@ -66,7 +66,7 @@ async def update_user(
         if value is not None:
             setattr(user, field, value)
     if body.password is not None:
-        user.password_hash = hash_password(body.password)
+        user.password_hash = await hash_password_off_loop(body.password)
     return await _changed(session, principal, user, "user.update", before)
 
 
