@@ -56,7 +56,8 @@ def prepare_environment() -> tuple[dict[str, str], list[str]]:
     env.setdefault("ANKEN_ENCRYPTION_KEY", _persisted_secret(home, "encryption_key", _fernet_key))
     if embedded:
         env.setdefault("ANKEN_DEMO", "1")
-        env.setdefault("ANKEN_SANDBOX", "1")
+    # `make run` always starts the sandbox; the worker uses it only when told to.
+    env.setdefault("ANKEN_SANDBOX", "1")
     env.setdefault("LOG_JSON", "0")
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     return env, embedded

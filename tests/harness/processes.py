@@ -43,6 +43,8 @@ def base_env(infra: Infra) -> dict[str, str]:
         ANKEN_ENV="test",
         ANKEN_SECRET_KEY="test-secret-key-0123456789abcdef",
         ANKEN_ENCRYPTION_KEY="3kZ5c9cGzQk2p3Yf0H8m6r1rQ3JfJx7h3n9m2W1kqvU=",
+        # The worker talks to the sandbox only when asked (its own address is then allowed outbound).
+        ANKEN_SANDBOX="1",
         LOG_JSON="1",
         LOG_LEVEL="INFO",
         PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from anken_common.outbound_guard import OutboundPolicy
 from anken_worker.adapters.http_pool import HostLimitedTransport
 from anken_worker.deliveries import repository as repo
 from anken_worker.deliveries.claims import claim_heads
@@ -19,6 +20,10 @@ from anken_worker.kit.coalescer import Coalescer
 from anken_worker.kit.pacing import Pacer
 from anken_worker.kit.redis_lock import OrderLock
 from anken_worker.settings import SCHEMA, WorkerSettings
+
+
+# These servers run on loopback, which the outbound guard refuses unless allowed.
+LOOPBACK = OutboundPolicy.from_setting("127.0.0.1")
 
 
 class HeldServer:
@@ -62,7 +67,7 @@ async def test_requests_in_flight_are_bounded_per_host() -> None:
     slack_server, partner_server = HeldServer(gate), HeldServer(asyncio.Event())
     partner_server.gate.set()
     async with slack_server as slack_url, partner_server as partner_url, \
-            httpx.AsyncClient(transport=HostLimitedTransport(6), timeout=10) as client:
+            httpx.AsyncClient(transport=HostLimitedTransport(6, policy=LOOPBACK), timeout=10) as client:
         slack = [asyncio.create_task(client.post(f"{slack_url}/api/chat.postMessage", json={"n": n}))
                  for n in range(40)]
         await asyncio.sleep(0.3)
@@ -80,7 +85,7 @@ async def test_requests_in_flight_are_bounded_per_host() -> None:
 async def test_a_request_waits_for_a_connection_no_longer_than_its_pool_timeout() -> None:
     gate = asyncio.Event()
     async with HeldServer(gate) as url, httpx.AsyncClient(
-            transport=HostLimitedTransport(1), timeout=httpx.Timeout(5.0, pool=0.2)) as client:
+            transport=HostLimitedTransport(1, policy=LOOPBACK), timeout=httpx.Timeout(5.0, pool=0.2)) as client:
         first = asyncio.create_task(client.get(f"{url}/a"))
         await asyncio.sleep(0.1)
         with pytest.raises(httpx.TimeoutException):
@@ -95,7 +100,7 @@ async def test_a_dropped_connection_is_a_transport_error_not_a_timeout() -> None
     # A timeout makes a delivery wait for the server to finish what it may have received; a dropped
     # connection is retried like any connection failure (adapters.http_errors.send).
     async with HeldServer(asyncio.Event(), drop=True) as url, \
-            httpx.AsyncClient(transport=HostLimitedTransport(2), timeout=5) as client:
+            httpx.AsyncClient(transport=HostLimitedTransport(2, policy=LOOPBACK), timeout=5) as client:
         with pytest.raises(httpx.TransportError) as caught:
             await client.post(f"{url}/hook", json={"a": 1})
     assert not isinstance(caught.value, httpx.TimeoutException)

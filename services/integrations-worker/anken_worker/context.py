@@ -54,7 +54,8 @@ class WorkerContext:
         timeout = httpx.Timeout(settings.http_timeout_s, connect=5.0)
         # httpx over aiohttp's pool, bounded per host: see adapters.http_pool (each delivery is an HTTP
         # call; this halves what one costs in CPU).
-        http = OutboundClient(timeout=timeout, transport=HostLimitedTransport(settings.http_in_flight_per_host))
+        http = OutboundClient(timeout=timeout, transport=HostLimitedTransport(
+            settings.http_in_flight_per_host, policy=settings.outbound_policy))
         return cls(
             settings=settings, engine=engine, redis=redis, http=http, box=SecretBox(settings.fernet_key),
             reporting=service_http_client(settings.reporting_api_url, timeout=settings.http_timeout_s),

@@ -8,26 +8,32 @@ import os
 import socket
 from functools import lru_cache
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
+from anken_common.outbound_guard import OutboundPolicy
 from anken_common.settings import CommonSettings, Environment, load_settings
 
 SCHEMA = "integrations"
 EVENT_GROUP = "integrations"
 SANDBOX_SIGNING_SECRET = "sandbox-signing-secret"
+CONFIGURED_URLS = ("slack_api_url", "confluence_api_url", "sheets_api_url", "drive_api_url", "google_token_url")
 
 
 class WorkerSettings(CommonSettings):
     port: int = 8003
     # Fernet key (urlsafe base64 of 32 bytes) that encrypts tokens and webhook secrets at rest.
     anken_encryption_key: str = ""
-    # Sandbox mode points every integration without real credentials at the local sandbox.
-    anken_sandbox: bool = True
+    # Sandbox mode points every integration without real credentials at the local sandbox. Off unless
+    # asked for (`make run` and the tests ask): a production worker never talks to a sandbox by default.
+    anken_sandbox: bool = False
+    # Hosts outside the public internet that outgoing calls may reach (comma-separated `host` or
+    # `host:port`); in sandbox mode the sandbox's own address is allowed without being listed.
+    outbound_allow_hosts: str = ""
 
     slack_api_url: str = ""
     slack_bot_token: str = "xoxb-sandbox-token"
-    # The Slack app's signing secret; outside production a fixed sandbox secret stands in, in
-    # production an unset secret rejects every inbound Slack request.
+    # The Slack app's signing secret; in sandbox mode (never in production) a fixed sandbox secret
+    # stands in, otherwise an unset secret refuses every inbound Slack request.
     slack_signing_secret: str = ""
     slack_channel_prefix: str = "anken"
     confluence_api_url: str = ""
@@ -70,8 +76,13 @@ class WorkerSettings(CommonSettings):
     # in Python; 0 means the CPU count, at most 4.
     worker_processes: int = 1
 
+    _configured_urls: list[str] = PrivateAttr(default_factory=list)
+    _policy: OutboundPolicy | None = PrivateAttr(default=None)
+
     @model_validator(mode="after")
     def _defaults_from_sandbox(self) -> WorkerSettings:
+        # Base URLs the operator set in the environment are theirs to choose: the guard allows them.
+        self._configured_urls = [getattr(self, name) for name in CONFIGURED_URLS if getattr(self, name)]
         base = self.sandbox_url.rstrip("/")
         self.slack_api_url = self.slack_api_url or f"{base}/slack/api/"
         self.confluence_api_url = self.confluence_api_url or f"{base}/confluence/wiki/api/v2/"
@@ -84,6 +95,14 @@ class WorkerSettings(CommonSettings):
         return self
 
     @property
+    def outbound_policy(self) -> OutboundPolicy:
+        """What outgoing calls may reach beyond public addresses (anken_common.outbound_guard)."""
+        if self._policy is None:
+            extra = [*self._configured_urls, *([self.sandbox_url] if self.anken_sandbox else [])]
+            self._policy = OutboundPolicy.from_setting(self.outbound_allow_hosts, extra)
+        return self._policy
+
+    @property
     def fernet_key(self) -> bytes:
         """The configured Fernet key; in development, one derived from ANKEN_SECRET_KEY."""
         if self.anken_encryption_key:
@@ -94,7 +113,8 @@ class WorkerSettings(CommonSettings):
     def inbound_signing_secret(self) -> str | None:
         if self.slack_signing_secret:
             return self.slack_signing_secret
-        return None if self.anken_env == Environment.production else SANDBOX_SIGNING_SECRET
+        sandboxed = self.anken_sandbox and self.anken_env != Environment.production
+        return SANDBOX_SIGNING_SECRET if sandboxed else None
 
     @property
     def process_count(self) -> int:

@@ -8,6 +8,11 @@ The code above it is unchanged: it builds httpx requests and reads httpx respons
 
 Per host, so that a slow partner webhook endpoint cannot hold the connections Slack's calls need.
 A request waits for a connection at most its pool timeout, then fails as httpx.PoolTimeout would.
+
+Every connection goes through the outbound guard (anken_common.outbound_guard): the connector's
+resolver drops the addresses the guard refuses, after DNS and on the address actually connected
+to, so the check costs nothing per request beyond the lookup (aiohttp caches it per host). No
+response body is held whole beyond MAX_RESPONSE_BYTES.
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ import aiohttp
 import httpx
 from httpx_aiohttp import AiohttpTransport
 
+from anken_common.outbound_guard import OutboundPolicy, OutboundRefused
+from anken_worker.adapters.guarded_dns import GuardedConnector
+
 # An idle connection is dropped before the server would close it (uvicorn closes after 5 s, many
 # load balancers later): reusing one the server is closing at that moment fails with "server
 # disconnected", which would cost a delivery an attempt for nothing.
@@ -26,6 +34,16 @@ KEEPALIVE_EXPIRY_S = 4.0
 # aiohttp errors that mean "the connection broke", which httpx-aiohttp reports as a connect timeout:
 # the delivery code treats a timeout as "the server may still finish it" and waits before retrying.
 _BROKEN = (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError)
+# No answer from an external API is held in memory beyond this (a hostile base URL could stream forever).
+MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+
+
+class OutboundBlocked(httpx.TransportError):
+    """The outbound guard refused the address this request would connect to."""
+
+
+class ResponseTooLarge(httpx.TransportError):
+    """The answer went on past the size the reader accepts."""
 
 
 def _connection_error(exc: httpx.HTTPError) -> httpx.HTTPError:
@@ -40,12 +58,17 @@ def _connection_error(exc: httpx.HTTPError) -> httpx.HTTPError:
 
 
 class _Body(httpx.AsyncByteStream):
-    def __init__(self, stream: httpx.AsyncByteStream) -> None:
+    def __init__(self, stream: httpx.AsyncByteStream, limit: int = MAX_RESPONSE_BYTES) -> None:
         self._stream = stream
+        self._limit = limit
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
+        read = 0
         try:
             async for chunk in self._stream:
+                read += len(chunk)
+                if read > self._limit:
+                    raise ResponseTooLarge(f"the answer is larger than {self._limit} bytes")
                 yield chunk
         except httpx.TimeoutException as exc:
             mapped = _connection_error(exc)
@@ -60,15 +83,17 @@ class _Body(httpx.AsyncByteStream):
 class HostLimitedTransport(AiohttpTransport):
     """At most `in_flight_per_host` connections per (scheme, host, port), waiting in line beyond that."""
 
-    def __init__(self, in_flight_per_host: int = 32, keepalive_expiry_s: float = KEEPALIVE_EXPIRY_S) -> None:
+    def __init__(self, in_flight_per_host: int = 32, keepalive_expiry_s: float = KEEPALIVE_EXPIRY_S,
+                 policy: OutboundPolicy | None = None) -> None:
         self.in_flight_per_host = max(1, in_flight_per_host)
         self.keepalive_expiry_s = keepalive_expiry_s
+        self.policy = policy or OutboundPolicy()
         super().__init__(client=self._session)
 
     def _session(self) -> aiohttp.ClientSession:
         # Made on first use, inside the event loop that will use it.
-        connector = aiohttp.TCPConnector(limit=0, limit_per_host=self.in_flight_per_host,
-                                         keepalive_timeout=self.keepalive_expiry_s, ssl=self.ssl_context)
+        connector = GuardedConnector(self.policy, limit=0, limit_per_host=self.in_flight_per_host,
+                                     keepalive_timeout=self.keepalive_expiry_s, ssl=self.ssl_context)
         # HTTP(S)_PROXY / NO_PROXY are honoured, as httpx's own transport did. Only when a proxy is set:
         # aiohttp then looks up the proxy (and ~/.netrc) on every request, which costs more than the call.
         return aiohttp.ClientSession(connector=connector, trust_env=bool(urllib.request.getproxies()))
@@ -76,6 +101,8 @@ class HostLimitedTransport(AiohttpTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         try:
             response = await super().handle_async_request(request)
+        except OutboundRefused as exc:
+            raise OutboundBlocked(f"refused by the outbound guard: {exc.reason}", request=request) from None
         except (httpx.TimeoutException, httpx.TransportError) as exc:
             mapped = _connection_error(exc)
             if mapped is exc:

@@ -29,7 +29,7 @@ router = APIRouter(tags=["integration settings"])
 async def put_settings(body: IntegrationSettingsIn, principal: Operator, conn: ConnDep,
                        ctx: ContextDep) -> IntegrationSettingsOut:
     forget_after_commit(conn)  # deliveries use the new settings from the moment this answers
-    return IntegrationSettingsOut(**service.to_out(await service.save(conn, ctx.box, body)))
+    return IntegrationSettingsOut(**service.to_out(await service.save(conn, ctx.box, body, ctx.settings.outbound_policy)))
 
 
 @router.get("/v1/integration-settings", response_model=IntegrationSettingsPage,

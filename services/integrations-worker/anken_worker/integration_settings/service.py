@@ -8,9 +8,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from anken_common.outbound_guard import OutboundPolicy, OutboundRefused
 from anken_common.problems import UnprocessableEntity
 from anken_worker.integration_settings import repository as repo
 from anken_worker.integration_settings.schemas import IntegrationSettingsIn
+from anken_worker.integration_settings.secret_hosts import URL_FIELDS, changed_host_fields, field_url
 from anken_worker.kit.secret_box import SecretBox
 
 SECRET_KEYS = ("token", "secret", "password", "private_key", "api_key")
@@ -36,10 +38,37 @@ def _check(body: IntegrationSettingsIn) -> None:
         raise UnprocessableEntity("secret", "a Slack bot token (xoxb-…)")
 
 
-async def save(conn: AsyncConnection, box: SecretBox, body: IntegrationSettingsIn) -> dict:
-    """Create or replace the settings of a scope; an omitted secret keeps the stored one."""
+async def _check_urls(body: IntegrationSettingsIn, policy: OutboundPolicy) -> None:
+    """Every URL the config names passes the outbound guard (resolved now; checked again at connect)."""
+    for field in URL_FIELDS[body.integration]:
+        if field not in body.config:
+            continue
+        value = body.config[field]
+        if not isinstance(value, str) or not value.strip():
+            raise UnprocessableEntity(f"config.{field}", "must be a URL" if field != "site" else "must be a host name")
+        try:
+            await policy.check_url(field_url(body.integration, field, body.config) or "")
+        except OutboundRefused as exc:
+            raise UnprocessableEntity(f"config.{field}", exc.reason) from None
+
+
+def _check_secret_binding(body: IntegrationSettingsIn, existing: dict | None) -> None:
+    """A stored secret never travels to a host other than the one it was entered for."""
+    if body.secret or not existing or not existing.get("secret_encrypted"):
+        return
+    moved = changed_host_fields(body.integration, existing.get("config") or {}, body.config)
+    if moved:
+        raise UnprocessableEntity(f"config.{moved[0]}", "the host changed: enter the secret again for the new host "
+                                                        "(the stored one stays bound to the old host)")
+
+
+async def save(conn: AsyncConnection, box: SecretBox, body: IntegrationSettingsIn, policy: OutboundPolicy) -> dict:
+    """Create or replace the settings of a scope; an omitted secret keeps the stored one, as long as
+    the hosts it is sent to stay the same."""
     _check(body)
+    await _check_urls(body, policy)
     existing = await repo.find_scope(conn, body.integration, body.client_id, body.project_id)
+    _check_secret_binding(body, existing)
     values: dict[str, Any] = {"config": body.config, "enabled": body.enabled}
     if body.secret:
         values["secret_encrypted"] = box.seal(body.secret)

@@ -14,14 +14,14 @@ from anken_worker.kit.cursors import parse_uuid_cursor
 from anken_worker.webhook_endpoints import repository as repo
 from anken_worker.webhook_endpoints import service
 from anken_worker.webhook_endpoints.schemas import (
-    TestSendResult,
+    TrialSendResult,
     WebhookEndpointCreate,
     WebhookEndpointOut,
     WebhookEndpointPage,
     WebhookEndpointUpdate,
     WebhookEndpointWithSecret,
 )
-from anken_worker.webhook_endpoints.test_send import test_send
+from anken_worker.webhook_endpoints.trial_delivery import send_trial
 
 router = APIRouter(tags=["webhook endpoints"])
 EndpointID = Annotated[uuid.UUID, "webhook endpoint id"]
@@ -32,7 +32,8 @@ EndpointID = Annotated[uuid.UUID, "webhook endpoint id"]
              responses=problem_responses(401, 403, 422))
 async def create_endpoint(body: WebhookEndpointCreate, principal: Operator, conn: ConnDep,
                           ctx: ContextDep) -> WebhookEndpointWithSecret:
-    row, secret = await service.create(conn, ctx.box, body.client_id, str(body.url), list(body.events), body.description)
+    row, secret = await service.create(conn, ctx.box, body.client_id, str(body.url), list(body.events), body.description,
+                                       ctx.settings.outbound_policy)
     return WebhookEndpointWithSecret(**service.to_out(row), secret=secret)
 
 
@@ -55,13 +56,9 @@ async def get_endpoint(endpoint_id: uuid.UUID, principal: Operator, conn: ConnDe
 @router.patch("/v1/webhook-endpoints/{endpoint_id}", response_model=WebhookEndpointOut,
               summary="Change a webhook endpoint's URL, events or state", responses=problem_responses(401, 403, 404, 422))
 async def update_endpoint(endpoint_id: uuid.UUID, body: WebhookEndpointUpdate, principal: Operator,
-                          conn: ConnDep) -> WebhookEndpointOut:
-    await service.require(conn, endpoint_id)
-    values = body.model_dump(exclude_unset=True, exclude_none=True)
-    if "url" in values:
-        values["url"] = str(values["url"])
-    if values:
-        await repo.update(conn, endpoint_id, values)
+                          conn: ConnDep, ctx: ContextDep) -> WebhookEndpointOut:
+    await service.update(conn, endpoint_id, body.model_dump(exclude_unset=True, exclude_none=True),
+                         ctx.settings.outbound_policy)
     return WebhookEndpointOut(**service.to_out(await service.require(conn, endpoint_id)))
 
 
@@ -74,8 +71,8 @@ async def rotate_secret(endpoint_id: uuid.UUID, principal: Operator, conn: ConnD
     return WebhookEndpointWithSecret(**service.to_out(row), secret=secret)
 
 
-@router.post("/v1/webhook-endpoints/{endpoint_id}/test", response_model=TestSendResult,
-             summary="Send a signed test event now and report what the endpoint answered",
+@router.post("/v1/webhook-endpoints/{endpoint_id}/test", response_model=TrialSendResult,
+             summary="Send a signed test event now and report the endpoint's status code and timing",
              responses=problem_responses(401, 403, 404, 422))
-async def send_test(endpoint_id: uuid.UUID, principal: Operator, ctx: ContextDep) -> TestSendResult:
-    return await test_send(ctx, endpoint_id)
+async def send_test(endpoint_id: uuid.UUID, principal: Operator, ctx: ContextDep) -> TrialSendResult:
+    return await send_trial(ctx, endpoint_id)

@@ -71,10 +71,14 @@ class WebhookEndpointPage(BaseModel):
     next_cursor: str | None
 
 
-class TestSendResult(BaseModel):
+class TrialSendResult(BaseModel):
+    """What a test send got: the delivery's status, the endpoint's HTTP status and timing (never its body)."""
+
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "delivery_id": "9d1e…", "status": "succeeded", "response_excerpt": "200 ok", "last_error": None}]})
+        "delivery_id": "9d1e5c2a-7b3f-4e8d-a1c0-6f2b9e8d7c6a", "status": "succeeded", "status_code": 204,
+        "duration_ms": 38, "last_error": None}]})
     delivery_id: uuid.UUID
     status: str
-    response_excerpt: str | None
+    status_code: int | None = Field(description="HTTP status the endpoint answered; null when it did not answer")
+    duration_ms: int | None = Field(description="milliseconds until the answer's head (and at most 64 KiB) arrived")
     last_error: str | None

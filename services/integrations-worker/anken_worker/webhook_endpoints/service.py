@@ -6,10 +6,12 @@ import hashlib
 import json
 import uuid
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from anken_common.problems import NotFound
+from anken_common.outbound_guard import OutboundPolicy, OutboundRefused
+from anken_common.problems import NotFound, UnprocessableEntity
 from anken_worker.adapters.webhooks.signing import new_secret
 from anken_worker.deliveries.models import DeliveryPlan, Integration
 from anken_worker.kit.secret_box import SecretBox
@@ -30,8 +32,22 @@ def to_out(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+async def check_url(url: str, policy: OutboundPolicy) -> None:
+    """The endpoint URL passes the outbound guard now (and is checked again at every connection)."""
+    try:
+        await policy.check_url(url)
+    except OutboundRefused as exc:
+        raise UnprocessableEntity("url", exc.reason) from None
+
+
+def _origin(url: str) -> tuple[str, int | None]:
+    parts = urlsplit(url)
+    return (parts.hostname or "").lower(), parts.port
+
+
 async def create(conn: AsyncConnection, box: SecretBox, client_id: uuid.UUID, url: str, events: list[str],
-                 description: str | None) -> tuple[dict, str]:
+                 description: str | None, policy: OutboundPolicy) -> tuple[dict, str]:
+    await check_url(url, policy)
     secret = new_secret()
     endpoint_id = uuid.uuid4()
     await repo.insert(conn, {"id": endpoint_id, "client_id": client_id, "url": url, "events": events,
@@ -44,6 +60,21 @@ async def require(conn: AsyncConnection, endpoint_id: uuid.UUID) -> dict:
     if row is None:
         raise NotFound("webhook endpoint")
     return row
+
+
+async def update(conn: AsyncConnection, endpoint_id: uuid.UUID, values: dict[str, Any],
+                 policy: OutboundPolicy) -> None:
+    """Change URL, events, description or state. The signing secret is bound to the host it was made
+    for: a URL on another host is a new endpoint (with its own secret), not an edit."""
+    row = await require(conn, endpoint_id)
+    if "url" in values:
+        values["url"] = str(values["url"])
+        await check_url(values["url"], policy)
+        if _origin(values["url"]) != _origin(row["url"]):
+            raise UnprocessableEntity("url", "the host changed: register a new endpoint for the new host, which gets "
+                                             "its own signing secret (the current one stays bound to this host)")
+    if values:
+        await repo.update(conn, endpoint_id, values)
 
 
 async def rotate(conn: AsyncConnection, box: SecretBox, endpoint_id: uuid.UUID) -> tuple[dict, str]:

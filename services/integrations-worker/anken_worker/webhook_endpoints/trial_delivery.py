@@ -1,18 +1,22 @@
-"""The test-send button: a `webhook.test` event recorded as a delivery and attempted at once."""
+"""The test-send button: a `webhook.test` event recorded as a delivery and attempted at once.
+
+What comes back is the delivery's status, the endpoint's status code and how long it took: never
+the answer's body, which would let anyone who can register a URL read what it points at."""
 
 from __future__ import annotations
 
 import uuid
 
+from anken_worker.adapters.webhooks.sender import parse_answer_summary
 from anken_worker.deliveries import repository as delivery_repo
 from anken_worker.deliveries.ordering import LockBusy, drain
 from anken_worker.jobs.enqueue import enqueue_deliveries
 from anken_worker.kit.time import utc_now
 from anken_worker.webhook_endpoints import service
-from anken_worker.webhook_endpoints.schemas import TestSendResult
+from anken_worker.webhook_endpoints.schemas import TrialSendResult
 
 
-async def test_send(ctx, endpoint_id: uuid.UUID) -> TestSendResult:
+async def send_trial(ctx, endpoint_id: uuid.UUID) -> TrialSendResult:
     async with ctx.engine.begin() as conn:
         endpoint = await service.require(conn, endpoint_id)
         event_id = str(uuid.uuid4())
@@ -25,5 +29,6 @@ async def test_send(ctx, endpoint_id: uuid.UUID) -> TestSendResult:
         await enqueue_deliveries(ctx, [plan.key])
     async with ctx.engine.connect() as conn:
         d = await delivery_repo.get_by_key(conn, plan.key)
-    return TestSendResult(delivery_id=d.id, status=d.status, response_excerpt=d.response_excerpt,
-                          last_error=d.last_error)
+    status_code, duration_ms = parse_answer_summary(d.response_excerpt)
+    return TrialSendResult(delivery_id=d.id, status=d.status, status_code=status_code, duration_ms=duration_ms,
+                           last_error=d.last_error)
