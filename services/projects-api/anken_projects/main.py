@@ -20,6 +20,7 @@ from anken_projects.kit.db_errors import install_db_error_handlers
 from anken_projects.outbox.relay import outbox_relay
 from anken_projects.routers import discover_routers
 from anken_projects.settings import ProjectsSettings, get_settings
+from anken_projects.targets.import_jobs import stop_all as stop_import_jobs
 
 DESCRIPTION = """
 The registry and source of truth of Anken: clients, users, projects, assignments, scripts,
@@ -63,6 +64,7 @@ def create_app(settings: ProjectsSettings | None = None) -> FastAPI:
         finally:
             stop.set()
             await cancel_and_wait((starter, *tasks))
+            await stop_import_jobs()  # each records itself cancelled before the engine closes
             await resources.close()
 
     app = create_service_app(

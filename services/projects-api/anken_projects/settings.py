@@ -23,6 +23,12 @@ class ProjectsSettings(CommonSettings):
     api_key_rate_per_s: float = 20.0
     outbox_relay_enabled: bool = True
     outbox_relay_interval_s: float = 0.1
+    # Approach-list imports (targets/import_limits.py): rows below the header, upload bytes,
+    # columns read, and seconds a job may run before it is stopped as failed.
+    import_max_rows: int = Field(default=50_000, ge=1, le=1_000_000)
+    import_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    import_max_columns: int = Field(default=200, ge=10, le=16_384)
+    import_wall_time_s: float = Field(default=300.0, gt=0, le=86_400)
     # Login throttle: failed logins per client address within 5 minutes, any emails (per email: 10).
     login_ip_max_failures: int = Field(default=100, ge=1)
     # Proxies whose X-Forwarded-For names the client (comma-separated IPs or CIDRs, e.g. the web

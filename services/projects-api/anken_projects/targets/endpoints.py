@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from typing import Annotated
 
 import sqlalchemy as sa
-from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Header, Path, Query, Request, Response, UploadFile
+from fastapi.responses import JSONResponse
 
-from anken_common.problems import NotFound, UnprocessableEntity, problem_responses
+from anken_common.problems import Conflict, NotFound, ProblemError, UnprocessableEntity, problem_responses
 from anken_projects.auth.dependencies import CurrentPrincipal
-from anken_projects.db import ResourcesDep, SessionDep
+from anken_projects.auth.principal import Principal
+from anken_projects.db import Resources, ResourcesDep, SessionDep
 from anken_projects.kit.etag import check_if_match, set_etag
 from anken_projects.kit.pagination import CursorQuery, LimitQuery, Page, paginate
 from anken_projects.projects.access import get_accessible_project
-from anken_projects.targets import service
+from anken_projects.targets import import_jobs, service
 from anken_projects.targets.access import get_target, get_target_list, project_for_target_writes
-from anken_projects.targets.models import TargetImport, TargetStatus
+from anken_projects.targets.import_limits import MAX_MAPPING_CHARS, MAX_MAPPING_ENTRIES
+from anken_projects.targets.models import ImportStatus, TargetImport, TargetStatus
 from anken_projects.targets.schemas import (
     ImportReport,
     TargetListCreate,
@@ -28,10 +32,13 @@ from anken_projects.targets.schemas import (
     TargetPage,
     TargetUpdate,
 )
-from anken_projects.targets.target_import import import_targets
+from anken_projects.targets.target_import import FileTooLarge, ImportScope, import_limits, open_upload, start_import
 
 # Query text reaches PostgreSQL, which cannot hold NUL characters.
 NO_NUL = r"^[^\x00]*$"
+
+# How often a waiting upload looks whether its client is still there.
+WAIT_POLL_S = 0.5
 
 router = APIRouter(tags=["targets"])
 
@@ -121,15 +128,69 @@ async def update_target(target_id: uuid.UUID, body: TargetUpdate, request: Reque
 
 
 def _parse_mapping(raw: str | None) -> dict[str, str] | None:
+    """The optional `mapping` form field: a small flat JSON object, bounded before it is parsed."""
     if raw is None or not raw.strip():
         return None
+    if len(raw) > MAX_MAPPING_CHARS:
+        raise UnprocessableEntity("mapping", f"must be at most {MAX_MAPPING_CHARS:,} characters")
     try:
         mapping = json.loads(raw)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser's stack
         raise UnprocessableEntity("mapping", "must be a JSON object such as {\"Company\": \"company_name\"}") from None
     if not isinstance(mapping, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
-        raise UnprocessableEntity("mapping", "must be a JSON object of file header → target field")
+        raise UnprocessableEntity("mapping", "must be a flat JSON object of file header → target field")
+    if len(mapping) > MAX_MAPPING_ENTRIES:
+        raise UnprocessableEntity("mapping", f"must have at most {MAX_MAPPING_ENTRIES} entries")
     return mapping
+
+
+async def _import_scope(resources: Resources, principal: Principal, list_id: uuid.UUID, *,
+                        write: bool) -> ImportScope:
+    """The access check on its own short transaction: none stays open while a file is read."""
+    async with resources.sessionmaker() as session, session.begin():
+        target_list, project = await get_target_list(session, principal, list_id, write=write)
+        return ImportScope(target_list.id, project.id, project.client_id, target_list.name)
+
+
+async def _load_job(resources: Resources, import_id: uuid.UUID) -> TargetImport:
+    async with resources.sessionmaker() as session:
+        job = await session.get(TargetImport, import_id)
+    if job is None:
+        raise NotFound("import")
+    return job
+
+
+async def _wait_for(task: asyncio.Task, job_id: uuid.UUID, request: Request, resources: Resources) -> None:
+    """Wait for the job; a client that goes away takes its job with it (no CPU burnt for nobody)."""
+    gone = "the client went away before the import finished"
+    try:
+        while not task.done():
+            await asyncio.wait({task}, timeout=WAIT_POLL_S)
+            if not task.done() and await request.is_disconnected():
+                await import_jobs.cancel_job(resources.engine, job_id, gone)
+                return
+    except asyncio.CancelledError:
+        await asyncio.shield(import_jobs.cancel_job(resources.engine, job_id, gone))
+        raise
+
+
+def _outcome(job: TargetImport) -> ImportReport:
+    """The finished job as the answer of a waiting upload: 200, or the problem that ended it."""
+    report = ImportReport.model_validate(job)
+    if report.status == ImportStatus.succeeded:
+        return report
+    if report.status == ImportStatus.cancelled:
+        raise Conflict(report.reason or "the import was cancelled", import_id=str(job.id))
+    if report.reason is not None:
+        raise ProblemError(422, "Unprocessable Content", report.reason,
+                           type_="https://anken.jp/problems/import-rejected", import_id=str(job.id),
+                           errors=[{"field": "file", "message": report.reason}])
+    raise ProblemError(
+        422, "Unprocessable Content",
+        f"{job.error_count} row(s) have errors; nothing was imported. Fix them and upload again.",
+        type_="https://anken.jp/problems/import-rejected", import_id=str(job.id),
+        errors=job.errors, duplicates=job.duplicates,
+    )
 
 
 @router.post(
@@ -141,21 +202,42 @@ def _parse_mapping(raw: str | None) -> dict[str, str] | None:
         "`dry_run` (true: validate and report errors and duplicates, write nothing), and optionally `mapping`, a "
         "JSON object `{\"file header\": \"target field\"}`. Duplicates (by 法人番号, else phone, else normalised "
         "company name, within the file and across every list of the project's client) are skipped and reported. "
-        "A commit is all or nothing: any row error answers 422 with every error and writes nothing. "
-        "Progress of a running import: `GET /v1/imports/{id}`. Partner keys need the scope write:targets."
+        "A commit is all or nothing: any row error answers 422 with every error and writes nothing.\n\n"
+        "Limits (settings `IMPORT_MAX_ROWS`, `IMPORT_MAX_BYTES`, `IMPORT_MAX_COLUMNS`, `IMPORT_WALL_TIME_S`): "
+        "50,000 rows below the header, 20 MiB (413 above), 200 columns, 300 s of work by default. An XLSX is "
+        "inspected before it is read (a part inflating more than 100× or past 100 MiB is refused) and its declared "
+        "dimension is never trusted. Any unreadable file or limit answers 422 with `errors[].field` = `file` and a "
+        "message naming the row, cell or part.\n\n"
+        "The import runs as a job. By default the request waits for it (a client that disconnects cancels it); "
+        "with `Prefer: respond-async` it answers 202 at once with the running job and its `Location`: follow its "
+        "progress with `GET /v1/imports/{id}` and cancel it with `DELETE /v1/imports/{id}`. A job past its wall "
+        "time ends `failed` with its `reason`. Partner keys need the scope write:targets."
     ),
-    responses=problem_responses(401, 403, 404, 413, 422),
+    responses={**problem_responses(401, 403, 404, 409, 413, 422), 202: {
+        "description": "With `Prefer: respond-async`: the job, running; `Location` names it",
+        "content": {"application/json": {"example": {
+            "id": "2c3d4e5f-6071-4829-9b0c-1d2e3f4a5b6c", "status": "running", "rows_total": 40000,
+            "rows_processed": 0}}}}},
 )
 async def import_file(
-    list_id: TargetListID, principal: CurrentPrincipal, session: SessionDep, resources: ResourcesDep,
+    list_id: TargetListID, principal: CurrentPrincipal, resources: ResourcesDep, request: Request,
     file: Annotated[UploadFile, File(description="CSV or XLSX; the first row names the columns")],
     dry_run: Annotated[bool, Form(description="Validate and report only")] = False,
     mapping: Annotated[str | None, Form(description='JSON: {"file header": "company_name" | "phone" | …}')] = None,
-) -> ImportReport:
-    target_list, project = await get_target_list(session, principal, list_id, write=True)
-    job = await import_targets(session, resources.engine, principal, project, target_list, file.file, file.filename,
-                               dry_run=dry_run, mapping=_parse_mapping(mapping))
-    return ImportReport.model_validate(job)
+    prefer: Annotated[str | None, Header(description="`respond-async`: answer 202 at once with the running job")] = None,
+) -> ImportReport | JSONResponse:
+    scope = await _import_scope(resources, principal, list_id, write=True)
+    limits = import_limits(resources.settings)
+    if file.size is not None and file.size > limits.max_bytes:
+        raise FileTooLarge(limits.max_bytes)
+    opened = await open_upload(file.file, file.filename, limits, _parse_mapping(mapping))
+    job_id, task = await start_import(resources, principal, scope, opened, file.filename, dry_run=dry_run)
+    if prefer and "respond-async" in prefer.lower():
+        job = await _load_job(resources, job_id)
+        return JSONResponse(ImportReport.model_validate(job).model_dump(mode="json"), status_code=202,
+                            headers={"Location": f"/v1/imports/{job_id}", "Preference-Applied": "respond-async"})
+    await _wait_for(task, job_id, request, resources)
+    return _outcome(await _load_job(resources, job_id))
 
 
 @router.get("/v1/target-lists/{list_id}/imports", response_model=Page[ImportReport],
@@ -169,15 +251,36 @@ async def list_imports(list_id: TargetListID, principal: CurrentPrincipal, sessi
     return Page[ImportReport](items=[ImportReport.model_validate(j) for j in page.items], next_cursor=page.next_cursor)
 
 
-@router.get("/v1/imports/{import_id}", response_model=ImportReport,
-            summary="An import job: status and progress (rows processed of total), errors and duplicates",
-            responses=problem_responses(401, 403, 404))
-async def get_import(import_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep) -> ImportReport:
-    job = await session.get(TargetImport, import_id)
-    if job is None:
-        raise NotFound("import")
+async def _visible_job(resources: Resources, principal: Principal, import_id: uuid.UUID, *,
+                       write: bool = False) -> TargetImport:
+    job = await _load_job(resources, import_id)
     try:
-        await get_target_list(session, principal, job.target_list_id)
+        await _import_scope(resources, principal, job.target_list_id, write=write)
     except NotFound:
         raise NotFound("import") from None
+    return job
+
+
+@router.get("/v1/imports/{import_id}", response_model=ImportReport,
+            summary="An import job: status and progress (rows processed of total), errors and duplicates",
+            description="`status`: running, succeeded, failed or cancelled; `reason` says why a job ended "
+                        "without row errors (cancelled, a limit, an unreadable part of the file).",
+            responses=problem_responses(401, 403, 404))
+async def get_import(import_id: uuid.UUID, principal: CurrentPrincipal, resources: ResourcesDep) -> ImportReport:
+    job = await _visible_job(resources, principal, import_id)
+    if await import_jobs.expire_if_stale(resources.engine, job, resources.settings.import_wall_time_s):
+        job = await _load_job(resources, import_id)
     return ImportReport.model_validate(job)
+
+
+@router.delete("/v1/imports/{import_id}", response_model=ImportReport,
+               summary="Cancel a running import: it stops at its next row and writes nothing",
+               description="Answers the job, now `cancelled`. 409 when it has already finished. Admins, the "
+                           "project's director and partner keys with write:targets may cancel.",
+               responses=problem_responses(401, 403, 404, 409))
+async def cancel_import(import_id: uuid.UUID, principal: CurrentPrincipal, resources: ResourcesDep) -> ImportReport:
+    job = await _visible_job(resources, principal, import_id, write=True)
+    if not await import_jobs.cancel_job(resources.engine, job.id, "the import was cancelled by a user"):
+        job = await _load_job(resources, import_id)
+        raise Conflict(f"the import has already finished ({job.status})", status=str(job.status))
+    return ImportReport.model_validate(await _load_job(resources, import_id))

@@ -1,18 +1,37 @@
-"""The import job row, written on its own short transactions so progress is visible while the
-import's own transaction (all-or-nothing) is still open."""
+"""The import job row and the jobs this process runs.
+
+The row is written on its own short transactions (start, progress, finish), so progress is
+visible while a job runs and no transaction stays open while a file is parsed. A cancel is a
+status change on the row, so it reaches the job whichever process runs it: the job reads its
+status back with every progress report. This process also keeps its own running jobs, to stop
+one at once when the cancel arrives here.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from anken_projects.kit.models import utc_now
+from anken_projects.targets.import_limits import JobControl
 from anken_projects.targets.models import ImportStatus, TargetImport
 
 TABLE = TargetImport.__table__
+# A job row still "running" this long after its wall time belongs to a process that ended.
+STALE_GRACE = timedelta(seconds=60)
+STALE_REASON = "the import stopped without finishing (its process ended); upload the file again"
+
+_running: dict[uuid.UUID, tuple[asyncio.Task, JobControl]] = {}
+
+
+def file_error(reason: str) -> dict[str, Any]:
+    """How a file-level failure (not one row's) is stored among a job's errors: no row, field `file`."""
+    return {"row": None, "field": "file", "message": reason}
 
 
 async def start_job(engine: AsyncEngine, values: dict[str, Any]) -> uuid.UUID:
@@ -22,14 +41,63 @@ async def start_job(engine: AsyncEngine, values: dict[str, Any]) -> uuid.UUID:
     return job_id
 
 
-async def report_progress(engine: AsyncEngine, job_id: uuid.UUID, **counts: int) -> None:
+async def report_progress(engine: AsyncEngine, job_id: uuid.UUID, **counts: Any) -> str | None:
+    """Write the job's counts; returns its status, so a cancel made anywhere is seen here."""
     async with engine.begin() as conn:
-        await conn.execute(sa.update(TABLE).where(TABLE.c.id == job_id).values(**counts))
+        return (await conn.execute(
+            sa.update(TABLE).where(TABLE.c.id == job_id).values(**counts).returning(TABLE.c.status)
+        )).scalar_one_or_none()
 
 
 async def finish_job_outside(engine: AsyncEngine, job_id: uuid.UUID, status: ImportStatus, **values: Any) -> None:
-    """Record the outcome on a separate transaction: used when the import's own transaction rolls back."""
+    """Record the outcome of a job that is still running (a cancelled job keeps its status)."""
     async with engine.begin() as conn:
         await conn.execute(
-            sa.update(TABLE).where(TABLE.c.id == job_id).values(status=status, finished_at=utc_now(), **values)
+            sa.update(TABLE).where(TABLE.c.id == job_id, TABLE.c.status == ImportStatus.running)
+            .values(status=status, finished_at=utc_now(), **values)
         )
+
+
+def register(job_id: uuid.UUID, task: asyncio.Task, control: JobControl) -> None:
+    _running[job_id] = (task, control)
+    task.add_done_callback(lambda _: _running.pop(job_id, None))
+
+
+def stop_local(job_id: uuid.UUID, reason: str) -> None:
+    """Stop the job at its next row if this process runs it."""
+    entry = _running.get(job_id)
+    if entry is not None:
+        entry[1].cancel(reason)
+
+
+async def cancel_job(engine: AsyncEngine, job_id: uuid.UUID, reason: str) -> bool:
+    """Mark a running job cancelled; False when it had already finished."""
+    async with engine.begin() as conn:
+        changed = (await conn.execute(
+            sa.update(TABLE).where(TABLE.c.id == job_id, TABLE.c.status == ImportStatus.running)
+            .values(status=ImportStatus.cancelled, finished_at=utc_now(), errors=[file_error(reason)])
+            .returning(TABLE.c.id)
+        )).scalar_one_or_none()
+    stop_local(job_id, reason)
+    return changed is not None
+
+
+async def expire_if_stale(engine: AsyncEngine, job: TargetImport, wall_time_s: float) -> bool:
+    """A job left "running" by a process that died is failed, never shown running forever."""
+    if job.status != ImportStatus.running or job.id in _running:
+        return False
+    if job.created_at + timedelta(seconds=wall_time_s) + STALE_GRACE > utc_now():
+        return False
+    await finish_job_outside(engine, job.id, ImportStatus.failed, errors=[file_error(STALE_REASON)])
+    return True
+
+
+async def stop_all() -> None:
+    """Cancel this process's jobs (at shutdown): each records itself as cancelled."""
+    tasks = [task for task, _ in _running.values()]
+    for _, control in _running.values():
+        control.cancel("the service stopped while the import ran; upload the file again")
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        await asyncio.gather(*tasks, return_exceptions=True)

@@ -1,8 +1,8 @@
-"""Reading uploaded target files row by row, without loading them whole.
+"""Reading uploaded target files row by row, within the import's limits.
 
 CSV arrives in UTF-8 (with or without BOM) or Shift_JIS/CP932 — what Japanese Excel
-writes; the encoding is detected from the first bytes. XLSX is read with openpyxl's
-read_only mode, which streams the sheet XML.
+writes; the encoding is detected from the first bytes. XLSX is read by xlsx_reader, which
+inspects the archive and streams the sheet XML without trusting what the sheet declares.
 """
 
 from __future__ import annotations
@@ -11,17 +11,17 @@ import codecs
 import contextlib
 import csv
 import io
-import zipfile
 from collections.abc import Iterator
 from typing import IO
 
-from openpyxl import load_workbook
+from anken_projects.targets.import_limits import ImportLimits
+from anken_projects.targets.xlsx_reader import XlsxError, XlsxSheetReader
 
 SNIFF_BYTES = 256 * 1024
 
 
 class UnreadableFile(ValueError):
-    """The upload is neither CSV (UTF-8 or CP932) nor XLSX, or is damaged."""
+    """The upload is neither CSV (UTF-8 or CP932) nor XLSX, is damaged, or exceeds a limit."""
 
 
 def detect_csv_encoding(head: bytes) -> str:
@@ -45,19 +45,12 @@ def is_xlsx(head: bytes, filename: str | None) -> bool:
     return head.startswith(b"PK\x03\x04") or (filename or "").lower().endswith(".xlsx")
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 class TableReader:
-    """Rows of an uploaded CSV or XLSX file: `headers`, `total_rows` (an estimate for XLSX) and `rows()`."""
+    """Rows of an uploaded CSV or XLSX file: `headers`, `total_rows` (CSV: counted; XLSX: None) and `rows()`."""
 
-    def __init__(self, file: IO[bytes], filename: str | None) -> None:
+    def __init__(self, file: IO[bytes], filename: str | None, limits: ImportLimits) -> None:
         self._file = file
+        self.limits = limits
         file.seek(0)
         head = file.read(SNIFF_BYTES)
         file.seek(0)
@@ -65,34 +58,42 @@ class TableReader:
             raise UnreadableFile("the file is empty")
         self.kind = "xlsx" if is_xlsx(head, filename) else "csv"
         self.encoding: str | None = None
+        self._xlsx: XlsxSheetReader | None = None
+        self.total_rows: int | None = None
         if self.kind == "xlsx":
             try:
-                self._workbook = load_workbook(file, read_only=True, data_only=True)
-            except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-                raise UnreadableFile(f"the XLSX file cannot be read: {exc}") from None
-            self._sheet = self._workbook.worksheets[0]
+                self._xlsx = XlsxSheetReader(file, limits)
+            except XlsxError as exc:
+                raise UnreadableFile(str(exc)) from None
         else:
             self.encoding = detect_csv_encoding(head)
-        self.total_rows = self._count_rows()
+            self.total_rows = self._count_csv_rows()
         self._iterator = self._raw_rows()
         try:
-            self.headers = next(self._iterator)
+            self.header_row, self.headers = next(self._iterator)
         except StopIteration:
             raise UnreadableFile("the file has no header row") from None
         except (UnicodeDecodeError, csv.Error) as exc:
             raise UnreadableFile(f"the file cannot be read: {exc}") from None
+        except XlsxError as exc:
+            raise UnreadableFile(str(exc)) from None
         if not any(self.headers):
             raise UnreadableFile("the first row must name the columns")
 
-    def _count_rows(self) -> int | None:
-        """Data rows in the file: a quick streaming pass for CSV, the sheet's declared size for XLSX."""
-        if self.kind == "xlsx":
-            max_row = self._sheet.max_row
-            return max(max_row - 1, 0) if max_row else None
+    def _too_many_rows(self) -> UnreadableFile:
+        return UnreadableFile(f"the file has more than {self.limits.max_rows:,} rows below the header")
+
+    def _count_csv_rows(self) -> int:
+        """Data rows of the CSV: a quick streaming pass that stops as soon as the row cap is passed."""
         self._file.seek(0)
         text = io.TextIOWrapper(self._file, encoding=self.encoding or "utf-8-sig", errors="replace", newline="")
+        count = -1  # the header
         try:
-            count = sum(1 for row in csv.reader(text) if any(cell.strip() for cell in row)) - 1
+            for row in csv.reader(text):
+                if any(cell.strip() for cell in row):
+                    count += 1
+                    if count > self.limits.max_rows:
+                        raise self._too_many_rows()
         except csv.Error as exc:
             raise UnreadableFile(f"the CSV cannot be parsed: {exc}") from None
         finally:
@@ -100,32 +101,39 @@ class TableReader:
         self._file.seek(0)
         return max(count, 0)
 
-    def _raw_rows(self) -> Iterator[list[str]]:
-        if self.kind == "xlsx":
-            for values in self._sheet.iter_rows(values_only=True):
-                yield [_cell_text(v) for v in values]
+    def _raw_rows(self) -> Iterator[tuple[int, list[str]]]:
+        if self._xlsx is not None:
+            yield from self._xlsx.rows()
             return
         text = io.TextIOWrapper(self._file, encoding=self.encoding or "utf-8-sig", newline="")
         try:
-            for row in csv.reader(text):
-                yield [cell.strip() for cell in row]
+            for number, row in enumerate(csv.reader(text), start=1):
+                if len(row) > self.limits.max_columns and any(cell.strip() for cell in row[self.limits.max_columns:]):
+                    raise UnreadableFile(
+                        f"row {number}: has {len(row)} columns; an import reads at most {self.limits.max_columns}")
+                yield number, [cell.strip() for cell in row]
         finally:
             # Leave the upload's file open for its owner; it may already be closed at shutdown.
             with contextlib.suppress(ValueError):
                 text.detach()
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
-        """(row number as a spreadsheet shows it, cells) for each non-blank data row; the header is row 1."""
-        number = 1
+        """(row number as a spreadsheet shows it, cells) for each non-blank data row below the header."""
+        number = self.header_row
+        data_rows = 0
         try:
-            for cells in self._iterator:
-                number += 1
+            for number, cells in self._iterator:
                 if any(cells):
+                    data_rows += 1
+                    if data_rows > self.limits.max_rows:
+                        raise self._too_many_rows()
                     yield number, cells
         except (UnicodeDecodeError, csv.Error) as exc:
             raise UnreadableFile(f"row {number + 1} cannot be read: {exc}") from None
+        except XlsxError as exc:
+            raise UnreadableFile(str(exc)) from None
 
     def close(self) -> None:
         self._iterator.close()
-        if self.kind == "xlsx":
-            self._workbook.close()
+        if self._xlsx is not None:
+            self._xlsx.close()

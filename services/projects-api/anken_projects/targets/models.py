@@ -27,6 +27,7 @@ class ImportStatus(StrEnum):
     running = "running"
     succeeded = "succeeded"
     failed = "failed"
+    cancelled = "cancelled"
 
 
 class TargetList(SQLModel, table=True):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, computed_field
 
 from anken_projects.kit.schemas import Output, StrictInput
 from anken_projects.targets.models import ImportStatus, TargetStatus
@@ -95,7 +95,9 @@ class TargetUpdate(StrictInput):
 
 
 class ImportRowError(Output):
-    row: int = Field(description="Row number as a spreadsheet shows it (the header is row 1)")
+    row: int | None = Field(
+        description="Row number as a spreadsheet shows it (the header is row 1); null: the file as a whole "
+                    "(unreadable, over a limit, cancelled or stopped at its time limit)")
     field: str
     message: str
 
@@ -114,7 +116,20 @@ class ImportReport(Output):
         "created_count": 0, "accepted_count": 1, "duplicate_count": 1, "error_count": 1,
         "errors": [{"row": 4, "field": "corporate_number", "message": "check digit does not match"}],
         "duplicates": [{"row": 3, "reason": "phone", "duplicate_of_row": 2, "existing_target_id": None}],
-        "created_at": "2026-11-02T09:00:00+09:00", "finished_at": "2026-11-02T09:00:01+09:00",
+        "created_at": "2026-11-02T09:00:00+09:00", "finished_at": "2026-11-02T09:00:01+09:00", "reason": None,
+    }, {
+        "id": "2c3d4e5f-6071-4829-9b0c-1d2e3f4a5b6c", "target_list_id": LIST_EXAMPLE["id"], "dry_run": False,
+        "status": "running", "file_kind": "csv", "encoding": "utf-8-sig", "rows_total": 40000,
+        "rows_processed": 12000, "created_count": 0, "accepted_count": 0, "duplicate_count": 0, "error_count": 0,
+        "errors": [], "duplicates": [], "created_at": "2026-11-02T09:00:00+09:00", "finished_at": None,
+        "reason": None,
+    }, {
+        "id": "3d4e5f60-7182-4930-8c1d-2e3f4a5b6c7d", "target_list_id": LIST_EXAMPLE["id"], "dry_run": False,
+        "status": "cancelled", "file_kind": "xlsx", "encoding": None, "rows_total": None, "rows_processed": 8000,
+        "created_count": 0, "accepted_count": 0, "duplicate_count": 0, "error_count": 0,
+        "errors": [{"row": None, "field": "file", "message": "the import was cancelled"}], "duplicates": [],
+        "created_at": "2026-11-02T09:00:00+09:00", "finished_at": "2026-11-02T09:00:04+09:00",
+        "reason": "the import was cancelled",
     }]})
     id: uuid.UUID
     target_list_id: uuid.UUID
@@ -122,7 +137,7 @@ class ImportReport(Output):
     status: ImportStatus
     file_kind: str
     encoding: str | None
-    rows_total: int | None = Field(description="Data rows in the file (XLSX: as the sheet declares)")
+    rows_total: int | None = Field(description="Data rows in the file (CSV: counted first; XLSX: known once read)")
     rows_processed: int
     created_count: int = Field(description="Targets written (0 for a dry run or a failed import)")
     accepted_count: int = Field(description="Rows that are (or, for a dry run, would be) added as targets")
@@ -132,3 +147,8 @@ class ImportReport(Output):
     duplicates: list[ImportDuplicate] = Field(description="The first 1,000 duplicates (skipped, not errors)")
     created_at: datetime
     finished_at: datetime | None
+
+    @computed_field(description="Why a failed or cancelled job ended, when not for row errors")  # type: ignore[prop-decorator]
+    @property
+    def reason(self) -> str | None:
+        return next((e.message for e in self.errors if e.row is None), None)

@@ -1,22 +1,29 @@
-"""Importing a CSV/XLSX file into a target list: stream, validate, dedupe, then commit all or nothing.
+"""Importing a CSV/XLSX file into a target list: a background job that parses, dedupes, then writes.
 
-Rows are read in batches (the file is never loaded whole); each batch is deduped within the
-file and against every target of the project's client, and — unless it is a dry run or an
-error has been found — written with COPY inside the request's transaction. Any row error
-fails the whole import, so the transaction is rolled back and nothing is written.
+The upload is copied (within the byte cap) and its header read before the job starts, so an
+unreadable or oversized file answers at once. The job then:
+
+1. parses every row in a thread, within the row/column caps, checking its cancel flag and wall
+   time at each row, while the event loop reports progress (and learns of a cancel made by any
+   process) on short transactions;
+2. dedupes the valid rows within the file and against every target of the project's client;
+3. unless it is a dry run or any row has an error, writes all targets, the event and the audit
+   entry in one short transaction: a commit is all or nothing.
+
+No transaction is open while the file is parsed. A cancelled job, or one past its wall time,
+writes nothing and ends `cancelled` or `failed` with its reason.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
+import tempfile
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from anken_common.event_payloads import TargetListImportedPayload
 from anken_common.events import EventType
@@ -24,24 +31,44 @@ from anken_common.logging import get_logger
 from anken_common.problems import ProblemError, UnprocessableEntity
 from anken_projects.audit.writer import record_audit
 from anken_projects.auth.principal import Principal
+from anken_projects.db import Resources
 from anken_projects.dnc.repository import dnc_keys
 from anken_projects.kit.models import utc_now
 from anken_projects.outbox.writer import record_event
-from anken_projects.projects.models import Project
+from anken_projects.settings import ProjectsSettings
 from anken_projects.targets import import_jobs
 from anken_projects.targets.dedupe import Identity, SeenCompanies
 from anken_projects.targets.import_columns import MappingError, TargetField, resolve_columns
+from anken_projects.targets.import_limits import ImportLimits, ImportStopped, JobControl
 from anken_projects.targets.import_readers import TableReader, UnreadableFile
 from anken_projects.targets.import_rows import RowError, TargetRow, parse_row
-from anken_projects.targets.models import ImportStatus, Target, TargetImport, TargetList, TargetStatus
+from anken_projects.targets.models import ImportStatus, Target, TargetImport, TargetStatus
 
 log = get_logger("anken.target_import")
 BATCH_ROWS = 2000
 REPORT_LIMIT = 1000
+PROGRESS_INTERVAL_S = 0.2
+SPOOL_IN_MEMORY = 2 * 1024 * 1024
+COPY_CHUNK = 1024 * 1024
 TARGET_COPY_COLUMNS = (
     "id", "target_list_id", "project_id", "client_id", "company_name", "company_name_key", "industry", "size",
     "region", "phone", "corporate_number", "contact_name", "note", "priority_tier", "status", "created_at", "updated_at",
 )
+
+
+def import_limits(settings: ProjectsSettings) -> ImportLimits:
+    return ImportLimits(max_rows=settings.import_max_rows, max_bytes=settings.import_max_bytes,
+                        max_columns=settings.import_max_columns, wall_time_s=settings.import_wall_time_s)
+
+
+@dataclass(frozen=True)
+class ImportScope:
+    """The list being imported into, read on the request's short access check."""
+
+    target_list_id: uuid.UUID
+    project_id: uuid.UUID
+    client_id: uuid.UUID
+    list_name: str
 
 
 @dataclass
@@ -76,8 +103,21 @@ class ImportTally:
         }
 
 
+@dataclass
+class OpenedFile:
+    """An upload copied into the import's own spool, its header read and columns resolved."""
+
+    reader: TableReader
+    spool: IO[bytes]
+    columns: dict[TargetField, int]
+
+    def close(self) -> None:
+        self.reader.close()
+        self.spool.close()
+
+
 # One join per key (not IN/ANY lists): each side can use its (client_id, key) index, or hash the
-# batch's keys, so the cost stays linear while the client's lists grow during the import itself.
+# batch's keys, so the cost stays linear while the client's lists grow.
 EXISTING_BY_KEYS = sa.text("""
     SELECT t.id, t.corporate_number, t.phone, t.company_name_key
     FROM unnest(CAST(:numbers AS text[])) AS k(v) JOIN projects.targets t
@@ -92,8 +132,108 @@ EXISTING_BY_KEYS = sa.text("""
 """)
 
 
-def _take(rows: Iterator[tuple[int, list[str]]], n: int) -> list[tuple[int, list[str]]]:
-    return list(itertools.islice(rows, n))
+class FileTooLarge(ProblemError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, "Content Too Large", f"the file is larger than {limit:,} bytes",
+                         type_="https://anken.jp/problems/file-too-large",
+                         errors=[{"field": "file", "message": f"must be at most {limit:,} bytes"}])
+
+
+def _open_file(upload: IO[bytes], filename: str | None, limits: ImportLimits,
+               mapping: dict[str, str] | None) -> OpenedFile:
+    """Copy the upload within the byte cap (the job may outlive the request), then read its header."""
+    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # closed by OpenedFile
+    try:
+        upload.seek(0)
+        copied = 0
+        while chunk := upload.read(COPY_CHUNK):
+            copied += len(chunk)
+            if copied > limits.max_bytes:
+                raise FileTooLarge(limits.max_bytes)
+            spool.write(chunk)
+        spool.seek(0)
+        try:
+            reader = TableReader(spool, filename, limits)
+        except UnreadableFile as exc:
+            raise UnprocessableEntity("file", str(exc)) from None
+        try:
+            columns = resolve_columns(reader.headers, mapping)
+        except MappingError as exc:
+            reader.close()
+            raise UnprocessableEntity(exc.field, exc.message) from None
+    except BaseException:
+        spool.close()
+        raise
+    return OpenedFile(reader, spool, columns)
+
+
+async def open_upload(upload: IO[bytes], filename: str | None, limits: ImportLimits,
+                      mapping: dict[str, str] | None) -> OpenedFile:
+    return await asyncio.to_thread(_open_file, upload, filename, limits, mapping)
+
+
+async def start_import(
+    resources: Resources, principal: Principal, scope: ImportScope, opened: OpenedFile, filename: str | None,
+    *, dry_run: bool,
+) -> tuple[uuid.UUID, asyncio.Task]:
+    """Create the job row and start the job; it owns `opened` from here on."""
+    limits = opened.reader.limits
+    try:
+        job_id = await import_jobs.start_job(resources.engine, {
+            "target_list_id": scope.target_list_id, "project_id": scope.project_id, "client_id": scope.client_id,
+            "filename": (filename or "").replace("\x00", "")[:255] or None, "file_kind": opened.reader.kind,
+            "encoding": opened.reader.encoding, "dry_run": dry_run, "rows_total": opened.reader.total_rows,
+            "created_by": str(principal.id)[:64],
+        })
+    except BaseException:
+        opened.close()
+        raise
+    control = JobControl(wall_time_s=limits.wall_time_s)
+    task = asyncio.create_task(_run_job(resources, principal, scope, opened, job_id, control, dry_run=dry_run),
+                               name=f"target-import-{job_id}")
+    import_jobs.register(job_id, task, control)
+    return job_id, task
+
+
+def _parse_all(opened: OpenedFile, control: JobControl) -> list[TargetRow]:
+    """The parsing thread: every data row parsed, the cancel flag and deadline checked at each row."""
+    parsed: list[TargetRow] = []
+    try:
+        for number, cells in opened.reader.rows():
+            control.checkpoint()
+            parsed.append(parse_row(number, cells, opened.columns))
+            control.rows_read += 1
+        control.checkpoint()
+    finally:
+        opened.close()
+    return parsed
+
+
+async def _parse_with_progress(engine, job_id: uuid.UUID, opened: OpenedFile, control: JobControl) -> list[TargetRow]:
+    parsing = asyncio.ensure_future(asyncio.to_thread(_parse_all, opened, control))
+    # When this job is cancelled while the thread runs, the thread's own ending is not awaited.
+    parsing.add_done_callback(lambda done: done.cancelled() or done.exception())
+    try:
+        while not parsing.done():
+            await asyncio.wait({parsing}, timeout=PROGRESS_INTERVAL_S)
+            if parsing.done():
+                break
+            status = await import_jobs.report_progress(engine, job_id, rows_processed=control.rows_read)
+            if status != ImportStatus.running:
+                control.cancel()
+    except BaseException:
+        # The thread stops at its next row; the file is closed by the thread itself.
+        control.cancel()
+        raise
+    return parsing.result()
+
+
+async def _checkpoint(engine, job_id: uuid.UUID, control: JobControl, tally: ImportTally) -> None:
+    status = await import_jobs.report_progress(engine, job_id, duplicate_count=tally.duplicate_count,
+                                               error_count=tally.error_count)
+    if status != ImportStatus.running:
+        control.cancel()
+    control.checkpoint()
 
 
 async def _existing_companies(session: AsyncSession, client_id: uuid.UUID, batch: list[TargetRow]) -> SeenCompanies:
@@ -112,12 +252,41 @@ async def _existing_companies(session: AsyncSession, client_id: uuid.UUID, batch
     return seen
 
 
-async def _copy_targets(session: AsyncSession, target_list: TargetList, rows: list[TargetRow], dnc: tuple[set, set]) -> None:
+async def _dedupe(resources: Resources, scope: ImportScope, job_id: uuid.UUID, parsed: list[TargetRow],
+                  control: JobControl, tally: ImportTally) -> list[TargetRow]:
+    """The rows to add: valid, and not already in the file or in any list of the client."""
+    in_file = SeenCompanies()
+    accepted: list[TargetRow] = []
+    tally.processed = len(parsed)
+    await import_jobs.report_progress(resources.engine, job_id, rows_processed=len(parsed), rows_total=len(parsed))
+    for start in range(0, len(parsed), BATCH_ROWS):
+        batch = parsed[start:start + BATCH_ROWS]
+        valid = [row for row in batch if not row.errors]
+        for row in batch:
+            for error in row.errors:
+                tally.add_error(error)
+        async with resources.sessionmaker() as session:
+            existing = await _existing_companies(session, scope.client_id, valid)
+        for row in valid:
+            identity = Identity(row.corporate_number, row.phone, row.name_key)
+            match = in_file.match(identity) or existing.match(identity)
+            if match:
+                reason, ref = match
+                tally.add_duplicate(row.row, reason.value, ref)  # type: ignore[arg-type]
+                continue
+            in_file.add(identity, ("row", row.row))
+            accepted.append(row)
+        await _checkpoint(resources.engine, job_id, control, tally)
+    tally.accepted = len(accepted)
+    return accepted
+
+
+async def _copy_targets(session: AsyncSession, scope: ImportScope, rows: list[TargetRow], dnc: tuple[set, set]) -> None:
     numbers, phones = dnc
     now = utc_now()
     records = [
         (
-            uuid.uuid4(), target_list.id, target_list.project_id, target_list.client_id, r.company_name, r.name_key,
+            uuid.uuid4(), scope.target_list_id, scope.project_id, scope.client_id, r.company_name, r.name_key,
             r.industry, r.size, r.region, r.phone, r.corporate_number, r.contact_name, r.note, r.priority_tier,
             TargetStatus.dnc.value if (r.corporate_number in numbers or r.phone in phones) else TargetStatus.new.value,
             now, now,
@@ -131,130 +300,80 @@ async def _copy_targets(session: AsyncSession, target_list: TargetList, rows: li
     )
 
 
-def _open_reader(file: IO[bytes], filename: str | None) -> TableReader:
-    try:
-        return TableReader(file, filename)
-    except UnreadableFile as exc:
-        raise UnprocessableEntity("file", str(exc)) from None
+async def _finish(resources: Resources, principal: Principal, scope: ImportScope, job_id: uuid.UUID,
+                  accepted: list[TargetRow], tally: ImportTally, *, dry_run: bool) -> None:
+    """One short transaction: the targets (unless a dry run), the event, the audit entry and the job's outcome.
+
+    The job row is locked first: a cancel that won the race leaves it not running, and nothing is written.
+    """
+    async with resources.sessionmaker() as session, session.begin():
+        job = await session.get(TargetImport, job_id, with_for_update=True)
+        if job is None or job.status != ImportStatus.running:
+            raise ImportStopped("cancelled", "the import was cancelled")
+        if not dry_run:
+            for start in range(0, len(accepted), BATCH_ROWS):
+                chunk = accepted[start:start + BATCH_ROWS]
+                dnc = await dnc_keys(session, scope.client_id,
+                                     (r.corporate_number for r in chunk if r.corporate_number),
+                                     (r.phone for r in chunk if r.phone))
+                await _copy_targets(session, scope, chunk, dnc)
+            tally.created = len(accepted)
+        for key, value in tally.counts().items():
+            setattr(job, key, value)
+        job.errors, job.duplicates = tally.errors, tally.duplicates
+        job.status, job.finished_at = ImportStatus.succeeded, utc_now()
+        if not dry_run:
+            await _record_imported(session, principal, scope, job)
 
 
-async def import_targets(
-    session: AsyncSession,
-    engine: AsyncEngine,
-    principal: Principal,
-    project: Project,
-    target_list: TargetList,
-    file: IO[bytes],
-    filename: str | None,
-    *,
-    dry_run: bool,
-    mapping: dict[str, str] | None,
-) -> TargetImport:
-    """Run one import; returns the finished job. A commit with row errors raises 422 (nothing written)."""
-    reader = await asyncio.to_thread(_open_reader, file, filename)
-    try:
-        columns = resolve_columns(reader.headers, mapping)
-    except MappingError as exc:
-        reader.close()
-        raise UnprocessableEntity(exc.field, exc.message) from None
-    job_id = await import_jobs.start_job(engine, {
-        "target_list_id": target_list.id, "project_id": project.id, "client_id": project.client_id,
-        "filename": (filename or "").replace("\x00", "")[:255] or None, "file_kind": reader.kind, "encoding": reader.encoding,
-        "dry_run": dry_run, "rows_total": reader.total_rows, "created_by": str(principal.id)[:64],
-    })
+async def _run_job(resources: Resources, principal: Principal, scope: ImportScope, opened: OpenedFile,
+                   job_id: uuid.UUID, control: JobControl, *, dry_run: bool) -> None:
+    """The job's task: every ending is recorded on the job row; it never stays "running"."""
+    engine = resources.engine
     tally = ImportTally()
     try:
-        await _process_rows(session, engine, job_id, target_list, reader, columns, tally, dry_run=dry_run)
-    except BaseException:
-        # Also on cancellation (the client went away): the job must not stay "running" forever.
+        parsed = await _parse_with_progress(engine, job_id, opened, control)
+        accepted = await _dedupe(resources, scope, job_id, parsed, control, tally)
+        if tally.error_count and not dry_run:
+            # All or nothing: one bad row and nothing is written.
+            await import_jobs.finish_job_outside(engine, job_id, ImportStatus.failed, **tally.counts(),
+                                                 errors=tally.errors, duplicates=tally.duplicates)
+            return
+        await _finish(resources, principal, scope, job_id, accepted, tally, dry_run=dry_run)
+    except ImportStopped as stop:
+        await import_jobs.finish_job_outside(engine, job_id, ImportStatus(stop.status),
+                                             **{**tally.counts(), "created_count": 0},
+                                             errors=[import_jobs.file_error(stop.reason)])
+    except UnreadableFile as exc:
+        await import_jobs.finish_job_outside(engine, job_id, ImportStatus.failed,
+                                             **{**tally.counts(), "created_count": 0, "rows_processed": control.rows_read},
+                                             errors=[import_jobs.file_error(str(exc))])
+    except asyncio.CancelledError:
         await asyncio.shield(import_jobs.finish_job_outside(
-            engine, job_id, ImportStatus.failed, **{**tally.counts(), "created_count": 0},
-            errors=tally.errors, duplicates=tally.duplicates,
-        ))
+            engine, job_id, ImportStatus.cancelled, **{**tally.counts(), "created_count": 0},
+            errors=[import_jobs.file_error(control.cancel_reason)]))
         raise
-    finally:
-        reader.close()
-
-    if tally.error_count and not dry_run:
-        # All or nothing: the rows COPYed so far roll back with the request's transaction.
-        await import_jobs.finish_job_outside(engine, job_id, ImportStatus.failed, **{**tally.counts(), "created_count": 0},
-                                             errors=tally.errors, duplicates=tally.duplicates)
-        raise ProblemError(
-            422, "Unprocessable Content",
-            f"{tally.error_count} row(s) have errors; nothing was imported. Fix them and upload again.",
-            type_="https://anken.jp/problems/import-rejected", import_id=str(job_id),
-            errors=tally.errors,
-            duplicates=tally.duplicates,
-        )
-
-    job = await session.get(TargetImport, job_id, with_for_update=True)
-    assert job is not None  # created above on its own committed transaction
-    for key, value in tally.counts().items():
-        setattr(job, key, value)
-    job.errors, job.duplicates = tally.errors, tally.duplicates
-    job.status, job.finished_at = ImportStatus.succeeded, utc_now()
-    if not dry_run:
-        await _record_imported(session, principal, project, target_list, job)
-    return job
+    except Exception:
+        log.exception("target_import_crashed", import_id=str(job_id))
+        await import_jobs.finish_job_outside(engine, job_id, ImportStatus.failed,
+                                             **{**tally.counts(), "created_count": 0},
+                                             errors=[import_jobs.file_error("the import failed unexpectedly")])
 
 
-async def _process_rows(
-    session: AsyncSession, engine: AsyncEngine, job_id: uuid.UUID, target_list: TargetList, reader: TableReader,
-    columns: dict[TargetField, int], tally: ImportTally, *, dry_run: bool,
-) -> None:
-    in_file = SeenCompanies()
-    rows = reader.rows()
-    while True:
-        try:
-            raw_batch = await asyncio.to_thread(_take, rows, BATCH_ROWS)
-        except UnreadableFile as exc:
-            raise UnprocessableEntity("file", str(exc)) from None
-        if not raw_batch:
-            break
-        parsed = [parse_row(number, cells, columns) for number, cells in raw_batch]
-        valid = [row for row in parsed if not row.errors]
-        for row in parsed:
-            for error in row.errors:
-                tally.add_error(error)
-        existing = await _existing_companies(session, target_list.client_id, valid)
-        accepted: list[TargetRow] = []
-        for row in valid:
-            identity = Identity(row.corporate_number, row.phone, row.name_key)
-            match = in_file.match(identity) or existing.match(identity)
-            if match:
-                reason, ref = match
-                tally.add_duplicate(row.row, reason.value, ref)  # type: ignore[arg-type]
-                continue
-            in_file.add(identity, ("row", row.row))
-            accepted.append(row)
-        tally.accepted += len(accepted)
-        if accepted and not dry_run and not tally.error_count:
-            dnc = await dnc_keys(session, target_list.client_id,
-                                 (r.corporate_number for r in accepted if r.corporate_number),
-                                 (r.phone for r in accepted if r.phone))
-            await _copy_targets(session, target_list, accepted, dnc)
-            tally.created += len(accepted)
-        tally.processed += len(raw_batch)
-        await import_jobs.report_progress(engine, job_id, rows_processed=tally.processed,
-                                          duplicate_count=tally.duplicate_count, error_count=tally.error_count)
-
-
-async def _record_imported(
-    session: AsyncSession, principal: Principal, project: Project, target_list: TargetList, job: TargetImport
-) -> None:
+async def _record_imported(session: AsyncSession, principal: Principal, scope: ImportScope, job: TargetImport) -> None:
     total = (await session.execute(
-        sa.select(sa.func.count()).select_from(Target).where(Target.target_list_id == target_list.id)
+        sa.select(sa.func.count()).select_from(Target).where(Target.target_list_id == scope.target_list_id)
     )).scalar_one()
     callable_count = (await session.execute(
         sa.select(sa.func.count()).select_from(Target).where(
-            Target.project_id == project.id, Target.status.in_([TargetStatus.new, TargetStatus.callback])
+            Target.project_id == scope.project_id, Target.status.in_([TargetStatus.new, TargetStatus.callback])
         )
     )).scalar_one()
     payload = TargetListImportedPayload(
-        id=target_list.id, project_id=project.id, client_id=project.client_id, name=target_list.name,
+        id=scope.target_list_id, project_id=scope.project_id, client_id=scope.client_id, name=scope.list_name,
         created=job.created_count, total_targets=total, callable_targets=callable_count,
     )
-    record_event(session, EventType.target_list_imported, aggregate_type="target_list", aggregate_id=target_list.id,
-                 tenant=project.client_id, payload=payload.model_dump(mode="json"))
-    record_audit(session, principal, "target_list.imported", "target_list", target_list.id,
+    record_event(session, EventType.target_list_imported, aggregate_type="target_list",
+                 aggregate_id=scope.target_list_id, tenant=scope.client_id, payload=payload.model_dump(mode="json"))
+    record_audit(session, principal, "target_list.imported", "target_list", scope.target_list_id,
                  after={"import_id": job.id, "created": job.created_count, "duplicates": job.duplicate_count})

@@ -1,0 +1,63 @@
+"""How much an approach-list import may hold and take: rows, bytes, columns, wall time, and the
+zip archive of an XLSX. An uploaded file is hostile until it has been read within these bounds."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+# An XLSX is a zip archive. Members are inspected before any XML is parsed: too many members,
+# a member inflating past an absolute size, or past RATIO × its compressed size is a bomb.
+MAX_ZIP_MEMBERS = 500
+MAX_MEMBER_BYTES = 100 * 1024 * 1024
+MAX_ARCHIVE_BYTES = 300 * 1024 * 1024
+MAX_RATIO = 100
+# Members this small cannot hurt whatever their ratio (a short, repetitive XML part compresses well).
+RATIO_EXEMPT_BYTES = 1024 * 1024
+# workbook.xml, its relationships and styles: read whole, so bounded separately.
+MAX_SMALL_PART_BYTES = 10 * 1024 * 1024
+# The column mapping sent with an upload (a flat JSON object).
+MAX_MAPPING_CHARS = 10_000
+MAX_MAPPING_ENTRIES = 50
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    max_rows: int = 50_000
+    max_bytes: int = 20 * 1024 * 1024
+    max_columns: int = 200
+    wall_time_s: float = 300.0
+
+
+class ImportStopped(Exception):
+    """The job ended before finishing: cancelled by a user, or past its wall time."""
+
+    def __init__(self, status: str, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+@dataclass
+class JobControl:
+    """Shared between the job and its parsing thread: a cancel flag and a deadline, checked per row."""
+
+    wall_time_s: float
+    started: float = field(default_factory=time.monotonic)
+    cancelled: threading.Event = field(default_factory=threading.Event)
+    cancel_reason: str = "the import was cancelled"
+    rows_read: int = 0
+
+    def cancel(self, reason: str | None = None) -> None:
+        if reason:
+            self.cancel_reason = reason
+        self.cancelled.set()
+
+    def checkpoint(self) -> None:
+        if self.cancelled.is_set():
+            raise ImportStopped("cancelled", self.cancel_reason)
+        if time.monotonic() - self.started > self.wall_time_s:
+            raise ImportStopped(
+                "failed", f"the import took longer than its limit of {self.wall_time_s:g} s and was stopped"
+            )

@@ -1,0 +1,328 @@
+"""Reading the first sheet of an uploaded XLSX as rows of text, trusting nothing it declares.
+
+The archive is inspected before any XML is parsed (member count, sizes, compression ratio).
+The sheet XML is streamed with a bounded iterparse: its declared dimension is ignored; a row
+past the row cap or a value past the column cap stops the read at once, so a few-KB file that
+claims A1:XFD1048576 or holds one cell at row 1,000,000 is refused in milliseconds. Every defect
+(broken XML, no sheet, a bad cell reference, a bad number or date, an unknown shared string)
+raises XlsxError naming the part, row or cell.
+"""
+
+from __future__ import annotations
+
+import math
+import posixpath
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Iterator
+from datetime import datetime
+from typing import IO
+
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+from openpyxl.utils.datetime import from_excel
+
+from anken_projects.targets.import_limits import (
+    MAX_ARCHIVE_BYTES,
+    MAX_MEMBER_BYTES,
+    MAX_RATIO,
+    MAX_SMALL_PART_BYTES,
+    MAX_ZIP_MEMBERS,
+    RATIO_EXEMPT_BYTES,
+    ImportLimits,
+)
+
+EXCEL_MAX_ROW = 1_048_576
+EXCEL_MAX_COLUMN = 16_384  # XFD
+# Excel's serial dates: 1 is 1900-01-01, 2958465 is 9999-12-31.
+MAX_DATE_SERIAL = 2_958_465
+CELL_REF = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
+SHEET_TYPE_SUFFIX = "/worksheet"
+SHARED_STRINGS_SUFFIX = "/sharedStrings"
+STYLES_SUFFIX = "/styles"
+
+
+class XlsxError(ValueError):
+    """The workbook cannot be read safely; the message names the part, row or cell."""
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + (ord(letter) - 64)
+    return index
+
+
+def inspect_archive(archive: zipfile.ZipFile) -> None:
+    """Refuse a zip bomb before anything is inflated: too many members, or a member too large."""
+    members = archive.infolist()
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise XlsxError(f"the XLSX archive has {len(members)} parts; at most {MAX_ZIP_MEMBERS} are accepted")
+    total = 0
+    for member in members:
+        size, packed = member.file_size, max(member.compress_size, 1)
+        total += size
+        if size > MAX_MEMBER_BYTES:
+            raise XlsxError(f"part {member.filename!r} inflates to {size:,} bytes (at most {MAX_MEMBER_BYTES:,})")
+        if size > RATIO_EXEMPT_BYTES and size > MAX_RATIO * packed:
+            raise XlsxError(
+                f"part {member.filename!r} inflates {size // packed}× its compressed size "
+                f"(at most {MAX_RATIO}×): refused as a decompression bomb"
+            )
+    if total > MAX_ARCHIVE_BYTES:
+        raise XlsxError(f"the XLSX archive inflates to {total:,} bytes (at most {MAX_ARCHIVE_BYTES:,})")
+
+
+class XlsxSheetReader:
+    """The first worksheet of a workbook, as (sheet row number, cell texts) for rows holding a value."""
+
+    def __init__(self, file: IO[bytes], limits: ImportLimits) -> None:
+        self.limits = limits
+        try:
+            self._archive = zipfile.ZipFile(file)
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise XlsxError(f"the XLSX file is not a readable zip archive ({exc})") from None
+        try:
+            inspect_archive(self._archive)
+            self._names = set(self._archive.namelist())
+            sheet_path, shared_path, styles_path = self._locate_parts()
+            self._sheet_path = sheet_path
+            self._date_styles = self._read_date_styles(styles_path) if styles_path else set()
+            self._shared = self._read_shared_strings(shared_path) if shared_path else []
+        except BaseException:
+            self._archive.close()
+            raise
+
+    # -- parts ------------------------------------------------------------------------------
+
+    def _read_small(self, path: str) -> ET.Element:
+        info = self._archive.getinfo(path)
+        if info.file_size > MAX_SMALL_PART_BYTES:
+            raise XlsxError(f"part {path!r} is too large ({info.file_size:,} bytes)")
+        try:
+            data = self._archive.read(path)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            raise XlsxError(f"part {path!r} cannot be inflated ({exc})") from None
+        try:
+            return ET.fromstring(data)
+        except ET.ParseError as exc:
+            raise XlsxError(f"part {path!r} is not well-formed XML ({exc})") from None
+
+    def _relationships(self, rels_path: str, base: str) -> dict[str, tuple[str, str]]:
+        """Relationship id → (type, part path) of a .rels part."""
+        if rels_path not in self._names:
+            return {}
+        found: dict[str, tuple[str, str]] = {}
+        for element in self._read_small(rels_path).iter():
+            if _local(element.tag) != "Relationship":
+                continue
+            target = element.get("Target") or ""
+            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
+            found[element.get("Id") or ""] = (element.get("Type") or "", path)
+        return found
+
+    def _locate_parts(self) -> tuple[str, str | None, str | None]:
+        if "xl/workbook.xml" not in self._names:
+            raise XlsxError("the XLSX has no workbook part (xl/workbook.xml)")
+        workbook = self._read_small("xl/workbook.xml")
+        rels = self._relationships("xl/_rels/workbook.xml.rels", "xl")
+        sheet_path = None
+        for element in workbook.iter():
+            if _local(element.tag) != "sheet":
+                continue
+            rel_id = next((v for k, v in element.attrib.items() if k.startswith("{") and _local(k) == "id"), None)
+            kind, path = rels.get(rel_id or "", ("", ""))
+            if kind.endswith(SHEET_TYPE_SUFFIX) and path in self._names:
+                sheet_path = path
+                break
+            raise XlsxError("the workbook's first sheet is not a worksheet part of the file")
+        if sheet_path is None:
+            raise XlsxError("the workbook has no sheet")
+        shared = next((p for k, p in rels.values() if k.endswith(SHARED_STRINGS_SUFFIX) and p in self._names), None)
+        styles = next((p for k, p in rels.values() if k.endswith(STYLES_SUFFIX) and p in self._names), None)
+        return sheet_path, shared, styles
+
+    def _read_date_styles(self, path: str) -> set[int]:
+        """Indexes of the cell formats (the `s` attribute of a cell) that show a date."""
+        styles = self._read_small(path)
+        custom: dict[int, str] = {}
+        dates: set[int] = set()
+        for element in styles.iter():
+            if _local(element.tag) == "numFmt":
+                try:
+                    custom[int(element.get("numFmtId", ""))] = element.get("formatCode") or ""
+                except ValueError:
+                    raise XlsxError(f"part {path!r}: a number format has a bad id") from None
+        for element in styles.iter():
+            if _local(element.tag) != "cellXfs":
+                continue
+            for index, xf in enumerate(x for x in element if _local(x.tag) == "xf"):
+                try:
+                    fmt_id = int(xf.get("numFmtId") or 0)
+                except ValueError:
+                    raise XlsxError(f"part {path!r}: cell format {index} has a bad number format id") from None
+                code = custom.get(fmt_id) or BUILTIN_FORMATS.get(fmt_id) or ""
+                if code and is_date_format(code):
+                    dates.add(index)
+        return dates
+
+    def _stream(self, path: str) -> Iterator[tuple[str, ET.Element]]:
+        try:
+            with self._archive.open(path) as stream:
+                yield from ET.iterparse(stream, events=("start", "end"))
+        except ET.ParseError as exc:
+            raise XlsxError(f"part {path!r} is not well-formed XML ({exc})") from None
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise XlsxError(f"part {path!r} cannot be inflated ({exc})") from None
+
+    def _read_shared_strings(self, path: str) -> list[str]:
+        strings: list[str] = []
+        for event, element in self._stream(path):
+            if event == "end" and _local(element.tag) == "si":
+                # Phonetic guides (rPh, furigana) are not part of the text.
+                strings.append("".join(
+                    t.text or "" for t in element.iter() if _local(t.tag) == "t" and not _inside_phonetic(element, t)
+                ))
+                element.clear()
+        return strings
+
+    # -- the sheet --------------------------------------------------------------------------
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """(sheet row number, cells) for each row holding a value, in sheet order."""
+        last_row = 0
+        sheet_data: ET.Element | None = None
+        for event, element in self._stream(self._sheet_path):
+            tag = _local(element.tag)
+            if event == "start":
+                if tag == "sheetData":
+                    sheet_data = element
+                elif tag == "row":
+                    last_row = self._row_number(element, last_row)
+                continue
+            if tag != "row":
+                continue
+            cells = self._row_cells(element, last_row)
+            if sheet_data is not None:
+                sheet_data.clear()  # rows already read are dropped: memory stays one row
+            if cells:
+                yield last_row, cells
+
+    def _row_number(self, element: ET.Element, last_row: int) -> int:
+        raw = element.get("r")
+        if raw is None:
+            number = last_row + 1
+        elif not raw.isdigit() or not 1 <= int(raw) <= EXCEL_MAX_ROW:
+            raise XlsxError(f"row {last_row + 1}: bad row number {raw[:20]!r}")
+        else:
+            number = int(raw)
+        if number <= last_row:
+            raise XlsxError(f"row {number}: rows are out of order (after row {last_row})")
+        if number > self.limits.max_rows + 1:
+            raise XlsxError(
+                f"the sheet has a row at {number:,}; an import holds at most {self.limits.max_rows:,} rows "
+                "below the header"
+            )
+        return number
+
+    def _row_cells(self, row: ET.Element, number: int) -> list[str]:
+        values: dict[int, str] = {}
+        column = 0
+        for cell in row:
+            if _local(cell.tag) != "c":
+                continue
+            column = self._cell_column(cell, number, column)
+            text = self._cell_value(cell, f"{_column_letters(column)}{number}")
+            if text == "":
+                continue
+            if column > self.limits.max_columns:
+                raise XlsxError(
+                    f"cell {_column_letters(column)}{number}: the sheet has a value in column {column:,}; "
+                    f"an import reads at most {self.limits.max_columns} columns"
+                )
+            values[column] = text
+        if not values:
+            return []
+        cells = [""] * max(values)
+        for index, text in values.items():
+            cells[index - 1] = text
+        return cells
+
+    def _cell_column(self, cell: ET.Element, number: int, previous: int) -> int:
+        ref = cell.get("r")
+        if ref is None:
+            column = previous + 1
+        else:
+            match = CELL_REF.match(ref)
+            if not match or int(match.group(2)) != number:
+                raise XlsxError(f"row {number}: bad cell reference {ref[:20]!r}")
+            column = _column_index(match.group(1))
+        if not 1 <= column <= EXCEL_MAX_COLUMN or column <= previous:
+            raise XlsxError(f"row {number}: bad cell reference {(ref or '')[:20]!r}")
+        return column
+
+    def _cell_value(self, cell: ET.Element, name: str) -> str:
+        kind = cell.get("t") or "n"
+        value = next((c.text or "" for c in cell if _local(c.tag) == "v"), None)
+        if kind == "inlineStr":
+            return "".join(t.text or "" for t in cell.iter() if _local(t.tag) == "t").strip()
+        if value is None:
+            return ""
+        value = value.strip()
+        if value == "":
+            return ""
+        if kind == "s":
+            if not value.isdigit() or int(value) >= len(self._shared):
+                raise XlsxError(f"cell {name}: shared string {value[:20]!r} does not exist")
+            return self._shared[int(value)].strip()
+        if kind in ("str", "e"):
+            return value
+        if kind == "b":
+            if value not in ("0", "1"):
+                raise XlsxError(f"cell {name}: {value[:20]!r} is not a boolean")
+            return "TRUE" if value == "1" else "FALSE"
+        if kind == "d":
+            try:
+                return datetime.fromisoformat(value).isoformat()
+            except ValueError:
+                raise XlsxError(f"cell {name}: {value[:30]!r} is not a date") from None
+        if kind != "n":
+            raise XlsxError(f"cell {name}: unknown cell type {kind[:20]!r}")
+        return self._number(cell, name, value)
+
+    def _number(self, cell: ET.Element, name: str, value: str) -> str:
+        try:
+            number = float(value)
+        except ValueError:
+            raise XlsxError(f"cell {name}: {value[:30]!r} is not a number") from None
+        if not math.isfinite(number):
+            raise XlsxError(f"cell {name}: {value[:30]!r} is not a finite number")
+        style = cell.get("s")
+        if style is not None and style.isdigit() and int(style) in self._date_styles:
+            if not 0 <= number <= MAX_DATE_SERIAL:
+                raise XlsxError(f"cell {name}: {value[:30]!r} is not a valid date")
+            moment = from_excel(number)
+            return moment.date().isoformat() if moment.time() == datetime.min.time() else moment.isoformat()
+        return str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
+
+    def close(self) -> None:
+        self._archive.close()
+
+
+def _column_letters(index: int) -> str:
+    letters = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _inside_phonetic(si: ET.Element, t: ET.Element) -> bool:
+    for child in si:
+        if _local(child.tag) == "rPh" and any(x is t for x in child.iter()):
+            return True
+    return False
