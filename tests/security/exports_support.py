@@ -3,11 +3,17 @@ and notes carry a spreadsheet formula, and helpers that find such text in a down
 
 from __future__ import annotations
 
+import sys
 import uuid
 from collections.abc import Iterable
+from pathlib import Path
 
 import pytest
 from reporting_reports.conftest import W47, ReportWorld, envelope, reports_app  # noqa: F401 (fixture)
+
+# The worker suite's helpers (a folder of modules, not a package) are reused as they are.
+sys.path.insert(0, str(Path(__file__).parents[1] / "worker"))
+from worker_support import WORKER_ENV, sandbox_items, wait_until  # noqa: F401
 
 HOSTILE = '=HYPERLINK("http://evil.example/x","x")'
 # Every trigger of OWASP's rule, each as the start of some text Anken exports.

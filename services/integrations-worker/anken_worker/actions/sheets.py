@@ -9,6 +9,7 @@ import httpx
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
+from anken_common.cell_safety import neutralise_row
 from anken_worker.adapters.errors import PermanentError, SkipDelivery, TransientError
 from anken_worker.adapters.sheets.client import ROWS_PER_BATCH, SheetsClient
 from anken_worker.deliveries.executor import action
@@ -106,9 +107,13 @@ async def _shape_workbook(ctx, client: SheetsClient, spreadsheet_id: str, fresh:
 
 
 def _row(t: dict) -> list:
-    return [str(t["id"]), t.get("company_name") or "", t.get("industry") or "", t.get("size") or "",
-            t.get("region") or "", t.get("phone") or "", t.get("corporate_number") or "", t.get("contact_name") or "",
-            t.get("priority_tier") or "", t.get("status") or "", t.get("call_count") or 0, t.get("note") or ""]
+    # Values go in RAW (never parsed as formulas by Sheets), and are neutralised too: a sheet
+    # downloaded as CSV or XLSX must not run a company name or a note that starts with `=`.
+    return neutralise_row([
+        str(t["id"]), t.get("company_name") or "", t.get("industry") or "", t.get("size") or "",
+        t.get("region") or "", t.get("phone") or "", t.get("corporate_number") or "", t.get("contact_name") or "",
+        t.get("priority_tier") or "", t.get("status") or "", t.get("call_count") or 0, t.get("note") or "",
+    ])
 
 
 async def _fetch_targets(ctx, target_list_id: str) -> list[dict]:
