@@ -8,7 +8,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from anken_common.problems import Conflict, NotFound, problem_responses
+from anken_common.problems import Conflict, problem_responses
+from anken_worker.auth import access
 from anken_worker.auth.dependencies import Operator
 from anken_worker.db import ConnDep, ContextDep
 from anken_worker.deliveries import repository as repo
@@ -18,6 +19,8 @@ from anken_worker.kit.cursors import parse_int_cursor
 from anken_worker.kit.tables import deliveries as t
 
 router = APIRouter(tags=["deliveries"])
+WHO = ("Admins see every delivery; a director those of the projects they direct and, without a project, those "
+       "of the clients whose projects they direct. Anything else is 404 (or left out of a list).")
 IntegrationName = Literal["slack", "confluence", "sheets", "webhook", "event"]
 StatusName = Literal["pending", "retrying", "succeeded", "dead", "skipped"]
 
@@ -27,7 +30,7 @@ def _out(d) -> DeliveryOut:
 
 
 @router.get("/v1/deliveries", response_model=DeliveryPage, summary="The delivery log, newest first",
-            responses=problem_responses(401, 403, 422))
+            description=WHO, responses=problem_responses(401, 403, 422))
 async def list_deliveries(
     principal: Operator, conn: ConnDep,
     integration: IntegrationName | None = None, status: StatusName | None = None,
@@ -36,7 +39,8 @@ async def list_deliveries(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> DeliveryPage:
     rows = await repo.list_page(conn, integration=integration, status=status, project_id=project_id,
-                                client_id=client_id, after_seq=parse_int_cursor(cursor), limit=limit + 1)
+                                client_id=client_id, after_seq=parse_int_cursor(cursor), limit=limit + 1,
+                                visible=access.deliveries_where(principal))
     next_cursor = str(rows[limit - 1].seq) if len(rows) > limit else None
     return DeliveryPage(items=[_out(d) for d in rows[:limit]], next_cursor=next_cursor)
 
@@ -45,8 +49,7 @@ async def list_deliveries(
             responses=problem_responses(401, 403, 404, 422))
 async def get_delivery(delivery_id: uuid.UUID, principal: Operator, conn: ConnDep) -> DeliveryOut:
     d = await repo.get(conn, delivery_id)
-    if d is None:
-        raise NotFound("delivery")
+    await access.require_delivery(conn, principal, d)
     return _out(d)
 
 
@@ -54,8 +57,7 @@ async def get_delivery(delivery_id: uuid.UUID, principal: Operator, conn: ConnDe
              summary="Retry one dead-lettered (or skipped) delivery", responses=problem_responses(401, 403, 404, 409, 422))
 async def retry_delivery(delivery_id: uuid.UUID, principal: Operator, conn: ConnDep, ctx: ContextDep) -> DeliveryOut:
     d = await repo.get(conn, delivery_id)
-    if d is None:
-        raise NotFound("delivery")
+    await access.require_delivery(conn, principal, d)
     if d.action == "event.malformed":
         raise Conflict("a malformed event cannot be retried; fix the producer and resend the event")
     async with ctx.engine.begin() as own:
@@ -76,7 +78,7 @@ async def retry_all_dead(principal: Operator, ctx: ContextDep,
                          project_id: uuid.UUID | None = None) -> RedriveResult:
     # A notice that the integration was broken is stale once it is fixed: not redriven in bulk.
     where = (t.c.integration == integration) & (t.c.action != "event.malformed") & \
-        ~t.c.idempotency_key.startswith("health:")
+        ~t.c.idempotency_key.startswith("health:") & access.deliveries_where(principal)
     if project_id:
         where = where & (t.c.project_id == project_id)
     async with ctx.engine.begin() as own:

@@ -153,10 +153,10 @@ async def overdue_order_keys(conn: AsyncConnection, grace_s: float, limit: int =
 
 async def list_page(
     conn: AsyncConnection, *, integration: str | None, status: str | None, project_id: uuid.UUID | None,
-    client_id: uuid.UUID | None, after_seq: int | None, limit: int,
+    client_id: uuid.UUID | None, after_seq: int | None, limit: int, visible: sa.ColumnElement[bool] | None = None,
 ) -> list[Delivery]:
-    """Newest first; the cursor is the seq of the last item seen."""
-    stmt = sa.select(t)
+    """Newest first; the cursor is the seq of the last item seen; `visible`: the caller's access rule."""
+    stmt = sa.select(t) if visible is None else sa.select(t).where(visible)
     if integration:
         stmt = stmt.where(t.c.integration == integration)
     if status:

@@ -34,8 +34,10 @@ async def active_for_clients(conn: AsyncConnection, client_ids: set[uuid.UUID]) 
     return [dict(r._mapping) for r in rows]
 
 
-async def list_page(conn: AsyncConnection, client_id: uuid.UUID | None, after: uuid.UUID | None, limit: int) -> list[dict]:
-    stmt = sa.select(t)
+async def list_page(conn: AsyncConnection, client_id: uuid.UUID | None, after: uuid.UUID | None, limit: int,
+                    visible: sa.ColumnElement[bool] | None = None) -> list[dict]:
+    """`visible`: the caller's access rule (auth/access.py), when it limits the rows."""
+    stmt = sa.select(t) if visible is None else sa.select(t).where(visible)
     if client_id:
         stmt = stmt.where(t.c.client_id == client_id)
     if after:
