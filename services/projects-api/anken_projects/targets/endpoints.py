@@ -282,5 +282,5 @@ async def cancel_import(import_id: uuid.UUID, principal: CurrentPrincipal, resou
     job = await _visible_job(resources, principal, import_id, write=True)
     if not await import_jobs.cancel_job(resources.engine, job.id, "the import was cancelled by a user"):
         job = await _load_job(resources, import_id)
-        raise Conflict(f"the import has already finished ({job.status})", status=str(job.status))
+        raise Conflict(f"the import has already finished ({job.status})", import_status=str(job.status))
     return ImportReport.model_validate(await _load_job(resources, import_id))

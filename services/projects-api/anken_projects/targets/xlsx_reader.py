@@ -1,9 +1,10 @@
 """Reading the first sheet of an uploaded XLSX as rows of text, trusting nothing it declares.
 
 The archive is inspected before any XML is parsed (member count, sizes, compression ratio).
-The sheet XML is streamed with a bounded iterparse: its declared dimension is ignored; a row
-past the row cap or a value past the column cap stops the read at once, so a few-KB file that
-claims A1:XFD1048576 or holds one cell at row 1,000,000 is refused in milliseconds. Every defect
+The sheet XML is streamed with a bounded iterparse. Its declared dimension is never used to
+size anything: a declared size past the caps is refused, and a row past the row cap or a value
+past the column cap stops the read at once whatever was declared, so a few-KB file that claims
+A1:XFD1048576 or holds one cell at row 1,000,000 is refused in milliseconds. Every defect
 (broken XML, no sheet, a bad cell reference, a bad number or date, an unknown shared string)
 raises XlsxError naming the part, row or cell.
 """
@@ -201,6 +202,8 @@ class XlsxSheetReader:
             if event == "start":
                 if tag == "sheetData":
                     sheet_data = element
+                elif tag == "dimension":
+                    self._check_dimension(element.get("ref") or "")
                 elif tag == "row":
                     last_row = self._row_number(element, last_row)
                 continue
@@ -211,6 +214,19 @@ class XlsxSheetReader:
                 sheet_data.clear()  # rows already read are dropped: memory stays one row
             if cells:
                 yield last_row, cells
+
+    def _check_dimension(self, ref: str) -> None:
+        """A declared size past the caps is refused at once; a small one is not believed either (rows are)."""
+        corner = ref.rsplit(":", 1)[-1]
+        match = CELL_REF.match(corner)
+        if not match:
+            raise XlsxError(f"the sheet declares a bad dimension {ref[:40]!r}")
+        rows, columns = int(match.group(2)), _column_index(match.group(1))
+        if rows > self.limits.max_rows + 1 or columns > self.limits.max_columns:
+            raise XlsxError(
+                f"the sheet declares its size as {ref[:40]}: past the import's limits of "
+                f"{self.limits.max_rows:,} rows below the header and {self.limits.max_columns} columns"
+            )
 
     def _row_number(self, element: ET.Element, last_row: int) -> int:
         raw = element.get("r")
