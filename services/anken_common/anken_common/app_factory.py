@@ -8,10 +8,12 @@ from contextlib import AbstractAsyncContextManager
 from fastapi import FastAPI
 from pydantic import BaseModel, Field
 
+from anken_common.exposure import ExposureSettings
 from anken_common.health import ReadyCheck, health_router
-from anken_common.metrics import MetricsMiddleware, metrics_endpoint
+from anken_common.metrics import MetricsMiddleware, metrics_endpoint, protected_metrics_endpoint
 from anken_common.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from anken_common.problems import install_problem_handlers
+from anken_common.settings import load_settings
 
 
 class Problem(BaseModel):
@@ -38,12 +40,19 @@ def create_service_app(
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
     max_body_bytes: int = 20 * 1024 * 1024,
     openapi_tags: list[dict] | None = None,
+    exposure: ExposureSettings | None = None,
 ) -> FastAPI:
     """Build a FastAPI app with Anken's cross-cutting behaviour already in place.
 
     `ready_checks` is called lazily so checks can use engines created in the lifespan.
+    `exposure` (default: read from the environment) says whether the docs and /metrics are
+    served, and whether /metrics needs a token.
     """
-    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan, openapi_tags=openapi_tags)
+    exposure = exposure or load_settings(ExposureSettings)
+    docs = exposure.docs_enabled
+    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan, openapi_tags=openapi_tags,
+                  openapi_url="/openapi.json" if docs else None, docs_url="/docs" if docs else None,
+                  redoc_url="/redoc" if docs else None)
     install_problem_handlers(app)
 
     class _LazyChecks(dict):
@@ -51,7 +60,9 @@ def create_service_app(
             return ready_checks().items()
 
     app.include_router(health_router(_LazyChecks()))
-    app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
+    if exposure.metrics_enabled:
+        endpoint = protected_metrics_endpoint(exposure.metrics_token) if exposure.metrics_token else metrics_endpoint
+        app.add_route("/metrics", endpoint, include_in_schema=False)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes)
     app.add_middleware(MetricsMiddleware, service=service)
     app.add_middleware(RequestIdMiddleware)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hmac
 import time
+from collections.abc import Awaitable, Callable
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from anken_common.problems import problem_response
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 REQUESTS = Counter(
@@ -57,3 +61,17 @@ class MetricsMiddleware:
 
 async def metrics_endpoint(_: Request) -> Response:
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
+
+def protected_metrics_endpoint(token: str) -> Callable[[Request], Awaitable[Response]]:
+    """/metrics answering only `Authorization: Bearer <token>` (compared in constant time)."""
+    expected = f"Bearer {token}".encode()
+
+    async def endpoint(request: Request) -> Response:
+        given = request.headers.get("authorization", "").encode()
+        if not hmac.compare_digest(given, expected):
+            return problem_response(401, "Unauthorized", "/metrics needs the metrics bearer token",
+                                    headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
+        return await metrics_endpoint(request)
+
+    return endpoint
