@@ -40,7 +40,7 @@ async def test_slash_command_with_valid_signature_answers(api) -> None:
     assert "/anken status" in response.json()["text"]
     body = urlencode({"command": "/anken", "text": "today", "channel_id": "C-unknown", "user_id": "U1"})
     response = await api.post("/slack/commands", content=body, headers=signed(body))
-    assert "案件が見つかりません" in response.json()["text"]
+    assert "このチャンネルに紐づく案件がありません" in response.json()["text"]
 
 
 async def test_bad_signature_is_401(api) -> None:

@@ -23,6 +23,9 @@ def main(argv: list[str] | None = None) -> None:
     import uvicorn
 
     if args.command == "sandbox":
+        from anken_worker.sandbox.settings import get_sandbox_settings
+
+        get_sandbox_settings()  # stops here, with one line, in production
         uvicorn.run("anken_worker.sandbox.app:create_sandbox_app", factory=True, host=args.host, port=args.port,
                     log_config=None, access_log=False)
         return

@@ -1,5 +1,10 @@
 """The text of everything the worker sends: Slack messages (Block Kit with a plain-text fallback),
-Confluence page bodies and slash-command answers. Japanese first, as the agency works in Japanese."""
+Confluence page bodies and slash-command answers. Japanese first, as the agency works in Japanese.
+
+Text that people typed (names, notes, qualification answers, reasons) goes through `_u`, Slack's
+escaping of &, < and >, wherever Slack reads mrkdwn (a message's `text`, mrkdwn sections and fields),
+so that `<!channel>` or `<https://evil|label>` in a note stays text. plain_text headers and channel
+topics are not parsed for those sequences and are left as typed."""
 
 from __future__ import annotations
 
@@ -14,10 +19,16 @@ from anken_common.event_payloads import (
     PaceAlertPayload,
     WeeklyReportPublishedPayload,
 )
+from anken_common.slack_text import escape as slack_escape
 
 INTEGRATION_LABELS = {"slack": "Slack", "confluence": "Confluence", "sheets": "Google スプレッドシート", "webhook": "Webhook"}
 QUALIFICATION_LABELS = {"budget": "予算 (Budget)", "authority": "決裁権 (Authority)", "need": "ニーズ (Need)",
                         "timeline": "導入時期 (Timeline)", "timing": "導入時期 (Timeline)"}
+
+
+def _u(value: Any) -> str:
+    """User-typed text, safe in Slack mrkdwn."""
+    return "" if value is None else slack_escape(str(value))
 
 
 def _local(dt: datetime, tz: str) -> str:
@@ -37,12 +48,13 @@ def _rate(value: Any) -> str:
 
 
 def appointment_report(a: AppointmentPayload, tz: str) -> tuple[str, list[dict]]:
-    contact = " ".join(x for x in (a.contact_title, a.contact_name) if x) or "—"
-    member = a.member_name or "—"
+    contact = _u(" ".join(x for x in (a.contact_title, a.contact_name) if x)) or "—"
+    member = _u(a.member_name) or "—"
+    company = _u(a.company_name)
     meeting = _local(a.meeting_at, tz)
-    text = f"🎉 アポ獲得: {a.company_name} / {contact} / 商談日時 {meeting} / 担当 {member}"
-    pairs = [("企業名", a.company_name), ("担当者", contact), ("商談日時", meeting), ("獲得メンバー", member)]
-    qualification = [(QUALIFICATION_LABELS.get(k.lower(), k), v) for k, v in a.qualification.items()]
+    text = f"🎉 アポ獲得: {company} / {contact} / 商談日時 {meeting} / 担当 {member}"
+    pairs = [("企業名", company), ("担当者", contact), ("商談日時", meeting), ("獲得メンバー", member)]
+    qualification = [(QUALIFICATION_LABELS.get(k.lower()) or _u(k), _u(v)) for k, v in a.qualification.items()]
     blocks = [
         {"type": "header", "text": {"type": "plain_text", "text": "🎉 アポイント獲得報告", "emoji": True}},
         _fields(pairs),
@@ -50,7 +62,7 @@ def appointment_report(a: AppointmentPayload, tz: str) -> tuple[str, list[dict]]
     if qualification:
         blocks.append(_fields(qualification))
     if a.note:
-        blocks.append(_section(f"*メモ*\n{a.note}"))
+        blocks.append(_section(f"*メモ*\n{_u(a.note)}"))
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"獲得日時 {_local(a.set_at, tz)}"}]})
     return text, blocks
 
@@ -67,29 +79,30 @@ def channel_topic(project: dict) -> str:
 def kickoff_summary(project: dict, director_name: str | None) -> tuple[str, list[dict]]:
     snap = project.get("snapshot") or {}
     fields = [
-        ("クライアント", project.get("client_name") or "—"),
-        ("商材", snap.get("product") or "—"),
-        ("ディレクター", director_name or "—"),
+        ("クライアント", _u(project.get("client_name")) or "—"),
+        ("商材", _u(snap.get("product")) or "—"),
+        ("ディレクター", _u(director_name) or "—"),
         ("月間アポ目標", f"{project.get('monthly_appointment_target') or 0}件"),
         ("契約稼働時間", f"{snap.get('contracted_monthly_hours') or 0}時間/月"),
         ("契約期間", f"{snap.get('contract_start') or '—'} 〜 {snap.get('contract_end') or '—'}"),
     ]
     qualification = snap.get("qualification_fields") or []
-    text = f"📌 キックオフ: {project['name']} (月間アポ目標 {project.get('monthly_appointment_target') or 0}件)"
+    text = f"📌 キックオフ: {_u(project['name'])} (月間アポ目標 {project.get('monthly_appointment_target') or 0}件)"
     blocks = [
         {"type": "header", "text": {"type": "plain_text", "text": f"📌 キックオフ概要: {project['name']}"[:150]}},
         _fields(fields),
     ]
     if qualification:
-        blocks.append(_section("*ヒアリング項目*\n" + "\n".join(f"• {q}" for q in qualification)))
+        blocks.append(_section("*ヒアリング項目*\n" + "\n".join(f"• {_u(q)}" for q in qualification)))
     return text, blocks
 
 
 def pace_alert(p: PaceAlertPayload, project_name: str, member_name: str | None, alert_id: str) -> tuple[str, list[dict]]:
-    who = f" / {member_name}" if member_name else ""
-    text = f"⚠️ ペースアラート: {project_name}{who}: {p.message}"
+    who = f" / {_u(member_name)}" if member_name else ""
+    name, message = _u(project_name), _u(p.message)
+    text = f"⚠️ ペースアラート: {name}{who}: {message}"
     blocks = [
-        _section(f"⚠️ *ペースアラート* — {project_name}{who}\n{p.message}"),
+        _section(f"⚠️ *ペースアラート* — {name}{who}\n{message}"),
         {"type": "actions", "elements": [{
             "type": "button", "text": {"type": "plain_text", "text": "確認しました"}, "style": "primary",
             "action_id": "ack_alert", "value": alert_id,
@@ -99,9 +112,10 @@ def pace_alert(p: PaceAlertPayload, project_name: str, member_name: str | None, 
 
 
 def weekly_report(p: WeeklyReportPublishedPayload, project_name: str) -> tuple[str, list[dict]]:
-    text = f"📊 週次レポート {p.iso_week} (v{p.version}) を公開しました: {project_name} — {p.download_url}"
+    name = _u(project_name)
+    text = f"📊 週次レポート {p.iso_week} (v{p.version}) を公開しました: {name} — {p.download_url}"
     blocks = [
-        _section(f"📊 *週次レポート {p.iso_week}* (v{p.version}) — {project_name}\n{p.summary}"),
+        _section(f"📊 *週次レポート {p.iso_week}* (v{p.version}) — {name}\n{_u(p.summary)}"),
         {"type": "actions", "elements": [{
             "type": "button", "text": {"type": "plain_text", "text": "ダウンロード"}, "url": p.download_url,
             "action_id": "open_weekly_report",
@@ -112,13 +126,14 @@ def weekly_report(p: WeeklyReportPublishedPayload, project_name: str) -> tuple[s
 
 def daily_report(p: DailyReportPayload, project_name: str, member_name: str | None) -> tuple[str, list[dict]]:
     """The member's end-of-day report (日報) as posted to the project channel; a resubmission says so."""
-    who = member_name or "メンバー"
+    who = _u(member_name) or "メンバー"
+    name, summary = _u(project_name), _u(p.summary)
     revised = "（更新）" if p.version > 1 else ""
-    text = f"📝 日報{revised} {p.day.isoformat()} {who} — {project_name}: {p.summary}"
+    text = f"📝 日報{revised} {p.day.isoformat()} {who} — {name}: {summary}"
     pairs = [("稼働時間", f"{p.hours:g} 時間")]
-    pairs += [(label, value) for label, value in (
+    pairs += [(label, _u(value)) for label, value in (
         ("良い反応", p.good_reactions), ("断り文句・課題", p.objections), ("明日のアクション", p.next_actions)) if value]
-    blocks = [_section(f"📝 *日報{revised}* {p.day.isoformat()} — {who}（{project_name}）\n{p.summary}"), _fields(pairs)]
+    blocks = [_section(f"📝 *日報{revised}* {p.day.isoformat()} — {who}（{name}）\n{summary}"), _fields(pairs)]
     return text, blocks
 
 
@@ -134,51 +149,59 @@ def end_of_day(project_name: str, day: str, kpis: dict) -> tuple[str, list[dict]
         ("コンタクトアポ率", _rate(kpis.get("contact_to_appointment_rate"))),
         ("進捗率", _rate(kpis.get("progress_rate"))),
     ]
+    project_name = _u(project_name)
     text = (f"📝 {day} 終業報告 {project_name}: 架電 {pairs[0][1]} / コンタクト {pairs[1][1]} / アポ {pairs[2][1]}")
     blocks = [_section(f"📝 *{day} 終業報告* — {project_name}"), _fields(pairs)]
     members = [g for g in kpis.get("groups") or [] if g.get("calls")]
     if members:
-        lines = [f"• {g.get('label') or g.get('key') or '—'}: 架電 {g.get('calls', 0)} / コンタクト "
+        lines = [f"• {_u(g.get('label') or g.get('key')) or '—'}: 架電 {g.get('calls', 0)} / コンタクト "
                  f"{g.get('contacts', 0)} / アポ {g.get('appointments', 0)}" for g in members]
         blocks.append(_section("*メンバー別*\n" + "\n".join(lines)))
     return text, blocks
 
 
 def pace_warning(project_name: str, day: str, pace: float, progress: Any) -> tuple[str, list[dict]]:
-    text = f"⚠️ {project_name}: ペース {pace:.2f} (進捗率 {_rate(progress)}) — {day} 時点で目標ペースを下回っています"
+    text = f"⚠️ {_u(project_name)}: ペース {pace:.2f} (進捗率 {_rate(progress)}) — {day} 時点で目標ペースを下回っています"
     return text, [_section(text)]
 
 
 def integration_broken_message(integration: str, reason: str) -> tuple[str, list[dict]]:
     label = INTEGRATION_LABELS.get(integration, integration)
-    text = f"🚨 {label} 連携が停止しています: {reason}。設定を確認し、配信ログからまとめて再送してください。"
+    text = f"🚨 {label} 連携が停止しています: {_u(reason)}。設定を確認し、配信ログからまとめて再送してください。"
     return text, [_section(text)]
+
+
+def _number(value: Any, pattern: str = "{:.2f}") -> str:
+    return "—" if value is None else pattern.format(float(value))
 
 
 def status_answer(project: dict, kpis: dict | None) -> str:
     if kpis is None:
-        return f"{project['name']}: 現在数値を取得できません。しばらくしてから再度お試しください。"
-    return (f"*{project['name']}* 今月: アポ {kpis.get('appointments', 0)}件 / 目標 "
+        return f"{_u(project['name'])}: 現在数値を取得できません。しばらくしてから再度お試しください。"
+    return (f"*{_u(project['name'])}* 今月: アポ {kpis.get('appointments', 0)}件 / 目標 "
             f"{project.get('monthly_appointment_target') or 0}件 — 進捗率 {_rate(kpis.get('progress_rate'))}, "
-            f"ペース {kpis.get('pace') if kpis.get('pace') is not None else '—'}, "
-            f"月末着地見込 {kpis.get('projected_month_end') if kpis.get('projected_month_end') is not None else '—'}")
+            f"ペース {_number(kpis.get('pace'))}, 月末着地見込 {_number(kpis.get('projected_month_end'), '{:.1f}件')}")
 
 
 def today_answer(project: dict, kpis: dict | None) -> str:
     if kpis is None:
-        return f"{project['name']}: 現在数値を取得できません。"
-    return (f"*{project['name']}* 本日: 架電 {kpis.get('calls', 0)} / コンタクト {kpis.get('contacts', 0)} / "
+        return f"{_u(project['name'])}: 現在数値を取得できません。"
+    return (f"*{_u(project['name'])}* 本日: 架電 {kpis.get('calls', 0)} / コンタクト {kpis.get('contacts', 0)} / "
             f"アポ {kpis.get('appointments', 0)} (コンタクト率 {_rate(kpis.get('contact_rate'))})")
 
 
-def my_pace_answer(project: dict, group: dict | None) -> str:
+def my_pace_answer(project: dict, group: dict | None, *, unavailable: bool = False) -> str:
+    if unavailable:
+        return f"{_u(project['name'])}: 現在数値を取得できません。"
     if group is None:
-        return f"{project['name']}: あなたの今月の実績はまだありません。"
-    return (f"*{project['name']}* あなたの今月: 架電 {group.get('calls', 0)} / アポ {group.get('appointments', 0)} "
+        return f"{_u(project['name'])}: あなたの今月の実績はまだありません。"
+    return (f"*{_u(project['name'])}* あなたの今月: 架電 {group.get('calls', 0)} / アポ {group.get('appointments', 0)} "
             f"(アポ率 {_rate(group.get('appointment_rate'))})")
 
 
-COMMAND_HELP = "使い方: `/anken status <案件名>` 案件の状況 ・ `/anken today` 本日の数値 ・ `/anken pace` 自分のペース"
+COMMAND_HELP = ("使い方 (案件のチャンネルで): `/anken status` 案件の状況 ・ `/anken today` 本日の数値 ・ "
+                "`/anken pace` 自分のペース")
+NO_PROJECT_HERE = "このチャンネルに紐づく案件がありません。案件のチャンネルでお試しください。"
 
 
 # Confluence page bodies (storage format = XHTML).

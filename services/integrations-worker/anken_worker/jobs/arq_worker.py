@@ -10,13 +10,16 @@ from arq.worker import Worker, func
 from anken_worker.jobs import scheduled
 from anken_worker.jobs.deliver import deliver, deliver_targets
 from anken_worker.jobs.enqueue import DELIVER_JOB, DELIVER_TARGETS_JOB
+from anken_worker.jobs.serialization import ARQ_SERIALIZERS
 
 EVERY_5_MIN = set(range(0, 60, 5))
 EVERY_15_MIN = {0, 15, 30, 45}
 
 
 async def create_arq_pool(settings) -> ArqRedis:
-    return await create_pool(RedisSettings.from_dsn(settings.redis_url), default_queue_name=settings.arq_queue)
+    # Every pool that enqueues and the worker that runs use the same (non-pickle) serialisation.
+    return await create_pool(RedisSettings.from_dsn(settings.redis_url), default_queue_name=settings.arq_queue,
+                             **ARQ_SERIALIZERS)
 
 
 def _cron_jobs(settings) -> list:
@@ -70,4 +73,5 @@ def build_worker(settings, pool: ArqRedis, worker_ctx, *, cron: bool = True, que
         handle_signals=False,
         health_check_key=f"{settings.redis_namespace}:arq:health-check",
         ctx={"worker_ctx": worker_ctx},
+        **ARQ_SERIALIZERS,
     )

@@ -63,13 +63,6 @@ async def by_channel(conn: AsyncConnection, channel_id: str) -> dict[str, Any] |
     return dict(row._mapping) if row else None
 
 
-async def by_name(conn: AsyncConnection, name: str) -> dict[str, Any] | None:
-    row = (await conn.execute(
-        sa.select(project_links).where(sa.or_(project_links.c.name == name, project_links.c.slack_channel_name == name))
-        .limit(1))).first()
-    return dict(row._mapping) if row else None
-
-
 async def active_projects(conn: AsyncConnection) -> list[dict[str, Any]]:
     rows = (await conn.execute(
         sa.select(project_links).where(project_links.c.status.in_(("kickoff", "active"))))).all()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from anken_common.settings import CommonSettings, load_settings
+from pydantic import field_validator
+
+from anken_common.settings import CommonSettings, Environment, load_settings
 
 
 class SandboxSettings(CommonSettings):
@@ -21,6 +23,15 @@ class SandboxSettings(CommonSettings):
     sandbox_sheets_quota_per_minute: int = 60
     # Requests kept in the /_sandbox/requests log.
     sandbox_request_log_size: int = 5000
+
+    @field_validator("anken_env")
+    @classmethod
+    def _never_in_production(cls, value: Environment) -> Environment:
+        # It accepts any token and any unsigned assertion: in production it would be a way around
+        # every credential check of the integrations.
+        if value == Environment.production:
+            raise ValueError("the sandbox is for development and tests and refuses to start in production")
+        return value
 
 
 def get_sandbox_settings() -> SandboxSettings:

@@ -1,46 +1,50 @@
-"""Answers to `/anken status <project>`, `/anken today`, `/anken pace` and the alert buttons."""
+"""Answers to `/anken status`, `/anken today`, `/anken pace` and the alert buttons.
+
+A command answers only about the project linked to the channel it was typed in (the worker keeps
+each project's Slack channel id): a project name given as an argument never selects another
+project, so nobody reads another client's numbers by guessing a name.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from anken_worker.jobs.scheduled import local_now
-from anken_worker.messaging import COMMAND_HELP, my_pace_answer, status_answer, today_answer
+from anken_worker.messaging import COMMAND_HELP, NO_PROJECT_HERE, my_pace_answer, status_answer, today_answer
 from anken_worker.projects_state import repository as projects
 from anken_worker.reporting_client import acknowledge_alert, project_kpis
 
 
-async def _project_for(ctx, channel_id: str, name: str | None) -> dict | None:
-    async with ctx.engine.connect() as conn:
-        if name:
-            return await projects.by_name(conn, name)
-        return await projects.by_channel(conn, channel_id)
+def month_so_far(day: date) -> dict[str, date]:
+    """reporting-api's KPI parameters for the calendar month through `day` (month figures as of `day`)."""
+    return {"from": day.replace(day=1), "to": day + timedelta(days=1), "as_of": day}
+
+
+def one_day(day: date) -> dict[str, date]:
+    return {"from": day, "to": day + timedelta(days=1), "as_of": day}
 
 
 async def answer_command(ctx, text: str, channel_id: str, slack_user_id: str) -> str:
     words = text.strip().split(maxsplit=1)
     verb = words[0].lower() if words else ""
-    arg = words[1].strip() if len(words) > 1 else None
     if verb not in ("status", "today", "pace"):
         return COMMAND_HELP
-    project = await _project_for(ctx, channel_id, arg if verb == "status" else None)
+    async with ctx.engine.connect() as conn:
+        project = await projects.by_channel(conn, channel_id) if channel_id else None
     if project is None:
-        return ("案件が見つかりません。" + (f"「{arg}」" if arg else "このチャンネルに紐づく案件がありません。")
-                + "\n" + COMMAND_HELP)
+        return NO_PROJECT_HERE + "\n" + COMMAND_HELP
     day = local_now(project).date()
     if verb == "status":
-        return status_answer(project, await project_kpis(ctx, project["project_id"], as_of=day))
+        return status_answer(project, await project_kpis(ctx, project["project_id"], **month_so_far(day)))
     if verb == "today":
-        kpis = await project_kpis(ctx, project["project_id"], **{"from": day, "to": day + timedelta(days=1)})
-        return today_answer(project, kpis)
+        return today_answer(project, await project_kpis(ctx, project["project_id"], **one_day(day)))
     async with ctx.engine.connect() as conn:
         person = await projects.person_by_slack_id(conn, slack_user_id)
-    kpis = await project_kpis(ctx, project["project_id"], **{"from": day.replace(day=1),
-                                                            "to": day + timedelta(days=1), "group_by": "member"})
+    kpis = await project_kpis(ctx, project["project_id"], **month_so_far(day), group_by="member")
     group = None
     if person and kpis:
         group = next((g for g in kpis.get("groups", []) if str(g.get("key")) == str(person["user_id"])), None)
-    return my_pace_answer(project, group)
+    return my_pace_answer(project, group, unavailable=kpis is None)
 
 
 async def handle_interaction(ctx, payload: dict) -> str:

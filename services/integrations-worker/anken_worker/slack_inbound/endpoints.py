@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict
 
 from anken_common.logging import get_logger
-from anken_common.problems import Unauthorized, UnprocessableEntity, problem_responses
+from anken_common.problems import ProblemError, Unauthorized, UnprocessableEntity, problem_responses
 from anken_worker.db import ContextDep
 from anken_worker.slack_inbound.commands import answer_command, handle_interaction
 from anken_worker.slack_inbound.signature import BadSignature, verify
@@ -18,7 +18,7 @@ router = APIRouter(tags=["slack inbound"])
 log = get_logger("anken.worker.slack_inbound")
 FORM_BODY = {"requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {
     "type": "object", "properties": {"command": {"type": "string", "example": "/anken"},
-                                     "text": {"type": "string", "example": "status 株式会社サンプル 新規開拓"},
+                                     "text": {"type": "string", "example": "status"},
                                      "channel_id": {"type": "string"}, "user_id": {"type": "string"},
                                      "payload": {"type": "string", "description": "interactions: JSON"}}}}}}}
 
@@ -31,11 +31,12 @@ class SlackAnswer(BaseModel):
 
 
 async def _verified_form(request: Request, ctx) -> dict[str, str]:
+    secret = ctx.settings.inbound_signing_secret
+    if secret is None:
+        # Outside the sandbox there is no stand-in secret: nothing from Slack is trusted until one is set.
+        raise ProblemError(503, detail="Slack requests are refused: SLACK_SIGNING_SECRET is not configured")
     body = await request.body()
     try:
-        secret = ctx.settings.inbound_signing_secret
-        if secret is None:
-            raise BadSignature("SLACK_SIGNING_SECRET is not configured")
         verify(secret, request.headers.get("x-slack-request-timestamp"), request.headers.get("x-slack-signature"), body)
     except BadSignature as exc:
         log.warning("slack_signature_rejected", path=request.url.path, reason=str(exc),
@@ -45,7 +46,7 @@ async def _verified_form(request: Request, ctx) -> dict[str, str]:
 
 
 @router.post("/slack/commands", response_model=SlackAnswer, summary="The /anken slash command (status, today, pace)",
-             responses=problem_responses(401, 422), openapi_extra=FORM_BODY)
+             responses=problem_responses(401, 422, 503), openapi_extra=FORM_BODY)
 async def slash_command(request: Request, ctx: ContextDep) -> SlackAnswer:
     form = await _verified_form(request, ctx)
     text = await answer_command(ctx, form.get("text", ""), form.get("channel_id", ""), form.get("user_id", ""))
@@ -53,7 +54,7 @@ async def slash_command(request: Request, ctx: ContextDep) -> SlackAnswer:
 
 
 @router.post("/slack/interactions", response_model=SlackAnswer, summary="Interactive buttons (acknowledge an alert)",
-             responses=problem_responses(401, 422), openapi_extra=FORM_BODY)
+             responses=problem_responses(401, 422, 503), openapi_extra=FORM_BODY)
 async def interaction(request: Request, ctx: ContextDep) -> SlackAnswer:
     form = await _verified_form(request, ctx)
     try:
