@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 PYPROJECTS := $(wildcard services/*/pyproject.toml) web/pyproject.toml deploy/local/requirements.txt
 
-.PHONY: run test lint migrate seed bench rebuild-reporting screenshots install install-test clean
+.PHONY: run test browser lint migrate seed bench rebuild-reporting screenshots install install-test clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -32,9 +32,15 @@ run: $(STAMP)
 
 ## test: install test dependencies and run every test
 # Each test folder runs in its own pytest process with its own database and Redis namespace
-# (see tests/run_suites.py); the last line sums them up.
+# (see tests/run_suites.py); the last line sums them up. A skipped test fails the run; a missing
+# browser is installed first (tests/ensure_browser.py). `make test BROWSER=skip` is the one way
+# to leave the browser tests out, and the last line says so.
 test: $(TEST_STAMP)
-	$(PY) tests/run_suites.py $(SUITES) -- $(PYTEST_ARGS)
+	BROWSER=$(BROWSER) $(PY) tests/run_suites.py $(SUITES) -- $(PYTEST_ARGS)
+
+## browser: install a browser for the browser tests if none is present (make test does this too)
+browser: $(TEST_STAMP)
+	$(PY) tests/ensure_browser.py
 
 lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .
