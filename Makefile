@@ -51,6 +51,10 @@ migrate: $(STAMP)
 seed: $(STAMP)
 	$(PY) deploy/local/run.py seed
 
+## demo-reset: throw the demo data away (schemas, Redis namespace, sandbox) and start with it loaded afresh
+demo-reset: $(STAMP)
+	$(PY) deploy/local/run.py demo-reset
+
 rebuild-reporting: $(STAMP)
 	$(VENV)/bin/anken-reporting rebuild
 

@@ -1,17 +1,22 @@
 """`make run`: embedded PostgreSQL and Redis (unless DATABASE_URL / REDIS_URL are set),
-migrations, demo data once, then every service under honcho. Ctrl-C stops everything.
+migrations, then every service under honcho; in demo mode the demo is loaded once through the
+running services (`anken-projects seed`, started once they answer). Ctrl-C stops everything.
 
-Also `run.py migrate` and `run.py seed` for `make migrate` / `make seed`.
+Also `run.py migrate`, `run.py seed` (`make migrate` / `make seed`) and `run.py demo-reset`
+(`make demo-reset`: throw the demo data away, then start as `run` and load it again).
+Ports: WEB_PORT, PROJECTS_PORT, REPORTING_PORT, WORKER_PORT, SANDBOX_PORT, ANKEN_REDIS_PORT.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -21,6 +26,15 @@ import devstack  # noqa: E402
 ROOT = HERE.parent.parent
 BIN = Path(sys.executable).parent
 MIGRATING_SERVICES = ("anken-projects", "anken-reporting", "anken-worker")
+SCHEMAS = ("projects", "reporting", "integrations")
+# (port variable, default, URL variable the other services read)
+PORTS = (("WEB_PORT", 8000, None), ("PROJECTS_PORT", 8001, "PROJECTS_API_URL"),
+         ("REPORTING_PORT", 8002, "REPORTING_API_URL"), ("WORKER_PORT", 8003, "WORKER_URL"),
+         ("SANDBOX_PORT", 8010, "SANDBOX_URL"))
+# The demo replays a month of Slack posts and sheet writes at once; the sandbox's emulated
+# vendor rate limits would spread that over minutes.
+DEMO_SANDBOX_LIMITS = {"SANDBOX_SLACK_CHANNEL_RATE_PER_S": "50", "SANDBOX_SLACK_CHANNEL_BURST": "50",
+                       "SANDBOX_SLACK_TIER_SCALE": "20", "SANDBOX_SHEETS_QUOTA_PER_MINUTE": "1200"}
 
 
 def _persisted_secret(home: Path, name: str, make) -> str:
@@ -58,6 +72,13 @@ def prepare_environment() -> tuple[dict[str, str], list[str]]:
         env.setdefault("ANKEN_DEMO", "1")
     # `make run` always starts the sandbox; the worker uses it only when told to.
     env.setdefault("ANKEN_SANDBOX", "1")
+    if is_demo(env):
+        for name, value in DEMO_SANDBOX_LIMITS.items():
+            env.setdefault(name, value)
+    for port_var, default, url_var in PORTS:
+        port = env.setdefault(port_var, str(default))
+        if url_var:
+            env.setdefault(url_var, f"http://127.0.0.1:{port}")
     env.setdefault("LOG_JSON", "0")
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     return env, embedded
@@ -70,18 +91,74 @@ def migrate(env: dict[str, str]) -> None:
             subprocess.run([cli, "migrate"], env=env, check=True)
 
 
-def seed(env: dict[str, str]) -> None:
-    print("• loading demo data (once)…", flush=True)
-    subprocess.run(["anken-projects", "seed"], env=env, check=True)
+def is_demo(env: dict[str, str]) -> bool:
+    return env.get("ANKEN_DEMO", "").lower() in ("1", "true", "yes")
+
+
+def seed(env: dict[str, str]) -> int:
+    """Load the demo through the services (the seed waits for their /readyz); a no-op once loaded."""
+    print("• loading demo data (once, through the running services)…", flush=True)
+    return subprocess.run(["anken-projects", "seed"], env=env).returncode
+
+
+def seed_in_background(env: dict[str, str]) -> threading.Thread:
+    def load() -> None:
+        if seed(env) != 0:
+            print("• the demo data did not load (see above); `make demo-reset` starts afresh", flush=True)
+
+    thread = threading.Thread(target=load, name="demo-seed", daemon=True)
+    thread.start()
+    return thread
+
+
+def demo_reset(env: dict[str, str], embedded: list[str]) -> None:
+    """Throw the demo data away: every service schema, the Redis namespace (the sandbox keeps its
+    state in memory, so restarting it forgets it)."""
+    if env.get("ANKEN_ENV") == "production":
+        raise SystemExit("demo-reset refuses ANKEN_ENV=production")
+    if not is_demo(env) and not embedded:
+        raise SystemExit("demo-reset only runs in demo mode (ANKEN_DEMO=1 or the embedded servers)")
+    import asyncpg
+    import redis
+
+    async def drop_schemas() -> None:
+        conn = await asyncpg.connect(env["DATABASE_URL"])
+        try:
+            for schema in SCHEMAS:
+                await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        finally:
+            await conn.close()
+
+    print("• demo-reset: dropping the schemas " + ", ".join(SCHEMAS), flush=True)
+    asyncio.run(drop_schemas())
+    namespace = env.get("REDIS_NAMESPACE", "anken")
+    client = redis.Redis.from_url(env["REDIS_URL"])
+    try:
+        print(f"• demo-reset: forgetting Redis keys of namespace {namespace!r}", flush=True)
+        for pattern in (f"{namespace}:*", f"arq:*{namespace}*"):
+            keys = list(client.scan_iter(match=pattern, count=1000))
+            for i in range(0, len(keys), 500):
+                client.delete(*keys[i : i + 500])
+        if "redis" in embedded:
+            client.flushdb()  # the embedded server holds only Anken's keys (arq's job keys included)
+    finally:
+        client.close()
+
+
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
 
 
 def banner(env: dict[str, str]) -> None:
     password = env.get("ANKEN_DEMO_PASSWORD", "anken-demo")
+    port = {name: env[name] for name, _, _ in PORTS}
     print(
         "\n"
-        "  Anken is starting.  Open  http://localhost:8000/\n"
-        "  projects-api  http://localhost:8001/docs    reporting-api  http://localhost:8002/docs\n"
-        "  worker        http://localhost:8003/healthz  sandbox        http://localhost:8010/_sandbox/slack/messages\n"
+        f"  Anken is starting.  Open  http://localhost:{port['WEB_PORT']}/\n"
+        f"  projects-api  http://localhost:{port['PROJECTS_PORT']}/docs    "
+        f"reporting-api  http://localhost:{port['REPORTING_PORT']}/docs\n"
+        f"  worker        http://localhost:{port['WORKER_PORT']}/healthz  "
+        f"sandbox        http://localhost:{port['SANDBOX_PORT']}/_sandbox/slack/messages\n"
         "\n"
         f"  Demo logins (password: {password})\n"
         "    admin@demo.anken.jp  director@demo.anken.jp  manager@demo.anken.jp  member1@demo.anken.jp\n"
@@ -95,24 +172,28 @@ def main() -> int:
     env, embedded = prepare_environment()
     home = Path(env.get("ANKEN_HOME", ROOT / ".anken")).resolve()
     try:
+        if command == "demo-reset":
+            demo_reset(env, embedded)
         migrate(env)
         if command == "migrate":
             return 0
-        if command == "seed" or env.get("ANKEN_DEMO") in ("1", "true", "yes"):
-            seed(env)
         if command == "seed":
-            return 0
+            return seed(env)
         banner(env)
         proc = subprocess.Popen(
             [str(BIN / "honcho"), "-f", str(HERE / "Procfile"), "-d", str(ROOT), "start"], env=env
         )
+        if is_demo(env):
+            seed_in_background(env)
+        # honcho gives each service its own process group: a SIGTERM to us must reach honcho too.
+        signal.signal(signal.SIGTERM, _interrupt)
         try:
             return proc.wait()
         except KeyboardInterrupt:
             proc.send_signal(signal.SIGINT)
             return proc.wait()
     finally:
-        if command == "run":
+        if command in ("run", "demo-reset"):
             if "redis" in embedded:
                 devstack.stop_redis(home)
             if "postgres" in embedded:

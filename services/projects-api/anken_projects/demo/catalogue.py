@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 # (name, industry, product) of the SaaS vendors that order outbound work.
 CLIENTS = [
     ("株式会社クラウドセールス", "SaaS(SFA/CRM)", "営業支援クラウド「SalesBoard」"),
@@ -10,29 +12,62 @@ CLIENTS = [
     ("株式会社セキュアゲート", "SaaS(セキュリティ)", "ゼロトラスト認証「SecureGate ID」"),
 ]
 
-# (name suffix, status, monthly appointment target, contracted monthly hours)
+NEXT_WEEK = -1  # a runway that ends on Wednesday of next week
+
+
+@dataclass(frozen=True)
+class ProjectSpec:
+    """One demo project. `runway`: business days its list lasts at the recent calling rate."""
+
+    suffix: str
+    status: str
+    target: int  # monthly appointment target
+    hours: int  # contracted monthly hours
+    members: tuple[str, ...] = ()
+    runway: int = 0
+    pace_factor: float = 1.0  # appointments this month against an even pace
+    under_pace_member: str | None = None
+    regions: tuple[str, ...] = ("東京都", "神奈川県", "埼玉県", "千葉県")
+    industries: tuple[str, ...] = ()
+    spare_targets: int = 300  # uncalled targets of a list nobody calls any more (paused)
+
+
 PROJECTS = [
-    ("新規開拓 中堅製造業", "active", 20, 160),
-    ("情報システム部門向け アウトバウンド", "active", 15, 120),
-    ("人事部長アプローチ", "active", 12, 100),
-    ("首都圏 IT企業 開拓", "active", 25, 240),
-    ("関西エリア 卸売業", "active", 10, 80),
-    ("大手金融 ABM", "active", 8, 60),
-    ("医療法人向け 試験導入", "paused", 6, 60),
-    ("地方自治体向け 実証", "kickoff", 10, 100),
-    ("物流業界 新規", "draft", 12, 120),
-    ("2025年度 上期キャンペーン", "ended", 15, 160),
+    ProjectSpec("新規開拓 中堅製造業", "active", 20, 160, ("member1", "member2", "member3"), runway=22,
+                industries=("製造業",), regions=("愛知県", "静岡県", "岐阜県", "三重県")),
+    ProjectSpec("情報システム部門向け アウトバウンド", "active", 15, 120, ("member1", "member4"),
+                runway=NEXT_WEEK, pace_factor=1.3),
+    ProjectSpec("人事部長アプローチ", "active", 12, 100, ("member1", "member5", "member6"), runway=14,
+                pace_factor=0.6, under_pace_member="member5"),
+    ProjectSpec("首都圏 IT企業 開拓", "active", 25, 240, ("member2", "member3", "member7"), runway=30,
+                pace_factor=1.05, industries=("情報通信業",)),
+    ProjectSpec("関西エリア 卸売業", "active", 10, 80, ("member4", "member8"), runway=19, pace_factor=0.85,
+                industries=("卸売業",), regions=("大阪府", "京都府", "兵庫県", "奈良県")),
+    ProjectSpec("大手金融 ABM", "active", 8, 60, ("member6", "member8"), runway=26, pace_factor=1.2,
+                industries=("金融業",)),
+    ProjectSpec("医療法人向け 試験導入", "paused", 6, 60, ("member7",), industries=("医療・福祉",)),
+    ProjectSpec("地方自治体向け 実証", "kickoff", 10, 100),
+    ProjectSpec("物流業界 新規", "draft", 12, 120),
+    ProjectSpec("2025年度 上期キャンペーン", "ended", 15, 160),
 ]
+
+# Staff of the agency: (key, role, name). member1 … member8 call; the rest run the business.
+STAFF = [
+    ("admin", "admin", "管理 太郎"), ("director", "director", "中村 健一"), ("director2", "director", "佐々木 花子"),
+    ("manager", "manager", "松本 直樹"),
+    ("member1", "member", "高橋 美咲"), ("member2", "member", "伊藤 拓也"), ("member3", "member", "渡辺 彩"),
+    ("member4", "member", "山本 亮"), ("member5", "member", "小林 結衣"), ("member6", "member", "加藤 大輔"),
+    ("member7", "member", "吉田 さくら"), ("member8", "member", "山口 陽介"),
+]
+
+# Quarterly quotas: round amounts.
+QUOTAS = (("manager", 20_000_000), ("director", 10_000_000), ("director2", 8_000_000))
+
+APPOINTMENT_NOTES = ["オンライン商談（Google Meet）", "オンライン商談（Zoom）", "先方オフィスにて訪問", "Teamsにて30分"]
 
 INDUSTRIES = ["製造業", "情報通信業", "卸売業", "小売業", "建設業", "不動産業", "医療・福祉", "運輸業", "金融業", "サービス業"]
 SIZES = ["1-49名", "50-99名", "100-299名", "300-999名", "1000名以上"]
 REGIONS = ["東京都", "神奈川県", "埼玉県", "千葉県", "大阪府", "愛知県", "福岡県", "北海道", "京都府", "兵庫県"]
-NAME_PARTS = ["日本", "東和", "中央", "大和", "富士", "三和", "北斗", "昭栄", "新光", "平和", "旭", "明治", "協和", "丸善",
-              "太陽", "桜井", "青葉", "朝日", "山田", "高橋", "近畿", "東海", "関東", "光洋", "誠和"]
-NAME_TAILS = ["工業", "商事", "製作所", "システム", "物産", "電機", "化学", "ホールディングス", "サービス", "テクノ", "産業",
-              "精機", "ロジスティクス", "建設", "情報"]
-LAST_NAMES = ["佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤", "吉田", "山口"]
-FIRST_NAMES = ["翔太", "美咲", "大輔", "彩", "健一", "結衣", "拓也", "真由美", "亮", "さくら", "直樹", "愛"]
 TITLES = ["情報システム部 部長", "営業企画部 課長", "人事部 部長", "経営企画室 室長", "総務部 課長", "代表取締役"]
 
 SCRIPT_A = ("課題提起型", "お世話になっております。{client}の代理でご連絡しております。{product}について、"
@@ -48,6 +83,12 @@ BANT = {
 }
 
 NOTES_REJECTED = ["既存ツールで満足している", "今は検討時期ではない", "担当部署が異なる"]
+GOOD_REACTIONS = ["情シス部門長から『ちょうど検討中』との反応", "事例紹介で『同業の話なら聞きたい』と前向き",
+                  "決裁者が直接電話に出て15分の説明時間をもらえた", "既存ツールの更新時期が来春との情報を得た"]
+LEARNINGS = ["10時台は受付ブロックが少ない", "Bパターン（事例紹介型）の方がコンタクト後の反応が良い",
+             "月曜午前は担当者不在が多い", "従業員300名以上は情報システム部経由が早い"]
+NEXT_ACTIONS = ["Bパターンのトークを全員に展開", "追加リストの発注（業種を広げる）", "午前中の架電比率を上げる",
+                "不在が多い企業の再架電時間帯を変更"]
 NOTES_FOLLOWUP = ["来月改めて連絡が欲しい", "資料送付後に再架電", "決裁者不在のため後日"]
 
 # Deals of the agency's own sales (new clients, renewals, upsells): (account, name, amount, lead source).

@@ -1,12 +1,115 @@
-"""Demo data, loaded once in demo mode."""
+"""Demo data, loaded once in demo mode, through the running services (see demo/loader.py).
+
+A row in projects.demo_markers records that the demo was loaded; a second run does nothing.
+`make demo-reset` throws the databases, Redis namespace and sandbox away and loads it again.
+"""
 
 from __future__ import annotations
 
-from anken_projects.settings import ProjectsSettings
+import json
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from anken_common.auth_tokens import issue_service_token
+from anken_common.database import make_engine, make_sessionmaker
+from anken_common.settings import Environment
+from anken_projects.demo import catalogue as cat
+from anken_projects.demo.api import ServiceApi, wait_ready
+from anken_projects.demo.loader import SEED, DemoLoader
+from anken_projects.demo.month import TZ
+from anken_projects.demo.pipeline import load_pipeline
+from anken_projects.settings import SCHEMA, ProjectsSettings
+
+MARKER = "demo-v2"
+TOKEN_TTL_S = 1800
 
 
-async def seed_demo(settings: ProjectsSettings, *, force: bool = False) -> None:
-    """Load the demo dataset unless it is already there (see demo/dataset.py)."""
-    from anken_projects.demo.dataset import load_demo_dataset
+class DemoRefused(RuntimeError):
+    """The demo is never loaded into a production system."""
 
-    await load_demo_dataset(settings, force=force)
+
+async def is_loaded(session: AsyncSession) -> bool:
+    row = await session.execute(sa.text(f"SELECT 1 FROM {SCHEMA}.demo_markers WHERE key = :k"), {"k": MARKER})
+    return row.first() is not None
+
+
+async def mark_loaded(session: AsyncSession, counts: dict[str, int]) -> None:
+    await session.execute(sa.text(
+        f"INSERT INTO {SCHEMA}.demo_markers (key, counts) VALUES (:k, CAST(:c AS jsonb)) "
+        "ON CONFLICT (key) DO UPDATE SET counts = EXCLUDED.counts, loaded_at = now()"
+    ), {"k": MARKER, "c": json.dumps(counts)})
+
+
+async def load_demo(projects: ServiceApi, reporting: ServiceApi | None, password: str,
+                    sessionmaker: async_sessionmaker, now: datetime | None = None) -> dict[str, int]:
+    """Everything of the demo; `reporting` None leaves out what reporting-api does (published reports,
+    forecast snapshots), for a projects-api running alone."""
+    now = now or datetime.now(UTC)
+    loader = DemoLoader(projects, reporting, password, now)
+    # Staff and the agency's pipeline first: their events precede the calls, so once reporting-api
+    # has every call it has every deal too.
+    await loader.staff()
+    await _quotas(projects, loader, now)
+    async with sessionmaker() as session, session.begin():
+        loader.count("deals", await load_pipeline(
+            session, {k: uuid.UUID(u["id"]) for k, u in loader.users.items()}, now, SEED))
+    await loader.load()
+    if reporting is not None:
+        await _forecast_snapshots(reporting.as_(loader.tokens["manager"]), now)
+        loader.count("forecast_snapshot_weeks", 4)
+    return loader.counts
+
+
+async def _quotas(projects: ServiceApi, loader: DemoLoader, now: datetime) -> None:
+    today = now.astimezone(TZ).date()
+    start = today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1)
+    previous = (start - timedelta(days=1)).replace(day=1)
+    previous = previous.replace(month=3 * ((previous.month - 1) // 3) + 1)
+    end = (start + timedelta(days=95)).replace(day=1)
+    for key, amount in cat.QUOTAS:
+        for first, last in ((previous, start), (start, end)):
+            await projects.post("/v1/quotas", {"owner_id": loader.users[key]["id"], "period_start": first.isoformat(),
+                                               "period_end": last.isoformat(), "amount": amount})
+            loader.count("quotas")
+
+
+async def _forecast_snapshots(reporting: ServiceApi, now: datetime) -> None:
+    """The manager's weekly forecast snapshots of the last four weeks, so accuracy has a history."""
+    today = now.astimezone(TZ).date()
+    for weeks_ago in (4, 3, 2, 1):
+        monday = today - timedelta(days=today.weekday() + 7 * weeks_ago)
+        await reporting.post("/v1/forecast/snapshots", {"as_of": monday.isoformat()})
+
+
+async def seed_demo(settings: ProjectsSettings, *, force: bool = False) -> dict[str, int]:
+    """Load the demo through the services at PROJECTS_API_URL / REPORTING_API_URL once they are ready;
+    returns what was created (empty when it was there already)."""
+    if settings.anken_env == Environment.production:
+        raise DemoRefused("the demo is never loaded with ANKEN_ENV=production")
+    engine = make_engine(settings.async_database_url, SCHEMA)
+    try:
+        sessionmaker = make_sessionmaker(engine)
+        async with sessionmaker() as session:
+            if await is_loaded(session) and not force:
+                print("demo data already loaded; nothing to do", flush=True)
+                return {}
+        started = time.monotonic()
+        await wait_ready(settings.projects_api_url)
+        await wait_ready(settings.reporting_api_url)
+        token = issue_service_token(settings.anken_secret_key, "demo-loader", ttl_s=TOKEN_TTL_S)
+        async with httpx.AsyncClient(base_url=settings.projects_api_url, timeout=300) as projects, \
+                httpx.AsyncClient(base_url=settings.reporting_api_url, timeout=120) as reporting:
+            counts = await load_demo(ServiceApi(projects, token), ServiceApi(reporting, token),
+                                     settings.anken_demo_password, sessionmaker)
+        async with sessionmaker() as session, session.begin():
+            await mark_loaded(session, counts)
+        print(f"demo data loaded in {time.monotonic() - started:.1f} s: "
+              + ", ".join(f"{k}={v}" for k, v in counts.items()), flush=True)
+        return counts
+    finally:
+        await engine.dispose()
