@@ -14,6 +14,8 @@ level and counts in this process instead, with lower limits.
 from __future__ import annotations
 
 import hashlib
+import time
+import weakref
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
@@ -45,7 +47,17 @@ end
 return counts
 """
 
+# After a failed Redis call, logins skip Redis for this long: an unreachable server costs each
+# login its connect timeout (2 s, three calls) otherwise, and the error log one line per login.
+REDIS_RETRY_AFTER_S = 5.0
+
 _fallback = WindowCounters(WINDOW_S)
+# Per Redis client (one per process in service; tests run several apps in one process).
+_redis_down_until: weakref.WeakKeyDictionary[Redis, float] = weakref.WeakKeyDictionary()
+
+
+class _RedisSkipped(RedisError):
+    """Redis failed a moment ago; counted in the process without trying it again yet."""
 
 
 @dataclass(frozen=True)
@@ -81,14 +93,23 @@ def _too_many(scope: str, retry_after: float) -> ProblemError:
     )
 
 
-def _unavailable(step: str, exc: BaseException) -> None:
+def _check_redis(redis: Redis) -> None:
+    if time.monotonic() < _redis_down_until.get(redis, 0.0):
+        raise _RedisSkipped("skipped after a recent failure")
+
+
+def _unavailable(redis: Redis, step: str, exc: BaseException) -> None:
+    if isinstance(exc, _RedisSkipped):
+        return
+    _redis_down_until[redis] = time.monotonic() + REDIS_RETRY_AFTER_S
     log.error("login_throttle_redis_unavailable", step=step, error=str(exc)[:200] or type(exc).__name__,
-              fallback="in-process limits")
+              fallback="in-process limits", retry_in_s=REDIS_RETRY_AFTER_S)
 
 
 async def ensure_allowed(redis: Redis, attempt: LoginAttempt) -> None:
     """Raise 429 when the account or the address has used up its failures in this window."""
     try:
+        _check_redis(redis)
         async with redis.pipeline(transaction=False) as pipe:
             pipe.get(attempt.account_key).ttl(attempt.account_key)
             pipe.get(attempt.ip_key).ttl(attempt.ip_key)
@@ -96,7 +117,7 @@ async def ensure_allowed(redis: Redis, attempt: LoginAttempt) -> None:
         checks = [(int(account or 0), ACCOUNT_MAX_FAILURES, account_ttl, "for this email"),
                   (int(by_ip or 0), attempt.ip_max_failures, ip_ttl, "from this address")]
     except (RedisError, OSError) as exc:
-        _unavailable("check", exc)
+        _unavailable(redis, "check", exc)
         (account, account_left), (by_ip, ip_left) = _fallback.get(attempt.account_key), _fallback.get(attempt.ip_key)
         checks = [(account, FALLBACK_ACCOUNT_MAX_FAILURES, account_left, "for this email"),
                   (by_ip, attempt.fallback_ip_max_failures, ip_left, "from this address")]
@@ -108,10 +129,11 @@ async def ensure_allowed(redis: Redis, attempt: LoginAttempt) -> None:
 
 async def record_failure(redis: Redis, attempt: LoginAttempt) -> None:
     try:
+        _check_redis(redis)
         script = redis.register_script(_COUNT_FAILURE)
         await script(keys=[attempt.account_key, attempt.ip_key], args=[WINDOW_S])
     except (RedisError, OSError) as exc:
-        _unavailable("count", exc)
+        _unavailable(redis, "count", exc)
         _fallback.incr(attempt.account_key)
         _fallback.incr(attempt.ip_key)
 
@@ -120,6 +142,7 @@ async def clear_failures(redis: Redis, attempt: LoginAttempt) -> None:
     """After a successful login: the account starts afresh (the address does not)."""
     _fallback.clear(attempt.account_key)
     try:
+        _check_redis(redis)
         await redis.delete(attempt.account_key)
     except (RedisError, OSError) as exc:
-        _unavailable("clear", exc)
+        _unavailable(redis, "clear", exc)
