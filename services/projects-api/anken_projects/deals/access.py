@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
+from anken_common import access as rule
 from anken_common.auth_tokens import Role
 from anken_common.problems import NotFound
 from anken_projects.auth.dependencies import require_roles
@@ -20,11 +21,11 @@ PipelineWriter = Annotated[Principal, Depends(require_roles(Role.manager))]
 
 
 def sees_all_deals(principal: Principal) -> bool:
-    return principal.kind == "service" or principal.role in (Role.admin, Role.manager)
+    return rule.may_read_sales(principal, None)
 
 
 def ensure_deal_visible(principal: Principal, deal: Deal | None) -> Deal:
     """The deal, or 404 when it does not exist or is not the caller's to see."""
-    if deal is None or not (sees_all_deals(principal) or deal.owner_id == principal.id):
+    if deal is None or not rule.may_read_sales(principal, deal.owner_id):
         raise NotFound("deal")
     return deal

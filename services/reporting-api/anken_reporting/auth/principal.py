@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from anken_common.auth_tokens import Role
+from anken_common import access as rule
 from anken_common.principal import Principal as BasePrincipal
 
 
@@ -12,5 +12,5 @@ from anken_common.principal import Principal as BasePrincipal
 class Principal(BasePrincipal):
     @property
     def sees_everything(self) -> bool:
-        """Admins, managers and services see every project."""
-        return self.kind == "service" or self.role in (Role.admin, Role.manager)
+        """Admins, managers and services see every project (anken_common.access.reads_everything)."""
+        return rule.reads_everything(self)
