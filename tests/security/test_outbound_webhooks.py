@@ -32,6 +32,7 @@ async def test_webhook_and_integration_urls_pointing_inside_are_422_at_save_time
         settings = [
             ("slack", {"api_url": "http://127.0.0.1:6379/"}, "config.api_url"),
             ("confluence", {"site": "169.254.169.254", "email": "a@b.jp"}, "config.site"),
+            ("confluence", {"site": "acme.atlassian.net@127.0.0.1", "email": "a@b.jp"}, "config.site"),
             ("sheets", {"token_url": "http://metadata.google.internal/token"}, "config.token_url"),
             ("sheets", {"drive_api_url": "file:///etc/"}, "config.drive_api_url"),
         ]

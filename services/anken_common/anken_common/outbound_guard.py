@@ -98,6 +98,10 @@ class OutboundPolicy:
                 entries.add((_normal_host(parts.hostname), parts.port or DEFAULT_PORTS.get(parts.scheme)))
         return cls(frozenset(entries))
 
+    def also_allowing(self, urls: Iterable[str]) -> OutboundPolicy:
+        """This policy, with the hosts of these URLs allowed too."""
+        return OutboundPolicy(self.allowed | OutboundPolicy.from_setting("", urls).allowed)
+
     def allows(self, host: str, port: int | None) -> bool:
         host = _normal_host(host)
         return (host, None) in self.allowed or (host, port) in self.allowed

@@ -88,11 +88,17 @@ class HostLimitedTransport(AiohttpTransport):
         self.in_flight_per_host = max(1, in_flight_per_host)
         self.keepalive_expiry_s = keepalive_expiry_s
         self.policy = policy or OutboundPolicy()
+        self._proxied = bool(urllib.request.getproxies())
         super().__init__(client=self._session)
 
     def _session(self) -> aiohttp.ClientSession:
         # Made on first use, inside the event loop that will use it.
-        connector = GuardedConnector(self.policy, limit=0, limit_per_host=self.in_flight_per_host,
+        proxies = urllib.request.getproxies()
+        self._proxied = bool(proxies)
+        # The proxies the operator configured are reached as such; the targets behind them are checked
+        # per request by name and written address (the proxy resolves them, not this process).
+        policy = self.policy.also_allowing(u for k, u in proxies.items() if k != "no") if proxies else self.policy
+        connector = GuardedConnector(policy, limit=0, limit_per_host=self.in_flight_per_host,
                                      keepalive_timeout=self.keepalive_expiry_s, ssl=self.ssl_context)
         # HTTP(S)_PROXY / NO_PROXY are honoured, as httpx's own transport did. Only when a proxy is set:
         # aiohttp then looks up the proxy (and ~/.netrc) on every request, which costs more than the call.
@@ -100,6 +106,8 @@ class HostLimitedTransport(AiohttpTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         try:
+            if self._proxied:
+                self.policy.check_syntax(str(request.url))
             response = await super().handle_async_request(request)
         except OutboundRefused as exc:
             raise OutboundBlocked(f"refused by the outbound guard: {exc.reason}", request=request) from None

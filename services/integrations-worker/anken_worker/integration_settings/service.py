@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from typing import Any
 
@@ -15,6 +16,7 @@ from anken_worker.integration_settings.schemas import IntegrationSettingsIn
 from anken_worker.integration_settings.secret_hosts import URL_FIELDS, changed_host_fields, field_url
 from anken_worker.kit.secret_box import SecretBox
 
+HOST_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*")
 SECRET_KEYS = ("token", "secret", "password", "private_key", "api_key")
 
 
@@ -44,8 +46,10 @@ async def _check_urls(body: IntegrationSettingsIn, policy: OutboundPolicy) -> No
         if field not in body.config:
             continue
         value = body.config[field]
+        if field == "site" and not (isinstance(value, str) and HOST_NAME.fullmatch(value.strip())):
+            raise UnprocessableEntity("config.site", "a host name such as yourco.atlassian.net")
         if not isinstance(value, str) or not value.strip():
-            raise UnprocessableEntity(f"config.{field}", "must be a URL" if field != "site" else "must be a host name")
+            raise UnprocessableEntity(f"config.{field}", "must be a URL")
         try:
             await policy.check_url(field_url(body.integration, field, body.config) or "")
         except OutboundRefused as exc:
