@@ -6,6 +6,7 @@ member1 can call on every project they are assigned to; a second start does not 
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -128,6 +129,21 @@ def test_the_login_throttle_answers_429_after_the_limit(demo: DemoRun) -> None:
         statuses.append(response.status_code)
     assert statuses[0] == 401
     assert statuses[-1] == 429, statuses
+
+
+def test_each_demo_role_lands_on_a_page_with_its_first_login_guide(demo: DemoRun) -> None:
+    for role, link in (("director", "/projects"), ("member1", "/calling"), ("manager", "/forecast"),
+                       ("admin", "/admin/sandbox")):
+        with httpx.Client(base_url=demo.url("web"), timeout=30, follow_redirects=True) as web:
+            form = web.get("/login").text
+            token = re.search(r'name="csrf_token" value="([^"]+)"', form)
+            assert token, "the login form carries its CSRF field"
+            page = web.post("/login", data={"email": f"{role}@demo.anken.jp", "password": "anken-demo",
+                                            "csrf_token": token.group(1)})
+            assert page.status_code == 200, page.text[:500]
+            assert "data-demo-guide=" in page.text and "まずはこちら" in page.text, (role, page.url)
+            assert f'href="{link}"' in page.text
+            assert web.get("/static/demo_guide.js").status_code == 200
 
 
 def test_a_second_make_run_does_not_load_the_demo_again(demo: DemoRun, run_home, run_infra) -> None:

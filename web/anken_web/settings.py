@@ -17,6 +17,8 @@ class WebSettings(CommonSettings):
     default_locale: str = "ja"
     # Director home refresh interval (HTMX polling), seconds.
     portfolio_poll_s: int = 30
+    # Demo mode (ANKEN_DEMO, on under `make run`): pages show the first-login guide.
+    anken_demo: bool = False
 
     @property
     def session_cookie_secure(self) -> bool:
