@@ -8,8 +8,8 @@ from datetime import datetime
 from pydantic import ConfigDict, Field
 
 from anken_projects.appointments.models import HandoffStatus, PartnerOutcome
-from anken_projects.calls.schemas import CallTime
 from anken_projects.kit.schemas import Output, StrictInput
+from anken_projects.kit.validators import SaneMoment
 
 APPOINTMENT_EXAMPLE = {
     "id": "8e9f0a1b-2c3d-4e4f-9a5b-6c7d8e9f0a1b", "project_id": "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
@@ -70,5 +70,5 @@ class AppointmentUpdate(StrictInput):
     handoff_status: HandoffStatus | None = Field(default=None, description="set → held | no_show | cancelled")
     partner_outcome: PartnerOutcome | None = Field(default=None, description="Only for a held meeting")
     deal: DealOutcome | None = Field(default=None, description="Only for a qualified appointment")
-    meeting_at: CallTime | None = Field(default=None, description="Reschedule (staff only, while `set`)")
+    meeting_at: SaneMoment | None = Field(default=None, description="Reschedule (staff only, while `set`)")
     note: str | None = Field(default=None, max_length=2000)

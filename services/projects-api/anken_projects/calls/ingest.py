@@ -1,7 +1,8 @@
 """Logging calls, one or ten thousand at a time, in the request's transaction.
 
 Every call is checked (member assigned to the project, members log only their own calls,
-target of this project and not do-not-call, appointment details consistent) before anything
+script version of this project and of the call's variant, target of this project and not
+do-not-call, appointment details consistent) before anything
 is written; one bad call rejects the request, so a retry never half-applies. Bulk requests
 write calls and their outbox events with COPY.
 """
@@ -28,6 +29,7 @@ from anken_projects.auth.principal import Principal
 from anken_projects.calls.models import CALL_COLUMNS, CallOutcome
 from anken_projects.calls.outcome_rules import status_after
 from anken_projects.calls.schemas import CallIn
+from anken_projects.calls.script_refs import NOT_IN_PROJECT, variant_mismatch, variants_of_versions
 from anken_projects.dnc.repository import TARGET_IS_DNC_SQL
 from anken_projects.kit.models import utc_now
 from anken_projects.outbox.writer import record_event
@@ -122,6 +124,19 @@ async def _check_members(
     for i, call in enumerate(calls):
         if call.member_id not in assigned:
             errors.add(i, "member_id", "this member is not assigned to the project")
+
+
+async def check_scripts(session: AsyncSession, project: Project, calls: list[CallIn], errors: CallErrors) -> None:
+    """Each call's script version belongs to the project, and its variant is the version's."""
+    variants = await variants_of_versions(session, project.id, (c.script_version_id for c in calls))
+    for i, call in enumerate(calls):
+        if call.script_version_id is None:
+            continue
+        version_variant = variants.get(call.script_version_id)
+        if version_variant is None:
+            errors.add(i, "script_version_id", NOT_IN_PROJECT)
+        elif problem := variant_mismatch(call.variant, version_variant):
+            errors.add(i, "variant", problem)
 
 
 @dataclass
@@ -219,6 +234,7 @@ async def log_calls(
     errors = CallErrors(bulk)
     check_shape(calls, errors, now)
     await _check_members(session, principal, project, calls, errors)
+    await check_scripts(session, project, calls, errors)
     targets = await _lock_targets(session, project, calls, errors)
     errors.raise_if_any()
 

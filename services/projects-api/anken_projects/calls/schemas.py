@@ -6,25 +6,20 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from anken_projects.calls.models import CallOutcome
 from anken_projects.kit.schemas import Output, StrictInput
+from anken_projects.kit.validators import SaneMoment
 
 MAX_BULK = 10_000
 # PostgreSQL text cannot hold NUL. Call bodies arrive ten thousand at a time, so the check is a
 # pattern pydantic runs natively rather than StrictInput's per-field Python validator.
 _NO_NUL = r"^[^\x00]*$"
 
-
-def _plausible_time(value: datetime) -> datetime:
-    # Call history starts long after 2000; far-future years would overflow callback arithmetic.
-    if not 2000 <= value.year <= 2100:
-        raise ValueError("must be between the years 2000 and 2100")
-    return value
-
-
-CallTime = Annotated[AwareDatetime, AfterValidator(_plausible_time)]
+# Calls, callbacks and meetings: the one window of kit.validators (far years would also overflow
+# callback arithmetic).
+CallTime = SaneMoment
 
 
 def _text(max_length: int, **kwargs) -> object:

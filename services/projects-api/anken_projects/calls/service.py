@@ -18,6 +18,7 @@ from anken_projects.calls import repository
 from anken_projects.calls.models import Call, CallOutcome
 from anken_projects.calls.outcome_rules import status_after
 from anken_projects.calls.schemas import CallOut, CallUpdate
+from anken_projects.calls.script_refs import NOT_IN_PROJECT, variant_mismatch, variants_of_versions
 from anken_projects.kit.etag import check_if_match
 from anken_projects.kit.models import utc_now
 from anken_projects.outbox.writer import record_event
@@ -77,6 +78,18 @@ async def _refresh_target(session: AsyncSession, target_id: uuid.UUID) -> Target
     return target
 
 
+async def _check_script_of(session: AsyncSession, row: Any, changes: dict[str, Any]) -> None:
+    """The call's script version (new or kept) belongs to its project, and its variant (new or kept) to that version."""
+    version_id = changes.get("script_version_id", row.script_version_id)
+    if version_id is None:
+        return
+    variant = (await variants_of_versions(session, row.project_id, [version_id])).get(version_id)
+    if variant is None:
+        raise UnprocessableEntity("script_version_id", NOT_IN_PROJECT)
+    if problem := variant_mismatch(changes.get("variant", row.variant), variant):
+        raise UnprocessableEntity("variant", problem)
+
+
 async def update_call(session: AsyncSession, principal: Principal, row: Any, body: CallUpdate, request) -> CallOut:
     check_if_match(request, row.version)
     changes = body.model_dump(exclude_unset=True)
@@ -89,6 +102,8 @@ async def update_call(session: AsyncSession, principal: Principal, row: Any, bod
         raise UnprocessableEntity("outcome", "a call's appointment outcome cannot be changed; update the appointment")
     if "occurred_at" in changes and changes["occurred_at"] > utc_now():
         raise UnprocessableEntity("occurred_at", "must not be in the future")
+    if "script_version_id" in changes or "variant" in changes:
+        await _check_script_of(session, row, changes)
     if not changes:
         return call_out(row, await repository.appointment_id_of_call(session, row.id))
     values = {**changes, "updated_at": utc_now(), "version": row.version + 1}

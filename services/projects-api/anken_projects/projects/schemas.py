@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from anken_projects.kit.schemas import Output, StrictInput
-from anken_projects.kit.validators import ClockTime, HttpUrl, TimeZoneName
+from anken_projects.kit.validators import ClockTime, HttpUrl, SaneDate, TimeZoneName
 from anken_projects.projects.models import ContractChangeKind, ProjectStatus
 
 QualificationField = Annotated[str, Field(min_length=1, max_length=100)]
@@ -30,9 +30,9 @@ class _ProjectFields(StrictInput):
     timezone: TimeZoneName = "Asia/Tokyo"
     monthly_appointment_target: int = Field(default=0, ge=0, le=100_000, strict=True)
     contracted_monthly_hours: int = Field(default=0, ge=0, le=100_000, strict=True)
-    contract_start: date | None = None
-    contract_end: date | None = None
-    renewal_date: date | None = None
+    contract_start: SaneDate | None = None
+    contract_end: SaneDate | None = None
+    renewal_date: SaneDate | None = None
     appointment_definition: str | None = Field(default=None, max_length=5000)
     qualification_fields: list[QualificationField] = Field(
         default_factory=list, max_length=30, description="The BANT fields a member captures for each appointment",
@@ -43,7 +43,7 @@ class _ProjectFields(StrictInput):
     slack_channel: str | None = Field(default=None, max_length=100)
     confluence_page_url: HttpUrl | None = None
     spreadsheet_url: HttpUrl | None = None
-    extra_closed_days: list[date] = Field(default_factory=list, max_length=366)
+    extra_closed_days: list[SaneDate] = Field(default_factory=list, max_length=366)
     weekly_meeting_weekday: int | None = Field(default=None, ge=0, le=6, description="0=Monday … 6=Sunday")
     weekly_meeting_time: ClockTime | None = None
 
@@ -72,7 +72,7 @@ class ProjectUpdate(_ProjectFields):
     monthly_appointment_target: int | None = Field(default=None, ge=0, le=100_000, strict=True)  # type: ignore[assignment]
     contracted_monthly_hours: int | None = Field(default=None, ge=0, le=100_000, strict=True)  # type: ignore[assignment]
     qualification_fields: list[QualificationField] | None = Field(default=None, max_length=30)  # type: ignore[assignment]
-    extra_closed_days: list[date] | None = Field(default=None, max_length=366)  # type: ignore[assignment]
+    extra_closed_days: list[SaneDate] | None = Field(default=None, max_length=366)  # type: ignore[assignment]
 
 
 
@@ -167,8 +167,8 @@ class ContractChangeCreate(StrictInput):
         {"kind": "end", "effective_date": "2027-03-31"},
     ]})
     kind: ContractChangeKind
-    effective_date: date
-    new_contract_end: date | None = None
+    effective_date: SaneDate
+    new_contract_end: SaneDate | None = None
     hours_after: int | None = Field(default=None, ge=0, le=100_000, strict=True)
     scope_increased: bool = False
     note: str | None = Field(default=None, max_length=2000)

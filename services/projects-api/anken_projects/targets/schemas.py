@@ -8,6 +8,7 @@ from datetime import datetime
 from pydantic import ConfigDict, Field, computed_field
 
 from anken_projects.kit.schemas import Output, StrictInput
+from anken_projects.kit.validators import SaneMoment
 from anken_projects.targets.models import ImportStatus, TargetStatus
 
 LIST_EXAMPLE = {
@@ -89,7 +90,7 @@ class TargetUpdate(StrictInput):
     model_config = ConfigDict(json_schema_extra={"examples": [{"priority_tier": 1}, {"status": "excluded"}]})
     priority_tier: int | None = Field(default=None, ge=1, le=3)
     status: TargetStatus | None = Field(default=None, description="Manual changes: new, callback, excluded")
-    callback_due_at: datetime | None = None
+    callback_due_at: SaneMoment | None = None
     contact_name: str | None = Field(default=None, max_length=100)
     note: str | None = Field(default=None, max_length=1000)
 

@@ -29,7 +29,7 @@ router = APIRouter(prefix="/v1/projects/{project_id}/weekly-reports", tags=["wee
 ReportEditor = Annotated[Principal, Depends(require_roles(Role.director, Role.manager))]
 IsoWeekPath = Annotated[str, Path(pattern=ISO_WEEK_PATTERN, description="ISO week, e.g. 2026-W47",
                                   examples=["2026-W47"])]
-VersionQuery = Annotated[int | None, Query(ge=1, description="A published version; default the live draft "
+VersionQuery = Annotated[int | None, Query(ge=1, le=1_000_000, description="A published version; default the live draft "
                                                              "(partners: the latest published version)")]
 
 FORMATS: dict[str, tuple[str, Callable]] = {
