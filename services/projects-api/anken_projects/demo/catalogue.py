@@ -33,17 +33,17 @@ class ProjectSpec:
 
 
 PROJECTS = [
-    ProjectSpec("新規開拓 中堅製造業", "active", 20, 160, ("member1", "member2", "member3"), runway=22,
+    ProjectSpec("新規開拓 中堅製造業", "active", 20, 160, ("member1", "member2", "member3"), runway=16,
                 industries=("製造業",), regions=("愛知県", "静岡県", "岐阜県", "三重県")),
     ProjectSpec("情報システム部門向け アウトバウンド", "active", 15, 120, ("member1", "member4"),
                 runway=NEXT_WEEK, pace_factor=1.3),
-    ProjectSpec("人事部長アプローチ", "active", 12, 100, ("member1", "member5", "member6"), runway=14,
+    ProjectSpec("人事部長アプローチ", "active", 12, 100, ("member1", "member5", "member6"), runway=10,
                 pace_factor=0.6, under_pace_member="member5"),
-    ProjectSpec("首都圏 IT企業 開拓", "active", 25, 240, ("member2", "member3", "member7"), runway=30,
+    ProjectSpec("首都圏 IT企業 開拓", "active", 25, 240, ("member2", "member3", "member7"), runway=20,
                 pace_factor=1.05, industries=("情報通信業",)),
-    ProjectSpec("関西エリア 卸売業", "active", 10, 80, ("member4", "member8"), runway=19, pace_factor=0.85,
+    ProjectSpec("関西エリア 卸売業", "active", 10, 80, ("member4", "member8"), runway=13, pace_factor=0.85,
                 industries=("卸売業",), regions=("大阪府", "京都府", "兵庫県", "奈良県")),
-    ProjectSpec("大手金融 ABM", "active", 8, 60, ("member6", "member8"), runway=26, pace_factor=1.2,
+    ProjectSpec("大手金融 ABM", "active", 8, 60, ("member6", "member8"), runway=18, pace_factor=1.2,
                 industries=("金融業",)),
     ProjectSpec("医療法人向け 試験導入", "paused", 6, 60, ("member7",), industries=("医療・福祉",)),
     ProjectSpec("地方自治体向け 実証", "kickoff", 10, 100),

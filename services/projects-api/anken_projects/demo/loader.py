@@ -14,6 +14,7 @@ import asyncio
 import csv
 import io
 import random
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -62,6 +63,15 @@ class DemoLoader:
         self.tokens: dict[str, str] = {}
         self.appointments: list[dict] = []
         self.calls_by_project: dict[str, int] = {}
+        self.timings: dict[str, float] = {}
+
+    async def timed(self, phase: str, work: Awaitable[Any]) -> Any:
+        """Run `work`, adding its seconds to `phase` (phases of parallel projects add up)."""
+        started = time.monotonic()
+        try:
+            return await work
+        finally:
+            self.timings[phase] = self.timings.get(phase, 0.0) + time.monotonic() - started
 
     def count(self, what: str, n: int = 1) -> None:
         self.counts[what] = self.counts.get(what, 0) + n
@@ -70,8 +80,9 @@ class DemoLoader:
         """Projects and their month (after `staff`)."""
         clients = await self._clients()
         projects = [await self._project(index, spec, clients) for index, spec in enumerate(cat.PROJECTS)]
-        await _gather_limited([lambda p=p, s=s: self._run_project(p, s) for p, s in zip(projects, cat.PROJECTS, strict=True)])
-        await self._handoffs()
+        await self.timed("projects (wall)", _gather_limited(
+            [lambda p=p, s=s: self._run_project(p, s) for p, s in zip(projects, cat.PROJECTS, strict=True)]))
+        await self.timed("handoffs", self._handoffs())
         if self.reporting is not None:
             await self._publish_weekly_reports(projects)
         return self.counts
@@ -134,9 +145,9 @@ class DemoLoader:
         await self._transition(pid, "active")
         if spec.members:
             month = self.planner.plan(spec)
-            targets = await self._import_targets(project, month)
-            await self._log_calls(project, month, targets, versions)
-            await self._worked_hours(pid, month)
+            targets = await self.timed("target imports", self._import_targets(project, month))
+            await self.timed("bulk calls", self._log_calls(project, month, targets, versions))
+            await self.timed("worked hours", self._worked_hours(pid, month))
         if spec.status in ("paused", "ended"):
             await self._transition(pid, spec.status)
 
@@ -193,8 +204,11 @@ class DemoLoader:
         } for c in month.calls]
         for start in range(0, len(calls), BULK):
             answer = await self.projects.post(f"/v1/projects/{project['id']}/calls/bulk", {"calls": calls[start:start + BULK]})
-            self.appointments += [{"id": item["appointment_id"], "project": project, "at": item["occurred_at"]}
-                                  for item in answer["items"] if item.get("appointment_id")]
+            # The answer lists the calls in the order sent.
+            self.appointments += [{"id": item["appointment_id"], "at": item["occurred_at"],
+                                   "meeting_at": planned.appointment["meeting_at"]}
+                                  for planned, item in zip(month.calls[start:start + BULK], answer["items"], strict=True)
+                                  if item.get("appointment_id") and planned.appointment]
         self.calls_by_project[project["id"]] = len(calls)
         self.count("calls", len(calls))
         self.count("appointments", sum(1 for c in month.calls if c.appointment))
@@ -217,8 +231,7 @@ class DemoLoader:
         await _gather_limited(jobs, 4)
 
     async def _handoff(self, item: dict, roll: float, outcome_roll: float) -> None:
-        appointment = await self.projects.get(f"/v1/appointments/{item['id']}")
-        if datetime.fromisoformat(appointment["meeting_at"]) > self.now or roll > 0.92:
+        if datetime.fromisoformat(item["meeting_at"]) > self.now or roll > 0.92:
             return  # still ahead, or the client has not reported yet
         body: dict[str, Any] = {"handoff_status": "held" if roll < 0.75 else "no_show" if roll < 0.87 else "cancelled"}
         if body["handoff_status"] == "held":
@@ -233,7 +246,7 @@ class DemoLoader:
         """Last week's report of every active project, with the director's notes, published."""
         assert self.reporting is not None
         active = [(p, s) for p, s in zip(projects, cat.PROJECTS, strict=True) if s.status == "active"]
-        await self._wait_for_reporting(active)
+        await self.timed("reporting catch-up", self._wait_for_reporting(active))
         week = _iso_week(self.today - timedelta(days=7))
         monday = date.fromisocalendar(*(int(x) for x in (week[:4], week[6:])), 1)
         for project, _spec in active:
@@ -246,7 +259,7 @@ class DemoLoader:
                 "next_actions": [{"text": self.rng.choice(cat.NEXT_ACTIONS), "owner": "ディレクター",
                                   "due": (monday + timedelta(days=10)).isoformat()}],
             })
-            await api.post(f"{path}/publish")
+            await self.timed("weekly reports", api.post(f"{path}/publish"))
             self.count("weekly_reports")
 
     async def _wait_for_reporting(self, active: list[tuple[dict, cat.ProjectSpec]]) -> None:

@@ -53,15 +53,16 @@ async def load_demo(projects: ServiceApi, reporting: ServiceApi | None, password
     loader = DemoLoader(projects, reporting, password, now)
     # Staff and the agency's pipeline first: their events precede the calls, so once reporting-api
     # has every call it has every deal too.
-    await loader.staff()
-    await _quotas(projects, loader, now)
+    await loader.timed("staff", loader.staff())
+    await loader.timed("quotas", _quotas(projects, loader, now))
     async with sessionmaker() as session, session.begin():
-        loader.count("deals", await load_pipeline(
-            session, {k: uuid.UUID(u["id"]) for k, u in loader.users.items()}, now, SEED))
+        loader.count("deals", await loader.timed("deals", load_pipeline(
+            session, {k: uuid.UUID(u["id"]) for k, u in loader.users.items()}, now, SEED)))
     await loader.load()
     if reporting is not None:
-        await _forecast_snapshots(reporting.as_(loader.tokens["manager"]), now)
+        await loader.timed("forecast snapshots", _forecast_snapshots(reporting.as_(loader.tokens["manager"]), now))
         loader.count("forecast_snapshot_weeks", 4)
+    print("demo load phases (s): " + ", ".join(f"{k} {v:.1f}" for k, v in loader.timings.items()), flush=True)
     return loader.counts
 
 
