@@ -11,9 +11,10 @@ import httpx
 import pytest
 
 from anken_common.outbound_guard import OutboundPolicy, OutboundRefused
+from anken_worker.adapters.errors import PermanentError
 from anken_worker.adapters.guarded_dns import GuardedResolver
-from anken_worker.adapters.http_errors import PARTNER_BODY_LIMIT, read_capped, send_capped
-from anken_worker.adapters.http_pool import HostLimitedTransport, OutboundBlocked
+from anken_worker.adapters.http_errors import PARTNER_BODY_LIMIT, read_capped, send, send_capped
+from anken_worker.adapters.http_pool import MAX_RESPONSE_BYTES, HostLimitedTransport, OutboundBlocked
 
 from .outbound_support import SECRET_BODY_MARK, PartnerEndpoint
 
@@ -117,3 +118,13 @@ async def test_a_huge_partner_answer_is_read_at_most_64_kib() -> None:
             answer = await send_capped(client, "POST", endpoint.url, "webhook", content=b"{}")
             assert answer.status_code == 200 and len(answer.head) <= PARTNER_BODY_LIMIT
         assert endpoint.finished == 0  # the rest was never read
+
+
+async def test_no_api_answer_is_held_beyond_the_transport_cap() -> None:
+    # A Slack/Confluence/Sheets base URL is user-given too: an endless answer ends the call, it does
+    # not fill the worker's memory.
+    async with PartnerEndpoint(body_bytes=MAX_RESPONSE_BYTES + 1024 * 1024) as endpoint:
+        policy = OutboundPolicy.from_setting(f"127.0.0.1:{endpoint.port}")
+        async with httpx.AsyncClient(transport=HostLimitedTransport(2, policy=policy), timeout=20) as client:
+            with pytest.raises(PermanentError, match="larger than"):
+                await send(client, "POST", endpoint.url, "slack", content=b"{}")
