@@ -64,8 +64,8 @@ async def test_test_send_reports_status_and_timing_never_the_body(service_env) -
             # Nor does the delivery log keep any of it.
             delivery = await api.get(f"/v1/deliveries/{result['delivery_id']}")
             assert delivery.status_code == 200 and SECRET_BODY_MARK not in delivery.text
-        # 10 MB offered, at most 64 KiB read: the endpoint never got to send it all.
-        assert endpoint.requests == 1 and endpoint.finished == 0
+        # 10 MB offered: read up to 64 KiB only (how much, test_outbound_guard measures).
+        assert endpoint.requests == 1
 
 
 async def test_an_endpoint_whose_name_now_resolves_inside_is_refused_when_connecting(service_env) -> None:
