@@ -63,7 +63,7 @@ class DemoRun:
                 self.process.wait(10)
 
 
-def start(home: Path, infra: Infra | None) -> DemoRun:
+def start(home: Path, infra: Infra | None, command: str = "run") -> DemoRun:
     env = {k: v for k, v in os.environ.items() if k not in INHERITED_OUT}
     ports = {name: devstack.free_port() for name in PORTS}
     env.update({var: str(ports[name]) for name, var in PORTS.items()})
@@ -74,7 +74,7 @@ def start(home: Path, infra: Infra | None) -> DemoRun:
     log_path = home / "run.log"
     with open(log_path, "wb") as log:
         # Its own session: the whole tree can be stopped together, never the test runner.
-        process = subprocess.Popen([sys.executable, str(ROOT / "deploy" / "local" / "run.py"), "run"], env=env,
+        process = subprocess.Popen([sys.executable, str(ROOT / "deploy" / "local" / "run.py"), command], env=env,
                                    cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     return DemoRun(home, log_path, process, ports)
 

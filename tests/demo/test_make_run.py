@@ -146,7 +146,7 @@ def test_each_demo_role_lands_on_a_page_with_its_first_login_guide(demo: DemoRun
             assert web.get("/static/demo_guide.js").status_code == 200
 
 
-def test_a_second_make_run_does_not_load_the_demo_again(demo: DemoRun, run_home, run_infra) -> None:
+def test_a_second_make_run_does_not_load_again_and_demo_reset_loads_afresh(demo: DemoRun, run_home, run_infra) -> None:
     demo.stop()
     again = start(run_home, run_infra)
     try:
@@ -154,3 +154,12 @@ def test_a_second_make_run_does_not_load_the_demo_again(demo: DemoRun, run_home,
         assert again.load_seconds() is None
     finally:
         again.stop()
+    reset = start(run_home, run_infra, "demo-reset")
+    try:
+        wait_for(lambda: reset.load_seconds() is not None, 300, "the demo loaded again", reset)
+        assert "dropping the schemas" in reset.log()
+        admin = login(reset, "admin@demo.anken.jp")
+        assert len(_projects(reset, admin)) == 10, "the demo's projects once, not twice"
+        wait_for(lambda: len(sandbox_items(reset, "slack/channels")) >= 9, 120, "channels made afresh", reset)
+    finally:
+        reset.stop()
