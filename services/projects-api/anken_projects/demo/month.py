@@ -24,7 +24,7 @@ from anken_projects.targets.corporate_number import check_digit
 
 TZ = ZoneInfo("Asia/Tokyo")
 HISTORY_DAYS = 31
-NEW_TARGET_SHARE = 0.55  # the rest of the calls go back to targets not reached yet
+NEW_TARGET_SHARE = 0.45  # the rest of the calls go back to targets not reached yet
 RECALLABLE = frozenset({"no_answer", "absent", "gatekeeper_block"})
 CONTACTS = frozenset({"connected_rejected", "connected_followup"})
 # Outcomes of calls that did not set an appointment; contacts ≈ 12% of calls.
