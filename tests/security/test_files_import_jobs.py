@@ -5,6 +5,9 @@ client goes away does not go on burning CPU for nobody."""
 from __future__ import annotations
 
 import asyncio
+import uuid
+
+from sqlalchemy import text
 
 from anken_projects.targets import import_jobs
 
@@ -104,7 +107,6 @@ async def test_a_client_that_goes_away_cancels_its_import(files_app, floor, reso
     job = None
     for _ in range(200):
         async with resources.engine.connect() as conn:
-            from sqlalchemy import text
             job = (await conn.execute(text(
                 "SELECT id FROM projects.target_imports WHERE target_list_id = :l"), {"l": floor.list_id})).first()
         if job is not None:
@@ -114,10 +116,46 @@ async def test_a_client_that_goes_away_cancels_its_import(files_app, floor, reso
     gone.set()
     await asyncio.wait_for(request, 10)
     async with resources.engine.connect() as conn:
-        from sqlalchemy import text
         row = (await conn.execute(text(
             "SELECT status, rows_processed, created_count FROM projects.target_imports WHERE id = :i"),
             {"i": job.id})).one()
     await asyncio.sleep(0.3)
     assert row.status == "cancelled" and row.created_count == 0 and row.rows_processed < 50_000
     assert await count_targets(resources, floor.list_id) == 2
+
+
+async def test_no_transaction_stays_open_while_a_file_is_parsed(api, floor, resources) -> None:
+    response, _ = await upload(api, floor, big_csv(50_000), "big.csv", dry_run=False, headers=ASYNC)
+    job_id = response.json()["id"]
+    long_open: list[str] = []
+    samples = 0
+    async with resources.engine.connect() as conn:
+        while True:
+            status, parsed = (await conn.execute(text(
+                "SELECT status, rows_processed FROM projects.target_imports WHERE id = :i"), {"i": job_id})).one()
+            await conn.commit()
+            if status != "running" or parsed >= 50_000:
+                break  # parsed: the all-or-nothing write that follows is one transaction by design
+            # A transaction open for half a second or more while the file is parsed (progress updates
+            # last milliseconds).
+            rows = (await conn.execute(text(
+                "SELECT state, left(query, 80) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND xact_start < now() - interval '0.5 seconds'"))).all()
+            await conn.commit()
+            long_open += [f"{r[0]}: {r[1]}" for r in rows]
+            samples += 1
+            await asyncio.sleep(0.05)
+    assert samples > 3 and long_open == []
+    job = await wait_for_job(api, floor, job_id, until={"succeeded", "failed", "cancelled"})
+    assert job["status"] == "succeeded" and job["created_count"] == 50_000
+
+
+async def test_a_job_left_running_by_a_dead_process_is_reported_failed(api, floor, resources) -> None:
+    job_id = uuid.uuid4()
+    async with resources.engine.begin() as conn:
+        await conn.execute(text(
+            "INSERT INTO projects.target_imports (id, target_list_id, project_id, client_id, file_kind, status, "
+            "created_at) VALUES (:i, :l, :p, :c, 'csv', 'running', now() - interval '2 hours')"),
+            {"i": job_id, "l": floor.list_id, "p": floor.project_id, "c": floor.client_id})
+    job = (await api.get(f"/v1/imports/{job_id}", headers=floor.director.headers)).json()
+    assert job["status"] == "failed" and "process ended" in job["reason"]
