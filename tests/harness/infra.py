@@ -30,11 +30,25 @@ class Infra:
     database_name: str
 
 
+async def _commit_without_waiting_for_disk(admin_url: str) -> None:
+    """Test data is thrown away: a commit need not wait for its WAL flush (a crash loses the last
+    commits, never consistency). Commits then cost ~0.1 ms instead of a disk flush each."""
+    conn = await asyncpg.connect(admin_url)
+    try:
+        if await conn.fetchval("SHOW synchronous_commit") != "off":
+            await conn.execute("ALTER SYSTEM SET synchronous_commit = off")
+            await conn.execute("SELECT pg_reload_conf()")
+    finally:
+        await conn.close()
+
+
 def admin_database_url() -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
         return url
-    return devstack.start_postgres(EMBEDDED_HOME, database="postgres")
+    embedded = devstack.start_postgres(EMBEDDED_HOME, database="postgres")
+    asyncio.run(_commit_without_waiting_for_disk(embedded))
+    return embedded
 
 
 def test_redis_url() -> str:
