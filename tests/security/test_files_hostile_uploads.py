@@ -25,6 +25,9 @@ from .files_support import (  # noqa: F401 (fixtures)
     xlsx,
 )
 
+# The billion laughs: nine levels of ten entities each.
+LAUGHS = '<!DOCTYPE worksheet [<!ENTITY l0 "ha">' + "".join(
+    f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10)) + "]>"
 DATE_STYLES = (
     '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
     '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs></styleSheet>'
@@ -83,6 +86,11 @@ async def test_a_small_declared_size_is_not_believed_either(api, floor) -> None:
     ("negative shared string", xlsx(sheet('<row r="1"><c r="A1" t="s"><v>-1</v></c></row>'), shared=["会社名"]), "A1"),
     ("broken shared strings", xlsx(sheet(HEADER_ROW), shared=["<unclosed"]), "sharedStrings"),
     ("not a zip", b"PK\x03\x04" + b"\x00" * 200, "zip"),
+    ("entity expansion", xlsx(LAUGHS + sheet(HEADER_ROW + company_row(2, "&l9;"))), "DOCTYPE"),
+    ("external entity", xlsx('<!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                             + sheet(HEADER_ROW + company_row(2, "&x;"))), "DOCTYPE"),
+    ("entity in the workbook part", xlsx(sheet(HEADER_ROW), workbook='<!DOCTYPE w [<!ENTITY x "y">]><workbook/>'),
+     "DOCTYPE"),
 ])
 async def test_a_damaged_workbook_is_a_422_naming_its_part_row_or_cell(api, floor, name, content, names) -> None:
     response, took = await upload(api, floor, content, "hostile.xlsx")

@@ -38,6 +38,9 @@ EXCEL_MAX_COLUMN = 16_384  # XFD
 # Excel's serial dates: 1 is 1900-01-01, 2958465 is 9999-12-31.
 MAX_DATE_SERIAL = 2_958_465
 CELL_REF = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
+# A DOCTYPE can only come before the root element: the start of a part is enough to find one
+# (expat's amplification limits stop entity expansion anyway, and it never loads external entities).
+PROLOG_BYTES = 64 * 1024
 SHEET_TYPE_SUFFIX = "/worksheet"
 SHARED_STRINGS_SUFFIX = "/sharedStrings"
 STYLES_SUFFIX = "/styles"
@@ -100,6 +103,17 @@ class XlsxSheetReader:
 
     # -- parts ------------------------------------------------------------------------------
 
+    def _refuse_doctype(self, path: str, head: bytes | None = None) -> None:
+        """OOXML parts have no DTD: one that declares a DOCTYPE (entity expansion, external entities) is hostile."""
+        if head is None:
+            try:
+                with self._archive.open(path) as stream:
+                    head = stream.read(PROLOG_BYTES)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+                raise XlsxError(f"part {path!r} cannot be inflated ({exc})") from None
+        if b"<!DOCTYPE" in head[:PROLOG_BYTES]:
+            raise XlsxError(f"part {path!r} declares a DOCTYPE, which a workbook never has")
+
     def _read_small(self, path: str) -> ET.Element:
         info = self._archive.getinfo(path)
         if info.file_size > MAX_SMALL_PART_BYTES:
@@ -108,6 +122,7 @@ class XlsxSheetReader:
             data = self._archive.read(path)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
             raise XlsxError(f"part {path!r} cannot be inflated ({exc})") from None
+        self._refuse_doctype(path, data)
         try:
             return ET.fromstring(data)
         except ET.ParseError as exc:
@@ -172,6 +187,7 @@ class XlsxSheetReader:
         return dates
 
     def _stream(self, path: str) -> Iterator[tuple[str, ET.Element]]:
+        self._refuse_doctype(path)
         try:
             with self._archive.open(path) as stream:
                 yield from ET.iterparse(stream, events=("start", "end"))
