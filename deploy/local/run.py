@@ -51,6 +51,14 @@ def _fernet_key() -> str:
     return Fernet.generate_key().decode()
 
 
+def _web_session_key(master: str) -> str:
+    """The web's cookie key, derived from the master as the test harness does (the web never gets
+    a key that signs API tokens; in production it is configured on its own)."""
+    from anken_common.auth_tokens import KeyPurpose, derive_key
+
+    return derive_key(master, KeyPurpose.web_cookie.value)
+
+
 def prepare_environment() -> tuple[dict[str, str], list[str]]:
     """Start what is embedded, and return the environment every process gets."""
     home = Path(os.environ.get("ANKEN_HOME", ROOT / ".anken")).resolve()
@@ -68,6 +76,7 @@ def prepare_environment() -> tuple[dict[str, str], list[str]]:
         embedded.append("redis")
     env.setdefault("ANKEN_SECRET_KEY", _persisted_secret(home, "secret_key", lambda: secrets.token_urlsafe(48)))
     env.setdefault("ANKEN_ENCRYPTION_KEY", _persisted_secret(home, "encryption_key", _fernet_key))
+    env.setdefault("WEB_SESSION_KEY", _web_session_key(env["ANKEN_SECRET_KEY"]))
     if embedded:
         env.setdefault("ANKEN_DEMO", "1")
     # `make run` always starts the sandbox; the worker uses it only when told to.

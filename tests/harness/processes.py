@@ -12,9 +12,11 @@ from pathlib import Path
 
 import httpx
 
+from anken_common.auth_tokens import KeyPurpose, derive_key
 from harness.infra import ROOT, Infra, devstack
 
 BIN = Path(sys.executable).parent
+TEST_SECRET_KEY = "test-secret-key-0123456789abcdef"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
 # name -> (command, port env var); the command gets "--port N" appended.
@@ -41,7 +43,12 @@ def base_env(infra: Infra) -> dict[str, str]:
         REDIS_URL=infra.redis_url,
         REDIS_NAMESPACE=infra.namespace,
         ANKEN_ENV="test",
-        ANKEN_SECRET_KEY="test-secret-key-0123456789abcdef",
+        ANKEN_SECRET_KEY=TEST_SECRET_KEY,
+        # The web signs its cookie with its own key, derived as `make run` does (never the master).
+        WEB_SESSION_KEY=derive_key(TEST_SECRET_KEY, KeyPurpose.web_cookie.value),
+        # Many suites sign tokens for users that exist only in events (no projects-api row), so
+        # reporting-api and the worker do not ask projects-api about them; tests/security turns it on.
+        USER_STATUS_CHECK="0",
         ANKEN_ENCRYPTION_KEY="3kZ5c9cGzQk2p3Yf0H8m6r1rQ3JfJx7h3n9m2W1kqvU=",
         # The worker talks to the sandbox only when asked (its own address is then allowed outbound).
         ANKEN_SANDBOX="1",

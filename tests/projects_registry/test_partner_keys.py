@@ -97,12 +97,12 @@ async def test_introspect_is_for_services_only(app_client: httpx.AsyncClient, ad
     result = await app_client.post("/v1/auth/introspect", json={"token": key["secret"]}, headers=svc)
     assert result.status_code == 200
     assert result.json() == {"active": True, "kind": "api_key", "id": key["id"], "role": None,
-                             "client_id": mine["id"], "scopes": ["read:kpis", "read:projects"]}
+                             "client_id": mine["id"], "scopes": ["read:kpis", "read:projects"], "ver": None, "exp": None}
     user_token = admin.headers["Authorization"].split(" ", 1)[1]
     user = (await app_client.post("/v1/auth/introspect", json={"token": user_token}, headers=svc)).json()
     assert (user["active"], user["kind"], user["id"], user["role"]) == (True, "user", admin.id, "admin")
     assert (await app_client.post("/v1/auth/introspect", json={"token": "nonsense"}, headers=svc)).json() == {
-        "active": False, "kind": None, "id": None, "role": None, "client_id": None, "scopes": []}
+        "active": False, "kind": None, "id": None, "role": None, "client_id": None, "scopes": [], "ver": None, "exp": None}
     await app_client.delete(f"/v1/api-keys/{key['id']}", headers=admin.headers)
     assert (await app_client.post("/v1/auth/introspect", json={"token": key["secret"]}, headers=svc)).json()["active"] is False
     denied = await app_client.post("/v1/auth/introspect", json={"token": key["secret"]}, headers=admin.headers)

@@ -24,6 +24,7 @@ def reporting_settings(service_env: dict[str, str], **overrides) -> ReportingSet
         "log_level": "WARNING",
         "event_consumer_enabled": False,
         "outbox_relay_enabled": False,
+        "user_status_check": False,  # tokens here name users that exist only in events
     }
     values.update(overrides)
     return ReportingSettings(**values)

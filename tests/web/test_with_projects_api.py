@@ -98,7 +98,9 @@ async def test_api_down_is_a_human_sentence_not_a_stack_trace(stack, service_env
 
 
 async def test_session_cookie_is_secure_in_production(service_env) -> None:
-    settings = web_settings(service_env, anken_env="production", anken_secret_key="a-real-production-secret-123")
+    # Production takes a cookie key of its own (no master secret) and a Redis with a password.
+    settings = web_settings(service_env, anken_env="production", web_session_key="Xq3vN8pL2sK9wR4tY7uB1cE5hJ0mA6dF-gZ_iOoPq2w",
+                            redis_url=service_env["REDIS_URL"].replace("redis://", "redis://:unused-password@", 1))
     app = create_app(settings)
     async with LifespanManager(app), httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://w") as web:
         cookie = (await web.get("/login")).headers["set-cookie"].lower()

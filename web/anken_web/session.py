@@ -43,7 +43,8 @@ class Session:
 class SessionCodec:
     def __init__(self, settings: WebSettings) -> None:
         self.settings = settings
-        self.serializer = URLSafeTimedSerializer(settings.anken_secret_key, salt=SALT)
+        # Its own key (WEB_SESSION_KEY), never one that signs API tokens.
+        self.serializer = URLSafeTimedSerializer(settings.cookie_key, salt=SALT)
 
     def load(self, request: Request) -> Session:
         raw = request.cookies.get(self.settings.session_cookie_name)

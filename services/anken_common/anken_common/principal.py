@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -17,6 +18,7 @@ class Principal:
     role: Role | None = None
     client_id: uuid.UUID | None = None  # set for API keys: the only tenant they may see
     scopes: frozenset[str] = field(default_factory=frozenset)
+    token_version: int = 0  # users: the `ver` of their token, compared with the user's current one
 
     @property
     def is_user(self) -> bool:
@@ -34,14 +36,17 @@ class Principal:
 P = TypeVar("P", bound=Principal)
 
 
-def principal_from_token(secret: str, token: str, cls: type[P]) -> P:
-    """The user or service a signed bearer token names; 401 when it is malformed or expired.
+def principal_from_token(
+    secret: str, token: str, cls: type[P], audiences: Iterable[TokenKind] = (TokenKind.user, TokenKind.service)
+) -> P:
+    """The user or service a signed bearer token names; 401 when it is malformed, expired or not
+    meant for one of `audiences`.
 
-    Every service verifies user tokens locally (no round trip); what it adds on top (projects-api
-    re-reads the user's current role, reporting-api its visibility rule) stays with the service.
+    The signature is checked locally; whether the user is still active at this token's version
+    (anken_common.user_status) and what they may see stay with each service.
     """
     try:
-        claims = verify_token(secret, token)
+        claims = verify_token(secret, token, audiences)
     except InvalidToken:
         raise Unauthorized("token is invalid or expired") from None
     if claims.kind == TokenKind.service:
@@ -50,7 +55,7 @@ def principal_from_token(secret: str, token: str, cls: type[P]) -> P:
         user_id = uuid.UUID(claims.subject)
     except ValueError:
         raise Unauthorized("token is invalid or expired") from None
-    return cls(kind="user", id=user_id, role=claims.role)
+    return cls(kind="user", id=user_id, role=claims.role, token_version=claims.version)
 
 
 def ensure_role(principal: P, roles: tuple[Role, ...]) -> P:

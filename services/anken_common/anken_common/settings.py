@@ -2,14 +2,72 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from enum import StrEnum
-from typing import TypeVar
+from typing import ClassVar, TypeVar
+from urllib.parse import urlsplit
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "anken-dev-secret-do-not-use-in-production"
+# Values that appear in .env.example (or read like one): never a production secret.
+PLACEHOLDER_SECRETS = frozenset({DEV_SECRET, "change-me-to-a-long-random-string", "anken-demo"})
+PLACEHOLDER_WORDS = ("change-me", "changeme", "change_me", "placeholder", "example", "your-secret")
+MIN_SECRET_BITS = 256
+MIN_DISTINCT_CHARACTERS = 12
+HEX = frozenset("0123456789abcdefABCDEF")
+BASE64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_")
+GENERATE_HINT = "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+
+
+def estimated_secret_bits(value: str) -> float:
+    """Length × log2(alphabet), the alphabet being the smallest of hex (16), base64 (64) or
+    printable ASCII (95) that holds every character: what the value would carry if random."""
+    characters = set(value)
+    alphabet = 16 if characters <= HEX else 64 if characters <= BASE64 else 95
+    return len(value) * math.log2(alphabet)
+
+
+def secret_problem(value: str) -> str | None:
+    """Why `value` cannot be a production secret, or None.
+
+    Refused: the development default and values from .env.example (or containing words such as
+    "change-me"), anything under 32 bytes (256 bits) of entropy by `estimated_secret_bits` (so at
+    least 64 hex characters, 43 base64 characters or 39 others), fewer than 12 distinct
+    characters, and a short pattern repeated.
+    """
+    if not value:
+        return f"must be set in production; {GENERATE_HINT}"
+    lowered = value.lower()
+    if value in PLACEHOLDER_SECRETS or any(word in lowered for word in PLACEHOLDER_WORDS):
+        return f"is a placeholder (the development default or a value from .env.example); {GENERATE_HINT}"
+    if estimated_secret_bits(value) < MIN_SECRET_BITS:
+        return f"has under 32 bytes of entropy (at least 43 base64 or 64 hex characters); {GENERATE_HINT}"
+    if len(set(value)) < MIN_DISTINCT_CHARACTERS or _repeats_a_pattern(value):
+        return f"is too regular to be random (few distinct characters or a repeated pattern); {GENERATE_HINT}"
+    return None
+
+
+def _repeats_a_pattern(value: str) -> bool:
+    return any(value == (value[:size] * (len(value) // size + 1))[:len(value)] for size in range(1, len(value) // 2 + 1))
+
+
+def _in_production(info: ValidationInfo) -> bool:
+    return info.data.get("anken_env") == Environment.production
+
+
+def redis_url_problem(value: str) -> str | None:
+    """Production Redis must ask for a password (redis://:password@host or redis://user:password@host)."""
+    if value.startswith("unix://"):
+        return None if "password=" in value else "must carry a password in production (unix://…?password=…)"
+    password = urlsplit(value).password
+    if not password:
+        return "must carry a password in production, e.g. redis://:PASSWORD@redis:6379/0"
+    if any(word in password.lower() for word in PLACEHOLDER_WORDS):
+        return "carries a placeholder password (a value from .env.example)"
+    return None
 
 
 class Environment(StrEnum):
@@ -25,11 +83,16 @@ class CommonSettings(BaseSettings):
 
     anken_env: Environment = Environment.development
     database_url: str = "postgresql://postgres@127.0.0.1:5432/anken"
-    redis_url: str = "redis://127.0.0.1:6379/0"
+    redis_url: str = Field(default="redis://127.0.0.1:6379/0", validate_default=True)
     # Prefix of every Redis key, stream and queue this deployment uses, so that test runs
     # and several deployments can share one Redis without seeing each other.
     redis_namespace: str = "anken"
-    anken_secret_key: str = Field(default=DEV_SECRET, min_length=16)
+    # The master secret: token signing keys are derived from it (anken_common.auth_tokens).
+    anken_secret_key: str = Field(default=DEV_SECRET, min_length=16, validate_default=True)
+    # reporting-api and the worker ask projects-api whether a user token still counts
+    # (anken_common.user_status). Only test suites that sign tokens for users that do not exist
+    # turn it off; production refuses that.
+    user_status_check: bool = True
     log_level: str = "INFO"
     log_json: bool = True
     projects_api_url: str = "http://127.0.0.1:8001"
@@ -54,11 +117,38 @@ class CommonSettings(BaseSettings):
             raise ValueError("must be a redis:// URL, e.g. redis://127.0.0.1:6379/0")
         return value
 
-    @model_validator(mode="after")
-    def _production_needs_a_secret(self) -> CommonSettings:
-        if self.anken_env == Environment.production and self.anken_secret_key == DEV_SECRET:
-            raise ValueError("ANKEN_SECRET_KEY must be set in production")
-        return self
+    # Services that sign or verify tokens need the master secret; the web front end does not
+    # (it signs only its cookie, with WEB_SESSION_KEY) and sets this to False.
+    needs_master_secret: ClassVar[bool] = True
+
+    @field_validator("anken_secret_key")
+    @classmethod
+    def _secret_key_fit_for_production(cls, value: str, info: ValidationInfo) -> str:
+        if cls.needs_master_secret and _in_production(info) and (problem := secret_problem(value)):
+            raise ValueError(problem)
+        return value
+
+    @field_validator("anken_encryption_key", "web_session_key", check_fields=False)
+    @classmethod
+    def _other_secrets_fit_for_production(cls, value: str, info: ValidationInfo) -> str:
+        # Empty means "not configured": each service that needs the variable says so itself.
+        if value and _in_production(info) and (problem := secret_problem(value)):
+            raise ValueError(problem)
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_needs_a_password_in_production(cls, value: str, info: ValidationInfo) -> str:
+        if _in_production(info) and (problem := redis_url_problem(value)):
+            raise ValueError(problem)
+        return value
+
+    @field_validator("user_status_check")
+    @classmethod
+    def _user_status_checked_in_production(cls, value: bool, info: ValidationInfo) -> bool:
+        if not value and _in_production(info):
+            raise ValueError("cannot be off in production")
+        return value
 
     @property
     def async_database_url(self) -> str:

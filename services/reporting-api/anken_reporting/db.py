@@ -25,6 +25,7 @@ class Resources:
         self.introspection = IntrospectionCache(settings)
 
     async def close(self) -> None:
+        await self.introspection.aclose()
         await self.redis.aclose()
         await self.engine.dispose()
 

@@ -15,8 +15,13 @@ class ReportingSettings(CommonSettings):
     event_consumer_enabled: bool = True
     outbox_relay_enabled: bool = True
     outbox_relay_interval_s: float = 0.2
-    # Partner API keys are introspected at projects-api; answers are cached this long.
+    # Partner API keys are introspected at projects-api; answers are cached this long (unknown
+    # keys for the shorter time, a key never past its expiry).
     introspection_cache_s: float = 30.0
+    introspection_negative_cache_s: float = 10.0
+    # Partner API keys: token bucket per key (capacity, refill per second); a report render costs CPU.
+    api_key_rate_capacity: int = 60
+    api_key_rate_per_s: float = 5.0
     # Portfolio pace status: pace ≥ on_track → on_track, ≥ at_risk → at_risk, else behind.
     pace_on_track: float = 1.0
     pace_at_risk: float = 0.8

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form
 from starlette.responses import Response
 
-from anken_web.api_client import ApiError, ApiUnavailable
+from anken_web.api_client import ApiError, ApiUnavailable, SessionExpired
 from anken_web.error_messages import describe
 from anken_web.i18n.catalogs import SUPPORTED_LOCALES
 from anken_web.navigation import home_for
@@ -72,6 +72,10 @@ async def login(
 
 @router.post("/logout")
 async def logout(view: AnyView) -> Response:
+    if view.session.logged_in:
+        # Ends the user's sessions at the API too (every token of theirs, in every service).
+        with suppress(ApiError, ApiUnavailable, SessionExpired):
+            await view.api.post("projects", "/v1/auth/logout")
     view.session = Session(locale=view.session.locale, flash=view._("You have logged out."))
     return view.redirect("/login")
 

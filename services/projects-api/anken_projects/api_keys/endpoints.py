@@ -21,7 +21,7 @@ router = APIRouter(prefix="/v1/api-keys", tags=["api-keys"])
 async def create_api_key(body: ApiKeyCreate, principal: AdminOnly, session: SessionDep, resources: ResourcesDep) -> ApiKeyCreated:
     key, secret = await service.issue_key(session, principal, resources.settings.anken_secret_key, body)
     return ApiKeyCreated(id=key.id, client_id=key.client_id, name=key.name, prefix=key.prefix, secret=secret,
-                         scopes=key.scopes, created_at=key.created_at)
+                         scopes=key.scopes, created_at=key.created_at, expires_at=key.expires_at)
 
 
 @router.get("", summary="List API keys (never their secrets)", response_model=Page[ApiKeyOut],

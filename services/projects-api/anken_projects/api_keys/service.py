@@ -25,7 +25,7 @@ async def issue_key(session: AsyncSession, principal: Principal, secret_key: str
         raise UnprocessableEntity("client_id", "no such client")
     new = generate_key(secret_key)
     key = ApiKey(client_id=body.client_id, name=body.name, prefix=new.prefix, secret_hash=new.secret_hash,
-                 scopes=sorted({s.value for s in body.scopes}),
+                 scopes=sorted({s.value for s in body.scopes}), expires_at=body.expires_at,
                  created_by=principal.id if isinstance(principal.id, uuid.UUID) else None)
     session.add(key)
     await session.flush()

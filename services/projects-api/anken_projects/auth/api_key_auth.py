@@ -1,65 +1,36 @@
-"""Authenticating partner API keys: `ak_<8-char prefix>_<secret>`.
+"""Authenticating partner API keys: `ak_<8 hex prefix>_<43 url-safe characters>`.
 
-Only a keyed hash (HMAC-SHA256 with ANKEN_SECRET_KEY) is stored: keys are high-entropy
-random strings, so a slow password hash would add latency without adding safety. The
-prefix finds the row; the hash is compared in constant time.
+Only a keyed hash (HMAC-SHA256) is stored: keys are high-entropy random strings, so a slow
+password hash would add latency without adding safety. The prefix finds the row; the hash is
+compared in constant time. A key of any other shape is refused before any lookup.
+
+The hash key is ANKEN_SECRET_KEY itself, as it always was, so that keys issued before tokens got
+keys of their own keep working; token signing no longer uses it (anken_common.auth_tokens derives
+a key per purpose), so the two never share a key.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import math
 import secrets
-import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from fastapi import Request
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from anken_common.auth_tokens import API_KEY_PREFIX
-from anken_common.logging import get_logger
-from anken_common.problems import ProblemError, Unauthorized
+from anken_common.auth_tokens import API_KEY_PREFIX, api_key_prefix
+from anken_common.problems import Unauthorized
+from anken_common.rate_limit import enforce_api_key_rate
 from anken_projects.api_keys.models import ApiKey
 from anken_projects.auth.principal import Principal
 from anken_projects.kit.models import utc_now
 
-log = get_logger("anken.api_keys")
-
 PREFIX_LENGTH = 8
 # last_used_at is written at most this often per key, so busy keys do not turn reads into writes.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-
-# Token bucket: KEYS[1] = bucket hash; ARGV = capacity, refill per second, now (s, float).
-# Answers {allowed (1/0), seconds until one token is available}.
-TOKEN_BUCKET_LUA = """
-local capacity = tonumber(ARGV[1])
-local rate = tonumber(ARGV[2])
-local now = tonumber(ARGV[3])
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
-local tokens = tonumber(state[1])
-local ts = tonumber(state[2])
-if tokens == nil then
-  tokens = capacity
-  ts = now
-end
-tokens = math.min(capacity, tokens + math.max(0, now - ts) * rate)
-local allowed = 0
-local wait = 0
-if tokens >= 1 then
-  tokens = tokens - 1
-  allowed = 1
-else
-  wait = (1 - tokens) / rate
-end
-redis.call('HSET', KEYS[1], 'tokens', tokens, 'ts', now)
-redis.call('EXPIRE', KEYS[1], math.ceil(capacity / rate) + 60)
-return {allowed, tostring(wait)}
-"""
 
 
 @dataclass(frozen=True)
@@ -81,22 +52,20 @@ def generate_key(secret_key: str) -> NewKey:
 
 def parse_prefix(token: str) -> str | None:
     """The lookup prefix of a well-formed key, else None."""
-    if not token.startswith(API_KEY_PREFIX):
-        return None
-    prefix, sep, rest = token[len(API_KEY_PREFIX):].partition("_")
-    if not sep or len(prefix) != PREFIX_LENGTH or len(rest) < 16 or len(token) > 200:
-        return None
-    return prefix
+    return api_key_prefix(token)
 
 
-async def take_token(redis: Redis, key: str, capacity: int, rate_per_s: float) -> float:
-    """Take one token from the bucket; 0.0 when allowed, else seconds until a token is available."""
-    allowed, wait = await redis.eval(TOKEN_BUCKET_LUA, 1, key, capacity, rate_per_s, f"{time.time():.6f}")
-    return 0.0 if int(allowed) == 1 else float(wait)
+def refusal(key: ApiKey, now: datetime | None = None) -> str | None:
+    """Why a matching key no longer opens anything (revoked, expired), or None while it is valid."""
+    if key.revoked_at is not None:
+        return "API key has been revoked"
+    if key.expires_at is not None and key.expires_at <= (now or utc_now()):
+        return "API key has expired"
+    return None
 
 
 async def find_key(session: AsyncSession, secret_key: str, token: str) -> ApiKey | None:
-    """The key row matching `token` (revoked or not), or None when no key matches."""
+    """The key row matching `token` (revoked, expired or not), or None when no key matches."""
     prefix = parse_prefix(token)
     if prefix is None:
         return None
@@ -111,7 +80,7 @@ def key_principal(key: ApiKey) -> Principal:
 
 
 async def authenticate_api_key(request: Request, token: str) -> Principal:
-    """Look the key up by prefix, verify its hash, check revocation, rate limit, touch last_used_at."""
+    """Look the key up by prefix, verify its hash, check revocation and expiry, rate limit, touch last_used_at."""
     resources = request.app.state.resources
     settings = resources.settings
     if parse_prefix(token) is None:
@@ -121,11 +90,11 @@ async def authenticate_api_key(request: Request, token: str) -> Principal:
         key = await find_key(session, settings.anken_secret_key, token)
         if key is None:
             raise Unauthorized("API key is invalid")
-        if key.revoked_at is not None:
-            raise Unauthorized("API key has been revoked")
-        await _rate_limit(resources.redis, f"{settings.redis_namespace}:ratelimit:api_key:{key.id}",
-                          settings.api_key_rate_capacity, settings.api_key_rate_per_s)
         now = utc_now()
+        if reason := refusal(key, now):
+            raise Unauthorized(reason)
+        await enforce_api_key_rate(resources.redis, f"{settings.redis_namespace}:ratelimit:api_key:{key.id}",
+                                   settings.api_key_rate_capacity, settings.api_key_rate_per_s)
         if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
             await session.execute(
                 sa.update(ApiKey)
@@ -134,19 +103,3 @@ async def authenticate_api_key(request: Request, token: str) -> Principal:
                 .values(last_used_at=now)
             )
         return key_principal(key)
-
-
-async def _rate_limit(redis: Redis, bucket: str, capacity: int, rate_per_s: float) -> None:
-    try:
-        wait = await take_token(redis, bucket, capacity, rate_per_s)
-    except (RedisError, OSError) as exc:
-        # Availability over strictness: a Redis outage must not take the partner API down.
-        log.warning("rate_limit_unavailable", error=str(exc)[:200])
-        return
-    if wait > 0:
-        retry_after = max(1, math.ceil(wait))
-        raise ProblemError(
-            429, "Too Many Requests", f"rate limit exceeded for this API key; retry in {retry_after} s",
-            type_="https://anken.jp/problems/rate-limited", headers={"Retry-After": str(retry_after)},
-            retry_after_s=retry_after,
-        )

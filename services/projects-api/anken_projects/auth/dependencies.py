@@ -30,11 +30,8 @@ async def get_principal(
     principal = principal_from_token(settings.anken_secret_key, token, Principal)
     if principal.kind == "service":
         return principal
-    # The token's role may be stale: the user's current role (and whether they still exist) decides.
-    role = await active_role(request, principal.id)
-    if role is None:
-        raise Unauthorized("this user is deactivated or no longer exists")
-    return replace(principal, role=role)
+    # The token's role may be stale: the user's current role, activity and token version decide.
+    return replace(principal, role=await active_role(request, principal.id, principal.token_version))
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]

@@ -1,16 +1,17 @@
-"""Log in with email and password; who am I."""
+"""Log in with email and password, log out, change your password; who am I; what a token is."""
 
 from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from sqlalchemy import func, select
 
 from anken_common.auth_tokens import InvalidToken, TokenKind, is_api_key, issue_user_token, verify_token
 from anken_common.problems import Forbidden, NotFound, Unauthorized, problem_responses
+from anken_common.user_status import current_role
 from anken_projects.auth import login_throttle
-from anken_projects.auth.api_key_auth import find_key
+from anken_projects.auth.api_key_auth import find_key, refusal
 from anken_projects.auth.client_address import client_ip
 from anken_projects.auth.dependencies import CurrentPrincipal
 from anken_projects.auth.passwords import verify_password_off_loop
@@ -19,9 +20,12 @@ from anken_projects.auth.schemas import (
     IntrospectResponse,
     Me,
     MeUpdate,
+    PasswordChange,
     TokenRequest,
     TokenResponse,
 )
+from anken_projects.auth.user_status import forget as forget_user_status
+from anken_projects.auth.user_status import read_status
 from anken_projects.db import ResourcesDep, SessionDep
 from anken_projects.users import service as users
 from anken_projects.users.models import User
@@ -48,7 +52,9 @@ async def issue_token(
     await login_throttle.clear_failures(resources.redis, attempt)
     ttl = resources.settings.token_ttl_s
     return TokenResponse(
-        access_token=issue_user_token(resources.settings.anken_secret_key, str(user.id), user.role, ttl), expires_in=ttl
+        access_token=issue_user_token(resources.settings.anken_secret_key, str(user.id), user.role, ttl,
+                                      version=user.token_version),
+        expires_in=ttl,
     )
 
 
@@ -75,9 +81,48 @@ async def update_me(body: MeUpdate, principal: CurrentPrincipal, session: Sessio
     return Me(id=user.id, email=user.email, name=user.name, role=user.role, locale=user.locale)
 
 
+@router.post("/logout", status_code=204, summary="Log out: end every session of the logged-in user",
+             description="Every token issued to this user so far stops working, in every Anken service within "
+                         "5 seconds (tokens are stateless, so one cannot be ended alone). Log in again for a new one.",
+             responses=problem_responses(401))
+async def logout(principal: CurrentPrincipal, session: SessionDep, request: Request) -> Response:
+    if not principal.is_user:
+        raise Unauthorized("only user tokens have sessions")
+    await users.log_out_everywhere(session, principal)
+    # Committed before this process forgets the user's status, so it cannot re-read the old one.
+    await session.commit()
+    forget_user_status(request, principal.id)
+    return Response(status_code=204)
+
+
+@router.post("/password", summary="Change your own password (ends your other sessions)", response_model=TokenResponse,
+             description="Checks `current_password`, stores `new_password` and ends every session of the user in every "
+                         "service within 5 seconds; the answer is a fresh token for this one.",
+             responses=problem_responses(401, 422))
+async def change_password(
+    body: PasswordChange, principal: CurrentPrincipal, session: SessionDep, resources: ResourcesDep, request: Request
+) -> TokenResponse:
+    if not principal.is_user:
+        raise Unauthorized("only user tokens have a password")
+    try:
+        user = await users.change_own_password(session, principal, body.current_password, body.new_password)
+    except NotFound:
+        raise Unauthorized("user no longer exists") from None
+    # Committed before answering: the fresh token must count as soon as the client has it.
+    await session.commit()
+    forget_user_status(request, principal.id)
+    ttl = resources.settings.token_ttl_s
+    token = issue_user_token(resources.settings.anken_secret_key, str(user.id), user.role, ttl,
+                             version=user.token_version)
+    return TokenResponse(access_token=token, expires_in=ttl)
+
+
 @router.post("/introspect", summary="What a token is (service tokens only)",
-             description="For other Anken services: answers whether a user token or partner API key is active, and "
-                         "its role, client and scopes. Call with a service token (anken_common.auth_tokens.issue_service_token).",
+             description="For other Anken services: answers whether a user token or partner API key is active now, "
+                         "and its current role (users), token version `ver` (users), client, scopes and expiry `exp` "
+                         "(keys). A user token is active while its user is active and it is of the user's current "
+                         "token version (logout, password or role change and deactivation end it). Call with a "
+                         "service token (anken_common.auth_tokens.issue_service_token); a user token here is a 403.",
              response_model=IntrospectResponse, responses=problem_responses(401, 403, 422))
 async def introspect(
     body: IntrospectRequest, principal: CurrentPrincipal, session: SessionDep, resources: ResourcesDep
@@ -87,15 +132,17 @@ async def introspect(
     secret = resources.settings.anken_secret_key
     if is_api_key(body.token):
         key = await find_key(session, secret, body.token)
-        if key is None or key.revoked_at is not None:
+        if key is None or refusal(key) is not None:
             return IntrospectResponse(active=False)
-        return IntrospectResponse(active=True, kind="api_key", id=key.id, client_id=key.client_id, scopes=key.scopes)
+        return IntrospectResponse(active=True, kind="api_key", id=key.id, client_id=key.client_id, scopes=key.scopes,
+                                  exp=int(key.expires_at.timestamp()) if key.expires_at else None)
     try:
-        claims = verify_token(secret, body.token)
-        user_id = uuid.UUID(claims.subject) if claims.kind == TokenKind.user else None
+        claims = verify_token(secret, body.token, audiences=(TokenKind.user,))
+        user_id = uuid.UUID(claims.subject)
     except (InvalidToken, ValueError):
         return IntrospectResponse(active=False)
-    user = await session.get(User, user_id) if user_id else None
-    if user is None or not user.is_active:
+    try:
+        role = current_role(await read_status(session, user_id), claims.version)
+    except Unauthorized:
         return IntrospectResponse(active=False)
-    return IntrospectResponse(active=True, kind="user", id=user.id, role=user.role)
+    return IntrospectResponse(active=True, kind="user", id=user_id, role=role, ver=claims.version)

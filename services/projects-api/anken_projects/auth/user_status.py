@@ -1,38 +1,48 @@
-"""Whether a token's user still exists and is active, and their current role.
+"""A user's current status (active, role, token version) from their row, remembered for a few
+seconds per process so the check costs one primary-key lookup per user per TTL, not one per request.
 
-Tokens are stateless JWTs; without this check a deactivated user (or a demoted one) would
-keep their access until the token expires. Answers are cached per process for a few
-seconds so the check costs one primary-key lookup per user per TTL, not one per request.
+The rule a token is held to lives in anken_common.user_status (current_role), shared with the
+services that ask projects-api instead of reading the row.
 """
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import sqlalchemy as sa
 from fastapi import Request
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from anken_common.auth_tokens import Role
+from anken_common.user_status import TtlCache, UserStatus, current_role
 from anken_projects.users.models import User
 
-TTL_S = 5.0
-_MAX_ENTRIES = 10_000
+
+def _cache(request: Request) -> TtlCache[uuid.UUID, UserStatus | None]:
+    cache = getattr(request.app.state, "user_status_cache", None)
+    if cache is None:
+        cache = request.app.state.user_status_cache = TtlCache()
+    return cache
 
 
-async def active_role(request: Request, user_id: uuid.UUID) -> Role | None:
-    """The user's current role, or None when the user is gone or deactivated."""
-    cache: dict[uuid.UUID, tuple[float, Role | None]] = getattr(request.app.state, "user_status_cache", None) or {}
-    request.app.state.user_status_cache = cache
-    now = time.monotonic()
-    hit = cache.get(user_id)
-    if hit and hit[0] > now:
-        return hit[1]
-    resources = request.app.state.resources
-    async with resources.sessionmaker() as session:
-        row = (await session.execute(sa.select(User.role, User.is_active).where(User.id == user_id))).first()
-    role = Role(row.role) if row and row.is_active else None
-    if len(cache) >= _MAX_ENTRIES:
-        cache.clear()
-    cache[user_id] = (now + TTL_S, role)
-    return role
+async def read_status(session: AsyncSession, user_id: uuid.UUID) -> UserStatus | None:
+    """The user's status now, or None when no such user exists."""
+    row = (await session.execute(
+        sa.select(User.role, User.is_active, User.token_version).where(User.id == user_id))).first()
+    return UserStatus(active=row.is_active, role=Role(row.role), version=row.token_version) if row else None
+
+
+async def active_role(request: Request, user_id: uuid.UUID, token_version: int) -> Role:
+    """The role a user token of `token_version` grants now; 401 when it no longer counts."""
+    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.resources.sessionmaker
+
+    async def load() -> UserStatus | None:
+        async with sessionmaker() as session:
+            return await read_status(session, user_id)
+
+    return current_role(await _cache(request).get(user_id, load), token_version)
+
+
+def forget(request: Request, user_id: uuid.UUID) -> None:
+    """This process stops trusting its remembered status at once (after logout or a password change)."""
+    _cache(request).forget(user_id)

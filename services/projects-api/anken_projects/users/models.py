@@ -26,3 +26,6 @@ class User(SQLModel, table=True):
     created_at: datetime = created_at_field()
     updated_at: datetime = Field(default_factory=utc_now, sa_type=sa.DateTime(timezone=True))
     version: int = 1
+    # In every token as `ver`; bumped on logout, password or role change and deactivation, which
+    # ends every session issued before (anken_common.user_status).
+    token_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})

@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from anken_common.auth_tokens import Role
 from anken_common.event_payloads import UserPayload
 from anken_common.events import EventType
-from anken_common.problems import Conflict, NotFound
+from anken_common.problems import Conflict, NotFound, UnprocessableEntity
 from anken_projects.audit.writer import record_audit
-from anken_projects.auth.passwords import hash_password_off_loop
+from anken_projects.auth.passwords import hash_password_off_loop, verify_password_off_loop
 from anken_projects.auth.principal import Principal
 from anken_projects.kit.etag import bump_version, check_if_match
 from anken_projects.kit.pagination import PageResult
@@ -67,7 +67,15 @@ async def update_user(
             setattr(user, field, value)
     if body.password is not None:
         user.password_hash = await hash_password_off_loop(body.password)
+    if body.password is not None or user.role != before["role"] or (before["is_active"] and not user.is_active):
+        end_sessions(user)
     return await _changed(session, principal, user, "user.update", before)
+
+
+def end_sessions(user: User) -> None:
+    """Every token issued to `user` so far stops counting (within anken_common.user_status.TTL_S
+    in every service): on logout, password or role change and deactivation."""
+    user.token_version = (user.token_version or 0) + 1
 
 
 async def _changed(session: AsyncSession, principal: Principal, user: User, action: str, before: dict) -> User:
@@ -99,5 +107,29 @@ async def deactivate_user(session: AsyncSession, principal: Principal, user_id: 
     if user.is_active:
         before = snapshot(user)
         user.is_active = False
+        end_sessions(user)
         await _changed(session, principal, user, "user.deactivate", before)
     return user
+
+
+async def change_own_password(session: AsyncSession, principal: Principal, current: str, new: str) -> User:
+    """The logged-in user's new password; every session of theirs ends (the caller issues a fresh one)."""
+    user = await get_user(session, principal.id, for_update=True)
+    if not user.is_active:
+        raise NotFound("user")
+    if not await verify_password_off_loop(user.password_hash, current):
+        raise UnprocessableEntity("current_password", "the current password is wrong")
+    if current == new:
+        raise UnprocessableEntity("new_password", "the new password must differ from the current one")
+    before = snapshot(user)
+    user.password_hash = await hash_password_off_loop(new)
+    end_sessions(user)
+    return await _changed(session, principal, user, "user.password", before)
+
+
+async def log_out_everywhere(session: AsyncSession, principal: Principal) -> None:
+    """Logout ends all of the user's sessions (a token cannot be ended alone: they are stateless)."""
+    user = await get_user(session, principal.id, for_update=True)
+    end_sessions(user)
+    await session.flush()
+    record_audit(session, principal, "user.logout", "user", user.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -10,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from anken_common.auth_tokens import Role, is_api_key
 from anken_common.principal import ensure_role, principal_from_token
 from anken_common.problems import Forbidden, Unauthorized
+from anken_common.rate_limit import enforce_api_key_rate
 from anken_reporting.auth.principal import Principal
 
 bearer = HTTPBearer(auto_error=False, description="A user token from projects-api POST /v1/auth/token, or a partner API key (ak_…)")
@@ -22,9 +24,19 @@ async def get_principal(
         raise Unauthorized("send Authorization: Bearer <token>")
     token = credentials.credentials
     resources = request.app.state.resources
+    settings = resources.settings
     if is_api_key(token):
-        return await resources.introspection.principal_for(token)
-    return principal_from_token(resources.settings.anken_secret_key, token, Principal)
+        principal = await resources.introspection.principal_for(token)
+        # Reports cost CPU: partner keys have a budget here too, apart from projects-api's.
+        bucket = settings.redis_key("ratelimit", "reporting", "api_key", str(principal.id))
+        await enforce_api_key_rate(resources.redis, bucket, settings.api_key_rate_capacity, settings.api_key_rate_per_s)
+        return principal
+    principal = principal_from_token(settings.anken_secret_key, token, Principal)
+    if principal.kind == "service" or not settings.user_status_check:
+        return principal
+    # A deactivated, demoted or logged-out user loses access here too (projects-api decides, ≤ 5 s old).
+    role = await resources.introspection.user_role(token, principal.id, principal.token_version)
+    return replace(principal, role=role)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]

@@ -1,7 +1,11 @@
-"""Partner API keys are checked by projects-api (`POST /v1/auth/introspect`); answers are cached.
+"""Bearer tokens reporting-api cannot judge alone are checked at projects-api
+(`POST /v1/auth/introspect`), through one HTTP client this process keeps open:
 
-The cache keeps a hot partner dashboard from calling projects-api on every request; a revoked
-key stops working within `introspection_cache_s`.
+- partner API keys: a key of the wrong shape is refused without any round trip; answers are
+  cached (`introspection_cache_s`, never past the key's expiry; unknown keys for
+  `introspection_negative_cache_s`), so a revoked key stops working within that time;
+- user tokens: whether the user is still active at the token's version, and their current role
+  (anken_common.user_status, at most 5 s old).
 """
 
 from __future__ import annotations
@@ -13,49 +17,67 @@ from dataclasses import dataclass
 
 import httpx
 
-from anken_common.auth_tokens import Role, issue_service_token
+from anken_common.auth_tokens import Role, api_key_prefix, issue_service_token
 from anken_common.logging import get_logger
 from anken_common.problems import ProblemError, Unauthorized
 from anken_common.request_context import service_http_client
+from anken_common.user_status import RemoteUserStatus, TtlCache
 from anken_reporting.auth.principal import Principal
 from anken_reporting.settings import ReportingSettings
 
 log = get_logger("anken.reporting.auth")
-
-
-@dataclass
-class _Entry:
-    expires: float
-    principal: Principal | None
+SERVICE_NAME = "reporting-api"
 
 
 class IntrospectionCache:
     def __init__(self, settings: ReportingSettings, max_entries: int = 10_000) -> None:
         self.settings = settings
-        self.max_entries = max_entries
-        self._entries: dict[str, _Entry] = {}
+        self._keys: TtlCache[str, _KeyAnswer] = TtlCache(
+            max(settings.introspection_cache_s, settings.introspection_negative_cache_s), max_entries,
+            ttl_of=lambda answer: answer.ttl_s)
+        self._client: httpx.AsyncClient | None = None
+        self._users: RemoteUserStatus | None = None
+        self.calls = 0  # introspections sent (what tests count)
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        # Made on first use, inside the event loop, and kept: no client (and no TLS handshake) per request.
+        if self._client is None:
+            self._client = service_http_client(self.settings.projects_api_url, timeout=5.0)
+        return self._client
+
+    @property
+    def users(self) -> RemoteUserStatus:
+        if self._users is None:
+            self._users = RemoteUserStatus(self.client, self.settings.anken_secret_key, SERVICE_NAME)
+        return self._users
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+            self._users = None
 
     async def principal_for(self, api_key: str) -> Principal:
+        if api_key_prefix(api_key) is None:
+            raise Unauthorized("API key is malformed")
         # Keys are cached by digest so secrets never sit in memory longer than the request.
         digest = hashlib.sha256(api_key.encode()).hexdigest()
-        now = time.monotonic()
-        entry = self._entries.get(digest)
-        if entry is None or entry.expires < now:
-            entry = _Entry(now + self.settings.introspection_cache_s, await self._introspect(api_key))
-            if len(self._entries) >= self.max_entries:
-                self._entries.clear()
-            self._entries[digest] = entry
-        if entry.principal is None:
-            raise Unauthorized("API key is invalid or revoked")
-        return entry.principal
+        principal = (await self._keys.get(digest, lambda: self._introspect_key(api_key))).principal
+        if principal is None:
+            raise Unauthorized("API key is invalid, expired or revoked")
+        return principal
 
-    async def _introspect(self, api_key: str) -> Principal | None:
-        token = issue_service_token(self.settings.anken_secret_key, "reporting-api")
+    async def user_role(self, token: str, user_id: uuid.UUID, token_version: int) -> Role:
+        return await self.users.role_for(token, user_id, token_version)
+
+    async def _introspect_key(self, api_key: str) -> _KeyAnswer:
+        self.calls += 1
+        token = issue_service_token(self.settings.anken_secret_key, SERVICE_NAME)
         try:
-            async with service_http_client(self.settings.projects_api_url, timeout=5.0) as client:
-                response = await client.post(
-                    "/v1/auth/introspect", json={"token": api_key}, headers={"Authorization": f"Bearer {token}"}
-                )
+            response = await self.client.post(
+                "/v1/auth/introspect", json={"token": api_key}, headers={"Authorization": f"Bearer {token}"}
+            )
         except httpx.HTTPError as exc:
             log.warning("introspection_unreachable", error=str(exc)[:200])
             raise ProblemError(503, detail="cannot verify the API key right now (projects-api unreachable)",
@@ -63,7 +85,19 @@ class IntrospectionCache:
         if response.status_code != 200:
             log.warning("introspection_failed", status=response.status_code)
             raise ProblemError(503, detail="cannot verify the API key right now", headers={"Retry-After": "5"})
-        return principal_from_introspection(response.json())
+        data = response.json()
+        principal = principal_from_introspection(data)
+        # Remembered no longer than the answer holds: unknown keys briefly, a key never past its expiry.
+        ttl = self.settings.introspection_negative_cache_s if principal is None else self.settings.introspection_cache_s
+        if isinstance(data.get("exp"), int):
+            ttl = min(ttl, max(0.0, data["exp"] - time.time()))
+        return _KeyAnswer(principal, ttl)
+
+
+@dataclass(frozen=True)
+class _KeyAnswer:
+    principal: Principal | None
+    ttl_s: float
 
 
 def principal_from_introspection(data: dict) -> Principal | None:
