@@ -17,8 +17,9 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--workers", type=int, default=1,
                        help="processes (one per core); background relays coordinate through advisory locks")
     sub.add_parser("migrate", help="apply every migration of the projects schema")
-    seed = sub.add_parser("seed", help="load demo data once (idempotent)")
-    seed.add_argument("--force", action="store_true", help="load even if demo data exists")
+    seed = sub.add_parser("seed", help="load demo data once, through the running services (PROJECTS_API_URL, "
+                                       "REPORTING_API_URL); refused with ANKEN_ENV=production")
+    seed.add_argument("--force", action="store_true", help="load even if the marker says it is there")
     args = parser.parse_args(argv)
     settings = get_settings()
 
