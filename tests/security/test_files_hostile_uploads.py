@@ -171,3 +171,17 @@ async def test_a_well_formed_handwritten_workbook_still_imports(api, floor, reso
 def test_the_hand_written_files_are_valid_zip_archives() -> None:
     with zipfile.ZipFile(io.BytesIO(xlsx(sheet(HEADER_ROW)))) as archive:
         assert "xl/worksheets/sheet1.xml" in archive.namelist()
+
+
+async def test_a_1904_workbook_reads_its_dates_from_1904(api, floor) -> None:
+    workbook = ('<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+                '<workbookPr date1904="1"/><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    rows = ('<row r="1"><c r="A1" t="inlineStr"><is><t>会社名</t></is></c><c r="B1" t="inlineStr"><is><t>備考</t></is>'
+            '</c></row><row r="2"><c r="A2" t="inlineStr"><is><t>株式会社マック</t></is></c><c r="B2" s="1"><v>1</v></c></row>')
+    response, _ = await upload(api, floor, xlsx(sheet(rows), styles=DATE_STYLES, workbook=workbook), "mac.xlsx",
+                               dry_run=False)
+    assert response.status_code == 200, response.text
+    targets = (await api.get(f"/v1/target-lists/{floor.list_id}/targets", params={"q": "マック"},
+                             headers=floor.director.headers)).json()["items"]
+    assert targets[0]["note"] == "1904-01-02"

@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import IO
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
-from openpyxl.utils.datetime import from_excel
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
 from anken_projects.targets.import_limits import (
     MAX_ARCHIVE_BYTES,
@@ -41,6 +41,7 @@ CELL_REF = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
 # A DOCTYPE can only come before the root element: the start of a part is enough to find one
 # (expat's amplification limits stop entity expansion anyway, and it never loads external entities).
 PROLOG_BYTES = 64 * 1024
+OFFICE_DOCUMENT_SUFFIX = "/officeDocument"
 SHEET_TYPE_SUFFIX = "/worksheet"
 SHARED_STRINGS_SUFFIX = "/sharedStrings"
 STYLES_SUFFIX = "/styles"
@@ -86,6 +87,7 @@ class XlsxSheetReader:
 
     def __init__(self, file: IO[bytes], limits: ImportLimits) -> None:
         self.limits = limits
+        self._epoch = CALENDAR_WINDOWS_1900
         try:
             self._archive = zipfile.ZipFile(file)
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
@@ -141,13 +143,23 @@ class XlsxSheetReader:
             found[element.get("Id") or ""] = (element.get("Type") or "", path)
         return found
 
+    def _workbook_path(self) -> str:
+        """The package's main part (named by _rels/.rels; xl/workbook.xml by convention)."""
+        package = self._relationships("_rels/.rels", "")
+        path = next((p for k, p in package.values() if k.endswith(OFFICE_DOCUMENT_SUFFIX)), "xl/workbook.xml")
+        if path not in self._names:
+            raise XlsxError(f"the XLSX has no workbook part ({path})")
+        return path
+
     def _locate_parts(self) -> tuple[str, str | None, str | None]:
-        if "xl/workbook.xml" not in self._names:
-            raise XlsxError("the XLSX has no workbook part (xl/workbook.xml)")
-        workbook = self._read_small("xl/workbook.xml")
-        rels = self._relationships("xl/_rels/workbook.xml.rels", "xl")
+        workbook_path = self._workbook_path()
+        workbook = self._read_small(workbook_path)
+        folder, name = posixpath.split(workbook_path)
+        rels = self._relationships(posixpath.join(folder, "_rels", name + ".rels"), folder)
         sheet_path = None
         for element in workbook.iter():
+            if _local(element.tag) == "workbookPr" and element.get("date1904") in ("1", "true"):
+                self._epoch = CALENDAR_MAC_1904
             if _local(element.tag) != "sheet":
                 continue
             rel_id = next((v for k, v in element.attrib.items() if k.startswith("{") and _local(k) == "id"), None)
@@ -337,7 +349,7 @@ class XlsxSheetReader:
         if style is not None and style.isdigit() and int(style) in self._date_styles:
             if not 0 <= number <= MAX_DATE_SERIAL:
                 raise XlsxError(f"cell {name}: {value[:30]!r} is not a valid date")
-            moment = from_excel(number)
+            moment = from_excel(number, self._epoch)
             return moment.date().isoformat() if moment.time() == datetime.min.time() else moment.isoformat()
         return str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
 
