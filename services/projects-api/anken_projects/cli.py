@@ -35,9 +35,15 @@ def main(argv: list[str] | None = None) -> None:
 
         upgrade(settings.database_url)
     elif args.command == "seed":
-        from anken_projects.demo.seed import seed_demo
+        from anken_projects.demo.api import DemoLoadError
+        from anken_projects.demo.seed import DemoRefused, seed_demo
 
-        asyncio.run(seed_demo(settings, force=args.force))
+        try:
+            asyncio.run(seed_demo(settings, force=args.force))
+        except DemoRefused as exc:
+            raise SystemExit(f"demo: {exc}") from None
+        except DemoLoadError as exc:
+            raise SystemExit(f"demo: {exc}\n(`make demo-reset` throws a half-loaded demo away and loads it afresh)") from None
 
 
 if __name__ == "__main__":
