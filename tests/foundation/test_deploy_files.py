@@ -22,7 +22,7 @@ def test_compose_has_every_service_with_build_ports_and_healthcheck() -> None:
         assert "build" in service or "image" in service, name
         assert service.get("healthcheck", {}).get("test"), f"{name} has no health check"
     for name, port in APP_SERVICES.items():
-        assert f"{port}:{port}" in services[name]["ports"], name
+        assert f"127.0.0.1:{port}:{port}" in services[name]["ports"], name  # loopback only (issue 13)
         build = services[name]["build"]
         assert (ROOT / build["dockerfile"]).is_file()
         assert (ROOT / build["args"]["SERVICE_DIR"] / "pyproject.toml").is_file()
