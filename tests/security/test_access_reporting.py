@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta, timezone
 
+from reporting_kpis.builders import ProjectWorld
 from reporting_pipeline.conftest import apply_all, envelope, service_headers
 from reporting_pipeline.test_pipeline_api import S1, deal_event, pipeline_event
 
@@ -56,3 +57,19 @@ async def test_a_director_reads_only_their_own_pipeline_forecast_and_snapshots(r
     assert [s["owner_id"] for s in their_snapshots.json()["items"]] == [str(theirs)] * len(
         their_snapshots.json()["items"]) and their_snapshots.json()["items"]
     assert (await client.get("/v1/forecast", headers=user_headers(service_env, "member"))).status_code == 403
+
+
+async def test_kpis_of_another_client_or_director_are_404_for_a_director(reporting_api, service_env):
+    client, resources = reporting_api
+    a, b = ProjectWorld(name="A社 案件"), ProjectWorld(name="B社 案件")
+    await apply_all(resources, *a.setup(), *b.setup())
+    period = {"from": "2026-11-01", "to": "2026-12-01"}
+    attacker = user_headers(service_env, "director", b.director_id)
+    for named in ({"client_id": str(a.client_id)}, {"director_id": str(a.director_id)}):
+        answer = await client.get("/v1/kpis", params={**period, **named}, headers=attacker)
+        assert answer.status_code == 404, (named, answer.status_code, answer.text)
+    own = await client.get("/v1/kpis", params=period, headers=user_headers(service_env, "director", a.director_id))
+    assert own.status_code == 200, own.text
+    by_manager = await client.get("/v1/kpis", params={**period, "client_id": str(a.client_id)},
+                                  headers=user_headers(service_env, "manager"))
+    assert by_manager.status_code == 200

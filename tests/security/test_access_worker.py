@@ -159,6 +159,9 @@ async def test_a_director_of_another_client_cannot_read_or_redrive_client_a_deli
         assert (await api.post(f"/v1/deliveries/{delivery_id}/retry", headers=world["b"])).status_code == 404
         bulk = await api.post("/v1/deliveries/retry-dead", params={"integration": "webhook"}, headers=world["b"])
         assert bulk.status_code == 200 and bulk.json()["requeued"] == 0
+        aimed = await api.post("/v1/deliveries/retry-dead", headers=world["b"],
+                               params={"integration": "webhook", "project_id": str(world["project_a"])})
+        assert aimed.status_code == 404
         assert (await api.get(f"/v1/deliveries/{delivery_id}", headers=world["admin"])).json()["status"] == "dead"
 
         own = await api.get(f"/v1/deliveries/{delivery_id}", headers=world["a"])

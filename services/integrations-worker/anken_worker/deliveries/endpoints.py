@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from anken_common.problems import Conflict, problem_responses
+from anken_common.problems import Conflict, NotFound, problem_responses
 from anken_worker.auth import access
 from anken_worker.auth.dependencies import Operator
 from anken_worker.db import ConnDep, ContextDep
@@ -72,16 +72,20 @@ async def retry_delivery(delivery_id: uuid.UUID, principal: Operator, conn: Conn
 
 @router.post("/v1/deliveries/retry-dead", response_model=RedriveResult,
              summary="Retry every dead-lettered (and skipped) delivery of an integration",
-             responses=problem_responses(401, 403, 422))
+             description="Only deliveries the caller may see (see the delivery log); a project the caller does not "
+                         "manage is 404.",
+             responses=problem_responses(401, 403, 404, 422))
 async def retry_all_dead(principal: Operator, ctx: ContextDep,
                          integration: Annotated[Literal["slack", "confluence", "sheets", "webhook"], Query()],
                          project_id: uuid.UUID | None = None) -> RedriveResult:
     # A notice that the integration was broken is stale once it is fixed: not redriven in bulk.
     where = (t.c.integration == integration) & (t.c.action != "event.malformed") & \
         ~t.c.idempotency_key.startswith("health:") & access.deliveries_where(principal)
-    if project_id:
-        where = where & (t.c.project_id == project_id)
     async with ctx.engine.begin() as own:
+        if project_id:
+            if not await access.may_manage_project(own, principal, project_id):
+                raise NotFound("project")
+            where = where & (t.c.project_id == project_id)
         keys = await repo.reopen(own, where)
     await enqueue_deliveries(ctx, keys, redrive=int(time.time() * 1000))
     return RedriveResult(requeued=len(keys))

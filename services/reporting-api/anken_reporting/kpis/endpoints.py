@@ -65,7 +65,8 @@ async def get_project_kpis(
     "/v1/kpis",
     summary="KPIs over a director's or a client's projects",
     description="Directors default to their own projects and partner keys to their client's; "
-                "everyone else names a director_id or client_id.",
+                "everyone else names a director_id or client_id. A client or director none of whose projects "
+                "the caller may see is 404 (admins and managers get empty figures instead).",
     response_model=KpiRollupResult,
     responses=problem_responses(401, 403, 404, 422),
 )
@@ -87,4 +88,9 @@ async def get_kpis(
         raise NotFound("client")
     projects = await repository.projects_where(session, director_id=director_id, client_id=client_id)
     projects = await filter_visible(session, principal, projects)
+    own = (client_id is None and director_id == principal.id) or (
+        principal.is_partner and director_id is None and client_id == principal.client_id)
+    if not projects and not own and not principal.sees_everything:
+        # Another client or director, none of whose projects the caller may see, is answered as unknown.
+        raise NotFound("client" if client_id is not None else "director")
     return await rollup_kpis(session, projects, start, end, as_of, director_id=director_id, client_id=client_id)
