@@ -43,12 +43,12 @@ def _check(body: IntegrationSettingsIn) -> None:
 async def _check_urls(body: IntegrationSettingsIn, policy: OutboundPolicy) -> None:
     """Every URL the config names passes the outbound guard (resolved now; checked again at connect)."""
     for field in URL_FIELDS[body.integration]:
-        if field not in body.config:
-            continue
-        value = body.config[field]
+        value = body.config.get(field)
+        if value is None or value == "":
+            continue  # unset: the integration's own default (or the sandbox) is used, as elsewhere
         if field == "site" and not (isinstance(value, str) and HOST_NAME.fullmatch(value.strip())):
             raise UnprocessableEntity("config.site", "a host name such as yourco.atlassian.net")
-        if not isinstance(value, str) or not value.strip():
+        if not isinstance(value, str):
             raise UnprocessableEntity(f"config.{field}", "must be a URL")
         try:
             await policy.check_url(field_url(body.integration, field, body.config) or "")
