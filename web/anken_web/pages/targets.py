@@ -83,8 +83,11 @@ async def preview_import(view: StaffView, project_id: str, list_id: str,
 
 async def run_import(api: Api, list_id: str, filename: str, content: bytes) -> None:
     try:
+        # respond-async: the job runs on in projects-api after the upload (a waiting upload whose
+        # client times out would cancel its job).
         await api.post("projects", f"/v1/target-lists/{list_id}/imports", json=None,
-                       files={"file": (filename, content)}, data={"dry_run": "false"})
+                       files={"file": (filename, content)}, data={"dry_run": "false"},
+                       headers={"Prefer": "respond-async"})
     except (ApiError, ApiUnavailable, SessionExpired) as exc:
         # The import job itself records its errors; the progress view shows them.
         log.warning("target_import_failed", list_id=list_id, error=str(exc))
