@@ -74,13 +74,15 @@ async def arq_noop_baseline(redis_url: str, namespace: str, jobs: int) -> float:
     from arq.connections import RedisSettings, create_pool
     from arq.worker import Worker, func
 
+    from anken_worker.jobs.serialization import ARQ_SERIALIZERS
+
     queue = f"{namespace}:arq:bench-noop"
-    pool = await create_pool(RedisSettings.from_dsn(redis_url), default_queue_name=queue)
+    pool = await create_pool(RedisSettings.from_dsn(redis_url), default_queue_name=queue, **ARQ_SERIALIZERS)
     for i in range(jobs):
         await pool.enqueue_job("noop", _job_id=f"{namespace}:noop:{i}", _queue_name=queue)
     worker = Worker(functions=[func(noop, name="noop")], redis_pool=pool, queue_name=queue, burst=True,
                     max_jobs=64, poll_delay=0.05, handle_signals=False, keep_result=60,
-                    health_check_key=f"{namespace}:arq:bench-health")
+                    health_check_key=f"{namespace}:arq:bench-health", **ARQ_SERIALIZERS)
     started = time.perf_counter()
     await worker.main()
     elapsed = time.perf_counter() - started
