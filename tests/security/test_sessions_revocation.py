@@ -114,7 +114,7 @@ async def test_logging_out_of_the_web_ends_the_token_at_the_apis(sessions_world:
         await log_in(web, email, "correct horse battery")
         token = app.state.sessions.serializer.loads(web.cookies["anken_session"])["token"]
         headers = {"Authorization": f"Bearer {token}"}
-        assert await world.statuses(headers) == DIRECTOR_OK
+        assert 401 not in (await world.statuses(headers)).values()  # an admin's portfolio needs a director_id
         csrf = re.search(r'"X-CSRF-Token": "([^"]+)"', (await web.get("/admin/users")).text).group(1)
         since = time.monotonic()
         logout = await web.post("/logout", headers={"HX-Request": "true", "X-CSRF-Token": csrf})
