@@ -80,8 +80,12 @@ class DemoLoader:
         """Projects and their month (after `staff`)."""
         clients = await self._clients()
         projects = [await self._project(index, spec, clients) for index, spec in enumerate(cat.PROJECTS)]
-        await self.timed("projects (wall)", _gather_limited(
-            [lambda p=p, s=s: self._run_project(p, s) for p, s in zip(projects, cat.PROJECTS, strict=True)]))
+        # Planned in catalogue order before the projects load in parallel: one random sequence, one demo.
+        months = [self.planner.plan(spec) if spec.members and spec.status in ("active", "paused") else None
+                  for spec in cat.PROJECTS]
+        await self.timed("projects (wall)", _gather_limited([
+            lambda p=p, s=s, m=m: self._run_project(p, s, m)
+            for p, s, m in zip(projects, cat.PROJECTS, months, strict=True)]))
         await self.timed("handoffs", self._handoffs())
         if self.reporting is not None:
             await self._publish_weekly_reports(projects)
@@ -128,7 +132,7 @@ class DemoLoader:
         self.count("projects")
         return project
 
-    async def _run_project(self, project: dict, spec: cat.ProjectSpec) -> None:
+    async def _run_project(self, project: dict, spec: cat.ProjectSpec, month: ProjectMonth | None) -> None:
         pid = project["id"]
         # Staffed before the kickoff, so the worker invites the members to the new Slack channel.
         for member in spec.members:
@@ -143,8 +147,7 @@ class DemoLoader:
             return
         await self._agree_kickoff_items(pid)
         await self._transition(pid, "active")
-        if spec.members:
-            month = self.planner.plan(spec)
+        if month is not None:
             targets = await self.timed("target imports", self._import_targets(project, month))
             await self.timed("bulk calls", self._log_calls(project, month, targets, versions))
             await self.timed("worked hours", self._worked_hours(pid, month))
