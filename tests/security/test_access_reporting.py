@@ -59,7 +59,7 @@ async def test_a_director_reads_only_their_own_pipeline_forecast_and_snapshots(r
     assert (await client.get("/v1/forecast", headers=user_headers(service_env, "member"))).status_code == 403
 
 
-async def test_kpis_of_another_client_or_director_are_404_for_a_director(reporting_api, service_env):
+async def test_kpis_and_portfolio_of_another_client_or_director_are_404_for_a_director(reporting_api, service_env):
     client, resources = reporting_api
     a, b = ProjectWorld(name="A社 案件"), ProjectWorld(name="B社 案件")
     await apply_all(resources, *a.setup(), *b.setup())
@@ -68,6 +68,8 @@ async def test_kpis_of_another_client_or_director_are_404_for_a_director(reporti
     for named in ({"client_id": str(a.client_id)}, {"director_id": str(a.director_id)}):
         answer = await client.get("/v1/kpis", params={**period, **named}, headers=attacker)
         assert answer.status_code == 404, (named, answer.status_code, answer.text)
+    portfolio = await client.get("/v1/portfolio", params={"director_id": str(a.director_id)}, headers=attacker)
+    assert portfolio.status_code == 404, portfolio.text
     own = await client.get("/v1/kpis", params=period, headers=user_headers(service_env, "director", a.director_id))
     assert own.status_code == 200, own.text
     by_manager = await client.get("/v1/kpis", params={**period, "client_id": str(a.client_id)},

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from anken_common.auth_tokens import Role
-from anken_common.problems import UnprocessableEntity, problem_responses
+from anken_common.problems import NotFound, UnprocessableEntity, problem_responses
 from anken_reporting.auth.access import filter_visible
 from anken_reporting.auth.dependencies import DirectorOrManager
 from anken_reporting.db import ResourcesDep, SessionDep
@@ -25,8 +25,10 @@ OPEN_STATUSES = ("kickoff", "active", "paused")
 @router.get(
     "/v1/portfolio",
     summary="A director's portfolio: every project with progress, pace status, list exhaustion, alerts, next meeting",
+    description="Admins and managers read any director's portfolio; a director only their own (another "
+                "director's is 404).",
     response_model=Portfolio,
-    responses=problem_responses(401, 403, 422),
+    responses=problem_responses(401, 403, 404, 422),
 )
 async def get_portfolio(
     session: SessionDep, resources: ResourcesDep, principal: DirectorOrManager,
@@ -46,6 +48,8 @@ async def get_portfolio(
         if principal.role != Role.director:
             raise UnprocessableEntity("director_id", "required unless you are a director")
         director_id = principal.id  # type: ignore[assignment]
+    if not principal.sees_everything and director_id != principal.id:
+        raise NotFound("director")
     projects = await projects_where(session, director_id=director_id)
     if not include_closed:
         projects = [p for p in projects if p["status"] in OPEN_STATUSES]
