@@ -20,7 +20,9 @@ from security.sweep_support import SweepWorld, build_world
 
 APIS = ("projects", "reporting", "worker")
 # Routes outside the bearer-token model: their own checks are tested elsewhere.
-UNAUTHENTICATED = {"/healthz", "/readyz", "/metrics", "/v1/auth/token", "/slack/commands", "/slack/interactions"}
+UNAUTHENTICATED = {"/healthz", "/readyz", "/metrics", "/v1/auth/token", "/slack/commands", "/slack/interactions",
+                   # the caller's own session: sweeping them would end the outsiders' sessions mid-sweep
+                   "/v1/auth/logout", "/v1/auth/password"}
 # Staff records are the agency's own, not a tenant's; a user may read the staff directory.
 STAFF_DIRECTORY = ("/v1/users", "/v1/auth/me", "/v1/pipelines")
 TODAY = date.today()
