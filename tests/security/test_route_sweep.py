@@ -167,6 +167,10 @@ def test_no_outsider_reaches_client_a(world: SweepWorld) -> None:
                 if partner_or_dead or (aimed and method != "GET") or (url_path != path) or leaked:
                     crossings.append(f"{caller.name}: {api} {method} {url_path} → {response.status_code} "
                                      f"(shows {', '.join(leaked) or 'a 2xx'})")
+    # The outsiders were live all along (a sweep of dead sessions would prove nothing).
+    for caller in world.outsiders[:3]:
+        alive = httpx.get(f"{world.urls['projects']}/v1/projects", headers=caller.headers, timeout=30)
+        assert alive.status_code == 200, f"{caller.name}'s credentials stopped working during the sweep"
     assert not unfilled, "routes the sweep cannot fill (add their parameters to FILL):\n" + "\n".join(unfilled)
     assert swept > 300, f"the sweep made only {swept} calls"
     assert not crossings, "tenant crossings:\n" + "\n".join(crossings)
