@@ -21,6 +21,7 @@ from anken_web.csrf import CsrfRejected
 from anken_web.error_messages import api_detail, describe
 from anken_web.pages import discover_page_routers
 from anken_web.rendering import LoginRequired, RoleRequired, View, login_url
+from anken_web.security_headers import SecurityHeadersMiddleware
 from anken_web.session import SessionCodec
 from anken_web.settings import WebSettings, get_settings
 from anken_web.upload_store import UploadStore
@@ -69,6 +70,8 @@ def create_app(settings: WebSettings | None = None, api_transport=None) -> FastA
     app.state.settings = settings
     app.state.api = clients
     app.state.sessions = SessionCodec(settings)
+    # HSTS only where the site is served over HTTPS (production), as the session cookie's Secure flag.
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.session_cookie_secure)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     for router in discover_page_routers():
         app.include_router(router)

@@ -13,6 +13,7 @@ from anken_web import periods
 from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
 from anken_web.rendering import View, roles
+from anken_web.security_headers import report_document_headers
 
 router = APIRouter(include_in_schema=False)
 ReportView = Annotated[View, Depends(roles("director", "manager", "admin"))]
@@ -97,4 +98,6 @@ async def download(view: ReportView, project_id: str, week: str, kind: str) -> R
         # The print view opens in the browser (preview, then the browser's print) instead of downloading.
         disposition = "inline" + disposition[disposition.find(";"):] if ";" in disposition else "inline"
     headers = {"Content-Disposition": disposition}
+    if kind == "html":
+        headers.update(report_document_headers())
     return Response(upstream.content, media_type=upstream.headers.get("content-type"), headers=headers)
