@@ -18,7 +18,8 @@ from anken_common.settings import Environment, secret_problem
 
 
 class ExposureSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
+    # An empty variable (as .env.example leaves them) means "not set": the default applies.
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False, env_ignore_empty=True)
 
     anken_env: Environment = Environment.development
     expose_docs: bool | None = None
