@@ -59,7 +59,7 @@ async def get_principal(
 def _user_status(request: Request, resources: Resources) -> RemoteUserStatus:
     """One per app, over the worker's long-lived projects-api client."""
     found = getattr(request.app.state, "user_status", None)
-    if found is None:
+    if found is None or found.client is not resources.ctx.projects:  # a new lifespan has a new client
         found = request.app.state.user_status = RemoteUserStatus(
             resources.ctx.projects, resources.settings.anken_secret_key, "integrations-worker")
     return found
