@@ -57,6 +57,8 @@ async def get_user(user_id: uuid.UUID, principal: StaffReader, session: SessionD
 
 
 @router.patch("/{user_id}", summary="Update a user: name, role, password, locale, deactivate", response_model=UserOut,
+              description="A role or password change, or deactivation, ends every session of the user: their "
+                          "tokens stop working in every Anken service within 5 seconds.",
               responses=problem_responses(401, 403, 404, 412, 422))
 async def update_user(
     user_id: uuid.UUID, body: UserUpdate, principal: AdminOnly, session: SessionDep, request: Request, response: Response
@@ -66,7 +68,7 @@ async def update_user(
     return UserOut.model_validate(user)
 
 
-@router.delete("/{user_id}", summary="Deactivate a user (users are never deleted; their tokens stop working)",
+@router.delete("/{user_id}", summary="Deactivate a user (never deleted; their tokens stop working within 5 s)",
                response_model=UserOut, responses=problem_responses(401, 403, 404, 409))
 async def deactivate_user(user_id: uuid.UUID, principal: AdminOnly, session: SessionDep, response: Response) -> UserOut:
     user = await service.deactivate_user(session, principal, user_id)
