@@ -239,7 +239,7 @@ class DemoLoader:
         body: dict[str, Any] = {"handoff_status": "held" if roll < 0.75 else "no_show" if roll < 0.87 else "cancelled"}
         if body["handoff_status"] == "held":
             body["partner_outcome"] = "qualified" if outcome_roll < 0.6 else "unqualified"
-            if outcome_roll < 0.25:
+            if outcome_roll < 0.1:  # a few: projects-api files client deals in the default pipeline
                 body["deal"] = {"amount": self.rng.choice((600_000, 1_200_000, 2_400_000)),
                                 "stage": self.rng.choice(("初回商談", "課題合意", "提案"))}
         await self.projects.patch(f"/v1/appointments/{item['id']}", body)
