@@ -105,3 +105,28 @@ async def test_reporting_api_answers_429_to_a_key_past_its_budget(sessions_world
     limited = answers[-1]
     assert 1 <= int(limited.headers["retry-after"]) <= 50
     assert limited.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_projects_api_refuses_a_malformed_key_before_touching_the_database(service_env) -> None:
+    from projects_registry.helpers import serve_app, settings_from
+
+    async for projects in serve_app(settings_from(service_env)):
+        resources = projects.app.state.resources  # type: ignore[attr-defined]
+        lookups: list[int] = []
+        resources.sessionmaker = _counting(resources.sessionmaker, lookups)
+        for token in ("ak_", "ak_0123abcd_short", f"ak_0123ABCD_{VALID_TAIL}", "ak_" + "a" * 4000):
+            response = await projects.get("/v1/projects", headers=bearer(token))
+            assert response.status_code == 401 and "malformed" in response.json()["detail"], token
+        assert lookups == []
+        unknown = await projects.get("/v1/projects", headers=bearer(f"ak_{uuid.uuid4().hex[:8]}_{VALID_TAIL}"))
+        assert unknown.status_code == 401 and lookups == [1]  # a well-formed key is looked up
+
+
+def _counting(sessionmaker, calls: list[int]):
+    """`sessionmaker`, noting each session opened (each is a database round trip)."""
+
+    def opened(*args, **kwargs):
+        calls.append(1)
+        return sessionmaker(*args, **kwargs)
+
+    return opened
