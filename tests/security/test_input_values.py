@@ -115,3 +115,13 @@ def test_every_integer_query_and_path_parameter_has_bounds(factory) -> None:
         if "minimum" not in schema or "maximum" not in schema
     ]
     assert unbounded == []
+
+
+@pytest.mark.parametrize("day", FAR_DATES)
+async def test_deal_close_dates_and_quota_periods_fall_in_the_sane_window(api, floor, day) -> None:
+    deal = await api.post("/v1/deals", headers=floor.director.headers, json={
+        "name": "更新提案", "account_name": "株式会社サンプル", "amount": 1_000_000, "expected_close_date": day})
+    assert field_of(deal) == "expected_close_date"
+    quota = await api.post("/v1/quotas", headers=floor.admin.headers, json={
+        "owner_id": str(floor.director.id), "period_start": day, "period_end": "2027-01-01", "amount": 10_000_000})
+    assert field_of(quota) == "period_start"

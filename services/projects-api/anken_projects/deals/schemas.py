@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from anken_projects.deals.models import DealStatus, ForecastCategory, LeadSource
+from anken_projects.kit.validators import SaneDate
 
 # Money is integer yen: strict, so 1200000.0 or "1200000" is a 422, never silently truncated.
 Yen = Annotated[int, Field(strict=True, ge=0, le=1_000_000_000_000, description="Integer yen", examples=[1_200_000])]
@@ -114,7 +115,7 @@ class DealCreate(_Meddicc):
     stage_id: uuid.UUID | None = Field(default=None, description="Defaults to the pipeline's first stage")
     amount: Yen = 0
     probability: Percent | None = Field(default=None, description="Defaults to the stage's probability")
-    expected_close_date: date | None = None
+    expected_close_date: SaneDate | None = None
     lead_source: LeadSource | None = Field(default=None, description="流入経路")
     forecast_category: ForecastCategory = ForecastCategory.pipeline
     client_id: uuid.UUID | None = None
@@ -136,7 +137,7 @@ class DealUpdate(_Meddicc):
     stage_id: uuid.UUID | None = None
     amount: Yen | None = None
     probability: Percent | None = None
-    expected_close_date: date | None = None
+    expected_close_date: SaneDate | None = None
     lead_source: LeadSource | None = None
     forecast_category: ForecastCategory | None = None
     client_id: uuid.UUID | None = None

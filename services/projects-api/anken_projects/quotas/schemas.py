@@ -8,6 +8,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from anken_projects.kit.validators import SaneDate
+
 Yen = Annotated[int, Field(strict=True, ge=0, le=1_000_000_000_000, description="Integer yen", examples=[30_000_000])]
 
 QUOTA_EXAMPLE = {"owner_id": "0b6f4c1e-9a57-4f0e-8d3a-5b8f2e7c9d10", "period_start": "2026-04-01",
@@ -17,8 +19,8 @@ QUOTA_EXAMPLE = {"owner_id": "0b6f4c1e-9a57-4f0e-8d3a-5b8f2e7c9d10", "period_sta
 class QuotaCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [QUOTA_EXAMPLE]})
     owner_id: uuid.UUID = Field(description="A manager or director")
-    period_start: date = Field(description="First day, inclusive")
-    period_end: date = Field(description="Day after the last, exclusive")
+    period_start: SaneDate = Field(description="First day, inclusive")
+    period_end: SaneDate = Field(description="Day after the last, exclusive")
     amount: Yen
 
 
