@@ -94,6 +94,11 @@ def test_the_month_is_believable(demo: DemoRun) -> None:
     assert min(exhaustion) <= today + timedelta(days=12), "one list runs out next week"
     alerts = httpx.get(f"{demo.url('reporting')}/v1/alerts", headers=director, timeout=30).json()["items"]
     assert alerts, "one member is under pace this morning: a live alert"
+    manager = login(demo, "manager@demo.anken.jp")
+    snapshots = httpx.get(f"{demo.url('reporting')}/v1/forecast/snapshots", headers=manager, timeout=30).json()["items"]
+    assert len({s["snapshot_week"] for s in snapshots}) == 4, "a forecast snapshot for each of the last four weeks"
+    assert len({(s["commit"], s["best_case"]) for s in snapshots if s["period"] == snapshots[0]["period"]}) > 1, \
+        "each week's snapshot saw the pipeline as it stood then"
 
 
 def test_a_new_appointment_reaches_the_sandbox_slack_once_within_two_seconds(demo: DemoRun) -> None:

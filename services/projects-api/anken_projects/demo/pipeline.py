@@ -3,12 +3,17 @@
 No API backdates a deal (the API always stamps now), so these go through the deals service
 in-process with `at=` — the same rules, history rows and deal events as the API, dated in the
 past — so that cycle time, stage aging, conversion, slippage and the forecast show a real quarter.
+
+The history is planned first and replayed in time order, up to a moment at a time: the loader
+stops at past Mondays so that reporting-api's forecast snapshots of those weeks see the pipeline
+as it stood then, and forecast accuracy compares a real past forecast with what was won.
 """
 
 from __future__ import annotations
 
 import random
 import uuid
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from anken_common.auth_tokens import Role
 from anken_projects.auth.principal import Principal
 from anken_projects.deals import service as deals
-from anken_projects.deals.models import Stage
+from anken_projects.deals.models import Deal, Stage
 from anken_projects.deals.repository import get_default_pipeline, stages_of
 from anken_projects.deals.schemas import DealCreate, DealUpdate
 from anken_projects.demo import catalogue as cat
@@ -31,63 +36,118 @@ JOURNEY = ("リード", "初回商談", "課題合意", "提案", "見積・交�
            "課題合意", "見積・交渉", "受注")
 
 
-async def load_pipeline(session: AsyncSession, users: dict[str, uuid.UUID], now: datetime, seed: int) -> int:
-    """Create the deals; returns how many. One deal in negotiation slips out of its month."""
+@dataclass(order=True)
+class Step:
+    at: datetime
+    order: int
+    deal: int = field(compare=False)  # index into the plan's deals
+    create: DealCreate | None = field(default=None, compare=False)
+    update: DealUpdate | None = field(default=None, compare=False)
+    closes: str | None = field(default=None, compare=False)  # "won" or "lost"
+    amount: int = field(default=0, compare=False)
+
+
+@dataclass
+class PipelinePlan:
+    """Every deal's history as steps in time order; `replay_until` applies the next ones."""
+
+    steps: list[Step]
+    principal: Principal
+    deal_ids: dict[int, uuid.UUID] = field(default_factory=dict)
+    done: int = 0
+
+    @property
+    def deals(self) -> int:
+        return sum(1 for s in self.steps if s.create is not None)
+
+    def expected(self) -> dict[str, int]:
+        """What reporting-api should count once it has every applied step."""
+        applied = self.steps[: self.done]
+        return {"deals": sum(1 for s in applied if s.create is not None),
+                "won": sum(1 for s in applied if s.closes == "won"),
+                "won_amount": sum(s.amount for s in applied if s.closes == "won"),
+                "lost": sum(1 for s in applied if s.closes == "lost")}
+
+    async def replay_until(self, session: AsyncSession, moment: datetime) -> None:
+        while self.done < len(self.steps) and self.steps[self.done].at <= moment:
+            step = self.steps[self.done]
+            if step.create is not None:
+                deal, _ = await deals.create_deal(session, step.create, self.principal, at=step.at)
+                self.deal_ids[step.deal] = deal.id
+            else:
+                deal = await session.get(Deal, self.deal_ids[step.deal])
+                assert deal is not None and step.update is not None
+                await deals.update_deal(session, deal, step.update, self.principal, at=step.at)
+            self.done += 1
+
+
+async def plan_pipeline(session: AsyncSession, users: dict[str, uuid.UUID], now: datetime, seed: int) -> PipelinePlan:
+    """The deals' histories; one deal in negotiation slips out of its month two days ago."""
     rng = random.Random(seed)
     today = now.astimezone(TZ).date()
     pipeline = await get_default_pipeline(session)
     if pipeline is None:
         raise RuntimeError("the default pipeline is missing: run the projects migrations first")
-    stages = {s.name: s for s in (await stages_of(session, [pipeline.id]))[pipeline.id]}
-    manager = Principal(kind="user", id=users["manager"], role=Role.manager)
+    stages = (await stages_of(session, [pipeline.id]))[pipeline.id]
+    by_name = {s.name: s for s in stages}
+    # Rotated per round of the journey, so that each owner wins and loses some.
+    # Rotated once per round of the journey, so that every owner wins and loses some.
     owners = [users["manager"], users["director"], users["director2"]]
+    steps: list[Step] = []
     slipped = False
     for n in range(DEALS):
         account, name, amount, source = cat.DEAL_ACCOUNTS[n % len(cat.DEAL_ACCOUNTS)]
-        goal = stages[JOURNEY[n % len(JOURNEY)]]
+        goal = by_name[JOURNEY[n % len(JOURNEY)]]
         created = now - timedelta(days=rng.randint(25, 110), hours=rng.randint(0, 8))
-        deal, _ = await deals.create_deal(session, DealCreate(
-            name=f"{name}（{n // len(cat.DEAL_ACCOUNTS) + 1}期）", account_name=account, owner_id=owners[n % 3],
-            amount=amount + 100_000 * (n % 5), lead_source=source,
-            expected_close_date=_close_date(rng, goal, today, created.date()),
+        amount += 100_000 * (n % 5)
+        closed = goal.is_won or goal.is_lost
+        # Closed deals closed across the quarter; open ones last moved in the past weeks (stage aging).
+        last_move = max(now - timedelta(days=rng.randint(3, 70) if closed else rng.randint(1, 20)),
+                        created + timedelta(days=14))
+        expected = (last_move.astimezone(TZ).date() + timedelta(days=rng.randint(-3, 10)) if closed
+                    else _close_date(rng, goal, today))
+        steps.append(Step(created, len(steps), n, create=DealCreate(
+            name=f"{name}（{n // len(cat.DEAL_ACCOUNTS) + 1}期）", account_name=account,
+            owner_id=owners[(n + n // len(JOURNEY)) % 3], amount=amount, lead_source=source, expected_close_date=expected,
             identify_pain="アウトバウンドのリソース不足", next_step="提案書の送付と次回MTG設定",
-        ), manager, at=created)
-        await _walk(session, deal, list(stages.values()), goal, created, now, today, manager, rng)
+        )))
+        steps += _walk(n, stages, goal, created, last_move, amount, rng, len(steps))
         if not slipped and goal.name == "見積・交渉":
             # Expected this month, now pushed to next month: slippage shows one deal.
             next_month = (today.replace(day=1) + timedelta(days=40)).replace(day=10)
-            await deals.update_deal(session, deal, DealUpdate(expected_close_date=next_month), manager,
-                                    at=now - timedelta(days=2))
+            steps.append(Step(now - timedelta(days=2), len(steps), n,
+                              update=DealUpdate(expected_close_date=next_month)))
             slipped = True
-    return DEALS
+    manager = Principal(kind="user", id=users["manager"], role=Role.manager)
+    return PipelinePlan(sorted(steps), manager)
 
 
-def _close_date(rng: random.Random, stage: Stage, today: date, created: date) -> date:
-    if stage.name in CLOSE_IN:
-        low, high = CLOSE_IN[stage.name]
-        return today + timedelta(days=rng.randint(low, high))
-    return created + timedelta(days=rng.randint(30, 60))  # closed deals: replaced by their close date
+def _close_date(rng: random.Random, stage: Stage, today: date) -> date:
+    low, high = CLOSE_IN[stage.name]
+    return today + timedelta(days=rng.randint(low, high))
 
 
-async def _walk(session: AsyncSession, deal, stages: list[Stage], goal: Stage, created: datetime, now: datetime,
-                today: date, principal: Principal, rng: random.Random) -> None:
-    """Move the deal stage by stage up to `goal`, each step on a past day, as a rep would have."""
+def _walk(n: int, stages: list[Stage], goal: Stage, created: datetime, last_move: datetime, amount: int,
+          rng: random.Random, order: int) -> list[Step]:
+    """The deal's moves stage by stage up to `goal`, the last one at `last_move`, as a rep would have made them."""
     open_path = [s for s in stages if not s.is_won and not s.is_lost]
     if goal.is_won or goal.is_lost:
         path = [*open_path[1: rng.randint(3, len(open_path)) if goal.is_lost else len(open_path)], goal]
     else:
         path = open_path[1: open_path.index(goal) + 1]
-    if not path:
-        return
-    # Steps share the time between creation and a few days ago, unevenly.
-    span = (now - timedelta(days=rng.randint(1, 6))) - created
+    # Steps share the time between creation and the last move, unevenly.
+    span = last_move - created
     weights = [rng.uniform(0.6, 1.4) for _ in path]
     moment = created
+    out = []
     for stage, weight in zip(path, weights, strict=True):
-        moment += span * (weight / sum(weights))
-        update = DealUpdate(stage_id=stage.id, exit_criteria_confirmed=True,
-                            forecast_category=CATEGORY.get(stage.name, "pipeline"))
+        moment = min(moment + span * (weight / sum(weights)), last_move)
         if stage.is_won or stage.is_lost:
             update = DealUpdate(stage_id=stage.id, exit_criteria_confirmed=True,
                                 expected_close_date=moment.astimezone(TZ).date())
-        await deals.update_deal(session, deal, update, principal, at=min(moment, now))
+            out.append(Step(moment, order + len(out), n, update=update, closes="won" if stage.is_won else "lost",
+                            amount=amount))
+        else:
+            out.append(Step(moment, order + len(out), n, update=DealUpdate(
+                stage_id=stage.id, exit_criteria_confirmed=True, forecast_category=CATEGORY.get(stage.name, "pipeline"))))
+    return out

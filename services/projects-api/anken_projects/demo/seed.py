@@ -6,10 +6,12 @@ A row in projects.demo_markers records that the demo was loaded; a second run do
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
 
 import httpx
 import sqlalchemy as sa
@@ -19,14 +21,15 @@ from anken_common.auth_tokens import issue_service_token
 from anken_common.database import make_engine, make_sessionmaker
 from anken_common.settings import Environment
 from anken_projects.demo import catalogue as cat
-from anken_projects.demo.api import ServiceApi, wait_ready
+from anken_projects.demo.api import DemoLoadError, ServiceApi, wait_ready
 from anken_projects.demo.loader import SEED, DemoLoader
 from anken_projects.demo.month import TZ
-from anken_projects.demo.pipeline import load_pipeline
+from anken_projects.demo.pipeline import plan_pipeline
 from anken_projects.settings import SCHEMA, ProjectsSettings
 
 MARKER = "demo-v2"
 TOKEN_TTL_S = 1800
+PIPELINE_CATCH_UP_S = 60
 
 
 class DemoRefused(RuntimeError):
@@ -55,13 +58,9 @@ async def load_demo(projects: ServiceApi, reporting: ServiceApi | None, password
     # has every call it has every deal too.
     await loader.timed("staff", loader.staff())
     await loader.timed("quotas", _quotas(projects, loader, now))
-    async with sessionmaker() as session, session.begin():
-        loader.count("deals", await loader.timed("deals", load_pipeline(
-            session, {k: uuid.UUID(u["id"]) for k, u in loader.users.items()}, now, SEED)))
+    manager = reporting.as_(loader.tokens["manager"]) if reporting is not None else None
+    await loader.timed("deals", _pipeline(sessionmaker, manager, loader, now))
     await loader.load()
-    if reporting is not None:
-        await loader.timed("forecast snapshots", _forecast_snapshots(reporting.as_(loader.tokens["manager"]), now))
-        loader.count("forecast_snapshot_weeks", 4)
     print("demo load phases (s): " + ", ".join(f"{k} {v:.1f}" for k, v in loader.timings.items()), flush=True)
     return loader.counts
 
@@ -79,12 +78,38 @@ async def _quotas(projects: ServiceApi, loader: DemoLoader, now: datetime) -> No
             loader.count("quotas")
 
 
-async def _forecast_snapshots(reporting: ServiceApi, now: datetime) -> None:
-    """The manager's weekly forecast snapshots of the last four weeks, so accuracy has a history."""
+async def _pipeline(sessionmaker: async_sessionmaker, manager: ServiceApi | None, loader: DemoLoader,
+                    now: datetime) -> None:
+    """Replay the deals' history; on each of the last four Mondays reporting-api takes the week's
+    forecast snapshot of the pipeline as it stood then (so accuracy compares a real past forecast)."""
+    async with sessionmaker() as session:
+        plan = await plan_pipeline(session, {k: uuid.UUID(u["id"]) for k, u in loader.users.items()}, now, SEED)
     today = now.astimezone(TZ).date()
-    for weeks_ago in (4, 3, 2, 1):
-        monday = today - timedelta(days=today.weekday() + 7 * weeks_ago)
-        await reporting.post("/v1/forecast/snapshots", {"as_of": monday.isoformat()})
+    mondays = [today - timedelta(days=today.weekday() + 7 * weeks_ago) for weeks_ago in (4, 3, 2, 1)]
+    for monday in mondays if manager is not None else []:
+        async with sessionmaker() as session, session.begin():
+            await plan.replay_until(session, datetime.combine(monday, clock_time(9), TZ))
+        await _wait_for_pipeline(manager, plan.expected(), today)
+        await manager.post("/v1/forecast/snapshots", {"as_of": monday.isoformat()})
+        loader.count("forecast_snapshot_weeks")
+    async with sessionmaker() as session, session.begin():
+        await plan.replay_until(session, now)
+    loader.count("deals", plan.deals)
+
+
+async def _wait_for_pipeline(manager: ServiceApi, expected: dict[str, int], today: date) -> None:
+    """Until reporting-api has folded in every deal event written so far."""
+    deadline = time.monotonic() + PIPELINE_CATCH_UP_S
+    params = {"from": (today - timedelta(days=400)).isoformat(), "to": (today + timedelta(days=1)).isoformat()}
+    while True:
+        totals = (await manager.get("/v1/pipeline/summary", **params))["totals"]
+        seen = {"deals": totals["open_deals"] + totals["won_count"] + totals["lost_count"], "won": totals["won_count"],
+                "won_amount": totals["won_amount"], "lost": totals["lost_count"]}
+        if seen == expected:
+            return
+        if time.monotonic() > deadline:
+            raise DemoLoadError(f"reporting-api's pipeline shows {seen}, expected {expected}")
+        await asyncio.sleep(0.3)
 
 
 async def seed_demo(settings: ProjectsSettings, *, force: bool = False) -> dict[str, int]:
