@@ -31,8 +31,9 @@ async def test_an_account_answers_429_after_its_failures(service_env, throttle_r
         assert 0 < int(locked.headers["retry-after"]) <= WINDOW_S
         assert "email" in locked.json()["detail"]
         # The counter carries the window (set once, by the script), so the lock ends by itself.
-        keys = list(redis.Redis.from_url(throttle_redis_url).scan_iter(match=f"{service_env['REDIS_NAMESPACE']}:login_failures:*"))
-        ttls = [redis.Redis.from_url(throttle_redis_url).ttl(key) for key in keys]
+        with redis.Redis.from_url(throttle_redis_url) as server:
+            keys = list(server.scan_iter(match=f"{service_env['REDIS_NAMESPACE']}:login_failures:*"))
+            ttls = [server.ttl(key) for key in keys]
         assert ttls and all(0 < ttl <= WINDOW_S for ttl in ttls)
         # Another account from the same address is unaffected.
         other = await add_user(client)

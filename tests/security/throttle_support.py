@@ -14,16 +14,19 @@ from typing import Any
 import httpx
 import pytest
 import redis
+from argon2 import PasswordHasher
 from asgi_lifespan import LifespanManager
 from projects_registry.helpers import PASSWORD, Actor, settings_from
 
 from anken_projects.auth import login_throttle
-from anken_projects.auth.passwords import hash_password
 from anken_projects.main import create_app
 from anken_projects.users.models import User
 from harness.infra import devstack
 
 TOKEN = "/v1/auth/token"
+# Test users' hashes are cheap to verify (argon2 reads the cost from the hash): these tests make
+# dozens of failed logins, and the cost of a real hash is not what they are about.
+CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 @pytest.fixture(scope="session", name="redis62_url")
@@ -32,7 +35,8 @@ def redis62_url_fixture() -> Iterator[str]:
     root = Path(tempfile.mkdtemp(prefix="anken-redis62-"))
     url = devstack.start_redis(root, devstack.free_port())
     try:
-        version = redis.Redis.from_url(url).info("server")["redis_version"]
+        with redis.Redis.from_url(url) as server:
+            version = server.info("server")["redis_version"]
         assert version.startswith("6.2."), f"the embedded Redis is {version}, expected 6.2"
         yield url
     finally:
@@ -76,7 +80,7 @@ async def add_user(client: httpx.AsyncClient, role: str = "member", password_has
     email = f"{role}-{uuid.uuid4().hex[:8]}@example.jp"
     resources = client.app.state.resources  # type: ignore[attr-defined]
     async with resources.sessionmaker() as session, session.begin():
-        user = User(email=email, name=f"{role} user", role=role, password_hash=password_hash or hash_password(PASSWORD))
+        user = User(email=email, name=f"{role} user", role=role, password_hash=password_hash or CHEAP.hash(PASSWORD))
         session.add(user)
     return Actor(id=str(user.id), email=email, role=role, headers={})
 
