@@ -39,13 +39,14 @@ async def test_member_sends_the_daily_report_from_the_calling_screen(stack, serv
     stack.start("projects")
     dsn = service_env["DATABASE_URL"]
     _, admin_email = await insert_user(dsn, "admin")
-    _, director_email = await insert_user(dsn, "director")
+    director_id, director_email = await insert_user(dsn, "director")
     member_id, member_email = await insert_user(dsn, "member")
     async with httpx.AsyncClient(base_url=stack.url("projects")) as api:
         admin, director = await api_token(api, admin_email), await api_token(api, director_email)
         client = (await api.post("/v1/clients", json={"name": f"株式会社日報 {uuid.uuid4().hex[:6]}"}, headers=admin)).json()
         project = (await api.post("/v1/projects", json={"client_id": client["id"], "name": "日報案件",
-                                                       "monthly_appointment_target": 10}, headers=director)).json()
+                                                       "director_id": director_id,
+                                                       "monthly_appointment_target": 10}, headers=admin)).json()
         assigned = await api.post(f"/v1/projects/{project['id']}/assignments", json={"member_id": member_id},
                                   headers=director)
         assert assigned.status_code == 201, assigned.text

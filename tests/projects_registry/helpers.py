@@ -61,12 +61,22 @@ async def make_user(client: httpx.AsyncClient, role: str, name: str | None = Non
 async def create_client(client: httpx.AsyncClient, admin: Actor, name: str = "株式会社テスト") -> dict:
     response = await client.post("/v1/clients", json={"name": f"{name} {uuid.uuid4().hex[:6]}"}, headers=admin.headers)
     assert response.status_code == 201, response.text
+    _client_admins[response.json()["id"]] = admin
     return response.json()
+
+
+# Who created each client: a client's first project for a director is opened by an admin (a director may
+# open projects only for clients they already direct one of).
+_client_admins: dict[str, Actor] = {}
 
 
 async def create_project(client: httpx.AsyncClient, actor: Actor, client_id: str, **fields) -> dict:
     body = {"client_id": client_id, "name": f"案件 {uuid.uuid4().hex[:6]}", "monthly_appointment_target": 20, **fields}
-    response = await client.post("/v1/projects", json=body, headers=actor.headers)
+    headers = actor.headers
+    if actor.role == "director" and client_id in _client_admins:
+        body.setdefault("director_id", actor.id)
+        headers = _client_admins[client_id].headers
+    response = await client.post("/v1/projects", json=body, headers=headers)
     assert response.status_code == 201, response.text
     return response.json()
 

@@ -68,3 +68,31 @@ async def test_a_member_cannot_read_another_members_call(projects_api, tenants: 
     for reader in (logger, a.director, a.admin):
         seen = await api.get(f"/v1/calls/{call_id}", headers=reader.headers)
         assert seen.status_code == 200 and seen.json()["id"] == call_id
+
+
+async def test_a_director_reads_only_the_clients_they_direct_projects_of(projects_api, projects_app, tenants: Tenants):
+    api, a, b = projects_api, tenants.a, tenants.b
+    assert (await api.get(f"/v1/clients/{a.client_id}", headers=b.director.headers)).status_code == 404
+    assert (await api.get(f"/v1/clients/{a.client_id}", headers=a.director.headers)).status_code == 200
+    seen = {c["id"] for c in (await api.get("/v1/clients", params={"limit": 200}, headers=b.director.headers))
+            .json()["items"]}
+    assert str(b.client_id) in seen and str(a.client_id) not in seen
+    manager = await create_user(projects_app.state.resources, Role.manager)
+    everyone = {c["id"] for c in (await api.get("/v1/clients", params={"limit": 200}, headers=manager.headers))
+                .json()["items"]}
+    assert {str(a.client_id), str(b.client_id)} <= everyone
+
+
+async def test_a_director_cannot_open_a_project_of_another_client_to_take_it_over(projects_api, tenants: Tenants):
+    """A draft project would have made B's director a manager of client A (its webhooks, settings, list)."""
+    api, a, b = projects_api, tenants.a, tenants.b
+    created = await api.post("/v1/projects", headers=b.director.headers,
+                             json={"client_id": str(a.client_id), "name": "乗っ取り案件"})
+    assert created.status_code == 422 and created.json()["errors"][0]["field"] == "client_id"
+    assert (await api.get(f"/v1/clients/{a.client_id}/do-not-call", headers=b.director.headers)).status_code == 404
+    own = await api.post("/v1/projects", headers=b.director.headers,
+                         json={"client_id": str(b.client_id), "name": "自社案件の追加"})
+    assert own.status_code == 201, own.text
+    by_admin = await api.post("/v1/projects", headers=a.admin.headers, json={
+        "client_id": str(a.client_id), "name": "管理者が割り当てる案件", "director_id": str(b.director.id)})
+    assert by_admin.status_code == 201, by_admin.text

@@ -49,7 +49,8 @@ UNKNOWN_ALLOWED = {"delivery_id", "alert_id", "job_id"}
 def world(infra, service_env) -> Iterator[SweepWorld]:
     # Its own processes (same database and namespace), so no other test's settings decide how they run.
     stack = Stack(infra, dict(service_env))
-    extra = {"OUTBOUND_ALLOW_HOSTS": f"127.0.0.1:{stack.ports['sandbox']}", "ANKEN_SANDBOX": "1"}
+    extra = {"OUTBOUND_ALLOW_HOSTS": f"127.0.0.1:{stack.ports['sandbox']}", "ANKEN_SANDBOX": "1",
+             "USER_STATUS_CHECK": "1"}  # the users are real: revocation is checked as in production
     try:
         stack.start("sandbox", extra_env=extra)
         for name in APIS:

@@ -1,4 +1,4 @@
-"""/v1/clients: the ordering companies (admins manage; directors and managers read)."""
+"""/v1/clients: the ordering companies (admins manage; managers read all, directors the clients they direct projects of)."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ async def list_clients(
     industry: Annotated[str | None, Query(max_length=100, pattern=NO_NUL_PATTERN)] = None,
     cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT,
 ) -> Page[ClientOut]:
-    page = await service.list_clients(session, q=q, industry=industry, cursor=cursor, limit=limit)
+    page = await service.list_clients(session, principal, q=q, industry=industry, cursor=cursor, limit=limit)
     return Page[ClientOut](items=[ClientOut.model_validate(c) for c in page.items], next_cursor=page.next_cursor)
 
 

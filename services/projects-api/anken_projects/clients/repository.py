@@ -7,25 +7,25 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from anken_projects.auth.principal import Principal
 from anken_projects.clients.models import Client
 from anken_projects.kit.pagination import PageResult, paginate
 from anken_projects.kit.text_search import contains
+from anken_projects.projects.access import readable_clients_clause
 
 
-async def find(session: AsyncSession, client_id: uuid.UUID, *, only_client: uuid.UUID | None = None,
+async def find(session: AsyncSession, principal: Principal, client_id: uuid.UUID, *,
                for_update: bool = False) -> Client | None:
-    """The client, or None; `only_client` restricts the lookup to one tenant (partner keys)."""
-    statement = sa.select(Client).where(Client.id == client_id)
-    if only_client is not None:
-        statement = statement.where(Client.id == only_client)
+    """The client if the principal may read it (the one access rule), else None."""
+    statement = sa.select(Client).where(Client.id == client_id, readable_clients_clause(principal, Client.id))
     if for_update:
         statement = statement.with_for_update()
     return (await session.execute(statement)).scalar_one_or_none()
 
 
-async def page(session: AsyncSession, *, q: str | None, industry: str | None, cursor: str | None,
+async def page(session: AsyncSession, principal: Principal, *, q: str | None, industry: str | None, cursor: str | None,
                limit: int) -> PageResult[Client]:
-    statement = sa.select(Client)
+    statement = sa.select(Client).where(readable_clients_clause(principal, Client.id))
     if q:
         statement = statement.where(contains(Client.name, q))
     if industry:

@@ -36,17 +36,16 @@ async def create_client(session: AsyncSession, principal: Principal, body: Clien
 
 
 async def get_client(session: AsyncSession, principal: Principal, client_id: uuid.UUID, *, for_update: bool = False) -> Client:
-    only = principal.client_id if principal.is_partner else None
-    client = await repository.find(session, client_id, only_client=only, for_update=for_update)
+    client = await repository.find(session, principal, client_id, for_update=for_update)
     if client is None:
         raise NotFound("client")
     return client
 
 
 async def list_clients(
-    session: AsyncSession, *, q: str | None, industry: str | None, cursor: str | None, limit: int
+    session: AsyncSession, principal: Principal, *, q: str | None, industry: str | None, cursor: str | None, limit: int
 ) -> PageResult[Client]:
-    return await repository.page(session, q=q, industry=industry, cursor=cursor, limit=limit)
+    return await repository.page(session, principal, q=q, industry=industry, cursor=cursor, limit=limit)
 
 
 async def update_client(

@@ -62,6 +62,11 @@ def managed_clients_clause(principal: Principal, client_id_column: sa.ColumnElem
     return rule.managed_clients_clause(principal, client_id_column, PROJECTS)
 
 
+def readable_clients_clause(principal: Principal, client_id_column: sa.ColumnElement) -> sa.ColumnElement[bool]:
+    """A WHERE clause limiting `client_id_column` to the clients the principal may read."""
+    return rule.readable_clients_clause(principal, client_id_column, PROJECTS)
+
+
 async def directs_a_project_of(session: AsyncSession, principal: Principal, client_id: uuid.UUID) -> bool:
     """The fact the client rule needs: the principal directs at least one project of the client."""
     me = rule.as_uuid(principal.id)

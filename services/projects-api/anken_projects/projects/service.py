@@ -17,7 +17,7 @@ from anken_projects.kit.etag import bump_version, check_if_match
 from anken_projects.kit.pagination import PageResult
 from anken_projects.kit.snapshot import snapshot
 from anken_projects.projects import kickoff, repository
-from anken_projects.projects.access import get_accessible_project
+from anken_projects.projects.access import directs_a_project_of, get_accessible_project
 from anken_projects.projects.models import Project, ProjectStatus
 from anken_projects.projects.payloads import publish_project
 from anken_projects.projects.schemas import ProjectCreate, ProjectUpdate
@@ -38,6 +38,12 @@ async def create_project(session: AsyncSession, principal: Principal, body: Proj
             raise Forbidden("a director creates projects they direct themselves")
         body = body.model_copy(update={"director_id": principal.id})
     if await session.get(Client, body.client_id) is None:
+        raise UnprocessableEntity("client_id", "no such client")
+    if principal.is_user and principal.role == Role.director and not await directs_a_project_of(
+        session, principal, body.client_id
+    ):
+        # A new project would make the director a manager of the client's webhooks and settings:
+        # an admin opens a client's first project for a director (same answer as an unknown client).
         raise UnprocessableEntity("client_id", "no such client")
     if body.director_id is not None:
         await _check_director(session, body.director_id)
