@@ -3,6 +3,10 @@
 Settings stored for the project or its client (real credentials) win; without them, sandbox
 mode uses the environment's defaults, which point at the local sandbox. Outside sandbox mode
 an unconfigured integration is skipped, not failed.
+
+The environment's credentials go only to the environment's own base URLs or the vendor's defaults:
+a row that names a host of its own without a secret of its own (the API refuses to save one; an
+older row may hold it) fails permanently instead of lending the deployment's token to that host.
 """
 
 from __future__ import annotations
@@ -15,17 +19,21 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from anken_worker.adapters.confluence.client import ConfluenceClient
-from anken_worker.adapters.errors import SkipDelivery
+from anken_worker.adapters.errors import PermanentError, SkipDelivery
 from anken_worker.adapters.sheets.client import SheetsClient
 from anken_worker.adapters.sheets.service_account import ServiceAccount, TokenSource
 from anken_worker.adapters.slack.client import METHOD_TIERS_PER_MIN, SlackClient
 from anken_worker.integration_settings import repository as settings_repo
+from anken_worker.integration_settings.secret_hosts import (
+    REAL_DRIVE_URL,
+    REAL_GOOGLE_TOKEN_URL,
+    REAL_SHEETS_URL,
+    REAL_SLACK_URL,
+    custom_host_fields,
+)
 from anken_worker.kit.pacing import take_minute_budget
 
-REAL_SLACK_URL = "https://slack.com/api/"
-REAL_SHEETS_URL = "https://sheets.googleapis.com/v4/"
-REAL_DRIVE_URL = "https://www.googleapis.com/drive/v3/"
-REAL_GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token"
+__all__ = ["REAL_DRIVE_URL", "REAL_GOOGLE_TOKEN_URL", "REAL_SHEETS_URL", "REAL_SLACK_URL", "Connection", "Connectors"]
 
 
 @dataclass
@@ -51,6 +59,13 @@ class Connectors:
         secret = self.ctx.box.open(row["secret_encrypted"]) if row.get("secret_encrypted") else None
         return dict(row["config"] or {}), secret
 
+    def _environment_credentials_for(self, integration: str, config: dict) -> None:
+        """Refuse to send the deployment's credentials to a host the settings row chose."""
+        custom = custom_host_fields(integration, config, self.ctx.settings)
+        if custom:
+            raise PermanentError(f"{integration} settings name their own host (config.{custom[0]}) without their own "
+                                 "credentials; the deployment's credentials are not sent there: enter a secret")
+
     async def slack(self, conn: AsyncConnection, client_id: uuid.UUID | None, project_id: uuid.UUID | None) -> Connection:
         return self._slack(*await self._stored(conn, "slack", client_id, project_id))
 
@@ -68,6 +83,8 @@ class Connectors:
 
     def _slack(self, config: dict, token: str | None) -> Connection:
         s = self.ctx.settings
+        if token is None:
+            self._environment_credentials_for("slack", config)
         base = config.get("api_url") or (REAL_SLACK_URL if token else s.slack_api_url)
         token = token or s.slack_bot_token
         return Connection(SlackClient(self.ctx.http, base, token, self._slack_tier_pacer(token)), config)
@@ -86,6 +103,8 @@ class Connectors:
     async def confluence(self, conn: AsyncConnection, client_id, project_id) -> Connection:
         config, token = await self._stored(conn, "confluence", client_id, project_id)
         s = self.ctx.settings
+        if token is None:
+            self._environment_credentials_for("confluence", config)
         base = config.get("api_url") or (
             f"https://{config['site']}/wiki/api/v2/" if token and config.get("site") else s.confluence_api_url
         )
@@ -102,6 +121,7 @@ class Connectors:
             drive = config.get("drive_api_url") or REAL_DRIVE_URL
             token_url = config.get("token_url") or REAL_GOOGLE_TOKEN_URL
         else:
+            self._environment_credentials_for("sheets", config)
             if s.google_service_account_file:
                 account = ServiceAccount.from_file(s.google_service_account_file)
             else:

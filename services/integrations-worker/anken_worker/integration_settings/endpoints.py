@@ -33,7 +33,8 @@ async def put_settings(body: IntegrationSettingsIn, principal: Operator, conn: C
                        ctx: ContextDep) -> IntegrationSettingsOut:
     await access.require_settings_scope(conn, principal, body.client_id, body.project_id)
     forget_after_commit(conn)  # deliveries use the new settings from the moment this answers
-    return IntegrationSettingsOut(**service.to_out(await service.save(conn, ctx.box, body, ctx.settings.outbound_policy)))
+    saved = await service.save(conn, ctx.box, body, ctx.settings.outbound_policy, ctx.settings)
+    return IntegrationSettingsOut(**service.to_out(saved))
 
 
 @router.get("/v1/integration-settings", response_model=IntegrationSettingsPage,

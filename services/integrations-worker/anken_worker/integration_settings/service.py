@@ -13,7 +13,13 @@ from anken_common.outbound_guard import OutboundPolicy, OutboundRefused
 from anken_common.problems import UnprocessableEntity
 from anken_worker.integration_settings import repository as repo
 from anken_worker.integration_settings.schemas import IntegrationSettingsIn
-from anken_worker.integration_settings.secret_hosts import URL_FIELDS, changed_host_fields, field_url
+from anken_worker.integration_settings.secret_hosts import (
+    URL_FIELDS,
+    EnvironmentUrls,
+    changed_host_fields,
+    custom_host_fields,
+    field_url,
+)
 from anken_worker.kit.secret_box import SecretBox
 
 HOST_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*")
@@ -28,6 +34,8 @@ def to_out(row: dict[str, Any]) -> dict[str, Any]:
 
 def _check(body: IntegrationSettingsIn) -> None:
     for key in body.config:
+        if key in URL_FIELDS[body.integration]:
+            continue  # `token_url` names where tokens come from; it holds none
         if any(word in key.lower() for word in SECRET_KEYS):
             raise UnprocessableEntity(f"config.{key}", "secrets go in `secret`, which is stored encrypted")
     if body.integration == "sheets" and body.secret:
@@ -66,13 +74,26 @@ def _check_secret_binding(body: IntegrationSettingsIn, existing: dict | None) ->
                                                         "(the stored one stays bound to the old host)")
 
 
-async def save(conn: AsyncConnection, box: SecretBox, body: IntegrationSettingsIn, policy: OutboundPolicy) -> dict:
+def _check_own_secret(body: IntegrationSettingsIn, existing: dict | None, env: EnvironmentUrls) -> None:
+    """A row naming its own host carries its own secret: the deployment's credentials are never sent
+    to a host typed into a settings row (the connectors refuse that at send time too)."""
+    if body.secret or (existing and existing.get("secret_encrypted")):
+        return  # a stored secret is bound to its host by _check_secret_binding
+    custom = custom_host_fields(body.integration, body.config, env)
+    if custom:
+        raise UnprocessableEntity("secret", f"config.{custom[0]} names a host of its own: enter the credentials "
+                                            "for it (the deployment's own are only sent to its own hosts)")
+
+
+async def save(conn: AsyncConnection, box: SecretBox, body: IntegrationSettingsIn, policy: OutboundPolicy,
+               env: EnvironmentUrls) -> dict:
     """Create or replace the settings of a scope; an omitted secret keeps the stored one, as long as
-    the hosts it is sent to stay the same."""
+    the origins it is sent to stay the same."""
     _check(body)
     await _check_urls(body, policy)
     existing = await repo.find_scope(conn, body.integration, body.client_id, body.project_id)
     _check_secret_binding(body, existing)
+    _check_own_secret(body, existing, env)
     values: dict[str, Any] = {"config": body.config, "enabled": body.enabled}
     if body.secret:
         values["secret_encrypted"] = box.seal(body.secret)
