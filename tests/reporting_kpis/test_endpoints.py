@@ -138,7 +138,7 @@ async def test_portfolio_lists_every_open_project_with_pace_status(app_client, r
     assert items["順調"]["projected_month_end"] == pytest.approx(19.0)
     assert items["順調"]["remaining_targets"] == 94 and items["遅れ"]["list_exhaustion_date"] is None
     assert items["順調"]["next_weekly_meeting"].endswith("+09:00")
-    assert body["counts"] == {"on_track": 1, "at_risk": 0, "behind": 1}
+    assert body["counts"] == {"on_track": 1, "at_risk": 0, "behind": 1, "not_running": 0}
     stricter = await app_client.get("/v1/portfolio", params={"as_of": "2027-01-12", "on_track": 1.2, "at_risk": 0.9},
                                     headers=tokens(Role.director, director))
     assert {i["name"]: i["pace_status"] for i in stricter.json()["items"]}["順調"] == "at_risk"
@@ -146,6 +146,27 @@ async def test_portfolio_lists_every_open_project_with_pace_status(app_client, r
     assert member.status_code == 403
     manager = await app_client.get("/v1/portfolio", headers=tokens(Role.manager))
     assert manager.status_code == 422
+
+
+async def test_portfolio_gives_projects_that_are_not_running_no_pace_badge(app_client, resources, tokens) -> None:
+    # A project waiting for kickoff, paused or ended makes no calls: its pace of 0 used to read "behind".
+    director = uuid.uuid4()
+    running = ProjectWorld(target=19, name="稼働中")
+    idle = {status: ProjectWorld(target=19, name=status) for status in ("draft", "kickoff", "paused", "ended")}
+    for world in (running, *idle.values()):
+        world.director_id = director
+    events = [*running.setup(), *(event for world in idle.values() for event in world.setup())]
+    events += [world.project(status=status) for status, world in idle.items()]
+    events += [running.call(tokyo(2027, 1, 12), "appointment")]
+    await feed(resources, *events)
+    response = await app_client.get("/v1/portfolio", params={"as_of": "2027-01-12", "include_closed": True},
+                                    headers=tokens(Role.director, director))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    statuses = {item["name"]: item["pace_status"] for item in body["items"]}
+    assert statuses == {"稼働中": "behind", "draft": "not_running", "kickoff": "not_running", "paused": "not_running",
+                        "ended": "not_running"}
+    assert body["counts"] == {"on_track": 0, "at_risk": 0, "behind": 1, "not_running": 4}
 
 
 async def test_ab_test_matches_design_formulas(app_client, resources, tokens) -> None:

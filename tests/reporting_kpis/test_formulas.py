@@ -81,6 +81,9 @@ def test_pace_status_thresholds() -> None:
     assert formulas.pace_status(0.8, 1.0, 0.8) == "at_risk"
     assert formulas.pace_status(0.79, 1.0, 0.8) == "behind"
     assert formulas.pace_status(None, 1.0, 0.8) is None
+    for status in ("draft", "kickoff", "paused", "ended"):
+        assert formulas.pace_status(0.0, 1.0, 0.8, project_status=status) == "not_running"
+    assert formulas.pace_status(0.0, 1.0, 0.8, project_status="active") == "behind"
 
 
 def test_wilson_interval_matches_hand_computation() -> None:

@@ -90,8 +90,16 @@ def is_upsell(kind: str, hours_before: int | None, hours_after: int | None, scop
     return scope_increased or kind == "upsell"
 
 
-def pace_status(pace_value: float | None, on_track: float, at_risk: float) -> str | None:
-    """on_track when pace ≥ on_track, at_risk when ≥ at_risk, else behind; None without a pace."""
+# Only an active project is being called; any other one's pace (0 while it waits for kickoff, pauses or has
+# ended) is no verdict on its team, so it gets no badge.
+RUNNING_PROJECT_STATUSES = frozenset({"active"})
+
+
+def pace_status(pace_value: float | None, on_track: float, at_risk: float, *, project_status: str = "active") -> str | None:
+    """not_running for a project that is not active; else on_track when pace ≥ on_track, at_risk when ≥ at_risk,
+    else behind; None without a pace."""
+    if project_status not in RUNNING_PROJECT_STATUSES:
+        return "not_running"
     if pace_value is None:
         return None
     if pace_value >= on_track:

@@ -13,6 +13,7 @@ class PaceStatus(StrEnum):
     on_track = "on_track"
     at_risk = "at_risk"
     behind = "behind"
+    not_running = "not_running"
 
 
 class PortfolioProject(BaseModel):
@@ -27,8 +28,10 @@ class PortfolioProject(BaseModel):
     appointments_so_far: int = Field(examples=[14])
     progress_rate: float | None = Field(examples=[0.4667])
     pace: float | None = Field(examples=[1.108])
-    pace_status: PaceStatus | None = Field(description="on_track when pace ≥ the on-track threshold, at_risk when ≥ "
-                                                       "the at-risk threshold, else behind; null without a pace")
+    pace_status: PaceStatus | None = Field(description="not_running when the project is not active (draft, kickoff, "
+                                                       "paused, ended); else on_track when pace ≥ the on-track "
+                                                       "threshold, at_risk when ≥ the at-risk threshold, else behind; "
+                                                       "null without a pace")
     projected_month_end: float | None = Field(examples=[33.25])
     remaining_targets: int | None = Field(examples=[2400])
     list_exhaustion_date: date | None = Field(examples=["2026-12-18"])
@@ -44,6 +47,6 @@ class PortfolioThresholds(BaseModel):
 class Portfolio(BaseModel):
     director_id: uuid.UUID | None
     thresholds: PortfolioThresholds
-    counts: dict[str, int] = Field(description="projects per pace status", examples=[{"on_track": 12, "at_risk": 3, "behind": 2}])
+    counts: dict[str, int] = Field(description="projects per pace status", examples=[{"on_track": 12, "at_risk": 3, "behind": 2, "not_running": 1}])
     items: list[PortfolioProject]
     next_cursor: str | None = Field(default=None, description="always null: a portfolio is answered whole")

@@ -13,8 +13,10 @@ from anken_reporting.kit.models import utc_now
 from anken_reporting.kpis.formulas import pace_status
 from anken_reporting.kpis.month import month_results
 from anken_reporting.portfolio.meetings import next_weekly_meeting
-from anken_reporting.portfolio.schemas import Portfolio, PortfolioProject, PortfolioThresholds
+from anken_reporting.portfolio.schemas import PaceStatus, Portfolio, PortfolioProject, PortfolioThresholds
 from anken_reporting.readmodels.timezones import today_in
+
+PACE_STATUSES = tuple(status.value for status in PaceStatus)
 
 
 async def build_portfolio(
@@ -34,7 +36,8 @@ async def build_portfolio(
             client_name=project["client_name"], status=project["status"], timezone=project["timezone"], as_of=day,
             monthly_appointment_target=project["monthly_appointment_target"],
             appointments_so_far=month.month.appointments_so_far, progress_rate=month.progress_rate, pace=month.pace,
-            pace_status=pace_status(month.pace, on_track, at_risk), projected_month_end=month.projected_month_end,
+            pace_status=pace_status(month.pace, on_track, at_risk, project_status=project["status"]),
+            projected_month_end=month.projected_month_end,
             remaining_targets=month.month.remaining_targets, list_exhaustion_date=month.list_exhaustion_date,
             open_alerts=alerts.get(project["id"], 0),
             next_weekly_meeting=next_weekly_meeting(project["weekly_meeting_weekday"], project["weekly_meeting_time"],
@@ -43,5 +46,5 @@ async def build_portfolio(
     counts = Counter(item.pace_status.value for item in items if item.pace_status)
     return Portfolio(
         director_id=director_id, thresholds=PortfolioThresholds(on_track=on_track, at_risk=at_risk),
-        counts={status: counts.get(status, 0) for status in ("on_track", "at_risk", "behind")}, items=items,
+        counts={status: counts.get(status, 0) for status in PACE_STATUSES}, items=items,
     )
