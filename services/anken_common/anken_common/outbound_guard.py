@@ -7,6 +7,10 @@ cloud metadata endpoints are refused. It is checked twice: when the URL is saved
 the host resolved) and when a connection is made (`OutboundPolicy.check_address` on the address
 actually connected to, after DNS), so a name that later resolves to 127.0.0.1 is refused too.
 
+Through a proxy the proxy connects, not this process: `ProxiedTargetCheck` resolves the target's
+name here before the request is handed over, refusing a name that stands for an inside address
+(verdicts cached per host and port for a short TTL, so it costs one lookup per host, not per request).
+
 `OUTBOUND_ALLOW_HOSTS` (comma-separated `host` or `host:port`) allows named exceptions, for the
 local sandbox and tests; a host entry allows every port, a `host:port` entry that port only. An
 entry matches the name in the URL or the address it resolved to. Metadata endpoints are never
@@ -18,7 +22,8 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -146,12 +151,54 @@ class OutboundPolicy:
         host, port = self.check_syntax(url)
         if _is_address(host) or self.allows(host, port):
             return
-        try:
-            infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError):
+        for address in await resolve_host(host, port):
+            self.check_address(address, port, host)
+
+
+async def resolve_host(host: str, port: int) -> list[str]:
+    """The addresses a name stands for here; none when it does not resolve."""
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        return []
+    return [str(sockaddr[0]) for *_, sockaddr in infos]
+
+
+class ProxiedTargetCheck:
+    """The connect-time check of a URL a proxy will fetch: its form, then every address its host
+    resolves to here (the allow-list applies as for a direct connection). A name that does not
+    resolve here is left to the proxy, as `check_url` does at save time (a proxy may see names this
+    host cannot). Verdicts, refusals included, are kept `ttl_s` per (host, port)."""
+
+    MAX_HOSTS = 4096
+
+    def __init__(self, policy: OutboundPolicy, ttl_s: float = 30.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.policy = policy
+        self.ttl_s = ttl_s
+        self.clock = clock
+        self._verdicts: dict[tuple[str, int], tuple[float, str | None]] = {}
+
+    async def check(self, url: str) -> None:
+        host, port = self.policy.check_syntax(url)
+        if _is_address(host) or self.policy.allows(host, port):
             return
-        for *_, sockaddr in infos:
-            self.check_address(str(sockaddr[0]), port, host)
+        now = self.clock()
+        kept = self._verdicts.get((host, port))
+        if kept is not None and kept[0] > now:
+            refusal = kept[1]
+        else:
+            refusal = None
+            try:
+                for address in await resolve_host(host, port):
+                    self.policy.check_address(address, port, host)
+            except OutboundRefused as exc:
+                refusal = exc.reason
+            if len(self._verdicts) >= self.MAX_HOSTS:
+                self._verdicts.clear()  # bounded: a flood of names costs lookups, not memory
+            self._verdicts[(host, port)] = (now + self.ttl_s, refusal)
+        if refusal is not None:
+            raise OutboundRefused(refusal)
 
 
 def _is_address(host: str) -> bool:

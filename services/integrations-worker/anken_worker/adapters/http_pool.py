@@ -24,7 +24,7 @@ import aiohttp
 import httpx
 from httpx_aiohttp import AiohttpTransport
 
-from anken_common.outbound_guard import OutboundPolicy, OutboundRefused
+from anken_common.outbound_guard import OutboundPolicy, OutboundRefused, ProxiedTargetCheck
 from anken_worker.adapters.guarded_dns import GuardedConnector
 
 # An idle connection is dropped before the server would close it (uvicorn closes after 5 s, many
@@ -89,6 +89,7 @@ class HostLimitedTransport(AiohttpTransport):
         self.keepalive_expiry_s = keepalive_expiry_s
         self.policy = policy or OutboundPolicy()
         self._proxied = bool(urllib.request.getproxies())
+        self._proxied_targets = ProxiedTargetCheck(self.policy)
         super().__init__(client=self._session)
 
     def _session(self) -> aiohttp.ClientSession:
@@ -96,7 +97,8 @@ class HostLimitedTransport(AiohttpTransport):
         proxies = urllib.request.getproxies()
         self._proxied = bool(proxies)
         # The proxies the operator configured are reached as such; the targets behind them are checked
-        # per request by name and written address (the proxy resolves them, not this process).
+        # per request before the proxy gets them: name, written address, and the addresses the name
+        # resolves to here (ProxiedTargetCheck, cached per host).
         policy = self.policy.also_allowing(u for k, u in proxies.items() if k != "no") if proxies else self.policy
         connector = GuardedConnector(policy, limit=0, limit_per_host=self.in_flight_per_host,
                                      keepalive_timeout=self.keepalive_expiry_s, ssl=self.ssl_context)
@@ -107,7 +109,7 @@ class HostLimitedTransport(AiohttpTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         try:
             if self._proxied:
-                self.policy.check_syntax(str(request.url))
+                await self._proxied_targets.check(str(request.url))
             response = await super().handle_async_request(request)
         except OutboundRefused as exc:
             raise OutboundBlocked(f"refused by the outbound guard: {exc.reason}", request=request) from None
