@@ -75,3 +75,22 @@ async def test_kpis_and_portfolio_of_another_client_or_director_are_404_for_a_di
     by_manager = await client.get("/v1/kpis", params={**period, "client_id": str(a.client_id)},
                                   headers=user_headers(service_env, "manager"))
     assert by_manager.status_code == 200
+
+
+async def test_only_the_director_or_an_admin_writes_and_publishes_a_weekly_report(reporting_api, service_env):
+    """Managers read every project and manage none: publishing posts to the client's Slack and Confluence."""
+    client, resources = reporting_api
+    a = ProjectWorld(name="A社 週報案件")
+    await apply_all(resources, *a.setup())
+    base = f"/v1/projects/{a.project_id}/weekly-reports/2026-W47"
+    draft = {"notes": {"good_reactions": ["好反応"], "objections": [], "learnings": []}, "next_actions": []}
+    for role, status in (("manager", 403), ("member", 403)):
+        headers = user_headers(service_env, role)
+        assert (await client.put(f"{base}/draft", json=draft, headers=headers)).status_code in (status, 404)
+        assert (await client.post(f"{base}/publish", headers=headers)).status_code in (status, 404)
+    other = user_headers(service_env, "director")
+    assert (await client.post(f"{base}/publish", headers=other)).status_code == 404
+    assert (await client.get(base, headers=user_headers(service_env, "manager"))).status_code == 200
+    director = user_headers(service_env, "director", a.director_id)
+    saved = await client.put(f"{base}/draft", json=draft, headers=director)
+    assert saved.status_code == 200, saved.text

@@ -35,8 +35,11 @@ async def report_editor(view: ReportView, project_id: str, week: str | None = No
     project = await view.api.get("projects", f"/v1/projects/{project_id}")
     week = week or iso_week_of(periods.today_in(project.get("timezone") or "Asia/Tokyo"))
     report = await view.api.get("reporting", report_path(project_id, week))
+    # Managers read every report; only the project's director (or an admin) writes and publishes it.
+    editable = view.session.role in ("director", "admin")
     return view.render("reports/editor.html", project=project, week=week, report=report, downloads=DOWNLOADS,
-                       note_fields=(*NOTE_FIELDS, "next_actions"), text=draft_text(report), saved=None, error=None)
+                       note_fields=(*NOTE_FIELDS, "next_actions"), text=draft_text(report), saved=None, error=None,
+                       editable=editable)
 
 
 def lines(text: str) -> list[str]:

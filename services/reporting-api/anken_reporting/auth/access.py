@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anken_common import access as rule
-from anken_common.problems import NotFound
+from anken_common.problems import Forbidden, NotFound
 from anken_reporting.auth.principal import Principal
 
 SALES_RULE = (
@@ -58,3 +58,12 @@ def sales_owner(principal: Principal, owner_id: uuid.UUID | None) -> uuid.UUID |
     if not rule.may_read_sales(principal, wanted):
         raise NotFound("owner")
     return wanted
+
+
+async def managed_project(session: AsyncSession, principal: Principal, project_id: uuid.UUID):
+    """The project's read-model row when the principal may change what belongs to it (write and publish its
+    weekly report): 404 when it may not see it, 403 when it sees but does not manage it (a manager)."""
+    project = await visible_project(session, principal, project_id)
+    if not rule.may_manage_project(principal, director_id=project["director_id"]):
+        raise Forbidden("only an admin or the project's director may change this project's reports")
+    return project

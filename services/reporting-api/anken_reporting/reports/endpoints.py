@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from anken_common.auth_tokens import Role
 from anken_common.problems import UnprocessableEntity, problem_responses
-from anken_reporting.auth.access import visible_project
+from anken_reporting.auth.access import managed_project, visible_project
 from anken_reporting.auth.dependencies import KpiReader, require_roles
 from anken_reporting.auth.principal import Principal
 from anken_reporting.db import ResourcesDep, SessionDep
@@ -26,7 +26,7 @@ from anken_reporting.reports.service import WeeklyReportService
 
 router = APIRouter(prefix="/v1/projects/{project_id}/weekly-reports", tags=["weekly reports"])
 
-ReportEditor = Annotated[Principal, Depends(require_roles(Role.director, Role.manager))]
+ReportEditor = Annotated[Principal, Depends(require_roles(Role.director))]
 IsoWeekPath = Annotated[str, Path(pattern=ISO_WEEK_PATTERN, description="ISO week, e.g. 2026-W47",
                                   examples=["2026-W47"])]
 VersionQuery = Annotated[int | None, Query(ge=1, le=1_000_000, description="A published version; default the live draft "
@@ -138,7 +138,7 @@ async def put_draft(
     project_id: uuid.UUID, iso_week: IsoWeekPath, body: DraftIn, session: SessionDep, principal: ReportEditor,
 ) -> DraftOut:
     week = week_of(iso_week)
-    project = await visible_project(session, principal, project_id)
+    project = await managed_project(session, principal, project_id)
     return await WeeklyReportService(session).save_draft(project, week, body, str(principal.id))
 
 
@@ -159,7 +159,7 @@ async def publish(
     resources: ResourcesDep, response: Response,
 ) -> PublishedOut:
     week = week_of(iso_week)
-    project = await visible_project(session, principal, project_id)
+    project = await managed_project(session, principal, project_id)
     service = WeeklyReportService(session, resources.settings.reporting_api_url)
     published, created = await service.publish(project, week, str(principal.id))
     if not created:
