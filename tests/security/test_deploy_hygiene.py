@@ -94,3 +94,16 @@ def test_lock_pins_every_package_with_hashes_and_covers_every_declared_dependenc
     assert declared and not declared - locked, f"missing from {LOCK.name}: {sorted(declared - locked)}"
     # The build backend the local packages need, so building them fetches nothing unpinned.
     assert {"setuptools", "wheel"} <= locked
+
+
+def test_the_web_front_end_never_receives_the_master_secrets() -> None:
+    """A compromised web process must not be able to mint service tokens or read stored integration secrets."""
+    web = compose()["services"]["web"]
+    assert "env_file" not in web, "web must not load the shared .env (it holds ANKEN_SECRET_KEY)"
+    environment = web.get("environment", {})
+    assert "WEB_SESSION_KEY" in environment
+    assert not {"ANKEN_SECRET_KEY", "ANKEN_ENCRYPTION_KEY", "DATABASE_URL"} & set(environment)
+    containers = [c for doc in yaml.safe_load_all((ROOT / "deploy" / "k8s" / "web.yaml").read_text())
+                  if doc and doc.get("kind") == "Deployment" for c in doc["spec"]["template"]["spec"]["containers"]]
+    secrets = {ref["secretRef"]["name"] for c in containers for ref in c.get("envFrom", []) if "secretRef" in ref}
+    assert secrets == {"anken-web-secrets"}, secrets

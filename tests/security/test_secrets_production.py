@@ -28,7 +28,7 @@ GOOD_REDIS = "redis://:" + secrets.token_urlsafe(24) + "@redis:6379/0"
 PRODUCTION = {
     "ANKEN_ENV": "production", "REDIS_URL": GOOD_REDIS, "ANKEN_SECRET_KEY": GOOD_SECRET,
     "ANKEN_ENCRYPTION_KEY": Fernet.generate_key().decode(), "WEB_SESSION_KEY": secrets.token_urlsafe(32),
-    "DATABASE_URL": "postgresql://anken:db-password@postgres:5432/anken", "USER_STATUS_CHECK": "1",
+    "DATABASE_URL": f"postgresql://anken:{secrets.token_urlsafe(24)}@postgres:5432/anken", "USER_STATUS_CHECK": "1",
 }
 # Which settings read which secret.
 READERS = {"ANKEN_SECRET_KEY": ProjectsSettings, "ANKEN_ENCRYPTION_KEY": WorkerSettings, "WEB_SESSION_KEY": WebSettings}
@@ -126,3 +126,13 @@ def test_a_service_started_with_the_env_example_secret_stops_with_one_line(servi
     assert result.returncode == 2, result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert lines == [lines[0]] and lines[0].startswith("configuration error: ANKEN_SECRET_KEY: is a placeholder")
+
+
+def test_production_refuses_the_example_database_password(monkeypatch, capsys) -> None:
+    example = env_example_values()["DATABASE_URL"]
+    for url in (example, "postgresql://anken:postgres@db:5432/anken", "postgresql://anken:short@db/anken"):
+        errors = configuration_errors(monkeypatch, capsys, ProjectsSettings, DATABASE_URL=url)
+        assert errors and errors[0].startswith("configuration error: DATABASE_URL:"), (url, errors)
+    # No password in the URL is certificate, peer or .pgpass authentication: the operator's choice.
+    assert configuration_errors(monkeypatch, capsys, ProjectsSettings,
+                                DATABASE_URL="postgresql://anken@db:5432/anken?sslmode=verify-full") == []

@@ -50,6 +50,23 @@ def secret_problem(value: str) -> str | None:
     return None
 
 
+# Database passwords that .env.example, docker images' docs and tutorials use.
+PLACEHOLDER_DB_PASSWORDS = frozenset({"anken", "postgres", "password", "secret", "admin"})
+
+
+def database_url_problem(value: str) -> str | None:
+    """Production PostgreSQL must not use a placeholder password (a URL without one is certificate,
+    peer or .pgpass authentication, which is the operator's choice)."""
+    password = urlsplit(value).password
+    if password is None:
+        return None
+    if len(password) < 12 or password.lower() in PLACEHOLDER_DB_PASSWORDS or any(
+        word in password.lower() for word in PLACEHOLDER_WORDS
+    ):
+        return "carries a placeholder or short password (a value from .env.example); use a long random one"
+    return None
+
+
 def _repeats_a_pattern(value: str) -> bool:
     return any(value == (value[:size] * (len(value) // size + 1))[:len(value)] for size in range(1, len(value) // 2 + 1))
 
@@ -133,6 +150,13 @@ class CommonSettings(BaseSettings):
     def _other_secrets_fit_for_production(cls, value: str, info: ValidationInfo) -> str:
         # Empty means "not configured": each service that needs the variable says so itself.
         if value and _in_production(info) and (problem := secret_problem(value)):
+            raise ValueError(problem)
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_password_fit_for_production(cls, value: str, info: ValidationInfo) -> str:
+        if _in_production(info) and (problem := database_url_problem(value)):
             raise ValueError(problem)
         return value
 
