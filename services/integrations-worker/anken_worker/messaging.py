@@ -202,6 +202,7 @@ def my_pace_answer(project: dict, group: dict | None, *, unavailable: bool = Fal
 COMMAND_HELP = ("使い方 (案件のチャンネルで): `/anken status` 案件の状況 ・ `/anken today` 本日の数値 ・ "
                 "`/anken pace` 自分のペース")
 NO_PROJECT_HERE = "このチャンネルに紐づく案件がありません。案件のチャンネルでお試しください。"
+ALERT_NOT_HERE = "このアラートはこのチャンネルの案件のものではありません。確認は記録していません。"
 
 
 # Confluence page bodies (storage format = XHTML).

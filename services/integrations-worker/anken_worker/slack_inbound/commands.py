@@ -10,9 +10,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from anken_worker.jobs.scheduled import local_now
-from anken_worker.messaging import COMMAND_HELP, NO_PROJECT_HERE, my_pace_answer, status_answer, today_answer
+from anken_worker.messaging import (
+    ALERT_NOT_HERE,
+    COMMAND_HELP,
+    NO_PROJECT_HERE,
+    my_pace_answer,
+    status_answer,
+    today_answer,
+)
 from anken_worker.projects_state import repository as projects
 from anken_worker.reporting_client import acknowledge_alert, project_kpis
+from anken_worker.slack_inbound.alert_scope import alert_posted_for_channel, interaction_channel
 
 
 def month_so_far(day: date) -> dict[str, date]:
@@ -53,6 +61,11 @@ async def handle_interaction(ctx, payload: dict) -> str:
     actions = payload.get("actions")
     for act in actions if isinstance(actions, list) else []:
         if isinstance(act, dict) and act.get("action_id") == "ack_alert" and act.get("value"):
-            ok = await acknowledge_alert(ctx, str(act["value"]), f"slack:{user}")
+            alert_id = str(act["value"])
+            async with ctx.engine.connect() as conn:
+                here = await alert_posted_for_channel(conn, alert_id, interaction_channel(payload))
+            if not here:
+                return ALERT_NOT_HERE
+            ok = await acknowledge_alert(ctx, alert_id, f"slack:{user}")
             return "✅ アラートを確認済みにしました。" if ok else "⚠️ 確認の記録に失敗しました。時間をおいて再度お試しください。"
     return "この操作には対応していません。"
