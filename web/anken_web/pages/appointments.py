@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
+from anken_web.form_values import version_header
 from anken_web.rendering import View, roles
 from anken_web.vocabulary import HANDOFF_STATUSES, PARTNER_OUTCOMES
 
@@ -35,7 +36,7 @@ async def update_appointment(view: StaffView, project_id: str, appointment_id: s
     body: dict = {"handoff_status": status} if status else {}
     if outcome:
         body["partner_outcome"] = outcome
-    headers = {"If-Match": f'W/"{version}"'} if version.isdigit() else None
+    headers = version_header(version)
     try:
         await view.api.patch("projects", f"/v1/appointments/{appointment_id}", json=body, headers=headers)
     except ApiError as exc:

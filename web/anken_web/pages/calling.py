@@ -16,6 +16,7 @@ from starlette.responses import Response
 from anken_web import periods
 from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
+from anken_web.form_values import whole_number
 from anken_web.i18n.extraction import N_
 from anken_web.rendering import View, roles
 
@@ -105,7 +106,7 @@ def call_body(view: View, form: dict, outcome: str, tz: str) -> dict:
         "member_id": view.user.get("id"),
         "occurred_at": datetime.now(UTC).isoformat(),
         "outcome": outcome,
-        "duration_s": int(duration) if duration.isdigit() else 0,
+        "duration_s": whole_number(duration or "0"),
     }
     version_id, _, variant = form.get("script", "").partition("|")
     if version_id:

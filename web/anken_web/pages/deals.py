@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
+from anken_web.form_values import version_header, whole_number
 from anken_web.i18n.extraction import N_
 from anken_web.rendering import View, roles
 from anken_web.vocabulary import FORECAST_CATEGORIES
@@ -44,7 +45,7 @@ async def update_deal(view: SalesView, deal_id: str, request: Request) -> Respon
     for field in ("amount", "probability"):
         value = form.get(field, "").replace(",", "").strip()
         if value:
-            body[field] = int(value) if value.isdigit() else value
+            body[field] = whole_number(value)
     if form.get("expected_close_date"):
         body["expected_close_date"] = form["expected_close_date"]
     if form.get("forecast_category"):
@@ -53,7 +54,7 @@ async def update_deal(view: SalesView, deal_id: str, request: Request) -> Respon
     try:
         # If-Match: a colleague's change in the meantime answers 412 instead of being overwritten.
         await view.api.patch("projects", f"/v1/deals/{deal_id}", json=body,
-                             headers={"If-Match": f'W/"{version}"'} if version.isdigit() else None)
+                             headers=version_header(version))
     except ApiError as exc:
         return await render_deal(view, deal_id, error=describe(exc, view._))
     return view.redirect(f"/deals/{deal_id}", flash=view._("Saved."))

@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
+from anken_web.form_values import version_header, whole_number
 from anken_web.rendering import View, roles
 from anken_web.vocabulary import FORECAST_CATEGORIES, LEAD_SOURCES
 
@@ -74,7 +75,7 @@ async def create_deal(view: SalesView, request: Request) -> Response:
                   "forecast_category": form.get("forecast_category") or "pipeline"}
     amount = form.get("amount", "").replace(",", "").strip()
     if amount:
-        body["amount"] = int(amount) if amount.isdigit() else amount
+        body["amount"] = whole_number(amount)
     for field in ("pipeline_id", "expected_close_date", "lead_source", "next_step"):
         if form.get(field, "").strip():
             body[field] = form[field].strip()
@@ -99,7 +100,7 @@ async def move_deal(
     body: dict = {"stage_id": stage_id}
     if confirmed:
         body["exit_criteria_confirmed"] = True
-    headers = {"If-Match": f'W/"{version}"'} if version.isdigit() else None
+    headers = version_header(version)
     error = prompt = None
     try:
         await view.api.patch("projects", f"/v1/deals/{deal_id}", json=body, headers=headers)
@@ -146,7 +147,7 @@ async def set_quota(view: SalesView, request: Request) -> Response:
     form = {k: str(v) for k, v in (await request.form()).items()}
     amount = form.get("amount", "").replace(",", "").strip()
     body = {"owner_id": form.get("owner_id"), "period_start": form.get("period_start"),
-            "period_end": form.get("period_end"), "amount": int(amount) if amount.isdigit() else amount}
+            "period_end": form.get("period_end"), "amount": whole_number(amount)}
     back = f"/forecast?owner_id={form.get('owner_id', '')}&period={form.get('period', '')}"
     try:
         await view.api.post("projects", "/v1/quotas", json=body)

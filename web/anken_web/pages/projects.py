@@ -14,6 +14,7 @@ from starlette.responses import Response
 from anken_web import charts, periods
 from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
+from anken_web.form_values import whole_number
 from anken_web.i18n.extraction import N_
 from anken_web.rendering import UserView, View, roles
 from anken_web.vocabulary import CONTRACT_CHANGES
@@ -76,7 +77,7 @@ async def create_project(view: DirectorView, request: Request) -> Response:
     for field in ("monthly_appointment_target", "contracted_monthly_hours"):
         value = form.get(field, "").strip()
         if value:
-            body[field] = int(value) if value.isdigit() else value
+            body[field] = whole_number(value)
     try:
         created = await view.api.request("projects", "POST", "/v1/projects", json=body,
                                          headers={"Idempotency-Key": form.get("attempt") or uuid.uuid4().hex})
@@ -89,7 +90,7 @@ async def create_project(view: DirectorView, request: Request) -> Response:
 @router.post("/projects/{project_id}/assignments")
 async def assign_member(view: DirectorView, project_id: str, member_id: Annotated[str, Form()] = "",
                         planned_hours: Annotated[str, Form()] = "0") -> Response:
-    body = {"member_id": member_id, "planned_hours": int(planned_hours) if planned_hours.isdigit() else planned_hours}
+    body = {"member_id": member_id, "planned_hours": whole_number(planned_hours)}
     try:
         await view.api.post("projects", f"/v1/projects/{project_id}/assignments", json=body)
     except ApiError as exc:
@@ -201,7 +202,7 @@ async def record_contract_change(
     if new_contract_end:
         body["new_contract_end"] = new_contract_end
     if hours_after.strip():
-        body["hours_after"] = int(hours_after) if hours_after.strip().isdigit() else hours_after
+        body["hours_after"] = whole_number(hours_after)
     if note.strip():
         body["note"] = note.strip()
     try:

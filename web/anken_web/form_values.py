@@ -1,0 +1,20 @@
+"""What a submitted form field means as a number, decided once for every page.
+
+Browsers send whatever was typed. A whole number (ASCII or full-width digits, as a Japanese IME
+types them) becomes an int; anything else is passed on as typed so that the API's 422 names the
+field and the form can show what to change. `str.isdigit` is not the test: it accepts "²", which
+`int()` refuses.
+"""
+
+from __future__ import annotations
+
+
+def whole_number(value: str) -> int | str:
+    """The int a field holds, or the text unchanged when it is not a whole number."""
+    text = value.strip()
+    return int(text) if text.isdecimal() else value
+
+
+def version_header(version: str) -> dict[str, str] | None:
+    """`If-Match` for the resource version a form carried, or None when it carried none (or junk)."""
+    return {"If-Match": f'W/"{int(version)}"'} if version.strip().isdecimal() else None
