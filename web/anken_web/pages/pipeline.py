@@ -29,7 +29,10 @@ def items_of(result: object) -> list:
 
 
 async def deal_owners(view: View) -> list[dict]:
-    """Managers and directors: the people who own deals."""
+    """Managers and directors: the people who own deals. A director reads only their own figures
+    (the access rule), so they are offered only themselves."""
+    if view.session.role == "director":
+        return [{"id": view.user.get("id"), "name": view.user.get("name")}]
     managers, directors = await asyncio.gather(
         view.api.try_get("projects", "/v1/users", default={"items": []}, role="manager", limit=200),
         view.api.try_get("projects", "/v1/users", default={"items": []}, role="director", limit=200),
