@@ -18,6 +18,9 @@ SORT_KEYS = {
 
 
 def row_value(row: dict, field: str) -> Any:
+    # A project that is not running has no pace verdict, so it sorts with the rows that have no pace.
+    if field == "pace" and row.get("pace_status") == "not_running":
+        return None
     return row.get(field)
 
 
