@@ -29,6 +29,15 @@ class ProjectsSettings(CommonSettings):
     import_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     import_max_columns: int = Field(default=200, ge=10, le=16_384)
     import_wall_time_s: float = Field(default=300.0, gt=0, le=86_400)
+    # An XLSX's shared strings (held in memory while its sheet is read): entries, inflated bytes
+    # of the part, characters of all entries. Past any of them the file is refused.
+    import_max_shared_strings: int = Field(default=1_000_000, ge=1)
+    import_max_shared_strings_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
+    import_max_shared_string_chars: int = Field(default=16_000_000, ge=1)
+    # Imports running at once in one process (more wait `queued`), and the threads reading their
+    # files: their own pool, so password hashing (on the default executor) never waits behind them.
+    import_max_concurrent: int = Field(default=2, ge=1, le=64)
+    import_parse_threads: int = Field(default=2, ge=1, le=64)
     # Login throttle: failed logins per client address within 5 minutes, any emails (per email: 10).
     login_ip_max_failures: int = Field(default=100, ge=1)
     # Proxies whose X-Forwarded-For names the client (comma-separated IPs or CIDRs, e.g. the web

@@ -32,7 +32,7 @@ from anken_projects.targets.schemas import (
     TargetPage,
     TargetUpdate,
 )
-from anken_projects.targets.target_import import FileTooLarge, ImportScope, import_limits, open_upload, start_import
+from anken_projects.targets.target_import import FileTooLarge, ImportScope, copy_upload, import_limits, start_import
 
 # Query text reaches PostgreSQL, which cannot hold NUL characters.
 NO_NUL = r"^[^\x00]*$"
@@ -182,9 +182,10 @@ def _outcome(job: TargetImport) -> ImportReport:
     if report.status == ImportStatus.cancelled:
         raise Conflict(report.reason or "the import was cancelled", import_id=str(job.id))
     if report.reason is not None:
+        # The file-level error names its field: `file`, or `mapping` when the mapping does not fit the file.
         raise ProblemError(422, "Unprocessable Content", report.reason,
                            type_="https://anken.jp/problems/import-rejected", import_id=str(job.id),
-                           errors=[{"field": "file", "message": report.reason}])
+                           errors=[{"field": e.field, "message": e.message} for e in report.errors if e.row is None])
     raise ProblemError(
         422, "Unprocessable Content",
         f"{job.error_count} row(s) have errors; nothing was imported. Fix them and upload again.",
@@ -206,15 +207,22 @@ def _outcome(job: TargetImport) -> ImportReport:
         "Limits (settings `IMPORT_MAX_ROWS`, `IMPORT_MAX_BYTES`, `IMPORT_MAX_COLUMNS`, `IMPORT_WALL_TIME_S`): "
         "50,000 rows below the header, 20 MiB (413 above), 200 columns, 300 s of work by default. An XLSX is "
         "inspected before it is read (a part inflating more than 100× or past 100 MiB is refused) and its declared "
-        "dimension is never trusted. Any unreadable file or limit answers 422 with `errors[].field` = `file` and a "
-        "message naming the row, cell or part.\n\n"
+        "dimension is never trusted; its shared strings are bounded too (`IMPORT_MAX_SHARED_STRINGS`, "
+        "`IMPORT_MAX_SHARED_STRINGS_BYTES`, `IMPORT_MAX_SHARED_STRING_CHARS`: 1,000,000 entries, 32 MiB, "
+        "16,000,000 characters). Any unreadable file or limit answers 422 with `errors[].field` = `file` (or "
+        "`mapping`) and a message naming the row, cell or part. The request only receives the file: all reading "
+        "happens in the job, so a cancel and the wall time cover all of it.\n\n"
+        "One process runs at most `IMPORT_MAX_CONCURRENT` imports at once (2 by default; the files are read on "
+        "`IMPORT_PARSE_THREADS` threads of their own). Further imports are accepted and wait with status "
+        "`queued`, first come first served, then run; the wall time counts from the upload, queued time "
+        "included. No 429 is answered for it.\n\n"
         "The import runs as a job. By default the request waits for it (a client that disconnects cancels it); "
         "with `Prefer: respond-async` it answers 202 at once with the running job and its `Location`: follow its "
         "progress with `GET /v1/imports/{id}` and cancel it with `DELETE /v1/imports/{id}`. A job past its wall "
         "time ends `failed` with its `reason`. Partner keys need the scope write:targets."
     ),
     responses={**problem_responses(401, 403, 404, 409, 413, 422), 202: {
-        "description": "With `Prefer: respond-async`: the job, running; `Location` names it",
+        "description": "With `Prefer: respond-async`: the job, running (or queued); `Location` names it",
         "content": {"application/json": {"example": {
             "id": "2c3d4e5f-6071-4829-9b0c-1d2e3f4a5b6c", "status": "running", "rows_total": 40000,
             "rows_processed": 0}}}}},
@@ -230,8 +238,8 @@ async def import_file(
     limits = import_limits(resources.settings)
     if file.size is not None and file.size > limits.max_bytes:
         raise FileTooLarge(limits.max_bytes)
-    opened = await open_upload(file.file, file.filename, limits, _parse_mapping(mapping))
-    job_id, task = await start_import(resources, principal, scope, opened, file.filename, dry_run=dry_run)
+    copied = await copy_upload(file.file, file.filename, limits, _parse_mapping(mapping))
+    job_id, task = await start_import(resources, principal, scope, copied, file.filename, dry_run=dry_run)
     if prefer and "respond-async" in prefer.lower():
         job = await _load_job(resources, job_id)
         return JSONResponse(ImportReport.model_validate(job).model_dump(mode="json"), status_code=202,
@@ -263,7 +271,8 @@ async def _visible_job(resources: Resources, principal: Principal, import_id: uu
 
 @router.get("/v1/imports/{import_id}", response_model=ImportReport,
             summary="An import job: status and progress (rows processed of total), errors and duplicates",
-            description="`status`: running, succeeded, failed or cancelled; `reason` says why a job ended "
+            description="`status`: queued (waiting for one of the process's import slots), running, succeeded, "
+                        "failed or cancelled; `reason` says why a job ended "
                         "without row errors (cancelled, a limit, an unreadable part of the file).",
             responses=problem_responses(401, 403, 404))
 async def get_import(import_id: uuid.UUID, principal: CurrentPrincipal, resources: ResourcesDep) -> ImportReport:
@@ -274,7 +283,7 @@ async def get_import(import_id: uuid.UUID, principal: CurrentPrincipal, resource
 
 
 @router.delete("/v1/imports/{import_id}", response_model=ImportReport,
-               summary="Cancel a running import: it stops at its next row and writes nothing",
+               summary="Cancel a queued or running import: it stops at its next row and writes nothing",
                description="Answers the job, now `cancelled`. 409 when it has already finished. Admins, the "
                            "project's director and partner keys with write:targets may cancel.",
                responses=problem_responses(401, 403, 404, 409))

@@ -34,11 +34,27 @@ def file_error(reason: str) -> dict[str, Any]:
     return {"row": None, "field": "file", "message": reason}
 
 
-async def start_job(engine: AsyncEngine, values: dict[str, Any]) -> uuid.UUID:
-    job_id = uuid.uuid4()
+# A job that has not finished: waiting for a slot, or running.
+UNFINISHED = (ImportStatus.queued, ImportStatus.running)
+
+
+async def start_job(engine: AsyncEngine, job_id: uuid.UUID, status: ImportStatus, values: dict[str, Any]) -> None:
     async with engine.begin() as conn:
-        await conn.execute(sa.insert(TABLE).values(id=job_id, status=ImportStatus.running, created_at=utc_now(), **values))
-    return job_id
+        await conn.execute(sa.insert(TABLE).values(id=job_id, status=status, created_at=utc_now(), **values))
+
+
+async def mark_running(engine: AsyncEngine, job_id: uuid.UUID) -> bool:
+    """The job has its slot (queued until now, or running from the start); False when it was cancelled."""
+    async with engine.begin() as conn:
+        return (await conn.execute(
+            sa.update(TABLE).where(TABLE.c.id == job_id, TABLE.c.status.in_(UNFINISHED))
+            .values(status=ImportStatus.running).returning(TABLE.c.id)
+        )).scalar_one_or_none() is not None
+
+
+async def job_status(engine: AsyncEngine, job_id: uuid.UUID) -> str | None:
+    async with engine.connect() as conn:
+        return (await conn.execute(sa.select(TABLE.c.status).where(TABLE.c.id == job_id))).scalar_one_or_none()
 
 
 async def report_progress(engine: AsyncEngine, job_id: uuid.UUID, **counts: Any) -> str | None:
@@ -53,7 +69,7 @@ async def finish_job_outside(engine: AsyncEngine, job_id: uuid.UUID, status: Imp
     """Record the outcome of a job that is still running (a cancelled job keeps its status)."""
     async with engine.begin() as conn:
         await conn.execute(
-            sa.update(TABLE).where(TABLE.c.id == job_id, TABLE.c.status == ImportStatus.running)
+            sa.update(TABLE).where(TABLE.c.id == job_id, TABLE.c.status.in_(UNFINISHED))
             .values(status=status, finished_at=utc_now(), **values)
         )
 
@@ -71,10 +87,10 @@ def stop_local(job_id: uuid.UUID, reason: str) -> None:
 
 
 async def cancel_job(engine: AsyncEngine, job_id: uuid.UUID, reason: str) -> bool:
-    """Mark a running job cancelled; False when it had already finished."""
+    """Mark a queued or running job cancelled; False when it had already finished."""
     async with engine.begin() as conn:
         changed = (await conn.execute(
-            sa.update(TABLE).where(TABLE.c.id == job_id, TABLE.c.status == ImportStatus.running)
+            sa.update(TABLE).where(TABLE.c.id == job_id, TABLE.c.status.in_(UNFINISHED))
             .values(status=ImportStatus.cancelled, finished_at=utc_now(), errors=[file_error(reason)])
             .returning(TABLE.c.id)
         )).scalar_one_or_none()
@@ -83,8 +99,11 @@ async def cancel_job(engine: AsyncEngine, job_id: uuid.UUID, reason: str) -> boo
 
 
 async def expire_if_stale(engine: AsyncEngine, job: TargetImport, wall_time_s: float) -> bool:
-    """A job left "running" by a process that died is failed, never shown running forever."""
-    if job.status != ImportStatus.running or job.id in _running:
+    """A job left queued or running by a process that died is failed, never shown running forever.
+
+    The wall time counts from the upload, queued time included, so `created_at` is enough.
+    """
+    if job.status not in UNFINISHED or job.id in _running:
         return False
     if job.created_at + timedelta(seconds=wall_time_s) + STALE_GRACE > utc_now():
         return False

@@ -28,6 +28,17 @@ class ImportLimits:
     max_bytes: int = 20 * 1024 * 1024
     max_columns: int = 200
     wall_time_s: float = 300.0
+    # An XLSX's shared strings are held in memory while its sheet is read, so they are bounded:
+    # the part's inflated bytes, its entries (never more than the cells an import may hold) and
+    # the characters of all entries.
+    max_shared_strings: int = 1_000_000
+    max_shared_strings_bytes: int = 32 * 1024 * 1024
+    max_shared_string_chars: int = 16_000_000
+
+    @property
+    def shared_strings_cap(self) -> int:
+        """Entries a shared strings part may hold: the setting, and never more cells than an import reads."""
+        return min(self.max_shared_strings, (self.max_rows + 1) * self.max_columns)
 
 
 class ImportStopped(Exception):
@@ -41,13 +52,19 @@ class ImportStopped(Exception):
 
 @dataclass
 class JobControl:
-    """Shared between the job and its parsing thread: a cancel flag and a deadline, checked per row."""
+    """Shared between the job and its parsing thread: a cancel flag and a deadline, checked per row
+    (and per shared string and per chunk of an XLSX prolog), and what the thread has learnt of the file.
+
+    The wall time counts from the upload, queued time included, so a job never outlives it.
+    """
 
     wall_time_s: float
     started: float = field(default_factory=time.monotonic)
     cancelled: threading.Event = field(default_factory=threading.Event)
     cancel_reason: str = "the import was cancelled"
     rows_read: int = 0
+    rows_total: int | None = None
+    encoding: str | None = None
 
     def cancel(self, reason: str | None = None) -> None:
         if reason:

@@ -11,7 +11,7 @@ import codecs
 import contextlib
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO
 
 from anken_projects.targets.import_limits import ImportLimits
@@ -48,9 +48,13 @@ def is_xlsx(head: bytes, filename: str | None) -> bool:
 class TableReader:
     """Rows of an uploaded CSV or XLSX file: `headers`, `total_rows` (CSV: counted; XLSX: None) and `rows()`."""
 
-    def __init__(self, file: IO[bytes], filename: str | None, limits: ImportLimits) -> None:
+    def __init__(self, file: IO[bytes], filename: str | None, limits: ImportLimits,
+                 checkpoint: Callable[[], None] | None = None) -> None:
+        """Opening reads the file up to its header (an XLSX's shared strings, a CSV's row count):
+        the import's job does it in its thread, `checkpoint` stopping it on a cancel or the wall time."""
         self._file = file
         self.limits = limits
+        self._checkpoint = checkpoint or (lambda: None)
         file.seek(0)
         head = file.read(SNIFF_BYTES)
         file.seek(0)
@@ -62,7 +66,7 @@ class TableReader:
         self.total_rows: int | None = None
         if self.kind == "xlsx":
             try:
-                self._xlsx = XlsxSheetReader(file, limits)
+                self._xlsx = XlsxSheetReader(file, limits, self._checkpoint)
             except XlsxError as exc:
                 raise UnreadableFile(str(exc)) from None
         else:
@@ -90,6 +94,7 @@ class TableReader:
         count = -1  # the header
         try:
             for row in csv.reader(text):
+                self._checkpoint()
                 if any(cell.strip() for cell in row):
                     count += 1
                     if count > self.limits.max_rows:

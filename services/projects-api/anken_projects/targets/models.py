@@ -24,6 +24,7 @@ class TargetStatus(StrEnum):
 
 
 class ImportStatus(StrEnum):
+    queued = "queued"
     running = "running"
     succeeded = "succeeded"
     failed = "failed"

@@ -1,10 +1,13 @@
 """Importing a CSV/XLSX file into a target list: a background job that parses, dedupes, then writes.
 
-The upload is copied (within the byte cap) and its header read before the job starts, so an
-unreadable or oversized file answers at once. The job then:
+The request only copies the upload (within the byte cap, 413 above): nothing of the file is
+parsed before the job exists, so a cancel and the wall time cover all of it. The job then:
 
-1. parses every row in a thread, within the row/column caps, checking its cancel flag and wall
-   time at each row, while the event loop reports progress (and learns of a cancel made by any
+0. waits `queued` while this process already runs IMPORT_MAX_CONCURRENT imports (import_capacity);
+1. opens the file (an XLSX's archive, styles and shared strings; a CSV's row count), reads its
+   header, resolves the columns and parses every row in a thread of the imports' own pool,
+   within the row/column/shared-string caps, checking its cancel flag and wall time at each row
+   and shared string, while the event loop reports progress (and learns of a cancel made by any
    process) on short transactions;
 2. dedupes the valid rows within the file and against every target of the project's client;
 3. unless it is a dry run or any row has an error, writes all targets, the event and the audit
@@ -17,6 +20,8 @@ writes nothing and ends `cancelled` or `failed` with its reason.
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import tempfile
 import uuid
 from dataclasses import dataclass, field
@@ -28,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from anken_common.event_payloads import TargetListImportedPayload
 from anken_common.events import EventType
 from anken_common.logging import get_logger
-from anken_common.problems import ProblemError, UnprocessableEntity
+from anken_common.problems import ProblemError
 from anken_projects.audit.writer import record_audit
 from anken_projects.auth.principal import Principal
 from anken_projects.db import Resources
@@ -38,9 +43,10 @@ from anken_projects.outbox.writer import record_event
 from anken_projects.settings import ProjectsSettings
 from anken_projects.targets import import_jobs
 from anken_projects.targets.dedupe import Identity, SeenCompanies
-from anken_projects.targets.import_columns import MappingError, TargetField, resolve_columns
+from anken_projects.targets.import_capacity import gate, parse_executor
+from anken_projects.targets.import_columns import MappingError, resolve_columns
 from anken_projects.targets.import_limits import ImportLimits, ImportStopped, JobControl
-from anken_projects.targets.import_readers import TableReader, UnreadableFile
+from anken_projects.targets.import_readers import SNIFF_BYTES, TableReader, UnreadableFile, is_xlsx
 from anken_projects.targets.import_rows import RowError, TargetRow, parse_row
 from anken_projects.targets.models import ImportStatus, Target, TargetImport, TargetStatus
 
@@ -48,6 +54,10 @@ log = get_logger("anken.target_import")
 BATCH_ROWS = 2000
 REPORT_LIMIT = 1000
 PROGRESS_INTERVAL_S = 0.2
+# A queued job looks for a free slot this often, and reads its status (a cancel made by another
+# process) every QUEUE_STATUS_EVERY looks.
+QUEUE_POLL_S = 0.1
+QUEUE_STATUS_EVERY = 5
 SPOOL_IN_MEMORY = 2 * 1024 * 1024
 COPY_CHUNK = 1024 * 1024
 TARGET_COPY_COLUMNS = (
@@ -58,7 +68,10 @@ TARGET_COPY_COLUMNS = (
 
 def import_limits(settings: ProjectsSettings) -> ImportLimits:
     return ImportLimits(max_rows=settings.import_max_rows, max_bytes=settings.import_max_bytes,
-                        max_columns=settings.import_max_columns, wall_time_s=settings.import_wall_time_s)
+                        max_columns=settings.import_max_columns, wall_time_s=settings.import_wall_time_s,
+                        max_shared_strings=settings.import_max_shared_strings,
+                        max_shared_strings_bytes=settings.import_max_shared_strings_bytes,
+                        max_shared_string_chars=settings.import_max_shared_string_chars)
 
 
 @dataclass(frozen=True)
@@ -104,16 +117,22 @@ class ImportTally:
 
 
 @dataclass
-class OpenedFile:
-    """An upload copied into the import's own spool, its header read and columns resolved."""
+class CopiedUpload:
+    """An upload copied into the import's own spool (the job may outlive the request), unparsed."""
 
-    reader: TableReader
     spool: IO[bytes]
-    columns: dict[TargetField, int]
+    filename: str | None
+    mapping: dict[str, str] | None
+    limits: ImportLimits
+    kind: str
 
     def close(self) -> None:
-        self.reader.close()
         self.spool.close()
+
+
+def file_level_error(field_name: str, message: str) -> dict[str, Any]:
+    """A failure of the whole file stored among the job's errors (no row), naming its field."""
+    return {"row": None, "field": field_name, "message": message}
 
 
 # One join per key (not IN/ANY lists): each side can use its (client_id, key) index, or hash the
@@ -139,10 +158,10 @@ class FileTooLarge(ProblemError):
                          errors=[{"field": "file", "message": f"must be at most {limit:,} bytes"}])
 
 
-def _open_file(upload: IO[bytes], filename: str | None, limits: ImportLimits,
-               mapping: dict[str, str] | None) -> OpenedFile:
-    """Copy the upload within the byte cap (the job may outlive the request), then read its header."""
-    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # closed by OpenedFile
+def _copy_upload(upload: IO[bytes], filename: str | None, limits: ImportLimits,
+                 mapping: dict[str, str] | None) -> CopiedUpload:
+    """Copy the upload within the byte cap; only its first bytes are looked at (CSV or XLSX)."""
+    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # closed by CopiedUpload
     try:
         upload.seek(0)
         copied = 0
@@ -152,65 +171,98 @@ def _open_file(upload: IO[bytes], filename: str | None, limits: ImportLimits,
                 raise FileTooLarge(limits.max_bytes)
             spool.write(chunk)
         spool.seek(0)
-        try:
-            reader = TableReader(spool, filename, limits)
-        except UnreadableFile as exc:
-            raise UnprocessableEntity("file", str(exc)) from None
-        try:
-            columns = resolve_columns(reader.headers, mapping)
-        except MappingError as exc:
-            reader.close()
-            raise UnprocessableEntity(exc.field, exc.message) from None
+        kind = "xlsx" if is_xlsx(spool.read(SNIFF_BYTES), filename) else "csv"
+        spool.seek(0)
     except BaseException:
         spool.close()
         raise
-    return OpenedFile(reader, spool, columns)
+    return CopiedUpload(spool, filename, mapping, limits, kind)
 
 
-async def open_upload(upload: IO[bytes], filename: str | None, limits: ImportLimits,
-                      mapping: dict[str, str] | None) -> OpenedFile:
-    return await asyncio.to_thread(_open_file, upload, filename, limits, mapping)
+async def copy_upload(upload: IO[bytes], filename: str | None, limits: ImportLimits,
+                      mapping: dict[str, str] | None) -> CopiedUpload:
+    """File copying only (no parsing), so the default executor is fine: it is short and bounded."""
+    return await asyncio.to_thread(_copy_upload, upload, filename, limits, mapping)
 
 
 async def start_import(
-    resources: Resources, principal: Principal, scope: ImportScope, opened: OpenedFile, filename: str | None,
+    resources: Resources, principal: Principal, scope: ImportScope, upload: CopiedUpload, filename: str | None,
     *, dry_run: bool,
 ) -> tuple[uuid.UUID, asyncio.Task]:
-    """Create the job row and start the job; it owns `opened` from here on."""
-    limits = opened.reader.limits
+    """Create the job row (running, or queued behind this process's running imports) and start the
+    job; it owns `upload` from here on."""
+    job_id = uuid.uuid4()
+    runs_now = gate.arrive(job_id, resources.settings.import_max_concurrent)
     try:
-        job_id = await import_jobs.start_job(resources.engine, {
+        await import_jobs.start_job(resources.engine, job_id, ImportStatus.running if runs_now else ImportStatus.queued, {
             "target_list_id": scope.target_list_id, "project_id": scope.project_id, "client_id": scope.client_id,
-            "filename": (filename or "").replace("\x00", "")[:255] or None, "file_kind": opened.reader.kind,
-            "encoding": opened.reader.encoding, "dry_run": dry_run, "rows_total": opened.reader.total_rows,
-            "created_by": str(principal.id)[:64],
+            "filename": (filename or "").replace("\x00", "")[:255] or None, "file_kind": upload.kind,
+            "encoding": None, "dry_run": dry_run, "rows_total": None, "created_by": str(principal.id)[:64],
         })
     except BaseException:
-        opened.close()
+        gate.leave(job_id)
+        upload.close()
         raise
-    control = JobControl(wall_time_s=limits.wall_time_s)
-    task = asyncio.create_task(_run_job(resources, principal, scope, opened, job_id, control, dry_run=dry_run),
+    control = JobControl(wall_time_s=upload.limits.wall_time_s)
+    task = asyncio.create_task(_run_job(resources, principal, scope, upload, job_id, control, dry_run=dry_run),
                                name=f"target-import-{job_id}")
     import_jobs.register(job_id, task, control)
     return job_id, task
 
 
-def _parse_all(opened: OpenedFile, control: JobControl) -> list[TargetRow]:
-    """The parsing thread: every data row parsed, the cancel flag and deadline checked at each row."""
+async def _wait_for_slot(resources: Resources, job_id: uuid.UUID, control: JobControl) -> None:
+    """Wait `queued` for a slot, first come first served; a cancel or the wall time ends the wait."""
+    looks = 0
+    while not gate.try_enter(job_id, resources.settings.import_max_concurrent):
+        control.checkpoint()
+        await asyncio.sleep(QUEUE_POLL_S)
+        looks += 1
+        if looks % QUEUE_STATUS_EVERY == 0 and \
+                await import_jobs.job_status(resources.engine, job_id) != ImportStatus.queued:
+            control.cancel()
+    control.checkpoint()
+    if not await import_jobs.mark_running(resources.engine, job_id):
+        raise ImportStopped("cancelled", control.cancel_reason)
+
+
+def _parse_all(upload: CopiedUpload, control: JobControl) -> list[TargetRow]:
+    """The parsing thread: the file opened (header, shared strings, CSV row count), the columns
+    resolved and every data row parsed; the cancel flag and deadline are checked all along."""
     parsed: list[TargetRow] = []
     try:
-        for number, cells in opened.reader.rows():
+        reader = TableReader(upload.spool, upload.filename, upload.limits, control.checkpoint)
+        try:
+            control.encoding, control.rows_total = reader.encoding, reader.total_rows
+            columns = resolve_columns(reader.headers, upload.mapping)
+            for number, cells in reader.rows():
+                control.checkpoint()
+                parsed.append(parse_row(number, cells, columns))
+                control.rows_read += 1
             control.checkpoint()
-            parsed.append(parse_row(number, cells, opened.columns))
-            control.rows_read += 1
-        control.checkpoint()
+        finally:
+            reader.close()
     finally:
-        opened.close()
+        upload.close()
     return parsed
 
 
-async def _parse_with_progress(engine, job_id: uuid.UUID, opened: OpenedFile, control: JobControl) -> list[TargetRow]:
-    parsing = asyncio.ensure_future(asyncio.to_thread(_parse_all, opened, control))
+def _learnt(control: JobControl) -> dict[str, Any]:
+    """What the parsing thread has learnt of the file so far, for the job row."""
+    found: dict[str, Any] = {"rows_processed": control.rows_read}
+    if control.encoding is not None:
+        found["encoding"] = control.encoding
+    if control.rows_total is not None:
+        found["rows_total"] = control.rows_total
+    return found
+
+
+async def _parse_with_progress(resources: Resources, job_id: uuid.UUID, upload: CopiedUpload,
+                               control: JobControl) -> list[TargetRow]:
+    engine = resources.engine
+    # The imports' own pool: password hashing on the default executor never waits behind a file.
+    work = functools.partial(contextvars.copy_context().run, _parse_all, upload, control)
+    executor = parse_executor(resources.settings.import_parse_threads)
+    parsing = asyncio.ensure_future(asyncio.get_running_loop().run_in_executor(executor, work))
     # When this job is cancelled while the thread runs, the thread's own ending is not awaited.
     parsing.add_done_callback(lambda done: done.cancelled() or done.exception())
     try:
@@ -218,11 +270,11 @@ async def _parse_with_progress(engine, job_id: uuid.UUID, opened: OpenedFile, co
             await asyncio.wait({parsing}, timeout=PROGRESS_INTERVAL_S)
             if parsing.done():
                 break
-            status = await import_jobs.report_progress(engine, job_id, rows_processed=control.rows_read)
+            status = await import_jobs.report_progress(engine, job_id, **_learnt(control))
             if status != ImportStatus.running:
                 control.cancel()
     except BaseException:
-        # The thread stops at its next row; the file is closed by the thread itself.
+        # The thread stops at its next row or shared string; the file is closed by the thread itself.
         control.cancel()
         raise
     return parsing.result()
@@ -258,7 +310,8 @@ async def _dedupe(resources: Resources, scope: ImportScope, job_id: uuid.UUID, p
     in_file = SeenCompanies()
     accepted: list[TargetRow] = []
     tally.processed = len(parsed)
-    await import_jobs.report_progress(resources.engine, job_id, rows_processed=len(parsed), rows_total=len(parsed))
+    await import_jobs.report_progress(resources.engine, job_id,
+                                      **{**_learnt(control), "rows_processed": len(parsed), "rows_total": len(parsed)})
     for start in range(0, len(parsed), BATCH_ROWS):
         batch = parsed[start:start + BATCH_ROWS]
         valid = [row for row in batch if not row.errors]
@@ -326,13 +379,16 @@ async def _finish(resources: Resources, principal: Principal, scope: ImportScope
             await _record_imported(session, principal, scope, job)
 
 
-async def _run_job(resources: Resources, principal: Principal, scope: ImportScope, opened: OpenedFile,
+async def _run_job(resources: Resources, principal: Principal, scope: ImportScope, upload: CopiedUpload,
                    job_id: uuid.UUID, control: JobControl, *, dry_run: bool) -> None:
-    """The job's task: every ending is recorded on the job row; it never stays "running"."""
+    """The job's task: every ending is recorded on the job row; it never stays queued or running."""
     engine = resources.engine
     tally = ImportTally()
+    handed_over = False  # once the parsing thread has the upload, the thread closes it
     try:
-        parsed = await _parse_with_progress(engine, job_id, opened, control)
+        await _wait_for_slot(resources, job_id, control)
+        handed_over = True
+        parsed = await _parse_with_progress(resources, job_id, upload, control)
         accepted = await _dedupe(resources, scope, job_id, parsed, control, tally)
         if tally.error_count and not dry_run:
             # All or nothing: one bad row and nothing is written.
@@ -348,6 +404,10 @@ async def _run_job(resources: Resources, principal: Principal, scope: ImportScop
         await import_jobs.finish_job_outside(engine, job_id, ImportStatus.failed,
                                              **{**tally.counts(), "created_count": 0, "rows_processed": control.rows_read},
                                              errors=[import_jobs.file_error(str(exc))])
+    except MappingError as exc:
+        await import_jobs.finish_job_outside(engine, job_id, ImportStatus.failed,
+                                             **{**tally.counts(), "created_count": 0},
+                                             errors=[file_level_error(exc.field, exc.message)])
     except asyncio.CancelledError:
         await asyncio.shield(import_jobs.finish_job_outside(
             engine, job_id, ImportStatus.cancelled, **{**tally.counts(), "created_count": 0},
@@ -358,6 +418,10 @@ async def _run_job(resources: Resources, principal: Principal, scope: ImportScop
         await import_jobs.finish_job_outside(engine, job_id, ImportStatus.failed,
                                              **{**tally.counts(), "created_count": 0},
                                              errors=[import_jobs.file_error("the import failed unexpectedly")])
+    finally:
+        gate.leave(job_id)
+        if not handed_over:
+            upload.close()
 
 
 async def _record_imported(session: AsyncSession, principal: Principal, scope: ImportScope, job: TargetImport) -> None:

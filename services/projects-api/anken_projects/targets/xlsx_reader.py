@@ -7,6 +7,12 @@ past the column cap stops the read at once whatever was declared, so a few-KB fi
 A1:XFD1048576 or holds one cell at row 1,000,000 is refused in milliseconds. Every defect
 (broken XML, no sheet, a bad cell reference, a bad number or date, an unknown shared string)
 raises XlsxError naming the part, row or cell.
+
+Nothing is read until the import's job runs it: shared strings and the sheet are read by the
+job's thread, which calls `checkpoint` per shared string, per row and per chunk of a prolog, so a
+cancel or the wall time stops any part of the read. Shared strings (held in memory for the sheet)
+are bounded in bytes, entries and characters. Every XML part's whole prolog is read by expat
+before the part is parsed: a DOCTYPE is refused however much padding comes before it.
 """
 
 from __future__ import annotations
@@ -16,9 +22,10 @@ import posixpath
 import re
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import IO
+from xml.parsers import expat
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
@@ -38,9 +45,9 @@ EXCEL_MAX_COLUMN = 16_384  # XFD
 # Excel's serial dates: 1 is 1900-01-01, 2958465 is 9999-12-31.
 MAX_DATE_SERIAL = 2_958_465
 CELL_REF = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
-# A DOCTYPE can only come before the root element: the start of a part is enough to find one
-# (expat's amplification limits stop entity expansion anyway, and it never loads external entities).
-PROLOG_BYTES = 64 * 1024
+# A DOCTYPE can only come before the root element; the prolog is read in chunks of this size
+# until the root element starts (expat also stops entity expansion and never loads external entities).
+PROLOG_CHUNK = 64 * 1024
 OFFICE_DOCUMENT_SUFFIX = "/officeDocument"
 SHEET_TYPE_SUFFIX = "/worksheet"
 SHARED_STRINGS_SUFFIX = "/sharedStrings"
@@ -49,6 +56,54 @@ STYLES_SUFFIX = "/styles"
 
 class XlsxError(ValueError):
     """The workbook cannot be read safely; the message names the part, row or cell."""
+
+
+class _RootReached(Exception):
+    """The prolog scan met the root element: the part declares no DOCTYPE."""
+
+
+class _DoctypeFound(Exception):
+    """The prolog scan met a DOCTYPE."""
+
+
+def _no_check() -> None:
+    return None
+
+
+def refuse_doctype(path: str, source: bytes | IO[bytes], checkpoint: Callable[[], None] = _no_check) -> None:
+    """Read the part's whole prolog (everything before its root element) with expat, however long:
+    a DOCTYPE there is refused. OOXML parts have no DTD, so one that declares it is hostile.
+
+    expat decodes the part as the real parse will (UTF-8, UTF-16, a declared encoding), so no
+    encoding or comment padding hides a DOCTYPE from it; it stops at the root's start tag.
+    """
+    parser = expat.ParserCreate()
+
+    def doctype(*_: object) -> None:
+        raise _DoctypeFound
+
+    def root(*_: object) -> None:
+        raise _RootReached
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.StartElementHandler = root
+    try:
+        if isinstance(source, bytes):
+            parser.Parse(source, True)
+        else:
+            while chunk := source.read(PROLOG_CHUNK):
+                checkpoint()
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except _RootReached:
+        return
+    except _DoctypeFound:
+        raise XlsxError(f"part {path!r} declares a DOCTYPE, which a workbook never has") from None
+    except expat.ExpatError as exc:
+        raise XlsxError(f"part {path!r} is not well-formed XML ({exc})") from None
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise XlsxError(f"part {path!r} cannot be inflated ({exc})") from None
+    raise XlsxError(f"part {path!r} has no root element")
 
 
 def _local(tag: str) -> str:
@@ -85,8 +140,9 @@ def inspect_archive(archive: zipfile.ZipFile) -> None:
 class XlsxSheetReader:
     """The first worksheet of a workbook, as (sheet row number, cell texts) for rows holding a value."""
 
-    def __init__(self, file: IO[bytes], limits: ImportLimits) -> None:
+    def __init__(self, file: IO[bytes], limits: ImportLimits, checkpoint: Callable[[], None] = _no_check) -> None:
         self.limits = limits
+        self._checkpoint = checkpoint
         self._epoch = CALENDAR_WINDOWS_1900
         try:
             self._archive = zipfile.ZipFile(file)
@@ -105,16 +161,13 @@ class XlsxSheetReader:
 
     # -- parts ------------------------------------------------------------------------------
 
-    def _refuse_doctype(self, path: str, head: bytes | None = None) -> None:
-        """OOXML parts have no DTD: one that declares a DOCTYPE (entity expansion, external entities) is hostile."""
-        if head is None:
-            try:
-                with self._archive.open(path) as stream:
-                    head = stream.read(PROLOG_BYTES)
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-                raise XlsxError(f"part {path!r} cannot be inflated ({exc})") from None
-        if b"<!DOCTYPE" in head[:PROLOG_BYTES]:
-            raise XlsxError(f"part {path!r} declares a DOCTYPE, which a workbook never has")
+    def _refuse_doctype(self, path: str) -> None:
+        try:
+            stream = self._archive.open(path)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            raise XlsxError(f"part {path!r} cannot be inflated ({exc})") from None
+        with stream:
+            refuse_doctype(path, stream, self._checkpoint)
 
     def _read_small(self, path: str) -> ET.Element:
         info = self._archive.getinfo(path)
@@ -124,7 +177,7 @@ class XlsxSheetReader:
             data = self._archive.read(path)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
             raise XlsxError(f"part {path!r} cannot be inflated ({exc})") from None
-        self._refuse_doctype(path, data)
+        refuse_doctype(path, data)
         try:
             return ET.fromstring(data)
         except ET.ParseError as exc:
@@ -209,14 +262,39 @@ class XlsxSheetReader:
             raise XlsxError(f"part {path!r} cannot be inflated ({exc})") from None
 
     def _read_shared_strings(self, path: str) -> list[str]:
+        """Every shared string, within the caps: the part's declared size is refused before it is
+        inflated (zipfile never inflates a member past it), entries and characters as they stream."""
+        limits = self.limits
+        size = self._archive.getinfo(path).file_size
+        if size > limits.max_shared_strings_bytes:
+            raise XlsxError(
+                f"part {path!r} (the shared strings) inflates to {size:,} bytes; an import reads at most "
+                f"{limits.max_shared_strings_bytes:,}"
+            )
+        cap = limits.shared_strings_cap
         strings: list[str] = []
+        chars = 0
+        root: ET.Element | None = None
         for event, element in self._stream(path):
-            if event == "end" and _local(element.tag) == "si":
-                # Phonetic guides (rPh, furigana) are not part of the text.
-                strings.append("".join(
-                    t.text or "" for t in element.iter() if _local(t.tag) == "t" and not _inside_phonetic(element, t)
-                ))
-                element.clear()
+            if event == "start":
+                if root is None:
+                    root = element
+                continue
+            if _local(element.tag) != "si":
+                continue
+            self._checkpoint()
+            if len(strings) >= cap:
+                raise XlsxError(f"part {path!r} holds more than {cap:,} shared strings; an import reads at most {cap:,}")
+            text = _shared_text(element)
+            chars += len(text)
+            if chars > limits.max_shared_string_chars:
+                raise XlsxError(
+                    f"part {path!r}: the shared strings hold more than {limits.max_shared_string_chars:,} "
+                    "characters in all"
+                )
+            strings.append(text)
+            if root is not None:
+                root.clear()  # entries already read leave the tree: memory stays the list of texts
         return strings
 
     # -- the sheet --------------------------------------------------------------------------
@@ -228,6 +306,8 @@ class XlsxSheetReader:
         for event, element in self._stream(self._sheet_path):
             tag = _local(element.tag)
             if event == "start":
+                if tag == "row":
+                    self._checkpoint()
                 if tag == "sheetData":
                     sheet_data = element
                 elif tag == "dimension":
@@ -365,8 +445,7 @@ def _column_letters(index: int) -> str:
     return letters
 
 
-def _inside_phonetic(si: ET.Element, t: ET.Element) -> bool:
-    for child in si:
-        if _local(child.tag) == "rPh" and any(x is t for x in child.iter()):
-            return True
-    return False
+def _shared_text(si: ET.Element) -> str:
+    """The text of a shared string: its `t` elements, less phonetic guides (rPh, furigana)."""
+    phonetic = {id(x) for child in si if _local(child.tag) == "rPh" for x in child.iter()}
+    return "".join(t.text or "" for t in si.iter() if _local(t.tag) == "t" and id(t) not in phonetic)
