@@ -81,6 +81,8 @@ def prepare_environment() -> tuple[dict[str, str], list[str]]:
         env.setdefault("ANKEN_DEMO", "1")
     # `make run` always starts the sandbox; the worker uses it only when told to.
     env.setdefault("ANKEN_SANDBOX", "1")
+    # The sandbox keeps its Slack/Confluence/Sheets data across restarts, as the database does.
+    env.setdefault("SANDBOX_STATE_FILE", str(home / "sandbox-state.json"))
     if is_demo(env):
         for name, value in DEMO_SANDBOX_LIMITS.items():
             env.setdefault(name, value)
@@ -121,8 +123,7 @@ def seed_in_background(env: dict[str, str]) -> threading.Thread:
 
 
 def demo_reset(env: dict[str, str], embedded: list[str]) -> None:
-    """Throw the demo data away: every service schema, the Redis namespace (the sandbox keeps its
-    state in memory, so restarting it forgets it)."""
+    """Throw the demo data away: every service schema, the Redis namespace and the sandbox's state file."""
     if env.get("ANKEN_ENV") == "production":
         raise SystemExit("demo-reset refuses ANKEN_ENV=production")
     if not is_demo(env) and not embedded:
@@ -139,6 +140,10 @@ def demo_reset(env: dict[str, str], embedded: list[str]) -> None:
             await conn.close()
 
     print("• demo-reset: dropping the schemas " + ", ".join(SCHEMAS), flush=True)
+    if env.get("SANDBOX_STATE_FILE"):
+        state_file = Path(env["SANDBOX_STATE_FILE"])
+        print(f"• demo-reset: removing the sandbox state {state_file}", flush=True)
+        state_file.unlink(missing_ok=True)
     asyncio.run(drop_schemas())
     namespace = env.get("REDIS_NAMESPACE", "anken")
     client = redis.Redis.from_url(env["REDIS_URL"])

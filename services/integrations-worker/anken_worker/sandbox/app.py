@@ -20,6 +20,7 @@ from anken_worker.sandbox.sheets.endpoints import router as sheets_router
 from anken_worker.sandbox.sheets.workbooks import SheetsError
 from anken_worker.sandbox.slack.endpoints import router as slack_router
 from anken_worker.sandbox.state import SandboxState
+from anken_worker.sandbox.state_file import StateFile
 from anken_worker.sandbox.webhooks.endpoints import router as webhooks_router
 
 DESCRIPTION = """
@@ -32,8 +33,8 @@ client libraries work against it with only their base URL changed:
   OAuth token endpoint at `/oauth2/token`
 - a partner's webhook receiver at `/webhooks/{endpoint_id}` (Standard Webhooks signatures)
 
-Each answers in the vendor's own envelopes and errors. State lives in memory; `POST /_sandbox/reset`
-forgets it. `POST /_sandbox/faults` injects 429/5xx answers, slow answers or dropped connections;
+Each answers in the vendor's own envelopes and errors. State lives in memory (and, with
+`SANDBOX_STATE_FILE` set, in that JSON file across restarts); `POST /_sandbox/reset` forgets it. `POST /_sandbox/faults` injects 429/5xx answers, slow answers or dropped connections;
 `GET /_sandbox/slack/messages`, `/_sandbox/confluence/pages`, `/_sandbox/sheets/spreadsheets`,
 `/_sandbox/webhooks/received` and `/_sandbox/requests` show what arrived.
 """
@@ -55,9 +56,10 @@ def create_sandbox_app(settings: SandboxSettings | None = None) -> FastAPI:
     settings = settings or get_sandbox_settings()
     configure_logging("sandbox", settings.log_level, settings.log_json)
     state = SandboxState(settings)
+    state_file = StateFile.attach(state)
     app = create_service_app(
         service="sandbox", title="Anken integration sandbox", description=DESCRIPTION, ready_checks=lambda: {},
-        max_body_bytes=settings.max_body_bytes, openapi_tags=TAGS,
+        max_body_bytes=settings.max_body_bytes, openapi_tags=TAGS, lifespan=state_file.lifespan if state_file else None,
     )
     app.state.sandbox = state
 

@@ -16,6 +16,8 @@ from anken_worker.sandbox.fault_envelopes import fault_response
 from anken_worker.sandbox.faults import FaultKind, SandboxService, service_for_path
 from anken_worker.sandbox.slack.endpoints import serve_directly, served_directly
 
+RESET_PATH = "/_sandbox/reset"
+
 if TYPE_CHECKING:
     from anken_worker.sandbox.state import SandboxState
 
@@ -34,13 +36,34 @@ async def drop_connection(send: Send) -> None:
     await asyncio.sleep(0.01)
 
 
+def changes_state(service: SandboxService | None, method: str, path: str) -> bool:
+    """Whether a request may have changed what the state file keeps. Slack methods answer GET too, so
+    every Slack call counts; a reset removes the file itself."""
+    if path == RESET_PATH:
+        return False
+    if method in ("GET", "HEAD"):
+        return service == SandboxService.slack
+    return True
+
+
 class SandboxGateway:
     def __init__(self, app: ASGIApp, state: SandboxState) -> None:
         self.app = app
         self.state = state
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        service = service_for_path(scope.get("path", "")) if scope["type"] == "http" else None
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        service = service_for_path(scope["path"])
+        try:
+            await self._http(scope, receive, send, service)
+        finally:
+            # After the answer, so that a save never takes a snapshot between this mark and the change.
+            if changes_state(service, scope["method"], scope["path"]):
+                self.state.mark_changed()
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send, service: SandboxService | None) -> None:
         if service is None:
             await self.app(scope, receive, send)
             return

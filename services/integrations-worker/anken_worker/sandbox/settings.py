@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 
 from anken_common.settings import CommonSettings, Environment, load_settings
 
@@ -23,6 +23,10 @@ class SandboxSettings(CommonSettings):
     sandbox_sheets_quota_per_minute: int = 60
     # Requests kept in the /_sandbox/requests log.
     sandbox_request_log_size: int = 5000
+    # Where Slack, Confluence, Sheets/Drive, OAuth and webhook data is kept across restarts (JSON, written
+    # atomically at most every `sandbox_state_save_interval_s` when changed, and on shutdown). Unset: memory only.
+    sandbox_state_file: str | None = None
+    sandbox_state_save_interval_s: float = Field(2.0, gt=0)
 
     @field_validator("anken_env")
     @classmethod

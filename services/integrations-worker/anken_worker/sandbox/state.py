@@ -1,6 +1,11 @@
-"""Everything the sandbox holds in memory for one process; `reset()` is POST /_sandbox/reset."""
+"""Everything the sandbox holds in memory for one process; `reset()` is POST /_sandbox/reset.
+
+With SANDBOX_STATE_FILE set, `snapshot()` / `restore()` carry the vendors' data across restarts
+(state_file.py); faults, rate limiters, the config and the request log stay per process."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from anken_worker.sandbox.config import SandboxConfig
 from anken_worker.sandbox.confluence.site import ConfluenceSite
@@ -13,10 +18,19 @@ from anken_worker.sandbox.sheets.workbooks import Workbooks
 from anken_worker.sandbox.slack.workspace import SlackWorkspace
 from anken_worker.sandbox.webhooks.receiver import WebhookReceiver
 
+if TYPE_CHECKING:
+    from anken_worker.sandbox.state_file import StateFile
+
+SNAPSHOT_FORMAT = 1
+
 
 class SandboxState:
     def __init__(self, settings: SandboxSettings) -> None:
         self.settings = settings
+        # Bumped after every request that may have changed the saved stores; the state file's
+        # background task compares it with the revision it last wrote.
+        self.revision = 0
+        self.state_file: StateFile | None = None
         self.reset()
 
     def reset(self) -> None:
@@ -34,3 +48,24 @@ class SandboxState:
         self.config = config
         # Pacing buckets are sized from the config when first used; start them afresh under the new one.
         self.slack.channel_buckets.clear()
+
+    def mark_changed(self) -> None:
+        self.revision += 1
+
+    def snapshot(self) -> dict[str, Any]:
+        """The saved stores as JSON values, detached from the live objects (safe to serialise in a thread)."""
+        return {
+            "format": SNAPSHOT_FORMAT, "slack": self.slack.to_dict(), "confluence": self.confluence.to_dict(),
+            "oauth": self.oauth.to_dict(), "workbooks": self.workbooks.to_dict(),
+            "sheets_access": self.sheets_access.to_dict(), "webhooks": self.webhooks.to_dict(),
+        }
+
+    def restore(self, data: dict[str, Any]) -> None:
+        """Replace the saved stores with a snapshot's; all or nothing (any error leaves the state as it was)."""
+        if data.get("format") != SNAPSHOT_FORMAT:
+            raise ValueError(f"unknown state file format {data.get('format')!r}")
+        slack, confluence = SlackWorkspace.from_dict(data["slack"]), ConfluenceSite.from_dict(data["confluence"])
+        oauth, workbooks = TokenServer.from_dict(data["oauth"]), Workbooks.from_dict(data["workbooks"])
+        sheets_access, webhooks = SheetsAccess.from_dict(data["sheets_access"]), WebhookReceiver.from_dict(data["webhooks"])
+        self.slack, self.confluence, self.oauth, self.workbooks = slack, confluence, oauth, workbooks
+        self.sheets_access, self.webhooks = sheets_access, webhooks

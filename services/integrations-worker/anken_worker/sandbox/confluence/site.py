@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+from anken_worker.sandbox.sequence import Sequence
 
 AUTHOR_ID = "557058:anken-sandbox"
 REPRESENTATIONS = ("storage", "wiki", "atlas_doc_format")
@@ -83,8 +84,8 @@ class ConfluenceSite:
     def __init__(self) -> None:
         self.spaces: dict[str, Space] = {}
         self.pages: dict[str, Page] = {}
-        self._space_ids = itertools.count(1)
-        self._page_ids = itertools.count(65537)
+        self._space_ids = Sequence(1)
+        self._page_ids = Sequence(65537)
         self.add_space("ANKEN", "Anken プロジェクト")
 
     def add_space(self, key: str, name: str) -> Space:
@@ -206,6 +207,29 @@ class ConfluenceSite:
         self.live_page(page_id)
         kids = [p for p in self.pages.values() if p.parent_id == page_id and p.status == "current"]
         return sorted(kids, key=lambda p: p.position)
+
+    # saved state (SANDBOX_STATE_FILE) ---------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """Spaces and pages, trashed ones too, each page with its whole version history."""
+        return {
+            "spaces": [asdict(s) for s in self.spaces.values()],
+            "pages": [asdict(p) for p in self.pages.values()],
+            "next_space_id": self._space_ids.next_value,
+            "next_page_id": self._page_ids.next_value,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ConfluenceSite:
+        site = cls()
+        site.spaces = {s["id"]: Space(**s) for s in data["spaces"]}
+        site.pages = {}
+        for fields in data["pages"]:
+            page = Page(**{**fields, "version": Version(**fields["version"]),
+                           "history": [Version(**v) for v in fields["history"]]})
+            site.pages[page.id] = page
+        site._space_ids = Sequence(int(data["next_space_id"]))
+        site._page_ids = Sequence(int(data["next_page_id"]))
+        return site
 
 
 def _page_body(body: Any) -> tuple[str, str]:

@@ -18,10 +18,12 @@ router = APIRouter(prefix="/_sandbox", tags=["sandbox: control"])
 Limit = Annotated[int, Query(ge=1, le=1000)]
 
 
-@router.post("/reset", summary="Forget everything received and every fault; config back to its start values",
+@router.post("/reset", summary="Forget everything received and every fault (and the state file); config back to its start values",
              response_model=ResetOut, responses=problem_responses(422))
 async def reset(state: State) -> ResetOut:
     state.reset()
+    if state.state_file is not None:
+        await state.state_file.clear()
     return ResetOut(status="reset")
 
 

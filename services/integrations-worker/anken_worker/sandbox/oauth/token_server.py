@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
-from cryptography.hazmat.primitives.serialization import load_pem_public_key
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, load_pem_public_key
 
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 GOOGLE_TOKEN_URLS = ("https://oauth2.googleapis.com/token", "https://accounts.google.com/o/oauth2/token")
@@ -132,6 +132,31 @@ class TokenServer:
                             now + TOKEN_TTL_S)
         self.tokens[token.token] = token
         return token
+
+    def to_dict(self) -> dict[str, Any]:
+        """Registered keys (as PEM) and the tokens still live, so a client's cached token keeps working."""
+        now = time.time()
+        return {
+            "accounts": [
+                {"client_email": a.client_email, "key_id": a.key_id,
+                 "public_key_pem": a.public_key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()}
+                for a in self.accounts.values()
+            ],
+            "tokens": [
+                {"token": t.token, "client_email": t.client_email, "scopes": sorted(t.scopes), "expires_at": t.expires_at}
+                for t in self.tokens.values() if t.expires_at > now
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TokenServer:
+        server = cls()
+        for account in data["accounts"]:
+            server.register(account["client_email"], account["public_key_pem"], account["key_id"])
+        for token in data["tokens"]:
+            server.tokens[token["token"]] = AccessToken(token["token"], token["client_email"],
+                                                        frozenset(token["scopes"]), float(token["expires_at"]))
+        return server
 
     def authenticate(self, token: str) -> AccessToken | None:
         found = self.tokens.get(token)

@@ -3,6 +3,8 @@ and not revoked for the spreadsheet (the sandbox's stand-in for a removed share)
 
 from __future__ import annotations
 
+from typing import Any
+
 from anken_worker.sandbox.oauth.token_server import AccessToken, TokenServer
 from anken_worker.sandbox.rate_limits import SlidingWindow, retry_after_header
 from anken_worker.sandbox.sheets.workbooks import SheetsError
@@ -35,6 +37,16 @@ class SheetsAccess:
 
     def revoke(self, client_email: str, spreadsheet_id: str | None) -> None:
         self.revocations.add((client_email, spreadsheet_id))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Revoked grants only: the quota windows start afresh after a restart, as after a minute."""
+        return {"revocations": [[email, sid] for email, sid in sorted(self.revocations, key=lambda r: (r[0], r[1] or ""))]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SheetsAccess:
+        access = cls()
+        access.revocations = {(str(email), None if sid is None else str(sid)) for email, sid in data["revocations"]}
+        return access
 
     def check_call(self, caller: AccessToken | None, write: bool, quota_per_minute: int) -> AccessToken:
         if caller is None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import copy
-import itertools
 import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from anken_worker.sandbox.sequence import Sequence
 from anken_worker.sandbox.sheets.a1 import A1Error, A1Range, column_letters, format_range, parse_cells, split_sheet
 
 MAX_CELLS = 10_000_000
@@ -109,10 +109,52 @@ def _entered(value: Any, option: str) -> Scalar | None:
     return value
 
 
+def _spreadsheet_dict(spreadsheet: Spreadsheet) -> dict[str, Any]:
+    return {
+        "id": spreadsheet.id, "title": spreadsheet.title, "locale": spreadsheet.locale,
+        "time_zone": spreadsheet.time_zone, "owner": spreadsheet.owner, "created_at": spreadsheet.created_at.isoformat(),
+        "app_properties": dict(spreadsheet.app_properties), "trashed": spreadsheet.trashed,
+        "sheets": [
+            {"sheet_id": sheet.sheet_id, "title": sheet.title, "index": sheet.index, "row_count": sheet.row_count,
+             "col_count": sheet.col_count, "cells": [[r, c, value] for (r, c), value in sheet.cells.items()]}
+            for sheet in spreadsheet.sheets
+        ],
+    }
+
+
+def _spreadsheet_from_dict(fields: dict[str, Any]) -> Spreadsheet:
+    sheets = [
+        Sheet(sheet["sheet_id"], sheet["title"], sheet["index"], sheet["row_count"], sheet["col_count"],
+              {(int(r), int(c)): value for r, c, value in sheet["cells"]})
+        for sheet in fields["sheets"]
+    ]
+    return Spreadsheet(
+        id=fields["id"], title=fields["title"], locale=fields["locale"], time_zone=fields["time_zone"],
+        owner=fields["owner"], sheets=sheets, created_at=datetime.fromisoformat(fields["created_at"]),
+        app_properties=dict(fields["app_properties"]), trashed=bool(fields["trashed"]),
+    )
+
+
 class Workbooks:
     def __init__(self) -> None:
         self.spreadsheets: dict[str, Spreadsheet] = {}
-        self._sheet_ids = itertools.count(1_000_001)
+        self._sheet_ids = Sequence(1_000_001)
+
+    # saved state (SANDBOX_STATE_FILE): the Drive file of each spreadsheet is the spreadsheet itself -----------
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "spreadsheets": [_spreadsheet_dict(s) for s in self.spreadsheets.values()],
+            "next_sheet_id": self._sheet_ids.next_value,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Workbooks:
+        workbooks = cls()
+        for fields in data["spreadsheets"]:
+            spreadsheet = _spreadsheet_from_dict(fields)
+            workbooks.spreadsheets[spreadsheet.id] = spreadsheet
+        workbooks._sheet_ids = Sequence(int(data["next_sheet_id"]))
+        return workbooks
 
     # spreadsheets ------------------------------------------------------------------------------------------
     def create(self, body: dict[str, Any], owner: str) -> Spreadsheet:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import itertools
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from anken_worker.sandbox.rate_limits import SlidingWindow, TokenBucket
+from anken_worker.sandbox.sequence import Sequence
 
 TEAM_ID = "T0SANDBOX"
 TEAM_NAME = "Anken Sandbox"
@@ -113,8 +113,8 @@ class SlackWorkspace:
         self.channel_buckets: dict[str, TokenBucket] = {}
         self.method_windows: dict[tuple[str, str], SlidingWindow] = {}
         self.ratelimited = 0
-        self._channel_ids = itertools.count(1)
-        self._user_ids = itertools.count(1)
+        self._channel_ids = Sequence(1)
+        self._user_ids = Sequence(1)
         self._last_ts_us = 0
         self.users[BOT_USER_ID] = SlackUser(BOT_USER_ID, "anken", "Anken", None, is_bot=True)
         for email, name, real_name in DEMO_USERS:
@@ -195,3 +195,35 @@ class SlackWorkspace:
         channel.messages.append(message)
         self.messages.append(message)
         return message
+
+    # saved state (SANDBOX_STATE_FILE): rate limiters and counters of rejected calls are not kept ---------------
+    def to_dict(self) -> dict[str, Any]:
+        """Everything a restart must keep, as JSON values; each message once, in posting order."""
+        return {
+            "users": [asdict(u) for u in self.users.values()],
+            "channels": [
+                {"id": c.id, "name": c.name, "is_private": c.is_private, "created": c.created, "creator": c.creator,
+                 "is_archived": c.is_archived, "topic": dict(c.topic), "purpose": dict(c.purpose),
+                 "members": list(c.members), "im_user": c.im_user}
+                for c in self.channels.values()
+            ],
+            "messages": [asdict(m) for m in self.messages],
+            "revoked_tokens": sorted(self.revoked_tokens),
+            "next_channel_id": self._channel_ids.next_value,
+            "next_user_id": self._user_ids.next_value,
+            "last_ts_us": self._last_ts_us,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SlackWorkspace:
+        ws = cls()
+        ws.users = {u["id"]: SlackUser(**u) for u in data["users"]}
+        ws.channels = {c["id"]: SlackChannel(**c) for c in data["channels"]}
+        for fields in data["messages"]:
+            # channel_by_id: a message of a channel the file does not hold is a corrupt file
+            ws.post(ws.channel_by_id(fields["channel_id"]), SlackMessage(**fields))
+        ws.revoked_tokens = set(data["revoked_tokens"])
+        ws._channel_ids = Sequence(int(data["next_channel_id"]))
+        ws._user_ids = Sequence(int(data["next_user_id"]))
+        ws._last_ts_us = int(data["last_ts_us"])
+        return ws

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import base64
 import binascii
-import itertools
 import json
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import EmptyWebhookSecretError, WebhookVerificationError
+
+from anken_worker.sandbox.sequence import Sequence
 
 # Messages from standardwebhooks that mean the request itself is malformed (400), not unauthentic (401).
 MALFORMED = ("Missing required headers", "Invalid Signature Headers")
@@ -85,7 +86,7 @@ class WebhookReceiver:
     def __init__(self) -> None:
         self.endpoints: dict[str, Endpoint] = {}
         self.received: list[Received] = []
-        self._seq = itertools.count(1)
+        self._seq = Sequence(1)
 
     def add_endpoint(self, secret: str | None) -> Endpoint:
         endpoint = Endpoint(f"ep_{secrets.token_hex(8)}", secret or new_secret())
@@ -131,3 +132,24 @@ class WebhookReceiver:
         )
         self.received.append(record)
         return record
+
+    # saved state (SANDBOX_STATE_FILE) ---------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """Endpoints with their secrets and the webhook-ids they saw (replays stay replays), and every delivery."""
+        return {
+            "endpoints": [{**asdict(e), "created_at": e.created_at.isoformat(), "seen": dict(e.seen)}
+                          for e in self.endpoints.values()],
+            "received": [{**asdict(r), "received_at": r.received_at.isoformat()} for r in self.received],
+            "next_seq": self._seq.next_value,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> WebhookReceiver:
+        receiver = cls()
+        for fields in data["endpoints"]:
+            endpoint = Endpoint(**{**fields, "created_at": datetime.fromisoformat(fields["created_at"])})
+            receiver.endpoints[endpoint.id] = endpoint
+        receiver.received = [Received(**{**fields, "received_at": datetime.fromisoformat(fields["received_at"])})
+                             for fields in data["received"]]
+        receiver._seq = Sequence(int(data["next_seq"]))
+        return receiver
