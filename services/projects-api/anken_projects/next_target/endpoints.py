@@ -12,6 +12,7 @@ from anken_projects.auth.dependencies import CurrentPrincipal
 from anken_projects.db import ResourcesDep, single_statement
 from anken_projects.next_target import service
 from anken_projects.next_target.schemas import NextTargetIn, NextTargetOut
+from anken_projects.next_target.variant_assignment import assign_variant
 from anken_projects.projects.access import assignment_alone_shows_project, get_accessible_project, sees_project
 from anken_projects.targets.schemas import TargetOut
 
@@ -25,7 +26,10 @@ router = APIRouter(tags=["calls"])
         "For the member making the request (who must be assigned to the project). The target is leased for 5 "
         "minutes: no other member gets it meanwhile; logging a call on it ends the lease. Asking again while the "
         "lease runs returns the same target (pass `skip_target_id` to give it back and get another). Do-not-call "
-        "companies are never handed out. `target` is null when nothing can be called now."
+        "companies are never handed out. `target` is null when nothing can be called now. Unless the project lets "
+        "members choose (`ab_manual_choice`), the answer carries the script pattern Anken assigned to this member "
+        "for this target (`variant`, `script_version_id`): random, balanced per member, kept for the target; the "
+        "call logged on it carries that variant."
     ),
     responses=problem_responses(401, 403, 404, 422),
 )
@@ -47,15 +51,19 @@ async def next_target(
         handed = await service.next_target(
             driver, project_id, member_id, needs_director=not assignment_alone_shows_project(principal),
             skip_id=body.skip_target_id if body is not None else None)
-    if handed is None or not sees_project(principal, handed.director_id, handed.assigned):
-        raise NotFound("project")
-    if not handed.assigned:
-        raise Forbidden("you are not assigned to this project")
-    if handed.target is None:
-        out = NextTargetOut(target=None)
-    else:
-        # Handed-out targets are never do-not-call: the pick excludes them.
-        out = NextTargetOut(target=TargetOut.model_validate({**handed.target, "do_not_call": False}),
-                            lease_expires_at=handed.target["lease_expires_at"])
+        if handed is None or not sees_project(principal, handed.director_id, handed.assigned):
+            raise NotFound("project")
+        if not handed.assigned:
+            raise Forbidden("you are not assigned to this project")
+        if handed.target is None:
+            out = NextTargetOut(target=None)
+        else:
+            # Only a handed-out target gets a pattern (after the access checks above).
+            assigned = await assign_variant(driver, project_id, member_id, handed.target)
+            # Handed-out targets are never do-not-call: the pick excludes them.
+            out = NextTargetOut(target=TargetOut.model_validate({**handed.target, "do_not_call": False}),
+                                lease_expires_at=handed.target["lease_expires_at"],
+                                variant=assigned.variant if assigned else None,
+                                script_version_id=assigned.script_version_id if assigned else None)
     # Serialised once here; FastAPI would validate the model again against response_model.
     return Response(out.model_dump_json(), media_type="application/json")

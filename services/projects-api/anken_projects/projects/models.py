@@ -49,6 +49,8 @@ class Project(SQLModel, table=True):
     extra_closed_days: list[str] = Field(default_factory=list, sa_type=JSONB)
     weekly_meeting_weekday: int | None = Field(default=None, description="0=Monday … 6=Sunday")
     weekly_meeting_time: str | None = Field(default=None, max_length=5, description="HH:MM in the project's time zone")
+    # False: Anken assigns the script pattern per target (randomised A/B); true: members pick it.
+    ab_manual_choice: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     created_at: datetime = created_at_field()
     updated_at: datetime = Field(default_factory=utc_now, sa_type=sa.DateTime(timezone=True))
     version: int = 1

@@ -46,6 +46,11 @@ class _ProjectFields(StrictInput):
     extra_closed_days: list[SaneDate] = Field(default_factory=list, max_length=366)
     weekly_meeting_weekday: int | None = Field(default=None, ge=0, le=6, description="0=Monday … 6=Sunday")
     weekly_meeting_time: ClockTime | None = None
+    ab_manual_choice: bool = Field(
+        default=False, strict=True,
+        description="Members choose the script pattern themselves; by default Anken assigns it per target "
+                    "(random, balanced per member) and the A/B comparison is randomised",
+    )
 
 
 
@@ -79,7 +84,7 @@ class ProjectUpdate(_ProjectFields):
 class ProjectOut(Output):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         **_PROJECT_EXAMPLE, "id": "9d7e6c5b-4a39-4281-9f0e-1d2c3b4a5968", "status": "draft",
-        "confluence_page_url": None, "spreadsheet_url": None, "extra_closed_days": ["2026-12-29"],
+        "confluence_page_url": None, "spreadsheet_url": None, "extra_closed_days": ["2026-12-29"], "ab_manual_choice": False,
         "created_at": "2026-11-23T09:00:00+09:00", "updated_at": "2026-11-23T09:00:00+09:00", "version": 1,
     }]})
     id: uuid.UUID
@@ -105,6 +110,7 @@ class ProjectOut(Output):
     extra_closed_days: list[date]
     weekly_meeting_weekday: int | None
     weekly_meeting_time: str | None
+    ab_manual_choice: bool
     created_at: datetime
     updated_at: datetime
     version: int
