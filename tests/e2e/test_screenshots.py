@@ -1,11 +1,18 @@
-"""A screenshot of each main page into docs/screenshots/ (`make screenshots` runs this)."""
+"""Each main page renders with labelled controls, captured under tests/artifacts/screenshots/ for a look
+after a run. docs/screenshots/ come from the demo month instead: tests/demo/screenshots.py
+(`make screenshots`), which applies check_page too."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from playwright.sync_api import expect
 
-from e2e.conftest import log_in, screenshot
+from e2e.conftest import log_in
 from e2e.world import World
+
+# Never docs/screenshots, whatever ANKEN_SCREENSHOTS says: this world is nearly empty.
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
 
 UNLABELLED = """() => Array.from(document.querySelectorAll('input, select, textarea'))
   .filter(el => el.type !== 'hidden' && !el.closest('[hidden]'))
@@ -20,7 +27,12 @@ def check_page(page) -> None:
     assert page.evaluate(UNLABELLED) == []
 
 
-def test_screenshot_of_each_main_page(browser, services, world: World) -> None:
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_each_main_page_renders_with_labelled_controls(browser, services, world: World) -> None:
     def fresh_page():
         context = browser.new_context(base_url=services["web"], locale="ja-JP", viewport={"width": 1280, "height": 900})
         return context, context.new_page()
