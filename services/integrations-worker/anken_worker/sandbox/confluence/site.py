@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from anken_worker.sandbox.field_values import field_values
 from anken_worker.sandbox.sequence import Sequence
 
 AUTHOR_ID = "557058:anken-sandbox"
@@ -212,8 +213,9 @@ class ConfluenceSite:
     def to_dict(self) -> dict[str, Any]:
         """Spaces and pages, trashed ones too, each page with its whole version history."""
         return {
-            "spaces": [asdict(s) for s in self.spaces.values()],
-            "pages": [asdict(p) for p in self.pages.values()],
+            "spaces": [field_values(s) for s in self.spaces.values()],
+            "pages": [{**field_values(p), "version": field_values(p.version),
+                       "history": [field_values(v) for v in p.history]} for p in self.pages.values()],
             "next_space_id": self._space_ids.next_value,
             "next_page_id": self._page_ids.next_value,
         }

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
+from anken_worker.sandbox.field_values import field_values
 from anken_worker.sandbox.rate_limits import SlidingWindow, TokenBucket
 from anken_worker.sandbox.sequence import Sequence
 
@@ -200,14 +201,14 @@ class SlackWorkspace:
     def to_dict(self) -> dict[str, Any]:
         """Everything a restart must keep, as JSON values; each message once, in posting order."""
         return {
-            "users": [asdict(u) for u in self.users.values()],
+            "users": [field_values(u) for u in self.users.values()],
             "channels": [
                 {"id": c.id, "name": c.name, "is_private": c.is_private, "created": c.created, "creator": c.creator,
                  "is_archived": c.is_archived, "topic": dict(c.topic), "purpose": dict(c.purpose),
                  "members": list(c.members), "im_user": c.im_user}
                 for c in self.channels.values()
             ],
-            "messages": [asdict(m) for m in self.messages],
+            "messages": [field_values(m) for m in self.messages],
             "revoked_tokens": sorted(self.revoked_tokens),
             "next_channel_id": self._channel_ids.next_value,
             "next_user_id": self._user_ids.next_value,

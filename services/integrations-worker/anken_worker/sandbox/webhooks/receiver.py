@@ -8,13 +8,14 @@ import binascii
 import json
 import re
 import secrets
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import EmptyWebhookSecretError, WebhookVerificationError
 
+from anken_worker.sandbox.field_values import field_values
 from anken_worker.sandbox.sequence import Sequence
 
 # Messages from standardwebhooks that mean the request itself is malformed (400), not unauthentic (401).
@@ -137,9 +138,9 @@ class WebhookReceiver:
     def to_dict(self) -> dict[str, Any]:
         """Endpoints with their secrets and the webhook-ids they saw (replays stay replays), and every delivery."""
         return {
-            "endpoints": [{**asdict(e), "created_at": e.created_at.isoformat(), "seen": dict(e.seen)}
+            "endpoints": [{**field_values(e), "created_at": e.created_at.isoformat(), "seen": dict(e.seen)}
                           for e in self.endpoints.values()],
-            "received": [{**asdict(r), "received_at": r.received_at.isoformat()} for r in self.received],
+            "received": [{**field_values(r), "received_at": r.received_at.isoformat()} for r in self.received],
             "next_seq": self._seq.next_value,
         }
 
