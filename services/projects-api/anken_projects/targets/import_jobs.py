@@ -44,10 +44,10 @@ async def start_job(engine: AsyncEngine, job_id: uuid.UUID, status: ImportStatus
 
 
 async def mark_running(engine: AsyncEngine, job_id: uuid.UUID) -> bool:
-    """The job has its slot (queued until now, or running from the start); False when it was cancelled."""
+    """A queued job got its slot; False when it was cancelled meanwhile."""
     async with engine.begin() as conn:
         return (await conn.execute(
-            sa.update(TABLE).where(TABLE.c.id == job_id, TABLE.c.status.in_(UNFINISHED))
+            sa.update(TABLE).where(TABLE.c.id == job_id, TABLE.c.status == ImportStatus.queued)
             .values(status=ImportStatus.running).returning(TABLE.c.id)
         )).scalar_one_or_none() is not None
 

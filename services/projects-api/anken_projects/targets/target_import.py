@@ -204,8 +204,8 @@ async def start_import(
         upload.close()
         raise
     control = JobControl(wall_time_s=upload.limits.wall_time_s)
-    task = asyncio.create_task(_run_job(resources, principal, scope, upload, job_id, control, dry_run=dry_run),
-                               name=f"target-import-{job_id}")
+    task = asyncio.create_task(_run_job(resources, principal, scope, upload, job_id, control, dry_run=dry_run,
+                                        queued=not runs_now), name=f"target-import-{job_id}")
     import_jobs.register(job_id, task, control)
     return job_id, task
 
@@ -380,13 +380,14 @@ async def _finish(resources: Resources, principal: Principal, scope: ImportScope
 
 
 async def _run_job(resources: Resources, principal: Principal, scope: ImportScope, upload: CopiedUpload,
-                   job_id: uuid.UUID, control: JobControl, *, dry_run: bool) -> None:
+                   job_id: uuid.UUID, control: JobControl, *, dry_run: bool, queued: bool) -> None:
     """The job's task: every ending is recorded on the job row; it never stays queued or running."""
     engine = resources.engine
     tally = ImportTally()
     handed_over = False  # once the parsing thread has the upload, the thread closes it
     try:
-        await _wait_for_slot(resources, job_id, control)
+        if queued:
+            await _wait_for_slot(resources, job_id, control)
         handed_over = True
         parsed = await _parse_with_progress(resources, job_id, upload, control)
         accepted = await _dedupe(resources, scope, job_id, parsed, control, tally)
