@@ -28,11 +28,14 @@ def interaction_channel(payload: dict[str, Any]) -> str:
 async def alert_posted_for_channel(conn: AsyncConnection, alert_id: str, channel_id: str) -> bool:
     if not channel_id:
         return False
+    carries_alert = sa.and_(d.c.integration == "slack", d.c.action == ALERT_ACTION, d.c.payload.contains(
+        {"blocks": [{"elements": [{"action_id": "ack_alert", "value": alert_id}]}]}))
     project = await projects.by_channel(conn, channel_id)
-    where_posted = [d.c.target == channel_id]
+    # Two lookups, each on its own index (ix_deliveries_project, ix_deliveries_alert_target).
+    places = [d.c.target == channel_id]
     if project is not None:
-        where_posted.append(d.c.project_id == project["project_id"])
-    carries_alert = d.c.payload.contains({"blocks": [{"elements": [{"action_id": "ack_alert", "value": alert_id}]}]})
-    found = await conn.execute(sa.select(sa.literal(1)).where(
-        d.c.integration == "slack", d.c.action == ALERT_ACTION, sa.or_(*where_posted), carries_alert).limit(1))
-    return found.first() is not None
+        places.insert(0, d.c.project_id == project["project_id"])
+    for posted in places:
+        if (await conn.execute(sa.select(sa.literal(1)).where(posted, carries_alert).limit(1))).first():
+            return True
+    return False
