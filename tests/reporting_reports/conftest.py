@@ -66,7 +66,7 @@ def reporting_settings(service_env: dict[str, str]) -> ReportingSettings:
         database_url=service_env["DATABASE_URL"], redis_url=service_env["REDIS_URL"],
         redis_namespace=service_env["REDIS_NAMESPACE"], anken_secret_key=service_env["ANKEN_SECRET_KEY"],
         anken_env="test", log_level="WARNING", event_consumer_enabled=False, outbox_relay_enabled=False,
-        reporting_api_url="http://reporting.test",
+        reporting_api_url="http://reporting.test", web_url="http://web.test",
         user_status_check=False,  # tokens here name users that exist only in events
     )
 

@@ -20,6 +20,6 @@ def reporting_service(stack):
 def test_my_operations_never_fail_and_match_their_schema(reporting_service, service_env):
     run = run_contract(reporting_service.url, admin_headers(service_env["ANKEN_SECRET_KEY"]),
                        include=lambda operation: operation.path.startswith(MY_PREFIXES))
-    assert run.operations == 13
+    assert run.operations == 14  # 13 + GET …/weekly-reports/{iso_week}/versions
     run.assert_no_failures()
     assert {("GET /v1/pipeline/summary", 2), ("GET /v1/forecast", 2)} <= run.reached(), sorted(run.statuses.items())

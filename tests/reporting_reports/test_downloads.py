@@ -98,7 +98,7 @@ async def test_downloads_of_a_published_version_carry_its_number(world: ReportWo
     published = await world.client.post(BASE.format(id=world.project_id) + "/publish", headers=world.headers())
     version = published.json()["version"]
     response = await download(world, "xlsx", version=version)
-    assert disposition_name(response).endswith(f"_2026-W47_v{version}.xlsx")
+    assert disposition_name(response).endswith(f"_2026-W47_第{version}版.xlsx")
     assert f'filename="weekly-report-2026-W47-v{version}.xlsx"' in response.headers["content-disposition"]
 
 

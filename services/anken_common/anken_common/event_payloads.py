@@ -277,6 +277,8 @@ class WeeklyReportPublishedPayload(_Payload):
     version: int
     summary: str
     download_url: str
+    # The web app's page of this version, for people (Slack, Confluence); download_url is the API's.
+    web_url: str | None = None
 
 
 PAYLOAD_MODELS: dict[str, type[_Payload]] = {

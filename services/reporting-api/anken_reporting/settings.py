@@ -31,6 +31,8 @@ class ReportingSettings(CommonSettings):
     alert_ratio: float = 0.5
     alert_trailing_days: int = 20
     alert_min_trailing_contacts: int = 20
+    # The web app's address (WEB_URL): links posted to Slack and Confluence open its report page.
+    web_url: str = "http://127.0.0.1:8000"
     # Rebuild: page size when replaying projects-api's export.
     rebuild_page_size: int = 5000
 

@@ -16,12 +16,13 @@ from anken_reporting.auth.dependencies import KpiReader, require_roles
 from anken_reporting.auth.principal import Principal
 from anken_reporting.db import ResourcesDep, SessionDep
 from anken_reporting.reports.content_disposition import attachment
+from anken_reporting.reports.formatting import version_label
 from anken_reporting.reports.iso_week import ISO_WEEK_PATTERN, InvalidIsoWeek, IsoWeek, parse_iso_week
 from anken_reporting.reports.render_csv import render_csv
 from anken_reporting.reports.render_html import render_html
 from anken_reporting.reports.render_pptx import render_pptx
 from anken_reporting.reports.render_xlsx import render_xlsx
-from anken_reporting.reports.schemas import DraftIn, DraftOut, PublishedOut, WeeklyReport
+from anken_reporting.reports.schemas import DraftIn, DraftOut, PublishedOut, VersionList, WeeklyReport
 from anken_reporting.reports.service import WeeklyReportService
 
 router = APIRouter(prefix="/v1/projects/{project_id}/weekly-reports", tags=["weekly reports"])
@@ -77,9 +78,10 @@ def _download_route(extension: str) -> None:
     ) -> Response:
         report = await load_report(session, principal, project_id, iso_week, version)
         body = await run_in_threadpool(render, report)
-        suffix = f"_v{report.version}" if report.version else ""
-        filename = f"{report.project.name}_定例MTG資料_{report.iso_week}{suffix}.{extension}"
-        fallback = f"weekly-report-{report.iso_week}{suffix.replace('_', '-')}.{extension}"
+        # A published version names its number (…_第2版.pptx / …-v2.pptx).
+        label = f"_{version_label(report.version).replace(' ', '')}" if report.version else ""
+        filename = f"{report.project.name}_定例MTG資料_{report.iso_week}{label}.{extension}"
+        fallback = f"weekly-report-{report.iso_week}{f'-v{report.version}' if report.version else ''}.{extension}"
         return Response(
             content=body.encode("utf-8") if isinstance(body, str) else body, media_type=media_type,
             headers={"Content-Disposition": attachment(filename, fallback), **DOCUMENT_HEADERS},
@@ -107,6 +109,24 @@ def _download_route(extension: str) -> None:
 # Downloads are declared before `/{iso_week}` so `2026-W47.pptx` reaches them, not the JSON route.
 for _extension in FORMATS:
     _download_route(_extension)
+
+
+@router.get(
+    "/{iso_week}/versions",
+    summary="The published versions of a week's report",
+    description=(
+        "Every immutable version published for the week, newest first: number, when and by whom, its "
+        "summary line and the paths of the version as JSON and as each download (`?version=N`)."
+    ),
+    response_model=VersionList,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def list_versions(
+    project_id: uuid.UUID, iso_week: IsoWeekPath, session: SessionDep, principal: KpiReader,
+) -> VersionList:
+    week = week_of(iso_week)
+    await visible_project(session, principal, project_id)
+    return await WeeklyReportService(session).versions(project_id, week)
 
 
 @router.get(
@@ -160,7 +180,7 @@ async def publish(
 ) -> PublishedOut:
     week = week_of(iso_week)
     project = await managed_project(session, principal, project_id)
-    service = WeeklyReportService(session, resources.settings.reporting_api_url)
+    service = WeeklyReportService(session, resources.settings.reporting_api_url, resources.settings.web_url)
     published, created = await service.publish(project, week, str(principal.id))
     if not created:
         response.status_code = 200

@@ -53,6 +53,15 @@ def figure(value: float | None, kind: str) -> str:
     return count(value)
 
 
+def version_label(version: int) -> str:
+    """第 2 版: how every document names a published version (a draft is 下書き instead)."""
+    return f"第 {version} 版"
+
+
+def status_label(version: int | None) -> str:
+    return f"{version_label(version)}（確定）" if version else "下書き"
+
+
 def day_label(day: date) -> str:
     """11/16(月)"""
     return f"{day.month}/{day.day}({WEEKDAYS_JA[day.weekday()]})"

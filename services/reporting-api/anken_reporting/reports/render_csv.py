@@ -12,6 +12,7 @@ import io
 from typing import Any
 
 from anken_common.cell_safety import neutralise_cell, neutralise_row
+from anken_reporting.reports.formatting import status_label
 from anken_reporting.reports.schemas import WeeklyReport
 
 BOM = "\ufeff"
@@ -38,7 +39,7 @@ def render_csv(report: WeeklyReport) -> bytes:
         writer.writerow([])
 
     writer.writerow(neutralise_row(["案件", report.project.name, "週", report.iso_week, "状態",
-                                    f"確定版 v{report.version}" if report.version else "下書き"]))
+                                    status_label(report.version)]))
     writer.writerow([])
     section("数値サマリー", ["指標", "今週", "先週", "増減", "週目標", "達成率"],
             [[f.label, f.this_week, f.last_week, f.change, f.target, f.achievement] for f in report.figures])

@@ -22,7 +22,7 @@ def _environment() -> Environment:
     )
     env.filters.update(
         pct=fmt.pct, count=fmt.count, yen=fmt.yen, hours=fmt.hours, decimal=fmt.decimal, figure=fmt.figure,
-        signed=fmt.signed, day_label=fmt.day_label, long_date=fmt.long_date,
+        signed=fmt.signed, status_label=fmt.status_label, day_label=fmt.day_label, long_date=fmt.long_date,
     )
     return env
 

@@ -98,7 +98,7 @@ def _title_slide(deck, report: WeeklyReport) -> None:
     box = slide.shapes.add_textbox(MARGIN, Inches(2.5), SLIDE_W - 2 * MARGIN, Inches(1.9))
     _text(box.text_frame, [report.project.name, "定例MTG資料"], 32, True, WHITE)
     week_last = report.daily[-1].day if report.daily else report.week_start
-    status = f"確定版 v{report.version}" if report.status == "published" else "下書き"
+    status = fmt.status_label(report.version if report.status == "published" else None)
     meta = slide.shapes.add_textbox(MARGIN, Inches(4.8), SLIDE_W - 2 * MARGIN, Inches(1.2))
     _text(meta.text_frame, [
         f"{report.project.client_name or ''} 御中",

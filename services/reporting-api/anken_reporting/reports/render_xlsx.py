@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from anken_common.cell_safety import neutralise_row
+from anken_reporting.reports.formatting import status_label
 from anken_reporting.reports.schemas import WeeklyReport
 
 FONT = "Noto Sans JP"
@@ -62,7 +63,8 @@ def _sheet(book: Workbook, title: str, header: Sequence[str], rows: Sequence[Seq
 def render_xlsx(report: WeeklyReport) -> bytes:
     book = Workbook()
     book.remove(book.active)
-    book.properties.title = f"{report.project.name} 定例MTG資料 {report.iso_week}"
+    status = status_label(report.version if report.status == "published" else None)
+    book.properties.title = f"{report.project.name} 定例MTG資料 {report.iso_week} {status}"
 
     kinds = [KIND_FORMAT[f.kind] for f in report.figures]
     change_kinds = [RATE if f.kind == "rate" else KIND_FORMAT[f.kind] for f in report.figures]
@@ -71,10 +73,10 @@ def render_xlsx(report: WeeklyReport) -> bytes:
     ], [TEXT, kinds, kinds, change_kinds, HOURS, RATE], [22, 12, 12, 12, 12, 12])
     m = report.month
     _sheet(book, "月間進捗", ["項目", "値"], [
-        ["基準日", m.as_of], ["月間目標（件）", m.monthly_target], ["月間アポ累計（件）", m.appointments_so_far],
+        ["版", status], ["基準日", m.as_of], ["月間目標（件）", m.monthly_target], ["月間アポ累計（件）", m.appointments_so_far],
         ["進捗率", m.progress_rate], ["ペース", m.pace], ["月末着地見込み（件）", m.projected_month_end],
         ["月の営業日数", m.business_days_in_month], ["経過営業日数", m.elapsed_business_days],
-    ], [TEXT, [DATE, COUNT, COUNT, RATE, PER_HOUR, HOURS, COUNT, COUNT]], [24, 14])
+    ], [TEXT, [TEXT, DATE, COUNT, COUNT, RATE, PER_HOUR, HOURS, COUNT, COUNT]], [24, 14])
     _sheet(book, "メンバー別", ["メンバー", "架電数", "コンタクト数", "アポ数", "コンタクト率", "コンタクトアポ率", "アポ率",
                             "稼働時間", "時間あたりアポ数"], [
         [r.name, r.calls, r.contacts, r.appointments, r.contact_rate, r.contact_to_appointment_rate,

@@ -66,6 +66,16 @@ class ReportRepository:
                 WeeklyReportVersion.project_id == project_id, WeeklyReportVersion.iso_week == iso_week)
         )).scalar()
 
+    async def versions(self, project_id: uuid.UUID, iso_week: str) -> list[Any]:
+        """Every published version of the week, newest first, with the publisher's name when known."""
+        return list((await self.session.execute(
+            text("SELECT v.version, v.published_at, v.published_by, u.name AS published_by_name, "
+                 "v.report->>'summary' AS summary FROM reporting.weekly_report_versions v "
+                 "LEFT JOIN reporting.users u ON u.id::text = v.published_by "
+                 "WHERE v.project_id = :p AND v.iso_week = :w ORDER BY v.version DESC"),
+            {"p": project_id, "w": iso_week},
+        )).all())
+
     async def add_version(self, row: WeeklyReportVersion) -> WeeklyReportVersion:
         self.session.add(row)
         await self.session.flush()

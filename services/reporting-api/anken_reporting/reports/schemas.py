@@ -211,3 +211,45 @@ class PublishedOut(BaseModel):
     published_at: datetime
     download_url: str
     report: WeeklyReport
+
+
+class VersionLinks(BaseModel):
+    """API paths of one published version: the report as JSON and its four downloads."""
+
+    report: str
+    pptx: str
+    xlsx: str
+    csv: str
+    html: str
+
+
+class PublishedVersion(BaseModel):
+    version: int
+    published_at: datetime
+    published_by: str | None = Field(description="The publishing user's id")
+    published_by_name: str | None = Field(default=None, description="The publishing user's name, when known")
+    summary: str | None = None
+    links: VersionLinks
+
+
+class VersionList(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"example": {
+        "project_id": "7c1e2f52-0000-4000-8000-000000000001", "iso_week": "2026-W47", "latest_version": 2,
+        "versions": [{
+            "version": 2, "published_at": "2026-11-27T17:00:00+09:00",
+            "published_by": "7c1e2f52-0000-4000-8000-000000000003", "published_by_name": "山田 花子",
+            "summary": "アポ 8件（先週 6件）／目標 7.0件",
+            "links": {
+                "report": "/v1/projects/7c1e2f52-0000-4000-8000-000000000001/weekly-reports/2026-W47?version=2",
+                "pptx": "/v1/projects/7c1e2f52-0000-4000-8000-000000000001/weekly-reports/2026-W47.pptx?version=2",
+                "xlsx": "/v1/projects/7c1e2f52-0000-4000-8000-000000000001/weekly-reports/2026-W47.xlsx?version=2",
+                "csv": "/v1/projects/7c1e2f52-0000-4000-8000-000000000001/weekly-reports/2026-W47.csv?version=2",
+                "html": "/v1/projects/7c1e2f52-0000-4000-8000-000000000001/weekly-reports/2026-W47.html?version=2",
+            },
+        }],
+    }})
+
+    project_id: uuid.UUID
+    iso_week: str
+    latest_version: int | None = Field(description="Highest published version; null when none is published")
+    versions: list[PublishedVersion] = Field(description="Newest first")

@@ -16,7 +16,17 @@ from anken_reporting.reports.builder import build_weekly_report
 from anken_reporting.reports.iso_week import IsoWeek
 from anken_reporting.reports.models import WeeklyReportVersion
 from anken_reporting.reports.repository import ReportRepository
-from anken_reporting.reports.schemas import DraftIn, DraftOut, NextAction, PublishedOut, ReportNotes, WeeklyReport
+from anken_reporting.reports.schemas import (
+    DraftIn,
+    DraftOut,
+    NextAction,
+    PublishedOut,
+    PublishedVersion,
+    ReportNotes,
+    VersionLinks,
+    VersionList,
+    WeeklyReport,
+)
 
 # Fields that differ between two renderings of the same content; ignored when deciding whether
 # a publish would repeat the latest version.
@@ -27,11 +37,24 @@ def report_path(project_id: uuid.UUID, iso_week: str) -> str:
     return f"/v1/projects/{project_id}/weekly-reports/{iso_week}"
 
 
+def version_links(project_id: uuid.UUID, iso_week: str, version: int) -> VersionLinks:
+    base = report_path(project_id, iso_week)
+    return VersionLinks(report=f"{base}?version={version}",
+                        **{kind: f"{base}.{kind}?version={version}" for kind in ("pptx", "xlsx", "csv", "html")})
+
+
+def web_report_url(web_base_url: str, project_id: uuid.UUID, iso_week: str, version: int) -> str:
+    """The web app's page of a published version: what people open from Slack and Confluence
+    (an API URL would answer 401 in a browser)."""
+    return f"{web_base_url.rstrip('/')}/projects/{project_id}/reports?week={iso_week}&version={version}"
+
+
 class WeeklyReportService:
-    def __init__(self, session: AsyncSession, public_base_url: str = "") -> None:
+    def __init__(self, session: AsyncSession, public_base_url: str = "", web_base_url: str = "") -> None:
         self.session = session
         self.repository = ReportRepository(session)
         self.public_base_url = public_base_url.rstrip("/")
+        self.web_base_url = web_base_url.rstrip("/")
 
     async def live(self, project, week: IsoWeek) -> WeeklyReport:
         draft = await self.repository.draft(project["id"], week.label)
@@ -47,6 +70,17 @@ class WeeklyReportService:
         report = WeeklyReport.model_validate(row.report)
         report.latest_version = await self.repository.latest_version_number(project_id, week.label)
         return report
+
+    async def versions(self, project_id: uuid.UUID, week: IsoWeek) -> VersionList:
+        rows = await self.repository.versions(project_id, week.label)
+        return VersionList(
+            project_id=project_id, iso_week=week.label, latest_version=rows[0].version if rows else None,
+            versions=[PublishedVersion(
+                version=row.version, published_at=row.published_at, published_by=row.published_by,
+                published_by_name=row.published_by_name, summary=row.summary,
+                links=version_links(project_id, week.label, row.version),
+            ) for row in rows],
+        )
 
     async def save_draft(self, project, week: IsoWeek, body: DraftIn, editor: str) -> DraftOut:
         draft = await self.repository.save_draft(
@@ -89,6 +123,7 @@ class WeeklyReportService:
             payload=WeeklyReportPublishedPayload(
                 id=row.id, project_id=project["id"], client_id=project["client_id"], iso_week=week.label,
                 version=number, summary=report.summary, download_url=self.public_base_url + out.download_url,
+                web_url=web_report_url(self.web_base_url, project["id"], week.label, number),
             ).model_dump(mode="json"),
         )
         return out, True
