@@ -111,13 +111,18 @@ def pace_alert(p: PaceAlertPayload, project_name: str, member_name: str | None, 
     return text, blocks
 
 
+def weekly_report_link(p: WeeklyReportPublishedPayload) -> str:
+    """The web app's report page; an event recorded before web_url existed falls back to the API path."""
+    return p.web_url or p.download_url
+
+
 def weekly_report(p: WeeklyReportPublishedPayload, project_name: str) -> tuple[str, list[dict]]:
-    name = _u(project_name)
-    text = f"📊 週次レポート {p.iso_week} (v{p.version}) を公開しました: {name} — {p.download_url}"
+    name, link = _u(project_name), weekly_report_link(p)
+    text = f"📊 週次レポート {p.iso_week} (第 {p.version} 版) を公開しました: {name} — {link}"
     blocks = [
-        _section(f"📊 *週次レポート {p.iso_week}* (v{p.version}) — {name}\n{_u(p.summary)}"),
+        _section(f"📊 *週次レポート {p.iso_week}* (第 {p.version} 版) — {name}\n{_u(p.summary)}"),
         {"type": "actions", "elements": [{
-            "type": "button", "text": {"type": "plain_text", "text": "ダウンロード"}, "url": p.download_url,
+            "type": "button", "text": {"type": "plain_text", "text": "レポートを開く"}, "url": link,
             "action_id": "open_weekly_report",
         }]},
     ]
@@ -138,8 +143,8 @@ def daily_report(p: DailyReportPayload, project_name: str, member_name: str | No
 
 
 def weekly_report_page(p: WeeklyReportPublishedPayload, project_name: str) -> str:
-    return (f"<h1>{escape(project_name)} 週次レポート {escape(p.iso_week)} (v{p.version})</h1>"
-            f"<p>{escape(p.summary)}</p><p><a href=\"{escape(p.download_url)}\">レポートをダウンロード</a></p>")
+    return (f"<h1>{escape(project_name)} 週次レポート {escape(p.iso_week)} (第 {p.version} 版)</h1>"
+            f"<p>{escape(p.summary)}</p><p><a href=\"{escape(weekly_report_link(p))}\">レポートを開く</a></p>")
 
 
 def end_of_day(project_name: str, day: str, kpis: dict) -> tuple[str, list[dict]]:
