@@ -38,7 +38,7 @@ async def test_hashing_does_not_wait_behind_imports_saturating_their_pool(api, f
         return parse_row(*args, **kwargs)
 
     monkeypatch.setattr(target_import, "parse_row", slow_parse_row)
-    limit = resources.settings.import_max_concurrent
+    limit = getattr(resources.settings, "import_max_concurrent", 2)  # 2 by default
     job_ids: list[str] = []
     try:
         for _ in range(SLOW_IMPORTS):
