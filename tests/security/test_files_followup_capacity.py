@@ -50,9 +50,11 @@ async def test_hashing_does_not_wait_behind_imports_saturating_their_pool(api, f
                             for j in job_ids])
         assert statuses == {"running": limit, "queued": SLOW_IMPORTS - limit}, statuses
 
+        # Tens of milliseconds of CPU; the bound leaves room for a loaded machine (before imports had their
+        # own pool, the hash waited until the slow imports ended: 30 s here).
         began = time.monotonic()
-        await asyncio.wait_for(hash_password_off_loop("a login's password"), timeout=5)
-        assert time.monotonic() - began < 1.0
+        await asyncio.wait_for(hash_password_off_loop("a login's password"), timeout=10)
+        assert time.monotonic() - began < 3.0
 
         # A queued import can be cancelled: it never runs.
         queued = job_ids[-1]

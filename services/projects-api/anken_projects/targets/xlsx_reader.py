@@ -280,7 +280,8 @@ class XlsxSheetReader:
                 if root is None:
                     root = element
                 continue
-            if _local(element.tag) != "si":
+            tag = element.tag
+            if tag != "si" and not tag.endswith("}si"):  # _local's answer, without its cost per element
                 continue
             self._checkpoint()
             if len(strings) >= cap:
@@ -447,5 +448,7 @@ def _column_letters(index: int) -> str:
 
 def _shared_text(si: ET.Element) -> str:
     """The text of a shared string: its `t` elements, less phonetic guides (rPh, furigana)."""
+    if len(si) == 1 and _local(si[0].tag) == "t":
+        return si[0].text or ""  # the common case: plain text
     phonetic = {id(x) for child in si if _local(child.tag) == "rPh" for x in child.iter()}
     return "".join(t.text or "" for t in si.iter() if _local(t.tag) == "t" and id(t) not in phonetic)
