@@ -82,7 +82,9 @@ def test_no_csp_violation_on_the_calling_screen(page, world: World) -> None:
     log_in(page, world.member)
     watch.visit("/calling")
     watch.visit(f"/calling/{world.project_id}")
-    # Key 7 opens the appointment dialog and Cancel closes it (both were inline handlers).
+    # Key 7 opens the appointment dialog and Cancel closes it (both were inline handlers); keys count
+    # once the company has been on screen for the minimum dwell (its card is then data-ready).
+    expect(page.locator("[data-target-id][data-ready]")).to_have_count(1)
     page.locator("body").press("7")
     dialog = page.locator("#appointment-dialog")
     expect(dialog).to_be_visible()

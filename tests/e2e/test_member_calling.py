@@ -12,6 +12,9 @@ from e2e.conftest import log_in, screenshot
 from e2e.world import World
 
 KEYS = ["1", "2", "3", "4", "5", "6", "1", "1", "5"]
+# A company accepts outcome keys once it has been on screen for CALLING_MIN_DWELL_MS (300 ms):
+# calling.js marks its card data-ready then.
+READY = "[data-target-id][data-ready]"
 
 
 def member_calls(world: World) -> list[dict]:
@@ -41,6 +44,7 @@ def test_member_logs_ten_calls_by_keyboard_including_an_appointment(page, world:
     for key in KEYS:
         # One keystroke, one request: the call is logged and the next company comes back in its answer.
         attempt = page.locator("#log-form [name=attempt]").input_value()
+        expect(page.locator(READY)).to_have_count(1)
         with page.expect_response(lambda r: r.url.endswith("/log")) as answer:
             page.locator("body").press(key)
         assert answer.value.status == 200
@@ -51,6 +55,7 @@ def test_member_logs_ten_calls_by_keyboard_including_an_appointment(page, world:
 
     # The tenth call is an appointment: key 7 opens the form with the project's qualification fields.
     appointment_target = page.locator("[data-target-id]").get_attribute("data-target-id")
+    expect(page.locator(READY)).to_have_count(1)
     page.locator("body").press("7")
     dialog = page.locator("#appointment-dialog")
     expect(dialog).to_be_visible()
@@ -78,19 +83,32 @@ def test_rejected_appointment_keeps_the_company_and_says_why(page, world: World)
     log_in(page, world.member)
     page.goto(f"/calling/{world.project_id}")
     target = page.locator("[data-target-id]").get_attribute("data-target-id")
+    expect(page.locator(READY)).to_have_count(1)
     page.locator("body").press("7")
     page.fill("#meeting-at", "2020-01-06T10:00")  # before the call: the API refuses it
+    page.fill("#appt-contact", "田中 一郎")
+    page.get_by_label("予算 (Budget)").fill("年間500万円")
     page.get_by_role("button", name="アポを保存して次へ").click()
-    expect(page.locator("#call-panel .error")).to_contain_text("次の項目を確認してください")
+    # The form comes back open with everything typed, the refusal in red Japanese next to its field.
+    dialog = page.locator("#appointment-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("#error-meeting_at")).to_have_text("商談日時: 今より後の日時を入力してください")
+    expect(dialog.locator("#error-meeting_at")).to_have_css("color", "rgb(179, 38, 30)")
+    expect(dialog.locator("#meeting-at")).to_have_value("2020-01-06T10:00")
+    expect(dialog.locator("#appt-contact")).to_have_value("田中 一郎")
+    expect(dialog.get_by_label("予算 (Budget)")).to_have_value("年間500万円")
+    expect(page.locator("#call-panel > .error")).not_to_contain_text("appointment")
     expect(page.locator("[data-target-id]")).to_have_attribute("data-target-id", target)
 
-    page.locator("body").press("7")  # corrected, the same company's appointment goes through
+    # Corrected, the same company's appointment goes through with what was kept.
     page.fill("#meeting-at", (datetime.now() + timedelta(days=5)).strftime("%Y-%m-%dT10:00"))
     page.get_by_role("button", name="アポを保存して次へ").click()
     expect(page.locator("#logged")).to_contain_text("アポ獲得")
     booked = httpx.get(f"{world.projects_url}/v1/appointments", headers=world.director.headers,
                        params={"project_id": world.project_id}).json()["items"]
     assert [a["target_id"] for a in booked].count(target) == 1
+    kept = next(a for a in booked if a["target_id"] == target)
+    assert (kept["contact_name"], kept["qualification"]) == ("田中 一郎", {"budget": "年間500万円"})
 
 
 def test_the_same_keystroke_sent_twice_logs_one_call(page, world: World) -> None:

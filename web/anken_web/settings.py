@@ -28,6 +28,9 @@ class WebSettings(CommonSettings):
     default_locale: str = "ja"
     # Director home refresh interval (HTMX polling), seconds.
     portfolio_poll_s: int = 30
+    # Calling screen: an outcome key counts only once the company has been on screen this long, so
+    # a double press or a held key never logs a call on a company the member has not seen.
+    calling_min_dwell_ms: int = Field(default=300, ge=0, le=5000)
     # Demo mode (ANKEN_DEMO, on under `make run`): pages show the first-login guide.
     anken_demo: bool = False
 

@@ -18,6 +18,7 @@ from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
 from anken_web.form_values import whole_number
 from anken_web.i18n.extraction import N_
+from anken_web.pages.calling_field_errors import field_errors_of
 from anken_web.rendering import View, roles
 
 router = APIRouter(include_in_schema=False)
@@ -35,15 +36,22 @@ OUTCOMES = (
     ("7", "appointment", N_("Appointment")),
 )
 OUTCOME_NAMES = {outcome for _, outcome, _ in OUTCOMES}
+# A wrong key can be taken back this long after the call was logged (the page hides the button then;
+# the grace covers the round trip of a press at the last moment).
+UNDO_WINDOW_S = 10
+UNDO_GRACE_S = 5
+# The appointment form's fields that are typed (kept and shown again when the API refuses them).
+APPOINTMENT_INPUTS = ("meeting_at", "contact_name", "contact_title")
 # The free-text parts of the end-of-day report (日報), as projects-api names them.
 REPORT_FIELDS = ("summary", "good_reactions", "objections", "next_actions")
 
 
 async def next_target(view: View, project_id: str, skip: str | None = None) -> dict:
-    """The leased next target (`target` is None when nothing can be called now)."""
+    """The leased next target (`target` is None when nothing can be called now) and the script
+    pattern Anken assigned to it (`variant`, `script_version_id`; None when members choose)."""
     body = {"skip_target_id": skip} if skip else {}
-    result = await view.api.post("projects", f"/v1/projects/{project_id}/next-target", json=body)
-    return {"target": (result or {}).get("target"), "lease_expires_at": (result or {}).get("lease_expires_at")}
+    result = await view.api.post("projects", f"/v1/projects/{project_id}/next-target", json=body) or {}
+    return {key: result.get(key) for key in ("target", "lease_expires_at", "variant", "script_version_id")}
 
 
 async def active_scripts(view: View, project_id: str) -> list[dict]:
@@ -64,10 +72,23 @@ async def tally_for_today(view: View, project: dict) -> dict:
 
 
 async def panel_context(view: View, project: dict, error: str | None = None, logged: str | None = None,
-                        skip: str | None = None) -> dict:
+                        skip: str | None = None, logged_call: dict | None = None) -> dict:
     nxt = await next_target(view, project["id"], skip)
     return {"project": project, "outcomes": OUTCOMES, "attempt": uuid.uuid4().hex, "error": error,
-            "logged": logged, "history": await call_history(view, project["id"], nxt["target"]), **nxt}
+            "logged": logged, "logged_call": logged_call, "undo_window_s": UNDO_WINDOW_S,
+            "history": await call_history(view, project["id"], nxt["target"]), **nxt}
+
+
+async def same_target_context(view: View, project: dict, target_id: str, form: dict | None = None,
+                              **values: object) -> dict:
+    """The panel for the company already on screen (a refusal or an undo), with what was typed and
+    the pattern it was assigned (carried by the form; an undo passes the call's)."""
+    form = form or {}
+    target = await current_target(view, target_id)
+    return {"project": project, "outcomes": OUTCOMES, "attempt": uuid.uuid4().hex, "error": None, "logged": None,
+            "target": target, "history": await call_history(view, project["id"], target), "form": form,
+            "variant": form.get("variant") or None, "script_version_id": form.get("script_version_id") or None,
+            "undo_window_s": UNDO_WINDOW_S, **values}
 
 
 async def call_history(view: View, project_id: str, target: dict | None) -> list[dict]:
@@ -90,7 +111,8 @@ async def calling_page(view: CallerView, project_id: str) -> Response:
     project = await view.api.get("projects", f"/v1/projects/{project_id}")
     context = await panel_context(view, project)
     return view.render("calling/page.html", tally=await tally_for_today(view, project),
-                       scripts=await active_scripts(view, project_id), **context)
+                       scripts=await active_scripts(view, project_id),
+                       min_dwell_ms=view.settings.calling_min_dwell_ms, **context)
 
 
 @router.get("/calling/{project_id}/tally")
@@ -108,7 +130,11 @@ def call_body(view: View, form: dict, outcome: str, tz: str) -> dict:
         "outcome": outcome,
         "duration_s": whole_number(duration or "0"),
     }
-    version_id, _, variant = form.get("script", "").partition("|")
+    # The pattern Anken assigned to this target; the member's own choice only where the project allows it.
+    if form.get("script_version_id"):
+        version_id, variant = form["script_version_id"], form.get("variant", "")
+    else:
+        version_id, _, variant = form.get("script", "").partition("|")
     if version_id:
         body["script_version_id"] = version_id
     if variant:
@@ -138,7 +164,8 @@ async def log_call(view: CallerView, project_id: str, request: Request) -> Respo
     outcome = form.get("outcome", "")
     # The project (for the panel) is read while the call is written: one round trip less per keystroke.
     project_read = asyncio.ensure_future(view.api.get("projects", f"/v1/projects/{project_id}"))
-    error = logged = None
+    error = logged = logged_call = None
+    field_errors: dict[str, str] = {}
     try:
         if outcome not in OUTCOME_NAMES or not form.get("target_id"):
             error = view._("Choose an outcome for the current target.")
@@ -147,25 +174,55 @@ async def log_call(view: CallerView, project_id: str, request: Request) -> Respo
             tz = (await project_read).get("timezone") or "Asia/Tokyo" if outcome == "appointment" else "Asia/Tokyo"
             try:
                 # The attempt id makes a double submit or a retry log the call once.
-                await view.api.request(
+                created = await view.api.request(
                     "projects", "POST", f"/v1/projects/{project_id}/calls", json=call_body(view, form, outcome, tz),
                     headers={"Idempotency-Key": form.get("attempt") or uuid.uuid4().hex},
                 )
                 logged = outcome
+                # What the confirmation names, and what an undo takes back (an appointment is cancelled instead).
+                logged_call = {"id": (created or {}).get("id"), "company": form.get("company_name", ""),
+                               "outcome": outcome, "target_id": form["target_id"],
+                               "undoable": outcome != "appointment" and bool((created or {}).get("id"))}
             except ApiError as exc:
-                error = describe(exc, view._)
+                field_errors = field_errors_of(exc, view._)
+                # With each refusal next to its field, the banner need not list the API's field names.
+                error = view._("Please check what you entered.") if field_errors else describe(exc, view._)
         project = await project_read
     finally:
         if not project_read.done():
             project_read.cancel()
     if error and form.get("target_id"):
-        # Stay on the same target so nothing is lost; the error says what to fix. The API refused
-        # the call outright, so the corrected retry is a new attempt (a timeout keeps the old key).
-        return view.render("calling/panel.html", project=project, outcomes=OUTCOMES, attempt=uuid.uuid4().hex,
-                           error=error, logged=None, target=await current_target(view, form["target_id"]),
-                           history=[])
+        # Stay on the same target with everything typed and the error next to its field. The API
+        # refused the call outright, so the corrected retry is a new attempt (a timeout keeps the old key).
+        context = await same_target_context(view, project, form["target_id"], form, error=error,
+                                            field_errors=field_errors,
+                                            reopen_appointment=outcome == "appointment")
+        return view.render("calling/panel.html", **context)
     return view.render("calling/panel.html", headers={"HX-Trigger": "callLogged"},
-                       **await panel_context(view, project, error=error, logged=logged))
+                       **await panel_context(view, project, error=error, logged=logged, logged_call=logged_call))
+
+
+@router.post("/calling/{project_id}/undo")
+async def undo_call(view: CallerView, project_id: str, request: Request) -> Response:
+    """Take back the call just logged (a wrong key): it is deleted and its company is shown again."""
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    project = await view.api.get("projects", f"/v1/projects/{project_id}")
+    call = await view.api.try_get("projects", f"/v1/calls/{form.get('call_id', '')}") if form.get("call_id") else None
+    if not call or call.get("project_id") != project_id:
+        context = await panel_context(view, project, error=view._("This call can no longer be undone."))
+        return view.render("calling/panel.html", **context)
+    logged_at = datetime.fromisoformat(call["created_at"])
+    if (datetime.now(UTC) - logged_at).total_seconds() > UNDO_WINDOW_S + UNDO_GRACE_S:
+        error = view._("A call can be undone only within %(seconds)s seconds. Correct it from the call list.",
+                       seconds=UNDO_WINDOW_S)
+        return view.render("calling/panel.html", **await panel_context(view, project, error=error))
+    try:
+        await view.api.delete("projects", f"/v1/calls/{call['id']}")
+    except ApiError as exc:
+        return view.render("calling/panel.html", **await panel_context(view, project, error=describe(exc, view._)))
+    keep = {"variant": call.get("variant") or "", "script_version_id": call.get("script_version_id") or ""}
+    context = await same_target_context(view, project, call["target_id"], keep, undone=call["outcome"])
+    return view.render("calling/panel.html", headers={"HX-Trigger": "callLogged"}, **context)
 
 
 async def current_target(view: View, target_id: str) -> dict | None:
@@ -197,9 +254,9 @@ async def flag_do_not_call(view: CallerView, project_id: str, request: Request) 
         await view.api.post("projects", f"/v1/targets/{form.get('target_id')}/do-not-call",
                             json={"reason": form.get("note", "").strip() or view._("Asked on the call not to be called again")})
     except ApiError as exc:
-        return view.render("calling/panel.html", project=project, outcomes=OUTCOMES, attempt=uuid.uuid4().hex,
-                           error=describe(exc, view._), logged=None,
-                           target=await current_target(view, form.get("target_id", "")), history=[])
+        context = await same_target_context(view, project, form.get("target_id", ""), form,
+                                            error=describe(exc, view._))
+        return view.render("calling/panel.html", **context)
     context = await panel_context(view, project, skip=form.get("target_id"))
     return view.render("calling/panel.html", **{**context, "flagged": True})
 

@@ -1,0 +1,64 @@
+"""The calling screen's form fields: their limits (the API's, anken_projects.calls.schemas) and the
+API's refusals (RFC 9457 `errors[].field`, e.g. `appointment.meeting_at`) as sentences next to
+each field, so a refused call or appointment keeps what was typed and says what to fix."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from anken_web.api_client import ApiError
+from anken_web.i18n.extraction import N_
+
+Gettext = Callable[..., str]
+
+# Form field → (label msgid, max characters); q_<name> fields are the project's qualification fields.
+FIELDS: dict[str, tuple[str, int | None]] = {
+    "note": (N_("Note"), 2000),
+    "meeting_at": (N_("Meeting date and time"), None),
+    "contact_name": (N_("Contact person"), 100),
+    "contact_title": (N_("Contact's title"), 100),
+}
+QUALIFICATION_CHARS = 1000
+
+
+def form_field(api_field: str) -> str | None:
+    """`appointment.meeting_at` → `meeting_at`; `appointment.qualification.budget` → `q_budget`."""
+    parts = api_field.split(".")
+    if len(parts) > 2 and parts[0] == "calls" and parts[1].isdigit():
+        parts = parts[2:]
+    if parts and parts[0] == "appointment":
+        parts = parts[1:]
+        if len(parts) == 2 and parts[0] == "qualification":
+            return f"q_{parts[1]}"
+        if not parts:
+            return "meeting_at"  # "appointment is required": its one required field
+    name = ".".join(parts)
+    return name if name in FIELDS else None
+
+
+def _sentence(field: str, error: dict, _: Gettext) -> str:
+    if field.startswith("q_"):
+        label, limit = _(field.removeprefix("q_")), QUALIFICATION_CHARS
+    else:
+        label_id, limit = FIELDS[field]
+        label = _(label_id)
+    kind, message = str(error.get("type") or ""), str(error.get("message") or "")
+    if kind == "string_too_long" and limit:
+        return _("%(label)s: enter at most %(max)s characters.", label=label, max=f"{limit:,}")
+    if field == "meeting_at":
+        if "before the call" in message or "past" in message:
+            return _("%(label)s: the meeting must be in the future.", label=label)
+        return _("%(label)s: enter the date and time of the meeting.", label=label)
+    return _("%(label)s: please check what you entered.", label=label)
+
+
+def field_errors_of(exc: ApiError, _: Gettext) -> dict[str, str]:
+    """Form field → the first refusal's sentence, for the fields the calling forms have."""
+    errors: dict[str, str] = {}
+    if exc.status != 422:
+        return errors
+    for error in exc.errors:
+        field = form_field(str(error.get("field") or ""))
+        if field and field not in errors:
+            errors[field] = _sentence(field, error, _)
+    return errors
