@@ -32,6 +32,7 @@ URL_VARS = {
     "reporting": "REPORTING_API_URL",
     "worker": "WORKER_URL",
     "sandbox": "SANDBOX_URL",
+    "web": "WEB_URL",  # reporting-api links published reports to the web app's page
 }
 MIGRATING = ("anken-projects", "anken-reporting", "anken-worker")
 

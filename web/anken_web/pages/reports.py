@@ -12,6 +12,7 @@ from starlette.responses import Response
 from anken_web import periods
 from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
+from anken_web.pages.report_field_errors import FIELD_LIMITS, field_errors_of
 from anken_web.rendering import View, roles
 from anken_web.security_headers import report_document_headers
 
@@ -31,15 +32,37 @@ def report_path(project_id: str, week: str) -> str:
 
 
 @router.get("/projects/{project_id}/reports")
-async def report_editor(view: ReportView, project_id: str, week: str | None = None) -> Response:
+async def report_editor(view: ReportView, project_id: str, week: str | None = None, version: str | None = None) -> Response:
     project = await view.api.get("projects", f"/v1/projects/{project_id}")
     week = week or iso_week_of(periods.today_in(project.get("timezone") or "Asia/Tokyo"))
+    number = positive_int(version)
+    if number is not None:
+        # A published version opens read-only, as it was frozen (Slack and Confluence link here).
+        report = await view.api.get("reporting", report_path(project_id, week), version=number)
+        return await render_report(view, project, week, report, editable=False, version=number)
     report = await view.api.get("reporting", report_path(project_id, week))
     # Managers read every report; only the project's director (or an admin) writes and publishes it.
-    editable = view.session.role in ("director", "admin")
-    return view.render("reports/editor.html", project=project, week=week, report=report, downloads=DOWNLOADS,
-                       note_fields=(*NOTE_FIELDS, "next_actions"), text=draft_text(report), saved=None, error=None,
-                       editable=editable)
+    return await render_report(view, project, week, report, editable=view.session.role in ("director", "admin"))
+
+
+def positive_int(value: str | None) -> int | None:
+    return int(value) if value and value.isascii() and value.isdigit() and 0 < int(value) <= 1_000_000 else None
+
+
+async def render_report(
+    view: View, project: dict, week: str, report: dict, *, editable: bool, version: int | None = None,
+    text: dict | None = None, field_errors: dict[str, str] | None = None, error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    versions = (await view.api.get("reporting", report_path(project["id"], week) + "/versions")).get("versions") or []
+    # Downloads default to what the client received: the opened version, else the latest published one.
+    download_version = version or (versions[0]["version"] if versions else None)
+    return view.render(
+        "reports/editor.html", status_code=status_code, project=project, week=week, report=report,
+        downloads=DOWNLOADS, note_fields=(*NOTE_FIELDS, "next_actions"), text=text or draft_text(report),
+        saved=None, error=error, field_errors=field_errors or {}, editable=editable, version=version,
+        versions=versions, download_version=download_version, limits=FIELD_LIMITS,
+    )
 
 
 def lines(text: str) -> list[str]:
@@ -51,8 +74,9 @@ def draft_from(form: dict) -> dict:
     name its owner after a slash: "資料送付 / 田中"."""
     actions = []
     for line in lines(form.get("next_actions", "")):
+        # Never cut what was typed: an over-long line goes to the API, whose refusal names the field.
         text, _, owner = line.partition(" / ")
-        actions.append({"text": text.strip()[:500], **({"owner": owner.strip()[:100]} if owner.strip() else {})})
+        actions.append({"text": text.strip(), **({"owner": owner.strip()} if owner.strip() else {})})
     return {"notes": {field: lines(form.get(field, "")) for field in NOTE_FIELDS}, "next_actions": actions}
 
 
@@ -74,7 +98,8 @@ async def autosave(view: ReportView, project_id: str, week: str, request: Reques
         await view.api.put("reporting", report_path(project_id, week) + "/draft", json=draft_from(form))
         saved = view._("Saved at %(time)s", time=view.fmt.time(datetime.now(UTC)))
     except ApiError as exc:
-        error = describe(exc, view._)
+        errors = field_errors_of(exc, view._)
+        error = " ".join(errors.values()) if errors else describe(exc, view._)
     return view.render("reports/save_status.html", saved=saved, error=error)
 
 
@@ -85,17 +110,30 @@ async def publish(view: ReportView, project_id: str, week: str, request: Request
         await view.api.put("reporting", report_path(project_id, week) + "/draft", json=draft_from(form))
         published = await view.api.post("reporting", report_path(project_id, week) + "/publish", json={})
     except ApiError as exc:
-        return view.redirect(f"/projects/{project_id}/reports?week={week}", flash=describe(exc, view._))
+        # Refused: the editor comes back with what was typed and the reason beside its field.
+        project = await view.api.get("projects", f"/v1/projects/{project_id}")
+        report = await view.api.get("reporting", report_path(project_id, week))
+        errors = field_errors_of(exc, view._)
+        typed = {field: form.get(field, "") for field in (*NOTE_FIELDS, "next_actions")}
+        return await render_report(
+            view, project, week, report, editable=True, text=typed, field_errors=errors,
+            error=view._("The report was not published. Please correct the fields marked below.") if errors
+            else describe(exc, view._),
+            status_code=exc.status if 400 <= exc.status < 500 else 422,
+        )
     return view.redirect(f"/projects/{project_id}/reports?week={week}",
                          flash=view._("The weekly report %(week)s is published as version %(version)s.",
                                       week=week, version=(published or {}).get("version", "")))
 
 
 @router.get("/projects/{project_id}/reports/{week}/download.{kind}")
-async def download(view: ReportView, project_id: str, week: str, kind: str) -> Response:
+async def download(view: ReportView, project_id: str, week: str, kind: str, version: str | None = None) -> Response:
     if kind not in DOWNLOADS:
         return view.render("error.html", status_code=404, message=view._("This item does not exist or is not yours to see."))
-    upstream = await view.api.request("reporting", "GET", report_path(project_id, week) + f".{kind}", raw=True)
+    number = positive_int(version)
+    params = {"version": number} if number is not None else None
+    upstream = await view.api.request("reporting", "GET", report_path(project_id, week) + f".{kind}", raw=True,
+                                      params=params)
     disposition = upstream.headers.get("content-disposition", f'attachment; filename="weekly-report-{week}.{kind}"')
     if kind == "html":
         # The print view opens in the browser (preview, then the browser's print) instead of downloading.
