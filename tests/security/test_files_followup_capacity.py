@@ -43,7 +43,7 @@ async def test_hashing_does_not_wait_behind_imports_saturating_their_pool(api, f
     try:
         for _ in range(SLOW_IMPORTS):
             response, took = await asyncio.wait_for(upload(api, floor, SMALL_CSV, "slow.csv", headers=ASYNC), 10)
-            assert response.status_code == 202 and took < 2.0, (response.text[:300], took)
+            assert response.status_code == 202 and took < 5.0, (response.text[:300], took)
             job_ids.append(response.json()["id"])
         await asyncio.sleep(0.5)  # the running ones are inside their slow row
         statuses = Counter([(await api.get(f"/v1/imports/{j}", headers=floor.director.headers)).json()["status"]

@@ -87,8 +87,9 @@ async def test_the_wall_time_stops_a_job_reading_shared_strings(api, floor, reso
                                                                 slow_shared_strings) -> None:
     monkeypatch.setattr(resources.settings, "import_wall_time_s", 0.3)
     response, took = await upload(api, floor, slow_shared_strings, "slow.xlsx", headers=ASYNC)
-    # The request reads nothing of the file: it answers before the shared strings are parsed.
-    assert response.status_code == 202 and took < 1.0, (response.status_code, took)
+    # The request reads nothing of the file; the job does, so its wall time covers the shared strings
+    # (read by the request, they left the job only a header row, done well within 0.3 s).
+    assert response.status_code == 202 and took < FAST_S, (response.status_code, took)
     began = time.monotonic()
     job = await wait_for_job(api, floor, response.json()["id"], until={"succeeded", "failed", "cancelled"})
     assert job["status"] == "failed" and "longer than" in job["reason"], job
@@ -97,7 +98,7 @@ async def test_the_wall_time_stops_a_job_reading_shared_strings(api, floor, reso
 
 async def test_a_cancel_stops_a_job_reading_shared_strings(api, floor, resources, slow_shared_strings) -> None:
     response, took = await upload(api, floor, slow_shared_strings, "slow.xlsx", headers=ASYNC)
-    assert response.status_code == 202 and took < 1.0, (response.status_code, took)
+    assert response.status_code == 202 and took < FAST_S, (response.status_code, took)
     job_id = response.json()["id"]
     task, _ = import_jobs._running[uuid.UUID(job_id)]
     cancelled = await api.delete(f"/v1/imports/{job_id}", headers=floor.director.headers)
