@@ -120,6 +120,9 @@ def capture(run: DemoRun, out: Path) -> list[str]:
     assert active, "the demo director directs active projects"
     project = active[0]["id"]
     member_project = api_items(run, "projects", "/v1/projects", login(run, "member1@demo.anken.jp"))[0]["id"]
+    users = api_items(run, "projects", "/v1/users", login(run, "admin@demo.anken.jp"), role="director")
+    # The other director's portfolio holds the paused project (停止中, no pace badge).
+    director2 = next(u["id"] for u in users if u["email"] == "director2@demo.anken.jp")
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=ensure_browser(), headless=True, args=LAUNCH_ARGS)
@@ -148,7 +151,8 @@ def capture(run: DemoRun, out: Path) -> list[str]:
 
             for key, pages in (("member1", [("member-calling", f"/calling/{member_project}")]),
                                ("manager", [("pipeline", "/pipeline"), ("forecast", "/forecast")]),
-                               ("admin", [("admin-users", "/admin/users"), ("admin-api-keys", "/admin/api-keys"),
+                               ("admin", [("portfolio-second-director", f"/home?director_id={director2}"),
+                                         ("admin-users", "/admin/users"), ("admin-api-keys", "/admin/api-keys"),
                                           ("admin-integrations", "/admin/integrations"),
                                           ("admin-deliveries", "/admin/deliveries"),
                                           ("admin-sandbox", "/admin/sandbox?feed=slack"),
