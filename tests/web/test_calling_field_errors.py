@@ -1,0 +1,37 @@
+"""The calling screen's refusals land on their own fields, in Japanese, naming the field's label and
+the rule (never the API's key such as `appointment.meeting_at`)."""
+
+from __future__ import annotations
+
+from anken_web.api_client import ApiError
+from anken_web.i18n.catalogs import translations
+from anken_web.pages.calling_field_errors import field_errors_of, form_field
+
+
+def _ja(message: str, **values: object) -> str:
+    text = translations("ja").gettext(message)
+    return text % values if values else text
+
+
+def test_api_fields_map_to_the_forms_fields() -> None:
+    assert form_field("appointment.meeting_at") == "meeting_at"
+    assert form_field("appointment.qualification.budget") == "q_budget"
+    assert form_field("appointment") == "meeting_at"
+    assert form_field("calls.0.note") == "note"
+    assert form_field("target_id") is None
+
+
+def test_refusals_are_sentences_with_the_label_and_the_rule() -> None:
+    refused = ApiError(422, errors=[
+        {"field": "appointment.meeting_at", "message": "must not be before the call"},
+        {"field": "note", "message": "String should have at most 2000 characters", "type": "string_too_long"},
+        {"field": "appointment.qualification.budget", "message": "too long", "type": "string_too_long"},
+        {"field": "appointment.contact_name", "message": "odd"},
+    ])
+    assert field_errors_of(refused, _ja) == {
+        "meeting_at": "商談日時: 今より後の日時を入力してください",
+        "note": "メモ: 2,000 文字以内で入力してください",
+        "q_budget": f"{_ja('budget')}: 1,000 文字以内で入力してください",
+        "contact_name": "先方担当者名: 入力内容を確認してください",
+    }
+    assert field_errors_of(ApiError(409, errors=[{"field": "note", "message": "x"}]), _ja) == {}
