@@ -90,6 +90,9 @@ def prepare_environment() -> tuple[dict[str, str], list[str]]:
         port = env.setdefault(port_var, str(default))
         if url_var:
             env.setdefault(url_var, f"http://127.0.0.1:{port}")
+    # The web front end forwards the browser's address on login (X-Forwarded-For); projects-api
+    # believes it only from these peers, so the per-address login throttle counts browsers, not web.
+    env.setdefault("TRUSTED_PROXIES", "127.0.0.1,::1")
     env.setdefault("LOG_JSON", "0")
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     return env, embedded
