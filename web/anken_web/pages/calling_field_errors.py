@@ -24,7 +24,7 @@ QUALIFICATION_CHARS = 1000
 def form_field(api_field: str) -> str | None:
     """`appointment.meeting_at` → `meeting_at`; `appointment.qualification.budget` → `q_budget`."""
     parts = api_field.split(".")
-    if len(parts) > 2 and parts[0] == "calls" and parts[1].isdigit():
+    if len(parts) > 2 and parts[0] == "calls":  # a bulk answer's calls.<index>.<field>
         parts = parts[2:]
     if parts and parts[0] == "appointment":
         parts = parts[1:]
