@@ -118,3 +118,14 @@ def test_a_refused_note_keeps_what_was_typed_and_says_why_next_to_the_field(page
     expect(page.locator("#report-status")).to_have_text("未公開")
     red, green, blue = [int(v) for v in error.evaluate("e => getComputedStyle(e).color").strip("rgba()").split(",")[:3]]
     assert red > 120 and red > green + 60 and red > blue + 60, (red, green, blue)
+
+    # Coming back to the page (the server never had the notes) brings back what was typed.
+    page.goto(f"/projects/{world.project_id}/reports?week={week}")
+    expect(page.get_by_label("学び")).to_have_value(too_long)
+    expect(page.get_by_label("良い反応")).to_have_value("情シス部門長から好反応")
+    expect(page.locator("#draft-restored")).to_be_visible()
+    # Once a save goes through, the local copy is forgotten and the notice goes away.
+    page.get_by_label("学び").fill("10時台は受付ブロックが少ない")
+    expect(page.locator("#save-status")).to_contain_text("保存しました", timeout=10_000)
+    expect(page.locator("#draft-restored")).to_be_hidden()
+    assert page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('anken:report:')).length") == 0

@@ -116,7 +116,8 @@ async def publish(view: ReportView, project_id: str, week: str, request: Request
         errors = field_errors_of(exc, view._)
         typed = {field: form.get(field, "") for field in (*NOTE_FIELDS, "next_actions")}
         return await render_report(
-            view, project, week, report, editable=True, text=typed, field_errors=errors,
+            view, project, week, report, editable=view.session.role in ("director", "admin"), text=typed,
+            field_errors=errors,
             error=view._("The report was not published. Please correct the fields marked below.") if errors
             else describe(exc, view._),
             status_code=exc.status if 400 <= exc.status < 500 else 422,

@@ -1,5 +1,6 @@
 // The weekly report editor: a live counter under each note field, so a line over the limit is
-// seen while typing, not after the server refuses it. Wired by data attributes (strict CSP):
+// seen while typing, not after the server refuses it; and a local copy of what is typed until the
+// server has it. Wired by data attributes (strict CSP):
 // <textarea data-line-limit="1000" data-lines-limit="50" data-counter="id"> and
 // <p id="id" data-template="… %(chars)s / %(max)s … %(lines)s / %(max_lines)s …" data-max="1,000" data-max-lines="50">.
 (function () {
@@ -32,8 +33,44 @@
     if (field.matches && field.matches("textarea[data-line-limit]")) update(field);
   });
 
+  // <p data-local-draft="key" hidden> inside the form: what is typed is kept in sessionStorage until
+  // an autosave confirms it (the answer carries [data-saved]), and restored if the page comes back
+  // without it (a refused save, a reload, a lost connection).
+  function keepLocalDraft(marker) {
+    const form = marker.closest("form");
+    if (!form || !window.sessionStorage) return;
+    const key = "anken:" + marker.dataset.localDraft;
+    const fields = Array.from(form.querySelectorAll("textarea[name]"));
+    let sent = null;
+    function snapshot() {
+      const values = {};
+      fields.forEach(function (field) { values[field.name] = field.value; });
+      return JSON.stringify(values);
+    }
+    let stored = null;
+    try { stored = JSON.parse(sessionStorage.getItem(key) || "null"); } catch (error) { stored = null; }
+    if (stored && fields.some(function (f) { return typeof stored[f.name] === "string" && stored[f.name] !== f.value; })) {
+      fields.forEach(function (f) { if (typeof stored[f.name] === "string") f.value = stored[f.name]; });
+      marker.hidden = false;
+      // Offer the restored text to the autosave at once.
+      fields[0].dispatchEvent(new Event("input", { bubbles: true }));
+    }
+    form.addEventListener("input", function () { sessionStorage.setItem(key, snapshot()); });
+    form.addEventListener("htmx:beforeRequest", function () { sent = snapshot(); });
+    document.body.addEventListener("htmx:afterSwap", function (event) {
+      const target = event.detail && event.detail.target;
+      if (!target || !form.contains(target) || !target.querySelector("[data-saved]")) return;
+      // Only what the server now has is forgotten; text typed while the save was under way stays.
+      if (sent === snapshot()) {
+        sessionStorage.removeItem(key);
+        marker.hidden = true;
+      }
+    });
+  }
+
   function start() {
     document.querySelectorAll("textarea[data-line-limit]").forEach(update);
+    document.querySelectorAll("[data-local-draft]").forEach(keepLocalDraft);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
