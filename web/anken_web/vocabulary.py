@@ -12,7 +12,7 @@ QUALIFICATION_FIELDS = (N_("budget"), N_("authority"), N_("need"), N_("timeline"
 FORECAST_CATEGORIES = (N_("pipeline"), N_("best_case"), N_("commit"), N_("omitted"))
 CONTRACT_CHANGES = (N_("renewal"), N_("upsell"), N_("downsell"), N_("end"))
 JOB_STATUSES = (N_("pending"), N_("running"), N_("retrying"), N_("succeeded"), N_("failed"), N_("dead"),
-                N_("skipped"), N_("completed"))
+                N_("skipped"), N_("completed"), N_("queued"))
 PACE_STATUSES = (N_("on_track"), N_("behind"), N_("at_risk"), N_("none"))
 DUPLICATE_REASONS = (N_("corporate_number"), N_("phone"), N_("name"))
 TARGET_FIELDS = (N_("company_name"), N_("industry"), N_("size"), N_("region"), N_("priority_tier"))
