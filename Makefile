@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 PYPROJECTS := $(wildcard services/*/pyproject.toml) web/pyproject.toml deploy/local/requirements.txt
 
-.PHONY: run test browser lint migrate seed bench rebuild-reporting screenshots install install-test clean
+.PHONY: run test browser lint lock migrate seed demo-reset bench rebuild-reporting screenshots install install-test clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -61,8 +61,15 @@ rebuild-reporting: $(STAMP)
 bench: $(TEST_STAMP)
 	$(PY) bench/run_all.py
 
+## lock: regenerate deploy/requirements.lock (hash-pinned, what production images install)
+lock: $(TEST_STAMP)
+	$(PIP) install -q uv
+	$(VENV)/bin/uv pip compile deploy/requirements.in --generate-hashes --python-version 3.11 \
+		--python-platform linux --index-url https://pypi.org/simple --no-header -o deploy/requirements.lock
+
+## screenshots: docs/screenshots from make run's demo month, as each demo user (about 3 minutes)
 screenshots: $(TEST_STAMP)
-	ANKEN_SCREENSHOTS=1 $(PY) -m pytest tests/e2e -k screenshot $(PYTEST_ARGS)
+	$(PY) tests/demo/screenshots.py
 
 clean:
 	rm -rf $(VENV) .anken .pytest_cache

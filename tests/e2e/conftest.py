@@ -14,13 +14,10 @@ from e2e.world import World, build_world
 # `make test BROWSER=skip` is the only way these tests are skipped; run_suites.py fails a run with
 # any other skip, and recognises this reason in its closing line.
 SKIP_ON_REQUEST = "browser tests skipped on request (BROWSER=skip)"
-# `make screenshots` sets ANKEN_SCREENSHOTS=1 to refresh the committed pictures; an ordinary
-# test run writes them under tests/artifacts so it leaves the work tree clean.
+# Test runs keep their screenshots under tests/artifacts; docs/screenshots come from the demo month
+# (`make screenshots` runs tests/demo/screenshots.py).
 _ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = (
-    _ROOT / "docs" / "screenshots" if os.environ.get("ANKEN_SCREENSHOTS") == "1"
-    else _ROOT / "tests" / "artifacts" / "screenshots"
-)
+SCREENSHOTS = _ROOT / "tests" / "artifacts" / "screenshots"
 
 
 @pytest.fixture(scope="session")
