@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from anken_web.api_client import ApiError
+from anken_web.form_values import whole_number
 
 Gettext = Callable[..., str]
 
@@ -37,8 +38,8 @@ def _form_field(api_field: str) -> tuple[str | None, int | None, str | None]:
         parts = parts[1:]
     if not parts or parts[0] not in FIELD_LIMITS:
         return None, None, None
-    index = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
-    return parts[0], index, parts[2] if len(parts) > 2 else None
+    index = whole_number(parts[1]) if len(parts) > 1 else None
+    return parts[0], index if isinstance(index, int) else None, parts[2] if len(parts) > 2 else None
 
 
 def _sentence(field: str, index: int | None, attribute: str | None, kind: str, _: Gettext) -> str:

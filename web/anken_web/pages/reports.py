@@ -12,6 +12,7 @@ from starlette.responses import Response
 from anken_web import periods
 from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
+from anken_web.form_values import whole_number
 from anken_web.pages.report_field_errors import FIELD_LIMITS, field_errors_of
 from anken_web.rendering import View, roles
 from anken_web.security_headers import report_document_headers
@@ -46,7 +47,9 @@ async def report_editor(view: ReportView, project_id: str, week: str | None = No
 
 
 def positive_int(value: str | None) -> int | None:
-    return int(value) if value and value.isascii() and value.isdigit() and 0 < int(value) <= 1_000_000 else None
+    """A version number from the query string; anything else opens the current draft."""
+    number = whole_number(value or "")
+    return number if isinstance(number, int) and 0 < number <= 1_000_000 else None
 
 
 async def render_report(
