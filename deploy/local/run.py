@@ -28,7 +28,7 @@ BIN = Path(sys.executable).parent
 MIGRATING_SERVICES = ("anken-projects", "anken-reporting", "anken-worker")
 SCHEMAS = ("projects", "reporting", "integrations")
 # (port variable, default, URL variable the other services read)
-PORTS = (("WEB_PORT", 8000, None), ("PROJECTS_PORT", 8001, "PROJECTS_API_URL"),
+PORTS = (("WEB_PORT", 8000, "WEB_URL"), ("PROJECTS_PORT", 8001, "PROJECTS_API_URL"),
          ("REPORTING_PORT", 8002, "REPORTING_API_URL"), ("WORKER_PORT", 8003, "WORKER_URL"),
          ("SANDBOX_PORT", 8010, "SANDBOX_URL"))
 # The demo replays a month of Slack posts and sheet writes at once; the sandbox's emulated
