@@ -4,12 +4,10 @@ each field, so a refused call or appointment keeps what was typed and says what 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
+from anken_web import field_errors
 from anken_web.api_client import ApiError
+from anken_web.field_errors import Gettext, Refusal
 from anken_web.i18n.extraction import N_
-
-Gettext = Callable[..., str]
 
 # Form field → (label msgid, max characters); q_<name> fields are the project's qualification fields.
 FIELDS: dict[str, tuple[str, int | None]] = {
@@ -36,13 +34,19 @@ def form_field(api_field: str) -> str | None:
     return name if name in FIELDS else None
 
 
-def _sentence(field: str, error: dict, _: Gettext) -> str:
+def _locate(api_field: str) -> tuple[str, int | None, str | None] | None:
+    field = form_field(api_field)
+    return (field, None, None) if field else None
+
+
+def _sentence(refusal: Refusal, _: Gettext) -> str:
+    field = refusal.field
     if field.startswith("q_"):
         label, limit = _(field.removeprefix("q_")), QUALIFICATION_CHARS
     else:
         label_id, limit = FIELDS[field]
         label = _(label_id)
-    kind, message = str(error.get("type") or ""), str(error.get("message") or "")
+    kind, message = refusal.kind, refusal.message
     if kind == "string_too_long" and limit:
         return _("%(label)s: enter at most %(max)s characters.", label=label, max=f"{limit:,}")
     if field == "meeting_at":
@@ -54,11 +58,4 @@ def _sentence(field: str, error: dict, _: Gettext) -> str:
 
 def field_errors_of(exc: ApiError, _: Gettext) -> dict[str, str]:
     """Form field → the first refusal's sentence, for the fields the calling forms have."""
-    errors: dict[str, str] = {}
-    if exc.status != 422:
-        return errors
-    for error in exc.errors:
-        field = form_field(str(error.get("field") or ""))
-        if field and field not in errors:
-            errors[field] = _sentence(field, error, _)
-    return errors
+    return field_errors.field_errors_of(exc, _, _locate, _sentence)

@@ -7,13 +7,11 @@ the API stays the judge, these numbers only let the page warn early and word the
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
+from anken_web import field_errors
 from anken_web.api_client import ApiError
-from anken_web.form_values import whole_number
-
-Gettext = Callable[..., str]
+from anken_web.field_errors import Gettext, Refusal, as_index
 
 
 @dataclass(frozen=True)
@@ -31,18 +29,18 @@ FIELD_LIMITS: dict[str, FieldLimit] = {
 OWNER_CHARS = 100
 
 
-def _form_field(api_field: str) -> tuple[str | None, int | None, str | None]:
+def _locate(api_field: str) -> tuple[str, int | None, str | None] | None:
     """`notes.learnings.0` → ("learnings", 0, None); `next_actions.2.owner` → ("next_actions", 2, "owner")."""
     parts = api_field.split(".")
     if parts and parts[0] == "notes":
         parts = parts[1:]
     if not parts or parts[0] not in FIELD_LIMITS:
-        return None, None, None
-    index = whole_number(parts[1]) if len(parts) > 1 else None
-    return parts[0], index if isinstance(index, int) else None, parts[2] if len(parts) > 2 else None
+        return None
+    return parts[0], as_index(parts[1]) if len(parts) > 1 else None, parts[2] if len(parts) > 2 else None
 
 
-def _sentence(field: str, index: int | None, attribute: str | None, kind: str, _: Gettext) -> str:
+def _sentence(refusal: Refusal, _: Gettext) -> str:
+    field, index, attribute, kind = refusal.field, refusal.index, refusal.part, refusal.kind
     label, limit = _(field), FIELD_LIMITS[field]
     line = index + 1 if index is not None else None
     if kind == "string_too_long" and attribute == "owner":
@@ -58,11 +56,4 @@ def _sentence(field: str, index: int | None, attribute: str | None, kind: str, _
 
 def field_errors_of(exc: ApiError, _: Gettext) -> dict[str, str]:
     """Form field → the first refusal's sentence, for the fields this editor has."""
-    errors: dict[str, str] = {}
-    if exc.status != 422:
-        return errors
-    for error in exc.errors:
-        field, index, attribute = _form_field(str(error.get("field") or ""))
-        if field and field not in errors:
-            errors[field] = _sentence(field, index, attribute, str(error.get("type") or ""), _)
-    return errors
+    return field_errors.field_errors_of(exc, _, _locate, _sentence)
