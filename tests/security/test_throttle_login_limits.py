@@ -86,3 +86,27 @@ async def test_behind_a_trusted_proxy_the_forwarded_client_counts(service_env, t
         assert await fail_logins(client, [fresh_email()], attacker) == [429]
         # The proxy's other clients are not held up by one of them.
         assert await fail_logins(client, [fresh_email()], other) == [401]
+
+
+async def test_guesses_sent_in_parallel_cannot_pass_the_limit_together(service_env, throttle_redis_url, throttle_log):
+    """Each attempt is counted before the slow password check: 30 guesses at once get at most the limit's
+    worth of answers, the rest 429 (before, all 30 passed the check while their hashes ran)."""
+    import asyncio
+
+    async with serve_projects(service_env, fresh_ip(), redis_url=throttle_redis_url) as client:
+        user = await add_user(client)
+        answers = await asyncio.gather(*(log_in(client, user.email, "definitely-wrong") for _ in range(30)))
+        statuses = sorted(answer.status_code for answer in answers)
+        assert statuses.count(401) == ACCOUNT_MAX_FAILURES, statuses
+        assert statuses.count(429) == 30 - ACCOUNT_MAX_FAILURES, statuses
+
+
+async def test_a_right_password_gives_the_address_its_attempt_back(service_env, throttle_redis_url, throttle_log):
+    limit = 4
+    async with serve_projects(service_env, fresh_ip(), redis_url=throttle_redis_url,
+                              login_ip_max_failures=limit) as client:
+        users = [await add_user(client) for _ in range(limit + 2)]
+        for user in users:  # many good logins from one office address use up nothing
+            assert (await log_in(client, user.email)).status_code == 200
+        assert await fail_logins(client, [fresh_email() for _ in range(limit)]) == [401] * limit
+        assert (await log_in(client, users[0].email)).status_code == 429

@@ -43,13 +43,13 @@ async def issue_token(
         settings.redis_namespace, body.email, client_ip(request, settings.trusted_proxy_networks),
         settings.login_ip_max_failures,
     )
-    await login_throttle.ensure_allowed(resources.redis, attempt)
+    # Counted before the (slow) hash check, so parallel guesses cannot all pass the limit.
+    await login_throttle.take_attempt(resources.redis, attempt)
     user = (await session.execute(select(User).where(func.lower(User.email) == body.email.lower()))).scalar_one_or_none()
     password_ok = await verify_password_off_loop(user.password_hash if user else None, body.password)
     if not password_ok or user is None or not user.is_active:
-        await login_throttle.record_failure(resources.redis, attempt)
         raise Unauthorized("email or password is wrong")
-    await login_throttle.clear_failures(resources.redis, attempt)
+    await login_throttle.succeeded(resources.redis, attempt)
     ttl = resources.settings.token_ttl_s
     return TokenResponse(
         access_token=issue_user_token(resources.settings.anken_secret_key, str(user.id), user.role, ttl,

@@ -5,10 +5,12 @@ email answers 429 until the window has passed (a success clears the account's co
 `ip_max_failures` failed logins from one address (any emails), that address answers 429 the
 same way; a success does not clear it, so one valid account cannot launder a guessing run.
 
-Counts live in Redis under the service namespace, incremented by one Lua script that sets the
-window's expiry only on a new counter: the same on every Redis Anken supports (6.2 has no
-`EXPIRE … NX`). When Redis cannot be reached the throttle does not fail open: it logs at error
-level and counts in this process instead, with lower limits.
+An attempt is counted as a failure *before* the password is checked (one Lua script checks both
+limits and takes the attempt atomically, giving a new counter its window: the same on every Redis
+Anken supports, 6.2 has no `EXPIRE … NX`); a success then gives the address its attempt back and
+clears the account. So requests sent in parallel cannot all pass the check while the slow hash
+runs. When Redis cannot be reached the throttle does not fail open: it logs at error level and
+counts in this process instead, with lower limits.
 """
 
 from __future__ import annotations
@@ -35,16 +37,30 @@ MAX_FAILURES = ACCOUNT_MAX_FAILURES
 FALLBACK_ACCOUNT_MAX_FAILURES = 5
 FALLBACK_IP_FACTOR = 0.5
 
-# INCR every key; give a key its window only when it has none (what `EXPIRE key s NX` does on 7.x).
-_COUNT_FAILURE = """
-local counts = {}
+# Refuse when a key is at its limit (answer its index and TTL); else take the attempt on every key,
+# giving a new key its window (what `INCR` + `EXPIRE key s NX` do on 7.x).
+_TAKE_ATTEMPT = """
 for i, key in ipairs(KEYS) do
-  counts[i] = redis.call('INCR', key)
+  local count = tonumber(redis.call('GET', key) or '0')
+  if count >= tonumber(ARGV[i + 1]) then
+    return {i, redis.call('TTL', key)}
+  end
+end
+for _, key in ipairs(KEYS) do
+  redis.call('INCR', key)
   if redis.call('TTL', key) < 0 then
     redis.call('EXPIRE', key, ARGV[1])
   end
 end
-return counts
+return {0, 0}
+"""
+# A successful login: the address gets its attempt back, the account starts afresh.
+_SUCCEEDED = """
+if tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then
+  redis.call('DECR', KEYS[2])
+end
+redis.call('DEL', KEYS[1])
+return 1
 """
 
 # After a failed Redis call, logins skip Redis for this long: an unreachable server costs each
@@ -106,43 +122,41 @@ def _unavailable(redis: Redis, step: str, exc: BaseException) -> None:
               fallback="in-process limits", retry_in_s=REDIS_RETRY_AFTER_S)
 
 
-async def ensure_allowed(redis: Redis, attempt: LoginAttempt) -> None:
-    """Raise 429 when the account or the address has used up its failures in this window."""
+SCOPES = ("for this email", "from this address")
+
+
+async def take_attempt(redis: Redis, attempt: LoginAttempt) -> None:
+    """Count this login as a failure in advance, or raise 429 when the account or the address has used
+    up its failures in this window. Call `succeeded` when the password turns out right."""
     try:
         _check_redis(redis)
-        async with redis.pipeline(transaction=False) as pipe:
-            pipe.get(attempt.account_key).ttl(attempt.account_key)
-            pipe.get(attempt.ip_key).ttl(attempt.ip_key)
-            account, account_ttl, by_ip, ip_ttl = await pipe.execute()
-        checks = [(int(account or 0), ACCOUNT_MAX_FAILURES, account_ttl, "for this email"),
-                  (int(by_ip or 0), attempt.ip_max_failures, ip_ttl, "from this address")]
+        script = redis.register_script(_TAKE_ATTEMPT)
+        refused, ttl = await script(keys=[attempt.account_key, attempt.ip_key],
+                                    args=[WINDOW_S, ACCOUNT_MAX_FAILURES, attempt.ip_max_failures])
+        if refused:
+            scope = SCOPES[int(refused) - 1]
+            log.warning("login_throttled", scope=scope)
+            raise _too_many(scope, ttl if ttl and ttl > 0 else WINDOW_S)
+        return
     except (RedisError, OSError) as exc:
-        _unavailable(redis, "check", exc)
-        (account, account_left), (by_ip, ip_left) = _fallback.get(attempt.account_key), _fallback.get(attempt.ip_key)
-        checks = [(account, FALLBACK_ACCOUNT_MAX_FAILURES, account_left, "for this email"),
-                  (by_ip, attempt.fallback_ip_max_failures, ip_left, "from this address")]
-    for count, limit, left, scope in checks:
+        _unavailable(redis, "take", exc)
+    limits = (FALLBACK_ACCOUNT_MAX_FAILURES, attempt.fallback_ip_max_failures)
+    for key, limit, scope in zip((attempt.account_key, attempt.ip_key), limits, SCOPES, strict=True):
+        count, left = _fallback.get(key)
         if count >= limit:
             log.warning("login_throttled", scope=scope)
-            raise _too_many(scope, left if left and left > 0 else WINDOW_S)
+            raise _too_many(scope, left if left > 0 else WINDOW_S)
+    _fallback.incr(attempt.account_key)
+    _fallback.incr(attempt.ip_key)
 
 
-async def record_failure(redis: Redis, attempt: LoginAttempt) -> None:
-    try:
-        _check_redis(redis)
-        script = redis.register_script(_COUNT_FAILURE)
-        await script(keys=[attempt.account_key, attempt.ip_key], args=[WINDOW_S])
-    except (RedisError, OSError) as exc:
-        _unavailable(redis, "count", exc)
-        _fallback.incr(attempt.account_key)
-        _fallback.incr(attempt.ip_key)
-
-
-async def clear_failures(redis: Redis, attempt: LoginAttempt) -> None:
-    """After a successful login: the account starts afresh (the address does not)."""
+async def succeeded(redis: Redis, attempt: LoginAttempt) -> None:
+    """The password was right: the address gets its attempt back and the account starts afresh."""
     _fallback.clear(attempt.account_key)
+    _fallback.decr(attempt.ip_key)
     try:
         _check_redis(redis)
-        await redis.delete(attempt.account_key)
+        script = redis.register_script(_SUCCEEDED)
+        await script(keys=[attempt.account_key, attempt.ip_key])
     except (RedisError, OSError) as exc:
-        _unavailable(redis, "clear", exc)
+        _unavailable(redis, "succeeded", exc)

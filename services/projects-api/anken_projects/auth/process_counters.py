@@ -45,6 +45,12 @@ class WindowCounters:
         self._counts[key] = (entry[0] + 1, entry[1])
         return entry[0] + 1
 
+    def decr(self, key: str) -> None:
+        """One count fewer (never below zero); the window stays."""
+        entry = self._live(key, self._clock())
+        if entry is not None and entry[0] > 0:
+            self._counts[key] = (entry[0] - 1, entry[1])
+
     def clear(self, key: str) -> None:
         self._counts.pop(key, None)
 
