@@ -136,3 +136,5 @@ def test_production_refuses_the_example_database_password(monkeypatch, capsys) -
     # No password in the URL is certificate, peer or .pgpass authentication: the operator's choice.
     assert configuration_errors(monkeypatch, capsys, ProjectsSettings,
                                 DATABASE_URL="postgresql://anken@db:5432/anken?sslmode=verify-full") == []
+    assert configuration_errors(monkeypatch, capsys, ProjectsSettings,
+                                DATABASE_URL="postgresql://postgres:@/anken?host=/run/postgresql") == []

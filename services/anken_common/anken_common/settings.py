@@ -58,7 +58,7 @@ def database_url_problem(value: str) -> str | None:
     """Production PostgreSQL must not use a placeholder password (a URL without one is certificate,
     peer or .pgpass authentication, which is the operator's choice)."""
     password = urlsplit(value).password
-    if password is None:
+    if not password:
         return None
     if len(password) < 12 or password.lower() in PLACEHOLDER_DB_PASSWORDS or any(
         word in password.lower() for word in PLACEHOLDER_WORDS
