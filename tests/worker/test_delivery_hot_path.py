@@ -21,7 +21,6 @@ from anken_worker.kit.pacing import Pacer
 from anken_worker.kit.redis_lock import OrderLock
 from anken_worker.settings import SCHEMA, WorkerSettings
 
-
 # These servers run on loopback, which the outbound guard refuses unless allowed.
 LOOPBACK = OutboundPolicy.from_setting("127.0.0.1")
 
