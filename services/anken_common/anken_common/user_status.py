@@ -111,18 +111,25 @@ class RemoteUserStatus:
         return current_role(status, token_version)
 
     async def _introspect(self, token: str, user_id: uuid.UUID) -> UserStatus | None:
-        service_token = issue_service_token(self.secret, self.service)
-        try:
-            response = await self.client.post("/v1/auth/introspect", json={"token": token},
-                                              headers={"Authorization": f"Bearer {service_token}"})
-        except httpx.HTTPError as exc:
-            log.warning("user_status_unreachable", error=str(exc)[:200])
-            raise ProblemError(503, detail="cannot verify the session right now (projects-api unreachable)",
-                               headers={"Retry-After": "5"}) from None
-        if response.status_code != 200:
-            log.warning("user_status_failed", status=response.status_code)
-            raise ProblemError(503, detail="cannot verify the session right now", headers={"Retry-After": "5"})
-        return status_from_introspection(response.json(), user_id)
+        answer = await introspect(self.client, self.secret, self.service, token, what="the session")
+        return status_from_introspection(answer, user_id)
+
+
+async def introspect(client: httpx.AsyncClient, secret: str, service: str, token: str, *, what: str) -> dict:
+    """projects-api's answer about a user token or an API key (`POST /v1/auth/introspect`, with a service
+    token); 503 with Retry-After when projects-api cannot say, so a caller is never let in on a guess."""
+    service_token = issue_service_token(secret, service)
+    try:
+        response = await client.post("/v1/auth/introspect", json={"token": token},
+                                     headers={"Authorization": f"Bearer {service_token}"})
+    except httpx.HTTPError as exc:
+        log.warning("introspection_unreachable", what=what, error=str(exc)[:200])
+        raise ProblemError(503, detail=f"cannot verify {what} right now (projects-api unreachable)",
+                           headers={"Retry-After": "5"}) from None
+    if response.status_code != 200:
+        log.warning("introspection_failed", what=what, status=response.status_code)
+        raise ProblemError(503, detail=f"cannot verify {what} right now", headers={"Retry-After": "5"})
+    return response.json()
 
 
 def status_from_introspection(data: dict, user_id: uuid.UUID) -> UserStatus | None:

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 
 import httpx
 
-from anken_common.auth_tokens import Role, api_key_prefix, issue_service_token
+from anken_common.auth_tokens import Role, api_key_prefix
 from anken_common.logging import get_logger
-from anken_common.problems import ProblemError, Unauthorized
+from anken_common.problems import Unauthorized
 from anken_common.request_context import service_http_client
-from anken_common.user_status import RemoteUserStatus, TtlCache
+from anken_common.user_status import RemoteUserStatus, TtlCache, introspect
 from anken_reporting.auth.principal import Principal
 from anken_reporting.settings import ReportingSettings
 
@@ -73,19 +73,8 @@ class IntrospectionCache:
 
     async def _introspect_key(self, api_key: str) -> _KeyAnswer:
         self.calls += 1
-        token = issue_service_token(self.settings.anken_secret_key, SERVICE_NAME)
-        try:
-            response = await self.client.post(
-                "/v1/auth/introspect", json={"token": api_key}, headers={"Authorization": f"Bearer {token}"}
-            )
-        except httpx.HTTPError as exc:
-            log.warning("introspection_unreachable", error=str(exc)[:200])
-            raise ProblemError(503, detail="cannot verify the API key right now (projects-api unreachable)",
-                               headers={"Retry-After": "5"}) from None
-        if response.status_code != 200:
-            log.warning("introspection_failed", status=response.status_code)
-            raise ProblemError(503, detail="cannot verify the API key right now", headers={"Retry-After": "5"})
-        data = response.json()
+        data = await introspect(self.client, self.settings.anken_secret_key, SERVICE_NAME, api_key,
+                                what="the API key")
         principal = principal_from_introspection(data)
         # Remembered no longer than the answer holds: unknown keys briefly, a key never past its expiry.
         ttl = self.settings.introspection_negative_cache_s if principal is None else self.settings.introspection_cache_s
