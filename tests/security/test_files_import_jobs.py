@@ -5,11 +5,14 @@ client goes away does not go on burning CPU for nobody."""
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 
+import pytest
 from sqlalchemy import text
 
 from anken_projects.targets import import_jobs
+from anken_projects.targets.import_limits import JobControl
 
 from .files_support import (  # noqa: F401 (fixtures)
     api_fixture,
@@ -25,6 +28,21 @@ from .files_support import (  # noqa: F401 (fixtures)
 ASYNC = {"Prefer": "respond-async"}
 
 
+@pytest.fixture
+def paced_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parsing slowed to some thousands of rows a second, so that a test sees the job while it parses
+    on any machine (a fast one parses the whole file before the test's next request)."""
+    checkpoint = JobControl.checkpoint
+    calls = iter(range(1 << 62))
+
+    def paced(self: JobControl) -> None:
+        if next(calls) % 20 == 0:
+            time.sleep(0.001)
+        checkpoint(self)
+
+    monkeypatch.setattr(JobControl, "checkpoint", paced)
+
+
 async def test_respond_async_answers_202_with_the_running_job_and_its_progress(api, floor, resources) -> None:
     response, _ = await upload(api, floor, big_csv(20_000), "big.csv", dry_run=False, headers=ASYNC)
     assert response.status_code == 202, response.text[:300]
@@ -38,7 +56,7 @@ async def test_respond_async_answers_202_with_the_running_job_and_its_progress(a
     assert await count_targets(resources, floor.list_id) == 2 + 20_000
 
 
-async def test_a_cancelled_import_stops_and_writes_nothing(api, floor, resources) -> None:
+async def test_a_cancelled_import_stops_and_writes_nothing(api, floor, resources, paced_parse) -> None:
     response, _ = await upload(api, floor, big_csv(50_000), "big.csv", dry_run=False, headers=ASYNC)
     job_id = response.json()["id"]
     cancelled = await api.delete(f"/v1/imports/{job_id}", headers=floor.director.headers)
@@ -77,7 +95,7 @@ async def test_a_job_past_its_wall_time_ends_failed_with_its_reason(api, floor, 
     assert took < 5
 
 
-async def test_a_client_that_goes_away_cancels_its_import(files_app, floor, resources) -> None:
+async def test_a_client_that_goes_away_cancels_its_import(files_app, floor, resources, paced_parse) -> None:
     """The upload is sent by hand to the ASGI app; the client then disconnects while the job runs."""
     content = big_csv(50_000)
     boundary = "anken-boundary"
@@ -126,7 +144,7 @@ async def test_a_client_that_goes_away_cancels_its_import(files_app, floor, reso
     assert await count_targets(resources, floor.list_id) == 2
 
 
-async def test_no_transaction_stays_open_while_a_file_is_parsed(api, floor, resources) -> None:
+async def test_no_transaction_stays_open_while_a_file_is_parsed(api, floor, resources, paced_parse) -> None:
     response, _ = await upload(api, floor, big_csv(50_000), "big.csv", dry_run=False, headers=ASYNC)
     job_id = response.json()["id"]
     long_open: list[str] = []
