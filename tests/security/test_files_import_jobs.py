@@ -5,14 +5,12 @@ client goes away does not go on burning CPU for nobody."""
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 
-import pytest
+from projects_calls.import_pacing import paced_parse_fixture  # noqa: F401 (fixture)
 from sqlalchemy import text
 
 from anken_projects.targets import import_jobs
-from anken_projects.targets.import_limits import JobControl
 
 from .files_support import (  # noqa: F401 (fixtures)
     api_fixture,
@@ -26,21 +24,6 @@ from .files_support import (  # noqa: F401 (fixtures)
 )
 
 ASYNC = {"Prefer": "respond-async"}
-
-
-@pytest.fixture
-def paced_parse(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Parsing slowed to some thousands of rows a second, so that a test sees the job while it parses
-    on any machine (a fast one parses the whole file before the test's next request)."""
-    checkpoint = JobControl.checkpoint
-    calls = iter(range(1 << 62))
-
-    def paced(self: JobControl) -> None:
-        if next(calls) % 20 == 0:
-            time.sleep(0.001)
-        checkpoint(self)
-
-    monkeypatch.setattr(JobControl, "checkpoint", paced)
 
 
 async def test_respond_async_answers_202_with_the_running_job_and_its_progress(api, floor, resources) -> None:
