@@ -24,7 +24,7 @@ HOW_TO_GET_ONE = (
 
 
 class NoBrowser(RuntimeError):
-    pass
+    """No browser is installed and none could be installed here (the message says how to get one)."""
 
 
 def playwright_chromium() -> str | None:
