@@ -10,21 +10,11 @@ from anken_projects.audit.writer import record_audit
 from anken_projects.auth.principal import Principal
 from anken_projects.kit.etag import bump_version
 from anken_projects.projects import kickoff
-from anken_projects.projects.models import Project, ProjectStatus
+from anken_projects.projects.models import TRANSITIONS as ALLOWED
+from anken_projects.projects.models import Project, ProjectStatus, allowed_from
 from anken_projects.projects.payloads import publish_project
 
 S = ProjectStatus
-ALLOWED: dict[ProjectStatus, tuple[ProjectStatus, ...]] = {
-    S.draft: (S.kickoff,),
-    S.kickoff: (S.active,),
-    S.active: (S.paused, S.ended),
-    S.paused: (S.active, S.ended),
-    S.ended: (),
-}
-
-
-def allowed_from(status: ProjectStatus) -> list[str]:
-    return [s.value for s in ALLOWED[ProjectStatus(status)]]
 
 
 async def transition(session: AsyncSession, principal: Principal, project: Project, to: ProjectStatus) -> Project:

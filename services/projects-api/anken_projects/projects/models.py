@@ -21,6 +21,22 @@ class ProjectStatus(StrEnum):
     ended = "ended"
 
 
+# The project state machine (draft → kickoff → active ⇄ paused → ended): the statuses each status
+# may move to, in the order a director most often takes them (the first is the natural next step).
+TRANSITIONS: dict[ProjectStatus, tuple[ProjectStatus, ...]] = {
+    ProjectStatus.draft: (ProjectStatus.kickoff,),
+    ProjectStatus.kickoff: (ProjectStatus.active,),
+    ProjectStatus.active: (ProjectStatus.paused, ProjectStatus.ended),
+    ProjectStatus.paused: (ProjectStatus.active, ProjectStatus.ended),
+    ProjectStatus.ended: (),
+}
+
+
+def allowed_from(status: ProjectStatus | str) -> list[str]:
+    """The statuses a project in `status` may move to, natural next step first."""
+    return [s.value for s in TRANSITIONS[ProjectStatus(status)]]
+
+
 class Project(SQLModel, table=True):
     __tablename__ = "projects"
     __table_args__ = {"schema": SCHEMA}

@@ -4,11 +4,11 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import ConfigDict, Field, ValidationInfo, computed_field, field_validator
 
 from anken_projects.kit.schemas import Output, StrictInput
 from anken_projects.kit.validators import ClockTime, HttpUrl, SaneDate, TimeZoneName
-from anken_projects.projects.models import ContractChangeKind, ProjectStatus
+from anken_projects.projects.models import ContractChangeKind, ProjectStatus, allowed_from
 
 QualificationField = Annotated[str, Field(min_length=1, max_length=100)]
 _PROJECT_EXAMPLE = {
@@ -86,6 +86,7 @@ class ProjectOut(Output):
         **_PROJECT_EXAMPLE, "id": "9d7e6c5b-4a39-4281-9f0e-1d2c3b4a5968", "status": "draft",
         "confluence_page_url": None, "spreadsheet_url": None, "extra_closed_days": ["2026-12-29"], "ab_manual_choice": False,
         "created_at": "2026-11-23T09:00:00+09:00", "updated_at": "2026-11-23T09:00:00+09:00", "version": 1,
+        "allowed_transitions": ["kickoff"],
     }]})
     id: uuid.UUID
     client_id: uuid.UUID
@@ -114,6 +115,11 @@ class ProjectOut(Output):
     created_at: datetime
     updated_at: datetime
     version: int
+
+    @computed_field(description="The statuses POST /transitions accepts from the current one, the natural next "
+                                "step first (empty once ended); `active` also needs the required kickoff items agreed")
+    def allowed_transitions(self) -> list[ProjectStatus]:
+        return [ProjectStatus(s) for s in allowed_from(self.status)]
 
 
 class TransitionRequest(StrictInput):
