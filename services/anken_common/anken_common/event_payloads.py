@@ -14,13 +14,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# The outcome taxonomy lives in call_outcomes; re-exported for the payload contract's users.
+from anken_common.call_outcomes import CONTACT_OUTCOMES as CONTACT_OUTCOMES
+from anken_common.call_outcomes import CallOutcome as CallOutcome
 from anken_common.events import EventType
 
-CallOutcome = Literal[
-    "no_answer", "invalid_number", "gatekeeper_block", "absent",
-    "connected_rejected", "connected_followup", "appointment",
-]
-CONTACT_OUTCOMES: frozenset[str] = frozenset({"connected_rejected", "connected_followup", "appointment"})
 ProjectStatusName = Literal["draft", "kickoff", "active", "paused", "ended"]
 HandoffStatus = Literal["set", "held", "no_show", "cancelled"]
 PartnerOutcome = Literal["qualified", "unqualified"]

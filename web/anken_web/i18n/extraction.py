@@ -9,6 +9,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
+from anken_common.call_outcomes import LABELS as OUTCOME_LABELS
 from anken_web.i18n.catalogs import CATALOG_DIR, DOMAIN, SUPPORTED_LOCALES
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -29,6 +30,9 @@ def extract_msgids() -> dict[str, list[str]]:
     ):
         if isinstance(message, str) and message:
             found.setdefault(message, []).append(filename)
+    # Labels defined outside this package, with the rule they name (anken_common.call_outcomes).
+    for label in OUTCOME_LABELS.values():
+        found.setdefault(label, []).append("anken_common/call_outcomes.py")
     return found
 
 

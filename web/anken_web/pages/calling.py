@@ -13,11 +13,11 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
+from anken_common.call_outcomes import LABELS, CallOutcome
 from anken_web import periods
 from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
 from anken_web.form_values import whole_number
-from anken_web.i18n.extraction import N_
 from anken_web.pages.calling_field_errors import field_errors_of
 from anken_web.rendering import View, roles
 
@@ -25,16 +25,9 @@ router = APIRouter(include_in_schema=False)
 # next-target hands targets to the assigned member making the request, so the screen is for members.
 CallerView = Annotated[View, Depends(roles("member"))]
 
-# (key, outcome, label): the order is the keyboard shortcut, as members learn it.
-OUTCOMES = (
-    ("1", "no_answer", N_("No answer")),
-    ("2", "invalid_number", N_("Invalid number")),
-    ("3", "gatekeeper_block", N_("Blocked by reception")),
-    ("4", "absent", N_("Contact absent")),
-    ("5", "connected_rejected", N_("Connected, rejected")),
-    ("6", "connected_followup", N_("Connected, follow up")),
-    ("7", "appointment", N_("Appointment")),
-)
+# (key, outcome, label): anken_common's order is the keyboard shortcut, as members learn it; the labels
+# are its msgids (i18n.extraction lists them for the catalogs).
+OUTCOMES = tuple((str(key), outcome.value, LABELS[outcome]) for key, outcome in enumerate(CallOutcome, start=1))
 OUTCOME_NAMES = {outcome for _, outcome, _ in OUTCOMES}
 # A wrong key can be taken back this long after the call was logged (the page hides the button then;
 # the grace covers the round trip of a press at the last moment).

@@ -4,22 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from anken_common.call_outcomes import CallOutcome as CallOutcome  # the one list of outcomes
 from anken_projects.kit.models import SCHEMA, utc_now
-
-
-class CallOutcome(StrEnum):
-    no_answer = "no_answer"
-    invalid_number = "invalid_number"
-    gatekeeper_block = "gatekeeper_block"
-    absent = "absent"
-    connected_rejected = "connected_rejected"
-    connected_followup = "connected_followup"
-    appointment = "appointment"
 
 
 class Call(SQLModel, table=True):

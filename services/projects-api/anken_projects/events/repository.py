@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from anken_common import call_outcomes
 from anken_common.logging import get_logger
 
 log = get_logger("anken.events.export")
@@ -127,8 +128,7 @@ _RECORD = (
     f"THEN o.payload END) AS x({', '.join(f + ' text' for f in _FIELDS)}) ON true"
 )
 _UUID_SHAPE = "'________-____-____-____-____________'"
-_OUTCOMES = ("'no_answer', 'invalid_number', 'gatekeeper_block', 'absent', 'connected_rejected', "
-             "'connected_followup', 'appointment'")
+_OUTCOMES = call_outcomes.sql_list()
 
 
 def _one_line(field: str) -> str:
