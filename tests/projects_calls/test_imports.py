@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from openpyxl import Workbook
 
 from anken_projects.outbox.models import OutboxEvent
+from anken_projects.targets.import_columns import COLUMNS, HEADER_ALIASES, TargetField, recognised_field
 from anken_projects.targets.models import Target
 
 HEADER = "会社名,電話番号,法人番号,業種,従業員規模,都道府県,優先度\n"
@@ -89,7 +90,8 @@ async def test_commit_with_any_row_error_writes_nothing(api, floor, resources) -
     response = await upload(api, floor, csv_bytes(text, "utf-8"), "list.csv", dry_run=False)
     assert response.status_code == 422
     body = response.json()
-    assert body["errors"] == [{"row": 4, "field": "corporate_number", "message": "check digit does not match"}]
+    assert body["errors"] == [{"row": 4, "field": "corporate_number", "message": "check digit does not match",
+                               "code": "corporate_number_check_digit", "column": "法人番号", "params": {}}]
     assert await count_targets(resources, floor.list_id) == before
     job = (await api.get(f"/v1/imports/{body['import_id']}", headers=floor.director.headers)).json()
     assert job["status"] == "failed" and job["created_count"] == 0 and job["error_count"] == 1
@@ -146,3 +148,77 @@ async def test_target_list_rename_with_if_match(api, floor) -> None:
     stale = await api.patch(url, json={"name": "古い版"}, headers={**floor.director.headers, "If-Match": etag})
     assert stale.status_code == 412
     assert (await api.patch(url, json={"name": "x"}, headers=floor.members[0].headers)).status_code == 403
+
+
+async def test_row_errors_carry_code_column_as_in_the_file_and_params(api, floor) -> None:
+    text = ("Company Name,TEL,Tier\n"
+            + "株式会社長い名前" + "あ" * 200 + ",03-1234-5678,1\n"  # row 2: too long
+            + "株式会社電話,12-34,X\n")  # row 3: phone prefix, tier
+    response = await upload(api, floor, text.encode(), "list.csv", dry_run=True)
+    assert response.status_code == 200, response.text
+    errors = {(e["row"], e["code"]): e for e in response.json()["errors"]}
+    assert set(errors) == {(2, "too_long"), (3, "phone_prefix"), (3, "tier_invalid")}
+    assert errors[(2, "too_long")]["column"] == "Company Name" and errors[(2, "too_long")]["params"] == {"max": 200}
+    assert errors[(2, "too_long")]["message"] == "must be at most 200 characters"
+    assert errors[(3, "phone_prefix")]["column"] == "TEL" and errors[(3, "phone_prefix")]["field"] == "phone"
+    assert errors[(3, "tier_invalid")]["column"] == "Tier"
+
+
+async def test_a_file_that_is_no_spreadsheet_is_refused_as_such(api, floor) -> None:
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8
+    junk = bytes((i * 7919) % 251 for i in range(64 * 1024))  # no spreadsheet, no text
+    for content, name in ((png, "logo.png"), (junk, "junk.bin"), (png, "disguised.csv")):
+        response = await upload(api, floor, content, name, dry_run=True)
+        assert response.status_code == 422, response.text
+        error = response.json()["errors"][0]
+        assert (error["field"], error["code"]) == ("file", "not_csv_or_xlsx"), (name, error)
+
+
+async def test_a_header_row_with_no_recognised_column_names_its_rule(api, floor) -> None:
+    none_known = await upload(api, floor, "氏名,住所\n山田,東京\n".encode(), "l.csv", dry_run=True)
+    assert none_known.status_code == 422
+    assert none_known.json()["errors"][0]["code"] == "no_recognised_header"
+    no_name = await upload(api, floor, "電話番号,業種\n03-1234-5678,製造業\n".encode(), "l.csv", dry_run=True)
+    assert no_name.json()["errors"][0]["code"] == "missing_company_name_column"
+    job = (await api.get(f"/v1/imports/{no_name.json()['import_id']}", headers=floor.director.headers)).json()
+    assert job["errors"][0]["code"] == "missing_company_name_column" and job["errors"][0]["row"] is None
+
+
+async def test_too_large_says_its_limit_in_params(api, floor, resources, monkeypatch) -> None:
+    monkeypatch.setattr(resources.settings, "import_max_bytes", 2048)
+    response = await upload(api, floor, b"company_name\n" + b"x" * 4096, "big.csv", dry_run=True)
+    assert response.status_code == 413
+    error = response.json()["errors"][0]
+    assert (error["field"], error["code"], error["params"]) == ("file", "file_too_large", {"max_bytes": 2048})
+
+
+async def test_columns_endpoint_lists_the_parsers_own_headers(api, floor) -> None:
+    body = (await api.get("/v1/target-imports/columns", headers=floor.members[0].headers)).json()
+    listed = {c["field"]: c for c in body["columns"]}
+    assert set(listed) == {f.value for f in TargetField}
+    for field_name, aliases in HEADER_ALIASES.items():
+        column = listed[field_name.value]
+        assert tuple(column["japanese_headers"] + column["english_headers"]) == aliases
+        # Every header the list shows is one the parser maps to that field, and vice versa.
+        assert all(recognised_field(h) == field_name for h in aliases)
+    assert [c["field"] for c in body["columns"] if c["required"]] == ["company_name"]
+    assert all(not h.isascii() for c in body["columns"] for h in c["japanese_headers"])
+    assert all(h.isascii() for c in body["columns"] for h in c["english_headers"])
+    assert body["max_bytes"] > 0 and body["max_rows"] == 50_000
+    assert (await api.get("/v1/target-imports/columns")).status_code == 401
+
+
+async def test_example_files_import_cleanly(api, floor, resources) -> None:
+    for kind in ("csv", "xlsx"):
+        response = await api.get(f"/v1/target-imports/example.{kind}", headers=floor.director.headers)
+        assert response.status_code == 200 and "attachment" in response.headers["content-disposition"]
+        if kind == "csv":
+            assert response.content.startswith("\ufeff".encode())
+            header = response.content.decode("utf-8-sig").splitlines()[0].split(",")
+            assert header == [c.japanese[0] for c in COLUMNS]
+        report = await upload(api, floor, response.content, f"example.{kind}", dry_run=True,
+                              list_id=floor.other_list_id)
+        assert report.status_code == 200, report.text
+        body = report.json()
+        assert (body["rows_total"], body["error_count"], body["accepted_count"]) == (2, 0, 2), body
+    assert (await api.get("/v1/target-imports/example.pdf", headers=floor.director.headers)).status_code == 404

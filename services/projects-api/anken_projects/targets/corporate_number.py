@@ -32,15 +32,29 @@ def normalise_corporate_number(raw: str | None) -> str | None:
     return text or None
 
 
+# Why a normalised corporate number is invalid: code → English message.
+CORPORATE_NUMBER_PROBLEMS = {
+    "corporate_number_digits": "must contain digits only",
+    "corporate_number_length": "must be 13 digits",
+    "corporate_number_check_digit": "check digit does not match",
+}
+
+
+def corporate_number_problem_code(number: str) -> str | None:
+    """The rule a normalised corporate number breaks (a key of CORPORATE_NUMBER_PROBLEMS), or None."""
+    if not number.isascii() or not number.isdigit():
+        return "corporate_number_digits"
+    if len(number) != 13:
+        return "corporate_number_length"
+    if int(number[0]) != check_digit(number[1:]):
+        return "corporate_number_check_digit"
+    return None
+
+
 def corporate_number_problem(number: str) -> str | None:
     """Why a normalised corporate number is invalid, or None when it is valid."""
-    if not number.isascii() or not number.isdigit():
-        return "must contain digits only"
-    if len(number) != 13:
-        return "must be 13 digits"
-    if int(number[0]) != check_digit(number[1:]):
-        return "check digit does not match"
-    return None
+    code = corporate_number_problem_code(number)
+    return CORPORATE_NUMBER_PROBLEMS[code] if code else None
 
 
 def is_valid_corporate_number(number: str) -> bool:

@@ -18,11 +18,14 @@ from anken_projects.db import Resources, ResourcesDep, SessionDep
 from anken_projects.kit.etag import check_if_match, set_etag
 from anken_projects.kit.pagination import CursorQuery, LimitQuery, Page, paginate
 from anken_projects.projects.access import get_accessible_project
-from anken_projects.targets import import_jobs, service
+from anken_projects.targets import import_example, import_jobs, service
 from anken_projects.targets.access import get_target, get_target_list, project_for_target_writes
+from anken_projects.targets.import_columns import COLUMNS
 from anken_projects.targets.import_limits import MAX_MAPPING_CHARS, MAX_MAPPING_ENTRIES
 from anken_projects.targets.models import ImportStatus, TargetImport, TargetStatus
 from anken_projects.targets.schemas import (
+    ImportColumnOut,
+    ImportColumnsOut,
     ImportReport,
     TargetListCreate,
     TargetListOut,
@@ -185,7 +188,8 @@ def _outcome(job: TargetImport) -> ImportReport:
         # The file-level error names its field: `file`, or `mapping` when the mapping does not fit the file.
         raise ProblemError(422, "Unprocessable Content", report.reason,
                            type_="https://anken.jp/problems/import-rejected", import_id=str(job.id),
-                           errors=[{"field": e.field, "message": e.message} for e in report.errors if e.row is None])
+                           errors=[{"field": e.field, "message": e.message, "code": e.code, "params": e.params}
+                                   for e in report.errors if e.row is None])
     raise ProblemError(
         422, "Unprocessable Content",
         f"{job.error_count} row(s) have errors; nothing was imported. Fix them and upload again.",
@@ -204,6 +208,10 @@ def _outcome(job: TargetImport) -> ImportReport:
         "JSON object `{\"file header\": \"target field\"}`. Duplicates (by 法人番号, else phone, else normalised "
         "company name, within the file and across every list of the project's client) are skipped and reported. "
         "A commit is all or nothing: any row error answers 422 with every error and writes nothing.\n\n"
+        "Each error carries `row`, `field` and an English `message`, plus `code` (the rule broken, for clients "
+        "that word it themselves), `column` (the header as written in the file) and `params` (e.g. `{\"max\": "
+        "200}`). `GET /v1/target-imports/columns` lists the recognised headers; "
+        "`GET /v1/target-imports/example.csv` (or `.xlsx`) is a file that imports cleanly.\n\n"
         "Limits (settings `IMPORT_MAX_ROWS`, `IMPORT_MAX_BYTES`, `IMPORT_MAX_COLUMNS`, `IMPORT_WALL_TIME_S`): "
         "50,000 rows below the header, 20 MiB (413 above), 200 columns, 300 s of work by default. An XLSX is "
         "inspected before it is read (a part inflating more than 100× or past 100 MiB is refused) and its declared "
@@ -293,3 +301,35 @@ async def cancel_import(import_id: uuid.UUID, principal: CurrentPrincipal, resou
         job = await _load_job(resources, import_id)
         raise Conflict(f"the import has already finished ({job.status})", import_status=str(job.status))
     return ImportReport.model_validate(await _load_job(resources, import_id))
+
+
+@router.get("/v1/target-imports/columns", response_model=ImportColumnsOut,
+            summary="The columns an import recognises: Japanese and English headers, required or not, an example",
+            responses=problem_responses(401))
+async def import_columns(principal: CurrentPrincipal, resources: ResourcesDep) -> ImportColumnsOut:
+    limits = import_limits(resources.settings)
+    return ImportColumnsOut(
+        columns=[ImportColumnOut(field=c.field.value, japanese_headers=list(c.japanese), english_headers=list(c.english),
+                                 required=c.required, format=c.value_format.value, max_length=c.max_length,
+                                 example=c.examples[0]) for c in COLUMNS],
+        max_bytes=limits.max_bytes, max_rows=limits.max_rows, max_columns=limits.max_columns)
+
+
+EXAMPLE_TYPES = {
+    "csv": ("text/csv; charset=utf-8", import_example.example_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", import_example.example_xlsx),
+}
+
+
+@router.get("/v1/target-imports/example.{kind}",
+            summary="An example target file (every recognised column, Japanese headers, two rows)",
+            description="`kind`: `csv` (UTF-8 with BOM) or `xlsx`. The file imports cleanly as it is.",
+            responses={**problem_responses(401, 404), 200: {"content": {
+                "text/csv": {"example": "会社名,電話番号,法人番号,…\r\n株式会社サンプル製作所,03-1234-5678,…"},
+                EXAMPLE_TYPES["xlsx"][0]: {}}}})
+async def import_example_file(kind: str, principal: CurrentPrincipal) -> Response:
+    if kind not in EXAMPLE_TYPES:
+        raise NotFound("example file")
+    media_type, build = EXAMPLE_TYPES[kind]
+    return Response(build(), media_type=media_type, headers={
+        "Content-Disposition": f'attachment; filename="{import_example.FILENAME}.{kind}"'})

@@ -25,13 +25,15 @@ TABLE = TargetImport.__table__
 # A job row still "running" this long after its wall time belongs to a process that ended.
 STALE_GRACE = timedelta(seconds=60)
 STALE_REASON = "the import stopped without finishing (its process ended); upload the file again"
+SERVICE_STOPPED_REASON = "the service stopped while the import ran; upload the file again"
 
 _running: dict[uuid.UUID, tuple[asyncio.Task, JobControl]] = {}
 
 
-def file_error(reason: str) -> dict[str, Any]:
-    """How a file-level failure (not one row's) is stored among a job's errors: no row, field `file`."""
-    return {"row": None, "field": "file", "message": reason}
+def file_error(reason: str, code: str, params: dict[str, Any] | None = None, *, field: str = "file") -> dict[str, Any]:
+    """How a file-level failure (not one row's) is stored among a job's errors: no row, field `file`
+    (or `mapping`), the rule's `code` and its `params` for clients that word it themselves."""
+    return {"row": None, "field": field, "message": reason, "code": code, "column": None, "params": params or {}}
 
 
 # A job that has not finished: waiting for a slot, or running.
@@ -91,7 +93,7 @@ async def cancel_job(engine: AsyncEngine, job_id: uuid.UUID, reason: str) -> boo
     async with engine.begin() as conn:
         changed = (await conn.execute(
             sa.update(TABLE).where(TABLE.c.id == job_id, TABLE.c.status.in_(UNFINISHED))
-            .values(status=ImportStatus.cancelled, finished_at=utc_now(), errors=[file_error(reason)])
+            .values(status=ImportStatus.cancelled, finished_at=utc_now(), errors=[file_error(reason, "cancelled")])
             .returning(TABLE.c.id)
         )).scalar_one_or_none()
     stop_local(job_id, reason)
@@ -107,7 +109,7 @@ async def expire_if_stale(engine: AsyncEngine, job: TargetImport, wall_time_s: f
         return False
     if job.created_at + timedelta(seconds=wall_time_s) + STALE_GRACE > utc_now():
         return False
-    await finish_job_outside(engine, job.id, ImportStatus.failed, errors=[file_error(STALE_REASON)])
+    await finish_job_outside(engine, job.id, ImportStatus.failed, errors=[file_error(STALE_REASON, "stopped")])
     return True
 
 
@@ -115,7 +117,7 @@ async def stop_all() -> None:
     """Cancel this process's jobs (at shutdown): each records itself as cancelled."""
     tasks = [task for task, _ in _running.values()]
     for _, control in _running.values():
-        control.cancel("the service stopped while the import ran; upload the file again")
+        control.cancel(SERVICE_STOPPED_REASON)
     for task in tasks:
         task.cancel()
     if tasks:

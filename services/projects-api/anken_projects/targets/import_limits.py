@@ -44,10 +44,12 @@ class ImportLimits:
 class ImportStopped(Exception):
     """The job ended before finishing: cancelled by a user, or past its wall time."""
 
-    def __init__(self, status: str, reason: str) -> None:
+    def __init__(self, status: str, reason: str, code: str = "cancelled", **params: float) -> None:
         super().__init__(reason)
         self.status = status
         self.reason = reason
+        self.code = code
+        self.params = params
 
 
 @dataclass
@@ -76,5 +78,6 @@ class JobControl:
             raise ImportStopped("cancelled", self.cancel_reason)
         if time.monotonic() - self.started > self.wall_time_s:
             raise ImportStopped(
-                "failed", f"the import took longer than its limit of {self.wall_time_s:g} s and was stopped"
+                "failed", f"the import took longer than its limit of {self.wall_time_s:g} s and was stopped",
+                "timed_out", seconds=self.wall_time_s,
             )

@@ -20,8 +20,29 @@ from anken_projects.targets.xlsx_reader import XlsxError, XlsxSheetReader
 SNIFF_BYTES = 256 * 1024
 
 
+# Formats people upload by mistake, by their first bytes: refused as "not CSV or XLSX" at once.
+OTHER_FORMATS = (
+    b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"\xd0\xcf\x11\xe0",  # PNG, JPEG, GIF, PDF, old .xls/.doc
+    b"II*\x00", b"MM\x00*", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf",  # TIFF, gzip, RAR, 7-Zip
+)
+
+
 class UnreadableFile(ValueError):
-    """The upload is neither CSV (UTF-8 or CP932) nor XLSX, is damaged, or exceeds a limit."""
+    """The upload is neither CSV (UTF-8 or CP932) nor XLSX, is damaged, or exceeds a limit.
+
+    `code` names the rule for clients that say it in their own words (the message is English):
+    not_csv_or_xlsx, empty_file, no_header_row, too_many_rows (params: max), too_many_columns
+    (params: max, row), unreadable_csv, unreadable_xlsx."""
+
+    def __init__(self, message: str, code: str = "unreadable_csv", **params: int) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
+
+
+def looks_binary(head: bytes) -> bool:
+    """Not text at all: a known non-spreadsheet format, or NUL bytes (which no CSV in UTF-8 or CP932 holds)."""
+    return head.startswith(OTHER_FORMATS) or b"\x00" in head
 
 
 def detect_csv_encoding(head: bytes) -> str:
@@ -37,7 +58,7 @@ def detect_csv_encoding(head: bytes) -> str:
     try:
         codecs.getincrementaldecoder("cp932")().decode(head, final=False)
     except UnicodeDecodeError:
-        raise UnreadableFile("the CSV is neither UTF-8 nor Shift_JIS/CP932") from None
+        raise UnreadableFile("the CSV is neither UTF-8 nor Shift_JIS/CP932", "not_csv_or_xlsx") from None
     return "cp932"
 
 
@@ -59,8 +80,10 @@ class TableReader:
         head = file.read(SNIFF_BYTES)
         file.seek(0)
         if not head:
-            raise UnreadableFile("the file is empty")
+            raise UnreadableFile("the file is empty", "empty_file")
         self.kind = "xlsx" if is_xlsx(head, filename) else "csv"
+        if self.kind == "csv" and looks_binary(head):
+            raise UnreadableFile("the file is neither a CSV nor an XLSX workbook", "not_csv_or_xlsx")
         self.encoding: str | None = None
         self._xlsx: XlsxSheetReader | None = None
         self.total_rows: int | None = None
@@ -68,7 +91,7 @@ class TableReader:
             try:
                 self._xlsx = XlsxSheetReader(file, limits, self._checkpoint)
             except XlsxError as exc:
-                raise UnreadableFile(str(exc)) from None
+                raise UnreadableFile(str(exc), "unreadable_xlsx") from None
         else:
             self.encoding = detect_csv_encoding(head)
             self.total_rows = self._count_csv_rows()
@@ -76,16 +99,17 @@ class TableReader:
         try:
             self.header_row, self.headers = next(self._iterator)
         except StopIteration:
-            raise UnreadableFile("the file has no header row") from None
+            raise UnreadableFile("the file has no header row", "no_header_row") from None
         except (UnicodeDecodeError, csv.Error) as exc:
             raise UnreadableFile(f"the file cannot be read: {exc}") from None
         except XlsxError as exc:
-            raise UnreadableFile(str(exc)) from None
+            raise UnreadableFile(str(exc), "unreadable_xlsx") from None
         if not any(self.headers):
-            raise UnreadableFile("the first row must name the columns")
+            raise UnreadableFile("the first row must name the columns", "no_header_row")
 
     def _too_many_rows(self) -> UnreadableFile:
-        return UnreadableFile(f"the file has more than {self.limits.max_rows:,} rows below the header")
+        return UnreadableFile(f"the file has more than {self.limits.max_rows:,} rows below the header",
+                              "too_many_rows", max=self.limits.max_rows)
 
     def _count_csv_rows(self) -> int:
         """Data rows of the CSV: a quick streaming pass that stops as soon as the row cap is passed."""
@@ -115,7 +139,8 @@ class TableReader:
             for number, row in enumerate(csv.reader(text), start=1):
                 if len(row) > self.limits.max_columns and any(cell.strip() for cell in row[self.limits.max_columns:]):
                     raise UnreadableFile(
-                        f"row {number}: has {len(row)} columns; an import reads at most {self.limits.max_columns}")
+                        f"row {number}: has {len(row)} columns; an import reads at most {self.limits.max_columns}",
+                        "too_many_columns", max=self.limits.max_columns, row=number)
                 yield number, [cell.strip() for cell in row]
         finally:
             # Leave the upload's file open for its owner; it may already be closed at shutdown.
@@ -136,7 +161,7 @@ class TableReader:
         except (UnicodeDecodeError, csv.Error) as exc:
             raise UnreadableFile(f"row {number + 1} cannot be read: {exc}") from None
         except XlsxError as exc:
-            raise UnreadableFile(str(exc)) from None
+            raise UnreadableFile(str(exc), "unreadable_xlsx") from None
 
     def close(self) -> None:
         self._iterator.close()

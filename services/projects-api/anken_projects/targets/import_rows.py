@@ -4,24 +4,45 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 from anken_projects.targets.company_names import normalise_company_name
-from anken_projects.targets.corporate_number import corporate_number_problem, normalise_corporate_number
-from anken_projects.targets.import_columns import TargetField
-from anken_projects.targets.phone_numbers import normalise_phone, phone_problem
+from anken_projects.targets.corporate_number import (
+    CORPORATE_NUMBER_PROBLEMS,
+    corporate_number_problem_code,
+    normalise_corporate_number,
+)
+from anken_projects.targets.import_columns import MAX_LENGTHS, TargetField
+from anken_projects.targets.phone_numbers import PHONE_PROBLEMS, normalise_phone, phone_problem_code
 
-MAX_LENGTHS = {
-    TargetField.company_name: 200, TargetField.industry: 100, TargetField.size: 50, TargetField.region: 50,
-    TargetField.contact_name: 100, TargetField.note: 1000,
-}
 DEFAULT_TIER = 3
+
+# The rules a row can break: code → English message (params fill it). Clients translate the code.
+ROW_PROBLEMS: dict[str, str] = {
+    "required": "is required",
+    "too_long": "must be at most {max} characters",
+    "nul_character": "contains a NUL character",
+    "tier_invalid": "must be 1, 2 or 3 (or A/B/C)",
+    **PHONE_PROBLEMS,
+    **CORPORATE_NUMBER_PROBLEMS,
+}
 
 
 @dataclass(frozen=True)
 class RowError:
     row: int
     field: str
-    message: str
+    code: str
+    column: str | None = None  # the file's header of the cell, as written in the file
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return ROW_PROBLEMS[self.code].format(**self.params)
+
+    def as_report(self) -> dict[str, Any]:
+        return {"row": self.row, "field": self.field, "message": self.message, "code": self.code,
+                "column": self.column, "params": self.params}
 
 
 @dataclass
@@ -51,8 +72,15 @@ def _tier(raw: str) -> int | None:
     return int(text) if text in ("1", "2", "3") else None
 
 
-def parse_row(number: int, cells: list[str], columns: dict[TargetField, int]) -> TargetRow:
-    """Validate and normalise a row; the result carries every error found in it."""
+def parse_row(number: int, cells: list[str], columns: dict[TargetField, int],
+              headers: list[str] | None = None) -> TargetRow:
+    """Validate and normalise a row; the result carries every error found in it (`headers`: the file's
+    header row, so an error names the column as the file does)."""
+
+    def problem(target_field: TargetField, code: str, **params: Any) -> RowError:
+        index = columns.get(target_field)
+        column = headers[index] if headers is not None and index is not None and index < len(headers) else None
+        return RowError(number, target_field.value, code, column, params)
 
     def cell(target_field: TargetField) -> str | None:
         index = columns.get(target_field)
@@ -64,31 +92,31 @@ def parse_row(number: int, cells: list[str], columns: dict[TargetField, int]) ->
     for target_field, index in columns.items():
         if index < len(cells) and "\x00" in cells[index]:
             # PostgreSQL text cannot hold NUL; such a cell usually means a binary file was uploaded.
-            errors.append(RowError(number, target_field.value, "contains a NUL character"))
+            errors.append(problem(target_field, "nul_character"))
             cells = [*cells[:index], cells[index].replace("\x00", ""), *cells[index + 1:]]
     name = cell(TargetField.company_name)
     name_key = normalise_company_name(name)
     if not name or not name_key:
-        errors.append(RowError(number, "company_name", "is required"))
+        errors.append(problem(TargetField.company_name, "required"))
     texts: dict[TargetField, str | None] = {}
     for target_field, limit in MAX_LENGTHS.items():
         value = cell(target_field)
         if value is not None and len(value) > limit:
-            errors.append(RowError(number, target_field.value, f"must be at most {limit} characters"))
+            errors.append(problem(target_field, "too_long", max=limit))
         texts[target_field] = value
 
     phone = normalise_phone(cell(TargetField.phone))
-    if phone is not None and (problem := phone_problem(phone)):
-        errors.append(RowError(number, "phone", problem))
+    if phone is not None and (code := phone_problem_code(phone)):
+        errors.append(problem(TargetField.phone, code))
     corporate_number = normalise_corporate_number(cell(TargetField.corporate_number))
-    if corporate_number is not None and (problem := corporate_number_problem(corporate_number)):
-        errors.append(RowError(number, "corporate_number", problem))
+    if corporate_number is not None and (code := corporate_number_problem_code(corporate_number)):
+        errors.append(problem(TargetField.corporate_number, code))
     tier = DEFAULT_TIER
     raw_tier = cell(TargetField.priority_tier)
     if raw_tier is not None:
         parsed = _tier(raw_tier)
         if parsed is None:
-            errors.append(RowError(number, "priority_tier", "must be 1, 2 or 3 (or A/B/C)"))
+            errors.append(problem(TargetField.priority_tier, "tier_invalid"))
         else:
             tier = parsed
     return TargetRow(

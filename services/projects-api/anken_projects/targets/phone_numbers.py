@@ -36,12 +36,26 @@ def normalise_phone(raw: str | None) -> str | None:
     return text or None
 
 
+# Why a normalised phone number is not a Japanese number: code → English message.
+PHONE_PROBLEMS = {
+    "phone_characters": "must contain digits, hyphens or +81 only",
+    "phone_prefix": "must be a Japanese number starting with 0 or +81",
+    "phone_length": "must have 10 or 11 digits",
+}
+
+
+def phone_problem_code(phone: str) -> str | None:
+    """The rule a normalised phone number breaks (a key of PHONE_PROBLEMS), or None when it is plausible."""
+    if not phone.isascii() or not phone.isdigit():
+        return "phone_characters"
+    if not phone.startswith("0"):
+        return "phone_prefix"
+    if len(phone) not in (10, 11):
+        return "phone_length"
+    return None
+
+
 def phone_problem(phone: str) -> str | None:
     """Why a normalised phone number is not a Japanese number, or None when it is plausible."""
-    if not phone.isascii() or not phone.isdigit():
-        return "must contain digits, hyphens or +81 only"
-    if not phone.startswith("0"):
-        return "must be a Japanese number starting with 0 or +81"
-    if len(phone) not in (10, 11):
-        return "must have 10 or 11 digits"
-    return None
+    code = phone_problem_code(phone)
+    return PHONE_PROBLEMS[code] if code else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from pydantic import ConfigDict, Field, computed_field
 
@@ -95,12 +96,35 @@ class TargetUpdate(StrictInput):
     note: str | None = Field(default=None, max_length=1000)
 
 
+ROW_ERROR_CODES = (
+    "Row rules: `required`, `too_long` (params: max), `nul_character`, `tier_invalid`, `phone_characters`, "
+    "`phone_prefix`, `phone_length`, `corporate_number_digits`, `corporate_number_length`, "
+    "`corporate_number_check_digit`. File rules (row null): `not_csv_or_xlsx`, `empty_file`, `no_header_row`, "
+    "`no_recognised_header`, `missing_company_name_column`, `mapping_unknown_field` (params: value), "
+    "`mapping_missing_column` (params: column), `too_many_rows` (params: max), `too_many_columns` (params: max, "
+    "row), `unreadable_csv`, `unreadable_xlsx`, `file_too_large` (params: max_bytes), `cancelled`, `timed_out` "
+    "(params: seconds), `stopped`, `failed_unexpectedly`. New codes may be added; `message` always says it in English."
+)
+
+
 class ImportRowError(Output):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"row": 4, "field": "corporate_number", "message": "check digit does not match",
+         "code": "corporate_number_check_digit", "column": "法人番号", "params": {}},
+        {"row": 7, "field": "company_name", "message": "must be at most 200 characters", "code": "too_long",
+         "column": "会社名", "params": {"max": 200}},
+        {"row": None, "field": "file", "message": "the file is neither a CSV nor an XLSX workbook",
+         "code": "not_csv_or_xlsx", "column": None, "params": {}},
+    ]})
     row: int | None = Field(
         description="Row number as a spreadsheet shows it (the header is row 1); null: the file as a whole "
                     "(unreadable, over a limit, cancelled or stopped at its time limit)")
-    field: str
-    message: str
+    field: str = Field(description="The target field (company_name, phone, …), or `file` / `mapping` for the file")
+    message: str = Field(description="The rule broken, in English")
+    code: str | None = Field(default=None, description="The rule broken, machine-readable (null on imports made "
+                                                       "before codes existed). " + ROW_ERROR_CODES)
+    column: str | None = Field(default=None, description="The file's header of the cell, as written in the file")
+    params: dict[str, Any] = Field(default_factory=dict, description="Values of the rule, e.g. {\"max\": 200}")
 
 
 class ImportDuplicate(Output):
@@ -115,7 +139,8 @@ class ImportReport(Output):
         "id": "1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b", "target_list_id": LIST_EXAMPLE["id"], "dry_run": True,
         "status": "succeeded", "file_kind": "csv", "encoding": "cp932", "rows_total": 3, "rows_processed": 3,
         "created_count": 0, "accepted_count": 1, "duplicate_count": 1, "error_count": 1,
-        "errors": [{"row": 4, "field": "corporate_number", "message": "check digit does not match"}],
+        "errors": [{"row": 4, "field": "corporate_number", "message": "check digit does not match",
+                    "code": "corporate_number_check_digit", "column": "法人番号", "params": {}}],
         "duplicates": [{"row": 3, "reason": "phone", "duplicate_of_row": 2, "existing_target_id": None}],
         "created_at": "2026-11-02T09:00:00+09:00", "finished_at": "2026-11-02T09:00:01+09:00", "reason": None,
     }, {
@@ -128,7 +153,8 @@ class ImportReport(Output):
         "id": "3d4e5f60-7182-4930-8c1d-2e3f4a5b6c7d", "target_list_id": LIST_EXAMPLE["id"], "dry_run": False,
         "status": "cancelled", "file_kind": "xlsx", "encoding": None, "rows_total": None, "rows_processed": 8000,
         "created_count": 0, "accepted_count": 0, "duplicate_count": 0, "error_count": 0,
-        "errors": [{"row": None, "field": "file", "message": "the import was cancelled"}], "duplicates": [],
+        "errors": [{"row": None, "field": "file", "message": "the import was cancelled", "code": "cancelled",
+                    "column": None, "params": {}}], "duplicates": [],
         "created_at": "2026-11-02T09:00:00+09:00", "finished_at": "2026-11-02T09:00:04+09:00",
         "reason": "the import was cancelled",
     }]})
@@ -153,3 +179,28 @@ class ImportReport(Output):
     @property
     def reason(self) -> str | None:
         return next((e.message for e in self.errors if e.row is None), None)
+
+
+class ImportColumnOut(Output):
+    field: str = Field(description="The target field the column feeds")
+    japanese_headers: list[str] = Field(description="Headers recognised in Japanese (the first is the usual one)")
+    english_headers: list[str] = Field(description="Headers recognised in English (case, spaces and hyphens ignored)")
+    required: bool
+    format: str = Field(description="What a cell must hold: text (up to max_length characters), phone (a "
+                                    "Japanese number), corporate_number (法人番号, 13 digits with its check digit) "
+                                    "or tier (1, 2, 3 or A/B/C; 3 when empty)")
+    max_length: int | None = Field(description="Characters at most, for text columns")
+    example: str = Field(description="An example value (the example file's first row)")
+
+
+class ImportColumnsOut(Output):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "columns": [{"field": "company_name", "japanese_headers": ["会社名", "企業名"],
+                     "english_headers": ["company", "company_name"], "required": True, "format": "text",
+                     "max_length": 200, "example": "株式会社サンプル製作所"}],
+        "max_bytes": 20971520, "max_rows": 50000, "max_columns": 200,
+    }]})
+    columns: list[ImportColumnOut] = Field(description="Every column an import recognises by its header")
+    max_bytes: int = Field(description="The largest file accepted (413 above)")
+    max_rows: int = Field(description="Data rows below the header at most")
+    max_columns: int

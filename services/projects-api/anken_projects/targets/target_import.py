@@ -97,7 +97,7 @@ class ImportTally:
     def add_error(self, error: RowError) -> None:
         self.error_count += 1
         if len(self.errors) < REPORT_LIMIT:
-            self.errors.append({"row": error.row, "field": error.field, "message": error.message})
+            self.errors.append(error.as_report())
 
     def add_duplicate(self, row: int, reason: str, ref: tuple[str, Any]) -> None:
         self.duplicate_count += 1
@@ -130,11 +130,6 @@ class CopiedUpload:
         self.spool.close()
 
 
-def file_level_error(field_name: str, message: str) -> dict[str, Any]:
-    """A failure of the whole file stored among the job's errors (no row), naming its field."""
-    return {"row": None, "field": field_name, "message": message}
-
-
 # One join per key (not IN/ANY lists): each side can use its (client_id, key) index, or hash the
 # batch's keys, so the cost stays linear while the client's lists grow.
 EXISTING_BY_KEYS = sa.text("""
@@ -155,7 +150,8 @@ class FileTooLarge(ProblemError):
     def __init__(self, limit: int) -> None:
         super().__init__(413, "Content Too Large", f"the file is larger than {limit:,} bytes",
                          type_="https://anken.jp/problems/file-too-large",
-                         errors=[{"field": "file", "message": f"must be at most {limit:,} bytes"}])
+                         errors=[import_jobs.file_error(f"must be at most {limit:,} bytes", "file_too_large",
+                                                        {"max_bytes": limit})])
 
 
 def _copy_upload(upload: IO[bytes], filename: str | None, limits: ImportLimits,
@@ -236,7 +232,7 @@ def _parse_all(upload: CopiedUpload, control: JobControl) -> list[TargetRow]:
             columns = resolve_columns(reader.headers, upload.mapping)
             for number, cells in reader.rows():
                 control.checkpoint()
-                parsed.append(parse_row(number, cells, columns))
+                parsed.append(parse_row(number, cells, columns, reader.headers))
                 control.rows_read += 1
             control.checkpoint()
         finally:
@@ -400,25 +396,27 @@ async def _run_job(resources: Resources, principal: Principal, scope: ImportScop
     except ImportStopped as stop:
         await import_jobs.finish_job_outside(engine, job_id, ImportStatus(stop.status),
                                              **{**tally.counts(), "created_count": 0},
-                                             errors=[import_jobs.file_error(stop.reason)])
+                                             errors=[import_jobs.file_error(stop.reason, stop.code, stop.params)])
     except UnreadableFile as exc:
         await import_jobs.finish_job_outside(engine, job_id, ImportStatus.failed,
                                              **{**tally.counts(), "created_count": 0, "rows_processed": control.rows_read},
-                                             errors=[import_jobs.file_error(str(exc))])
+                                             errors=[import_jobs.file_error(str(exc), exc.code, exc.params)])
     except MappingError as exc:
         await import_jobs.finish_job_outside(engine, job_id, ImportStatus.failed,
                                              **{**tally.counts(), "created_count": 0},
-                                             errors=[file_level_error(exc.field, exc.message)])
+                                             errors=[import_jobs.file_error(exc.message, exc.code, exc.params,
+                                                                            field=exc.field)])
     except asyncio.CancelledError:
         await asyncio.shield(import_jobs.finish_job_outside(
             engine, job_id, ImportStatus.cancelled, **{**tally.counts(), "created_count": 0},
-            errors=[import_jobs.file_error(control.cancel_reason)]))
+            errors=[import_jobs.file_error(control.cancel_reason, "cancelled")]))
         raise
     except Exception:
         log.exception("target_import_crashed", import_id=str(job_id))
         await import_jobs.finish_job_outside(engine, job_id, ImportStatus.failed,
                                              **{**tally.counts(), "created_count": 0},
-                                             errors=[import_jobs.file_error("the import failed unexpectedly")])
+                                             errors=[import_jobs.file_error("the import failed unexpectedly",
+                                                                            "failed_unexpectedly")])
     finally:
         gate.leave(job_id)
         if not handed_over:
