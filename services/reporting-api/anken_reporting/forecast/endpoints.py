@@ -13,7 +13,7 @@ from anken_reporting.auth.access import SALES_RULE, sales_owner
 from anken_reporting.auth.dependencies import require_roles
 from anken_reporting.auth.principal import Principal
 from anken_reporting.db import SessionDep
-from anken_reporting.forecast.periods import PERIOD_PATTERN, InvalidPeriod, parse_period, period_of
+from anken_reporting.forecast.periods import PERIOD_PATTERN, InvalidPeriod, parse_period
 from anken_reporting.forecast.schemas import ForecastOut, SnapshotList, SnapshotRequest
 from anken_reporting.forecast.service import ForecastService
 from anken_reporting.pipeline.endpoints import today_local
@@ -32,7 +32,9 @@ PeriodQuery = Annotated[
     summary="Forecast by category for a period",
     description=(
         "commit = won + open `commit`; best case = commit + open `best_case` (deals expected to close in "
-        "the period), with the open pipeline, quota and coverage. Default period: the current month. "
+        "the period), with the open pipeline, quota (with `quota_parts`: how it was derived) and coverage. "
+        "Default period: today's quarter when every quota covering today (of the owner, or of everyone) was "
+        "entered for exactly that quarter, so it shows as entered; otherwise the current month. "
         + SALES_RULE
     ),
     response_model=ForecastOut,
@@ -45,7 +47,7 @@ async def get_forecast(
 ) -> ForecastOut:
     owner_id = sales_owner(principal, owner_id)
     try:
-        return await ForecastService(session).forecast(owner_id, period or period_of(today_local()))
+        return await ForecastService(session).forecast(owner_id, period, today_local())
     except InvalidPeriod as exc:
         raise UnprocessableEntity("period", str(exc)) from None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 
 from anken_reporting.pipeline.analytics import Period
@@ -49,3 +50,23 @@ def period_of(day: date, kind: str = "month") -> str:
     if kind == "quarter":
         return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
     return f"{day.year}-{day.month:02d}"
+
+
+def label_of(period: Period) -> str | None:
+    """`2026-11` or `2026-Q4` when the range is exactly that month or quarter, else None."""
+    for kind in ("month", "quarter"):
+        label = period_of(period.start, kind)
+        if parse_period(label) == period:
+            return label
+    return None
+
+
+def default_period(today: date, quota_periods: Iterable[Period]) -> str:
+    """The period a forecast shows when none is asked: the one the quotas covering today were entered
+    for, so that their amounts show as entered — today's quarter when every such quota is exactly that
+    quarter — and otherwise (monthly quotas, mixed or odd spans, no quota) the current month."""
+    quarter = period_of(today, "quarter")
+    covering = [p for p in quota_periods if p.contains(today)]
+    if covering and all(label_of(p) == quarter for p in covering):
+        return quarter
+    return period_of(today)

@@ -11,6 +11,22 @@ from pydantic import BaseModel, ConfigDict, Field
 from anken_reporting.forecast.periods import PERIOD_PATTERN
 
 
+class QuotaPartOut(BaseModel):
+    """One quota as it was entered, and how much of it the forecast's period counts."""
+
+    quota_id: uuid.UUID | None
+    owner_id: uuid.UUID
+    period_start: date
+    period_end: date = Field(description="Exclusive")
+    period: str | None = Field(
+        description="The quota's own period as a month `2026-11` or quarter `2026-Q4` when it is exactly one "
+                    "(a forecast of that period shows the quota as entered); null for any other span")
+    amount: int = Field(description="The quota as entered, yen")
+    shared_days: int = Field(description="Days the quota's period shares with the forecast's period")
+    quota_days: int = Field(description="Days of the quota's period")
+    whole: bool = Field(description="True when the quota counts whole (shared_days = quota_days)")
+
+
 class ForecastOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"example": {
         "owner_id": "0b7f8c1e-3d7a-4a53-9c55-0f6d2b1d9a10", "period": "2026-11",
@@ -28,7 +44,14 @@ class ForecastOut(BaseModel):
     best_case: int = Field(description="commit + open deals in `best_case` closing in the period")
     pipeline: int = Field(description="Open deals closing in the period, `omitted` excluded")
     weighted: int = Field(description="Σ amount × probability of those open deals")
-    quota: int | None
+    quota: int | None = Field(description=(
+        "The quota that applies to the period: Σ amount × shared_days / quota_days over the owner's quotas "
+        "(every owner's when `owner_id` is null) that share a day with the period, summed exactly and rounded "
+        "half up once; null when none does. A quota whose period lies inside the asked period counts whole, as "
+        "entered (a quarter's forecast of a quarterly quota is that quota); a quarterly quota asked for one month "
+        "counts that month's days, and `quota_parts` says so (e.g. 50,000,000 × 31/92 days)."))
+    quota_parts: list[QuotaPartOut] = Field(default_factory=list, description=(
+        "Each quota behind `quota`, as entered, with the days it shares with the period: how `quota` was derived"))
     coverage: float | None = Field(description="pipeline / (quota − won); null when ≤ 0 or no quota")
     attainment: float | None = Field(description="won / quota; null without a quota")
 

@@ -9,9 +9,9 @@ from datetime import date, datetime, time
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anken_reporting.forecast.models import ForecastSnapshot
-from anken_reporting.forecast.periods import parse_period, period_of
+from anken_reporting.forecast.periods import default_period, label_of, parse_period, period_of
 from anken_reporting.forecast.repository import ForecastRepository
-from anken_reporting.forecast.schemas import ForecastOut, SnapshotOut
+from anken_reporting.forecast.schemas import ForecastOut, QuotaPartOut, SnapshotOut
 from anken_reporting.pipeline import analytics as pa
 from anken_reporting.pipeline.repository import PipelineRepository
 from anken_reporting.reports.iso_week import IsoWeek
@@ -21,21 +21,35 @@ def _since(period: pa.Period) -> datetime:
     return datetime.combine(period.start, time.min, tzinfo=pa.DEFAULT_TZ)
 
 
+def _part(share: pa.QuotaShare) -> QuotaPartOut:
+    quota = share.quota
+    return QuotaPartOut(
+        quota_id=quota.id, owner_id=quota.owner_id, period_start=quota.period_start, period_end=quota.period_end,
+        period=label_of(pa.Period(quota.period_start, quota.period_end)), amount=quota.amount,
+        shared_days=share.shared_days, quota_days=share.quota_days, whole=share.whole,
+    )
+
+
 class ForecastService:
     def __init__(self, session: AsyncSession) -> None:
         self.pipeline = PipelineRepository(session)
         self.snapshots = ForecastRepository(session)
 
-    async def forecast(self, owner_id: uuid.UUID | None, period_label: str) -> ForecastOut:
-        period = parse_period(period_label)
+    async def forecast(self, owner_id: uuid.UUID | None, period_label: str | None, today: date) -> ForecastOut:
+        """The forecast of a period; without one, the period the quotas covering today were entered for
+        (periods.default_period)."""
         owners = [owner_id] if owner_id else None
+        quotas = await self.pipeline.quotas(owners)
+        if period_label is None:
+            period_label = default_period(today, [pa.Period(q.period_start, q.period_end) for q in quotas])
+        period = parse_period(period_label)
         deals = await self.pipeline.relevant_deals(owners, _since(period))
-        quota = pa.quota_for_period(await self.pipeline.quotas(owners), period)
+        quota = pa.quota_for_period(quotas, period)
         result = pa.forecast(deals, period)
         return ForecastOut(
             owner_id=owner_id, period=period_label, period_start=period.start, period_end=period.end,
             won=result.won, commit=result.commit, best_case=result.best_case, pipeline=result.pipeline,
-            weighted=result.weighted, quota=quota,
+            weighted=result.weighted, quota=quota, quota_parts=[_part(share) for share in pa.quota_shares(quotas, period)],
             coverage=pa.coverage(result.pipeline, quota, result.won),
             attainment=pa.ratio(result.won, quota) if quota else None,
         )

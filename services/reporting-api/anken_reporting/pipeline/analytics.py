@@ -316,23 +316,47 @@ class QuotaView:
     period_start: date
     period_end: date  # exclusive
     amount: int
+    id: uuid.UUID | None = None
 
 
-def quota_for_period(quotas: Iterable[QuotaView], period: Period) -> int | None:
-    """The quota that applies to a period: each quota counts in proportion to the days it shares
-    with the period (a monthly quota inside a quarter counts whole; a quarterly quota asked for one
-    month counts for that month's days). None when no quota touches the period."""
-    found = False
-    parts: list[tuple[int, int]] = []
+@dataclass(frozen=True)
+class QuotaShare:
+    """How much of one quota, as entered, counts for a period: `shared_days` of its `quota_days`."""
+
+    quota: QuotaView
+    shared_days: int
+    quota_days: int
+
+    @property
+    def whole(self) -> bool:
+        """The quota's whole period lies inside the asked period: it counts as entered."""
+        return self.shared_days == self.quota_days
+
+    @property
+    def exact(self) -> Fraction:
+        return Fraction(self.quota.amount * self.shared_days, self.quota_days)
+
+
+def quota_shares(quotas: Iterable[QuotaView], period: Period) -> list[QuotaShare]:
+    """Every quota that shares at least one day with the period, with the days it shares, in
+    owner and date order."""
+    shares = []
     for quota in quotas:
         start, end = max(quota.period_start, period.start), min(quota.period_end, period.end)
         quota_days = (quota.period_end - quota.period_start).days
         if end <= start or quota_days <= 0:
             continue
-        found = True
-        parts.append((quota.amount * (end - start).days, quota_days))
-    if not found:
+        shares.append(QuotaShare(quota, (end - start).days, quota_days))
+    return sorted(shares, key=lambda s: (str(s.quota.owner_id), s.quota.period_start))
+
+
+def quota_for_period(quotas: Iterable[QuotaView], period: Period) -> int | None:
+    """The quota that applies to a period: each quota counts in proportion to the days it shares
+    with the period (a monthly quota inside a quarter counts whole, as entered; a quarterly quota
+    asked for one month counts for that month's days). The exact fractions are summed and rounded
+    half up once. None when no quota touches the period."""
+    shares = quota_shares(quotas, period)
+    if not shares:
         return None
-    # Sum exact fractions, round half up once.
-    total = sum((Fraction(numerator, days) for numerator, days in parts), Fraction(0))
+    total = sum((share.exact for share in shares), Fraction(0))
     return int(total * 2 + 1) // 2

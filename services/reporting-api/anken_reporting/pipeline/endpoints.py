@@ -58,6 +58,9 @@ async def pipeline_summary(
     session: SessionDep,
     principal: SalesReader,
     owner_id: Annotated[uuid.UUID | None, Query(description="Only this owner's deals and quota")] = None,
+    pipeline_id: Annotated[uuid.UUID | None, Query(
+        description="Only this pipeline's deals: with `owner_id`, the figures of exactly the open deals a board "
+                    "of that pipeline and owner shows (`GET /v1/deals?pipeline_id&owner_id&status=open`)")] = None,
     from_: Annotated[date | None, Query(alias="from", description="First day (inclusive)")] = None,
     to: Annotated[date | None, Query(description="Day after the last (exclusive)")] = None,
     group_by: Annotated[PipelineGroupBy | None, Query(description="owner | lead_source | team")] = None,
@@ -72,7 +75,7 @@ async def pipeline_summary(
     if end <= start:
         raise UnprocessableEntity("to", "must be after from")
     return await PipelineService(session).summary(
-        owner_id=owner_id, period=Period(start, end), group_by=group_by, as_of=today,
+        owner_id=owner_id, period=Period(start, end), group_by=group_by, as_of=today, pipeline_id=pipeline_id,
     )
 
 

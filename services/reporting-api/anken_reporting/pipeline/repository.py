@@ -49,11 +49,16 @@ class PipelineRepository:
         rows = (await self.session.execute(statement.order_by(PipelineDeal.created_at, PipelineDeal.id))).scalars()
         return [_view(row) for row in rows]
 
-    async def relevant_deals(self, owner_ids: Sequence[uuid.UUID] | None, since: datetime) -> list[DealView]:
-        """Open deals, and closed deals closed at or after `since` (older ones cannot fall in the period)."""
+    async def relevant_deals(
+        self, owner_ids: Sequence[uuid.UUID] | None, since: datetime, pipeline_id: uuid.UUID | None = None,
+    ) -> list[DealView]:
+        """Open deals, and closed deals closed at or after `since` (older ones cannot fall in the period);
+        of one pipeline when `pipeline_id` is given."""
         statement = select(PipelineDeal).where(or_(PipelineDeal.status == "open", PipelineDeal.closed_at >= since))
         if owner_ids is not None:
             statement = statement.where(PipelineDeal.owner_id.in_(list(owner_ids)))
+        if pipeline_id is not None:
+            statement = statement.where(PipelineDeal.pipeline_id == pipeline_id)
         rows = (await self.session.execute(statement.order_by(PipelineDeal.created_at, PipelineDeal.id))).scalars()
         return [_view(row) for row in rows]
 
@@ -99,7 +104,7 @@ class PipelineRepository:
         if owner_ids is not None:
             statement = statement.where(PipelineQuota.owner_id.in_(list(owner_ids)))
         rows = (await self.session.execute(statement)).scalars()
-        return [QuotaView(r.owner_id, r.period_start, r.period_end, r.amount) for r in rows]
+        return [QuotaView(r.owner_id, r.period_start, r.period_end, r.amount, r.id) for r in rows]
 
     async def owner_ids(self) -> list[uuid.UUID]:
         """Every owner that has a deal or a quota."""

@@ -84,6 +84,7 @@ class PipelineSummary(BaseModel):
     }})
 
     owner_id: uuid.UUID | None
+    pipeline_id: uuid.UUID | None = Field(default=None, description="The one pipeline counted; null: every pipeline")
     from_: date = Field(alias="from", serialization_alias="from")
     to: date
     as_of: date

@@ -57,11 +57,14 @@ class PipelineService:
 
     async def summary(
         self, *, owner_id: uuid.UUID | None, period: pa.Period, group_by: PipelineGroupBy | None, as_of: date,
+        pipeline_id: uuid.UUID | None = None,
     ) -> PipelineSummary:
         owners = [owner_id] if owner_id else None
         since = datetime.combine(period.start, time.min, tzinfo=pa.DEFAULT_TZ)
-        deals = await self.repository.relevant_deals(owners, since)
-        stages = await self.repository.stages()
+        # The same deals a board of this pipeline and owner shows (GET /v1/deals?pipeline_id&owner_id&status=open),
+        # plus the ones closed in the period for the rates.
+        deals = await self.repository.relevant_deals(owners, since, pipeline_id)
+        stages = [s for s in await self.repository.stages() if pipeline_id is None or s.pipeline_id == pipeline_id]
         deal_ids = [d.id for d in deals]
         changes = await self.repository.close_date_changes(deal_ids)
         visits = await self.repository.stage_visits(deal_ids)
@@ -88,7 +91,7 @@ class PipelineService:
 
         aging = pa.stage_aging(deals, stages, as_of)[:MAX_AGING_ROWS]
         return PipelineSummary(
-            owner_id=owner_id, to=period.end, as_of=as_of, group_by=group_by,
+            owner_id=owner_id, pipeline_id=pipeline_id, to=period.end, as_of=as_of, group_by=group_by,
             totals=figures(deals, stages, changes, quotas, period, as_of),
             groups=groups,
             stage_conversion=[
