@@ -153,7 +153,10 @@ async def update_call(call_id: uuid.UUID, body: CallUpdate, request: Request, pr
 
 @router.delete("/v1/calls/{call_id}", status_code=204, response_class=Response,
                summary="Delete a call logged by mistake (emits call.deleted with `previous`)",
-               description="A call that set an appointment cannot be deleted (409). Supports If-Match.",
+               description="A call that set an appointment cannot be deleted (409). The target's status follows its "
+                           "remaining calls; when the member who logged the call deletes it (the calling screen's undo) "
+                           "and the company can be called now, it is leased to them again (next-target hands it back "
+                           "to them, not to another member). Supports If-Match.",
                responses=problem_responses(401, 403, 404, 409, 412))
 async def delete_call(call_id: uuid.UUID, request: Request, principal: CurrentPrincipal, session: SessionDep) -> Response:
     row = await service.load_call_for(session, principal, call_id, write=True)

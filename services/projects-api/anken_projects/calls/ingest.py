@@ -29,7 +29,13 @@ from anken_projects.auth.principal import Principal
 from anken_projects.calls.models import CALL_COLUMNS, CallOutcome
 from anken_projects.calls.outcome_rules import status_after
 from anken_projects.calls.schemas import CallIn
-from anken_projects.calls.script_refs import NOT_IN_PROJECT, variant_mismatch, variants_of_versions
+from anken_projects.calls.script_refs import (
+    NOT_IN_PROJECT,
+    assigned_patterns,
+    assignment_mismatch,
+    variant_mismatch,
+    variants_of_versions,
+)
 from anken_projects.dnc.repository import TARGET_IS_DNC_SQL
 from anken_projects.kit.models import utc_now
 from anken_projects.outbox.writer import record_event
@@ -127,15 +133,25 @@ async def _check_members(
 
 
 async def check_scripts(session: AsyncSession, project: Project, calls: list[CallIn], errors: CallErrors) -> None:
-    """Each call's script version belongs to the project, and its variant is the version's."""
+    """Each call's script version belongs to the project, its variant is the version's, and its
+    pattern is the one Anken assigned to the member for the target (if it assigned one)."""
     variants = await variants_of_versions(session, project.id, (c.script_version_id for c in calls))
+    made_with: dict[int, str] = {}
     for i, call in enumerate(calls):
         if call.script_version_id is None:
+            if call.variant is not None:
+                made_with[i] = call.variant
             continue
         version_variant = variants.get(call.script_version_id)
         if version_variant is None:
             errors.add(i, "script_version_id", NOT_IN_PROJECT)
         elif problem := variant_mismatch(call.variant, version_variant):
+            errors.add(i, "variant", problem)
+        else:
+            made_with[i] = version_variant
+    assigned = await assigned_patterns(session, project.id, ((calls[i].member_id, calls[i].target_id) for i in made_with))
+    for i, variant in made_with.items():
+        if problem := assignment_mismatch(variant, assigned.get((calls[i].member_id, calls[i].target_id))):
             errors.add(i, "variant", problem)
 
 

@@ -15,12 +15,20 @@ from anken_common.problems import Conflict, Forbidden, NotFound, UnprocessableEn
 from anken_projects.audit.writer import record_audit
 from anken_projects.auth.principal import Principal
 from anken_projects.calls import repository
+from anken_projects.calls.ingest import raw_connection
 from anken_projects.calls.models import Call, CallOutcome
 from anken_projects.calls.outcome_rules import status_after
 from anken_projects.calls.schemas import CallOut, CallUpdate
-from anken_projects.calls.script_refs import NOT_IN_PROJECT, variant_mismatch, variants_of_versions
+from anken_projects.calls.script_refs import (
+    NOT_IN_PROJECT,
+    assigned_patterns,
+    assignment_mismatch,
+    variant_mismatch,
+    variants_of_versions,
+)
 from anken_projects.kit.etag import check_if_match
 from anken_projects.kit.models import utc_now
+from anken_projects.next_target import service as next_target
 from anken_projects.outbox.writer import record_event
 from anken_projects.projects.access import can_manage, get_accessible_project
 from anken_projects.targets.models import Target, TargetStatus
@@ -79,7 +87,8 @@ async def _refresh_target(session: AsyncSession, target_id: uuid.UUID) -> Target
 
 
 async def _check_script_of(session: AsyncSession, row: Any, changes: dict[str, Any]) -> None:
-    """The call's script version (new or kept) belongs to its project, and its variant (new or kept) to that version."""
+    """The call's script version (new or kept) belongs to its project, its variant (new or kept) to that
+    version, and its pattern is the one Anken assigned to the member for the target (if any)."""
     version_id = changes.get("script_version_id", row.script_version_id)
     if version_id is None:
         return
@@ -87,6 +96,9 @@ async def _check_script_of(session: AsyncSession, row: Any, changes: dict[str, A
     if variant is None:
         raise UnprocessableEntity("script_version_id", NOT_IN_PROJECT)
     if problem := variant_mismatch(changes.get("variant", row.variant), variant):
+        raise UnprocessableEntity("variant", problem)
+    assigned = await assigned_patterns(session, row.project_id, [(row.member_id, row.target_id)])
+    if problem := assignment_mismatch(variant, assigned.get((row.member_id, row.target_id))):
         raise UnprocessableEntity("variant", problem)
 
 
@@ -130,6 +142,10 @@ async def delete_call(session: AsyncSession, principal: Principal, row: Any, req
         raise Conflict("the call set an appointment; cancel the appointment instead of deleting the call")
     await session.execute(sa.delete(Call.__table__).where(C.id == row.id, C.occurred_at == row.occurred_at))
     target = await _refresh_target(session, row.target_id)
+    if target is not None and principal.is_user and principal.id == row.member_id:
+        # The member took back their own call (a wrong key): the company is theirs to call again.
+        await session.flush()
+        await next_target.lease_back(await raw_connection(session), row.project_id, row.member_id, row.target_id)
     previous = _payload(row, target.industry if target else None)
     payload = previous.model_copy(update={"previous": previous})
     record_event(session, EventType.call_deleted, aggregate_type="call", aggregate_id=row.id, tenant=row.client_id,

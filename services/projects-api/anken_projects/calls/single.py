@@ -4,8 +4,8 @@ The general path (ingest.log_calls) takes about ten round trips through the ORM 
 this is the calling floor's hot path, so a call without an appointment by a user or service
 is checked and written here instead, with exactly the same refusals:
 
-1. one SELECT sees the project (visibility), both assignments, the script version's variant,
-   and locks the target with its do-not-call flag;
+1. one SELECT sees the project (visibility), both assignments, the script version's variant, the
+   pattern Anken assigned for the target, and locks the target with its do-not-call flag;
 2. the rules run in Python (ingest's shape checks, outcome_rules via apply_to_targets);
 3. one statement updates the target, inserts the call, its outbox event and the audit entry.
 
@@ -38,7 +38,13 @@ from anken_projects.calls.ingest import (
 )
 from anken_projects.calls.models import CALL_COLUMNS
 from anken_projects.calls.schemas import CallIn, CallOut
-from anken_projects.calls.script_refs import NOT_IN_PROJECT, VARIANT_OF_VERSION_SQL, variant_mismatch
+from anken_projects.calls.script_refs import (
+    ASSIGNED_PATTERN_SQL,
+    NOT_IN_PROJECT,
+    VARIANT_OF_VERSION_SQL,
+    assignment_mismatch,
+    variant_mismatch,
+)
 from anken_projects.dnc.repository import TARGET_IS_DNC_SQL
 from anken_projects.idempotency.store import KeyedRequest, replay
 from anken_projects.kit.models import utc_now
@@ -61,7 +67,8 @@ _CHECK_AND_LOCK = """
            EXISTS (SELECT 1 FROM projects.assignments a
                    WHERE a.project_id = p.id AND a.member_id = :principal_id) AS principal_assigned,
            t.id AS target_id, t.company_name, t.industry, t.status, t.call_count, t.last_called_at,
-           t.callback_due_at, t.dnc, {claim_id} AS claim_id, {script_variant} AS script_variant
+           t.callback_due_at, t.dnc, {claim_id} AS claim_id, {script_variant} AS script_variant,
+           {assigned_pattern} AS assigned_pattern
     FROM projects.projects p LEFT JOIN t ON true
     WHERE p.id = :project_id
 """
@@ -70,10 +77,9 @@ _CLAIM_CTE = """claim AS (
         VALUES (:owner, :operation, :key, :digest)
         ON CONFLICT ON CONSTRAINT uq_idempotency_keys DO NOTHING RETURNING id
     ),"""
-CHECK_AND_LOCK = text(_CHECK_AND_LOCK.format(claim_cte="", claim_id="NULL::bigint", dnc=TARGET_IS_DNC_SQL,
-                                             script_variant=VARIANT_OF_VERSION_SQL))
-CLAIM_CHECK_AND_LOCK = text(_CHECK_AND_LOCK.format(claim_cte=_CLAIM_CTE, claim_id="(SELECT id FROM claim)",
-                                                   dnc=TARGET_IS_DNC_SQL, script_variant=VARIANT_OF_VERSION_SQL))
+_REFS = {"dnc": TARGET_IS_DNC_SQL, "script_variant": VARIANT_OF_VERSION_SQL, "assigned_pattern": ASSIGNED_PATTERN_SQL}
+CHECK_AND_LOCK = text(_CHECK_AND_LOCK.format(claim_cte="", claim_id="NULL::bigint", **_REFS))
+CLAIM_CHECK_AND_LOCK = text(_CHECK_AND_LOCK.format(claim_cte=_CLAIM_CTE, claim_id="(SELECT id FROM claim)", **_REFS))
 
 _CALL_PLACEHOLDERS = ", ".join(f"${n}" for n in range(8, 8 + len(CALL_COLUMNS)))
 _N = 8 + len(CALL_COLUMNS)
@@ -136,6 +142,10 @@ async def log_one_call(
             errors.add(0, "script_version_id", NOT_IN_PROJECT)
         elif problem := variant_mismatch(body.variant, row.script_variant):
             errors.add(0, "variant", problem)
+        elif problem := assignment_mismatch(row.script_variant, row.assigned_pattern):
+            errors.add(0, "variant", problem)
+    elif problem := assignment_mismatch(body.variant, row.assigned_pattern):
+        errors.add(0, "variant", problem)
     if row.target_id is None:
         errors.add(0, "target_id", "no such target in this project")
     elif row.dnc:

@@ -146,3 +146,20 @@ async def next_target(
     target = dict(row.items())
     director_id, assigned = target.pop("director_id"), target.pop("assigned")
     return HandOut(director_id=director_id, assigned=assigned, target=target if target["id"] is not None else None)
+
+
+# A member who takes back their own call (the calling screen's undo) has the company on screen
+# again: it is leased back to them, as a hand-out would, so no other member gets it meanwhile. Only
+# a target callable now and not held by another member's running lease. $1 project, $2 member,
+# $3 lease seconds, $4 the target.
+LEASE_BACK = f"""
+    UPDATE projects.targets AS t SET leased_by = $2, lease_expires_at = now() + make_interval(secs => $3)
+    WHERE t.id = $4 AND {_CALLABLE}
+      AND (t.leased_by IS NULL OR t.leased_by = $2 OR t.lease_expires_at <= now())
+    RETURNING t.id
+"""
+
+
+async def lease_back(driver: Any, project_id: uuid.UUID, member_id: uuid.UUID, target_id: uuid.UUID) -> bool:
+    """Lease `target_id` to `member_id` again (see LEASE_BACK); whether it was."""
+    return await driver.fetchval(LEASE_BACK, project_id, member_id, LEASE.total_seconds(), target_id) is not None
