@@ -30,7 +30,7 @@ from anken_projects.deals.schemas import (
     PipelineOut,
     PipelineUpdate,
 )
-from anken_projects.deals.views import deal_out, pipeline_out
+from anken_projects.deals.views import change_out, deal_out, pipeline_out
 from anken_projects.kit.etag import check_if_match, set_etag
 from anken_projects.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 
@@ -152,7 +152,8 @@ async def deal_history(deal_id: DealID, session: SessionDep, principal: DealRead
                        limit: LimitQuery = DEFAULT_LIMIT) -> Page[DealChangeOut]:
     ensure_deal_visible(principal, await repo.get_deal(session, deal_id))
     page = await repo.list_changes(session, deal_id, cursor=cursor, limit=limit)
-    return Page(items=[DealChangeOut.model_validate(c, from_attributes=True) for c in page.items], next_cursor=page.next_cursor)
+    names = await repo.names_for_history(session, page.items)
+    return Page(items=[change_out(c, names) for c in page.items], next_cursor=page.next_cursor)
 
 
 router.include_router(pipelines)

@@ -10,6 +10,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from anken_projects.api_keys.models import ApiKey
 from anken_projects.clients.models import Client
 from anken_projects.deals.models import Deal, DealChange, Pipeline, Stage
 from anken_projects.kit.pagination import PageResult, paginate
@@ -107,6 +108,36 @@ async def list_deals(session: AsyncSession, filters: DealFilters, *, cursor: str
 async def list_changes(session: AsyncSession, deal_id: uuid.UUID, *, cursor: str | None, limit: int) -> PageResult[DealChange]:
     statement = sa.select(DealChange).where(DealChange.deal_id == deal_id)
     return await paginate(session, statement, (DealChange.id,), cursor=cursor, limit=limit)
+
+
+def _as_uuid(value: object) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+async def names_for_history(session: AsyncSession, changes: Sequence[DealChange]) -> dict[str, str]:
+    """Names the history mentions by id: the people who made the changes (users, API keys), and the
+    owners and pipelines a change moved between — one query per kind, keyed by the id as text."""
+    user_ids: set[uuid.UUID] = set()
+    key_ids: set[uuid.UUID] = set()
+    pipeline_ids: set[uuid.UUID] = set()
+    for change in changes:
+        actor = _as_uuid(change.actor_id) if change.actor_id else None
+        if actor is not None:
+            (key_ids if change.actor_type == "api_key" else user_ids).add(actor)
+        ids = {_as_uuid(v) for v in (change.old_value, change.new_value) if v is not None} - {None}
+        if change.field == "owner_id":
+            user_ids |= ids  # type: ignore[arg-type]
+        elif change.field == "pipeline_id":
+            pipeline_ids |= ids  # type: ignore[arg-type]
+    names: dict[str, str] = {}
+    for model, ids in ((User, user_ids), (ApiKey, key_ids), (Pipeline, pipeline_ids)):
+        if ids:
+            rows = await session.execute(sa.select(model.id, model.name).where(model.id.in_(list(ids))))
+            names |= {str(row_id): name for row_id, name in rows.all()}
+    return names
 
 
 async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:

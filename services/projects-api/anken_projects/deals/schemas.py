@@ -190,8 +190,12 @@ class DealChangeOut(BaseModel):
     field: str = Field(examples=["stage_id"])
     old_value: Any = None
     new_value: Any = None
-    old_label: str | None = Field(default=None, description="Stage name, for stage changes")
-    new_label: str | None = None
-    actor_type: str
+    old_label: str | None = Field(
+        default=None, description="What `old_value` names, for ids: the stage's name (as it was then), the "
+                                  "owner's or the pipeline's name")
+    new_label: str | None = Field(default=None, description="What `new_value` names, as `old_label`")
+    actor_type: str = Field(description="user | api_key | service | system")
     actor_id: str | None
+    actor_name: str | None = Field(default=None, description="The user's or API key's name; null for a service or "
+                                                             "the system, or an actor that no longer exists")
     changed_at: datetime

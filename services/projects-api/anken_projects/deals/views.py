@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from anken_common.event_payloads import DealPayload, PipelinePayload, StagePayload
 from anken_common.events import to_payload
-from anken_projects.deals.models import Deal, DealStatus, Pipeline, Stage
-from anken_projects.deals.schemas import DealOut, PipelineOut, StageOut
+from anken_projects.deals.models import Deal, DealChange, DealStatus, Pipeline, Stage
+from anken_projects.deals.schemas import DealChangeOut, DealOut, PipelineOut, StageOut
 from anken_projects.kit.models import utc_now
 
 
@@ -67,3 +68,19 @@ def deal_payload(deal: Deal, stage: Stage, changes: dict[str, list] | None = Non
 def deal_snapshot(deal: Deal) -> dict:
     """The audit before/after of a deal: its column values."""
     return to_payload({column.name: getattr(deal, column.name) for column in Deal.__table__.columns})
+
+
+def change_out(change: DealChange, names: Mapping[str, str]) -> DealChangeOut:
+    """One history row with the names its ids stand for (repository.names_for_history): the actor's, and
+    for an owner or pipeline change the people or pipelines it moved between. A stage change keeps the
+    stage names stored with it (the names as they were then)."""
+    old_label, new_label = change.old_label, change.new_label
+    if change.field in ("owner_id", "pipeline_id"):
+        old_label = names.get(str(change.old_value)) if change.old_value is not None else None
+        new_label = names.get(str(change.new_value)) if change.new_value is not None else None
+    return DealChangeOut(
+        id=change.id, deal_id=change.deal_id, field=change.field, old_value=change.old_value,  # type: ignore[arg-type]
+        new_value=change.new_value, old_label=old_label, new_label=new_label, actor_type=change.actor_type,
+        actor_id=change.actor_id, actor_name=names.get(change.actor_id) if change.actor_id else None,
+        changed_at=change.changed_at,
+    )
