@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 SERVICES := -e services/anken_common -e services/projects-api -e services/reporting-api \
-            -e services/integrations-worker -e web
+            -e services/integrations-worker -e services/sandbox -e web
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 PYPROJECTS := $(wildcard services/*/pyproject.toml) web/pyproject.toml deploy/local/requirements.txt

@@ -31,7 +31,7 @@ HEALTH = {
 }
 PROCESS_MARKERS = {
     "web": "anken-web", "projects-api": "anken-projects", "reporting-api": "anken-reporting",
-    "worker": "anken-worker run", "sandbox": "anken-worker sandbox",
+    "worker": "anken-worker run", "sandbox": "anken-sandbox serve",
 }
 
 

@@ -108,12 +108,15 @@ def start(command: list[str], env: dict[str, str], port: int, log: Path) -> subp
 
 
 def service(command: str, profile: Path | None) -> list[str]:
-    """`anken-worker <command>`, under cProfile when profiling (the profile is written on SIGTERM's clean exit)."""
+    """`anken-worker run` or `anken-sandbox serve` (command "sandbox"), under cProfile when profiling (the
+    profile is written on SIGTERM's clean exit)."""
+    script, module, argument = (("anken-sandbox", "anken_sandbox.cli", "serve") if command == "sandbox"
+                                else ("anken-worker", "anken_worker.cli", command))
     if profile is None:
-        return ["anken-worker", command]
+        return [script, argument]
     profile.mkdir(parents=True, exist_ok=True)
     name = "worker" if command == "run" else command
-    return [sys.executable, "-m", "cProfile", "-o", str(profile / f"{name}.prof"), "-m", "anken_worker.cli", command]
+    return [sys.executable, "-m", "cProfile", "-o", str(profile / f"{name}.prof"), "-m", module, argument]
 
 
 def appointment(project_id: uuid.UUID, client_id: uuid.UUID, n: int) -> EventEnvelope:

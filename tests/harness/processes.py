@@ -24,7 +24,7 @@ SERVICES: dict[str, list[str]] = {
     "projects": ["anken-projects", "serve"],
     "reporting": ["anken-reporting", "serve"],
     "worker": ["anken-worker", "run"],
-    "sandbox": ["anken-worker", "sandbox"],
+    "sandbox": ["anken-sandbox", "serve"],
     "web": ["anken-web", "serve"],
 }
 URL_VARS = {

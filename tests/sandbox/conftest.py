@@ -9,8 +9,8 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 
-from anken_worker.sandbox.app import create_sandbox_app
-from anken_worker.sandbox.settings import SandboxSettings
+from anken_sandbox.app import create_sandbox_app
+from anken_sandbox.settings import SandboxSettings
 
 BOT_TOKEN = "xoxb-1111-2222-sandboxtest"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from anken_worker.sandbox.sheets.a1 import (
+from anken_sandbox.sheets.a1 import (
     A1Error,
     A1Range,
     column_index,

@@ -7,7 +7,7 @@ import time
 import httpx
 import pytest
 
-from anken_worker.sandbox.gateway import ConnectionDropped
+from anken_sandbox.gateway import ConnectionDropped
 
 from .conftest import new_channel, slack
 

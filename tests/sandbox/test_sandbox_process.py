@@ -1,4 +1,4 @@
-"""The sandbox as a real process (`anken-worker sandbox --port N`), over real TCP."""
+"""The sandbox as a real process (`anken-sandbox serve --port N`), over real TCP."""
 
 from __future__ import annotations
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 from asgi_lifespan import LifespanManager
 
-from anken_worker.sandbox.app import create_sandbox_app
-from anken_worker.sandbox.settings import SandboxSettings
+from anken_sandbox.app import create_sandbox_app
+from anken_sandbox.settings import SandboxSettings
 
 from .conftest import BOT_TOKEN, new_channel, slack
 

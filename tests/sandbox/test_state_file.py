@@ -17,9 +17,9 @@ from asgi_lifespan import LifespanManager
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 
-from anken_worker.sandbox.app import create_sandbox_app
-from anken_worker.sandbox.settings import SandboxSettings
-from anken_worker.sandbox.state import SandboxState
+from anken_sandbox.app import create_sandbox_app
+from anken_sandbox.settings import SandboxSettings
+from anken_sandbox.state import SandboxState
 
 from .conftest import new_channel, slack
 from .test_confluence_api import API as CONFLUENCE

@@ -75,7 +75,7 @@ async def test_a_pickled_job_planted_in_redis_runs_no_code(service_env, tmp_path
 
 def test_the_sandbox_refuses_to_start_in_production(service_env) -> None:
     env = {**service_env, "ANKEN_ENV": "production", "ANKEN_SECRET_KEY": os.urandom(32).hex()}
-    started = subprocess.run(["anken-worker", "sandbox", "--port", "0"], env=env, capture_output=True, text=True,
+    started = subprocess.run(["anken-sandbox", "serve", "--port", "0"], env=env, capture_output=True, text=True,
                              timeout=60)
     assert started.returncode == 2, started
     assert "ANKEN_ENV" in started.stderr and "production" in started.stderr, started.stderr

@@ -1,4 +1,4 @@
-"""`anken-worker run | migrate | sandbox`."""
+"""`anken-worker run | migrate | deliveries` (the sandbox is its own package: `anken-sandbox serve`)."""
 
 from __future__ import annotations
 
@@ -15,20 +15,10 @@ def main(argv: list[str] | None = None) -> None:
     run.add_argument("--port", type=int, default=None)
     sub.add_parser("migrate", help="apply every migration of the integrations schema")
     sub.add_parser("deliveries", help="run arq delivery jobs only (the extra processes `run` starts itself)")
-    sandbox = sub.add_parser("sandbox", help="run the local sandbox emulating Slack, Confluence, Google Sheets")
-    sandbox.add_argument("--host", default="127.0.0.1")
-    sandbox.add_argument("--port", type=int, default=8010)
     args = parser.parse_args(argv)
 
     import uvicorn
 
-    if args.command == "sandbox":
-        from anken_worker.sandbox.settings import get_sandbox_settings
-
-        get_sandbox_settings()  # stops here, with one line, in production
-        uvicorn.run("anken_worker.sandbox.app:create_sandbox_app", factory=True, host=args.host, port=args.port,
-                    log_config=None, access_log=False)
-        return
     settings = get_settings()
     if args.command == "run":
         from anken_worker import delivery_processes
