@@ -32,9 +32,14 @@ from anken_common.auth_tokens import Role
 class Caller(Protocol):
     """What every service's principal carries (partner keys also `client_id` and `scopes`)."""
 
-    kind: str  # "user" | "api_key" | "service"
-    id: Any
-    role: Role | None
+    @property
+    def kind(self) -> str: ...  # "user" | "api_key" | "service"
+
+    @property
+    def id(self) -> Any: ...
+
+    @property
+    def role(self) -> Role | None: ...
 
 
 def as_uuid(value: object) -> uuid.UUID | None:
@@ -136,23 +141,29 @@ class ProjectColumns:
     id: sa.ColumnElement[Any]
     client_id: sa.ColumnElement[Any]
     director_id: sa.ColumnElement[Any]
-    assigned: Callable[[uuid.UUID], sa.ColumnElement[bool]] | None = None
+    assigned: Callable[[Any], sa.ColumnElement[bool]] | None = None  # takes a member id (value or SQL)
 
 
-def project_visibility_clause(caller: Caller, projects: ProjectColumns) -> sa.ColumnElement[bool]:
-    """WHERE clause over the projects table: the rows `may_see_project` allows."""
+def project_visibility_clause(
+    caller: Caller, projects: ProjectColumns, me: sa.ColumnElement[Any] | None = None
+) -> sa.ColumnElement[bool]:
+    """WHERE clause over the projects table: the rows `may_see_project` allows.
+
+    `me` stands for the caller's id in the SQL (default: the id as a value); a statement prepared
+    once per kind of caller passes its parameter, e.g. `sa.literal_column("$2")`.
+    """
     if reads_everything(caller):
         return sa.true()
     if is_partner(caller):
         own = as_uuid(getattr(caller, "client_id", None))
         return projects.client_id == own if own is not None else sa.false()
-    me = as_uuid(caller.id)
-    if me is None:
+    who: object = as_uuid(caller.id) if me is None else me
+    if who is None:
         return sa.false()
     if _is(caller, Role.director):
-        return projects.director_id == me
+        return projects.director_id == who
     if _is(caller, Role.member) and projects.assigned is not None:
-        return projects.assigned(me)
+        return projects.assigned(who)
     return sa.false()
 
 

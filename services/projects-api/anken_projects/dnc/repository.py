@@ -4,43 +4,64 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from anken_common.sql_fragments import condition_sql
 from anken_projects.dnc.models import DoNotCallEntry
-from anken_projects.targets.models import Target
+from anken_projects.targets.models import Target, TargetStatus
 
 D = DoNotCallEntry
 
 
-# target_is_dnc_clause as SQL text, for hand-written statements over `projects.targets t` (the hot
-# call-logging paths lock the target and read this flag in the same statement).
-TARGET_IS_DNC_SQL = """(t.status = 'dnc'
-    OR EXISTS (SELECT 1 FROM projects.dnc_entries d WHERE d.client_id = t.client_id
-               AND d.corporate_number IS NOT NULL AND d.corporate_number = t.corporate_number)
-    OR EXISTS (SELECT 1 FROM projects.dnc_entries d WHERE d.client_id = t.client_id
-               AND d.phone IS NOT NULL AND d.phone = t.phone))"""
+# A target table: the ORM class (for ORM statements) or a Core table or alias, e.g. TARGETS_T.
+TargetTable = type[Target] | sa.FromClause
+# projects.targets as `t`, the name the hand-written hot-path statements give it.
+TARGETS_T = Target.__table__.alias("t")
+
+
+def _cols(target: TargetTable) -> Any:
+    return target.c if isinstance(target, sa.FromClause) else target
+
+
+def _entry_matches(target: TargetTable) -> tuple[sa.Exists, sa.Exists]:
+    """EXISTS a DNC entry of the target's client with its corporate number; … with its phone. The
+    IS NOT NULL tests let PostgreSQL use the partial indexes of dnc_entries."""
+    t = _cols(target)
+    by_number = sa.exists().where(
+        D.client_id == t.client_id, D.corporate_number.is_not(None), D.corporate_number == t.corporate_number)
+    by_phone = sa.exists().where(D.client_id == t.client_id, D.phone.is_not(None), D.phone == t.phone)
+    return by_number, by_phone
+
+
+def target_is_dnc_clause(target: TargetTable = Target) -> sa.ColumnElement[bool]:
+    """The one do-not-call rule: a DNC entry of the target's client has its corporate number or phone."""
+    by_number, by_phone = _entry_matches(target)
+    return sa.or_(by_number, by_phone)
+
+
+def target_not_dnc_clause(target: TargetTable = Target) -> sa.ColumnElement[bool]:
+    """target_is_dnc_clause negated, as two NOT EXISTS (anti-joins for the planner)."""
+    by_number, by_phone = _entry_matches(target)
+    return sa.and_(sa.not_(by_number), sa.not_(by_phone))
+
+
+def target_flagged_dnc_clause(target: TargetTable = Target) -> sa.ColumnElement[bool]:
+    """A target that must not be called: marked do-not-call, or matched by an entry now."""
+    return sa.or_(_cols(target).status == TargetStatus.dnc.value, target_is_dnc_clause(target))
+
+
+# The rules above as SQL text over `projects.targets t`, generated from them (the hot call-logging
+# paths lock the target and read the flag in the same statement; next-target skips DNC targets).
+TARGET_IS_DNC_SQL = condition_sql(target_flagged_dnc_clause(TARGETS_T), TARGETS_T)
+TARGET_NOT_DNC_SQL = condition_sql(target_not_dnc_clause(TARGETS_T), TARGETS_T)
 
 
 def text_array(values: list[str]) -> sa.BindParameter:
     return sa.bindparam(None, values, type_=ARRAY(sa.String()))
-
-
-def uuid_array(ids: list[uuid.UUID]) -> sa.BindParameter:
-    """One array parameter (`= ANY(:ids)`) instead of thousands of IN parameters for big batches."""
-    return sa.bindparam(None, ids, type_=ARRAY(PG_UUID(as_uuid=True)))
-
-
-def target_is_dnc_clause(target: type[Target] | sa.Table = Target) -> sa.ColumnElement[bool]:
-    """EXISTS a DNC entry of the target's client with its corporate number or phone."""
-    by_number = sa.exists().where(
-        D.client_id == target.client_id, D.corporate_number.is_not(None), D.corporate_number == target.corporate_number
-    )
-    by_phone = sa.exists().where(D.client_id == target.client_id, D.phone.is_not(None), D.phone == target.phone)
-    return sa.or_(by_number, by_phone)
 
 
 async def dnc_keys(

@@ -13,7 +13,7 @@ from anken_projects.db import ResourcesDep, single_statement
 from anken_projects.next_target import service
 from anken_projects.next_target.schemas import NextTargetIn, NextTargetOut
 from anken_projects.next_target.variant_assignment import assign_variant
-from anken_projects.projects.access import assignment_alone_shows_project, get_accessible_project, sees_project
+from anken_projects.projects.access import get_accessible_project, sees_project, visibility_sql
 from anken_projects.targets.schemas import TargetOut
 
 router = APIRouter(tags=["calls"])
@@ -45,11 +45,11 @@ async def next_target(
         raise Forbidden("next-target hands targets to a calling member; use a member's token")
     member_id = uuid.UUID(str(principal.id))
     # The calling floor's hottest request: access check, skip, lease renewal or a new lease are one
-    # statement on a connection without BEGIN/COMMIT (see service.NEXT_TARGET). It changes nothing
+    # statement on a connection without BEGIN/COMMIT (see service.next_target_statement). It changes nothing
     # unless the checks below pass.
     async with single_statement(resources) as driver:
         handed = await service.next_target(
-            driver, project_id, member_id, needs_director=not assignment_alone_shows_project(principal),
+            driver, project_id, member_id, visible=visibility_sql(principal, "$2"),
             skip_id=body.skip_target_id if body is not None else None)
         if handed is None or not sees_project(principal, handed.director_id, handed.assigned):
             raise NotFound("project")

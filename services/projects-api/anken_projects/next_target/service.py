@@ -9,29 +9,27 @@ call on the target ends the lease; an abandoned lease simply expires.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from anken_projects.dnc.repository import TARGET_NOT_DNC_SQL
+
 LEASE = timedelta(minutes=5)
 
 # The statement's parameters (asyncpg numbers them): $1 project, $2 member, $3 lease seconds,
-# $4 the target to give back (NO_SKIP for none), $5 whether the member must also be the project's
-# director to see it (access.assignment_alone_shows_project is false).
-_NOT_DNC = """
-    NOT EXISTS (SELECT 1 FROM projects.dnc_entries d WHERE d.client_id = t.client_id
-                AND d.corporate_number IS NOT NULL AND d.corporate_number = t.corporate_number)
-    AND NOT EXISTS (SELECT 1 FROM projects.dnc_entries d WHERE d.client_id = t.client_id
-                    AND d.phone IS NOT NULL AND d.phone = t.phone)
-"""
+# $4 the target to give back (NO_SKIP for none). The do-not-call exclusion is dnc.repository's
+# rule and the visibility gate access.visibility_sql's, both compiled from their Core expressions.
+_NOT_DNC = TARGET_NOT_DNC_SQL
 _CALLABLE = f"""
     t.project_id = $1
     AND (t.status = 'new' OR (t.status = 'callback' AND t.callback_due_at <= now()))
     AND {_NOT_DNC}
 """
 # Nothing is released, renewed or leased unless the endpoint will answer 200: the member sees the
-# project (sees_project) and is assigned to it. `access` has no row for a missing project, which
+# project (access.visibility_sql, the rule sees_project decides in Python) and is assigned to it. `access` has no row for a missing project, which
 # makes the gate NULL (false).
 _ALLOWED = "(SELECT allowed FROM access)"
 
@@ -74,9 +72,11 @@ def _pick(name: str, tier: int, kind: str, earlier: list[str]) -> str:
         )"""
 
 
-def _next_target_statement() -> str:
+@functools.cache
+def next_target_statement(visible: str) -> str:
     """One round trip: check access, give back a skipped target, renew the member's own lease,
-    else lease the first free target in hand-out order.
+    else lease the first free target in hand-out order. `visible` is the principal's visibility
+    condition over `projects.projects p` with $2 as its id (one statement per kind of principal).
 
     It runs as a statement of its own (no BEGIN/COMMIT around it): a single statement is atomic,
     and the row locks it takes are released the moment it ends.
@@ -92,7 +92,7 @@ def _next_target_statement() -> str:
     return f"""
         WITH access AS (
             SELECT p.director_id, a.assigned,
-                   a.assigned AND (NOT $5::boolean OR p.director_id = $2) AS allowed
+                   a.assigned AND {visible} AS allowed
             FROM projects.projects p
             CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM projects.assignments a
                                                WHERE a.project_id = p.id AND a.member_id = $2) AS assigned) a
@@ -117,7 +117,6 @@ def _next_target_statement() -> str:
 
 
 # Hand-out order: tier 1 before 2 before 3; within a tier, uncalled before callback-due.
-NEXT_TARGET = _next_target_statement()
 NO_SKIP = uuid.UUID(int=0)
 
 
@@ -131,16 +130,17 @@ class HandOut:
 
 
 async def next_target(
-    driver: Any, project_id: uuid.UUID, member_id: uuid.UUID, *, needs_director: bool,
+    driver: Any, project_id: uuid.UUID, member_id: uuid.UUID, *, visible: str,
     skip_id: uuid.UUID | None = None,
 ) -> HandOut | None:
     """Lease the member's next target on `driver` (an asyncpg connection outside any transaction).
 
     None when the project does not exist. Nothing changes unless the member is assigned to the
-    project and sees it (`needs_director`: only as its director); `skip_id` is given back first.
+    project and sees it (`visible`: access.visibility_sql(principal, "$2")); `skip_id` is given
+    back first.
     """
-    row = await driver.fetchrow(NEXT_TARGET, project_id, member_id, LEASE.total_seconds(), skip_id or NO_SKIP,
-                                needs_director)
+    row = await driver.fetchrow(next_target_statement(visible), project_id, member_id, LEASE.total_seconds(),
+                                skip_id or NO_SKIP)
     if row is None:
         return None
     target = dict(row.items())

@@ -11,40 +11,72 @@ Projects a principal may not see answer 404 rather than 403, so their existence 
 
 from __future__ import annotations
 
+import functools
 import uuid
+from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anken_common import access as rule
+from anken_common.auth_tokens import Role
 from anken_common.problems import Forbidden, NotFound
+from anken_common.sql_fragments import condition_sql
 from anken_projects.auth.principal import Principal
 from anken_projects.auth.scopes import Scope
 from anken_projects.projects.models import Assignment, Project
 
-# projects-api's projects table, in the shape the shared rule's SQL builders take.
-PROJECTS = rule.ProjectColumns(
-    id=Project.id, client_id=Project.client_id, director_id=Project.director_id,
-    assigned=lambda member_id: Project.id.in_(
-        sa.select(Assignment.project_id).where(Assignment.member_id == member_id)),
-)
+
+def project_columns(projects: type[Project] | sa.FromClause) -> rule.ProjectColumns:
+    """projects-api's projects table (the ORM class, or a Core alias such as PROJECTS_P) in the shape
+    the shared rule's SQL builders take."""
+    cols: Any = projects.c if isinstance(projects, sa.FromClause) else projects
+    return rule.ProjectColumns(
+        id=cols.id, client_id=cols.client_id, director_id=cols.director_id,
+        assigned=lambda member_id: cols.id.in_(
+            sa.select(Assignment.project_id).where(Assignment.member_id == member_id)),
+    )
+
+
+PROJECTS = project_columns(Project)
+# projects.projects as `p`, the name the hand-written one-statement paths give it.
+PROJECTS_P = Project.__table__.alias("p")
+
+
+_ANY_ID = uuid.UUID(int=1)  # the caller's id is a statement parameter in the SQL, not this value
+
+
+@dataclass(frozen=True)
+class _CallerKind:
+    kind: str
+    role: Role | None
+    id: uuid.UUID = _ANY_ID
+
+
+@functools.cache
+def _visibility_sql(kind: str, role: Role | None, me: str) -> str:
+    clause = rule.project_visibility_clause(_CallerKind(kind, role), project_columns(PROJECTS_P),
+                                            me=sa.literal_column(me))
+    return condition_sql(clause, PROJECTS_P)
+
+
+def visibility_sql(principal: Principal, me: str) -> str:
+    """visibility_clause as SQL text over `projects.projects p`, for a statement kept as text: `me` is
+    the statement's parameter holding the principal's id (e.g. "$2"). Users and services only (a
+    partner key's clause carries its client, not a parameter). One text per kind of principal."""
+    if principal.is_partner:
+        raise ValueError("the one-statement paths serve users and services, not partner keys")
+    return _visibility_sql(principal.kind, principal.role, me)
 
 
 def sees_project(principal: Principal, director_id: uuid.UUID | None, principal_assigned: bool) -> bool:
-    """visibility_clause's rule for users and services, for hot paths that read the project's director and
-    the principal's assignment in their own statement (partner keys are never visible this way)."""
+    """visibility_clause's rule for users and services, decided in Python by the shared rule, for hot paths
+    that read the project's director and the principal's assignment in their own statement (partner keys
+    are never visible this way)."""
     if principal.is_partner:
         return False
     return rule.may_see_project(principal, client_id=None, director_id=director_id, assigned=principal_assigned)
-
-
-def assignment_alone_shows_project(principal: Principal) -> bool:
-    """Whether being assigned to a project is enough for the principal to see it, whoever directs it.
-
-    False for a director (who sees only the projects they direct). Lets a single statement that
-    also writes (next-target's lease) gate itself on visibility exactly as sees_project decides.
-    """
-    return sees_project(principal, None, True)
 
 
 def visibility_clause(principal: Principal, project_id_column: sa.ColumnElement | None = None) -> sa.ColumnElement[bool]:
