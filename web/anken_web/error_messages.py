@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from anken_web.api_client import ApiError, ApiUnavailable
+from anken_web.vocabulary import field_label_of
 
 Gettext = Callable[..., str]
 
@@ -15,7 +16,8 @@ def describe(exc: Exception, _: Gettext) -> str:
     if not isinstance(exc, ApiError):
         return _("Something went wrong. Please try again.")
     if exc.status == 422 and exc.fields:
-        return _("Please check these fields: %(fields)s", fields=", ".join(_(f) for f in exc.fields))
+        labels = dict.fromkeys(field_label_of(f, _) for f in exc.fields)
+        return _("Please check these fields: %(fields)s", fields=", ".join(labels))
     if exc.status == 401:
         return _("The email or password is wrong.")
     messages = {

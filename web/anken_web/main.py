@@ -25,6 +25,7 @@ from anken_web.security_headers import SecurityHeadersMiddleware
 from anken_web.session import SessionCodec
 from anken_web.settings import WebSettings, get_settings
 from anken_web.upload_store import UploadStore
+from anken_web.vocabulary import field_label_of
 
 STATIC_DIR = Path(__file__).parent / "static"
 log = get_logger("anken.web")
@@ -130,7 +131,8 @@ def install_page_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         view = View(request)
-        fields = ", ".join(dict.fromkeys(str(e.get("loc", ["?"])[-1]) for e in exc.errors()))
+        fields = ", ".join(dict.fromkeys(field_label_of(".".join(map(str, e.get("loc", ()))), view._)
+                                         for e in exc.errors()))
         return error_page(request, 422, view._("Please check these fields: %(fields)s", fields=fields))
 
     @app.exception_handler(Exception)

@@ -10,7 +10,8 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, Request
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from anken_web.api_client import Api
@@ -19,6 +20,7 @@ from anken_web.formatting import Formatter
 from anken_web.i18n.catalogs import normalise_locale, translations
 from anken_web.navigation import navigation_for
 from anken_web.session import Session
+from anken_web.vocabulary import field_label_of, label_of
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 LANGUAGE_COOKIE = "anken_lang"
@@ -33,6 +35,23 @@ templates = Environment(
 # Readable JSON (Japanese as is) for the sandbox viewer and API payloads.
 templates.filters["pretty_json"] = lambda value: json.dumps(value, ensure_ascii=False, indent=2, default=str)
 templates.filters["unix_time"] = lambda value: datetime.fromtimestamp(float(value), UTC)
+
+
+@pass_context
+def _label(context: Context, code: object, default: str | None = None) -> str:
+    """`{{ project.status | label }}`: a code from an API in the page's language (vocabulary.py);
+    `{{ item.key | label(item.label) }}` shows the typed label of a code the vocabulary does not know."""
+    return label_of(code, context["_"], default)
+
+
+@pass_context
+def _field_label(context: Context, key: object) -> str:
+    """`{{ error.field | field_label }}`: a field's key (or an API error's path) as the field's label."""
+    return field_label_of(key, context["_"])
+
+
+templates.filters["label"] = _label
+templates.filters["field_label"] = _field_label
 
 
 class LoginRequired(Exception):
