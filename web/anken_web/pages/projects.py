@@ -14,8 +14,10 @@ from starlette.responses import Response
 from anken_web import charts, periods
 from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
-from anken_web.form_values import whole_number
+from anken_web.form_values import version_header, whole_number
 from anken_web.i18n.extraction import N_
+from anken_web.pages import project_settings_fields as setting_fields
+from anken_web.pages.project_settings import may_manage
 from anken_web.rendering import UserView, View, roles
 from anken_web.vocabulary import CONTRACT_CHANGES
 
@@ -144,15 +146,22 @@ async def project_context(view: View, project_id: str) -> dict:
     return {"project": project, "kickoff": kickoff, "contracts": (contracts or {}).get("items", []),
             "assignments": (assignments or {}).get("items", []), "contract_kinds": CONTRACT_CHANGES,
             "assignable": (members or {}).get("items", []),
-            "attempt": uuid.uuid4().hex}
+            "attempt": uuid.uuid4().hex, "may_manage": may_manage(view, project),
+            "kickoff_value": setting_fields.KICKOFF_VALUE, "planned_hours_field": setting_fields.PLANNED_HOURS}
 
 
 @router.get("/projects/{project_id}")
 async def project_page(view: StaffView, project_id: str, preset: str | None = None,
                        start: str | None = None, end: str | None = None) -> Response:
+    return await render_project_page(view, project_id, preset, start, end)
+
+
+async def render_project_page(view: View, project_id: str, preset: str | None = None, start: str | None = None,
+                              end: str | None = None, status_code: int = 200, **extra: object) -> Response:
     context = await project_context(view, project_id)
     context.update(await kpi_context(view, context["project"], preset, start, end))
-    return view.render("projects/page.html", **context)
+    context.update(extra)
+    return view.render("projects/page.html", status_code=status_code, **context)
 
 
 @router.get("/projects/{project_id}/kpis")
@@ -176,18 +185,65 @@ async def ab_fragment(view: StaffView, project_id: str, preset: str | None = Non
 
 @router.post("/projects/{project_id}/kickoff/{key}")
 async def agree_kickoff_item(view: DirectorView, project_id: str, key: str,
-                             agreed: Annotated[str, Form()] = "", value: Annotated[str, Form()] = "") -> Response:
-    body: dict = {"agreed": agreed == "on"}
-    if value:
-        body["value"] = value
-    error = None
+                             agreed: Annotated[str, Form()] = "", value: Annotated[str, Form()] = "",
+                             version: Annotated[str, Form()] = "") -> Response:
+    """Agree (or un-agree) an item and save its agreed content; a refusal keeps what was typed."""
+    body: dict = {"agreed": agreed == "on", "value": setting_fields.api_value(setting_fields.KICKOFF_VALUE, value)}
+    error, item_errors, typed, conflict = None, {}, {}, False
     try:
-        await view.api.patch("projects", f"/v1/projects/{project_id}/kickoff-items/{key}", json=body)
+        await view.api.patch("projects", f"/v1/projects/{project_id}/kickoff-items/{key}", json=body,
+                             headers=version_header(version))
     except ApiError as exc:
-        error = describe(exc, view._)
+        typed = {key: value}
+        fields = setting_fields.field_errors_of(exc, view._, {"value": setting_fields.KICKOFF_VALUE})
+        if "value" in fields:
+            item_errors = {key: fields["value"]}
+        elif exc.status == 412:
+            conflict = True
+            error = view._("Someone else changed this item while you were editing it. Its saved content is shown "
+                           "below your text; check it and save again.")
+        else:
+            error = describe(exc, view._)
     kickoff = await view.api.try_get("projects", f"/v1/projects/{project_id}/kickoff-items")
     project = await view.api.get("projects", f"/v1/projects/{project_id}")
-    return view.render("projects/kickoff.html", project=project, kickoff=kickoff, error=error)
+    return view.render("projects/kickoff.html", project=project, kickoff=kickoff, error=error,
+                       kickoff_conflict=key if error and typed and conflict else None, kickoff_errors=item_errors, kickoff_typed=typed, may_manage=may_manage(view, project),
+                       kickoff_value=setting_fields.KICKOFF_VALUE)
+
+
+async def _refused_assignment(view: View, project_id: str, assignment_id: str, message: str,
+                              typed: str | None = None, status_code: int = 422) -> Response:
+    """The project page again, the refusal in red next to the member's row (and what was typed kept)."""
+    return await render_project_page(view, project_id, status_code=status_code,
+                                     assignment_errors={assignment_id: message},
+                                     assignment_typed={assignment_id: typed} if typed is not None else {})
+
+
+@router.post("/projects/{project_id}/assignments/{assignment_id}")
+async def change_planned_hours(view: DirectorView, project_id: str, assignment_id: uuid.UUID,
+                               planned_hours: Annotated[str, Form()] = "", version: Annotated[str, Form()] = "") -> Response:
+    body = {"planned_hours": setting_fields.api_value(setting_fields.PLANNED_HOURS, planned_hours)}
+    try:
+        await view.api.patch("projects", f"/v1/projects/{project_id}/assignments/{assignment_id}", json=body,
+                             headers=version_header(version))
+    except ApiError as exc:
+        fields = setting_fields.field_errors_of(exc, view._, {"planned_hours": setting_fields.PLANNED_HOURS})
+        message = fields.get("planned_hours") or describe(exc, view._)
+        return await _refused_assignment(view, project_id, str(assignment_id), message, typed=planned_hours,
+                                         status_code=exc.status if exc.status in (403, 404, 409, 412, 422) else 502)
+    return view.redirect(f"/projects/{project_id}#members-title", flash=view._("The planned hours are saved."))
+
+
+@router.post("/projects/{project_id}/assignments/{assignment_id}/unassign")
+async def unassign_member(view: DirectorView, project_id: str, assignment_id: uuid.UUID,
+                          version: Annotated[str, Form()] = "") -> Response:
+    try:
+        await view.api.request("projects", "DELETE", f"/v1/projects/{project_id}/assignments/{assignment_id}",
+                               headers=version_header(version))
+    except ApiError as exc:
+        return await _refused_assignment(view, project_id, str(assignment_id), describe(exc, view._),
+                                         status_code=exc.status if exc.status in (403, 404, 409, 412) else 502)
+    return view.redirect(f"/projects/{project_id}#members-title", flash=view._("The member is unassigned."))
 
 
 @router.post("/projects/{project_id}/contract-changes")
