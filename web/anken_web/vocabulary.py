@@ -54,7 +54,7 @@ VALUES: dict[str, str] = {
     "corporate_number": N_("Corporate number"), "phone": N_("Phone number"), "name": N_("Company name"),
     # lead sources
     "outbound_appointment": N_("Outbound appointment"), "inbound": N_("Inbound"), "referral": N_("Referral"),
-    "partner": N_("Partner"), "event": N_("Event"), "existing_customer": N_("Existing customer"),
+    "partner": N_("Partner"), "event": N_("Event"), "existing_customer": N_("Existing customer"), "other": N_("Other"),
     # appointment hand-off and the client's verdict
     "set": N_("Scheduled"), "held": N_("Held"), "no_show": N_("No-show"),
     "qualified": N_("Qualified"), "unqualified": N_("Unqualified"),

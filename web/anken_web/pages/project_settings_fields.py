@@ -35,6 +35,7 @@ class SettingField:
     maximum: int | None = None
     required: bool = False  # cannot be cleared (name)
     hint: str | None = None  # msgid shown under the field
+    example: str | None = None  # what is typed as is (keys, not words), shown verbatim after the hint
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(N_("Definitions"), (
         SettingField("appointment_definition", N_("Appointment definition"), "textarea", max_chars=5000),
         SettingField("qualification_fields", N_("Qualification fields (BANT)"), "list", max_chars=100, max_items=30,
-                     hint=N_("One field a line, e.g. budget, authority, need, timeline.")),
+                     hint=N_("One field a line, e.g."), example="budget, authority, need, timeline"),
         SettingField("target_definition", N_("Target definition"), "textarea", max_chars=5000),
     )),
     Section(N_("Hand-off"), (
