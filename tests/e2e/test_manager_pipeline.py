@@ -73,6 +73,6 @@ def test_manager_edits_a_deal_and_reads_its_history(page, world: World) -> None:
     expect(page.locator(".flash")).to_have_text("保存しました。")
     expect(page.locator("h1 + p")).to_contain_text("￥4,200,000")
     expect(page.locator("#d-champion")).to_have_value("情報システム部 課長")
-    expect(page.locator("#history-title + table")).to_contain_text("金額")
+    expect(page.locator("#deal-history")).to_contain_text("佐藤 マネージャー が 金額を ￥3,600,000 → ￥4,200,000 に変更")
     deal = httpx.get(f"{world.projects_url}/v1/deals/{world.deal_id}", headers=world.manager.headers).json()
     assert (deal["amount"], deal["forecast_category"]) == (4_200_000, "commit")

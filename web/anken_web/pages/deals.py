@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from anken_web.api_client import ApiError
+from anken_web.deal_history import history_lines
 from anken_web.error_messages import describe
 from anken_web.form_values import version_header, whole_number
 from anken_web.i18n.extraction import N_
@@ -16,6 +17,8 @@ from anken_web.rendering import View, roles
 from anken_web.vocabulary import FORECAST_CATEGORIES
 
 router = APIRouter(include_in_schema=False)
+# The history a deal page shows (oldest first): a deal's life is far shorter.
+HISTORY_LIMIT = 500
 SalesView = Annotated[View, Depends(roles("manager", "director", "admin"))]
 MEDDICC = (
     ("metrics", N_("Metrics")), ("economic_buyer", N_("Economic buyer")), ("decision_criteria", N_("Decision criteria")),
@@ -27,9 +30,10 @@ MEDDICC = (
 async def render_deal(view: View, deal_id: str, error: str | None = None) -> Response:
     deal, history = await asyncio.gather(
         view.api.get("projects", f"/v1/deals/{deal_id}"),
-        view.api.try_get("projects", f"/v1/deals/{deal_id}/history", default={"items": []}, limit=100),
+        view.api.try_get("projects", f"/v1/deals/{deal_id}/history", default={"items": []}, limit=HISTORY_LIMIT),
     )
-    return view.render("pipeline/deal.html", deal=deal, history=(history or {}).get("items", []), meddicc=MEDDICC,
+    lines = history_lines((history or {}).get("items", []), view._, view.fmt)
+    return view.render("pipeline/deal.html", deal=deal, history=lines, meddicc=MEDDICC,
                        categories=FORECAST_CATEGORIES, error=error)
 
 

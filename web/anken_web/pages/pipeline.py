@@ -6,15 +6,20 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import Response
 
+from anken_web import field_errors
 from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
+from anken_web.field_errors import Gettext, Refusal
 from anken_web.form_values import version_header, whole_number
+from anken_web.formatting import Formatter
+from anken_web.i18n.extraction import N_
 from anken_web.rendering import View, roles
 from anken_web.vocabulary import FORECAST_CATEGORIES, LEAD_SOURCES
 
@@ -40,34 +45,60 @@ async def deal_owners(view: View) -> list[dict]:
     return items_of(managers) + items_of(directors)
 
 
+@dataclass(frozen=True)
+class BoardFilter:
+    """What one board shows: the open deals of one pipeline, of one owner or everyone. The cards and the
+    tiles above them are asked with this one definition, so the tiles count exactly the cards."""
+
+    pipeline_id: str
+    owner_id: str | None
+
+    def deals_query(self) -> dict[str, str | None]:
+        return {"pipeline_id": self.pipeline_id, "owner_id": self.owner_id, "status": "open"}
+
+    def summary_query(self) -> dict[str, str | None]:
+        # reporting-api's summary counts the open deals of the same pipeline and owner (`pipeline_id`).
+        return {"pipeline_id": self.pipeline_id, "owner_id": self.owner_id}
+
+
+async def board_deals(view: View, board: BoardFilter) -> list[dict]:
+    """Every open deal of the board: follow the pages (bounded)."""
+    deals: list[dict] = []
+    cursor = None
+    for _page in range(20):
+        page = await view.api.get("projects", "/v1/deals", **board.deals_query(), cursor=cursor, limit=200)
+        deals += items_of(page)
+        cursor = page.get("next_cursor") if isinstance(page, dict) else None
+        if not cursor:
+            break
+    return deals
+
+
 async def board_context(view: View, pipeline_id: str | None, owner_id: str | None) -> dict:
+    """The board's pipeline, its cards by stage and the tiles' summary, all of one BoardFilter."""
     pipelines = items_of(await view.api.get("projects", "/v1/pipelines"))
     pipeline = next((p for p in pipelines if str(p["id"]) == pipeline_id), None) or next(
         (p for p in pipelines if p.get("is_default")), pipelines[0] if pipelines else None)
     deals: list[dict] = []
+    summary = None
     if pipeline:
-        cursor = None
-        # A board shows every open deal of the pipeline: follow the pages (bounded).
-        for _page in range(20):
-            page = await view.api.get("projects", "/v1/deals", pipeline_id=pipeline["id"], owner_id=owner_id,
-                                      status="open", cursor=cursor, limit=200)
-            deals += items_of(page)
-            cursor = page.get("next_cursor") if isinstance(page, dict) else None
-            if not cursor:
-                break
+        board = BoardFilter(str(pipeline["id"]), owner_id)
+        deals, summary = await asyncio.gather(
+            board_deals(view, board),
+            view.api.try_get("reporting", "/v1/pipeline/summary", **board.summary_query()),
+        )
     by_stage: dict[str, list[dict]] = {}
     for deal in deals:
         by_stage.setdefault(str(deal.get("stage_id")), []).append(deal)
     owners = await deal_owners(view)
     return {"pipelines": pipelines, "pipeline": pipeline, "by_stage": by_stage, "owner_id": owner_id or "",
-            "owners": owners, "deal_count": len(deals)}
+            "owners": owners, "deal_count": len(deals), "summary": summary}
 
 
 @router.get("/pipeline")
 async def board(view: SalesView, pipeline_id: str | None = None, owner_id: str | None = None) -> Response:
     context = await board_context(view, pipeline_id, owner_id or None)
-    summary = await view.api.try_get("reporting", "/v1/pipeline/summary", owner_id=owner_id or None)
-    return view.render("pipeline/board_page.html", summary=summary, attempt=uuid.uuid4().hex,
+    return view.render("pipeline/board_page.html", attempt=uuid.uuid4().hex,
                        forecast_categories=FORECAST_CATEGORIES, lead_sources=LEAD_SOURCES, **context)
 
 
@@ -87,7 +118,7 @@ async def create_deal(view: SalesView, request: Request) -> Response:
         await view.api.request("projects", "POST", "/v1/deals", json=body,
                                headers={"Idempotency-Key": form.get("attempt") or uuid.uuid4().hex})
     except ApiError as exc:
-        return view.redirect(back, flash=describe(exc, view._))
+        return view.redirect(back, error=describe(exc, view._))
     return view.redirect(back, flash=view._("Deal %(name)s created.", name=body["name"]))
 
 
@@ -118,20 +149,108 @@ async def move_deal(
     return view.render("pipeline/board.html", error=error, prompt=prompt, **context)
 
 
-@router.get("/forecast")
-async def forecast(view: SalesView, owner_id: str | None = None, period: str | None = None,
-                   cursor: str | None = None) -> Response:
+# Who may set and change quotas: projects-api's rule (QuotaWriter: managers; admins pass every role check).
+QUOTA_WRITERS = ("manager", "admin")
+# The forecast's own query fields, kept on every link and refused form of the page.
+FORECAST_FIELDS = ("owner_id", "period")
+
+
+@dataclass(frozen=True)
+class QuotaForm:
+    """A quota form the API refused: which one (a quota's id, or "new"), what was typed, and why."""
+
+    quota_id: str
+    amount: str
+    error: str
+
+
+def quota_kind(period_label: str | None) -> str:
+    """`2026-Q4` → quarterly, `2026-11` → monthly (reporting-api names a quota's period only when it is
+    exactly a month or a quarter), else a quota of its own span."""
+    if not period_label:
+        return N_("quota")
+    return N_("quarterly quota") if "-Q" in period_label else N_("monthly quota")
+
+
+def quota_derivation(forecast: dict, names: dict[str, str], _: Gettext, fmt: Formatter) -> list[dict]:
+    """How the forecast's quota was derived (its `quota_parts`), one sentence per quota as entered:
+    「四半期クォータ ￥50,000,000（2026/10/01〜2026/12/31）のうち 31/92 日」, with a link to the quota's own
+    period when only part of it counts."""
+    lines = []
+    for part in forecast.get("quota_parts") or []:
+        values = {"kind": _(quota_kind(part.get("period"))), "amount": fmt.yen(part.get("amount")),
+                  "start": fmt.date(part.get("period_start")), "end": fmt.last_day(part.get("period_end")),
+                  "days": part.get("shared_days"), "total": part.get("quota_days")}
+        if part.get("whole"):
+            text = _("%(kind)s %(amount)s (%(start)s – %(end)s), counted whole", **values)
+        else:
+            text = _("%(kind)s %(amount)s (%(start)s – %(end)s): %(days)s of its %(total)s days", **values)
+        if not forecast.get("owner_id"):
+            owner = names.get(str(part.get("owner_id"))) or _("(no longer registered)")
+            text = _("%(owner)s: %(text)s", owner=owner, text=text)
+        lines.append({"text": text, "period": None if part.get("whole") else part.get("period")})
+    return lines
+
+
+def quota_sentence(refusal: Refusal, _: Gettext) -> str:
+    return _("%(label)s: enter a whole number of yen, 0 or more (e.g. 50,000,000).", label=_("Quota (yen)"))
+
+
+def quota_error(exc: ApiError, _: Gettext, current_amount: str | None) -> str:
+    """The sentence shown next to a refused quota's amount (`current_amount`: the quota's amount now,
+    formatted, when a colleague's change refused it)."""
+    errors = field_errors.field_errors_of(exc, _, lambda field: ("amount", None, None) if field == "amount" else None,
+                                          quota_sentence)
+    if "amount" in errors:
+        return errors["amount"]
+    if exc.status == 412 and current_amount is not None:
+        return _("Someone else changed this quota in the meantime: it is now %(amount)s. Save again to replace "
+                 "it with yours.", amount=current_amount)
+    if exc.status == 409:
+        return _("This owner already has a quota that overlaps this period: change that one instead.")
+    return describe(exc, _)
+
+
+async def render_forecast(view: View, owner_id: str | None, period: str | None, cursor: str | None = None,
+                          quota_form: QuotaForm | None = None, status_code: int = 200) -> Response:
     params = {"owner_id": owner_id or None, "period": period or None}
-    current, snapshots, owners = await asyncio.gather(
-        view.api.get("reporting", "/v1/forecast", **params),
+    period_error = None
+    try:
+        current = await view.api.get("reporting", "/v1/forecast", **params)
+    except ApiError as exc:
+        if exc.status != 422:
+            raise
+        # A period typed by hand that is neither a month nor a quarter: say so, show the default period.
+        period_error = _period_error(view._)
+        params["period"] = None
+        current = await view.api.get("reporting", "/v1/forecast", owner_id=owner_id or None)
+    snapshots, owners, quotas = await asyncio.gather(
         view.api.try_get("reporting", "/v1/forecast/snapshots", default={"items": []}, cursor=cursor, limit=50,
                          **params),
         deal_owners(view),
+        view.api.try_get("projects", "/v1/quotas", default={"items": []}, owner_id=owner_id or None,
+                         period_from=current.get("period_start"), period_to=current.get("period_end"), limit=200),
     )
-    return view.render("pipeline/forecast.html", forecast=current, snapshots=items_of(snapshots),
-                       owners=owners, owner_id=owner_id or "", period=period or "",
-                       next_cursor=(snapshots or {}).get("next_cursor"),
-                       query_without_cursor=urlencode({k: v for k, v in params.items() if v}))
+    names = {str(o.get("id")): str(o.get("name")) for o in owners}
+    return view.render(
+        "pipeline/forecast.html", status_code=status_code, forecast=current, snapshots=items_of(snapshots),
+        owners=owners, owner_id=owner_id or "", period=period or "", period_error=period_error,
+        typed_period=period if period_error else None,
+        quota_lines=quota_derivation(current, names, view._, view.fmt), quotas=items_of(quotas), owner_names=names,
+        can_set_quotas=view.session.role in QUOTA_WRITERS, quota_form=quota_form,
+        next_cursor=(snapshots or {}).get("next_cursor"),
+        query_without_cursor=urlencode({k: v for k, v in params.items() if v}),
+    )
+
+
+def _period_error(_: Gettext) -> str:
+    return _("%(label)s: enter a month like 2026-11 or a quarter like 2026-Q4.", label=_("Period"))
+
+
+@router.get("/forecast")
+async def forecast(view: SalesView, owner_id: str | None = None, period: str | None = None,
+                   cursor: str | None = None) -> Response:
+    return await render_forecast(view, owner_id, period, cursor)
 
 
 @router.post("/forecast/snapshots")
@@ -139,21 +258,46 @@ async def take_snapshot(view: SalesView, owner_id: Annotated[str, Form()] = "") 
     try:
         await view.api.post("reporting", "/v1/forecast/snapshots", json={"owner_id": owner_id} if owner_id else {})
     except ApiError as exc:
-        return view.redirect("/forecast", flash=describe(exc, view._))
+        return view.redirect("/forecast", error=describe(exc, view._))
     return view.redirect("/forecast" + (f"?owner_id={owner_id}" if owner_id else ""),
                          flash=view._("This week's forecast snapshot is saved."))
 
 
 @router.post("/forecast/quota")
 async def set_quota(view: SalesView, request: Request) -> Response:
-    """A quota for the period on screen (its bounds come from the forecast the page showed)."""
+    """A quota for the period on screen, as entered (its bounds come from the forecast the page showed)."""
     form = {k: str(v) for k, v in (await request.form()).items()}
-    amount = form.get("amount", "").replace(",", "").strip()
+    amount = form.get("amount", "")
     body = {"owner_id": form.get("owner_id"), "period_start": form.get("period_start"),
-            "period_end": form.get("period_end"), "amount": whole_number(amount)}
-    back = f"/forecast?owner_id={form.get('owner_id', '')}&period={form.get('period', '')}"
+            "period_end": form.get("period_end"), "amount": whole_number(amount.replace(",", ""))}
     try:
         await view.api.post("projects", "/v1/quotas", json=body)
     except ApiError as exc:
-        return view.redirect(back, flash=describe(exc, view._))
-    return view.redirect(back, flash=view._("The quota is set."))
+        refused = QuotaForm("new", amount, quota_error(exc, view._, None))
+        return await render_forecast(view, form.get("owner_id"), form.get("period"), quota_form=refused,
+                                     status_code=exc.status if exc.status in (409, 422) else 400)
+    return view.redirect(_forecast_url(form), flash=view._("The quota is set."))
+
+
+@router.post("/forecast/quotas/{quota_id}")
+async def change_quota(view: SalesView, quota_id: uuid.UUID, request: Request) -> Response:
+    """A quota's new amount, as entered; If-Match on the version the page showed."""
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    amount = form.get("amount", "")
+    try:
+        saved = await view.api.patch("projects", f"/v1/quotas/{quota_id}",
+                                     json={"amount": whole_number(amount.replace(",", ""))},
+                                     headers=version_header(form.get("version", "")))
+    except ApiError as exc:
+        current = await view.api.try_get("projects", f"/v1/quotas/{quota_id}") if exc.status == 412 else None
+        now = view.fmt.yen(current.get("amount")) if isinstance(current, dict) else None
+        refused = QuotaForm(str(quota_id), amount, quota_error(exc, view._, now))
+        return await render_forecast(view, form.get("owner_id"), form.get("period"), quota_form=refused,
+                                     status_code=exc.status if exc.status in (404, 412, 422) else 400)
+    return view.redirect(_forecast_url(form), flash=view._("The quota is saved: %(amount)s.",
+                                                           amount=view.fmt.yen(saved.get("amount"))))
+
+
+def _forecast_url(form: dict[str, str]) -> str:
+    query = urlencode({k: form[k] for k in FORECAST_FIELDS if form.get(k)})
+    return "/forecast" + (f"?{query}" if query else "")
