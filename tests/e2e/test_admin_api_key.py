@@ -15,7 +15,8 @@ def test_admin_creates_api_key_and_partner_api_accepts_it(page, world: World) ->
     log_in(page, world.admin)
     page.goto(f"/admin/api-keys?client_id={world.client_id}")
     page.get_by_label("キーの名前").fill("E2E連携")
-    page.get_by_label("read:projects").check()
+    # The scope read:projects, by its label (never the raw scope string).
+    page.get_by_label("案件の参照").check()
     page.get_by_role("button", name="発行する").click()
     secret = page.locator("#api-key-secret").inner_text().strip()
     assert secret.startswith("ak_")

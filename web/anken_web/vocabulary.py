@@ -27,7 +27,7 @@ PARTNER_OUTCOMES = ("qualified", "unqualified")
 # A value's code → its label.
 VALUES: dict[str, str] = {
     # project status
-    "draft": N_("Draft"), "current": N_("Published"), "kickoff": N_("Kickoff"), "active": N_("Active"), "paused": N_("Paused"),
+    "draft": N_("Draft"), "current": N_("Published"), "kickoff": N_("Kickoff"), "active": N_("Live"), "paused": N_("Paused"),
     "ended": N_("Ended"),
     # roles
     "admin": N_("Administrator"), "director": N_("Director"), "manager": N_("Sales manager"),
@@ -43,7 +43,7 @@ VALUES: dict[str, str] = {
     # forecast categories
     "pipeline": N_("Pipeline"), "best_case": N_("Best case"), "commit": N_("Commit"), "omitted": N_("Omitted"),
     # deal status
-    "open": N_("Open"), "won": N_("Won"), "lost": N_("Lost"),
+    "open": N_("In progress"), "won": N_("Closed won"), "lost": N_("Closed lost"),
     # contract changes
     "renewal": N_("Renewal"), "upsell": N_("Upsell"), "downsell": N_("Downsell"), "end": N_("End of contract"),
     # jobs, imports and deliveries
@@ -96,7 +96,7 @@ FIELDS: dict[str, str] = {
     "appointment": N_("Appointment"), "meeting_at": N_("Meeting date and time"),
     "contact_name": N_("Contact person"), "contact_title": N_("Contact's title"),
     "outcome": N_("Outcome"), "duration_s": N_("Call duration"), "variant": N_("Pattern"),
-    "target_id": N_("Target"), "script_version_id": N_("Script"), "title": N_("Title"), "body": N_("Body"),
+    "target_id": N_("Target company"), "script_version_id": N_("Script"), "title": N_("Title"), "body": N_("Body"),
     "pattern": N_("Pattern"),
     "deal": N_("Deal"), "account_name": N_("Account"), "amount": N_("Amount"), "probability": N_("Probability"),
     "pipeline_id": N_("Pipeline"), "stage_id": N_("Stage"), "owner_id": N_("Owner"),
