@@ -18,6 +18,7 @@ from anken_web.api_client import Api
 from anken_web.csrf import CSRF_FIELD, CSRF_HEADER, check_csrf
 from anken_web.formatting import Formatter
 from anken_web.i18n.catalogs import normalise_locale, translations
+from anken_web.integration_links import integration_link_filter
 from anken_web.navigation import navigation_for
 from anken_web.session import Session
 from anken_web.vocabulary import field_label_of, label_of
@@ -35,6 +36,8 @@ templates = Environment(
 # Readable JSON (Japanese as is) for the sandbox viewer and API payloads.
 templates.filters["pretty_json"] = lambda value: json.dumps(value, ensure_ascii=False, indent=2, default=str)
 templates.filters["unix_time"] = lambda value: datetime.fromtimestamp(float(value), UTC)
+# `project.spreadsheet_url | integration_link`: the vendor's page, or the sandbox viewer's (integration_links.py).
+templates.filters["integration_link"] = integration_link_filter
 
 
 @pass_context

@@ -1,5 +1,5 @@
 """Admin: users, clients, API keys (secret shown once), integration settings, the delivery log
-with retry of dead letters, and the sandbox viewer."""
+with retry of dead letters (the sandbox viewer is pages/sandbox.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from anken_web.api_client import ApiError, ApiUnavailable
+from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
 from anken_web.rendering import View, roles
 
@@ -19,12 +19,6 @@ AdminView = Annotated[View, Depends(roles("admin"))]
 
 ROLES = ("admin", "director", "manager", "member")
 SCOPES = ("read:projects", "read:kpis", "read:appointments", "write:appointment_outcomes", "write:targets")
-SANDBOX_FEEDS = {
-    "slack": "/_sandbox/slack/messages",
-    "confluence": "/_sandbox/confluence/pages",
-    "sheets": "/_sandbox/sheets/spreadsheets",
-    "webhooks": "/_sandbox/webhooks/received",
-}
 
 
 def items_of(result: object) -> list:
@@ -153,7 +147,7 @@ async def revoke_api_key(view: AdminView, key_id: str) -> Response:
     return view.redirect("/admin/api-keys", flash=view._("The API key is revoked. Requests with it are refused from now on."))
 
 
-# ---- integrations, deliveries, sandbox -------------------------------------------------------
+# ---- integrations, deliveries -------------------------------------------------------------
 
 INTEGRATIONS = ("slack", "confluence", "sheets")
 DELIVERY_STATUSES = ("pending", "retrying", "succeeded", "dead", "skipped")
@@ -223,15 +217,3 @@ async def retry_delivery(view: AdminView, delivery_id: str) -> Response:
         return view.redirect("/admin/deliveries", flash=describe(exc, view._))
     return view.redirect("/admin/deliveries", flash=view._("The delivery is queued again."))
 
-
-@router.get("/sandbox")
-async def sandbox(view: AdminView, feed: str = "slack") -> Response:
-    feed = feed if feed in SANDBOX_FEEDS else "slack"
-    try:
-        data = await view.api.get("sandbox", SANDBOX_FEEDS[feed])
-        error = None
-    except (ApiError, ApiUnavailable) as exc:
-        data, error = None, view._("The sandbox is not running. It only exists when integrations run offline.") \
-            if isinstance(exc, ApiUnavailable) else describe(exc, view._)
-    return view.render("admin/sandbox.html", feed=feed, feeds=list(SANDBOX_FEEDS), entries=items_of(data),
-                       error=error)

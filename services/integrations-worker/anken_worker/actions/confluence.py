@@ -49,10 +49,13 @@ async def kickoff_agenda_html(ctx, project: dict, attempts: int) -> str:
 
 
 def page_url(client: ConfluenceClient, page: dict) -> str:
+    """Where a person reads the page: its `_links.webui` joined to the site's `_links.base` (the wiki root,
+    e.g. https://example.atlassian.net/wiki); without a base in the answer, the root the API lives under."""
     links = page.get("_links") or {}
-    if links.get("base") and links.get("webui"):
-        return links["base"] + links["webui"]
-    return f"{client.base_url}pages/{page['id']}"
+    base = str(links.get("base") or client.base_url.removesuffix("/").removesuffix("/api/v2"))
+    if links.get("webui"):
+        return base + str(links["webui"])
+    return f"{base}/pages/viewpage.action?pageId={page['id']}"
 
 
 @action("confluence.page")

@@ -73,19 +73,28 @@ async def create_spreadsheet(ctx, d: Delivery) -> Outcome:
                                       tracking_spreadsheet_id=spreadsheet_id)
     # Every step below is idempotent, so a retry after a failure part-way (a 429, a timeout) finishes the
     # workbook rather than leaving a linked but unshaped one.
-    await _shape_workbook(ctx, client, spreadsheet_id, fresh)
+    url = await _shape_workbook(ctx, client, spreadsheet_id, fresh)
     await _budget(ctx)
     await client.batch_update_values(spreadsheet_id, [
         {"range": row_range(LIST_SHEET, 1, len(LIST_HEADER)), "values": [LIST_HEADER]},
         {"range": row_range(KPI_SHEET, 1, len(KPI_HEADER)), "values": [KPI_HEADER]},
     ])
-    url = f"https://docs.google.com/spreadsheets/d/{spreadsheet_id}/edit"
     await link_in_projects_api(ctx, project["project_id"], spreadsheet_url=url)
     return Outcome(external_ref=spreadsheet_id, excerpt=url, target=spreadsheet_id)
 
 
-async def _shape_workbook(ctx, client: SheetsClient, spreadsheet_id: str, fresh: bool) -> None:
-    """Japanese locale and Tokyo time, the list and KPI sheets, and no stray default sheet.
+def web_url(spreadsheet: dict, spreadsheet_id: str) -> str:
+    """Where a person opens the approach list: the API's `spreadsheetUrl` (Google's Docs site, or the
+    sandbox's own address in sandbox mode) on the list sheet (`#gid=`)."""
+    url = str(spreadsheet.get("spreadsheetUrl") or f"https://docs.google.com/spreadsheets/d/{spreadsheet_id}/edit")
+    gids = [s["properties"]["sheetId"] for s in spreadsheet.get("sheets", [])
+            if s.get("properties", {}).get("title") == LIST_SHEET]
+    return f"{url}#gid={gids[0]}" if gids else url
+
+
+async def _shape_workbook(ctx, client: SheetsClient, spreadsheet_id: str, fresh: bool) -> str:
+    """Japanese locale and Tokyo time, the list and KPI sheets, and no stray default sheet; answers the
+    spreadsheet's web address (Sheets returns the updated spreadsheet with the same request).
 
     A file this attempt just created holds only Google's default first sheet (id 0), so one request
     does it; otherwise the plan comes from what the spreadsheet holds now, so a retry after a
@@ -103,7 +112,8 @@ async def _shape_workbook(ctx, client: SheetsClient, spreadsheet_id: str, fresh:
     requests += [{"addSheet": {"properties": {"title": t}}} for t in (LIST_SHEET, KPI_SHEET) if t not in titles]
     requests += [{"deleteSheet": {"sheetId": p["sheetId"]}} for p in sheets if p["title"] not in (LIST_SHEET, KPI_SHEET)]
     await _budget(ctx)
-    await client.batch_update(spreadsheet_id, requests)
+    reply = await client.batch_update(spreadsheet_id, requests, include_spreadsheet=True)
+    return web_url(reply.get("updatedSpreadsheet") or {}, spreadsheet_id)
 
 
 def _row(t: dict) -> list:

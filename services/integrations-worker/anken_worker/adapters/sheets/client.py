@@ -68,9 +68,13 @@ class SheetsClient:
     async def get_spreadsheet(self, spreadsheet_id: str) -> dict:
         return await self._request("GET", f"spreadsheets/{spreadsheet_id}", "spreadsheets.get")
 
-    async def batch_update(self, spreadsheet_id: str, requests: list[dict]) -> dict:
+    async def batch_update(self, spreadsheet_id: str, requests: list[dict], *, include_spreadsheet: bool = False) -> dict:
+        """With `include_spreadsheet`, the answer carries the spreadsheet as it now is (`updatedSpreadsheet`)."""
+        body: dict = {"requests": requests}
+        if include_spreadsheet:
+            body["includeSpreadsheetInResponse"] = True
         return await self._request("POST", f"spreadsheets/{spreadsheet_id}:batchUpdate", "spreadsheets.batchUpdate",
-                                   json={"requests": requests})
+                                   json=body)
 
     async def batch_update_values(self, spreadsheet_id: str, data: list[dict]) -> dict:
         body = {"valueInputOption": "RAW", "data": data}
