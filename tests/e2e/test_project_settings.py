@@ -132,6 +132,7 @@ def test_a_refused_save_keeps_everything_typed_and_names_the_rule_in_red(page, w
     expect(page.locator("#ps-target-definition")).to_have_value(long_text)
     expect(page.locator("#ps-handoff-contact")).to_have_value("営業部 佐藤")
     expect(page.locator("#ps-extra-closed-days")).to_have_value("2026-12-29\n1999-01-01")
+    expect(page.locator("#ps-director-id")).to_have_text(world.director.name)
     screenshot(page, "project-settings-refused")
     assert _get(world, project["id"])["name"] == project["name"]  # nothing was saved
 
@@ -166,6 +167,8 @@ def test_a_concurrent_edit_shows_the_conflict_and_is_not_overwritten(
     expect(page.locator("#saved-name")).to_contain_text("API で変えた名前")
     expect(page.locator("#ps-product")).to_have_value("画面で変えた商材")
     expect(page.locator("#ps-slack-channel")).to_have_value("#from-api")
+    expect(page.locator("#ps-director-id")).to_have_text(world.director.name)
+    expect(page.locator("#saved-director-id")).to_have_count(0)
     screenshot(page, "project-settings-conflict")
 
     page.click("#save-settings")  # re-apply

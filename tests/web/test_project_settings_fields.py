@@ -96,6 +96,11 @@ def test_only_changed_fields_are_sent_as_the_api_reads_them() -> None:
                     "qualification_fields": ["budget", "need", "authority"], "slack_channel": None,
                     "ab_manual_choice": True, "contracted_monthly_hours": "abc"}
     assert settings.changes(typed, rendered, may_change_director=True)["director_id"] == "d-2"
+    # Browsers send a text area's line breaks as CRLF: an untouched text is not a change, a changed one is sent with LF.
+    crlf = {"qualification_fields": "budget\r\nneed", "appointment_definition": "一行目\r\n二行目"}
+    form = {**rendered, **crlf, **{settings.WAS + k: v for k, v in rendered.items()}}
+    assert settings.changes(settings.typed_values(form), settings.rendered_values(form), may_change_director=False) == {
+        "appointment_definition": "一行目\n二行目"}
     # A form that carried no rendered values sends everything it has; a blank name is sent blank (422).
     everything = settings.changes({**rendered, "name": " "}, dict.fromkeys(rendered), may_change_director=False)
     assert set(everything) == set(settings.FIELDS) - {"director_id"} and everything["name"] == ""

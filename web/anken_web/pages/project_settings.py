@@ -93,7 +93,10 @@ async def save_settings(view: DirectorView, project_id: uuid.UUID, request: Requ
     form = {k: str(v) for k, v in (await request.form()).items()}
     path = f"/v1/projects/{project_id}"
     typed, rendered = settings.typed_values(form), settings.rendered_values(form)
-    body = settings.changes(typed, rendered, may_change_director=view.session.role == "admin")
+    may_change_director = view.session.role == "admin"
+    if not may_change_director:  # shown, not a field of the form: it stays what it was
+        typed["director_id"] = rendered["director_id"] or ""
+    body = settings.changes(typed, rendered, may_change_director=may_change_director)
     if not body:
         return view.redirect(f"/projects/{project_id}/settings", flash=view._("Nothing was changed."))
     try:
