@@ -22,14 +22,16 @@ from anken_projects.projects.models import KickoffItem, Project
 from anken_projects.projects.payloads import publish_kickoff_item
 from anken_projects.projects.schemas import KickoffItemCreate, KickoffItemUpdate
 
-# (key, label) of the items every project starts with; all required.
+# (key, label) of the items every project starts with; all required. The label is the Japanese one the
+# agency's documents (Confluence, the kickoff agenda) use; the web shows each default item by its key in the
+# reader's language (anken_web.vocabulary), so a label carries one language, never both at once.
 DEFAULT_ITEMS: tuple[tuple[str, str], ...] = (
-    ("appointment_definition", "アポイントの定義 (Appointment definition)"),
-    ("qualification_fields", "ヒアリング項目 BANT (Qualification fields)"),
-    ("target_definition", "ターゲット定義とリスト件数 (Target definition and list size)"),
-    ("handoff_contact", "トスアップ先担当者 (Hand-off contact)"),
-    ("calendar_link", "日程調整リンク (Calendar link)"),
-    ("reporting_channel", "報告チャネル (Reporting channel)"),
+    ("appointment_definition", "アポイントの定義"),
+    ("qualification_fields", "ヒアリング項目 (BANT)"),
+    ("target_definition", "ターゲット定義とリスト件数"),
+    ("handoff_contact", "トスアップ先担当者"),
+    ("calendar_link", "日程調整リンク"),
+    ("reporting_channel", "報告チャネル"),
 )
 
 
