@@ -42,8 +42,11 @@ test: $(TEST_STAMP)
 browser: $(TEST_STAMP)
 	$(PY) tests/ensure_browser.py
 
+## lint: ruff, the type checker (mypy, configured in pyproject.toml) and the import contracts (import-linter)
 lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 migrate: $(STAMP)
 	$(PY) deploy/local/run.py migrate

@@ -17,8 +17,8 @@ from arq.constants import job_key_prefix
 from msgspec import msgpack
 
 from anken_worker.adapters.errors import SkipDelivery
-from anken_worker.jobs.arq_worker import build_worker, create_arq_pool
-from anken_worker.jobs.enqueue import DELIVER_JOB
+from anken_worker.deliveries.queue import DELIVER_JOB
+from anken_worker.job_runner import build_worker, create_arq_pool
 from anken_worker.settings import WorkerSettings
 
 from .outbound_support import worker_api, worker_settings

@@ -1,5 +1,5 @@
 """The delivery hot path's building blocks: outgoing HTTP bounded per host (adapters.http_pool), and a
-finished delivery recorded by the statement that claims its target's next one (repository.claim_head)."""
+finished delivery recorded by the statement that claims its target's next one (claims.claim_heads)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from anken_common.outbound_guard import OutboundPolicy
 from anken_worker.adapters.http_pool import HostLimitedTransport
 from anken_worker.deliveries import repository as repo
 from anken_worker.deliveries.claims import claim_heads
+from anken_worker.deliveries.lock import OrderLock
 from anken_worker.deliveries.models import DeliveryPlan, DeliveryStatus, Integration
+from anken_worker.deliveries.pacing import Pacer
 from anken_worker.kit.coalescer import Coalescer
-from anken_worker.kit.pacing import Pacer
-from anken_worker.kit.redis_lock import OrderLock
 from anken_worker.settings import SCHEMA, WorkerSettings
 
 # These servers run on loopback, which the outbound guard refuses unless allowed.
@@ -121,11 +121,11 @@ async def test_a_result_is_recorded_by_the_claim_of_the_next_delivery(stack, wor
             assert len(await repo.insert_plans(conn, plans)) == 2
         ac = engine.execution_options(isolation_level="AUTOCOMMIT")
         async with ac.connect() as conn:
-            first, wait = await repo.claim_head(conn, order_key)
+            first, wait = (await claim_heads(conn, [(order_key, None)]))[0]
             assert first is not None and wait is None and first.idempotency_key == plans[0].key and first.attempts == 1
             result = repo.FinalResult(first.id, DeliveryStatus.succeeded, excerpt="posted", external_ref="1.000100",
                                       target="C1")
-            second, _ = await repo.claim_head(conn, order_key, result)
+            second, _ = (await claim_heads(conn, [(order_key, result)]))[0]
             assert second is not None and second.idempotency_key == plans[1].key and second.attempts == 1
             done = await repo.get(conn, first.id)
             assert (done.status, done.response_excerpt, done.external_ref, done.target, done.attempts) == (
@@ -133,7 +133,7 @@ async def test_a_result_is_recorded_by_the_claim_of_the_next_delivery(stack, wor
             assert done.completed_at is not None
             # The last one: nothing left to claim, the result is still written.
             dead = repo.FinalResult(second.id, DeliveryStatus.dead, error="rejected with 400")
-            assert await repo.claim_head(conn, order_key, dead) == (None, None)
+            assert (await claim_heads(conn, [(order_key, dead)]))[0] == (None, None)
             last = await repo.get(conn, second.id)
             assert (last.status, last.last_error, last.completed_at is not None) == ("dead", "rejected with 400", True)
     finally:
@@ -211,7 +211,7 @@ async def test_many_targets_are_claimed_and_recorded_by_one_statement(stack, wor
 def test_with_delivery_processes_new_targets_go_to_them_not_to_the_consumer() -> None:
     from types import SimpleNamespace
 
-    from anken_worker.jobs.enqueue import _queue_of
+    from anken_worker.deliveries.queue import _queue_of
 
     settings = WorkerSettings(redis_namespace="t", worker_processes=3)
     ctx = SimpleNamespace(settings=settings)
@@ -225,7 +225,7 @@ def test_with_delivery_processes_new_targets_go_to_them_not_to_the_consumer() ->
 async def test_a_drain_still_running_long_after_its_budget_is_reported(monkeypatch) -> None:
     from types import SimpleNamespace
 
-    from anken_worker.jobs import deliver as deliver_job
+    from anken_worker.deliveries import jobs as deliver_job
 
     reported: list[dict] = []
     monkeypatch.setattr(deliver_job, "OVERDUE_S", 0.05)

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from worker_support import deliveries_of, kick_off, open_deliveries, publish, sandbox_items, wait_until
 
 from anken_worker.context import WorkerContext
-from anken_worker.jobs.scheduled import end_of_day_reports, is_business_day, pace_check, weekly_forecast_snapshot
+from anken_worker.cron.jobs import end_of_day_reports, is_business_day, pace_check, weekly_forecast_snapshot
 from anken_worker.reporting_client import project_kpis
 from anken_worker.settings import SCHEMA, WorkerSettings
 

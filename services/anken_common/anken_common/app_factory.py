@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, ItemsView
 from contextlib import AbstractAsyncContextManager
+from typing import Any
 
 from fastapi import FastAPI
 from pydantic import BaseModel, Field
@@ -25,7 +26,7 @@ class Problem(BaseModel):
     detail: str | None = Field(default=None, examples=["invalid fields: monthly_appointment_target"])
     instance: str | None = None
     request_id: str | None = None
-    errors: list[dict] | None = Field(
+    errors: list[dict[str, Any]] | None = Field(
         default=None, examples=[[{"field": "monthly_appointment_target", "in": "body", "message": "must be ≥ 0"}]]
     )
 
@@ -39,7 +40,7 @@ def create_service_app(
     ready_checks: Callable[[], dict[str, ReadyCheck]],
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
     max_body_bytes: int = 20 * 1024 * 1024,
-    openapi_tags: list[dict] | None = None,
+    openapi_tags: list[dict[str, Any]] | None = None,
     exposure: ExposureSettings | None = None,
 ) -> FastAPI:
     """Build a FastAPI app with Anken's cross-cutting behaviour already in place.
@@ -55,8 +56,8 @@ def create_service_app(
                   redoc_url="/redoc" if docs else None)
     install_problem_handlers(app)
 
-    class _LazyChecks(dict):
-        def items(self):  # type: ignore[override]
+    class _LazyChecks(dict[str, ReadyCheck]):
+        def items(self) -> ItemsView[str, ReadyCheck]:  # type: ignore[override]
             return ready_checks().items()
 
     app.include_router(health_router(_LazyChecks()))
@@ -69,7 +70,7 @@ def create_service_app(
 
     original_openapi = app.openapi
 
-    def openapi() -> dict:
+    def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
         schema = original_openapi()

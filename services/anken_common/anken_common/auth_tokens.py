@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
+from typing import Any
 
 import jwt
 
@@ -71,7 +72,7 @@ class TokenClaims:
     expires_at: int = 0
     token_id: str = ""
     version: int = 0  # user tokens: the user's token version when the token was issued
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=64)

@@ -8,7 +8,7 @@ text. Numbers stay numbers: only `str` values are touched. Every writer of a spr
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -29,5 +29,5 @@ def neutralise_cell(value: T) -> T | str:
     return value
 
 
-def neutralise_row(values: list) -> list:
+def neutralise_row(values: list[Any]) -> list[Any]:
     return [neutralise_cell(v) for v in values]

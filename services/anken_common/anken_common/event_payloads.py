@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -242,7 +242,7 @@ class DealPayload(_Payload):
     closed_at: datetime | None = None
     stage_entered_at: datetime
     appointment_id: uuid.UUID | None = None
-    changes: dict[str, list] = Field(default_factory=dict)
+    changes: dict[str, list[Any]] = Field(default_factory=dict)
 
 
 class QuotaPayload(_Payload):
@@ -311,7 +311,7 @@ PAYLOAD_MODELS: dict[str, type[_Payload]] = {
 }
 
 
-def parse_payload(event_type: str, payload: dict) -> _Payload | None:
+def parse_payload(event_type: str, payload: dict[str, Any]) -> _Payload | None:
     """The typed payload of a known event type, or None for a type this version does not know."""
     model = PAYLOAD_MODELS.get(event_type)
     return model.model_validate(payload) if model else None

@@ -95,4 +95,5 @@ def json_default(value: Any) -> Any:
 
 def to_payload(data: dict[str, Any]) -> dict[str, Any]:
     """Normalise a dict of Python values to plain JSON types for an event payload."""
-    return json.loads(json.dumps(data, default=json_default))
+    encoded: dict[str, Any] = json.loads(json.dumps(data, default=json_default))
+    return encoded

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 ReadyCheck = Callable[[], Awaitable[None]]
 
@@ -42,7 +45,17 @@ def health_router(checks: dict[str, ReadyCheck], timeout: float = 2.0) -> APIRou
     return router
 
 
-def database_check(engine) -> ReadyCheck:
+class HasDatabaseAndRedis(Protocol):
+    """A service's Resources: its engine and its Redis client."""
+
+    @property
+    def engine(self) -> AsyncEngine: ...
+
+    @property
+    def redis(self) -> Redis: ...
+
+
+def database_check(engine: AsyncEngine) -> ReadyCheck:
     from sqlalchemy import text
 
     async def check() -> None:
@@ -52,13 +65,13 @@ def database_check(engine) -> ReadyCheck:
     return check
 
 
-def redis_check(redis) -> ReadyCheck:
+def redis_check(redis: Redis) -> ReadyCheck:
     async def check() -> None:
         await redis.ping()
 
     return check
 
 
-def database_and_redis_checks(resources) -> dict[str, ReadyCheck]:
+def database_and_redis_checks(resources: HasDatabaseAndRedis) -> dict[str, ReadyCheck]:
     """The readiness checks of a service whose state lives in PostgreSQL and Redis."""
     return {"database": database_check(resources.engine), "redis": redis_check(resources.redis)}

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import MutableMapping
+from typing import Any
 
 import structlog
 
 from anken_common.request_context import request_id_var
 
 
-def _add_request_id(_: object, __: str, event_dict: dict) -> dict:
+def _add_request_id(_: object, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     rid = request_id_var.get()
     if rid and "request_id" not in event_dict:
         event_dict["request_id"] = rid
@@ -19,7 +21,7 @@ def _add_request_id(_: object, __: str, event_dict: dict) -> dict:
 
 def configure_logging(service: str, level: str = "INFO", json_output: bool = True) -> None:
     """Route stdlib and structlog output through one JSON renderer to stdout."""
-    shared = [
+    shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
@@ -51,4 +53,5 @@ def configure_logging(service: str, level: str = "INFO", json_output: bool = Tru
 
 
 def get_logger(name: str | None = None) -> structlog.stdlib.BoundLogger:
-    return structlog.get_logger(name)
+    logger: structlog.stdlib.BoundLogger = structlog.get_logger(name)
+    return logger

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hmac
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from starlette.requests import Request
@@ -45,7 +46,7 @@ class MetricsMiddleware:
         start = time.perf_counter()
         status_holder = {"status": 500}
 
-        async def _send(message: dict) -> None:
+        async def _send(message: MutableMapping[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
             await send(message)

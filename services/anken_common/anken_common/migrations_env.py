@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
-from sqlalchemy import pool, text
+from sqlalchemy import Connection, pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 
@@ -23,7 +23,7 @@ def run_migrations(schema: str, lock_id: int) -> None:
     """
     config = context.config
 
-    def _run(connection) -> None:
+    def _run(connection: Connection) -> None:
         context.configure(
             connection=connection, target_metadata=None, version_table_schema=schema, include_schemas=True
         )
@@ -31,7 +31,10 @@ def run_migrations(schema: str, lock_id: int) -> None:
             context.run_migrations()
 
     async def _main() -> None:
-        engine = create_async_engine(_async_url(config.get_main_option("sqlalchemy.url")), poolclass=pool.NullPool)
+        url = config.get_main_option("sqlalchemy.url")
+        if url is None:
+            raise RuntimeError("alembic config has no sqlalchemy.url")
+        engine = create_async_engine(_async_url(url), poolclass=pool.NullPool)
         async with engine.connect() as conn:
             await conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
             await conn.commit()

@@ -48,7 +48,8 @@ return {allowed, tostring(wait)}
 
 async def take_token(redis: Redis, key: str, capacity: int, rate_per_s: float) -> float:
     """Take one token from the bucket; 0.0 when allowed, else seconds until a token is available."""
-    allowed, wait = await redis.eval(TOKEN_BUCKET_LUA, 1, key, capacity, rate_per_s, f"{time.time():.6f}")
+    allowed, wait = await redis.eval(  # type: ignore[misc]  # redis-py types eval's answer as str | Awaitable[str]
+        TOKEN_BUCKET_LUA, 1, key, str(capacity), str(rate_per_s), f"{time.time():.6f}")
     return 0.0 if int(allowed) == 1 else float(wait)
 
 

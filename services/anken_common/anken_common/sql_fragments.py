@@ -21,7 +21,7 @@ def condition_sql(clause: sa.ColumnElement[Any], over: sa.FromClause) -> str:
     correlate to `over` exactly as they will in the statement the text is embedded in.
     """
     compiled = sa.select(sa.literal_column("1")).select_from(over).where(clause).compile(
-        dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+        dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})  # type: ignore[no-untyped-call]
     text = str(compiled)
     head, where = text.split("\nWHERE ", 1)
     if not head.startswith("SELECT 1"):

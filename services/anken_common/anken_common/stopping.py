@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import Any
 
 
 async def sleep_or_stop(stop: asyncio.Event, seconds: float) -> bool:
@@ -13,7 +14,7 @@ async def sleep_or_stop(stop: asyncio.Event, seconds: float) -> bool:
     return stop.is_set()
 
 
-async def cancel_and_wait(tasks: list[asyncio.Task] | tuple[asyncio.Task, ...]) -> None:
+async def cancel_and_wait(tasks: list[asyncio.Task[Any]] | tuple[asyncio.Task[Any], ...]) -> None:
     """Cancel background tasks and wait for each to finish; their errors are already logged."""
     for task in tasks:
         task.cancel()

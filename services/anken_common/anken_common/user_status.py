@@ -10,11 +10,12 @@ answer for at most `TTL_S` seconds, so a change takes effect everywhere within t
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import httpx
 
@@ -66,7 +67,7 @@ class TtlCache(Generic[K, V]):
         if pending is None:
             pending = asyncio.ensure_future(self._load(key, load))
             self._loading[key] = pending
-            pending.add_done_callback(lambda done, k=key: self._settled(k, done))
+            pending.add_done_callback(functools.partial(self._settled, key))
         # Shielded: a caller that goes away does not cancel the lookup the others wait for.
         return await asyncio.shield(pending)
 
@@ -115,7 +116,7 @@ class RemoteUserStatus:
         return status_from_introspection(answer, user_id)
 
 
-async def introspect(client: httpx.AsyncClient, secret: str, service: str, token: str, *, what: str) -> dict:
+async def introspect(client: httpx.AsyncClient, secret: str, service: str, token: str, *, what: str) -> dict[str, Any]:
     """projects-api's answer about a user token or an API key (`POST /v1/auth/introspect`, with a service
     token); 503 with Retry-After when projects-api cannot say, so a caller is never let in on a guess."""
     service_token = issue_service_token(secret, service)
@@ -129,10 +130,11 @@ async def introspect(client: httpx.AsyncClient, secret: str, service: str, token
     if response.status_code != 200:
         log.warning("introspection_failed", what=what, status=response.status_code)
         raise ProblemError(503, detail=f"cannot verify {what} right now", headers={"Retry-After": "5"})
-    return response.json()
+    data: dict[str, Any] = response.json()
+    return data
 
 
-def status_from_introspection(data: dict, user_id: uuid.UUID) -> UserStatus | None:
+def status_from_introspection(data: dict[str, Any], user_id: uuid.UUID) -> UserStatus | None:
     """The status an introspection answer gives a user token; None when it is not active."""
     if not data.get("active") or data.get("kind") != "user" or str(data.get("id")) != str(user_id):
         return None

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from arq.connections import ArqRedis
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -15,8 +16,8 @@ from anken_common.request_context import service_http_client
 from anken_worker.adapters.http_pool import HostLimitedTransport, OutboundClient
 from anken_worker.connectors import Connectors
 from anken_worker.deliveries.claims import ClaimBatcher
+from anken_worker.deliveries.pacing import Pacer
 from anken_worker.kit.coalescer import Coalescer
-from anken_worker.kit.pacing import Pacer
 from anken_worker.kit.secret_box import SecretBox
 from anken_worker.settings import WorkerSettings
 
@@ -37,8 +38,8 @@ class WorkerContext:
     # The drains' claims and Slack pacing, sent to PostgreSQL and Redis in batches (kit.coalescer).
     claims: ClaimBatcher = field(init=False)
     pacer: Pacer = field(init=False)
-    batchers: dict[str, Coalescer] = field(default_factory=dict)
-    arq: object | None = None  # the ArqRedis pool once the worker runs
+    batchers: dict[str, Coalescer[Any, Any]] = field(default_factory=dict)
+    arq: ArqRedis | None = None  # the arq pool once the worker runs
     # Integration scopes known to be unhealthy (see health_status.alerts.on_healthy).
     unhealthy_scopes: set[tuple[str, str]] = field(default_factory=set)
     unhealthy_read_at: float = float("-inf")
@@ -53,7 +54,7 @@ class WorkerContext:
     def create(cls, settings: WorkerSettings, engine: AsyncEngine, redis: Redis) -> WorkerContext:
         timeout = httpx.Timeout(settings.http_timeout_s, connect=5.0)
         # httpx over aiohttp's pool, bounded per host: see adapters.http_pool (each delivery is an HTTP
-        # call; this halves what one costs in CPU).
+        # call, and this pool costs less CPU per call: bench/README.md).
         http = OutboundClient(timeout=timeout, transport=HostLimitedTransport(
             settings.http_in_flight_per_host, policy=settings.outbound_policy))
         return cls(
@@ -66,7 +67,7 @@ class WorkerContext:
         token = issue_service_token(self.settings.anken_secret_key, "integrations-worker")
         return {"Authorization": f"Bearer {token}"}
 
-    def batcher(self, name: str, run: Callable[[list[Any]], Awaitable[Sequence[Any]]]) -> Coalescer:
+    def batcher(self, name: str, run: Callable[[list[Any]], Awaitable[Sequence[Any]]]) -> Coalescer[Any, Any]:
         """This process's Coalescer called `name` (made with `run` on first use): see kit.coalescer."""
         found = self.batchers.get(name)
         if found is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import Depends, Request
 from redis.asyncio import Redis
@@ -42,7 +42,7 @@ class Resources:
 
 
 def get_resources(request: Request) -> Resources:
-    return request.app.state.resources
+    return cast("Resources", request.app.state.resources)
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -60,7 +60,7 @@ async def get_connection(request: Request) -> AsyncIterator[AsyncConnection]:
 
 
 def get_context(request: Request) -> WorkerContext:
-    return request.app.state.resources.ctx
+    return cast("WorkerContext", request.app.state.resources.ctx)
 
 
 # scope="function": commit before the response is sent, so a 2xx means the write is durable

@@ -32,12 +32,12 @@ PR_SET_PDEATHSIG = 1
 RESTART_BACKOFF_S = 5.0
 
 
-def _start(index: int) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "anken_worker.cli", "deliveries"],
+def _start(index: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen[bytes]([sys.executable, "-m", "anken_worker.cli", "deliveries"],
                             env={**os.environ, PARENT_ENV: str(os.getpid()), INDEX_ENV: str(index)})
 
 
-def stop(children: list[subprocess.Popen], timeout_s: float = 10.0) -> None:
+def stop(children: list[subprocess.Popen[bytes]], timeout_s: float = 10.0) -> None:
     for child in children:
         if child.poll() is None:
             child.terminate()
@@ -52,7 +52,7 @@ class Supervisor:
     """Starts the delivery processes numbered 1..count and restarts any that exits before stop()."""
 
     def __init__(self, count: int, check_every_s: float = 1.0) -> None:
-        self.children: dict[int, subprocess.Popen] = {}
+        self.children: dict[int, subprocess.Popen[bytes]] = {}
         self.started_at: dict[int, float] = {}
         self.restarts = 0
         self._check_every_s = check_every_s

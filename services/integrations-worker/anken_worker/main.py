@@ -39,7 +39,7 @@ def create_app(settings: WorkerSettings | None = None, *, background: bool = Tru
         resources = Resources(settings)
         app.state.resources = resources
         stop = asyncio.Event()
-        tasks: list[asyncio.Task] = []
+        tasks: list[asyncio.Task[None]] = []
         if background:
             tasks.append(asyncio.create_task(start_background(resources, stop)))
         try:

@@ -35,11 +35,11 @@ def _local(dt: datetime, tz: str) -> str:
     return dt.astimezone(ZoneInfo(tz)).strftime("%Y/%m/%d %H:%M")
 
 
-def _section(text: str) -> dict:
+def _section(text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
 
 
-def _fields(pairs: list[tuple[str, str]]) -> dict:
+def _fields(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     return {"type": "section", "fields": [{"type": "mrkdwn", "text": f"*{k}*\n{v}"[:2000]} for k, v in pairs[:10]]}
 
 
@@ -47,7 +47,7 @@ def _rate(value: Any) -> str:
     return "—" if value is None else f"{float(value) * 100:.1f}%"
 
 
-def appointment_report(a: AppointmentPayload, tz: str) -> tuple[str, list[dict]]:
+def appointment_report(a: AppointmentPayload, tz: str) -> tuple[str, list[dict[str, Any]]]:
     contact = _u(" ".join(x for x in (a.contact_title, a.contact_name) if x)) or "—"
     member = _u(a.member_name) or "—"
     company = _u(a.company_name)
@@ -67,7 +67,7 @@ def appointment_report(a: AppointmentPayload, tz: str) -> tuple[str, list[dict]]
     return text, blocks
 
 
-def channel_topic(project: dict) -> str:
+def channel_topic(project: dict[str, Any]) -> str:
     snap = project.get("snapshot") or {}
     target = project.get("monthly_appointment_target") or 0
     parts = [f"{project.get('client_name') or ''} {project['name']}".strip(), f"月間アポ目標 {target}件"]
@@ -76,7 +76,7 @@ def channel_topic(project: dict) -> str:
     return " | ".join(parts)[:250]
 
 
-def kickoff_summary(project: dict, director_name: str | None) -> tuple[str, list[dict]]:
+def kickoff_summary(project: dict[str, Any], director_name: str | None) -> tuple[str, list[dict[str, Any]]]:
     snap = project.get("snapshot") or {}
     fields = [
         ("クライアント", _u(project.get("client_name")) or "—"),
@@ -97,7 +97,7 @@ def kickoff_summary(project: dict, director_name: str | None) -> tuple[str, list
     return text, blocks
 
 
-def pace_alert(p: PaceAlertPayload, project_name: str, member_name: str | None, alert_id: str) -> tuple[str, list[dict]]:
+def pace_alert(p: PaceAlertPayload, project_name: str, member_name: str | None, alert_id: str) -> tuple[str, list[dict[str, Any]]]:
     who = f" / {_u(member_name)}" if member_name else ""
     name, message = _u(project_name), _u(p.message)
     text = f"⚠️ ペースアラート: {name}{who}: {message}"
@@ -116,7 +116,7 @@ def weekly_report_link(p: WeeklyReportPublishedPayload) -> str:
     return p.web_url or p.download_url
 
 
-def weekly_report(p: WeeklyReportPublishedPayload, project_name: str) -> tuple[str, list[dict]]:
+def weekly_report(p: WeeklyReportPublishedPayload, project_name: str) -> tuple[str, list[dict[str, Any]]]:
     name, link = _u(project_name), weekly_report_link(p)
     text = f"📊 週次レポート {p.iso_week} (第 {p.version} 版) を公開しました: {name} — {link}"
     blocks = [
@@ -129,7 +129,7 @@ def weekly_report(p: WeeklyReportPublishedPayload, project_name: str) -> tuple[s
     return text, blocks
 
 
-def daily_report(p: DailyReportPayload, project_name: str, member_name: str | None) -> tuple[str, list[dict]]:
+def daily_report(p: DailyReportPayload, project_name: str, member_name: str | None) -> tuple[str, list[dict[str, Any]]]:
     """The member's end-of-day report (日報) as posted to the project channel; a resubmission says so."""
     who = _u(member_name) or "メンバー"
     name, summary = _u(project_name), _u(p.summary)
@@ -147,7 +147,7 @@ def weekly_report_page(p: WeeklyReportPublishedPayload, project_name: str) -> st
             f"<p>{escape(p.summary)}</p><p><a href=\"{escape(weekly_report_link(p))}\">レポートを開く</a></p>")
 
 
-def end_of_day(project_name: str, day: str, kpis: dict) -> tuple[str, list[dict]]:
+def end_of_day(project_name: str, day: str, kpis: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
     pairs = [
         ("架電数", str(kpis.get("calls", 0))), ("コンタクト数", str(kpis.get("contacts", 0))),
         ("アポ数", str(kpis.get("appointments", 0))), ("コンタクト率", _rate(kpis.get("contact_rate"))),
@@ -165,12 +165,12 @@ def end_of_day(project_name: str, day: str, kpis: dict) -> tuple[str, list[dict]
     return text, blocks
 
 
-def pace_warning(project_name: str, day: str, pace: float, progress: Any) -> tuple[str, list[dict]]:
+def pace_warning(project_name: str, day: str, pace: float, progress: Any) -> tuple[str, list[dict[str, Any]]]:
     text = f"⚠️ {_u(project_name)}: ペース {pace:.2f} (進捗率 {_rate(progress)}) — {day} 時点で目標ペースを下回っています"
     return text, [_section(text)]
 
 
-def integration_broken_message(integration: str, reason: str) -> tuple[str, list[dict]]:
+def integration_broken_message(integration: str, reason: str) -> tuple[str, list[dict[str, Any]]]:
     label = INTEGRATION_LABELS.get(integration, integration)
     text = f"🚨 {label} 連携が停止しています: {_u(reason)}。設定を確認し、配信ログからまとめて再送してください。"
     return text, [_section(text)]
@@ -180,7 +180,7 @@ def _number(value: Any, pattern: str = "{:.2f}") -> str:
     return "—" if value is None else pattern.format(float(value))
 
 
-def status_answer(project: dict, kpis: dict | None) -> str:
+def status_answer(project: dict[str, Any], kpis: dict[str, Any] | None) -> str:
     if kpis is None:
         return f"{_u(project['name'])}: 現在数値を取得できません。しばらくしてから再度お試しください。"
     return (f"*{_u(project['name'])}* 今月: アポ {kpis.get('appointments', 0)}件 / 目標 "
@@ -188,14 +188,14 @@ def status_answer(project: dict, kpis: dict | None) -> str:
             f"ペース {_number(kpis.get('pace'))}, 月末着地見込 {_number(kpis.get('projected_month_end'), '{:.1f}件')}")
 
 
-def today_answer(project: dict, kpis: dict | None) -> str:
+def today_answer(project: dict[str, Any], kpis: dict[str, Any] | None) -> str:
     if kpis is None:
         return f"{_u(project['name'])}: 現在数値を取得できません。"
     return (f"*{_u(project['name'])}* 本日: 架電 {kpis.get('calls', 0)} / コンタクト {kpis.get('contacts', 0)} / "
             f"アポ {kpis.get('appointments', 0)} (コンタクト率 {_rate(kpis.get('contact_rate'))})")
 
 
-def my_pace_answer(project: dict, group: dict | None, *, unavailable: bool = False) -> str:
+def my_pace_answer(project: dict[str, Any], group: dict[str, Any] | None, *, unavailable: bool = False) -> str:
     if unavailable:
         return f"{_u(project['name'])}: 現在数値を取得できません。"
     if group is None:
@@ -212,7 +212,7 @@ ALERT_NOT_HERE = "このアラートはこのチャンネルの案件のもの�
 
 # Confluence page bodies (storage format = XHTML).
 
-def overview_page(project: dict, director_name: str | None) -> str:
+def overview_page(project: dict[str, Any], director_name: str | None) -> str:
     snap = project.get("snapshot") or {}
     rows = [
         ("クライアント", project.get("client_name") or ""), ("商材", snap.get("product") or ""),
@@ -225,14 +225,14 @@ def overview_page(project: dict, director_name: str | None) -> str:
     return f"<h1>{escape(project['name'])} 案件概要</h1><table><tbody>{table}</tbody></table>"
 
 
-def agenda_fallback_page(project: dict) -> str:
+def agenda_fallback_page(project: dict[str, Any]) -> str:
     items = ["案件概要・商材理解の確認", "ターゲット定義・アプローチリストの確認", "アポイント定義・ヒアリング項目(BANT)の合意",
              "トークスクリプト(A/Bパターン)の確認", "KPI目標と報告フロー(Slack・週次定例)の確認", "今後のスケジュール"]
     return f"<h1>{escape(project['name'])} キックオフアジェンダ</h1><ol>" + "".join(
         f"<li>{escape(i)}</li>" for i in items) + "</ol>"
 
 
-def talk_scripts_page(project: dict, scripts: dict[str, dict]) -> str:
+def talk_scripts_page(project: dict[str, Any], scripts: dict[str, dict[str, Any]]) -> str:
     if not scripts:
         return f"<h1>{escape(project['name'])} トークスクリプト</h1><p>スクリプトはまだ登録されていません。</p>"
     parts = [f"<h1>{escape(project['name'])} トークスクリプト</h1>"]
@@ -243,7 +243,7 @@ def talk_scripts_page(project: dict, scripts: dict[str, dict]) -> str:
     return "".join(parts)
 
 
-def faq_page(project: dict) -> str:
+def faq_page(project: dict[str, Any]) -> str:
     return (f"<h1>{escape(project['name'])} ナレッジ / FAQ</h1>"
             "<h2>よくある切り返し</h2><p>(受付ブロック・担当者不在・検討中などの切り返しを追記してください)</p>"
             "<h2>成功事例</h2><p>(アポ獲得につながったトークを追記してください)</p>")

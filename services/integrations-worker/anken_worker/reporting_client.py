@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
+from typing import Any, cast
 
 import httpx
 
 from anken_common.logging import get_logger
+from anken_worker.context import WorkerContext
 
 log = get_logger("anken.worker.reporting")
 
 
-async def project_kpis(ctx, project_id, **params) -> dict | None:
+async def project_kpis(ctx: WorkerContext, project_id: uuid.UUID | str, **params: Any) -> dict[str, Any] | None:
     """GET /v1/projects/{id}/kpis (DESIGN §6); None when reporting-api cannot answer now."""
     try:
         response = await ctx.reporting.get(f"/v1/projects/{project_id}/kpis",
@@ -23,10 +26,10 @@ async def project_kpis(ctx, project_id, **params) -> dict | None:
     if response.status_code != 200:
         log.warning("reporting_kpis_failed", status=response.status_code, project_id=str(project_id))
         return None
-    return response.json()
+    return cast("dict[str, Any] | None", response.json())
 
 
-async def acknowledge_alert(ctx, alert_id: str, by: str) -> bool:
+async def acknowledge_alert(ctx: WorkerContext, alert_id: str, by: str) -> bool:
     try:
         response = await ctx.reporting.post(f"/v1/alerts/{alert_id}/acknowledge", json={"acknowledged_by": by},
                                             headers=ctx.service_headers())
@@ -35,7 +38,7 @@ async def acknowledge_alert(ctx, alert_id: str, by: str) -> bool:
     return response.status_code < 300
 
 
-async def trigger_forecast_snapshot(ctx, as_of: date) -> bool:
+async def trigger_forecast_snapshot(ctx: WorkerContext, as_of: date) -> bool:
     """POST /v1/forecast/snapshots: this week's snapshot of the current month and quarter (idempotent there)."""
     try:
         response = await ctx.reporting.post("/v1/forecast/snapshots", json={"as_of": as_of.isoformat()},
@@ -43,3 +46,4 @@ async def trigger_forecast_snapshot(ctx, as_of: date) -> bool:
     except httpx.HTTPError:
         return False
     return response.status_code < 300
+

@@ -11,17 +11,17 @@ import anken_worker.actions  # noqa: F401  (registers every delivery action)
 from anken_common.database import wait_for_database
 from anken_common.logging import get_logger
 from anken_worker.db import Resources
+from anken_worker.deliveries.sweeper import run_sweeper
 from anken_worker.events.consumer import run_event_consumer
-from anken_worker.jobs.arq_worker import build_worker, create_arq_pool
-from anken_worker.jobs.sweeper import run_sweeper
+from anken_worker.job_runner import build_worker, create_arq_pool
 from anken_worker.worker_metrics import EVENT_LOOP_LAG
 
 log = get_logger("anken.worker.runtime")
 LAG_PROBE_EVERY_S = 0.1
 # A delivery burst makes and drops futures, tasks and small dicts by the hundred thousand: with the
 # default first threshold (700 allocations) the cyclic collector ran thousands of times a second and
-# its older generations walked everything alive. Measured on the 600-channel benchmark: 5–8% more
-# deliveries per second, ~15% less CPU per delivery (bench/README.md).
+# its older generations walked everything alive. On the 600-channel benchmark this threshold gives
+# more deliveries per second for less CPU per delivery (figures: bench/README.md).
 GC_THRESHOLDS = (10_000, 20, 20)
 
 

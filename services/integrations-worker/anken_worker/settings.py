@@ -48,7 +48,7 @@ class WorkerSettings(CommonSettings):
     # Worker behaviour.
     # Jobs sleeping for a channel's pacing slot hold a slot too, so this is far above the CPU count:
     # one draining job per busy channel (a sleeping job costs no CPU); with 512, a burst to 600
-    # channels left 88 of them waiting a whole drain (~5 s) for a slot.
+    # channels left some of them waiting a whole drain for a slot (bench/README.md).
     worker_max_jobs: int = 1024
     db_pool_size: int = 15
     db_pool_overflow: int = 15

@@ -55,8 +55,8 @@ def create_app(settings: ProjectsSettings | None = None) -> FastAPI:
 
         starter = asyncio.create_task(start_background())
         # Everything imported and built so far lives as long as the process. Frozen, it is left out of
-        # the cyclic collector's full passes, which otherwise walk ~280,000 objects each time: a bulk of
-        # 10,000 calls triggered two of them (~0.1–0.2 s of its ~1 s), and any request may pay for one.
+        # the cyclic collector's full passes, which otherwise walk every object alive each time: a bulk
+        # of 10,000 calls triggered two of them (their cost: bench/README.md), and any request may pay for one.
         gc.collect()
         gc.freeze()
         try:

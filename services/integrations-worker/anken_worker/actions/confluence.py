@@ -4,11 +4,14 @@ parent, before anything is created, so no purpose ever gets a second page."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 from anken_common.logging import get_logger
 from anken_worker.adapters.confluence.client import ConfluenceClient
 from anken_worker.adapters.errors import PermanentError, SkipDelivery, TransientError
+from anken_worker.context import WorkerContext
 from anken_worker.deliveries.executor import action
 from anken_worker.deliveries.models import Delivery, Outcome
 from anken_worker.messaging import agenda_fallback_page
@@ -21,7 +24,7 @@ ROOT = "overview"
 AGENDA_PATIENCE = 3
 
 
-async def kickoff_agenda_html(ctx, project: dict, attempts: int) -> str:
+async def kickoff_agenda_html(ctx: WorkerContext, project: dict[str, Any], attempts: int) -> str:
     """The agenda reporting-api renders; a generic one when reporting-api has none for the project."""
     try:
         response = await ctx.reporting.get(
@@ -48,7 +51,7 @@ async def kickoff_agenda_html(ctx, project: dict, attempts: int) -> str:
     return response.text
 
 
-def page_url(client: ConfluenceClient, page: dict) -> str:
+def page_url(client: ConfluenceClient, page: dict[str, Any]) -> str:
     """Where a person reads the page: its `_links.webui` joined to the site's `_links.base` (the wiki root,
     e.g. https://example.atlassian.net/wiki); without a base in the answer, the root the API lives under."""
     links = page.get("_links") or {}
@@ -59,7 +62,7 @@ def page_url(client: ConfluenceClient, page: dict) -> str:
 
 
 @action("confluence.page")
-async def upsert_page(ctx, d: Delivery) -> Outcome:
+async def upsert_page(ctx: WorkerContext, d: Delivery) -> Outcome:
     """payload: purpose, title, parent_purpose (None for the root), body or body_source, mode (create|update)."""
     async with ctx.engine.connect() as conn:
         project = await projects.get(conn, d.project_id)
@@ -68,7 +71,7 @@ async def upsert_page(ctx, d: Delivery) -> Outcome:
         raise SkipDelivery("the worker has not seen this project yet")
     client: ConfluenceClient = connection.client
     purpose, title = d.payload["purpose"], d.payload["title"]
-    pages: dict = project.get("confluence_pages") or {}
+    pages: dict[str, Any] = project.get("confluence_pages") or {}
     parent_purpose = d.payload.get("parent_purpose")
     if parent_purpose:
         parent_id = pages.get(parent_purpose)

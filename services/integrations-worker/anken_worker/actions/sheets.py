@@ -4,6 +4,7 @@ daily KPI rows keyed by date. Requests are paced within the per-minute quota."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import httpx
 import sqlalchemy as sa
@@ -12,9 +13,10 @@ from sqlalchemy.dialects.postgresql import insert
 from anken_common.cell_safety import neutralise_row
 from anken_worker.adapters.errors import PermanentError, SkipDelivery, TransientError
 from anken_worker.adapters.sheets.client import ROWS_PER_BATCH, SheetsClient
+from anken_worker.context import WorkerContext
 from anken_worker.deliveries.executor import action
 from anken_worker.deliveries.models import Delivery, Outcome
-from anken_worker.kit.pacing import take_minute_budget
+from anken_worker.deliveries.pacing import take_minute_budget
 from anken_worker.kit.tables import sheet_rows
 from anken_worker.projects_state import repository as projects
 from anken_worker.projects_state.writeback import link_in_projects_api
@@ -42,7 +44,7 @@ def row_range(sheet: str, row_number: int, width: int) -> str:
     return f"{sheet}!A{row_number}:{column_letter(width)}{row_number}"
 
 
-async def _client(ctx, d: Delivery) -> tuple[SheetsClient, dict]:
+async def _client(ctx: WorkerContext, d: Delivery) -> tuple[SheetsClient, dict[str, Any]]:
     async with ctx.engine.connect() as conn:
         project = await projects.get(conn, d.project_id)
         connection = await ctx.connectors.sheets(conn, d.client_id, d.project_id)
@@ -51,12 +53,12 @@ async def _client(ctx, d: Delivery) -> tuple[SheetsClient, dict]:
     return connection.client, project
 
 
-async def _budget(ctx) -> None:
+async def _budget(ctx: WorkerContext) -> None:
     await take_minute_budget(ctx.redis, ctx.key("quota", "sheets"), ctx.settings.sheets_requests_per_minute)
 
 
 @action("sheets.create_spreadsheet")
-async def create_spreadsheet(ctx, d: Delivery) -> Outcome:
+async def create_spreadsheet(ctx: WorkerContext, d: Delivery) -> Outcome:
     client, project = await _client(ctx, d)
     spreadsheet_id = project.get("spreadsheet_id")
     fresh = False
@@ -83,7 +85,7 @@ async def create_spreadsheet(ctx, d: Delivery) -> Outcome:
     return Outcome(external_ref=spreadsheet_id, excerpt=url, target=spreadsheet_id)
 
 
-def web_url(spreadsheet: dict, spreadsheet_id: str) -> str:
+def web_url(spreadsheet: dict[str, Any], spreadsheet_id: str) -> str:
     """Where a person opens the approach list: the API's `spreadsheetUrl` (Google's Docs site, or the
     sandbox's own address in sandbox mode) on the list sheet (`#gid=`)."""
     url = str(spreadsheet.get("spreadsheetUrl") or f"https://docs.google.com/spreadsheets/d/{spreadsheet_id}/edit")
@@ -92,7 +94,7 @@ def web_url(spreadsheet: dict, spreadsheet_id: str) -> str:
     return f"{url}#gid={gids[0]}" if gids else url
 
 
-async def _shape_workbook(ctx, client: SheetsClient, spreadsheet_id: str, fresh: bool) -> str:
+async def _shape_workbook(ctx: WorkerContext, client: SheetsClient, spreadsheet_id: str, fresh: bool) -> str:
     """Japanese locale and Tokyo time, the list and KPI sheets, and no stray default sheet; answers the
     spreadsheet's web address (Sheets returns the updated spreadsheet with the same request).
 
@@ -107,7 +109,7 @@ async def _shape_workbook(ctx, client: SheetsClient, spreadsheet_id: str, fresh:
         current = await client.get_spreadsheet(spreadsheet_id)
         sheets = [sheet["properties"] for sheet in current.get("sheets", [])]
     titles = {p["title"] for p in sheets}
-    requests: list[dict] = [{"updateSpreadsheetProperties": {
+    requests: list[dict[str, Any]] = [{"updateSpreadsheetProperties": {
         "properties": {"locale": "ja_JP", "timeZone": "Asia/Tokyo"}, "fields": "locale,timeZone"}}]
     requests += [{"addSheet": {"properties": {"title": t}}} for t in (LIST_SHEET, KPI_SHEET) if t not in titles]
     requests += [{"deleteSheet": {"sheetId": p["sheetId"]}} for p in sheets if p["title"] not in (LIST_SHEET, KPI_SHEET)]
@@ -116,7 +118,7 @@ async def _shape_workbook(ctx, client: SheetsClient, spreadsheet_id: str, fresh:
     return web_url(reply.get("updatedSpreadsheet") or {}, spreadsheet_id)
 
 
-def _row(t: dict) -> list:
+def _row(t: dict[str, Any]) -> list[Any]:
     # Values go in RAW (never parsed as formulas by Sheets), and are neutralised too: a sheet
     # downloaded as CSV or XLSX must not run a company name or a note that starts with `=`.
     return neutralise_row([
@@ -126,8 +128,8 @@ def _row(t: dict) -> list:
     ])
 
 
-async def _fetch_targets(ctx, target_list_id: str) -> list[dict]:
-    targets: list[dict] = []
+async def _fetch_targets(ctx: WorkerContext, target_list_id: str) -> list[dict[str, Any]]:
+    targets: list[dict[str, Any]] = []
     cursor = None
     while True:
         params = {"limit": 500, **({"cursor": cursor} if cursor else {})}
@@ -149,7 +151,7 @@ async def _fetch_targets(ctx, target_list_id: str) -> list[dict]:
             return targets
 
 
-async def _allocate_rows(ctx, spreadsheet_id: str, target_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+async def _allocate_rows(ctx: WorkerContext, spreadsheet_id: str, target_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
     """Row numbers keyed by target id: a target keeps its row, a new one gets the next free row."""
     async with ctx.engine.begin() as conn:
         await conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": spreadsheet_id})
@@ -169,7 +171,7 @@ async def _allocate_rows(ctx, spreadsheet_id: str, target_ids: list[uuid.UUID]) 
 
 
 @action("sheets.push_targets")
-async def push_targets(ctx, d: Delivery) -> Outcome:
+async def push_targets(ctx: WorkerContext, d: Delivery) -> Outcome:
     client, project = await _client(ctx, d)
     spreadsheet_id = project.get("spreadsheet_id")
     if not spreadsheet_id:
@@ -191,7 +193,7 @@ async def push_targets(ctx, d: Delivery) -> Outcome:
 
 
 @action("sheets.append_kpis")
-async def append_kpis(ctx, d: Delivery) -> Outcome:
+async def append_kpis(ctx: WorkerContext, d: Delivery) -> Outcome:
     """payload: row (first cell is the date). Skipped when that date's row is already there."""
     client, project = await _client(ctx, d)
     spreadsheet_id = project.get("tracking_spreadsheet_id") or project.get("spreadsheet_id")
@@ -208,7 +210,7 @@ async def append_kpis(ctx, d: Delivery) -> Outcome:
     return Outcome(external_ref=spreadsheet_id, excerpt=f"appended {row[0]}", target=spreadsheet_id)
 
 
-async def pull_statuses(ctx, project: dict) -> int:
+async def pull_statuses(ctx: WorkerContext, project: dict[str, Any]) -> int:
     """Read back the status column the back office edits; returns how many rows changed."""
     spreadsheet_id = project.get("spreadsheet_id")
     if not spreadsheet_id:
@@ -239,7 +241,7 @@ async def pull_statuses(ctx, project: dict) -> int:
     return len(changed)
 
 
-async def _update_target(ctx, target_id: uuid.UUID, status: str) -> None:
+async def _update_target(ctx: WorkerContext, target_id: uuid.UUID, status: str) -> None:
     """Hand a status the back office typed into the sheet to projects-api (best effort; next pull retries)."""
     try:
         response = await ctx.projects.patch(f"/v1/targets/{target_id}", json={"status": status},

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import Any, cast
 
 from anken_worker.adapters.errors import IntegrationBroken, PermanentError, SkipDelivery
 from anken_worker.adapters.slack.client import SlackApiError, SlackClient
+from anken_worker.context import WorkerContext
 from anken_worker.deliveries import repository as delivery_repo
 from anken_worker.deliveries.drain_memo import remembered
 from anken_worker.deliveries.executor import action
@@ -34,13 +36,13 @@ def channel_base_name(prefix: str, project_name: str, project_id: str) -> str:
     return base[:72]
 
 
-async def _slack(ctx, d: Delivery) -> tuple[SlackClient, dict]:
+async def _slack(ctx: WorkerContext, d: Delivery) -> tuple[SlackClient, dict[str, Any]]:
     async with ctx.engine.connect() as conn:
         connection = await ctx.connectors.slack(conn, d.client_id, d.project_id)
     return connection.client, connection.config
 
 
-async def _project(ctx, d: Delivery) -> dict:
+async def _project(ctx: WorkerContext, d: Delivery) -> dict[str, Any]:
     async with ctx.engine.connect() as conn:
         project = await projects.get(conn, d.project_id)
     if project is None:
@@ -48,22 +50,22 @@ async def _project(ctx, d: Delivery) -> dict:
     return project
 
 
-async def _channel(ctx, d: Delivery) -> str:
+async def _channel(ctx: WorkerContext, d: Delivery) -> str:
     project = await _project(ctx, d)
     if not project.get("slack_channel_id"):
         raise SkipDelivery("this project has no Slack channel (not kicked off yet)")
-    return project["slack_channel_id"]
+    return cast("str", project["slack_channel_id"])
 
 
-async def _save_progress(ctx, d: Delivery, **values) -> None:
+async def _save_progress(ctx: WorkerContext, d: Delivery, **values: Any) -> None:
     d.progress = {**d.progress, **values}
     async with ctx.engine.begin() as conn:
         await delivery_repo.save_progress(conn, d.id, d.progress)
 
 
-async def _slack_user_id(ctx, slack: SlackClient, person: dict) -> str | None:
+async def _slack_user_id(ctx: WorkerContext, slack: SlackClient, person: dict[str, Any]) -> str | None:
     if person.get("slack_user_id"):
-        return person["slack_user_id"]
+        return cast("str | None", person["slack_user_id"])
     found = await slack.lookup_user_by_email(person["email"])
     if found:
         async with ctx.engine.begin() as conn:
@@ -72,7 +74,7 @@ async def _slack_user_id(ctx, slack: SlackClient, person: dict) -> str | None:
 
 
 @action("slack.create_channel")
-async def create_channel(ctx, d: Delivery) -> Outcome:
+async def create_channel(ctx: WorkerContext, d: Delivery) -> Outcome:
     project = await _project(ctx, d)
     if project.get("slack_channel_id"):
         return Outcome(external_ref=project["slack_channel_id"], excerpt="channel already linked",
@@ -116,9 +118,11 @@ async def create_channel(ctx, d: Delivery) -> Outcome:
 
 
 @action("slack.invite")
-async def invite(ctx, d: Delivery) -> Outcome:
+async def invite(ctx: WorkerContext, d: Delivery) -> Outcome:
     channel = await _channel(ctx, d)
     slack, config = await _slack(ctx, d)
+    if d.project_id is None:
+        raise PermanentError("slack.invite: the delivery names no project")
     async with ctx.engine.connect() as conn:
         team = await projects.team(conn, d.project_id)
     user_ids: list[str] = []
@@ -138,14 +142,14 @@ async def invite(ctx, d: Delivery) -> Outcome:
 
 
 @action("slack.set_topic")
-async def set_topic(ctx, d: Delivery) -> Outcome:
+async def set_topic(ctx: WorkerContext, d: Delivery) -> Outcome:
     channel = await _channel(ctx, d)
     slack, _ = await _slack(ctx, d)
     await slack.set_topic(channel, d.payload["topic"])
     return Outcome(excerpt="topic set", target=channel)
 
 
-async def _post_once(ctx, d: Delivery, slack: SlackClient, channel: str) -> dict:
+async def _post_once(ctx: WorkerContext, d: Delivery, slack: SlackClient, channel: str) -> dict[str, Any]:
     if d.attempts > 1 or d.progress.get("budget_from"):
         earlier = await slack.find_posted(channel, d.idempotency_key, d.created_at.timestamp() - 60)
         if earlier:
@@ -159,11 +163,11 @@ async def _post_once(ctx, d: Delivery, slack: SlackClient, channel: str) -> dict
     return {"ts": data.get("ts"), "found": False}
 
 
-async def _post_lookups(ctx, d: Delivery) -> tuple[dict | None, SlackClient]:
+async def _post_lookups(ctx: WorkerContext, d: Delivery) -> tuple[dict[str, Any] | None, SlackClient]:
     """The project and its Slack connection. Many channels' drains start at once in a burst: their
     lookups are made together, two queries for all of them (kit.coalescer)."""
 
-    async def run(scopes: list[tuple[uuid.UUID | None, uuid.UUID | None]]) -> list[tuple[dict | None, object]]:
+    async def run(scopes: list[tuple[uuid.UUID | None, uuid.UUID | None]]) -> list[tuple[dict[str, Any] | None, object]]:
         # One connection, no transaction around the reads: this is the hot path (every appointment report).
         async with ctx.autocommit.connect() as conn:
             found = {r["project_id"]: r for r in await projects.get_many(conn, {p for p, _ in scopes if p}, documents=False)}
@@ -177,7 +181,7 @@ async def _post_lookups(ctx, d: Delivery) -> tuple[dict | None, SlackClient]:
 
 
 @action("slack.post")
-async def post(ctx, d: Delivery) -> Outcome:
+async def post(ctx: WorkerContext, d: Delivery) -> Outcome:
     """Post to the project channel (payload: text, blocks, pin)."""
     project, slack = await remembered(("slack.post", d.project_id, d.client_id), lambda: _post_lookups(ctx, d),
                                       keep=lambda found: bool(found[0] and found[0].get("slack_channel_id")))
@@ -194,7 +198,7 @@ async def post(ctx, d: Delivery) -> Outcome:
 
 
 @action("slack.notify_director")
-async def notify_director(ctx, d: Delivery) -> Outcome:
+async def notify_director(ctx: WorkerContext, d: Delivery) -> Outcome:
     """A direct message to the project's director (pace alerts, integration failures)."""
     project = await _project(ctx, d)
     async with ctx.engine.connect() as conn:

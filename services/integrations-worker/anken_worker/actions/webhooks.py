@@ -6,6 +6,7 @@ import uuid
 
 from anken_worker.adapters.errors import SkipDelivery
 from anken_worker.adapters.webhooks.sender import send_webhook
+from anken_worker.context import WorkerContext
 from anken_worker.deliveries.executor import action
 from anken_worker.deliveries.models import Delivery, Outcome
 from anken_worker.webhook_endpoints import repository as endpoints
@@ -13,7 +14,7 @@ from anken_worker.webhook_endpoints.secrets import signing_secrets
 
 
 @action("webhook.send")
-async def send(ctx, d: Delivery) -> Outcome:
+async def send(ctx: WorkerContext, d: Delivery) -> Outcome:
     async with ctx.engine.connect() as conn:
         endpoint = await endpoints.get(conn, uuid.UUID(d.payload["endpoint_id"]))
     if endpoint is None or not endpoint["active"]:

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DeliveryError(Exception):
     def __init__(self, reason: str, *, status: int | None = None, excerpt: str | None = None) -> None:
@@ -19,7 +21,7 @@ class DeliveryError(Exception):
 
 
 class TransientError(DeliveryError):
-    def __init__(self, reason: str, *, retry_after_s: float | None = None, **kw) -> None:
+    def __init__(self, reason: str, *, retry_after_s: float | None = None, **kw: Any) -> None:
         super().__init__(reason, **kw)
         self.retry_after_s = retry_after_s
 

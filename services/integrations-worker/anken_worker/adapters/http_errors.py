@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
@@ -47,7 +47,7 @@ def raise_for_answer(status: int, headers: httpx.Headers, body: str | None, what
     raise PermanentError(f"{what}: rejected with {status}", status=status, excerpt=body)
 
 
-async def send(client: httpx.AsyncClient, method: str, url: str, what: str, **kwargs) -> httpx.Response:
+async def send(client: httpx.AsyncClient, method: str, url: str | httpx.URL, what: str, **kwargs: Any) -> httpx.Response:
     """Send a request; timeouts and connection failures become TransientError, an address the
     outbound guard refuses or an oversized answer a PermanentError."""
     return await _mapped(client.request(method, url, **kwargs), client, what)
@@ -73,8 +73,8 @@ async def read_capped(response: httpx.Response, limit: int) -> bytes:
     return bytes(head)
 
 
-async def send_capped(client: httpx.AsyncClient, method: str, url: str, what: str,
-                      limit: int = PARTNER_BODY_LIMIT, **kwargs) -> CappedAnswer:
+async def send_capped(client: httpx.AsyncClient, method: str, url: str | httpx.URL, what: str,
+                      limit: int = PARTNER_BODY_LIMIT, **kwargs: Any) -> CappedAnswer:
     """`send` for an endpoint Anken does not control: the body is streamed and read up to `limit`."""
     started = time.perf_counter()
 

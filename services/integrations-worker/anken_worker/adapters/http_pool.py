@@ -2,8 +2,8 @@
 with a bounded number of connections per host.
 
 Why not httpx's own transport: every delivery is one HTTP call, and on the 600-channel benchmark
-httpx's httpcore/anyio stack spent ~1.35 ms of CPU per request against the sandbox, the largest
-single cost of a delivery; the same client over aiohttp's pool spends ~0.68 ms (bench/README.md).
+httpx's httpcore/anyio stack was the largest single CPU cost of a delivery; the same client over
+aiohttp's pool costs much less (figures: bench/README.md, "Figures moved out of code comments").
 The code above it is unchanged: it builds httpx requests and reads httpx responses.
 
 Per host, so that a slow partner webhook endpoint cannot hold the connections Slack's calls need.
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import urllib.request
 from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 import httpx
@@ -142,7 +143,7 @@ class _UnkeptCookies(httpx.Cookies):
 class OutboundClient(httpx.AsyncClient):
     """httpx's client for calls to external APIs, keeping no cookies between calls."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.cookies = _UnkeptCookies()
 
@@ -150,6 +151,6 @@ class OutboundClient(httpx.AsyncClient):
     def cookies(self) -> httpx.Cookies:
         return self._cookies
 
-    @cookies.setter
+    @cookies.setter  # type: ignore[override]  # httpx types the setter wider (CookieTypes); this one keeps none
     def cookies(self, cookies: httpx.Cookies) -> None:
         self._cookies = cookies if isinstance(cookies, _UnkeptCookies) else _UnkeptCookies(cookies)

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from anken_common import access as rule
 from anken_common.problems import NotFound, UnprocessableEntity
 from anken_worker.auth.dependencies import Principal
+from anken_worker.deliveries.models import Delivery
 from anken_worker.kit.tables import deliveries, integration_settings, project_links, webhook_endpoints
 
 PROJECTS = rule.ProjectColumns(
@@ -106,9 +107,11 @@ async def require_settings_row(conn: AsyncConnection, principal: Principal, row:
         raise NotFound("integration settings")
 
 
-async def require_delivery(conn: AsyncConnection, principal: Principal, delivery: Any) -> None:
+async def require_delivery(conn: AsyncConnection, principal: Principal, delivery: Delivery | None) -> Delivery:
+    """`delivery` when the principal may see it; 404 when it does not exist or is not theirs."""
     if delivery is None or not await _visible(conn, principal, delivery.client_id, delivery.project_id):
         raise NotFound("delivery")
+    return delivery
 
 
 async def _visible(conn: AsyncConnection, principal: Principal, client_id: uuid.UUID | None,
@@ -118,7 +121,7 @@ async def _visible(conn: AsyncConnection, principal: Principal, client_id: uuid.
     return client_id is not None and await may_manage_client(conn, principal, client_id)
 
 
-async def visible_health(conn: AsyncConnection, principal: Principal, rows: Iterable[dict[str, Any]]) -> list[dict]:
+async def visible_health(conn: AsyncConnection, principal: Principal, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Health rows of projects the principal manages and of endpoints of clients it manages; a global
     scope only for admins."""
     rows = list(rows)

@@ -10,7 +10,7 @@ attempt is counted before the call is made (so a crash mid-call is visible to th
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -62,7 +62,7 @@ ClaimAnswer = tuple[Delivery | None, float | None]
 async def claim_heads(conn: AsyncConnection, requests: list[ClaimRequest]) -> list[ClaimAnswer]:
     """For each (order key, previous result or None): (None, None) when nothing is open, (None, seconds)
     when the head is not due yet, (delivery, None) when the head is due and its attempt counted."""
-    columns: list[list] = [[] for _ in range(7)]
+    columns: list[list[Any]] = [[] for _ in range(7)]
     for order_key, final in requests:
         values = (order_key, *(_final_values(final) if final else (None,) * 6))
         for column, value in zip(columns, values, strict=True):
@@ -70,6 +70,8 @@ async def claim_heads(conn: AsyncConnection, requests: list[ClaimRequest]) -> li
     # The driver's own connection: the statement is prepared once per connection and its rows are
     # read without SQLAlchemy's result machinery (this is the delivery hot path).
     driver = (await conn.get_raw_connection()).driver_connection
+    if driver is None:  # only a connection already closed has none
+        raise RuntimeError("the database connection is closed")
     # Bounded, as everything a drain waits for outside an attempt: a statement stuck behind a lock
     # fails its batch (the drains retry) rather than holding their targets' locks.
     rows = await driver.fetch(CLAIM_HEADS_SQL, *columns, timeout=CLAIM_TIMEOUT_S)
@@ -83,7 +85,7 @@ async def claim_heads(conn: AsyncConnection, requests: list[ClaimRequest]) -> li
     return answers
 
 
-def _final_values(final: FinalResult) -> tuple:
+def _final_values(final: FinalResult) -> tuple[Any, ...]:
     p = final.params()
     return (p["f_id"], p["f_status"], p["f_error"], p["f_excerpt"], p["f_external_ref"], p["f_target"])
 

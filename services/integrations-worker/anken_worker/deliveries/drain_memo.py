@@ -52,12 +52,14 @@ async def remembered(key: Any, load: Callable[[], Awaitable[T]], keep: Callable[
     if memo is None:
         return await load()
     if key in memo:
-        return memo[key]
+        hit: T = memo[key]
+        return hit
     now = time.monotonic()
     recent = _RECENT.get(key)
     if recent is not None and now - recent[0] < RECENT_S:
         memo[key] = recent[1]
-        return recent[1]
+        kept: T = recent[1]
+        return kept
     value = await load()
     if keep(value):
         memo[key] = value

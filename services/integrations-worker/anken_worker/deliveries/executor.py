@@ -5,34 +5,39 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any, TypeVar
 
 from anken_common.logging import get_logger
 from anken_worker.adapters.errors import IntegrationBroken, PermanentError, SkipDelivery, TransientError
 from anken_worker.deliveries import repository as repo
+from anken_worker.deliveries.context import DeliveryContext
+from anken_worker.deliveries.health import on_healthy, on_integration_broken
 from anken_worker.deliveries.models import Delivery, DeliveryStatus, Outcome
 from anken_worker.deliveries.retry_policy import next_delay_s
-from anken_worker.health_status.alerts import on_healthy, on_integration_broken
 from anken_worker.kit.time import utc_now
 from anken_worker.worker_metrics import DELIVERY_ATTEMPTS, DELIVERY_LATENCY
 
 log = get_logger("anken.worker.deliveries")
-ActionHandler = Callable[["object", Delivery], Awaitable[Outcome]]
+# A handler takes the process's context (anken_worker.context.WorkerContext, which the machinery
+# knows only as DeliveryContext) and the delivery; actions/ registers one per action name.
+ActionHandler = Callable[..., Awaitable[Outcome]]
+H = TypeVar("H", bound=ActionHandler)
 ACTIONS: dict[str, ActionHandler] = {}
 DIRECT_MESSAGE_ACTIONS = frozenset({"slack.notify_director"})
 
 
-def action(name: str) -> Callable[[ActionHandler], ActionHandler]:
+def action(name: str) -> Callable[[H], H]:
     """Register the handler of a delivery action (e.g. "slack.post")."""
 
-    def register(fn: ActionHandler) -> ActionHandler:
+    def register(fn: H) -> H:
         ACTIONS[name] = fn
         return fn
 
     return register
 
 
-async def run_counted_attempt(ctx, d: Delivery) -> tuple[float | None, repo.FinalResult | None]:
-    """The attempt itself, once `d.attempts` already counts it (see repository.claim_head).
+async def run_counted_attempt(ctx: DeliveryContext, d: Delivery) -> tuple[float | None, repo.FinalResult | None]:
+    """The attempt itself, once `d.attempts` already counts it (see claims.claim_heads).
 
     Returns (seconds until a retry, None) when the attempt is to be retried (already written), or
     (None, final result) when the delivery is finished: the caller writes that result, with the
@@ -82,7 +87,7 @@ async def run_counted_attempt(ctx, d: Delivery) -> tuple[float | None, repo.Fina
     return None, final
 
 
-def _final(d: Delivery, status: DeliveryStatus, **fields) -> repo.FinalResult:
+def _final(d: Delivery, status: DeliveryStatus, **fields: Any) -> repo.FinalResult:
     DELIVERY_ATTEMPTS.labels(d.integration, d.action, status.value).inc()
     if status != DeliveryStatus.succeeded:
         log.warning("delivery_" + status.value, key=d.idempotency_key, action=d.action, error=fields.get("error"))

@@ -6,16 +6,18 @@ from __future__ import annotations
 import time
 
 from anken_worker.deliveries import repository as repo
+from anken_worker.deliveries.context import DeliveryContext
 from anken_worker.deliveries.drain_memo import drain_scope
 from anken_worker.deliveries.executor import run_counted_attempt
-from anken_worker.kit.redis_lock import OrderLock
+from anken_worker.deliveries.lock import OrderLock
+from anken_worker.deliveries.queue import enqueue_deliveries
 
 
 class LockBusy(Exception):
     """Another job is draining this order key right now."""
 
 
-async def drain(ctx, order_key: str, *, wait_for_lock_s: float = 0.0, budget_s: float | None = None) -> float | None:
+async def drain(ctx: DeliveryContext, order_key: str, *, wait_for_lock_s: float = 0.0, budget_s: float | None = None) -> float | None:
     """Attempt the open deliveries of `order_key`, oldest first, while holding its lock.
 
     Returns None when none is left, or the seconds until the head (which nothing may overtake)
@@ -44,7 +46,7 @@ async def drain(ctx, order_key: str, *, wait_for_lock_s: float = 0.0, budget_s: 
         return wait
 
 
-async def _drain_held(ctx, lock: OrderLock, order_key: str, started: float, budget_s: float) -> float | None:
+async def _drain_held(ctx: DeliveryContext, lock: OrderLock, order_key: str, started: float, budget_s: float) -> float | None:
     finished: repo.FinalResult | None = None
     try:
         while True:
@@ -64,3 +66,12 @@ async def _drain_held(ctx, lock: OrderLock, order_key: str, started: float, budg
             # Leaving without a next claim (budget spent, lock lost, or the claim failed): write it alone.
             async with ctx.autocommit.connect() as conn:
                 await repo.record(conn, finished)
+
+
+async def deliver_now(ctx: DeliveryContext, key: str, order_key: str, *, wait_s: float = 5.0) -> None:
+    """Attempt delivery `key` before returning when its target is free within `wait_s` (the webhook
+    test-send button answers with the result); when another drain holds the target, queue it instead."""
+    try:
+        await drain(ctx, order_key, wait_for_lock_s=wait_s, budget_s=wait_s)
+    except LockBusy:
+        await enqueue_deliveries(ctx, [key])

@@ -11,7 +11,6 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from anken_worker.deliveries.claims import claim_heads
 from anken_worker.deliveries.models import Delivery, DeliveryPlan, DeliveryStatus, payload_hash
 from anken_worker.kit.tables import deliveries as t
 from anken_worker.kit.time import utc_now
@@ -20,7 +19,7 @@ from anken_worker.kit.time import utc_now
 _BY_KEY = sa.select(t).where(t.c.idempotency_key == sa.bindparam("p_key", type_=t.c.idempotency_key.type))
 
 
-def _keep_unless(name: str, column: sa.Column) -> sa.ColumnElement:
+def _keep_unless(name: str, column: sa.Column[Any]) -> sa.ColumnElement[Any]:
     """SET column = the parameter, or leave it as it is when the parameter is NULL."""
     return sa.func.coalesce(sa.bindparam(name, type_=column.type), column)
 
@@ -102,18 +101,6 @@ async def get_by_key(conn: AsyncConnection, key: str) -> Delivery | None:
 async def get(conn: AsyncConnection, delivery_id: uuid.UUID) -> Delivery | None:
     row = (await conn.execute(sa.select(t).where(t.c.id == delivery_id))).first()
     return Delivery.from_row(row) if row else None
-
-
-async def claim_head(conn: AsyncConnection, order_key: str,
-                     record: FinalResult | None = None) -> tuple[Delivery | None, float | None]:
-    """The oldest open delivery of an order key, with its attempt counted when it is due, in one statement,
-    which also records `record` (the previous delivery's final result) when given.
-
-    Returns (None, None) when nothing is open, (None, seconds) when the head is not due yet, and
-    (delivery, None) when the head is due: its attempt is counted before the call is made, so a
-    crash mid-call is visible to the next try. The drains use the batched form (claims.ClaimBatcher).
-    """
-    return (await claim_heads(conn, [(order_key, record)]))[0]
 
 
 async def save_progress(conn: AsyncConnection, delivery_id: uuid.UUID, progress: dict[str, Any]) -> None:

@@ -5,15 +5,18 @@ from __future__ import annotations
 import asyncio
 import uuid
 from contextlib import suppress
+from typing import Any
 
 import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from anken_common.event_payloads import PAYLOAD_MODELS, parse_payload
 from anken_common.event_stream import ensure_group
 from anken_common.events import EventEnvelope, events_stream
 from anken_common.logging import get_logger
+from anken_worker.context import WorkerContext
 from anken_worker.deliveries import repository as delivery_repo
 from anken_worker.deliveries.models import DeliveryPlan, DeliveryStatus, payload_hash
 from anken_worker.events.batch_lookups import BatchLookups
@@ -26,12 +29,7 @@ from anken_worker.worker_metrics import EVENTS_HANDLED, MALFORMED_EVENTS, UNKNOW
 log = get_logger("anken.worker.events")
 
 
-async def handle_event(ctx, envelope: EventEnvelope) -> list[str]:
-    """Record what one event calls for and hand it to arq; returns the delivery keys newly recorded."""
-    return await handle_events(ctx, [envelope])
-
-
-async def handle_events(ctx, envelopes: list[EventEnvelope]) -> list[str]:
+async def handle_events(ctx: WorkerContext, envelopes: list[EventEnvelope]) -> list[str]:
     """Record what a batch of events calls for in one transaction (in stream order), then enqueue.
 
     The batch's deliveries are recorded by one statement, in the events' order: one round trip per
@@ -49,7 +47,7 @@ async def handle_events(ctx, envelopes: list[EventEnvelope]) -> list[str]:
     return [key for key, _ in recorded]
 
 
-async def _apply(conn, envelope: EventEnvelope, lookups: BatchLookups) -> list[DeliveryPlan]:
+async def _apply(conn: AsyncConnection, envelope: EventEnvelope, lookups: BatchLookups) -> list[DeliveryPlan]:
     """The deliveries one event calls for, in order (recorded by the caller)."""
     if envelope.type not in PAYLOAD_MODELS:
         UNKNOWN_EVENTS.labels(envelope.type[:64]).inc()
@@ -65,7 +63,7 @@ async def _apply(conn, envelope: EventEnvelope, lookups: BatchLookups) -> list[D
     return await plan_event(conn, envelope, payload, lookups)
 
 
-async def _dead_letter_malformed(conn, envelope: EventEnvelope, exc: ValidationError) -> None:
+async def _dead_letter_malformed(conn: AsyncConnection, envelope: EventEnvelope, exc: ValidationError) -> None:
     """A payload that breaks the contract is dead-lettered with the reason, never retried."""
     MALFORMED_EVENTS.labels(envelope.type).inc()
     reason = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())[:1000]
@@ -79,7 +77,7 @@ async def _dead_letter_malformed(conn, envelope: EventEnvelope, exc: ValidationE
     ).on_conflict_do_nothing(index_elements=["idempotency_key"]))
 
 
-async def _process(ctx, stream: str, messages: list) -> None:
+async def _process(ctx: WorkerContext, stream: str, messages: list[Any]) -> None:
     """Handle messages as one batch; if the batch fails, one by one, stopping at the first failure
     (later messages stay pending and are retried in order)."""
     ids, envelopes = [], []
@@ -104,7 +102,7 @@ async def _process(ctx, stream: str, messages: list) -> None:
     await ctx.redis.xack(stream, EVENT_GROUP, *ids)
 
 
-async def run_event_consumer(ctx, stop: asyncio.Event, batch: int = 500) -> None:
+async def run_event_consumer(ctx: WorkerContext, stop: asyncio.Event, batch: int = 500) -> None:
     """Consume until `stop` is set: first this consumer's pending messages (left by a crash), then new
     ones; acknowledged only after their deliveries are recorded. Survives Redis and database outages."""
     ns, consumer = ctx.settings.redis_namespace, ctx.settings.consumer_name

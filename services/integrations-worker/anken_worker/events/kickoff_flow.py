@@ -4,6 +4,8 @@ ordered per target so that later steps find what earlier ones made."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from anken_worker.deliveries.models import DeliveryPlan, Integration
 from anken_worker.messaging import channel_topic, faq_page, kickoff_summary, overview_page, talk_scripts_page
 
@@ -15,11 +17,11 @@ PAGE_TITLES = {
 }
 
 
-def page_title(purpose: str, project: dict) -> str:
+def page_title(purpose: str, project: dict[str, Any]) -> str:
     return PAGE_TITLES[purpose].format(name=project["name"])
 
 
-def kickoff_plans(event_id: str, event_type: str, project: dict, director_name: str | None) -> list[DeliveryPlan]:
+def kickoff_plans(event_id: str, event_type: str, project: dict[str, Any], director_name: str | None) -> list[DeliveryPlan]:
     pid, cid = project["project_id"], project["client_id"]
     common = {"project_id": pid, "client_id": cid, "source_event_id": event_id, "source_event_type": event_type}
     slack_key = f"slack:{pid}"

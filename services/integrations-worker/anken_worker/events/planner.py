@@ -61,7 +61,8 @@ async def plan_event(conn: AsyncConnection, envelope: EventEnvelope, payload: An
         if etype == EventType.project_status_changed and payload.status == "kickoff":
             project = await projects.get(conn, payload.id)
             director = await projects.get_person(conn, payload.director_id)
-            plans += kickoff_plans(eid, etype, project, director["name"] if director else None)
+            if project is not None:  # upserted just above
+                plans += kickoff_plans(eid, etype, project, director["name"] if director else None)
     elif isinstance(payload, AssignmentPayload):
         await projects.set_member(conn, payload.project_id, payload.member_id, payload.member_name,
                                   active=etype != EventType.assignment_deleted)

@@ -8,7 +8,7 @@ from anken_common.problems import problem_responses
 from anken_worker.auth import access
 from anken_worker.auth.dependencies import Operator
 from anken_worker.db import ConnDep
-from anken_worker.health_status import repository as repo
+from anken_worker.deliveries import health_log as repo
 from anken_worker.health_status.schemas import IntegrationHealthOut, IntegrationHealthPage
 
 router = APIRouter(tags=["integration health"])

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-EXAMPLE = {"integration": "slack", "scope": "project:5f0c6a52-7f4e-4c33-9a8e-2d1f0e9c8b7a", "healthy": False,
+EXAMPLE: dict[str, Any] = {"integration": "slack", "scope": "project:5f0c6a52-7f4e-4c33-9a8e-2d1f0e9c8b7a", "healthy": False,
            "reason": "slack chat.postMessage: is_archived", "since": "2026-11-23T10:00:00+09:00",
            "director_notified_at": "2026-11-23T10:00:01+09:00"}
 

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Query, Response
 from anken_common.problems import problem_responses
 from anken_worker.auth import access
 from anken_worker.auth.dependencies import Operator
+from anken_worker.connectors import stored as repo
 from anken_worker.db import ConnDep, ContextDep
 from anken_worker.deliveries.drain_memo import forget_after_commit
-from anken_worker.integration_settings import repository as repo
 from anken_worker.integration_settings import service
 from anken_worker.integration_settings.schemas import (
     IntegrationSettingsIn,

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from anken_worker.kit.text_rules import storable
 
 IntegrationName = Literal["slack", "confluence", "sheets"]
-EXAMPLE = {
+EXAMPLE: dict[str, Any] = {
     "id": "2d6f3b9a-0c1e-4f7a-8b5d-3e2f1a0b9c8d", "client_id": "5f0c6a52-7f4e-4c33-9a8e-2d1f0e9c8b7a",
     "project_id": None, "integration": "slack",
     "config": {"channel_prefix": "anken", "guest_emails": ["tanaka@client.example.jp"]},
@@ -38,12 +38,12 @@ class IntegrationSettingsIn(BaseModel):
     @field_validator("config")
     @classmethod
     def _config_storable(cls, value: dict[str, Any]) -> dict[str, Any]:
-        return storable(value, max_chars=20_000)
+        return cast("dict[str, Any]", storable(value, max_chars=20_000))
 
     @field_validator("secret")
     @classmethod
     def _secret_storable(cls, value: str | None) -> str | None:
-        return storable(value)
+        return cast("str | None", storable(value))
 
 
 class IntegrationSettingsOut(BaseModel):

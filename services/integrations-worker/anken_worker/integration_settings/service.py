@@ -11,15 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from anken_common.outbound_guard import OutboundPolicy, OutboundRefused
 from anken_common.problems import UnprocessableEntity
-from anken_worker.integration_settings import repository as repo
-from anken_worker.integration_settings.schemas import IntegrationSettingsIn
-from anken_worker.integration_settings.secret_hosts import (
+from anken_worker.connectors import stored as repo
+from anken_worker.connectors.secret_hosts import (
     URL_FIELDS,
     EnvironmentUrls,
     changed_host_fields,
     custom_host_fields,
     field_url,
 )
+from anken_worker.integration_settings.schemas import IntegrationSettingsIn
 from anken_worker.kit.secret_box import SecretBox
 
 HOST_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*")
@@ -64,7 +64,7 @@ async def _check_urls(body: IntegrationSettingsIn, policy: OutboundPolicy) -> No
             raise UnprocessableEntity(f"config.{field}", exc.reason) from None
 
 
-def _check_secret_binding(body: IntegrationSettingsIn, existing: dict | None) -> None:
+def _check_secret_binding(body: IntegrationSettingsIn, existing: dict[str, Any] | None) -> None:
     """A stored secret never travels to a host other than the one it was entered for."""
     if body.secret or not existing or not existing.get("secret_encrypted"):
         return
@@ -74,7 +74,7 @@ def _check_secret_binding(body: IntegrationSettingsIn, existing: dict | None) ->
                                                         "(the stored one stays bound to the old host)")
 
 
-def _check_own_secret(body: IntegrationSettingsIn, existing: dict | None, env: EnvironmentUrls) -> None:
+def _check_own_secret(body: IntegrationSettingsIn, existing: dict[str, Any] | None, env: EnvironmentUrls) -> None:
     """A row naming its own host carries its own secret: the deployment's credentials are never sent
     to a host typed into a settings row (the connectors refuse that at send time too)."""
     if body.secret or (existing and existing.get("secret_encrypted")):
@@ -86,7 +86,7 @@ def _check_own_secret(body: IntegrationSettingsIn, existing: dict | None, env: E
 
 
 async def save(conn: AsyncConnection, box: SecretBox, body: IntegrationSettingsIn, policy: OutboundPolicy,
-               env: EnvironmentUrls) -> dict:
+               env: EnvironmentUrls) -> dict[str, Any]:
     """Create or replace the settings of a scope; an omitted secret keeps the stored one, as long as
     the origins it is sent to stay the same."""
     _check(body)
@@ -104,4 +104,7 @@ async def save(conn: AsyncConnection, box: SecretBox, body: IntegrationSettingsI
         settings_id = uuid.uuid4()
         await repo.insert(conn, {"id": settings_id, "client_id": body.client_id, "project_id": body.project_id,
                                  "integration": body.integration, **values})
-    return await repo.get(conn, settings_id)
+    saved = await repo.get(conn, settings_id)
+    if saved is None:  # written above in this transaction
+        raise RuntimeError(f"integration settings {settings_id} vanished")
+    return saved

@@ -19,7 +19,8 @@ def job_serializer(data: dict[str, Any]) -> bytes:
 
 
 def job_deserializer(data: bytes) -> dict[str, Any]:
-    return msgpack.decode(data)
+    decoded: dict[str, Any] = msgpack.decode(data)
+    return decoded
 
 
 ARQ_SERIALIZERS: dict[str, Any] = {"job_serializer": job_serializer, "job_deserializer": job_deserializer}

@@ -32,7 +32,7 @@ class Coalescer(Generic[Req, Res]):
         self._waiting: list[tuple[Req, asyncio.Future[Res]]] = []
         self._in_flight = 0
         self._scheduled = False
-        self._tasks: set[asyncio.Task] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
         self.batches = 0  # for tests and metrics: how many round trips were made
         self.requests = 0
 

@@ -1,9 +1,17 @@
-"""Aware UTC time."""
+"""Aware UTC time, and a project's local time."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def local_now(project: Mapping[str, Any], now: datetime | None = None) -> datetime:
+    """`now` (default: this moment) in the project's time zone (Asia/Tokyo when it names none)."""
+    return (now or utc_now()).astimezone(ZoneInfo(project.get("timezone") or "Asia/Tokyo"))

@@ -79,7 +79,7 @@ async def set_page(conn: AsyncConnection, project_id: uuid.UUID, purpose: str, p
     await set_fields(conn, project_id, confluence_pages=pages)
 
 
-async def set_script(conn: AsyncConnection, project_id: uuid.UUID, variant: str, script: dict[str, Any]) -> dict:
+async def set_script(conn: AsyncConnection, project_id: uuid.UUID, variant: str, script: dict[str, Any]) -> dict[str, Any]:
     """Keep the newest version of each variant; returns every variant's latest script."""
     row = await get(conn, project_id)
     snapshot = dict((row or {}).get("snapshot") or {})

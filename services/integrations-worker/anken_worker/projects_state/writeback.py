@@ -3,14 +3,17 @@ link to them (PATCH /v1/projects/{id}). Best effort: the integration itself alre
 
 from __future__ import annotations
 
+import uuid
+
 import httpx
 
 from anken_common.logging import get_logger
+from anken_worker.context import WorkerContext
 
 log = get_logger("anken.worker.writeback")
 
 
-async def link_in_projects_api(ctx, project_id, **fields: str) -> bool:
+async def link_in_projects_api(ctx: WorkerContext, project_id: uuid.UUID | str, **fields: str) -> bool:
     try:
         response = await ctx.projects.patch(f"/v1/projects/{project_id}", json=fields, headers=ctx.service_headers())
     except httpx.HTTPError as exc:

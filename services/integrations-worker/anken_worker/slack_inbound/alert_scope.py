@@ -5,7 +5,7 @@ so nobody acknowledges another project's alert by sending its id."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -21,7 +21,7 @@ def interaction_channel(payload: dict[str, Any]) -> str:
     for key, field in (("channel", "id"), ("container", "channel_id")):
         part = payload.get(key)
         if isinstance(part, dict) and isinstance(part.get(field), str) and part[field]:
-            return part[field]
+            return cast("str", part[field])
     return ""
 
 

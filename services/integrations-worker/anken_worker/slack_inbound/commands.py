@@ -8,8 +8,10 @@ project, so nobody reads another client's numbers by guessing a name.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
-from anken_worker.jobs.scheduled import local_now
+from anken_worker.context import WorkerContext
+from anken_worker.kit.time import local_now
 from anken_worker.messaging import (
     ALERT_NOT_HERE,
     COMMAND_HELP,
@@ -32,7 +34,7 @@ def one_day(day: date) -> dict[str, date]:
     return {"from": day, "to": day + timedelta(days=1), "as_of": day}
 
 
-async def answer_command(ctx, text: str, channel_id: str, slack_user_id: str) -> str:
+async def answer_command(ctx: WorkerContext, text: str, channel_id: str, slack_user_id: str) -> str:
     words = text.strip().split(maxsplit=1)
     verb = words[0].lower() if words else ""
     if verb not in ("status", "today", "pace"):
@@ -55,7 +57,7 @@ async def answer_command(ctx, text: str, channel_id: str, slack_user_id: str) ->
     return my_pace_answer(project, group, unavailable=kpis is None)
 
 
-async def handle_interaction(ctx, payload: dict) -> str:
+async def handle_interaction(ctx: WorkerContext, payload: dict[str, Any]) -> str:
     user = payload.get("user")
     user = str(user.get("id", "")) if isinstance(user, dict) else ""
     actions = payload.get("actions")

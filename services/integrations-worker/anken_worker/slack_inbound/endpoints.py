@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from anken_common.logging import get_logger
 from anken_common.problems import ProblemError, Unauthorized, UnprocessableEntity, problem_responses
+from anken_worker.context import WorkerContext
 from anken_worker.db import ContextDep
 from anken_worker.slack_inbound.commands import answer_command, handle_interaction
 from anken_worker.slack_inbound.signature import BadSignature, verify
@@ -30,7 +31,7 @@ class SlackAnswer(BaseModel):
     replace_original: bool | None = None
 
 
-async def _verified_form(request: Request, ctx) -> dict[str, str]:
+async def _verified_form(request: Request, ctx: WorkerContext) -> dict[str, str]:
     secret = ctx.settings.inbound_signing_secret
     if secret is None:
         # Outside the sandbox there is no stand-in secret: nothing from Slack is trusted until one is set.

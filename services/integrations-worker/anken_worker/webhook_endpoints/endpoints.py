@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from anken_common.problems import problem_responses
 from anken_worker.auth import access
-from anken_worker.auth.dependencies import Operator
+from anken_worker.auth.dependencies import Operator, Principal
 from anken_worker.db import ConnDep, ContextDep
 from anken_worker.kit.cursors import parse_uuid_cursor
 from anken_worker.webhook_endpoints import repository as repo
@@ -29,7 +30,7 @@ EndpointID = Annotated[uuid.UUID, "webhook endpoint id"]
 WHO = "Admins manage every client's endpoints; a director those of the clients whose projects they direct."
 
 
-async def _managed(conn, principal, endpoint_id: uuid.UUID) -> dict:
+async def _managed(conn: AsyncConnection, principal: Principal, endpoint_id: uuid.UUID) -> dict[str, Any]:
     """The endpoint, if the principal manages its client (else 404, as if it did not exist)."""
     row = await service.require(conn, endpoint_id)
     await access.require_client(conn, principal, row["client_id"], "webhook endpoint")

@@ -35,7 +35,7 @@ async def active_for_clients(conn: AsyncConnection, client_ids: set[uuid.UUID]) 
 
 
 async def list_page(conn: AsyncConnection, client_id: uuid.UUID | None, after: uuid.UUID | None, limit: int,
-                    visible: sa.ColumnElement[bool] | None = None) -> list[dict]:
+                    visible: sa.ColumnElement[bool] | None = None) -> list[dict[str, Any]]:
     """`visible`: the caller's access rule (auth/access.py), when it limits the rows."""
     stmt = sa.select(t) if visible is None else sa.select(t).where(visible)
     if client_id:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
 from anken_worker.kit.text_rules import storable
 
 WebhookEvent = Literal["appointment.set", "appointment.updated", "weekly_report.published", "project.status_changed"]
-ALL_EVENTS: list[str] = ["appointment.set", "appointment.updated", "weekly_report.published", "project.status_changed"]
+ALL_EVENTS: list[WebhookEvent] = ["appointment.set", "appointment.updated", "weekly_report.published", "project.status_changed"]
 
-EXAMPLE = {
+EXAMPLE: dict[str, Any] = {
     "id": "0b8a3c1e-8f1d-4a55-9d8e-1b2c3d4e5f60", "client_id": "5f0c6a52-7f4e-4c33-9a8e-2d1f0e9c8b7a",
     "url": "https://partner.example.jp/anken/webhooks", "description": "本番", "events": ["appointment.set"],
     "active": True, "rotation_expires_at": None, "created_at": "2026-11-23T10:00:00+09:00",
@@ -32,7 +32,7 @@ class WebhookEndpointCreate(BaseModel):
     @field_validator("description")
     @classmethod
     def _description_storable(cls, value: str | None) -> str | None:
-        return storable(value)
+        return cast("str | None", storable(value))
 
 
 class WebhookEndpointUpdate(BaseModel):
@@ -45,7 +45,7 @@ class WebhookEndpointUpdate(BaseModel):
     @field_validator("description")
     @classmethod
     def _description_storable(cls, value: str | None) -> str | None:
-        return storable(value)
+        return cast("str | None", storable(value))
 
 
 class WebhookEndpointOut(BaseModel):

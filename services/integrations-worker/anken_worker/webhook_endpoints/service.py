@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -19,8 +19,11 @@ from anken_worker.kit.time import utc_now
 from anken_worker.webhook_endpoints import repository as repo
 from anken_worker.webhook_endpoints.secrets import ROTATION_OVERLAP
 
-if TYPE_CHECKING:
-    from anken_worker.events.batch_lookups import BatchLookups
+
+class EndpointLookups(Protocol):
+    """Endpoint reads shared by a consumed batch of events (events.batch_lookups.BatchLookups)."""
+
+    async def endpoints(self, conn: AsyncConnection, client_id: uuid.UUID, event_type: str) -> list[dict[str, Any]]: ...
 
 
 def to_out(row: dict[str, Any]) -> dict[str, Any]:
@@ -46,7 +49,7 @@ def _origin(url: str) -> tuple[str, int | None]:
 
 
 async def create(conn: AsyncConnection, box: SecretBox, client_id: uuid.UUID, url: str, events: list[str],
-                 description: str | None, policy: OutboundPolicy) -> tuple[dict, str]:
+                 description: str | None, policy: OutboundPolicy) -> tuple[dict[str, Any], str]:
     await check_url(url, policy)
     secret = new_secret()
     endpoint_id = uuid.uuid4()
@@ -55,7 +58,7 @@ async def create(conn: AsyncConnection, box: SecretBox, client_id: uuid.UUID, ur
     return await require(conn, endpoint_id), secret
 
 
-async def require(conn: AsyncConnection, endpoint_id: uuid.UUID) -> dict:
+async def require(conn: AsyncConnection, endpoint_id: uuid.UUID) -> dict[str, Any]:
     row = await repo.get(conn, endpoint_id)
     if row is None:
         raise NotFound("webhook endpoint")
@@ -77,7 +80,7 @@ async def update(conn: AsyncConnection, endpoint_id: uuid.UUID, values: dict[str
         await repo.update(conn, endpoint_id, values)
 
 
-async def rotate(conn: AsyncConnection, box: SecretBox, endpoint_id: uuid.UUID) -> tuple[dict, str]:
+async def rotate(conn: AsyncConnection, box: SecretBox, endpoint_id: uuid.UUID) -> tuple[dict[str, Any], str]:
     """A new secret; the current one becomes the previous one and keeps signing for 24 hours."""
     row = await require(conn, endpoint_id)
     secret = new_secret()
@@ -92,7 +95,7 @@ def message_id(delivery_key: str) -> str:
     return "msg_" + hashlib.sha256(delivery_key.encode()).hexdigest()[:32]
 
 
-def webhook_plan(key: str, endpoint: dict, event_type: str, event_id: str, occurred_at: str, data: dict,
+def webhook_plan(key: str, endpoint: dict[str, Any], event_type: str, event_id: str, occurred_at: str, data: dict[str, Any],
                  project_id: uuid.UUID | None) -> DeliveryPlan:
     body = json.dumps({"type": event_type, "timestamp": occurred_at, "event_id": event_id, "data": data},
                       ensure_ascii=False, separators=(",", ":"), sort_keys=True)
@@ -105,8 +108,8 @@ def webhook_plan(key: str, endpoint: dict, event_type: str, event_id: str, occur
 
 
 async def plans_for_event(conn: AsyncConnection, client_id: uuid.UUID | None, event_type: str, event_id: str,
-                          occurred_at: str, data: dict, project_id: uuid.UUID | None,
-                          lookups: BatchLookups | None = None) -> list[DeliveryPlan]:
+                          occurred_at: str, data: dict[str, Any], project_id: uuid.UUID | None,
+                          lookups: EndpointLookups | None = None) -> list[DeliveryPlan]:
     if client_id is None:
         return []
     endpoints = (await lookups.endpoints(conn, client_id, event_type) if lookups is not None

@@ -82,7 +82,7 @@ async def read_events(
 
 # The envelope as JSON, built by PostgreSQL: the stream writes these bytes out as they are, so a
 # 10-million-event export is not bound by Python serialising each row. Concatenation rather than
-# json_build_object: it is about 1.5x faster, and every value but the stored JSONB payload is a
+# json_build_object: it is faster (bench/README.md), and every value but the stored JSONB payload is a
 # uuid, a number or a string that to_json quotes (the fields of anken_common.events.EventEnvelope).
 def _envelope_json(o: str = "") -> str:
     """The envelope expression over outbox columns (qualified by `o`, e.g. "o.", when joined)."""

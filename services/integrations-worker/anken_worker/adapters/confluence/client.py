@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import httpx
 
 from anken_worker.adapters.errors import IntegrationBroken, PermanentError, TransientError
@@ -17,10 +19,10 @@ class ConfluenceClient:
         self.auth = httpx.BasicAuth(email, api_token)
         self.space_id = space_id
 
-    async def _request(self, method: str, path: str, what: str, **kwargs) -> httpx.Response:
+    async def _request(self, method: str, path: str, what: str, **kwargs: Any) -> httpx.Response:
         return await send(self.http, method, self.base_url + path, f"confluence {what}", auth=self.auth, **kwargs)
 
-    async def get_page(self, page_id: str) -> dict | None:
+    async def get_page(self, page_id: str) -> dict[str, Any] | None:
         response = await self._request("GET", f"pages/{page_id}", "get page", params={"body-format": "storage"})
         if response.status_code == 404:
             return None
@@ -28,17 +30,17 @@ class ConfluenceClient:
         page = response.json()
         return None if page.get("status") in ("trashed", "deleted", "purged") else page
 
-    async def find_page(self, title: str, parent_id: str | None) -> dict | None:
+    async def find_page(self, title: str, parent_id: str | None) -> dict[str, Any] | None:
         response = await self._request(
             "GET", "pages", "find page", params={"space-id": self.space_id, "title": title, "status": "current"}
         )
         raise_for_status(response, "confluence find page")
         for page in response.json().get("results", []):
             if page.get("title") == title and (parent_id is None or str(page.get("parentId")) == str(parent_id)):
-                return page
+                return cast("dict[str, Any] | None", page)
         return None
 
-    async def create_page(self, title: str, body: str, parent_id: str | None) -> dict:
+    async def create_page(self, title: str, body: str, parent_id: str | None) -> dict[str, Any]:
         payload = {
             "spaceId": self.space_id, "status": "current", "title": title,
             "body": {"representation": "storage", "value": body},
@@ -51,9 +53,9 @@ class ConfluenceClient:
         if response.status_code == 400 and parent_id and "parent" in response.text.lower():
             raise IntegrationBroken(f"confluence parent page {parent_id} no longer exists", status=400)
         raise_for_status(response, "confluence create page")
-        return response.json()
+        return cast("dict[str, Any]", response.json())
 
-    async def update_page(self, page_id: str, title: str, body: str) -> dict:
+    async def update_page(self, page_id: str, title: str, body: str) -> dict[str, Any]:
         """Replace the page body with the next version number; on 409 re-read the version and retry."""
         for _ in range(MAX_VERSION_RETRIES):
             current = await self.get_page(page_id)
@@ -69,5 +71,5 @@ class ConfluenceClient:
             if response.status_code == 409:
                 continue
             raise_for_status(response, "confluence update page")
-            return response.json()
+            return cast("dict[str, Any]", response.json())
         raise TransientError(f"confluence page {page_id}: version kept changing (409 × {MAX_VERSION_RETRIES})")

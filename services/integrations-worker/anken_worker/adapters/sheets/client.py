@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -36,7 +37,7 @@ class SheetsClient:
         self.drive_url = _slash(drive_url)
         self.tokens = tokens
 
-    async def _request(self, method: str, path: str, what: str, *, base: str | None = None, **kwargs) -> dict:
+    async def _request(self, method: str, path: str, what: str, *, base: str | None = None, **kwargs: Any) -> dict[str, Any]:
         token = await self.tokens.token()
         response = await send(self.http, method, (base or self.base_url) + path, f"sheets {what}",
                               headers={"Authorization": f"Bearer {token}"}, **kwargs)
@@ -63,30 +64,31 @@ class SheetsClient:
         body = {"name": title, "mimeType": SPREADSHEET_MIME, "appProperties": {DELIVERY_KEY_PROPERTY: key}}
         data = await self._request("POST", "files", "drive files.create", base=self.drive_url,
                                    params={"fields": "id"}, json=body)
-        return data["id"]
+        return cast("str", data["id"])
 
-    async def get_spreadsheet(self, spreadsheet_id: str) -> dict:
+    async def get_spreadsheet(self, spreadsheet_id: str) -> dict[str, Any]:
         return await self._request("GET", f"spreadsheets/{spreadsheet_id}", "spreadsheets.get")
 
-    async def batch_update(self, spreadsheet_id: str, requests: list[dict], *, include_spreadsheet: bool = False) -> dict:
+    async def batch_update(self, spreadsheet_id: str, requests: list[dict[str, Any]], *,
+                           include_spreadsheet: bool = False) -> dict[str, Any]:
         """With `include_spreadsheet`, the answer carries the spreadsheet as it now is (`updatedSpreadsheet`)."""
-        body: dict = {"requests": requests}
+        body: dict[str, Any] = {"requests": requests}
         if include_spreadsheet:
             body["includeSpreadsheetInResponse"] = True
         return await self._request("POST", f"spreadsheets/{spreadsheet_id}:batchUpdate", "spreadsheets.batchUpdate",
                                    json=body)
 
-    async def batch_update_values(self, spreadsheet_id: str, data: list[dict]) -> dict:
+    async def batch_update_values(self, spreadsheet_id: str, data: list[dict[str, Any]]) -> dict[str, Any]:
         body = {"valueInputOption": "RAW", "data": data}
         return await self._request("POST", f"spreadsheets/{spreadsheet_id}/values:batchUpdate", "values.batchUpdate",
                                    json=body)
 
-    async def append_values(self, spreadsheet_id: str, range_: str, rows: list[list]) -> dict:
+    async def append_values(self, spreadsheet_id: str, range_: str, rows: list[list[Any]]) -> dict[str, Any]:
         return await self._request(
             "POST", f"spreadsheets/{spreadsheet_id}/values/{quote(range_)}:append", "values.append",
             params={"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"}, json={"values": rows},
         )
 
-    async def get_values(self, spreadsheet_id: str, range_: str) -> list[list]:
+    async def get_values(self, spreadsheet_id: str, range_: str) -> list[list[Any]]:
         data = await self._request("GET", f"spreadsheets/{spreadsheet_id}/values/{quote(range_)}", "values.get")
-        return data.get("values", [])
+        return cast("list[list[Any]]", data.get("values", []))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import msgspec
@@ -53,7 +53,7 @@ class SlackClient:
         self.token = token
         self.before_call = before_call
 
-    async def call(self, method: str, **params: Any) -> dict:
+    async def call(self, method: str, **params: Any) -> dict[str, Any]:
         if self.before_call is not None:
             await self.before_call(method)
         body = {k: v for k, v in params.items() if v is not None}
@@ -67,7 +67,7 @@ class SlackClient:
         except ValueError as exc:
             raise TransientError(f"slack {method}: not JSON", excerpt=excerpt(response.text)) from exc
         if data.get("ok"):
-            return data
+            return cast("dict[str, Any]", data)
         error = str(data.get("error") or "unknown_error")
         text = excerpt(response.text)
         if error in TRANSIENT_ERRORS:
@@ -76,17 +76,17 @@ class SlackClient:
             raise IntegrationBroken(f"slack {method}: {error}", excerpt=text)
         raise SlackApiError(method, error, text)
 
-    async def create_channel(self, name: str) -> dict:
-        return (await self.call("conversations.create", name=name, is_private=False))["channel"]
+    async def create_channel(self, name: str) -> dict[str, Any]:
+        return cast("dict[str, Any]", (await self.call("conversations.create", name=name, is_private=False))["channel"])
 
-    async def find_channel(self, name: str) -> dict | None:
+    async def find_channel(self, name: str) -> dict[str, Any] | None:
         cursor = None
         for _ in range(50):
             data = await self.call("conversations.list", limit=1000, cursor=cursor,
                                    exclude_archived=False, types="public_channel,private_channel")
             for channel in data.get("channels", []):
                 if channel.get("name") == name:
-                    return channel
+                    return cast("dict[str, Any] | None", channel)
             cursor = (data.get("response_metadata") or {}).get("next_cursor")
             if not cursor:
                 return None
@@ -113,7 +113,7 @@ class SlackClient:
 
     async def lookup_user_by_email(self, email: str) -> str | None:
         try:
-            return (await self.call("users.lookupByEmail", email=email))["user"]["id"]
+            return cast("str | None", (await self.call("users.lookupByEmail", email=email))["user"]["id"])
         except SlackApiError as exc:
             if exc.error == "users_not_found":
                 return None
@@ -122,20 +122,20 @@ class SlackClient:
     async def open_direct_message(self, user_id: str) -> str:
         """The DM channel with a user (conversations.open); the user id itself where the method is unavailable."""
         try:
-            return (await self.call("conversations.open", users=user_id))["channel"]["id"]
+            return cast("str", (await self.call("conversations.open", users=user_id))["channel"]["id"])
         except SlackApiError as exc:
             if exc.error in ("unknown_method", "method_not_supported_for_channel_type", "not_allowed_token_type"):
                 return user_id
             raise
 
-    async def post_message(self, channel: str, text: str, blocks: list | None, delivery_key: str) -> dict:
+    async def post_message(self, channel: str, text: str, blocks: list[Any] | None, delivery_key: str) -> dict[str, Any]:
         """Post with message metadata carrying the delivery key, so the post can be found again."""
         return await self.call(
             "chat.postMessage", channel=channel, text=text, blocks=blocks, unfurl_links=False,
             metadata={"event_type": METADATA_EVENT_TYPE, "event_payload": {"delivery_key": delivery_key}},
         )
 
-    async def find_posted(self, channel: str, delivery_key: str, oldest: float) -> dict | None:
+    async def find_posted(self, channel: str, delivery_key: str, oldest: float) -> dict[str, Any] | None:
         """Our own earlier message for this delivery key (conversations.history with metadata), or None."""
         cursor = None
         for _ in range(20):
@@ -144,7 +144,7 @@ class SlackClient:
             for message in data.get("messages", []):
                 metadata = message.get("metadata") or {}
                 if (metadata.get("event_payload") or {}).get("delivery_key") == delivery_key:
-                    return message
+                    return cast("dict[str, Any] | None", message)
             cursor = (data.get("response_metadata") or {}).get("next_cursor")
             if not cursor or not data.get("has_more", True):
                 return None

@@ -13,7 +13,8 @@ from anken_worker.auth import access
 from anken_worker.auth.dependencies import Operator
 from anken_worker.db import ConnDep, ContextDep
 from anken_worker.deliveries import repository as repo
-from anken_worker.deliveries.schemas import DeliveryOut, DeliveryPage, RedriveResult
+from anken_worker.deliveries.models import Delivery
+from anken_worker.delivery_log.schemas import DeliveryOut, DeliveryPage, RedriveResult
 from anken_worker.jobs.enqueue import enqueue_deliveries
 from anken_worker.kit.cursors import parse_int_cursor
 from anken_worker.kit.tables import deliveries as t
@@ -25,7 +26,7 @@ IntegrationName = Literal["slack", "confluence", "sheets", "webhook", "event"]
 StatusName = Literal["pending", "retrying", "succeeded", "dead", "skipped"]
 
 
-def _out(d) -> DeliveryOut:
+def _out(d: Delivery) -> DeliveryOut:
     return DeliveryOut.model_validate(d, from_attributes=True)
 
 
@@ -48,16 +49,13 @@ async def list_deliveries(
 @router.get("/v1/deliveries/{delivery_id}", response_model=DeliveryOut, summary="One delivery",
             responses=problem_responses(401, 403, 404, 422))
 async def get_delivery(delivery_id: uuid.UUID, principal: Operator, conn: ConnDep) -> DeliveryOut:
-    d = await repo.get(conn, delivery_id)
-    await access.require_delivery(conn, principal, d)
-    return _out(d)
+    return _out(await access.require_delivery(conn, principal, await repo.get(conn, delivery_id)))
 
 
 @router.post("/v1/deliveries/{delivery_id}/retry", response_model=DeliveryOut,
              summary="Retry one dead-lettered (or skipped) delivery", responses=problem_responses(401, 403, 404, 409, 422))
 async def retry_delivery(delivery_id: uuid.UUID, principal: Operator, conn: ConnDep, ctx: ContextDep) -> DeliveryOut:
-    d = await repo.get(conn, delivery_id)
-    await access.require_delivery(conn, principal, d)
+    d = await access.require_delivery(conn, principal, await repo.get(conn, delivery_id))
     if d.action == "event.malformed":
         raise Conflict("a malformed event cannot be retried; fix the producer and resend the event")
     async with ctx.engine.begin() as own:
@@ -67,7 +65,10 @@ async def retry_delivery(delivery_id: uuid.UUID, principal: Operator, conn: Conn
                        current_status=d.status)
     await enqueue_deliveries(ctx, keys, redrive=int(time.time() * 1000))
     async with ctx.engine.connect() as own:
-        return _out(await repo.get(own, delivery_id))
+        reopened = await repo.get(own, delivery_id)
+    if reopened is None:  # deliveries are never deleted
+        raise NotFound("delivery")
+    return _out(reopened)
 
 
 @router.post("/v1/deliveries/retry-dead", response_model=RedriveResult,

@@ -11,10 +11,11 @@ import jpholiday
 
 from anken_common.logging import get_logger
 from anken_worker.actions.sheets import pull_statuses
+from anken_worker.context import WorkerContext
 from anken_worker.deliveries import repository as delivery_repo
 from anken_worker.deliveries.models import DeliveryPlan, Integration
 from anken_worker.jobs.enqueue import enqueue_deliveries
-from anken_worker.kit.time import utc_now
+from anken_worker.kit.time import local_now, utc_now
 from anken_worker.messaging import end_of_day, pace_warning
 from anken_worker.projects_state import repository as projects
 from anken_worker.reporting_client import project_kpis, trigger_forecast_snapshot
@@ -29,22 +30,18 @@ def is_business_day(day: date, extra_closed: list[str]) -> bool:
     return day.weekday() < 5 and not jpholiday.is_holiday(day) and day.isoformat() not in extra_closed
 
 
-def local_now(project: dict, now: datetime | None = None) -> datetime:
-    return (now or utc_now()).astimezone(ZoneInfo(project.get("timezone") or "Asia/Tokyo"))
-
-
-async def _plan(ctx, plans: list[DeliveryPlan]) -> None:
+async def _plan(ctx: WorkerContext, plans: list[DeliveryPlan]) -> None:
     async with ctx.engine.begin() as conn:
         keys = await delivery_repo.insert_plans(conn, plans)
     await enqueue_deliveries(ctx, keys)
 
 
-async def _already_planned(ctx, key: str) -> bool:
+async def _already_planned(ctx: WorkerContext, key: str) -> bool:
     async with ctx.engine.connect() as conn:
         return await delivery_repo.get_by_key(conn, key) is not None
 
 
-async def end_of_day_reports(ctx, now: datetime | None = None) -> int:
+async def end_of_day_reports(ctx: WorkerContext, now: datetime | None = None) -> int:
     """After END_OF_DAY_HOUR local time on a business day: the day's numbers to Slack and the tracking sheet."""
     async with ctx.engine.connect() as conn:
         active = await projects.active_projects(conn)
@@ -77,7 +74,7 @@ async def end_of_day_reports(ctx, now: datetime | None = None) -> int:
     return planned
 
 
-async def pace_check(ctx, now: datetime | None = None) -> int:
+async def pace_check(ctx: WorkerContext, now: datetime | None = None) -> int:
     """Once a business day after PACE_CHECK_HOUR: tell the director when the project runs below pace."""
     async with ctx.engine.connect() as conn:
         active = await projects.active_projects(conn)
@@ -92,8 +89,8 @@ async def pace_check(ctx, now: datetime | None = None) -> int:
         if await _already_planned(ctx, key):
             continue
         kpis = await project_kpis(ctx, project["project_id"], as_of=day)
-        pace = (kpis or {}).get("pace")
-        if pace is None or pace >= PACE_THRESHOLD:
+        pace = kpis.get("pace") if kpis else None
+        if kpis is None or pace is None or pace >= PACE_THRESHOLD:
             continue
         text, blocks = pace_warning(project["name"], day.isoformat(), float(pace), kpis.get("progress_rate"))
         await _plan(ctx, [DeliveryPlan(key, Integration.slack, "slack.notify_director",
@@ -103,7 +100,7 @@ async def pace_check(ctx, now: datetime | None = None) -> int:
     return warned
 
 
-async def weekly_forecast_snapshot(ctx, now: datetime | None = None) -> bool:
+async def weekly_forecast_snapshot(ctx: WorkerContext, now: datetime | None = None) -> bool:
     """Monday morning (Asia/Tokyo): ask reporting-api to take the week's forecast snapshot, once."""
     local = (now or utc_now()).astimezone(ZoneInfo("Asia/Tokyo"))
     if local.weekday() != 0 or local.hour < 8:
@@ -119,7 +116,7 @@ async def weekly_forecast_snapshot(ctx, now: datetime | None = None) -> bool:
     return True
 
 
-async def sheet_status_pull(ctx) -> int:
+async def sheet_status_pull(ctx: WorkerContext) -> int:
     async with ctx.engine.connect() as conn:
         active = await projects.active_projects(conn)
     changed = 0

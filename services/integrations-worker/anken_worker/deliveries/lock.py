@@ -138,7 +138,7 @@ class OrderLock:
         self.queued_key = f"{key}:queued"
         self.ttl_ms = int(ttl_s * 1000)
         self.token = uuid.uuid4().hex
-        self._renewer: asyncio.Task | None = None
+        self._renewer: asyncio.Task[None] | None = None
         self.lost = False
 
     async def acquire(self, wait_s: float = 0.0, *, mark: bool = True) -> bool:

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
+import httpx
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from anken_worker.adapters.confluence.client import ConfluenceClient
@@ -23,17 +26,30 @@ from anken_worker.adapters.errors import PermanentError, SkipDelivery
 from anken_worker.adapters.sheets.client import SheetsClient
 from anken_worker.adapters.sheets.service_account import ServiceAccount, TokenSource
 from anken_worker.adapters.slack.client import METHOD_TIERS_PER_MIN, SlackClient
-from anken_worker.integration_settings import repository as settings_repo
-from anken_worker.integration_settings.secret_hosts import (
+from anken_worker.connectors import stored as settings_repo
+from anken_worker.connectors.secret_hosts import (
     REAL_DRIVE_URL,
     REAL_GOOGLE_TOKEN_URL,
     REAL_SHEETS_URL,
     REAL_SLACK_URL,
     custom_host_fields,
 )
-from anken_worker.kit.pacing import take_minute_budget
+from anken_worker.deliveries.pacing import take_minute_budget
+from anken_worker.kit.secret_box import SecretBox
+from anken_worker.settings import WorkerSettings
 
 __all__ = ["REAL_DRIVE_URL", "REAL_GOOGLE_TOKEN_URL", "REAL_SHEETS_URL", "REAL_SLACK_URL", "Connection", "Connectors"]
+
+
+class ConnectorContext(Protocol):
+    """What connectors need from the process (anken_worker.context.WorkerContext)."""
+
+    settings: WorkerSettings
+    box: SecretBox
+    http: httpx.AsyncClient
+    redis: Redis
+
+    def key(self, *parts: str) -> str: ...
 
 
 @dataclass
@@ -43,15 +59,15 @@ class Connection:
 
 
 class Connectors:
-    def __init__(self, ctx) -> None:
+    def __init__(self, ctx: ConnectorContext) -> None:
         self.ctx = ctx
         self._token_sources: dict[tuple[str, str], TokenSource] = {}
         self._sandbox_account: ServiceAccount | None = None
 
-    async def _stored(self, conn: AsyncConnection, integration: str, client_id, project_id) -> tuple[dict, str | None]:
+    async def _stored(self, conn: AsyncConnection, integration: str, client_id: uuid.UUID | None, project_id: uuid.UUID | None) -> tuple[dict[str, Any], str | None]:
         return self._unsealed(integration, await settings_repo.effective(conn, integration, client_id, project_id))
 
-    def _unsealed(self, integration: str, row: dict | None) -> tuple[dict, str | None]:
+    def _unsealed(self, integration: str, row: dict[str, Any] | None) -> tuple[dict[str, Any], str | None]:
         if row is None:
             if not self.ctx.settings.anken_sandbox:
                 raise SkipDelivery(f"{integration} is not configured for this client or project")
@@ -59,7 +75,7 @@ class Connectors:
         secret = self.ctx.box.open(row["secret_encrypted"]) if row.get("secret_encrypted") else None
         return dict(row["config"] or {}), secret
 
-    def _environment_credentials_for(self, integration: str, config: dict) -> None:
+    def _environment_credentials_for(self, integration: str, config: dict[str, Any]) -> None:
         """Refuse to send the deployment's credentials to a host the settings row chose."""
         custom = custom_host_fields(integration, config, self.ctx.settings)
         if custom:
@@ -81,7 +97,7 @@ class Connectors:
                 answers.append(exc)
         return answers
 
-    def _slack(self, config: dict, token: str | None) -> Connection:
+    def _slack(self, config: dict[str, Any], token: str | None) -> Connection:
         s = self.ctx.settings
         if token is None:
             self._environment_credentials_for("slack", config)
@@ -89,7 +105,7 @@ class Connectors:
         token = token or s.slack_bot_token
         return Connection(SlackClient(self.ctx.http, base, token, self._slack_tier_pacer(token)), config)
 
-    def _slack_tier_pacer(self, token: str):
+    def _slack_tier_pacer(self, token: str) -> Callable[[str], Awaitable[None]]:
         """Keep each Slack method within its tier, per workspace (token), before Slack has to say 429."""
         workspace = hashlib.sha256(token.encode()).hexdigest()[:16]
 
@@ -100,7 +116,7 @@ class Connectors:
 
         return before_call
 
-    async def confluence(self, conn: AsyncConnection, client_id, project_id) -> Connection:
+    async def confluence(self, conn: AsyncConnection, client_id: uuid.UUID | None, project_id: uuid.UUID | None) -> Connection:
         config, token = await self._stored(conn, "confluence", client_id, project_id)
         s = self.ctx.settings
         if token is None:
@@ -112,7 +128,7 @@ class Connectors:
                                   token or s.confluence_api_token, str(config.get("space_id") or s.confluence_space_id))
         return Connection(client, config)
 
-    async def sheets(self, conn: AsyncConnection, client_id, project_id) -> Connection:
+    async def sheets(self, conn: AsyncConnection, client_id: uuid.UUID | None, project_id: uuid.UUID | None) -> Connection:
         config, key_json = await self._stored(conn, "sheets", client_id, project_id)
         s = self.ctx.settings
         if key_json:

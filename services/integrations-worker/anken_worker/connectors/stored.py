@@ -56,7 +56,7 @@ async def find_scope(
 
 
 async def list_all(conn: AsyncConnection, client_id: uuid.UUID | None, after: uuid.UUID | None, limit: int,
-                   visible: sa.ColumnElement[bool] | None = None) -> list[dict]:
+                   visible: sa.ColumnElement[bool] | None = None) -> list[dict[str, Any]]:
     """`visible`: the caller's access rule (auth/access.py), when it limits the rows."""
     stmt = sa.select(t) if visible is None else sa.select(t).where(visible)
     if client_id:

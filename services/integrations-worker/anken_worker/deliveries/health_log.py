@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
@@ -14,8 +15,8 @@ from anken_worker.kit.tables import integration_health as t
 
 async def mark_unhealthy(conn: AsyncConnection, integration: str, scope: str, reason: str) -> datetime | None:
     """Record the failure; returns the `since` time only when this call turned a healthy scope unhealthy."""
-    stmt = insert(t).values(id=uuid.uuid4(), integration=integration, scope=scope, healthy=False, reason=reason[:1000])
-    stmt = stmt.on_conflict_do_update(
+    row = insert(t).values(id=uuid.uuid4(), integration=integration, scope=scope, healthy=False, reason=reason[:1000])
+    stmt = row.on_conflict_do_update(
         constraint="uq_integration_health_scope",
         set_={"healthy": False, "reason": reason[:1000],
               "since": sa.case((t.c.healthy.is_(True), sa.func.now()), else_=t.c.since),
@@ -40,7 +41,7 @@ async def mark_healthy(conn: AsyncConnection, integration: str, scope: str) -> N
     )
 
 
-async def list_all(conn: AsyncConnection, only_unhealthy: bool) -> list[dict]:
+async def list_all(conn: AsyncConnection, only_unhealthy: bool) -> list[dict[str, Any]]:
     stmt = sa.select(t)
     if only_unhealthy:
         stmt = stmt.where(t.c.healthy.is_(False))

@@ -5,17 +5,19 @@ beside the arq jobs."""
 from __future__ import annotations
 
 import asyncio
+import functools
 from contextlib import suppress
 
 from anken_common.logging import get_logger
 from anken_worker.deliveries import repository as repo
+from anken_worker.deliveries.context import DeliveryContext
 from anken_worker.deliveries.ordering import LockBusy, drain
 
 log = get_logger("anken.worker.sweeper")
 GRACE_S = 2.0
 
 
-async def sweep_once(ctx, running: dict[str, asyncio.Task], limit: int = 32) -> int:
+async def sweep_once(ctx: DeliveryContext, running: dict[str, asyncio.Task[None]], limit: int = 32) -> int:
     async with ctx.engine.connect() as conn:
         overdue = await repo.overdue_order_keys(conn, GRACE_S)
     started = 0
@@ -24,18 +26,22 @@ async def sweep_once(ctx, running: dict[str, asyncio.Task], limit: int = 32) -> 
             continue
         task = asyncio.create_task(_drain_quietly(ctx, order_key))
         running[order_key] = task
-        task.add_done_callback(lambda _t, k=order_key: running.pop(k, None))
+        task.add_done_callback(functools.partial(_forget, running, order_key))
         started += 1
     return started
 
 
-async def _drain_quietly(ctx, order_key: str) -> None:
+def _forget(running: dict[str, asyncio.Task[None]], order_key: str, _done: asyncio.Task[None]) -> None:
+    running.pop(order_key, None)
+
+
+async def _drain_quietly(ctx: DeliveryContext, order_key: str) -> None:
     with suppress(LockBusy):
         await drain(ctx, order_key)
 
 
-async def run_sweeper(ctx, stop: asyncio.Event) -> None:
-    running: dict[str, asyncio.Task] = {}
+async def run_sweeper(ctx: DeliveryContext, stop: asyncio.Event) -> None:
+    running: dict[str, asyncio.Task[None]] = {}
     while not stop.is_set():
         try:
             await sweep_once(ctx, running)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 
 from anken_common.logging import get_logger
+from anken_worker.deliveries import health_log as health_repo
 from anken_worker.deliveries import repository as delivery_repo
+from anken_worker.deliveries.context import DeliveryContext
 from anken_worker.deliveries.models import Delivery, DeliveryPlan, Integration
-from anken_worker.health_status import repository as health_repo
-from anken_worker.jobs.enqueue import enqueue_deliveries
+from anken_worker.deliveries.queue import enqueue_deliveries
 from anken_worker.messaging import integration_broken_message
 
 log = get_logger("anken.worker.health")
@@ -20,7 +21,7 @@ def scope_of(d: Delivery) -> str:
     return f"project:{d.project_id}" if d.project_id else "global"
 
 
-async def on_integration_broken(ctx, d: Delivery, reason: str) -> None:
+async def on_integration_broken(ctx: DeliveryContext, d: Delivery, reason: str) -> None:
     scope = scope_of(d)
     async with ctx.engine.begin() as conn:
         since = await health_repo.mark_unhealthy(conn, d.integration, scope, reason)
@@ -41,7 +42,7 @@ async def on_integration_broken(ctx, d: Delivery, reason: str) -> None:
 UNHEALTHY_CACHE_S = 5.0
 
 
-async def on_healthy(ctx, d: Delivery) -> None:
+async def on_healthy(ctx: DeliveryContext, d: Delivery) -> None:
     """A success shows the target works again. Only scopes known to be unhealthy are written, so the
     common case costs no query (the set of unhealthy scopes is re-read every few seconds)."""
     now = time.monotonic()

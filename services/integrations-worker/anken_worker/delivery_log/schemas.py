@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-EXAMPLE = {
+EXAMPLE: dict[str, Any] = {
     "id": "6c0b1f0e-2a8e-4c1d-9b7a-0e4f3d2c1b0a", "idempotency_key": "evt:3f2a…:slack.appointment_report",
     "integration": "slack", "action": "slack.post", "target": "C0123456789", "project_id": None, "client_id": None,
     "source_event_id": None, "source_event_type": "appointment.set", "payload_hash": "9f86d0…", "status": "succeeded",

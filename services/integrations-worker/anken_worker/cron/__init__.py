@@ -1,0 +1,1 @@
+"""Scheduled jobs: end-of-day reports, pace check, weekly forecast snapshot, sheet status pull."""

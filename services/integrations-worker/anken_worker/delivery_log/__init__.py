@@ -1,0 +1,1 @@
+"""The delivery log API: list deliveries, redrive dead letters."""

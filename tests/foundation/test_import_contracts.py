@@ -1,0 +1,126 @@
+"""The import contracts of pyproject.toml ([tool.importlinter]) hold, and they catch what they claim to:
+a cycle between the worker's packages, request-time code reaching past `jobs.enqueue`, a service
+importing another. The contracts are run on scratch copies of the worker with one import added."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKER = ROOT / "services" / "integrations-worker" / "anken_worker"
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+
+def _contracts() -> list[dict[str, Any]]:
+    with (ROOT / "pyproject.toml").open("rb") as f:
+        return tomllib.load(f)["tool"]["importlinter"]["contracts"]
+
+
+def _lint(config: Path, cwd: Path, pythonpath: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": str(LINT_IMPORTS.parent), "HOME": str(cwd)}
+    if pythonpath is not None:
+        env["PYTHONPATH"] = str(pythonpath)
+    return subprocess.run([str(LINT_IMPORTS), str(config), "--no-cache"], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_the_repository_keeps_every_import_contract() -> None:
+    result = _lint(ROOT / "pyproject.toml", ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"Contracts: {len(_contracts())} kept, 0 broken." in result.stdout
+
+
+def _worker_copy(tmp_path: Path) -> Path:
+    """A copy of the worker package in `tmp_path`, and a config holding the worker's own contracts."""
+    shutil.copytree(WORKER, tmp_path / "anken_worker", ignore=shutil.ignore_patterns("__pycache__", "migrations"))
+    (tmp_path / "anken_worker" / "migrations").mkdir()
+    (tmp_path / "anken_worker" / "migrations" / "__init__.py").write_text("")
+    worker_contracts = [c for c in _contracts() if c["type"] in ("acyclic_siblings", "layers")
+                        or str(c.get("source_modules", [""])[0]).startswith("anken_worker.")]
+    assert len(worker_contracts) == 3, worker_contracts
+    lines = ["[tool.importlinter]", 'root_packages = ["anken_worker"]', ""]
+    for contract in worker_contracts:
+        lines.append("[[tool.importlinter.contracts]]")
+        lines += [f"{key} = {_toml(value)}" for key, value in contract.items()]
+        lines.append("")
+    (tmp_path / "contracts.toml").write_text("\n".join(lines), encoding="utf-8")
+    return tmp_path / "anken_worker"
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _add_import(module: Path, line: str) -> None:
+    text = module.read_text(encoding="utf-8")
+    anchor = "from __future__ import annotations\n"
+    assert anchor in text, module
+    module.write_text(text.replace(anchor, anchor + "\n" + line + "\n", 1), encoding="utf-8")
+
+
+@pytest.fixture()
+def worker_copy(tmp_path: Path) -> Path:
+    copy = _worker_copy(tmp_path)
+    kept = _lint(tmp_path / "contracts.toml", tmp_path, pythonpath=tmp_path)
+    # The unchanged copy keeps every contract: what breaks below is the one added import.
+    assert kept.returncode == 0, kept.stdout + kept.stderr
+    return copy
+
+
+def test_an_import_cycle_between_worker_packages_breaks_the_build(worker_copy: Path) -> None:
+    # deliveries is below events; an import back up closes a cycle events -> deliveries -> events.
+    _add_import(worker_copy / "deliveries" / "models.py", "import anken_worker.events.planner  # noqa: F401")
+    result = _lint(worker_copy.parent / "contracts.toml", worker_copy.parent, pythonpath=worker_copy.parent)
+    assert result.returncode != 0
+    out = " ".join(result.stdout.split())
+    assert "No import cycle between the worker's packages" in out and "BROKEN" in out
+    assert "anken_worker.deliveries" in out and "anken_worker.events" in out
+
+
+def test_a_cycle_between_modules_of_one_package_breaks_the_build(worker_copy: Path) -> None:
+    # Two modules of the delivery machinery importing each other (ordering runs executor's attempts).
+    _add_import(worker_copy / "deliveries" / "executor.py", "import anken_worker.deliveries.ordering  # noqa: F401")
+    result = _lint(worker_copy.parent / "contracts.toml", worker_copy.parent, pythonpath=worker_copy.parent)
+    assert result.returncode != 0
+    out = " ".join(result.stdout.split())
+    assert "anken_worker.deliveries" in out and ".ordering -> .executor" in out
+
+
+def test_request_time_code_may_not_reach_the_queue_internals(worker_copy: Path) -> None:
+    _add_import(worker_copy / "delivery_log" / "endpoints.py",
+                "from anken_worker.deliveries.queue import enqueue_targets  # noqa: F401")
+    result = _lint(worker_copy.parent / "contracts.toml", worker_copy.parent, pythonpath=worker_copy.parent)
+    assert result.returncode != 0
+    out = " ".join(result.stdout.split())
+    assert "through jobs.enqueue only BROKEN" in out
+    assert "anken_worker.delivery_log.endpoints -> anken_worker.deliveries.queue" in out
+
+
+def test_a_service_importing_another_breaks_the_build(tmp_path: Path) -> None:
+    contract = next(c for c in _contracts() if c["type"] == "independence")
+    assert set(contract["modules"]) == {"anken_projects", "anken_reporting", "anken_worker", "anken_web",
+                                        "anken_sandbox"}
+    for name, body in (("anken_projects", "import anken_reporting.settings  # noqa: F401\n"),
+                       ("anken_reporting", "")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "__init__.py").write_text(body)
+        (tmp_path / name / "settings.py").write_text("")
+    (tmp_path / "contracts.toml").write_text(
+        '[tool.importlinter]\nroot_packages = ["anken_projects", "anken_reporting"]\n\n'
+        "[[tool.importlinter.contracts]]\n"
+        f"name = {_toml(contract['name'])}\ntype = \"independence\"\n"
+        'modules = ["anken_projects", "anken_reporting"]\n', encoding="utf-8")
+    result = _lint(tmp_path / "contracts.toml", tmp_path, pythonpath=tmp_path)
+    assert result.returncode != 0
+    assert "anken_projects -> anken_reporting.settings" in " ".join(result.stdout.split())
