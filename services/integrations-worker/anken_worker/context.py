@@ -40,7 +40,7 @@ class WorkerContext:
     pacer: Pacer = field(init=False)
     batchers: dict[str, Coalescer[Any, Any]] = field(default_factory=dict)
     arq: ArqRedis | None = None  # the arq pool once the worker runs
-    # Integration scopes known to be unhealthy (see health_status.alerts.on_healthy).
+    # Integration scopes known to be unhealthy (see deliveries.health.on_healthy).
     unhealthy_scopes: set[tuple[str, str]] = field(default_factory=set)
     unhealthy_read_at: float = float("-inf")
 

@@ -1,7 +1,7 @@
 """Claiming the next delivery of many targets at once, each claim also recording the target's
 previous result: one statement for every channel drain that asks in the same moment.
 
-Each order key is drained by one holder of its lock at a time (kit.redis_lock), so a batch holds
+Each order key is drained by one holder of its lock at a time (deliveries.lock), so a batch holds
 at most one request per order key, and each request behaves exactly as if it ran alone: the
 previous result is written, the oldest open delivery of the key is found and, when due, its
 attempt is counted before the call is made (so a crash mid-call is visible to the next try).

@@ -27,7 +27,7 @@ def job_id(ctx: DeliveryContext, key: str) -> str:
 
 def first_per_target(recorded: list[tuple[str, str]]) -> list[str]:
     """Of (key, order key) pairs in recorded order, the first key of each order key: its job drains
-    the target's later deliveries too (see jobs.deliver), so they need no job of their own, and a
+    the target's later deliveries too (see deliveries.jobs), so they need no job of their own, and a
     flood of messages to one channel does not wake a job per message that finds the target busy.
     The sweeper stays the safety net for any delivery left behind."""
     seen: set[str] = set()
