@@ -9,7 +9,7 @@ import uuid
 import httpx
 from playwright.sync_api import expect
 
-from e2e.conftest import log_in
+from e2e.conftest import log_in, screenshot
 from e2e.world import PASSWORD, World, login, ok
 from e2e.world import Person as WorldPerson
 
@@ -50,6 +50,7 @@ def test_a_quarterly_quota_is_edited_and_shown_as_entered(page, world: World) ->
     expect(error).to_have_text("クォータ(円): 0 以上の整数（円）で入力してください（例: 50,000,000）。")
     expect(error).to_have_css("color", "rgb(179, 38, 30)")
     expect(page.locator(f'#quota-{quota["id"]}')).to_have_value("五千万")
+    screenshot(page, "forecast-quota-refused")
 
     page.locator(f'#quota-{quota["id"]}').fill("60,000,000")
     page.locator(f'tr[data-quota-id="{quota["id"]}"]').get_by_role("button", name="クォータを保存").click()
@@ -60,6 +61,7 @@ def test_a_quarterly_quota_is_edited_and_shown_as_entered(page, world: World) ->
     page.goto(f"/forecast?owner_id={world.director.id}&period=2027-Q1")
     reload_until(page, page.locator('[data-figure="quota"]'), "￥60,000,000")
     expect(page.locator("#quota-derivation")).to_contain_text("四半期クォータ ￥60,000,000（2027/01/01〜2027/03/31）を全額")
+    screenshot(page, "forecast-quarter-quota")
     saved = ok(manager_api.get(f"/v1/quotas/{quota['id']}"))
     assert (saved["amount"], saved["version"]) == (60_000_000, 2)
 
@@ -101,6 +103,7 @@ def test_the_tiles_count_exactly_the_cards_the_board_shows(page, world: World) -
     expect(page.locator("#owner-select")).to_have_value("")  # 全員
     expect(page.locator("#board .deal")).to_have_count(everyone)
     expect(tile).to_have_text(str(everyone))
+    screenshot(page, "pipeline-board-tiles")
 
     page.select_option("#owner-select", world.director.id)
     page.get_by_role("button", name="表示").click()
@@ -125,6 +128,7 @@ def test_deal_history_reads_as_sentences_with_the_actors_name(page, world: World
     expect(history).to_contain_text("佐藤 マネージャー が 金額を ￥1,200,000 → ￥4,200,000 に変更")
     expect(history).to_contain_text("佐藤 マネージャー が フォーキャスト区分を パイプライン → ベストケース に変更")
     expect(history.locator("li time").first).to_have_text(re.compile(r"^\d{4}/\d{2}/\d{2} \d{1,2}:\d{2}$"))
+    screenshot(page, "deal-history-sentences")
     text = history.inner_text()
     assert not UUID.search(text), text
     for raw in ("pipeline_id", "best_case", "open", "stage_id", "forecast_category", "None"):

@@ -168,8 +168,8 @@ def quota_kind(period_label: str | None) -> str:
     """`2026-Q4` → quarterly, `2026-11` → monthly (reporting-api names a quota's period only when it is
     exactly a month or a quarter), else a quota of its own span."""
     if not period_label:
-        return N_("quota")
-    return N_("quarterly quota") if "-Q" in period_label else N_("monthly quota")
+        return N_("Quota")
+    return N_("Quarterly quota") if "-Q" in period_label else N_("Monthly quota")
 
 
 def quota_derivation(forecast: dict, names: dict[str, str], _: Gettext, fmt: Formatter) -> list[dict]:
