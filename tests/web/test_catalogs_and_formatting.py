@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
@@ -66,3 +69,14 @@ def test_week_on_week_changes_are_signed_with_rates_in_points() -> None:
     assert ja.change(1.5, "hours") == "+1.5h"
     assert ja.change(-0.126, "per_hour") == "-0.13"
     assert ja.change(None, "rate") == "—"
+
+
+def test_no_catalog_entry_is_empty_in_japanese_or_written_twice() -> None:
+    """Entries are appended by several people at once: none may stay untranslated or be added twice
+    (a second entry silently replaces the first when compiled)."""
+    text = (CATALOG_DIR / "ja/LC_MESSAGES/messages.po").read_text(encoding="utf-8")
+    counts = Counter(re.findall(r'^msgid "(.+)"$', text, flags=re.MULTILINE))
+    assert sorted(m for m, n in counts.items() if n > 1) == []
+    with (CATALOG_DIR / "ja/LC_MESSAGES/messages.po").open("rb") as handle:
+        catalog = read_po(handle, locale="ja")
+    assert [m.id for m in catalog if m.id and not m.string] == []

@@ -39,7 +39,3 @@ def navigation_for(role: str | None) -> list[NavItem]:
 
 def home_for(role: str | None) -> str:
     return HOME.get(role or "", "/")
-
-
-# Role names as shown next to the user's name (translated in the template).
-ROLE_LABELS = (N_("admin"), N_("director"), N_("manager"), N_("member"))
