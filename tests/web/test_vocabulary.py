@@ -66,6 +66,7 @@ def test_an_api_error_path_names_the_field_by_its_label() -> None:
     assert field_key("appointment.meeting_at") == "meeting_at"
     assert field_key("notes.learnings.0") == "learnings"
     assert field_key("body.name") == "name"
+    assert field_key("body.body") == "body" and field_key("body") == "body"
     assert field_key("items[2].title") == "title"
     assert field_label_of("appointment.meeting_at", en) == "Meeting date and time"
     assert field_label_of("notes.learnings.0", ja) == "学び"

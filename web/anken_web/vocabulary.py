@@ -124,8 +124,9 @@ def label_of(code: object, _: Gettext, default: str | None = None) -> str:
 def field_key(path: object) -> str:
     """The field an API's error path names: `appointment.meeting_at` → `meeting_at`, `notes.learnings.0`
     → `learnings` (the innermost name this vocabulary knows, else the innermost name)."""
-    names = [part for part in str(path).replace("[", ".").replace("]", "").split(".")
-             if part and not part.isdecimal() and part not in ("body", "query", "path")]
+    names = [part for part in str(path).replace("[", ".").replace("]", "").split(".") if part and not part.isdecimal()]
+    if len(names) > 1 and names[0] in ("body", "query", "path"):  # FastAPI's location of a request field
+        names = names[1:]
     known = [part for part in names if part in FIELDS]
     return (known or names or [str(path)])[-1]
 
