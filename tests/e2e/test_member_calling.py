@@ -61,8 +61,8 @@ def test_member_logs_ten_calls_by_keyboard_including_an_appointment(page, world:
     expect(dialog).to_be_visible()
     meeting = (datetime.now() + timedelta(days=3)).replace(hour=14, minute=0, second=0, microsecond=0)
     dialog.locator("#meeting-at").fill(meeting.strftime("%Y-%m-%dT%H:%M"))
-    dialog.get_by_label("予算 (Budget)").fill("年間300万円")
-    dialog.get_by_label("決裁者 (Authority)").fill("人事部長")
+    dialog.locator("[name=q_budget]").fill("年間300万円")
+    dialog.locator("[name=q_authority]").fill("人事部長")
     dialog.locator("#meeting-at").press("Enter")
     expect(page.locator("#logged")).to_contain_text("アポ獲得")
     assert len(member_calls(world)) == calls_before + 10
@@ -86,8 +86,12 @@ def test_rejected_appointment_keeps_the_company_and_says_why(page, world: World)
     expect(page.locator(READY)).to_have_count(1)
     page.locator("body").press("7")
     page.fill("#meeting-at", "2020-01-06T10:00")  # before the call: the API refuses it
-    page.fill("#appt-contact", "田中 一郎")
-    page.get_by_label("予算 (Budget)").fill("年間500万円")
+    typed = {"#appt-contact": "田中 一郎", "#appt-contact-title": "人事部 部長"}
+    for selector, value in typed.items():
+        page.fill(selector, value)
+    bant = {"[name=q_budget]": "年間500万円", "[name=q_authority]": "人事部長の決裁"}
+    for selector, value in bant.items():
+        page.fill(f"#appointment-dialog {selector}", value)
     page.get_by_role("button", name="アポを保存して次へ").click()
     # The form comes back open with everything typed, the refusal in red Japanese next to its field.
     dialog = page.locator("#appointment-dialog")
@@ -95,8 +99,10 @@ def test_rejected_appointment_keeps_the_company_and_says_why(page, world: World)
     expect(dialog.locator("#error-meeting_at")).to_have_text("商談日時: 今より後の日時を入力してください")
     expect(dialog.locator("#error-meeting_at")).to_have_css("color", "rgb(179, 38, 30)")
     expect(dialog.locator("#meeting-at")).to_have_value("2020-01-06T10:00")
-    expect(dialog.locator("#appt-contact")).to_have_value("田中 一郎")
-    expect(dialog.get_by_label("予算 (Budget)")).to_have_value("年間500万円")
+    for selector, value in typed.items():
+        expect(dialog.locator(selector)).to_have_value(value)
+    for selector, value in bant.items():
+        expect(dialog.locator(selector)).to_have_value(value)
     expect(page.locator("#call-panel > .error")).not_to_contain_text("appointment")
     expect(page.locator("[data-target-id]")).to_have_attribute("data-target-id", target)
 
@@ -108,7 +114,55 @@ def test_rejected_appointment_keeps_the_company_and_says_why(page, world: World)
                        params={"project_id": world.project_id}).json()["items"]
     assert [a["target_id"] for a in booked].count(target) == 1
     kept = next(a for a in booked if a["target_id"] == target)
-    assert (kept["contact_name"], kept["qualification"]) == ("田中 一郎", {"budget": "年間500万円"})
+    assert (kept["contact_name"], kept["contact_title"], kept["qualification"]) == (
+        "田中 一郎", "人事部 部長", {"budget": "年間500万円", "authority": "人事部長の決裁"})
+
+
+def call_limits(world: World) -> dict:
+    answer = httpx.get(f"{world.projects_url}/v1/calls/limits", headers=world.member.headers)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def test_a_note_over_the_limit_is_refused_with_the_rule_and_kept(page, world: World) -> None:
+    limits = call_limits(world)
+    note_max = limits["note"]["max_length"]
+    log_in(page, world.member)
+    page.goto(f"/calling/{world.project_id}")
+    page.wait_for_function("() => !!window.htmx")
+    target = page.locator("[data-target-id]").get_attribute("data-target-id")
+    # The limits on the page are projects-api's (GET /v1/calls/limits), not copies of them.
+    expect(page.locator("#note-limit")).to_have_text(f"{note_max:,} 文字以内")
+    dialog = page.locator("#appointment-dialog")
+    for selector, path in (("#appt-contact", "appointment.contact_name"), ("#appt-contact-title", "appointment.contact_title")):
+        assert dialog.locator(selector).get_attribute("maxlength") == str(limits[path]["max_length"])
+    assert dialog.locator("[name=q_budget]").get_attribute("maxlength") == \
+        str(limits["appointment.qualification.*"]["max_length"])
+    # Pasted, not cut: the note field has no maxlength, so the whole text reaches the API.
+    assert page.locator("#call-note").get_attribute("maxlength") is None
+    too_long = "先方の反応メモ。" * (note_max // 8 + 1)
+    assert len(too_long) > note_max
+    page.fill("#call-note", too_long)
+    page.locator("#call-note").press("Escape")  # leave the field: the number keys log outcomes again
+    expect(page.locator(READY)).to_have_count(1)
+    with page.expect_response(lambda r: r.url.endswith("/log")):
+        page.keyboard.press("1")
+    expect(page.locator("#error-note")).to_have_text(f"メモ: {note_max:,} 文字以内で入力してください")
+    expect(page.locator("#error-note")).to_have_css("color", "rgb(179, 38, 30)")
+    expect(page.locator("#call-note")).to_have_value(too_long)
+    expect(page.locator("[data-target-id]")).to_have_attribute("data-target-id", target)
+    assert httpx.get(f"{world.projects_url}/v1/targets/{target}", headers=world.director.headers).json()["call_count"] == 0
+
+    # With the note shortened, the same company's call goes through.
+    page.fill("#call-note", "折り返し不要")
+    page.locator("#call-note").press("Escape")
+    expect(page.locator(READY)).to_have_count(1)
+    with page.expect_response(lambda r: r.url.endswith("/log")):
+        page.keyboard.press("1")
+    expect(page.locator("#logged")).to_have_text("記録しました: 不通")
+    calls = httpx.get(f"{world.projects_url}/v1/projects/{world.project_id}/calls", headers=world.member.headers,
+                      params={"target_id": target}).json()["items"]
+    assert [c["note"] for c in calls] == ["折り返し不要"]
 
 
 def test_the_same_keystroke_sent_twice_logs_one_call(page, world: World) -> None:

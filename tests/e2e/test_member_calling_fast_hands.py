@@ -43,8 +43,9 @@ def test_a_double_press_30_ms_apart_and_a_held_key_log_one_call(page, world: Wor
     second = page.locator("[data-target-id]")
     expect(second).not_to_have_attribute("data-target-id", first)
     second_id = second.get_attribute("data-target-id")
-    # The confirmation names the company the key logged.
+    # The confirmation names the company the key logged, and its name flashes (a highlight animation).
     expect(page.locator("#logged-company")).to_have_text(company)
+    expect(page.locator("#logged-company")).to_have_css("animation-name", "anken-flash")
     # Fast hands again the moment the next company arrives: it has not been seen, so nothing is logged.
     page.keyboard.press("1")
     page.wait_for_timeout(600)  # any request a press had started would have landed by now
@@ -98,6 +99,11 @@ def test_undo_deletes_the_call_and_the_kpis_follow(page, world: World) -> None:
     assert deleted.status_code == 404
     # reporting-api handles call.deleted: today's tally goes back.
     expect(page.locator('[data-tally="calls"]')).to_have_text(f"{calls_before:,}", timeout=20_000)
+    # The company is callable again and leased back to this member: a reload (next-target) shows it.
+    again = httpx.get(f"{world.projects_url}/v1/targets/{target}", headers=world.director.headers).json()
+    assert (again["status"], again["call_count"]) == ("new", 0)
+    handed = httpx.post(f"{world.projects_url}/v1/projects/{world.project_id}/next-target", headers=world.member.headers)
+    assert handed.json()["target"]["id"] == target
 
     # The company is back on screen and its right outcome can be logged.
     expect(page.locator(READY)).to_have_count(1)

@@ -21,7 +21,9 @@ def test_director_creates_a_project_agrees_kickoff_and_assigns_a_member(page, wo
 
     page.select_option("#to-status", "active")
     page.get_by_role("button", name="ステータスを変更").click()
-    expect(page.locator(".flash")).to_contain_text("現在の状態ではこの操作はできません")  # kickoff items still open
+    # Refused (kickoff items still open): a red banner, never the green one of a success.
+    expect(page.locator("#flash-error")).to_contain_text("現在の状態ではこの操作はできません")
+    expect(page.locator("#messages .flash")).to_have_count(0)
 
     boxes = page.locator("#kickoff-panel input[type=checkbox]")
     for index in range(boxes.count()):

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from anken_web.api_client import ApiError
 from anken_web.i18n.catalogs import translations
-from anken_web.pages.calling_field_errors import field_errors_of, form_field
+from anken_web.input_limits import InputLimits
+from anken_web.pages.calling_field_errors import field_errors_of, form_field, form_limits
+
+# As projects-api lists them (GET /v1/calls/limits); the numbers in the sentences are these, not the web's.
+LIMITS = InputLimits({"note": {"max_length": 2000}, "appointment.contact_name": {"max_length": 100},
+                      "appointment.contact_title": {"max_length": 100},
+                      "appointment.qualification.*": {"max_length": 1000}})
 
 
 def _ja(message: str, **values: object) -> str:
@@ -28,10 +34,20 @@ def test_refusals_are_sentences_with_the_label_and_the_rule() -> None:
         {"field": "appointment.qualification.budget", "message": "too long", "type": "string_too_long"},
         {"field": "appointment.contact_name", "message": "odd"},
     ])
-    assert field_errors_of(refused, _ja) == {
+    assert field_errors_of(refused, _ja, LIMITS) == {
         "meeting_at": "商談日時: 今より後の日時を入力してください",
         "note": "メモ: 2,000 文字以内で入力してください",
         "q_budget": f"{_ja('budget')}: 1,000 文字以内で入力してください",
         "contact_name": "先方担当者名: 入力内容を確認してください",
     }
-    assert field_errors_of(ApiError(409, errors=[{"field": "note", "message": "x"}]), _ja) == {}
+    assert field_errors_of(ApiError(409, errors=[{"field": "note", "message": "x"}]), _ja, LIMITS) == {}
+
+
+def test_a_changed_limit_in_the_api_changes_the_message_and_the_form() -> None:
+    changed = InputLimits({"note": {"max_length": 1500}, "appointment.qualification.*": {"max_length": 300}})
+    refused = ApiError(422, errors=[{"field": "note", "type": "string_too_long"}])
+    assert field_errors_of(refused, _ja, changed) == {"note": "メモ: 1,500 文字以内で入力してください"}
+    assert form_limits(changed) == {"note": 1500, "meeting_at": None, "contact_name": None, "contact_title": None,
+                                    "qualification": 300}
+    # Without the API's limits the refusal is still worded, without a number.
+    assert field_errors_of(refused, _ja, InputLimits()) == {"note": "メモ: 入力内容を確認してください"}

@@ -33,6 +33,7 @@ def describe(exc: Exception, _: Gettext) -> str:
     return messages.get(exc.status, _("Something went wrong. Please try again."))
 
 
-def api_detail(exc: Exception) -> str | None:
-    """The API's own explanation (English, from the service), shown small under the sentence."""
-    return exc.detail if isinstance(exc, ApiError) else None
+def api_detail(exc: Exception, locale: str) -> str | None:
+    """The API's own explanation, shown small under the sentence; it is English (from the service),
+    so only a page in English shows it: a Japanese page never mixes in English detail."""
+    return exc.detail if isinstance(exc, ApiError) and locale == "en" else None

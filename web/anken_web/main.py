@@ -143,4 +143,5 @@ def install_page_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> Response:
         status = exc.status if exc.status in (403, 404, 409, 422) else 502
-        return error_page(request, status, describe(exc, View(request)._), api_detail(exc))
+        view = View(request)
+        return error_page(request, status, describe(exc, view._), api_detail(exc, view.locale))

@@ -101,8 +101,9 @@ class View:
         # Only a full page shows the flash (base.html); a background htmx fragment (the portfolio's
         # poll, an import's progress) must not consume it before the page the redirect leads to.
         flash = None if self.is_htmx else self.session.flash
-        if flash:
-            self.session.flash = None
+        flash_error = None if self.is_htmx else self.session.flash_error
+        if flash or flash_error:
+            self.session.flash = self.session.flash_error = None
         context = {
             "_": self._,
             "fmt": self.fmt,
@@ -114,6 +115,7 @@ class View:
             "csrf_field": CSRF_FIELD,
             "csrf_header": CSRF_HEADER,
             "flash": flash,
+            "flash_error": flash_error,
             "is_htmx": self.is_htmx,
             "settings": self.settings,
             "request": self.request,
@@ -124,9 +126,12 @@ class View:
         self.save(response)
         return response
 
-    def redirect(self, url: str, flash: str | None = None) -> Response:
+    def redirect(self, url: str, flash: str | None = None, *, error: str | None = None) -> Response:
+        """Go to `url`; it shows `flash` (done: green) or `error` (refused: red, e.g. describe(exc))."""
         if flash:
             self.session.flash = flash
+        if error:
+            self.session.flash_error = error
         if self.is_htmx:
             response: Response = Response(status_code=204, headers={"HX-Redirect": url})
         else:

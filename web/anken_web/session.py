@@ -26,8 +26,10 @@ class Session:
     expires_at: float = 0.0
     user: dict = field(default_factory=dict)
     locale: str | None = None
-    # One-shot message shown on the next page (e.g. "your session expired").
+    # One-shot message shown on the next page (e.g. "your session expired"): `flash` says something
+    # went well (a green banner), `flash_error` that it did not (red, base.html). Never mixed.
     flash: str | None = None
+    flash_error: str | None = None
     # Set when a logged-in session ran out, so the login page can say why.
     expired: bool = False
 

@@ -70,7 +70,7 @@ async def change_role(view: AdminView, user_id: str, request: Request) -> Respon
     try:
         await view.api.patch("projects", f"/v1/users/{user_id}", json=body)
     except ApiError as exc:
-        return view.redirect("/admin/users", flash=describe(exc, view._))
+        return view.redirect("/admin/users", error=describe(exc, view._))
     return view.redirect("/admin/users", flash=view._("Saved."))
 
 
@@ -80,7 +80,7 @@ async def toggle_user(view: AdminView, user_id: str, request: Request) -> Respon
     try:
         await view.api.patch("projects", f"/v1/users/{user_id}", json={"is_active": form.get("is_active") == "true"})
     except ApiError as exc:
-        return view.redirect("/admin/users", flash=describe(exc, view._))
+        return view.redirect("/admin/users", error=describe(exc, view._))
     return view.redirect("/admin/users", flash=view._("Saved."))
 
 
@@ -143,7 +143,7 @@ async def revoke_api_key(view: AdminView, key_id: str) -> Response:
     try:
         await view.api.delete("projects", f"/v1/api-keys/{key_id}")
     except ApiError as exc:
-        return view.redirect("/admin/api-keys", flash=describe(exc, view._))
+        return view.redirect("/admin/api-keys", error=describe(exc, view._))
     return view.redirect("/admin/api-keys", flash=view._("The API key is revoked. Requests with it are refused from now on."))
 
 
@@ -204,7 +204,7 @@ async def retry_dead(view: AdminView) -> Response:
     try:
         result = await view.api.post("worker", "/v1/deliveries/retry-dead", json={})
     except ApiError as exc:
-        return view.redirect("/admin/deliveries?status=dead", flash=describe(exc, view._))
+        return view.redirect("/admin/deliveries?status=dead", error=describe(exc, view._))
     return view.redirect("/admin/deliveries", flash=view._("%(count)s dead deliveries are queued again.",
                                                            count=(result or {}).get("requeued", 0)))
 
@@ -214,6 +214,6 @@ async def retry_delivery(view: AdminView, delivery_id: str) -> Response:
     try:
         await view.api.post("worker", f"/v1/deliveries/{delivery_id}/retry", json={})
     except ApiError as exc:
-        return view.redirect("/admin/deliveries", flash=describe(exc, view._))
+        return view.redirect("/admin/deliveries", error=describe(exc, view._))
     return view.redirect("/admin/deliveries", flash=view._("The delivery is queued again."))
 

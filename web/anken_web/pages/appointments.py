@@ -40,5 +40,5 @@ async def update_appointment(view: StaffView, project_id: str, appointment_id: s
     try:
         await view.api.patch("projects", f"/v1/appointments/{appointment_id}", json=body, headers=headers)
     except ApiError as exc:
-        return view.redirect(f"/projects/{project_id}/appointments", flash=describe(exc, view._))
+        return view.redirect(f"/projects/{project_id}/appointments", error=describe(exc, view._))
     return view.redirect(f"/projects/{project_id}/appointments", flash=view._("Saved."))

@@ -18,7 +18,8 @@ from anken_web import periods
 from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
 from anken_web.form_values import whole_number
-from anken_web.pages.calling_field_errors import field_errors_of
+from anken_web.input_limits import CALLS, input_limits
+from anken_web.pages.calling_field_errors import field_errors_of, form_limits
 from anken_web.rendering import View, roles
 
 router = APIRouter(include_in_schema=False)
@@ -69,6 +70,7 @@ async def panel_context(view: View, project: dict, error: str | None = None, log
     nxt = await next_target(view, project["id"], skip)
     return {"project": project, "outcomes": OUTCOMES, "attempt": uuid.uuid4().hex, "error": error,
             "logged": logged, "logged_call": logged_call, "undo_window_s": UNDO_WINDOW_S,
+            "limits": form_limits(await input_limits(view, CALLS)),
             "history": await call_history(view, project["id"], nxt["target"]), **nxt}
 
 
@@ -81,7 +83,7 @@ async def same_target_context(view: View, project: dict, target_id: str, form: d
     return {"project": project, "outcomes": OUTCOMES, "attempt": uuid.uuid4().hex, "error": None, "logged": None,
             "target": target, "history": await call_history(view, project["id"], target), "form": form,
             "variant": form.get("variant") or None, "script_version_id": form.get("script_version_id") or None,
-            "undo_window_s": UNDO_WINDOW_S, **values}
+            "undo_window_s": UNDO_WINDOW_S, "limits": form_limits(await input_limits(view, CALLS)), **values}
 
 
 async def call_history(view: View, project_id: str, target: dict | None) -> list[dict]:
@@ -177,7 +179,7 @@ async def log_call(view: CallerView, project_id: str, request: Request) -> Respo
                                "outcome": outcome, "target_id": form["target_id"],
                                "undoable": outcome != "appointment" and bool((created or {}).get("id"))}
             except ApiError as exc:
-                field_errors = field_errors_of(exc, view._)
+                field_errors = field_errors_of(exc, view._, await input_limits(view, CALLS))
                 # With each refusal next to its field, the banner need not list the API's field names.
                 error = view._("Please check what you entered.") if field_errors else describe(exc, view._)
         project = await project_read

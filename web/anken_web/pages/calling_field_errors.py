@@ -1,6 +1,7 @@
-"""The calling screen's form fields: their limits (the API's, anken_projects.calls.schemas) and the
-API's refusals (RFC 9457 `errors[].field`, e.g. `appointment.meeting_at`) as sentences next to
-each field, so a refused call or appointment keeps what was typed and says what to fix."""
+"""The calling screen's form fields: their limits (the API's own, read through input_limits from
+projects-api's `GET /v1/calls/limits`) and the API's refusals (RFC 9457 `errors[].field`, e.g.
+`appointment.meeting_at`) as sentences next to each field, so a refused call or appointment keeps
+what was typed and says what to fix."""
 
 from __future__ import annotations
 
@@ -8,15 +9,23 @@ from anken_web import field_errors
 from anken_web.api_client import ApiError
 from anken_web.field_errors import Gettext, Refusal
 from anken_web.i18n.extraction import N_
+from anken_web.input_limits import InputLimits
 
-# Form field → (label msgid, max characters); q_<name> fields are the project's qualification fields.
-FIELDS: dict[str, tuple[str, int | None]] = {
-    "note": (N_("Note"), 2000),
-    "meeting_at": (N_("Meeting date and time"), None),
-    "contact_name": (N_("Contact person"), 100),
-    "contact_title": (N_("Contact's title"), 100),
+# Form field → (label msgid, the API field whose limits apply); q_<name> fields are the project's
+# qualification fields (QUALIFICATION's limits).
+FIELDS: dict[str, tuple[str, str]] = {
+    "note": (N_("Note"), "note"),
+    "meeting_at": (N_("Meeting date and time"), "appointment.meeting_at"),
+    "contact_name": (N_("Contact person"), "appointment.contact_name"),
+    "contact_title": (N_("Contact's title"), "appointment.contact_title"),
 }
-QUALIFICATION_CHARS = 1000
+QUALIFICATION = "appointment.qualification.*"
+
+
+def form_limits(limits: InputLimits) -> dict[str, int | None]:
+    """Form field → its maximum characters for the page's `maxlength` (`qualification`: every q_ field)."""
+    return {**{name: limits.max_length(path) for name, (_, path) in FIELDS.items()},
+            "qualification": limits.max_length(QUALIFICATION)}
 
 
 def form_field(api_field: str) -> str | None:
@@ -39,13 +48,13 @@ def _locate(api_field: str) -> tuple[str, int | None, str | None] | None:
     return (field, None, None) if field else None
 
 
-def _sentence(refusal: Refusal, _: Gettext) -> str:
+def _sentence(refusal: Refusal, _: Gettext, limits: InputLimits) -> str:
     field = refusal.field
     if field.startswith("q_"):
-        label, limit = _(field.removeprefix("q_")), QUALIFICATION_CHARS
+        label, limit = _(field.removeprefix("q_")), limits.max_length(QUALIFICATION)
     else:
-        label_id, limit = FIELDS[field]
-        label = _(label_id)
+        label_id, path = FIELDS[field]
+        label, limit = _(label_id), limits.max_length(path)
     kind, message = refusal.kind, refusal.message
     if kind == "string_too_long" and limit:
         return _("%(label)s: enter at most %(max)s characters.", label=label, max=f"{limit:,}")
@@ -56,6 +65,6 @@ def _sentence(refusal: Refusal, _: Gettext) -> str:
     return _("%(label)s: please check what you entered.", label=label)
 
 
-def field_errors_of(exc: ApiError, _: Gettext) -> dict[str, str]:
+def field_errors_of(exc: ApiError, _: Gettext, limits: InputLimits) -> dict[str, str]:
     """Form field → the first refusal's sentence, for the fields the calling forms have."""
-    return field_errors.field_errors_of(exc, _, _locate, _sentence)
+    return field_errors.field_errors_of(exc, _, _locate, lambda refusal, gettext: _sentence(refusal, gettext, limits))

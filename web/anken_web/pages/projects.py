@@ -96,7 +96,7 @@ async def assign_member(view: DirectorView, project_id: str, member_id: Annotate
     try:
         await view.api.post("projects", f"/v1/projects/{project_id}/assignments", json=body)
     except ApiError as exc:
-        return view.redirect(f"/projects/{project_id}#members-title", flash=describe(exc, view._))
+        return view.redirect(f"/projects/{project_id}#members-title", error=describe(exc, view._))
     return view.redirect(f"/projects/{project_id}#members-title", flash=view._("The member is assigned."))
 
 
@@ -265,7 +265,7 @@ async def record_contract_change(
         await view.api.request("projects", "POST", f"/v1/projects/{project_id}/contract-changes", json=body,
                                headers={"Idempotency-Key": attempt} if attempt else None)
     except ApiError as exc:
-        return view.redirect(f"/projects/{project_id}#contracts-title", flash=describe(exc, view._))
+        return view.redirect(f"/projects/{project_id}#contracts-title", error=describe(exc, view._))
     return view.redirect(f"/projects/{project_id}#contracts-title", flash=view._("The contract change is recorded."))
 
 
@@ -274,5 +274,5 @@ async def transition(view: DirectorView, project_id: str, to: Annotated[str, For
     try:
         await view.api.post("projects", f"/v1/projects/{project_id}/transitions", json={"to": to})
     except ApiError as exc:
-        return view.redirect(f"/projects/{project_id}", flash=describe(exc, view._) + (f" ({exc.detail})" if exc.detail else ""))
+        return view.redirect(f"/projects/{project_id}", error=describe(exc, view._))
     return view.redirect(f"/projects/{project_id}", flash=view._("The project is now %(status)s.", status=view._(to)))

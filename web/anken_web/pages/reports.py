@@ -13,7 +13,8 @@ from anken_web import periods
 from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
 from anken_web.form_values import whole_number
-from anken_web.pages.report_field_errors import FIELD_LIMITS, field_errors_of
+from anken_web.input_limits import WEEKLY_REPORT_DRAFT, input_limits
+from anken_web.pages.report_field_errors import field_errors_of, field_limits
 from anken_web.rendering import View, roles
 from anken_web.security_headers import report_document_headers
 
@@ -64,7 +65,8 @@ async def render_report(
         "reports/editor.html", status_code=status_code, project=project, week=week, report=report,
         downloads=DOWNLOADS, note_fields=(*NOTE_FIELDS, "next_actions"), text=text or draft_text(report),
         saved=None, error=error, field_errors=field_errors or {}, editable=editable, version=version,
-        versions=versions, download_version=download_version, limits=FIELD_LIMITS,
+        versions=versions, download_version=download_version,
+        limits=field_limits(await input_limits(view, WEEKLY_REPORT_DRAFT)),
     )
 
 
@@ -101,7 +103,7 @@ async def autosave(view: ReportView, project_id: str, week: str, request: Reques
         await view.api.put("reporting", report_path(project_id, week) + "/draft", json=draft_from(form))
         saved = view._("Saved at %(time)s", time=view.fmt.time(datetime.now(UTC)))
     except ApiError as exc:
-        errors = field_errors_of(exc, view._)
+        errors = field_errors_of(exc, view._, await input_limits(view, WEEKLY_REPORT_DRAFT))
         error = " ".join(errors.values()) if errors else describe(exc, view._)
     return view.render("reports/save_status.html", saved=saved, error=error)
 
@@ -116,7 +118,7 @@ async def publish(view: ReportView, project_id: str, week: str, request: Request
         # Refused: the editor comes back with what was typed and the reason beside its field.
         project = await view.api.get("projects", f"/v1/projects/{project_id}")
         report = await view.api.get("reporting", report_path(project_id, week))
-        errors = field_errors_of(exc, view._)
+        errors = field_errors_of(exc, view._, await input_limits(view, WEEKLY_REPORT_DRAFT))
         typed = {field: form.get(field, "") for field in (*NOTE_FIELDS, "next_actions")}
         return await render_report(
             view, project, week, report, editable=view.session.role in ("director", "admin"), text=typed,

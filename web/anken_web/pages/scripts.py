@@ -43,7 +43,7 @@ async def create_script(view: EditorView, project_id: str, request: Request) -> 
     try:
         await view.api.post("projects", f"/v1/projects/{project_id}/scripts", json=body)
     except ApiError as exc:
-        return view.redirect(f"/projects/{project_id}/scripts", flash=describe(exc, view._))
+        return view.redirect(f"/projects/{project_id}/scripts", error=describe(exc, view._))
     return view.redirect(f"/projects/{project_id}/scripts", flash=view._("Script %(title)s added.", title=body["title"]))
 
 
@@ -57,7 +57,7 @@ async def add_version(view: EditorView, project_id: str, script_id: str, request
             "projects", "POST", f"/v1/projects/{project_id}/scripts/{script_id}/versions", json=body,
             headers={"Idempotency-Key": form.get("attempt") or uuid.uuid4().hex})
     except ApiError as exc:
-        return view.redirect(back, flash=describe(exc, view._))
+        return view.redirect(back, error=describe(exc, view._))
     return view.redirect(back, flash=view._("Version %(version)s is now active.", version=version.get("version")))
 
 
@@ -67,5 +67,5 @@ async def activate(view: EditorView, project_id: str, script_id: str, version: i
     try:
         await view.api.post("projects", f"/v1/projects/{project_id}/scripts/{script_id}/versions/{version}/activate")
     except ApiError as exc:
-        return view.redirect(back, flash=describe(exc, view._))
+        return view.redirect(back, error=describe(exc, view._))
     return view.redirect(back, flash=view._("Version %(version)s is now active.", version=version))
