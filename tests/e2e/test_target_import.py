@@ -11,6 +11,7 @@ import uuid
 import httpx
 from playwright.sync_api import expect
 
+from anken_projects.targets.import_columns import COLUMNS
 from e2e.conftest import log_in, screenshot
 from e2e.world import World, ok
 
@@ -68,7 +69,16 @@ def test_the_columns_help_comes_with_an_example_file_that_imports_cleanly(page, 
     expect(company).to_contain_text("必須")
     expect(help_table.locator("tr[data-column=phone]")).to_contain_text("任意")
     expect(help_table.locator("tr[data-column=corporate_number]")).to_contain_text("法人番号")
-    expect(help_table.locator("tbody tr")).to_have_count(9)
+    # The page lists exactly the columns the parser recognises (its one definition, through the API).
+    listed = ok(httpx.get(f"{world.projects_url}/v1/target-imports/columns", headers=world.director.headers))
+    assert [c["field"] for c in listed["columns"]] == [c.field.value for c in COLUMNS]
+    expect(help_table.locator("tbody tr")).to_have_count(len(COLUMNS))
+    assert help_table.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.column)") == [
+        c.field.value for c in COLUMNS]
+    for column in COLUMNS:
+        row = help_table.locator(f"tr[data-column={column.field.value}]")
+        for header in column.headers:
+            expect(row).to_contain_text(header)
 
     with page.expect_download() as download_info:
         page.locator("#example-csv").click()
