@@ -1,4 +1,4 @@
-"""Writing events to the outbox inside the caller's transaction."""
+"""Writing events to the outbox inside the caller's transaction (anken_common.outbox_writer)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from anken_common.events import EventType, to_payload
+from anken_common import outbox_writer
+from anken_common.events import EventType
 from anken_projects.outbox.models import OutboxEvent
 
 
@@ -21,12 +22,5 @@ def record_event(
     payload: dict[str, Any],
 ) -> OutboxEvent:
     """Add an event to the session; it commits (or not) with the change it describes."""
-    event = OutboxEvent(
-        type=str(type_),
-        aggregate_type=aggregate_type,
-        aggregate_id=str(aggregate_id),
-        tenant=tenant,
-        payload=to_payload(payload),
-    )
-    session.add(event)
-    return event
+    return outbox_writer.record_event(session, OutboxEvent, type_, aggregate_type=aggregate_type,
+                                      aggregate_id=aggregate_id, tenant=tenant, payload=payload)

@@ -100,6 +100,6 @@ async def _raise(session: AsyncSession, project, member_id: uuid.UUID, day: date
         id=alert_id, project_id=project["id"], member_id=member_id, director_id=project["director_id"],
         rule=verdict.rule.name, message=message, value=verdict.value, threshold=verdict.threshold, raised_at=raised_at,
     )
-    await record_event(session, EventType.pace_alert_raised, aggregate_type="pace_alert", aggregate_id=alert_id,
-                       tenant=project["client_id"], payload=payload.model_dump(mode="json"))
+    record_event(session, EventType.pace_alert_raised, aggregate_type="pace_alert", aggregate_id=alert_id,
+                 tenant=project["client_id"], payload=payload.model_dump(mode="json"))
     return alert_id

@@ -91,34 +91,6 @@ async def worked_hours_groups(
     return {row.key: float(row.hours) for row in rows}
 
 
-async def appointments_between(session: AsyncSession, project_id: uuid.UUID, start: date, end: date) -> int:
-    value = (
-        await session.execute(
-            text(
-                "SELECT COALESCE(SUM(appointments), 0) FROM reporting.call_project_days "
-                "WHERE project_id = :p AND day >= :s AND day < :e"
-            ),
-            {"p": project_id, "s": start, "e": end},
-        )
-    ).scalar()
-    return int(value or 0)
-
-
-async def calls_on_days(session: AsyncSession, project_id: uuid.UUID, days: Sequence[date]) -> dict[date, int]:
-    if not days:
-        return {}
-    rows = (
-        await session.execute(
-            text(
-                "SELECT day, SUM(calls) AS calls FROM reporting.call_project_days "
-                "WHERE project_id = :p AND day >= :s AND day <= :e GROUP BY day"
-            ),
-            {"p": project_id, "s": min(days), "e": max(days)},
-        )
-    ).all()
-    return {row.day: int(row.calls) for row in rows}
-
-
 async def remaining_targets(session: AsyncSession, project_id: uuid.UUID) -> int | None:
     row = (
         await session.execute(

@@ -1,18 +1,19 @@
-"""Writing reporting-api's own events to its outbox inside the caller's transaction."""
+"""Writing reporting-api's own events to its outbox inside the caller's transaction
+(anken_common.outbox_writer: the same call as projects-api's, no await)."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from anken_common.events import EventType, to_payload
+from anken_common import outbox_writer
+from anken_common.events import EventType
+from anken_reporting.outbox.models import OutboxEvent
 
 
-async def record_event(
+def record_event(
     session: AsyncSession,
     type_: EventType | str,
     *,
@@ -20,17 +21,7 @@ async def record_event(
     aggregate_id: uuid.UUID | str,
     tenant: uuid.UUID | None,
     payload: dict[str, Any],
-) -> uuid.UUID:
-    """Insert an outbox row; it commits (or not) with the change it describes. Returns the event id."""
-    event_id = uuid.uuid4()
-    await session.execute(
-        text(
-            "INSERT INTO reporting.outbox_events (event_id, type, aggregate_type, aggregate_id, tenant, payload) "
-            "VALUES (:event_id, :type, :aggregate_type, :aggregate_id, :tenant, CAST(:payload AS jsonb))"
-        ),
-        {
-            "event_id": event_id, "type": str(type_), "aggregate_type": aggregate_type,
-            "aggregate_id": str(aggregate_id), "tenant": tenant, "payload": json.dumps(to_payload(payload)),
-        },
-    )
-    return event_id
+) -> OutboxEvent:
+    """Add an outbox row to the session; it commits (or not) with the change it describes."""
+    return outbox_writer.record_event(session, OutboxEvent, type_, aggregate_type=aggregate_type,
+                                      aggregate_id=aggregate_id, tenant=tenant, payload=payload)

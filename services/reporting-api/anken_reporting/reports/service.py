@@ -117,7 +117,7 @@ class WeeklyReportService:
             report=report.model_dump(mode="json"), published_by=publisher, published_at=published_at,
         ))
         out = self._published_out(row, report)
-        await record_event(
+        record_event(
             self.session, EventType.weekly_report_published, aggregate_type="weekly_report", aggregate_id=row.id,
             tenant=project["client_id"],
             payload=WeeklyReportPublishedPayload(
