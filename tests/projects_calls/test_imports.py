@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 
 import sqlalchemy as sa
 from openpyxl import Workbook
@@ -167,7 +168,12 @@ async def test_row_errors_carry_code_column_as_in_the_file_and_params(api, floor
 async def test_a_file_that_is_no_spreadsheet_is_refused_as_such(api, floor) -> None:
     png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8
     junk = bytes((i * 7919) % 251 for i in range(64 * 1024))  # no spreadsheet, no text
-    for content, name in ((png, "logo.png"), (junk, "junk.bin"), (png, "disguised.csv")):
+    docx = io.BytesIO()
+    with zipfile.ZipFile(docx, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<document/>")
+    for content, name in ((png, "logo.png"), (junk, "junk.bin"), (png, "disguised.csv"),
+                          (docx.getvalue(), "letter.docx")):
         response = await upload(api, floor, content, name, dry_run=True)
         assert response.status_code == 422, response.text
         error = response.json()["errors"][0]

@@ -91,7 +91,7 @@ class TableReader:
             try:
                 self._xlsx = XlsxSheetReader(file, limits, self._checkpoint)
             except XlsxError as exc:
-                raise UnreadableFile(str(exc), "unreadable_xlsx") from None
+                raise UnreadableFile(str(exc), exc.code) from None
         else:
             self.encoding = detect_csv_encoding(head)
             self.total_rows = self._count_csv_rows()
@@ -103,7 +103,7 @@ class TableReader:
         except (UnicodeDecodeError, csv.Error) as exc:
             raise UnreadableFile(f"the file cannot be read: {exc}") from None
         except XlsxError as exc:
-            raise UnreadableFile(str(exc), "unreadable_xlsx") from None
+            raise UnreadableFile(str(exc), exc.code) from None
         if not any(self.headers):
             raise UnreadableFile("the first row must name the columns", "no_header_row")
 
@@ -161,7 +161,7 @@ class TableReader:
         except (UnicodeDecodeError, csv.Error) as exc:
             raise UnreadableFile(f"row {number + 1} cannot be read: {exc}") from None
         except XlsxError as exc:
-            raise UnreadableFile(str(exc), "unreadable_xlsx") from None
+            raise UnreadableFile(str(exc), exc.code) from None
 
     def close(self) -> None:
         self._iterator.close()

@@ -55,7 +55,12 @@ STYLES_SUFFIX = "/styles"
 
 
 class XlsxError(ValueError):
-    """The workbook cannot be read safely; the message names the part, row or cell."""
+    """The workbook cannot be read safely; the message names the part, row or cell. `code`: the rule for
+    clients that word it themselves (unreadable_xlsx, or not_csv_or_xlsx for a zip that is no workbook)."""
+
+    def __init__(self, message: str, code: str = "unreadable_xlsx") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class _RootReached(Exception):
@@ -151,6 +156,9 @@ class XlsxSheetReader:
         try:
             inspect_archive(self._archive)
             self._names = set(self._archive.namelist())
+            if not any(name.startswith("xl/") for name in self._names):
+                # A Word or PowerPoint file, or any other zip: not a workbook at all.
+                raise XlsxError("the file is a zip archive but not an Excel workbook", "not_csv_or_xlsx")
             sheet_path, shared_path, styles_path = self._locate_parts()
             self._sheet_path = sheet_path
             self._date_styles = self._read_date_styles(styles_path) if styles_path else set()
