@@ -1,19 +1,22 @@
 """Scheduled jobs, in the project's time zone, with reporting-api's numbers: the end-of-day report
-goes to Slack and the tracking sheet once a day; the pace check tells the director when behind."""
+goes to Slack and the tracking sheet once a day; the pace check tells the director when behind.
+Business days and "behind pace" are reporting-api's to say: the worker asks and never recomputes."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
 from worker_support import deliveries_of, kick_off, open_deliveries, publish, sandbox_items, wait_until
 
+from anken_reporting.calendar.business_days import BusinessCalendar
 from anken_worker.context import WorkerContext
-from anken_worker.cron.jobs import end_of_day_reports, is_business_day, pace_check, weekly_forecast_snapshot
-from anken_worker.reporting_client import project_kpis
+from anken_worker.cron.jobs import end_of_day_reports, pace_check, weekly_forecast_snapshot
+from anken_worker.reporting_client import pace_status, project_kpis
 from anken_worker.settings import SCHEMA, WorkerSettings
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -21,7 +24,7 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 
 def last_business_day() -> date:
     day = datetime.now(TOKYO).date()
-    while not is_business_day(day, []):
+    while not BusinessCalendar().is_business_day(day):
         day -= timedelta(days=1)
     return day
 
@@ -124,3 +127,69 @@ async def test_weekly_forecast_snapshot_is_triggered_once_a_week(stack, ctx) -> 
     assert await weekly_forecast_snapshot(ctx, now=monday - timedelta(days=1)) is False  # Sunday: not yet
     assert await weekly_forecast_snapshot(ctx, now=monday) is True
     assert await weekly_forecast_snapshot(ctx, now=monday + timedelta(hours=2)) is False  # once per ISO week
+
+
+async def _active_project_with_an_appointment(stack, redis_client, db, events, service_env, ctx, name: str):
+    """A kicked-off active project (target 20 a month) with one appointment on the last business day,
+    once reporting-api has applied it: (project id, that day)."""
+    ns = service_env["REDIS_NAMESPACE"]
+    project_id, client_id, members, envelopes = await kick_off(redis_client, ns, events, name)
+    director_id = uuid.UUID(envelopes[1].payload["director_id"])
+    await publish(redis_client, ns, events.project(project_id, client_id, director_id, "active", name,
+                                                   previous="kickoff"))
+
+    async def kicked_off():
+        return len(await deliveries_of(db, project_id)) == 9 and await open_deliveries(db, project_id) == 0
+
+    await wait_until(kicked_off, within_s=60, what="kickoff done")
+    day = last_business_day()
+    call_id = uuid.uuid4()
+    await publish(redis_client, ns, events.envelope("call.logged", "call", call_id, {
+        "id": call_id, "project_id": project_id, "client_id": client_id, "member_id": members[0],
+        "target_id": uuid.uuid4(), "occurred_at": datetime.combine(day, time(10), TOKYO),
+        "outcome": "appointment", "duration_s": 60}, tenant=client_id))
+
+    async def applied():
+        status = await pace_status(ctx, project_id, day)
+        return status is not None and status["pace"] is not None and status["pace"] > 0
+
+    await wait_until(applied, within_s=60, interval=0.5, what="reporting-api applied the appointment")
+    return project_id, day
+
+
+@pytest.mark.slow
+async def test_the_pace_threshold_is_reportings_and_moves_the_workers_warning(
+    stack, worker, sandbox, redis_client, db, events, service_env, ctx,
+) -> None:
+    """Changing PACE_AT_RISK in reporting-api alone turns the worker's pace check from quiet to a warning."""
+    stack.start("reporting")
+    project_id, day = await _active_project_with_an_appointment(stack, redis_client, db, events, service_env, ctx,
+                                                                "pace threshold")
+    pace = (await pace_status(ctx, project_id, day))["pace"]
+    afternoon = datetime.combine(day, time(14), TOKYO)
+    key = f"pace:{project_id}:{day}"
+    try:
+        # The project's pace is just above the threshold: not behind, no warning.
+        stack.restart("reporting", extra_env={"PACE_AT_RISK": str(pace * 0.9), "PACE_ON_TRACK": str(pace * 2)})
+        status = await pace_status(ctx, project_id, day)
+        assert status["business_day"] and not status["behind"] and status["at_risk"] == pytest.approx(pace * 0.9)
+        assert await pace_check(ctx, now=afternoon) == 0
+        assert await db.fetchrow("SELECT 1 FROM integrations.deliveries WHERE idempotency_key=$1", key) is None
+
+        # The same pace, a threshold just above it: behind, and the director is warned (once).
+        stack.restart("reporting", extra_env={"PACE_AT_RISK": str(pace * 1.1), "PACE_ON_TRACK": str(pace * 2)})
+        assert (await pace_status(ctx, project_id, day))["behind"]
+        assert await pace_check(ctx, now=afternoon) == 1
+        row = await db.fetchrow("SELECT action FROM integrations.deliveries WHERE idempotency_key=$1", key)
+        assert row["action"] == "slack.notify_director"
+        assert await pace_check(ctx, now=afternoon) == 0
+    finally:
+        stack.restart("reporting")
+
+
+def test_the_worker_keeps_no_calendar_or_pace_threshold_of_its_own() -> None:
+    import anken_worker.cron.jobs as cron_jobs
+
+    source = Path(cron_jobs.__file__).read_text(encoding="utf-8")
+    assert not hasattr(cron_jobs, "is_business_day") and not hasattr(cron_jobs, "PACE_THRESHOLD")
+    assert "jpholiday" not in source and "weekday()" not in source.split("def weekly_forecast_snapshot")[0]

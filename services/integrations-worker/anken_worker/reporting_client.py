@@ -47,3 +47,18 @@ async def trigger_forecast_snapshot(ctx: WorkerContext, as_of: date) -> bool:
         return False
     return response.status_code < 300
 
+
+async def pace_status(ctx: WorkerContext, project_id: uuid.UUID | str, day: date) -> dict[str, Any] | None:
+    """GET /v1/projects/{id}/pace-status: whether `day` is the project's business day and whether its
+    pace is behind. reporting-api owns the business-day calendar and the pace thresholds; the worker
+    asks instead of deciding. None when reporting-api cannot answer now."""
+    try:
+        response = await ctx.reporting.get(f"/v1/projects/{project_id}/pace-status",
+                                           params={"as_of": day.isoformat()}, headers=ctx.service_headers())
+    except httpx.HTTPError as exc:
+        log.warning("reporting_unreachable", error=type(exc).__name__)
+        return None
+    if response.status_code != 200:
+        log.warning("reporting_pace_status_failed", status=response.status_code, project_id=str(project_id))
+        return None
+    return cast("dict[str, Any]", response.json())

@@ -4,10 +4,8 @@ run plans deliveries under date-based keys, so running twice in a day sends once
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
-
-import jpholiday
 
 from anken_common.logging import get_logger
 from anken_worker.actions.sheets import pull_statuses
@@ -18,16 +16,13 @@ from anken_worker.jobs.enqueue import enqueue_deliveries
 from anken_worker.kit.time import local_now, utc_now
 from anken_worker.messaging import end_of_day, pace_warning
 from anken_worker.projects_state import repository as projects
-from anken_worker.reporting_client import project_kpis, trigger_forecast_snapshot
+from anken_worker.reporting_client import pace_status, project_kpis, trigger_forecast_snapshot
 
 log = get_logger("anken.worker.scheduled")
 END_OF_DAY_HOUR = 19
 PACE_CHECK_HOUR = 13
-PACE_THRESHOLD = 0.8
-
-
-def is_business_day(day: date, extra_closed: list[str]) -> bool:
-    return day.weekday() < 5 and not jpholiday.is_holiday(day) and day.isoformat() not in extra_closed
+# Whether a day is the project's business day and whether its pace is behind are reporting-api's
+# to say (its calendar, its PACE_AT_RISK threshold): both jobs ask it (reporting_client.pace_status).
 
 
 async def _plan(ctx: WorkerContext, plans: list[DeliveryPlan]) -> None:
@@ -49,12 +44,14 @@ async def end_of_day_reports(ctx: WorkerContext, now: datetime | None = None) ->
     for project in active:
         local = local_now(project, now)
         day = local.date()
-        closed = (project.get("snapshot") or {}).get("extra_closed_days") or []
-        if local.hour < END_OF_DAY_HOUR or not is_business_day(day, closed):
+        if local.hour < END_OF_DAY_HOUR:
             continue
         slack_key = f"eod:{project['project_id']}:{day}:slack"
         if await _already_planned(ctx, slack_key):
             continue
+        status = await pace_status(ctx, project["project_id"], day)
+        if status is None or not status["business_day"]:
+            continue  # not a business day, or reporting-api cannot answer now (the next run asks again)
         kpis = await project_kpis(ctx, project["project_id"], group_by="member",
                                   **{"from": day, "to": day + timedelta(days=1), "as_of": day})
         if kpis is None:
@@ -82,17 +79,15 @@ async def pace_check(ctx: WorkerContext, now: datetime | None = None) -> int:
     for project in active:
         local = local_now(project, now)
         day = local.date()
-        closed = (project.get("snapshot") or {}).get("extra_closed_days") or []
-        if local.hour < PACE_CHECK_HOUR or not is_business_day(day, closed):
+        if local.hour < PACE_CHECK_HOUR:
             continue
         key = f"pace:{project['project_id']}:{day}"
         if await _already_planned(ctx, key):
             continue
-        kpis = await project_kpis(ctx, project["project_id"], as_of=day)
-        pace = kpis.get("pace") if kpis else None
-        if kpis is None or pace is None or pace >= PACE_THRESHOLD:
+        status = await pace_status(ctx, project["project_id"], day)
+        if status is None or not status["business_day"] or not status["behind"]:
             continue
-        text, blocks = pace_warning(project["name"], day.isoformat(), float(pace), kpis.get("progress_rate"))
+        text, blocks = pace_warning(project["name"], day.isoformat(), float(status["pace"]), status["progress_rate"])
         await _plan(ctx, [DeliveryPlan(key, Integration.slack, "slack.notify_director",
                                        f"slack:director:{project['project_id']}", {"text": text, "blocks": blocks},
                                        project_id=project["project_id"], client_id=project["client_id"])])
