@@ -124,3 +124,24 @@ def test_the_undo_button_goes_after_ten_seconds(page, world: World) -> None:
     page.keyboard.press("Control+z")  # too late: nothing is taken back
     page.wait_for_timeout(500)
     assert len(calls_of_target(world, target)) == 1
+
+
+def test_the_screen_sends_the_assigned_pattern_and_another_is_refused(page, world: World) -> None:
+    target = open_calling(page, world)
+    form = page.locator("#log-form")
+    assigned = page.locator("#assigned-variant").get_attribute("data-variant")
+    assert form.locator("[name=variant]").input_value() == assigned
+    fields = {name: form.locator(f"[name={name}]").input_value()
+              for name in ("csrf_token", "target_id", "attempt", "script_version_id")}
+    # A stale or altered page naming another pattern: the API refuses it, nothing is logged and the
+    # member reads why, in Japanese.
+    answer = page.request.post(f"/calling/{world.project_id}/log", form={
+        **fields, "variant": "B", "outcome": "no_answer", "duration_s": "3"})
+    assert answer.ok
+    assert "この会社のトークパターンは Anken が割り当てます" in answer.text()
+    assert calls_of_target(world, target) == []
+    # What the screen itself sends carries the assigned pattern.
+    expect(page.locator(READY)).to_have_count(1)
+    with page.expect_response(lambda r: r.url.endswith("/log")):
+        page.keyboard.press("1")
+    assert [c["variant"] for c in calls_of_target(world, target)] == [assigned]

@@ -19,7 +19,7 @@ from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
 from anken_web.form_values import whole_number
 from anken_web.input_limits import CALLS, input_limits
-from anken_web.pages.calling_field_errors import field_errors_of, form_limits
+from anken_web.pages.calling_field_errors import field_errors_of, form_limits, refuses_pattern
 from anken_web.rendering import View, roles
 
 router = APIRouter(include_in_schema=False)
@@ -181,7 +181,11 @@ async def log_call(view: CallerView, project_id: str, request: Request) -> Respo
             except ApiError as exc:
                 field_errors = field_errors_of(exc, view._, await input_limits(view, CALLS))
                 # With each refusal next to its field, the banner need not list the API's field names.
-                error = view._("Please check what you entered.") if field_errors else describe(exc, view._)
+                if refuses_pattern(exc):
+                    # A stale page or a changed project setting: the pattern is Anken's to assign.
+                    error = view._("Anken assigns this company's script pattern; reload the page to see it.")
+                else:
+                    error = view._("Please check what you entered.") if field_errors else describe(exc, view._)
         project = await project_read
     finally:
         if not project_read.done():

@@ -65,6 +65,11 @@ def _sentence(refusal: Refusal, _: Gettext, limits: InputLimits) -> str:
     return _("%(label)s: please check what you entered.", label=label)
 
 
+def refuses_pattern(exc: ApiError) -> bool:
+    """Whether the API refused the call's script pattern (not the one Anken assigned to the company)."""
+    return exc.status == 422 and any(str(e.get("field") or "").split(".")[-1] == "variant" for e in exc.errors)
+
+
 def field_errors_of(exc: ApiError, _: Gettext, limits: InputLimits) -> dict[str, str]:
     """Form field → the first refusal's sentence, for the fields the calling forms have."""
     return field_errors.field_errors_of(exc, _, _locate, lambda refusal, gettext: _sentence(refusal, gettext, limits))
