@@ -133,3 +133,32 @@ def test_deal_history_reads_as_sentences_with_the_actors_name(page, world: World
     assert not UUID.search(text), text
     for raw in ("pipeline_id", "best_case", "open", "stage_id", "forecast_category", "None"):
         assert raw not in text, (raw, text)
+
+
+def test_refused_deal_forms_keep_what_was_typed_and_name_the_rule(page, world: World) -> None:
+    manager_api = httpx.Client(base_url=world.projects_url, headers=world.manager.headers, timeout=30)
+    deal = ok(manager_api.post("/v1/deals", json={
+        "name": "MEDDICC 長文", "account_name": "株式会社長文商事", "amount": 800_000,
+        "pipeline_id": world.pipeline["id"]}))
+    log_in(page, world.manager)
+    page.goto(f"/deals/{deal['id']}")
+    expect(page.locator("#count-metrics")).to_have_text("0 / 4,000 文字")
+    too_long = "効" * 4001
+    page.fill("#d-metrics", too_long)
+    page.fill("#d-champion", "情報システム部 部長")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator("#error-metrics")).to_have_text("指標: 4,000 文字以内で入力してください")
+    expect(page.locator("#error-metrics")).to_have_css("color", "rgb(179, 38, 30)")
+    expect(page.locator("#d-metrics")).to_have_value(too_long)
+    expect(page.locator("#d-champion")).to_have_value("情報システム部 部長")
+    assert ok(manager_api.get(f"/v1/deals/{deal['id']}"))["champion"] is None  # nothing saved
+
+    page.goto(f"/pipeline?pipeline_id={world.pipeline['id']}")
+    page.get_by_text("新規商談").click()
+    page.get_by_label("商談名").fill("金額が全角の商談")
+    page.get_by_label("取引先").fill("株式会社全角商事")
+    page.get_by_label("金額(円)").fill("百万円")
+    page.get_by_role("button", name="商談を作成").click()
+    expect(page.locator("#nd-error-amount")).to_have_text("金額(円): 0 以上の整数（円）で入力してください（例: 50,000,000）。")
+    expect(page.get_by_label("商談名")).to_have_value("金額が全角の商談")
+    expect(page.get_by_label("金額(円)")).to_have_value("百万円")

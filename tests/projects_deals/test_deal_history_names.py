@@ -33,3 +33,12 @@ async def test_an_actor_that_is_not_a_user_has_no_name(api, actors) -> None:
     assert {c["actor_type"] for c in history} == {"user"}
     amount = next(c for c in history if c["field"] == "amount")
     assert (amount["old_label"], amount["new_label"]) == (None, None)  # plain values carry no label
+
+
+async def test_deal_limits_are_the_request_models_own(api, actors) -> None:
+    response = await api.get("/v1/deals/limits", headers=actors["director"].headers)
+    assert response.status_code == 200, response.text
+    limits = response.json()
+    assert limits["name"]["max_length"] == 200 and limits["metrics"]["max_length"] == 4000
+    assert (limits["probability"]["minimum"], limits["probability"]["maximum"]) == (0, 100)
+    assert (await api.get("/v1/deals/limits", headers=actors["member"].headers)).status_code == 403

@@ -12,7 +12,8 @@ from anken_web.api_client import ApiError
 from anken_web.deal_history import history_lines
 from anken_web.error_messages import describe
 from anken_web.form_values import version_header, whole_number
-from anken_web.i18n.extraction import N_
+from anken_web.input_limits import input_limits
+from anken_web.pages.deal_field_errors import DEAL_LIMITS, MEDDICC, field_errors_of
 from anken_web.rendering import View, roles
 from anken_web.vocabulary import FORECAST_CATEGORIES
 
@@ -20,21 +21,21 @@ router = APIRouter(include_in_schema=False)
 # The history a deal page shows (oldest first): a deal's life is far shorter.
 HISTORY_LIMIT = 500
 SalesView = Annotated[View, Depends(roles("manager", "director", "admin"))]
-MEDDICC = (
-    ("metrics", N_("Metrics")), ("economic_buyer", N_("Economic buyer")), ("decision_criteria", N_("Decision criteria")),
-    ("decision_process", N_("Decision process")), ("identify_pain", N_("Identified pain")), ("champion", N_("Champion")),
-    ("competition", N_("Competition")), ("next_step", N_("Next step")),
-)
 
 
-async def render_deal(view: View, deal_id: str, error: str | None = None) -> Response:
-    deal, history = await asyncio.gather(
+async def render_deal(view: View, deal_id: str, error: str | None = None, typed: dict[str, str] | None = None,
+                      errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
+    """The deal page; after a refusal, `typed` (what the form sent) fills the form and `errors` are shown
+    next to their fields."""
+    deal, history, limits = await asyncio.gather(
         view.api.get("projects", f"/v1/deals/{deal_id}"),
         view.api.try_get("projects", f"/v1/deals/{deal_id}/history", default={"items": []}, limit=HISTORY_LIMIT),
+        input_limits(view, DEAL_LIMITS),
     )
     lines = history_lines((history or {}).get("items", []), view._, view.fmt)
-    return view.render("pipeline/deal.html", deal=deal, history=lines, meddicc=MEDDICC,
-                       categories=FORECAST_CATEGORIES, error=error)
+    return view.render("pipeline/deal.html", status_code=status_code, deal=deal, history=lines, meddicc=MEDDICC,
+                       categories=FORECAST_CATEGORIES, error=error, typed=typed or {}, field_errors=errors or {},
+                       limits=limits)
 
 
 @router.get("/deals/{deal_id}")
@@ -60,5 +61,12 @@ async def update_deal(view: SalesView, deal_id: str, request: Request) -> Respon
         await view.api.patch("projects", f"/v1/deals/{deal_id}", json=body,
                              headers=version_header(version))
     except ApiError as exc:
-        return await render_deal(view, deal_id, error=describe(exc, view._))
+        errors = field_errors_of(exc, view._, await input_limits(view, DEAL_LIMITS))
+        # A lost race shows the deal as saved meanwhile (its new version) with what was typed kept.
+        message = None if errors else describe(exc, view._)
+        if exc.status == 412:
+            message = view._("Someone else changed this deal in the meantime: the figures above are theirs, and the "
+                             "form keeps what you typed. Save again to keep yours.")
+        return await render_deal(view, deal_id, error=message, typed=form, errors=errors,
+                                 status_code=exc.status if exc.status in (409, 412, 422) else 400)
     return view.redirect(f"/deals/{deal_id}", flash=view._("Saved."))

@@ -20,6 +20,9 @@ from anken_web.field_errors import Gettext, Refusal
 from anken_web.form_values import version_header, whole_number
 from anken_web.formatting import Formatter
 from anken_web.i18n.extraction import N_
+from anken_web.input_limits import input_limits
+from anken_web.pages import deal_field_errors
+from anken_web.pages.deal_field_errors import DEAL_LIMITS
 from anken_web.rendering import View, roles
 from anken_web.vocabulary import FORECAST_CATEGORIES, LEAD_SOURCES
 
@@ -97,9 +100,18 @@ async def board_context(view: View, pipeline_id: str | None, owner_id: str | Non
 
 @router.get("/pipeline")
 async def board(view: SalesView, pipeline_id: str | None = None, owner_id: str | None = None) -> Response:
-    context = await board_context(view, pipeline_id, owner_id or None)
-    return view.render("pipeline/board_page.html", attempt=uuid.uuid4().hex,
-                       forecast_categories=FORECAST_CATEGORIES, lead_sources=LEAD_SOURCES, **context)
+    return await render_board(view, pipeline_id, owner_id or None)
+
+
+async def render_board(view: View, pipeline_id: str | None, owner_id: str | None, *, new_deal: dict | None = None,
+                       new_deal_errors: dict[str, str] | None = None, new_deal_error: str | None = None,
+                       status_code: int = 200) -> Response:
+    """The board page; after a refused new deal, its form open with what was typed and the errors next to
+    their fields."""
+    context = await board_context(view, pipeline_id, owner_id)
+    return view.render("pipeline/board_page.html", status_code=status_code, attempt=uuid.uuid4().hex,
+                       forecast_categories=FORECAST_CATEGORIES, lead_sources=LEAD_SOURCES, new_deal=new_deal or {},
+                       new_deal_errors=new_deal_errors or {}, new_deal_error=new_deal_error, **context)
 
 
 @router.post("/pipeline/deals")
@@ -113,13 +125,16 @@ async def create_deal(view: SalesView, request: Request) -> Response:
     for field in ("pipeline_id", "expected_close_date", "lead_source", "next_step"):
         if form.get(field, "").strip():
             body[field] = form[field].strip()
-    back = f"/pipeline?pipeline_id={form.get('pipeline_id', '')}"
     try:
         await view.api.request("projects", "POST", "/v1/deals", json=body,
                                headers={"Idempotency-Key": form.get("attempt") or uuid.uuid4().hex})
     except ApiError as exc:
-        return view.redirect(back, error=describe(exc, view._))
-    return view.redirect(back, flash=view._("Deal %(name)s created.", name=body["name"]))
+        errors = deal_field_errors.field_errors_of(exc, view._, await input_limits(view, DEAL_LIMITS))
+        return await render_board(view, form.get("pipeline_id") or None, None, new_deal=form, new_deal_errors=errors,
+                                  new_deal_error=None if errors else describe(exc, view._),
+                                  status_code=exc.status if exc.status in (409, 422) else 400)
+    return view.redirect(f"/pipeline?pipeline_id={form.get('pipeline_id', '')}",
+                         flash=view._("Deal %(name)s created.", name=body["name"]))
 
 
 @router.post("/pipeline/deals/{deal_id}/move")

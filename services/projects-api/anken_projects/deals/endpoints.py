@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
+from anken_common.field_limits import field_limits
 from anken_common.problems import NotFound, problem_responses
 from anken_projects.db import SessionDep
 from anken_projects.deals import pipeline_service, service
@@ -33,6 +34,8 @@ from anken_projects.deals.schemas import (
 from anken_projects.deals.views import change_out, deal_out, pipeline_out
 from anken_projects.kit.etag import check_if_match, set_etag
 from anken_projects.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+
+DEAL_LIMITS = field_limits(DealCreate)
 
 router = APIRouter()
 pipelines = APIRouter(prefix="/v1/pipelines", tags=["pipelines"])
@@ -117,6 +120,16 @@ async def create_deal(body: DealCreate, session: SessionDep, principal: DealWrit
     deal, stage = await service.create_deal(session, body, principal)
     set_etag(response, deal.version)
     return deal_out(deal, stage)
+
+
+@deals.get(
+    "/limits", summary="The input limits of a deal (from DealCreate's own constraints)",
+    description="Dotted field paths as in `errors[].field` → their limits (`max_length`, `minimum`, `maximum`, …). "
+                "Clients show them before a deal is refused; the API stays the judge. DealUpdate has the same limits.",
+    responses=problem_responses(401, 403),
+)
+async def deal_limits(_principal: DealReader) -> dict[str, dict[str, int | float]]:
+    return DEAL_LIMITS
 
 
 @deals.get("/{deal_id}", summary="One deal (ETag for If-Match)", response_model=DealOut,
