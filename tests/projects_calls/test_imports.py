@@ -228,3 +228,16 @@ async def test_example_files_import_cleanly(api, floor, resources) -> None:
         body = report.json()
         assert (body["rows_total"], body["error_count"], body["accepted_count"]) == (2, 0, 2), body
     assert (await api.get("/v1/target-imports/example.pdf", headers=floor.director.headers)).status_code == 404
+
+
+async def test_a_target_names_the_statuses_a_person_may_set(api, floor) -> None:
+    url = f"/v1/targets/{floor.targets[1]}"
+    target = (await api.get(url, headers=floor.director.headers)).json()
+    assert target["allowed_statuses"] == ["new", "callback", "excluded"]
+    refused = await api.patch(url, json={"status": "called"}, headers=floor.director.headers)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "status"
+    changed = await api.patch(url, json={"priority_tier": 1, "status": "excluded"}, headers=floor.director.headers)
+    assert changed.status_code == 200, changed.text
+    assert (changed.json()["priority_tier"], changed.json()["status"]) == (1, "excluded")
+    restored = await api.patch(url, json={"status": target["status"]}, headers=floor.director.headers)
+    assert restored.status_code == 200

@@ -33,8 +33,6 @@ router = APIRouter(include_in_schema=False)
 StaffView = Annotated[View, Depends(roles("director", "manager", "admin"))]
 log = get_logger("anken.web.imports")
 TARGET_STATUSES = ("new", "callback", "called", "appointment", "excluded", "dnc")
-# The statuses projects-api lets a person set by hand (PATCH /v1/targets/{id}); the others follow calls.
-MANUAL_STATUSES = ("new", "callback", "excluded")
 TIERS = (1, 2, 3)
 EXAMPLE_KINDS = {"csv": "text/csv; charset=utf-8",
                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -92,8 +90,7 @@ async def lists_context(view: View, project_id: str, list_id: str | None, status
         imports = (imports or {}).get("items", [])
     query = "&".join(f"{k}={v}" for k, v in (("list_id", chosen["id"] if chosen else ""), ("status", status), ("q", q)) if v)
     return {"project": project, "lists": lists, "chosen": chosen, "targets": targets, "imports": imports or [],
-            "filters": {"status": status, "q": q, "cursor": cursor}, "statuses": TARGET_STATUSES,
-            "manual_statuses": MANUAL_STATUSES, "tiers": TIERS,
+            "filters": {"status": status, "q": q, "cursor": cursor}, "statuses": TARGET_STATUSES, "tiers": TIERS,
             "next_cursor": targets.get("next_cursor"), "query_without_cursor": query,
             "columns": column_help(columns, view._), "max_bytes": (columns or {}).get("max_bytes"),
             "max_size": wording.megabytes(columns["max_bytes"]) if columns else None,
@@ -124,7 +121,7 @@ async def create_list(view: StaffView, project_id: str, name: Annotated[str, For
         created = await view.api.post("projects", f"/v1/projects/{project_id}/target-lists",
                                       json={"name": name, "source": source or None})
     except ApiError as exc:
-        return view.redirect(f"/projects/{project_id}/targets", flash=describe(exc, view._))
+        return view.redirect(f"/projects/{project_id}/targets", error=describe(exc, view._))
     return view.redirect(f"/projects/{project_id}/targets?list_id={created['id']}",
                          flash=view._("List %(name)s created. Import a file into it next.", name=name))
 
@@ -224,19 +221,20 @@ def _edit_locate(api_field: str) -> tuple[str, int | None, str | None] | None:
     return (name, None, None) if name in EDIT_FIELDS else None
 
 
-def _edit_sentence(refusal: Refusal, _: Gettext) -> str:
-    label = field_label_of(refusal.field, _)
-    if refusal.field == "priority_tier":
-        return _("%(label)s: choose 1, 2 or 3.", label=label)
-    if "do-not-call" in refusal.message:
-        return _("%(label)s: the company is on the do-not-call list; remove it from that list first.", label=label)
-    choices = ", ".join(label_of(s, _) for s in MANUAL_STATUSES)
-    return _("%(label)s: choose one of %(choices)s.", label=label, choices=choices)
+def edit_refusal(exc: ApiError, _: Gettext, target: dict) -> dict[str, str]:
+    """Field → sentence for a refused edit of `target`; `form` carries what concerns no single field."""
 
+    def sentence(refusal: Refusal, _: Gettext) -> str:
+        label = field_label_of(refusal.field, _)
+        if refusal.field == "priority_tier":
+            return _("%(label)s: choose 1, 2 or 3.", label=label)
+        if not target.get("allowed_statuses"):
+            return _("%(label)s: the company is on the do-not-call list; remove it from that list first.",
+                     label=label)
+        choices = ", ".join(label_of(s, _) for s in target["allowed_statuses"])
+        return _("%(label)s: choose one of %(choices)s.", label=label, choices=choices)
 
-def edit_refusal(exc: ApiError, _: Gettext) -> dict[str, str]:
-    """Field → sentence for a refused target edit; `form` carries what concerns no single field."""
-    errors = field_errors.field_errors_of(exc, _, _edit_locate, _edit_sentence)
+    errors = field_errors.field_errors_of(exc, _, _edit_locate, sentence)
     if not errors:
         errors["form"] = (_("Someone else changed this target in the meantime. Reload the page and save again.")
                           if exc.status == 412 else describe(exc, _))
@@ -268,7 +266,7 @@ async def update_target(view: StaffView, project_id: str, target_id: str,
         if exc.status not in (409, 412, 422):
             raise
         context = await lists_context(view, project_id, list_id or None, filter_status, q, cursor)
-        context["edit_errors"] = {target_id: edit_refusal(exc, view._)}
+        context["edit_errors"] = {target_id: edit_refusal(exc, view._, target)}
         context["edit_values"] = {target_id: {"priority_tier": priority_tier, "status": status}}
         return view.render("projects/targets.html", status_code=exc.status, preview=None, error=None,
                            file_error=None, **context)

@@ -23,6 +23,15 @@ class TargetStatus(StrEnum):
     dnc = "dnc"
 
 
+# Statuses a person may set by hand (in this order); the others follow from calls and do-not-call entries.
+MANUAL_STATUSES = (TargetStatus.new, TargetStatus.callback, TargetStatus.excluded)
+
+
+def settable_statuses(current: TargetStatus | str) -> tuple[TargetStatus, ...]:
+    """The statuses a person may set on a target now: none while it is do-not-call."""
+    return () if current == TargetStatus.dnc else MANUAL_STATUSES
+
+
 class ImportStatus(StrEnum):
     queued = "queued"
     running = "running"

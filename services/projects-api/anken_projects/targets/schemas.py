@@ -10,7 +10,7 @@ from pydantic import ConfigDict, Field, computed_field
 
 from anken_projects.kit.schemas import Output, StrictInput
 from anken_projects.kit.validators import SaneMoment
-from anken_projects.targets.models import ImportStatus, TargetStatus
+from anken_projects.targets.models import ImportStatus, TargetStatus, settable_statuses
 
 LIST_EXAMPLE = {
     "id": "4f7c9a52-3f51-4a0e-9d7b-2f0b8f1c1e11", "project_id": "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
@@ -23,7 +23,8 @@ TARGET_EXAMPLE = {
     "company_name": "株式会社サンプル製作所", "industry": "製造業", "size": "100-299", "region": "東京都",
     "phone": "0312345678", "corporate_number": "7000012050002", "contact_name": None, "note": None,
     "priority_tier": 1, "status": "new", "callback_due_at": None, "call_count": 0, "last_called_at": None,
-    "do_not_call": False, "created_at": "2026-11-02T09:00:00+09:00", "version": 1,
+    "do_not_call": False, "allowed_statuses": ["new", "callback", "excluded"],
+    "created_at": "2026-11-02T09:00:00+09:00", "version": 1,
 }
 
 
@@ -79,6 +80,12 @@ class TargetOut(Output):
     do_not_call: bool = False
     created_at: datetime
     version: int
+
+    @computed_field(description="The statuses PATCH may set now: new, callback, excluded (none while the target "  # type: ignore[prop-decorator]
+                                "is do-not-call); the others follow from calls")
+    @property
+    def allowed_statuses(self) -> list[TargetStatus]:
+        return list(settable_statuses(self.status))
 
 
 class TargetPage(Output):

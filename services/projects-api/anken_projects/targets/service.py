@@ -18,11 +18,8 @@ from anken_projects.kit.pagination import PageResult, paginate
 from anken_projects.kit.snapshot import snapshot
 from anken_projects.outbox.writer import record_event
 from anken_projects.projects.models import Project
-from anken_projects.targets.models import Target, TargetList, TargetStatus
+from anken_projects.targets.models import MANUAL_STATUSES, Target, TargetList, TargetStatus, settable_statuses
 from anken_projects.targets.schemas import TargetListCreate, TargetListOut, TargetListUpdate, TargetOut, TargetUpdate
-
-# Statuses a person may set by hand; the others follow from calls and do-not-call entries.
-MANUAL_STATUSES = {TargetStatus.new, TargetStatus.callback, TargetStatus.excluded}
 
 
 async def create_target_list(
@@ -130,8 +127,8 @@ async def update_target(session: AsyncSession, principal: Principal, target: Tar
     changes = body.model_dump(exclude_unset=True)
     if "status" in changes:
         if changes["status"] not in MANUAL_STATUSES:
-            raise UnprocessableEntity("status", f"can be set by hand only to {', '.join(sorted(MANUAL_STATUSES))}")
-        if target.status == TargetStatus.dnc:
+            raise UnprocessableEntity("status", f"can be set by hand only to {', '.join(MANUAL_STATUSES)}")
+        if not settable_statuses(target.status):
             raise UnprocessableEntity("status", "the target is do-not-call; delete the do-not-call entry first")
     if "priority_tier" in changes and changes["priority_tier"] is None:
         raise UnprocessableEntity("priority_tier", "must be 1, 2 or 3")
