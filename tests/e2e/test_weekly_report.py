@@ -95,22 +95,29 @@ def test_director_publishes_weekly_report_and_downloads_the_published_version(pa
 def test_a_refused_note_keeps_what_was_typed_and_says_why_next_to_the_field(page, world: World) -> None:
     week = "2026-W05"
     too_long = "あ" * 5000
+    # The editor's limits are reporting-api's own (GET /v1/weekly-reports/limits, from DraftIn), not copies.
+    limits = httpx.get(f"{world.reporting_url}/v1/weekly-reports/limits", headers=world.director.headers).json()
+    line_max, lines_max = limits["notes.learnings.*"]["max_length"], limits["notes.learnings"]["max_items"]
+    assert line_max < 5000
+    rule = f"学び: 1 行は {line_max:,} 文字以内で入力してください"
     log_in(page, world.director)
     page.goto(f"/projects/{world.project_id}/reports?week={week}")
     # The limit is visible before it is hit, and the counter turns red past it.
     counter = page.locator("#counter-learnings")
-    expect(counter).to_contain_text("1,000")
+    expect(counter).to_contain_text(f"{line_max:,}")
+    expect(page.get_by_label("学び")).to_have_attribute("data-line-limit", str(line_max))
+    expect(page.get_by_label("学び")).to_have_attribute("data-lines-limit", str(lines_max))
     page.get_by_label("良い反応").fill("情シス部門長から好反応")
     page.get_by_label("学び").fill(too_long)
-    expect(counter).to_contain_text("5,000 / 1,000")
+    expect(counter).to_contain_text(f"5,000 / {line_max:,}")
     expect(counter).to_have_class(re.compile(r"\berror\b"))
     # The autosave is refused with the field's label and rule, not a raw key.
-    expect(page.locator("#save-status")).to_contain_text("学び: 1 行は 1,000 文字以内で入力してください", timeout=10_000)
+    expect(page.locator("#save-status")).to_contain_text(rule, timeout=10_000)
     expect(page.locator("#save-status")).not_to_contain_text("notes.learnings")
 
     page.locator("#publish").click()
     error = page.locator("#error-learnings")
-    expect(error).to_contain_text("学び: 1 行は 1,000 文字以内で入力してください")
+    expect(error).to_contain_text(rule)
     expect(page.get_by_label("学び")).to_have_value(too_long)
     expect(page.get_by_label("良い反応")).to_have_value("情シス部門長から好反応")
     expect(page.get_by_label("学び")).to_have_attribute("aria-invalid", "true")
