@@ -1,14 +1,16 @@
 """A deal's history and a forecast's quota as sentences: names, formatted amounts and translated codes,
-never an id or a snake_case code (web/anken_web/deal_history.py, pages/pipeline.py quota_derivation)."""
+never an id or a snake_case code (web/anken_web/deal_history.py, pages/pipeline.py quota_derivation); a
+refused quota's sentence (quota_error)."""
 
 from __future__ import annotations
 
 import re
 
+from anken_web.api_client import ApiError
 from anken_web.deal_history import history_lines
 from anken_web.formatting import Formatter
 from anken_web.i18n.catalogs import translations
-from anken_web.pages.pipeline import quota_derivation
+from anken_web.pages.pipeline import quota_derivation, quota_error
 
 DEAL = "6f1c1f4e-8f5a-4c1e-9d2b-0a1b2c3d4e5f"
 ACTOR = "0b7f8c1e-3d7a-4a53-9c55-0f6d2b1d9a10"
@@ -88,3 +90,14 @@ def test_the_quota_derivation_shows_the_quota_as_entered_and_its_days() -> None:
         {"text": "山田 太郎: 四半期クォータ ￥50,000,000（2026/10/01〜2026/12/31）のうち 31/92 日分", "period": "2026-Q4"},
         {"text": "佐藤 花子: 月次クォータ ￥3,000,000（2026/12/01〜2026/12/31）を全額", "period": None},
     ]
+
+
+def test_a_refused_quota_says_why_next_to_its_amount() -> None:
+    _ = gettext_for("ja")
+    typed = ApiError(422, errors=[{"field": "amount", "type": "int_type", "message": "Input should be a valid integer"}])
+    assert quota_error(typed, _, None) == "クォータ(円): 0 以上の整数（円）で入力してください（例: 50,000,000）。"
+    raced = ApiError(412, detail="version mismatch")
+    assert quota_error(raced, _, "￥55,000,000") == (
+        "ほかの人がこのクォータを変更しました（現在 ￥55,000,000）。入力した金額にするには、もう一度保存してください。")
+    overlap = ApiError(409, detail="the owner already has a quota for an overlapping period")
+    assert quota_error(overlap, _, None) == "この担当者には期間の重なるクォータがすでにあります。そちらを変更してください。"
