@@ -185,35 +185,58 @@ def test_a_manager_reads_the_settings_without_changing_them(page, world: World, 
     expect(page.locator("#save-settings")).to_have_count(0)
 
 
-def test_kickoff_agreed_content_is_edited_and_a_refusal_keeps_it(page, world: World, project: dict) -> None:
+def _kickoff_items(world: World, project_id: str) -> dict[str, dict]:
+    items = ok(httpx.get(f"{world.projects_url}/v1/projects/{project_id}/kickoff-items", headers=world.admin.headers))
+    return {i["key"]: i for i in items["items"]}
+
+
+def test_kickoff_agreed_content_is_edited_and_a_refusal_keeps_it(
+    page, world: World, admin_api: httpx.Client, project: dict,
+) -> None:
     log_in(page, world.director)
     page.goto(f"/projects/{project['id']}")
-    field = page.locator("#ko-value-appointment_definition")
-    field.fill("人事責任者と30分のオンライン商談")
-    page.click("#ko-save-appointment_definition")
+    page.locator("#ko-value-appointment_definition").fill("人事責任者と30分のオンライン商談")
+    # Typed in another item and not saved yet: saving one item leaves it alone.
+    page.locator("#ko-value-target_definition").fill("まだ保存していない定義")
+    with page.expect_response(lambda r: r.url.endswith("/kickoff/appointment_definition")):
+        page.click("#ko-save-appointment_definition")
     expect(page.locator("#ko-value-appointment_definition")).to_have_value("人事責任者と30分のオンライン商談")
+    expect(page.locator("#ko-value-target_definition")).to_have_value("まだ保存していない定義")
     page.reload()
     expect(page.locator("#ko-value-appointment_definition")).to_have_value("人事責任者と30分のオンライン商談")
-    items = ok(httpx.get(f"{world.projects_url}/v1/projects/{project['id']}/kickoff-items", headers=world.admin.headers))
-    by_key = {i["key"]: i for i in items["items"]}
-    assert by_key["appointment_definition"]["value"] == "人事責任者と30分のオンライン商談"
-    assert by_key["appointment_definition"]["agreed"] is False
+    saved = _kickoff_items(world, project["id"])["appointment_definition"]
+    assert (saved["value"], saved["agreed"]) == ("人事責任者と30分のオンライン商談", False)
 
-    # Agreeing keeps the content; an over-long content is refused, kept, and the rule is shown in red.
-    page.check("#ko-appointment_definition")
-    expect(page.locator("#ko-appointment_definition")).to_be_checked()
+    # Agreeing keeps the content, and the readiness badge follows.
+    with page.expect_response(lambda r: r.url.endswith("/kickoff/appointment_definition")):
+        page.check("#ko-appointment_definition")
+    expect(page.locator("#kickoff-readiness")).to_contain_text("5")
+    saved = _kickoff_items(world, project["id"])["appointment_definition"]
+    assert (saved["value"], saved["agreed"]) == ("人事責任者と30分のオンライン商談", True)
+
+    # An over-long content is refused, kept, and the rule is shown in red next to it.
     too_long = "い" * 5001
     page.locator("#ko-value-handoff_contact").fill(too_long)
+    expect(page.locator("#ko-count-handoff_contact")).to_have_text("5,001 / 5,000 文字")
     page.click("#ko-save-handoff_contact")
     error = page.locator("#ko-error-handoff_contact")
     expect(error).to_have_text("合意内容: 5,000 文字以内で入力してください")
     expect(error).to_have_css("color", RED)
     expect(page.locator("#ko-value-handoff_contact")).to_have_value(too_long)
-    items = ok(httpx.get(f"{world.projects_url}/v1/projects/{project['id']}/kickoff-items", headers=world.admin.headers))
-    by_key = {i["key"]: i for i in items["items"]}
-    assert by_key["appointment_definition"]["agreed"] is True
-    assert by_key["appointment_definition"]["value"] == "人事責任者と30分のオンライン商談"
-    assert by_key["handoff_contact"]["value"] is None
+    screenshot(page, "project-kickoff-refused-content")
+    assert _kickoff_items(world, project["id"])["handoff_contact"]["value"] is None
+
+    # Someone else saves the item after the page was rendered: the save is refused, the text kept.
+    ok(admin_api.patch(f"/v1/projects/{project['id']}/kickoff-items/calendar_link", json={"value": "https://cal.example.jp/a"}))
+    page.locator("#ko-value-calendar_link").fill("https://cal.example.jp/b")
+    page.click("#ko-save-calendar_link")
+    expect(page.locator("#ko-problem-calendar_link")).to_contain_text("編集中に他の人がこの項目を変更しました")
+    expect(page.locator("#ko-item-calendar_link .saved-meanwhile")).to_contain_text("https://cal.example.jp/a")
+    expect(page.locator("#ko-value-calendar_link")).to_have_value("https://cal.example.jp/b")
+    assert _kickoff_items(world, project["id"])["calendar_link"]["value"] == "https://cal.example.jp/a"
+    page.click("#ko-save-calendar_link")  # re-apply over the version now shown
+    expect(page.locator("#ko-problem-calendar_link")).to_have_count(0)
+    assert _kickoff_items(world, project["id"])["calendar_link"]["value"] == "https://cal.example.jp/b"
 
 
 def test_the_status_select_offers_the_next_step(page, world: World, admin_api: httpx.Client, project: dict) -> None:
@@ -248,6 +271,7 @@ def test_planned_hours_are_changed_and_a_member_is_unassigned(
     expect(error).to_have_text("予定稼働時間: 0 以上 1,000 以下の整数を入力してください")
     expect(error).to_have_css("color", RED)
     expect(page.locator(f"#ph-{assignment['id']}")).to_have_value("1001")
+    screenshot(page, "project-members-refused-hours")
 
     page.locator(f"#ph-{assignment['id']}").fill("90")
     page.locator(f"#assignment-{assignment['id']} form.planned-hours button").click()

@@ -187,28 +187,39 @@ async def ab_fragment(view: StaffView, project_id: str, preset: str | None = Non
 async def agree_kickoff_item(view: DirectorView, project_id: str, key: str,
                              agreed: Annotated[str, Form()] = "", value: Annotated[str, Form()] = "",
                              version: Annotated[str, Form()] = "") -> Response:
-    """Agree (or un-agree) an item and save its agreed content; a refusal keeps what was typed."""
+    """Agree (or un-agree) an item and save its agreed content; a refusal keeps what was typed.
+    Through htmx the answer is the item alone (what is typed in the other items stays) and the
+    checklist's readiness out of band; without it, the project page."""
     body: dict = {"agreed": agreed == "on", "value": setting_fields.api_value(setting_fields.KICKOFF_VALUE, value)}
-    error, item_errors, typed, conflict = None, {}, {}, False
+    item_error, item_errors, typed, conflict, status = None, {}, {}, False, 200
     try:
         await view.api.patch("projects", f"/v1/projects/{project_id}/kickoff-items/{key}", json=body,
                              headers=version_header(version))
     except ApiError as exc:
-        typed = {key: value}
+        typed, status = {key: value}, exc.status if exc.status in (403, 404, 409, 412, 422) else 502
         fields = setting_fields.field_errors_of(exc, view._, {"value": setting_fields.KICKOFF_VALUE})
         if "value" in fields:
             item_errors = {key: fields["value"]}
         elif exc.status == 412:
             conflict = True
-            error = view._("Someone else changed this item while you were editing it. Its saved content is shown "
-                           "below your text; check it and save again.")
+            item_error = view._("Someone else changed this item while you were editing it. Its saved content is shown "
+                                "below your text; check it and save again.")
         else:
-            error = describe(exc, view._)
-    kickoff = await view.api.try_get("projects", f"/v1/projects/{project_id}/kickoff-items")
+            item_error = describe(exc, view._)
+    refused = bool(item_error or item_errors)
+    context = {"kickoff_errors": item_errors, "kickoff_typed": typed, "kickoff_conflict": key if conflict else None,
+               "kickoff_problems": {key: item_error} if item_error else {}}
+    if not view.is_htmx:
+        if not refused:
+            return view.redirect(f"/projects/{project_id}#kickoff-title")
+        return await render_project_page(view, project_id, status_code=status, **context)
+    kickoff = await view.api.get("projects", f"/v1/projects/{project_id}/kickoff-items")
+    item = next((i for i in kickoff["items"] if i["key"] == key), None)
+    if item is None:
+        raise ApiError(404, detail="kickoff item not found", api="projects")
     project = await view.api.get("projects", f"/v1/projects/{project_id}")
-    return view.render("projects/kickoff.html", project=project, kickoff=kickoff, error=error,
-                       kickoff_conflict=key if error and typed and conflict else None, kickoff_errors=item_errors, kickoff_typed=typed, may_manage=may_manage(view, project),
-                       kickoff_value=setting_fields.KICKOFF_VALUE)
+    return view.render("projects/kickoff_saved.html", project=project, kickoff=kickoff, item=item,
+                       may_manage=may_manage(view, project), kickoff_value=setting_fields.KICKOFF_VALUE, **context)
 
 
 async def _refused_assignment(view: View, project_id: str, assignment_id: str, message: str,
