@@ -71,8 +71,8 @@ async def test_the_orm_clause_and_the_hot_path_text_select_the_same_do_not_call_
 def test_the_hot_path_statements_hold_only_the_generated_do_not_call_text() -> None:
     statements = {
         "next-target": (next_target.next_target_statement("(true)"), dnc.TARGET_NOT_DNC_SQL),
-        "single call": (single.CHECK_AND_LOCK.text, dnc.TARGET_IS_DNC_SQL),
-        "single call with a key": (single.CLAIM_CHECK_AND_LOCK.text, dnc.TARGET_IS_DNC_SQL),
+        "single call": (single.check_and_lock("(true)", claim=False).text, dnc.TARGET_IS_DNC_SQL),
+        "single call with a key": (single.check_and_lock("(true)", claim=True).text, dnc.TARGET_IS_DNC_SQL),
         "bulk lock": (ingest._LOCK_TARGETS, dnc.TARGET_IS_DNC_SQL),
     }
     for name, (statement, generated) in statements.items():
@@ -114,9 +114,14 @@ async def test_the_orm_clause_the_hot_path_text_and_the_python_rule_see_the_same
             assert orm == hot == python == expected, label
 
 
-def test_next_target_gates_on_the_generated_visibility_text() -> None:
+def test_the_hot_paths_gate_on_the_generated_visibility_text() -> None:
     for principal in (Principal("user", uuid.uuid4(), role) for role in Role):
         visible = access.visibility_sql(principal, "$2")
         statement = next_target.next_target_statement(visible)
-        assert f"a.assigned AND {visible} AS allowed" in statement
-        assert "director_id = $2" not in statement.replace(visible, "")
+        assert f"a.assigned AND {visible} AS allowed" in statement and f"SELECT {visible} AS visible" in statement
+        assert "director_id" not in statement.replace(visible, "")
+        for claim in (False, True):
+            visible = access.visibility_sql(principal, ":principal_id")
+            statement = single.check_and_lock(visible, claim=claim).text
+            assert f"{visible} AS visible" in statement
+            assert ":principal_id" not in statement.replace(visible, ""), "a hand-written visibility test"

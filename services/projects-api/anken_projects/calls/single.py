@@ -4,8 +4,9 @@ The general path (ingest.log_calls) takes about ten round trips through the ORM 
 this is the calling floor's hot path, so a call without an appointment by a user or service
 is checked and written here instead, with exactly the same refusals:
 
-1. one SELECT sees the project (visibility), both assignments, the script version's variant, the
-   pattern Anken assigned for the target, and locks the target with its do-not-call flag;
+1. one SELECT sees the project (its visibility compiled from access.visibility_clause's rule), both
+   assignments, the script version's variant, the pattern Anken assigned for the target, and locks
+   the target with its do-not-call flag (dnc.repository's rule, compiled the same way);
 2. the rules run in Python (ingest's shape checks, outcome_rules via apply_to_targets);
 3. one statement updates the target, inserts the call, its outbox event and the audit entry.
 
@@ -14,11 +15,12 @@ Partner keys, managers and calls carrying an appointment keep the general path.
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anken_common.auth_tokens import Role
@@ -48,7 +50,7 @@ from anken_projects.calls.script_refs import (
 from anken_projects.dnc.repository import TARGET_IS_DNC_SQL
 from anken_projects.idempotency.store import KeyedRequest, replay
 from anken_projects.kit.models import utc_now
-from anken_projects.projects.access import sees_project
+from anken_projects.projects.access import visibility_sql
 
 # The target is locked in the CTE (FOR UPDATE is not allowed on the nullable side of the join);
 # the project row comes back even when the target is missing, so 404 and 422 stay distinct.
@@ -64,8 +66,7 @@ _CHECK_AND_LOCK = """
     SELECT p.client_id, p.director_id,
            EXISTS (SELECT 1 FROM projects.assignments a
                    WHERE a.project_id = p.id AND a.member_id = :member_id) AS member_assigned,
-           EXISTS (SELECT 1 FROM projects.assignments a
-                   WHERE a.project_id = p.id AND a.member_id = :principal_id) AS principal_assigned,
+           {visible} AS visible,
            t.id AS target_id, t.company_name, t.industry, t.status, t.call_count, t.last_called_at,
            t.callback_due_at, t.dnc, {claim_id} AS claim_id, {script_variant} AS script_variant,
            {assigned_pattern} AS assigned_pattern
@@ -78,8 +79,16 @@ _CLAIM_CTE = """claim AS (
         ON CONFLICT ON CONSTRAINT uq_idempotency_keys DO NOTHING RETURNING id
     ),"""
 _REFS = {"dnc": TARGET_IS_DNC_SQL, "script_variant": VARIANT_OF_VERSION_SQL, "assigned_pattern": ASSIGNED_PATTERN_SQL}
-CHECK_AND_LOCK = text(_CHECK_AND_LOCK.format(claim_cte="", claim_id="NULL::bigint", **_REFS))
-CLAIM_CHECK_AND_LOCK = text(_CHECK_AND_LOCK.format(claim_cte=_CLAIM_CTE, claim_id="(SELECT id FROM claim)", **_REFS))
+
+
+@functools.cache
+def check_and_lock(visible: str, *, claim: bool) -> TextClause:
+    """The checking statement for one kind of principal: `visible` is access.visibility_sql(principal,
+    ":principal_id"), the project visibility rule compiled from its Core expression."""
+    if claim:
+        return text(_CHECK_AND_LOCK.format(claim_cte=_CLAIM_CTE, claim_id="(SELECT id FROM claim)", visible=visible,
+                                           **_REFS))
+    return text(_CHECK_AND_LOCK.format(claim_cte="", claim_id="NULL::bigint", visible=visible, **_REFS))
 
 _CALL_PLACEHOLDERS = ", ".join(f"${n}" for n in range(8, 8 + len(CALL_COLUMNS)))
 _N = 8 + len(CALL_COLUMNS)
@@ -121,13 +130,14 @@ async def log_one_call(
     params = {"project_id": project_id, "target_id": body.target_id, "member_id": body.member_id,
               "principal_id": principal.id if isinstance(principal.id, uuid.UUID) else None,
               "script_version_id": body.script_version_id}
+    visible = visibility_sql(principal, ":principal_id")
     if keyed is None:
-        row = (await session.execute(CHECK_AND_LOCK, params)).one_or_none()
+        row = (await session.execute(check_and_lock(visible, claim=False), params)).one_or_none()
     else:
-        row = (await session.execute(CLAIM_CHECK_AND_LOCK, {
+        row = (await session.execute(check_and_lock(visible, claim=True), {
             **params, "owner": keyed.owner, "operation": keyed.operation, "key": keyed.key, "digest": keyed.digest,
         })).one_or_none()
-    if row is None or not sees_project(principal, row.director_id, row.principal_assigned):
+    if row is None or not row.visible:
         raise NotFound("project")
     if keyed is not None and row.claim_id is None:
         return await replay(session, keyed)

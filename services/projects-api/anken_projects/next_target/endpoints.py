@@ -13,7 +13,7 @@ from anken_projects.db import ResourcesDep, single_statement
 from anken_projects.next_target import service
 from anken_projects.next_target.schemas import NextTargetIn, NextTargetOut
 from anken_projects.next_target.variant_assignment import assign_variant
-from anken_projects.projects.access import get_accessible_project, sees_project, visibility_sql
+from anken_projects.projects.access import get_accessible_project, visibility_sql
 from anken_projects.targets.schemas import TargetOut
 
 router = APIRouter(tags=["calls"])
@@ -51,7 +51,7 @@ async def next_target(
         handed = await service.next_target(
             driver, project_id, member_id, visible=visibility_sql(principal, "$2"),
             skip_id=body.skip_target_id if body is not None else None)
-        if handed is None or not sees_project(principal, handed.director_id, handed.assigned):
+        if handed is None or not handed.visible:
             raise NotFound("project")
         if not handed.assigned:
             raise Forbidden("you are not assigned to this project")

@@ -29,8 +29,8 @@ _CALLABLE = f"""
     AND {_NOT_DNC}
 """
 # Nothing is released, renewed or leased unless the endpoint will answer 200: the member sees the
-# project (access.visibility_sql, the rule sees_project decides in Python) and is assigned to it. `access` has no row for a missing project, which
-# makes the gate NULL (false).
+# project (access.visibility_sql) and is assigned to it. `access` has no row for a missing project,
+# which makes the gate NULL (false).
 _ALLOWED = "(SELECT allowed FROM access)"
 
 # The member's own running lease, extended: a reload of the calling screen keeps its target.
@@ -91,7 +91,7 @@ def next_target_statement(visible: str) -> str:
     first = " UNION ALL ".join(f"SELECT id FROM {n}" for n in names)
     return f"""
         WITH access AS (
-            SELECT p.director_id, a.assigned,
+            SELECT {visible} AS visible, a.assigned,
                    a.assigned AND {visible} AS allowed
             FROM projects.projects p
             CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM projects.assignments a
@@ -111,7 +111,7 @@ def next_target_statement(visible: str) -> str:
             FROM picked WHERE t.id = picked.id
             RETURNING t.*
         )
-        SELECT access.director_id, access.assigned, handed.*
+        SELECT access.visible, access.assigned, handed.*
         FROM access LEFT JOIN (SELECT * FROM own UNION ALL SELECT * FROM leased) AS handed ON true
     """
 
@@ -124,7 +124,7 @@ NO_SKIP = uuid.UUID(int=0)
 class HandOut:
     """What the statement saw of the project (for the endpoint's 404/403) and the leased target, if any."""
 
-    director_id: uuid.UUID
+    visible: bool
     assigned: bool
     target: dict[str, Any] | None
 
@@ -144,8 +144,8 @@ async def next_target(
     if row is None:
         return None
     target = dict(row.items())
-    director_id, assigned = target.pop("director_id"), target.pop("assigned")
-    return HandOut(director_id=director_id, assigned=assigned, target=target if target["id"] is not None else None)
+    visible, assigned = target.pop("visible"), target.pop("assigned")
+    return HandOut(visible=visible, assigned=assigned, target=target if target["id"] is not None else None)
 
 
 # A member who takes back their own call (the calling screen's undo) has the company on screen
