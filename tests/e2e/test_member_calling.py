@@ -132,7 +132,8 @@ def test_a_note_over_the_limit_is_refused_with_the_rule_and_kept(page, world: Wo
     page.wait_for_function("() => !!window.htmx")
     target = page.locator("[data-target-id]").get_attribute("data-target-id")
     # The limits on the page are projects-api's (GET /v1/calls/limits), not copies of them.
-    expect(page.locator("#note-limit")).to_have_text(f"{note_max:,} 文字以内")
+    counter = page.locator("#note-counter")
+    expect(counter).to_have_text(f"0 / {note_max:,} 文字")
     dialog = page.locator("#appointment-dialog")
     for selector, path in (("#appt-contact", "appointment.contact_name"), ("#appt-contact-title", "appointment.contact_title")):
         assert dialog.locator(selector).get_attribute("maxlength") == str(limits[path]["max_length"])
@@ -143,6 +144,9 @@ def test_a_note_over_the_limit_is_refused_with_the_rule_and_kept(page, world: Wo
     too_long = "先方の反応メモ。" * (note_max // 8 + 1)
     assert len(too_long) > note_max
     page.fill("#call-note", too_long)
+    # The counter shows the limit while typing and turns red past it.
+    expect(counter).to_have_text(f"{len(too_long):,} / {note_max:,} 文字")
+    expect(counter).to_have_class(re.compile(r"\berror\b"))
     page.locator("#call-note").press("Escape")  # leave the field: the number keys log outcomes again
     expect(page.locator(READY)).to_have_count(1)
     with page.expect_response(lambda r: r.url.endswith("/log")):
@@ -150,6 +154,7 @@ def test_a_note_over_the_limit_is_refused_with_the_rule_and_kept(page, world: Wo
     expect(page.locator("#error-note")).to_have_text(f"メモ: {note_max:,} 文字以内で入力してください")
     expect(page.locator("#error-note")).to_have_css("color", "rgb(179, 38, 30)")
     expect(page.locator("#call-note")).to_have_value(too_long)
+    expect(counter).to_have_text(f"{len(too_long):,} / {note_max:,} 文字")  # the kept note, counted
     expect(page.locator("[data-target-id]")).to_have_attribute("data-target-id", target)
     assert httpx.get(f"{world.projects_url}/v1/targets/{target}", headers=world.director.headers).json()["call_count"] == 0
 
