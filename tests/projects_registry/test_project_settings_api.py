@@ -94,3 +94,20 @@ async def test_a_member_is_unassigned_with_if_match(app_client: httpx.AsyncClien
     assert (await app_client.get(base, headers=director.headers)).json()["items"] == []
     again = await app_client.delete(f"{base}/{assignment['id']}", headers=director.headers)
     assert again.status_code == 404
+
+
+async def test_the_limits_of_a_projects_screens_come_from_the_request_models(
+    app_client: httpx.AsyncClient, admin: Actor,
+) -> None:
+    member = await make_user(app_client, "member")
+    response = await app_client.get("/v1/projects/limits", headers=member.headers)
+    assert response.status_code == 200, response.text
+    limits = response.json()
+    assert limits["name"] == {"max_length": 200, "min_length": 1}
+    assert limits["appointment_definition"] == {"max_length": 5000}
+    assert limits["qualification_fields"] == {"max_items": 30}
+    assert limits["qualification_fields.*"] == {"max_length": 100, "min_length": 1}
+    assert limits["monthly_appointment_target"] == {"minimum": 0, "maximum": 100_000}
+    assert limits["kickoff_item.value"] == {"max_length": 5000}
+    assert limits["assignment.planned_hours"] == {"minimum": 0, "maximum": 1000}
+    assert (await app_client.get("/v1/projects/limits")).status_code == 401

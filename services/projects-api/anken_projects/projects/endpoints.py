@@ -8,7 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from anken_common.auth_tokens import Role
+from anken_common.field_limits import field_limits
 from anken_common.problems import Forbidden, problem_responses
+from anken_projects.assignments.schemas import AssignmentUpdate
 from anken_projects.auth.dependencies import CurrentPrincipal, require_roles
 from anken_projects.auth.principal import Principal
 from anken_projects.auth.scopes import Scope
@@ -35,6 +37,13 @@ from anken_projects.projects.schemas import (
 
 router = APIRouter(prefix="/v1/projects", tags=["projects"])
 DirectorOrAdmin = Annotated[Principal, Depends(require_roles(Role.director))]
+# The limits of what a project's screens send: the project (PATCH), a kickoff item (`kickoff_item.…`) and a
+# member's assignment (`assignment.…`), read from the request models themselves.
+PROJECT_LIMITS = {
+    **field_limits(ProjectUpdate),
+    **{f"kickoff_item.{path}": limits for path, limits in field_limits(KickoffItemUpdate).items()},
+    **{f"assignment.{path}": limits for path, limits in field_limits(AssignmentUpdate).items()},
+}
 
 
 def _out(project, response: Response) -> ProjectOut:
@@ -71,6 +80,18 @@ async def list_projects(
     page = await service.list_projects(session, principal, status=status, director_id=director_id,
                                        client_id=client_id, q=q, cursor=cursor, limit=limit)
     return Page[ProjectOut](items=[ProjectOut.model_validate(p) for p in page.items], next_cursor=page.next_cursor)
+
+
+@router.get(
+    "/limits", summary="The input limits of a project's settings, kickoff items and assignments",
+    description="Dotted field paths as in `errors[].field` (`*`: any item of a list) → their limits (`max_length`, "
+                "`max_items`, `minimum`, …): PATCH /v1/projects/{id} fields as they are, a kickoff item's under "
+                "`kickoff_item.`, an assignment's under `assignment.`. Clients show them before a save is refused; "
+                "the API stays the judge. Served in every environment (the OpenAPI document may not be).",
+    responses=problem_responses(401),
+)
+async def project_limits(principal: CurrentPrincipal) -> dict[str, dict[str, int | float]]:
+    return PROJECT_LIMITS
 
 
 @router.get("/{project_id}", summary="Get a project", response_model=ProjectOut, responses=problem_responses(401, 403, 404))
