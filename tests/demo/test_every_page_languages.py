@@ -135,7 +135,7 @@ class Visitor:
 
     def open(self, url: str) -> tuple[int, str, str]:
         """The page at `url` (a redirect followed; a fragment that redirects plain requests is also
-        fetched as htmx fetches it): status, content type and the visible text's problems."""
+        fetched as htmx fetches it): status, content type and body."""
         answer = self.client.get(url)
         if answer.is_redirect:
             fragment = self.client.get(url, headers={"HX-Request": "true"})

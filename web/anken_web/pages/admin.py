@@ -154,12 +154,15 @@ DELIVERY_STATUSES = ("pending", "retrying", "succeeded", "dead", "skipped")
 
 
 async def integrations_context(view: View, error: str | None = None, form: dict | None = None) -> dict:
-    settings, clients_page = await asyncio.gather(
+    settings, clients_page, projects_page = await asyncio.gather(
         view.api.get("worker", "/v1/integration-settings", limit=200),
         view.api.get("projects", "/v1/clients", limit=200),
+        view.api.get("projects", "/v1/projects", limit=200),
     )
     clients = clients_page.get("items", [])
+    # A setting names its client and project by id; the page shows their names, never the ids.
     return {"integrations": items_of(settings), "clients": clients, "client_names": {c["id"]: c["name"] for c in clients},
+            "project_names": {p["id"]: p["name"] for p in projects_page.get("items", [])},
             "kinds": INTEGRATIONS, "error": error, "form": form or {}}
 
 
