@@ -4,10 +4,11 @@ after a lost race the form keeps what was typed and takes the rest from the save
 
 from __future__ import annotations
 
-from anken_projects.assignments.schemas import AssignmentUpdate
-from anken_projects.projects.schemas import KickoffItemUpdate, ProjectOut, ProjectUpdate
+from anken_projects.projects.endpoints import PROJECT_LIMITS
+from anken_projects.projects.schemas import ProjectOut, ProjectUpdate
 from anken_web.api_client import ApiError
 from anken_web.i18n.catalogs import translations
+from anken_web.input_limits import InputLimits
 from anken_web.pages import project_settings_fields as settings
 
 
@@ -24,26 +25,25 @@ def test_the_form_has_every_editable_field_of_a_project() -> None:
     assert set(ProjectOut.model_fields) - shown_elsewhere == set(settings.FIELDS)
 
 
-def test_limits_are_the_apis() -> None:
-    def api_limit(model: type, name: str) -> int | None:
-        schema = model.model_json_schema()["properties"][name]
-        options = schema.get("anyOf", [schema])
-        for option in options:
-            if "maxLength" in option:
-                return option["maxLength"]
-            if option.get("type") == "array" and "maxLength" in option.get("items", {}):
-                return option["items"]["maxLength"]
-        return None
+# The document projects-api serves at GET /v1/projects/limits.
+LIMITS = InputLimits(PROJECT_LIMITS)
+SECTIONS, FIELDS = settings.with_limits(LIMITS)
 
-    for name, field in settings.FIELDS.items():
-        if field.kind in ("text", "textarea", "url", "list"):
-            assert field.max_chars == api_limit(ProjectUpdate, name), name
-    assert settings.KICKOFF_VALUE.max_chars == api_limit(KickoffItemUpdate, "value")
-    hours = AssignmentUpdate.model_json_schema()["properties"]["planned_hours"]
-    assert (settings.PLANNED_HOURS.minimum, settings.PLANNED_HOURS.maximum) == (hours["minimum"], hours["maximum"])
-    target = ProjectUpdate.model_json_schema()["properties"]["monthly_appointment_target"]["anyOf"][0]
-    field = settings.FIELDS["monthly_appointment_target"]
-    assert (field.minimum, field.maximum) == (target["minimum"], target["maximum"])
+
+def test_the_limits_are_the_apis_own() -> None:
+    assert FIELDS["appointment_definition"].max_chars == 5000
+    assert (FIELDS["qualification_fields"].max_chars, FIELDS["qualification_fields"].max_items) == (100, 30)
+    assert FIELDS["extra_closed_days"].max_items == 366
+    assert (FIELDS["monthly_appointment_target"].minimum, FIELDS["monthly_appointment_target"].maximum) == (0, 100_000)
+    assert settings.kickoff_value(LIMITS).max_chars == 5000
+    assert (settings.planned_hours(LIMITS).minimum, settings.planned_hours(LIMITS).maximum) == (0, 1000)
+    # Every text field of the form has a limit from the API (so a counter), and none is copied into the web.
+    assert all(f.max_chars for f in FIELDS.values() if f.kind in settings.TEXT_KINDS)
+    assert all(f.max_chars is None and f.maximum is None for f in settings.FIELDS.values())
+    # When the API cannot say, the form still works, without counters or numbers in its messages.
+    _sections, bare = settings.with_limits(InputLimits())
+    refused = ApiError(422, errors=[{"field": "product", "type": "string_too_long", "message": "too long"}])
+    assert settings.field_errors_of(refused, _ja, bare) == {"product": "商材: 入力内容を確認してください"}
 
 
 def test_refusals_are_sentences_with_the_label_and_the_rule() -> None:
@@ -59,7 +59,7 @@ def test_refusals_are_sentences_with_the_label_and_the_rule() -> None:
         {"field": "weekly_meeting_time", "type": "string_pattern_mismatch", "message": "pattern"},
         {"field": "client_id", "type": "extra_forbidden", "message": "not permitted"},
     ])
-    assert settings.field_errors_of(refused, _ja) == {
+    assert settings.field_errors_of(refused, _ja, FIELDS) == {
         "calendar_link": "日程調整リンク: http:// または https:// で始まる URL を入力してください",
         "appointment_definition": "アポイントの定義: 5,000 文字以内で入力してください",
         "name": "案件名: 入力してください（空にはできません）",
@@ -70,9 +70,9 @@ def test_refusals_are_sentences_with_the_label_and_the_rule() -> None:
         "weekly_meeting_time": "定例会の時刻: 時刻を HH:MM（00:00〜23:59）で入力してください",
     }
     hours = ApiError(422, errors=[{"field": "planned_hours", "type": "less_than_equal", "message": "<= 1000"}])
-    assert settings.field_errors_of(hours, _ja, {"planned_hours": settings.PLANNED_HOURS}) == {
+    assert settings.field_errors_of(hours, _ja, {"planned_hours": settings.planned_hours(LIMITS)}) == {
         "planned_hours": "予定稼働時間: 0 以上 1,000 以下の整数を入力してください"}
-    assert settings.field_errors_of(ApiError(412), _ja) == {}
+    assert settings.field_errors_of(ApiError(412), _ja, FIELDS) == {}
 
 
 PROJECT = {

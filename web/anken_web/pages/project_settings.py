@@ -22,6 +22,7 @@ from anken_common.auth_tokens import Role
 from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
 from anken_web.form_values import version_header
+from anken_web.input_limits import input_limits
 from anken_web.pages import project_settings_fields as settings
 from anken_web.rendering import View, roles
 
@@ -66,13 +67,14 @@ async def render_settings(
     """The form; `values` what it shows (default: the saved values), `rendered` and `version` the baseline
     it carries (default: the saved values and version), against which the next save is compared."""
     editable = may_manage(view, project)
+    sections, _fields = settings.with_limits(await input_limits(view, settings.PROJECT_LIMITS))
     directors = await _directors(view)
     director_names = {d["id"]: d["name"] for d in directors}
     if view.user.get("id"):
         director_names.setdefault(view.user["id"], view.user.get("name", ""))
     saved = settings.form_values(project)
     return view.render(
-        "projects/settings.html", status_code=status_code, project=project, sections=settings.SECTIONS,
+        "projects/settings.html", status_code=status_code, project=project, sections=sections,
         values=values or saved, saved=saved, rendered=rendered or saved,
         version=version if version is not None else str(project.get("version", "")),
         field_errors=field_errors or {}, error=error, conflict=conflict, clashes=clashes or [],
@@ -110,7 +112,8 @@ async def save_settings(view: DirectorView, project_id: uuid.UUID, request: Requ
                 error=view._("Someone else changed this project while you were editing it. Nothing of yours was "
                              "saved yet: what you typed is kept, and the values saved in the meantime are shown "
                              "under the fields you both changed. Check them and save again."))
-        field_errors = settings.field_errors_of(exc, view._)
+        _sections, fields = settings.with_limits(await input_limits(view, settings.PROJECT_LIMITS))
+        field_errors = settings.field_errors_of(exc, view._, fields)
         general = None if field_errors and exc.status == 422 else describe(exc, view._)
         # The form keeps its baseline (the values and version it was rendered with), so a change saved
         # by someone else meanwhile is still caught on the next press.

@@ -2,21 +2,25 @@
 sent to projects-api, and the API's refusals (RFC 9457 `errors[].field`, e.g. `extra_closed_days.2`)
 as one sentence per field, with the field's own label and the rule.
 
-The limits are projects-api's (anken_projects.projects.schemas.ProjectUpdate); the API stays the
-judge, these numbers let the page show a counter before a limit is hit and word a refusal
-(tests/web/test_project_settings_fields.py keeps them equal to the API's).
+The limits come from projects-api (`GET /v1/projects/limits`, generated from its request models):
+`with_limits` puts them on the fields, so the page shows a counter before a limit is hit and words a
+refusal with the number; the API stays the judge.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from anken_web import field_errors
 from anken_web.api_client import ApiError
 from anken_web.field_errors import Gettext, Refusal, as_index
 from anken_web.form_values import whole_number
 from anken_web.i18n.extraction import N_
+from anken_web.input_limits import InputLimits
+
+# projects-api's limits document for a project's screens (project fields; `kickoff_item.…`; `assignment.…`).
+PROJECT_LIMITS = ("projects", "/v1/projects/limits")
 
 # How a field is typed: text/textarea/url (one string), number (a whole number), date, time (HH:MM),
 # weekday (0=Monday … 6=Sunday), timezone, director, list (one item a line), dates (one date a line),
@@ -29,7 +33,8 @@ class SettingField:
     name: str  # the API's field name, also the form field's
     label: str  # msgid
     kind: str
-    max_chars: int | None = None  # per item for list kinds
+    # The limits (from the API, see with_limits): characters (per item for a list), items, range.
+    max_chars: int | None = None
     max_items: int | None = None
     minimum: int | None = None
     maximum: int | None = None
@@ -46,37 +51,37 @@ class Section:
 
 SECTIONS: tuple[Section, ...] = (
     Section(N_("Project"), (
-        SettingField("name", N_("Project name"), "text", max_chars=200, required=True),
-        SettingField("product", N_("Product"), "text", max_chars=200),
+        SettingField("name", N_("Project name"), "text", required=True),
+        SettingField("product", N_("Product"), "text"),
         SettingField("director_id", N_("Director"), "director"),
         SettingField("timezone", N_("Time zone"), "timezone"),
     )),
     Section(N_("Contract"), (
-        SettingField("monthly_appointment_target", N_("Monthly appointment target"), "number", minimum=0, maximum=100_000),
-        SettingField("contracted_monthly_hours", N_("Contracted monthly hours"), "number", minimum=0, maximum=100_000),
+        SettingField("monthly_appointment_target", N_("Monthly appointment target"), "number"),
+        SettingField("contracted_monthly_hours", N_("Contracted monthly hours"), "number"),
         SettingField("contract_start", N_("Contract start"), "date"),
         SettingField("contract_end", N_("Contract end"), "date"),
         SettingField("renewal_date", N_("Renewal date"), "date"),
     )),
     Section(N_("Definitions"), (
-        SettingField("appointment_definition", N_("Appointment definition"), "textarea", max_chars=5000),
-        SettingField("qualification_fields", N_("Qualification fields (BANT)"), "list", max_chars=100, max_items=30,
+        SettingField("appointment_definition", N_("Appointment definition"), "textarea"),
+        SettingField("qualification_fields", N_("Qualification fields (BANT)"), "list",
                      hint=N_("One field a line, e.g."), example="budget, authority, need, timeline"),
-        SettingField("target_definition", N_("Target definition"), "textarea", max_chars=5000),
+        SettingField("target_definition", N_("Target definition"), "textarea"),
     )),
     Section(N_("Hand-off"), (
-        SettingField("handoff_contact", N_("Hand-off contact"), "text", max_chars=200),
-        SettingField("calendar_link", N_("Calendar link"), "url", max_chars=500),
+        SettingField("handoff_contact", N_("Hand-off contact"), "text"),
+        SettingField("calendar_link", N_("Calendar link"), "url"),
     )),
     Section(N_("Integration links"), (
-        SettingField("slack_channel", N_("Slack channel"), "text", max_chars=100),
-        SettingField("confluence_page_url", N_("Confluence page URL"), "url", max_chars=500),
-        SettingField("spreadsheet_url", N_("Spreadsheet URL"), "url", max_chars=500),
+        SettingField("slack_channel", N_("Slack channel"), "text"),
+        SettingField("confluence_page_url", N_("Confluence page URL"), "url"),
+        SettingField("spreadsheet_url", N_("Spreadsheet URL"), "url"),
     )),
     Section(N_("Calendar"), (
-        SettingField("extra_closed_days", N_("Extra closed days"), "dates", max_items=366,
+        SettingField("extra_closed_days", N_("Extra closed days"), "dates",
                      hint=N_("One date a line (YYYY-MM-DD), besides weekends and public holidays.")),
-        SettingField("weekly_meeting_weekday", N_("Weekly meeting day"), "weekday", minimum=0, maximum=6),
+        SettingField("weekly_meeting_weekday", N_("Weekly meeting day"), "weekday"),
         SettingField("weekly_meeting_time", N_("Weekly meeting time"), "time"),
     )),
     Section(N_("A/B script test"), (
@@ -88,11 +93,44 @@ SECTIONS: tuple[Section, ...] = (
 FIELDS: dict[str, SettingField] = {f.name: f for section in SECTIONS for f in section.fields}
 # The other project forms that save one value: a kickoff item's agreed content, a member's planned hours
 # (anken_projects.projects.schemas.KickoffItemUpdate, anken_projects.assignments.schemas.AssignmentUpdate).
-KICKOFF_VALUE = SettingField("value", N_("Agreed content"), "textarea", max_chars=5000)
-PLANNED_HOURS = SettingField("planned_hours", N_("Planned hours"), "number", minimum=0, maximum=1000)
+KICKOFF_VALUE = SettingField("value", N_("Agreed content"), "textarea")
+PLANNED_HOURS = SettingField("planned_hours", N_("Planned hours"), "number")
 # The prefix of the hidden fields that carry each value as it was when the form was rendered.
 WAS = "was."
 _LIST_SPLIT = re.compile(r"[\n,、]")
+
+
+def _number(limits: InputLimits, path: str, name: str) -> int | None:
+    value = limits.fields.get(path, {}).get(name)
+    return int(value) if isinstance(value, int | float) else None
+
+
+def limited(field: SettingField, limits: InputLimits, prefix: str = "") -> SettingField:
+    """The field with the API's limits of `prefix + name` (none where the API names none)."""
+    path = prefix + field.name
+    if field.kind == "list":
+        return replace(field, max_chars=limits.max_length(f"{path}.*"), max_items=limits.max_items(path))
+    if field.kind == "dates":
+        return replace(field, max_items=limits.max_items(path))
+    if field.kind in ("number", "weekday"):
+        return replace(field, minimum=_number(limits, path, "minimum"), maximum=_number(limits, path, "maximum"))
+    if field.kind in TEXT_KINDS:
+        return replace(field, max_chars=limits.max_length(path))
+    return field
+
+
+def with_limits(limits: InputLimits) -> tuple[tuple[Section, ...], dict[str, SettingField]]:
+    """The settings form's sections and fields, with the API's limits."""
+    sections = tuple(Section(s.title, tuple(limited(f, limits) for f in s.fields)) for s in SECTIONS)
+    return sections, {f.name: f for section in sections for f in section.fields}
+
+
+def kickoff_value(limits: InputLimits) -> SettingField:
+    return limited(KICKOFF_VALUE, limits, "kickoff_item.")
+
+
+def planned_hours(limits: InputLimits) -> SettingField:
+    return limited(PLANNED_HOURS, limits, "assignment.")
 
 
 def form_value(field: SettingField, value: object) -> str:
@@ -205,7 +243,7 @@ def _sentence(field: SettingField, refusal: Refusal, _: Gettext) -> str:
     item = refusal.index + 1 if refusal.index is not None else None
     if kind == "string_too_short" and field.required:
         return _("%(label)s: this cannot be empty.", label=label)
-    if kind == "string_too_long" and field.kind == "list" and item is not None:
+    if kind == "string_too_long" and field.kind == "list" and item is not None and field.max_chars:
         return _("%(label)s: each item must be at most %(max)s characters (item %(item)s).",
                  label=label, max=f"{field.max_chars:,}", item=item)
     if kind == "string_too_long" and field.max_chars:
@@ -214,7 +252,7 @@ def _sentence(field: SettingField, refusal: Refusal, _: Gettext) -> str:
         return _("%(label)s: enter at most %(max)s items.", label=label, max=f"{field.max_items:,}")
     if field.kind == "url":
         return _("%(label)s: enter a URL that starts with http:// or https://.", label=label)
-    if field.kind in ("number", "weekday") and field.maximum is not None:
+    if field.kind in ("number", "weekday") and field.minimum is not None and field.maximum is not None:
         return _("%(label)s: enter a whole number from %(min)s to %(max)s.",
                  label=label, min=f"{field.minimum:,}", max=f"{field.maximum:,}")
     if field.kind in ("date", "dates"):
@@ -238,7 +276,7 @@ def _sentence(field: SettingField, refusal: Refusal, _: Gettext) -> str:
     return _("%(label)s: please check what you entered.", label=label)
 
 
-def field_errors_of(exc: ApiError, _: Gettext, fields: dict[str, SettingField] = FIELDS) -> dict[str, str]:
-    """Form field → the first refusal's sentence, for the fields the form has (default: the settings form)."""
+def field_errors_of(exc: ApiError, _: Gettext, fields: dict[str, SettingField]) -> dict[str, str]:
+    """Form field → the first refusal's sentence, for the fields the form has (with their limits)."""
     return field_errors.field_errors_of(exc, _, _locator(fields),
                                         lambda refusal, gettext: _sentence(fields[refusal.field], refusal, gettext))

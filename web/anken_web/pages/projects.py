@@ -16,6 +16,7 @@ from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
 from anken_web.form_values import version_header, whole_number
 from anken_web.i18n.extraction import N_
+from anken_web.input_limits import input_limits
 from anken_web.pages import project_settings_fields as setting_fields
 from anken_web.pages.project_settings import may_manage
 from anken_web.rendering import UserView, View, roles
@@ -137,17 +138,17 @@ async def assignable_members(view: View) -> dict:
 
 async def project_context(view: View, project_id: str) -> dict:
     project = await view.api.get("projects", f"/v1/projects/{project_id}")
-    kickoff, contracts, assignments, members = await asyncio.gather(
+    kickoff, contracts, assignments, members, limits = await asyncio.gather(
         view.api.try_get("projects", f"/v1/projects/{project_id}/kickoff-items", default=None),
         view.api.try_get("projects", f"/v1/projects/{project_id}/contract-changes", default={"items": []}),
         view.api.try_get("projects", f"/v1/projects/{project_id}/assignments", default={"items": []}),
-        assignable_members(view),
+        assignable_members(view), input_limits(view, setting_fields.PROJECT_LIMITS),
     )
     return {"project": project, "kickoff": kickoff, "contracts": (contracts or {}).get("items", []),
             "assignments": (assignments or {}).get("items", []), "contract_kinds": CONTRACT_CHANGES,
             "assignable": (members or {}).get("items", []),
             "attempt": uuid.uuid4().hex, "may_manage": may_manage(view, project),
-            "kickoff_value": setting_fields.KICKOFF_VALUE, "planned_hours_field": setting_fields.PLANNED_HOURS}
+            "kickoff_value": setting_fields.kickoff_value(limits)}
 
 
 @router.get("/projects/{project_id}")
@@ -190,14 +191,15 @@ async def agree_kickoff_item(view: DirectorView, project_id: str, key: str,
     """Agree (or un-agree) an item and save its agreed content; a refusal keeps what was typed.
     Through htmx the answer is the item alone (what is typed in the other items stays) and the
     checklist's readiness out of band; without it, the project page."""
-    body: dict = {"agreed": agreed == "on", "value": setting_fields.api_value(setting_fields.KICKOFF_VALUE, value)}
+    value_field = setting_fields.kickoff_value(await input_limits(view, setting_fields.PROJECT_LIMITS))
+    body: dict = {"agreed": agreed == "on", "value": setting_fields.api_value(value_field, value)}
     item_error, item_errors, typed, conflict, status = None, {}, {}, False, 200
     try:
         await view.api.patch("projects", f"/v1/projects/{project_id}/kickoff-items/{key}", json=body,
                              headers=version_header(version))
     except ApiError as exc:
         typed, status = {key: value}, exc.status if exc.status in (403, 404, 409, 412, 422) else 502
-        fields = setting_fields.field_errors_of(exc, view._, {"value": setting_fields.KICKOFF_VALUE})
+        fields = setting_fields.field_errors_of(exc, view._, {"value": value_field})
         if "value" in fields:
             item_errors = {key: fields["value"]}
         elif exc.status == 412:
@@ -219,7 +221,7 @@ async def agree_kickoff_item(view: DirectorView, project_id: str, key: str,
         raise ApiError(404, detail="kickoff item not found", api="projects")
     project = await view.api.get("projects", f"/v1/projects/{project_id}")
     return view.render("projects/kickoff_saved.html", project=project, kickoff=kickoff, item=item,
-                       may_manage=may_manage(view, project), kickoff_value=setting_fields.KICKOFF_VALUE, **context)
+                       may_manage=may_manage(view, project), kickoff_value=value_field, **context)
 
 
 async def _refused_assignment(view: View, project_id: str, assignment_id: str, message: str,
@@ -233,12 +235,13 @@ async def _refused_assignment(view: View, project_id: str, assignment_id: str, m
 @router.post("/projects/{project_id}/assignments/{assignment_id}")
 async def change_planned_hours(view: DirectorView, project_id: str, assignment_id: uuid.UUID,
                                planned_hours: Annotated[str, Form()] = "", version: Annotated[str, Form()] = "") -> Response:
-    body = {"planned_hours": setting_fields.api_value(setting_fields.PLANNED_HOURS, planned_hours)}
+    hours_field = setting_fields.planned_hours(await input_limits(view, setting_fields.PROJECT_LIMITS))
+    body = {"planned_hours": setting_fields.api_value(hours_field, planned_hours)}
     try:
         await view.api.patch("projects", f"/v1/projects/{project_id}/assignments/{assignment_id}", json=body,
                              headers=version_header(version))
     except ApiError as exc:
-        fields = setting_fields.field_errors_of(exc, view._, {"planned_hours": setting_fields.PLANNED_HOURS})
+        fields = setting_fields.field_errors_of(exc, view._, {"planned_hours": hours_field})
         message = fields.get("planned_hours") or describe(exc, view._)
         return await _refused_assignment(view, project_id, str(assignment_id), message, typed=planned_hours,
                                          status_code=exc.status if exc.status in (403, 404, 409, 412, 422) else 502)
