@@ -252,9 +252,9 @@ def main() -> None:
 
     asyncio.run(create())
     try:
-        from anken_reporting.migrations.runner import upgrade
+        from anken_common.migrations_runner import upgrade
 
-        upgrade(database_url)
+        upgrade("anken_reporting.migrations", database_url)
         asyncio.run(main_async(args, database_url))
     finally:
         asyncio.run(drop())

@@ -14,7 +14,7 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from anken_common.events import EventEnvelope, events_stream
+from anken_common.events import OUTBOX_COLUMNS, envelope_from_outbox_row, events_stream
 from anken_common.logging import get_logger
 from anken_common.stopping import sleep_or_stop
 
@@ -43,7 +43,7 @@ class OutboxRelay:
             rows = (
                 await conn.execute(
                     text(
-                        "SELECT id, event_id, type, aggregate_type, aggregate_id, tenant, payload, occurred_at "
+                        f"SELECT {', '.join(OUTBOX_COLUMNS)} "
                         f"FROM {self.table} WHERE published_at IS NULL ORDER BY id LIMIT :n FOR UPDATE"
                     ),
                     {"n": batch},
@@ -53,11 +53,7 @@ class OutboxRelay:
                 return 0
             pipe = self.redis.pipeline(transaction=False)
             for row in rows:
-                envelope = EventEnvelope(
-                    id=row.event_id, type=row.type, occurred_at=row.occurred_at, tenant=row.tenant,
-                    aggregate_type=row.aggregate_type, aggregate_id=row.aggregate_id, sequence=row.id,
-                    payload=row.payload, source=self.source,
-                )
+                envelope = envelope_from_outbox_row(row, self.source)
                 pipe.xadd(
                     events_stream(self.namespace), {"envelope": envelope.to_json()}, maxlen=5_000_000, approximate=True
                 )

@@ -34,9 +34,9 @@ def main(argv: list[str] | None = None) -> None:
 
         delivery_processes.main()
     elif args.command == "migrate":
-        from anken_worker.migrations.runner import upgrade
+        from anken_common.migrations_runner import upgrade
 
-        upgrade(settings.database_url)
+        upgrade("anken_worker.migrations", settings.database_url)
 
 
 if __name__ == "__main__":

@@ -31,9 +31,9 @@ def main(argv: list[str] | None = None) -> None:
                     # The peer address is what it is; X-Forwarded-For counts only from TRUSTED_PROXIES.
                     proxy_headers=False)
     elif args.command == "migrate":
-        from anken_projects.migrations.runner import upgrade
+        from anken_common.migrations_runner import upgrade
 
-        upgrade(settings.database_url)
+        upgrade("anken_projects.migrations", settings.database_url)
     elif args.command == "seed":
         from anken_projects.demo.api import DemoLoadError
         from anken_projects.demo.seed import DemoRefused, seed_demo

@@ -26,9 +26,9 @@ def main(argv: list[str] | None = None) -> None:
         uvicorn.run("anken_reporting.main:create_app", factory=True, host=args.host,
                     port=args.port or settings.port, log_config=None, access_log=False)
     elif args.command == "migrate":
-        from anken_reporting.migrations.runner import upgrade
+        from anken_common.migrations_runner import upgrade
 
-        upgrade(settings.database_url)
+        upgrade("anken_reporting.migrations", settings.database_url)
     elif args.command == "rebuild":
         from anken_reporting.admin.rebuild import rebuild_from_cli
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from anken_common.clock import utc_now
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+__all__ = ["local_now", "utc_now"]  # utc_now: anken_common.clock
 
 
 def local_now(project: Mapping[str, Any], now: datetime | None = None) -> datetime:

@@ -17,6 +17,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from anken_common import call_outcomes
+from anken_common.call_fact_widths import INDUSTRY_MAX_CHARS, VARIANT_MAX_CHARS, sql_stored
+from anken_common.events import OUTBOX_COLUMNS, envelope_json_sql
 from anken_common.logging import get_logger
 
 log = get_logger("anken.events.export")
@@ -73,28 +75,16 @@ async def read_events(
     if types:
         params["types"] = list(types)
     rows = (await conn.execute(text(
-        "SELECT id, event_id, type, aggregate_type, aggregate_id, tenant, payload, occurred_at "
-        f"FROM projects.outbox_events WHERE {where} ORDER BY id LIMIT :n"
+        f"SELECT {', '.join(OUTBOX_COLUMNS)} FROM projects.outbox_events WHERE {where} ORDER BY id LIMIT :n"
     ), params)).all()
     await conn.rollback()
     return list(rows)
 
 
 # The envelope as JSON, built by PostgreSQL: the stream writes these bytes out as they are, so a
-# 10-million-event export is not bound by Python serialising each row. Concatenation rather than
-# json_build_object: it is faster (bench/README.md), and every value but the stored JSONB payload is a
-# uuid, a number or a string that to_json quotes (the fields of anken_common.events.EventEnvelope).
-def _envelope_json(o: str = "") -> str:
-    """The envelope expression over outbox columns (qualified by `o`, e.g. "o.", when joined)."""
-    return (
-        f"""'{{"id":"' || {o}event_id || '","type":' || to_json({o}type) || ',"occurred_at":' """
-        f"""|| to_json({o}occurred_at) || ',"tenant":' || COALESCE('"' || {o}tenant || '"', 'null') """
-        f"""|| ',"aggregate_type":' || to_json({o}aggregate_type) || ',"aggregate_id":' || to_json({o}aggregate_id) """
-        f"""|| ',"sequence":' || {o}id || ',"payload":' || {o}payload || ',"version":1,"source":"projects-api"}}'"""
-    )
-
-
-_ENVELOPE_JSON = _envelope_json()
+# 10-million-event export is not bound by Python serialising each row. The expression is generated
+# from anken_common.events.EventEnvelope (envelope_json_sql).
+_ENVELOPE_JSON = envelope_json_sql()
 
 
 # CSV with a quote and a delimiter that JSON text never holds raw (control characters are always
@@ -108,8 +98,8 @@ _SEQUENCE_KEY = b',"sequence":'
 # columns in this order (no header). A call event whose payload has the calls service's shape
 # (ids as 36-character UUID text, an ISO 8601 instant with an offset, a known outcome, a
 # non-negative integer duration, text or null variant and industry, a boolean or absent
-# first_call_of_target, no `previous`) gets its facts and no envelope: variant ≤ 64 and industry
-# ≤ 100 characters, '' when absent, as reporting-api stores them. Every other event — and call
+# first_call_of_target, no `previous`) gets its facts and no envelope: variant and industry cut
+# and '' when absent, as reporting-api stores them (anken_common.call_fact_widths). Every other event — and call
 # events of any other shape, which the reader judges as it judges the NDJSON stream — gets only
 # sequence, event_id, type and its envelope JSON. The shape check is cheap string tests, not
 # parsing (regular expressions cost more than the rest of the export together): a value that
@@ -157,20 +147,20 @@ _FAST = (
                                _json_type("first_call_of_target", "boolean", "absent")))
     + " ELSE false END"
 )
-_OUTBOX_COLUMNS = ("id", "event_id", "type", "occurred_at", "tenant", "aggregate_type", "aggregate_id", "payload")
 _CALL_FACTS = (
     "q.o_id, q.o_event_id, q.o_type, "
     + ", ".join(f"CASE WHEN q.fast THEN {v} END" for v in (
         "q.id", "q.project_id", "q.client_id", "q.member_id", "q.target_id", "q.occurred_at",
-        "COALESCE(left(q.variant, 64), '')", "q.script_version_id", "COALESCE(left(q.target_industry, 100), '')",
+        sql_stored("q.variant", VARIANT_MAX_CHARS), "q.script_version_id",
+        sql_stored("q.target_industry", INDUSTRY_MAX_CHARS),
         "q.outcome", "q.duration_s", "COALESCE(q.first_call_of_target, 'false')"))
-    + f", CASE WHEN NOT q.fast THEN {_envelope_json('q.o_')} END"
+    + f", CASE WHEN NOT q.fast THEN {envelope_json_sql(qualifier='q.o_')} END"
 )
 
 
 def _call_facts_query(where: str) -> str:
     # OFFSET 0 keeps `fast` computed once per row: inlined, it would be evaluated in each column.
-    outbox = ", ".join(f"o.{c} AS o_{c}" for c in _OUTBOX_COLUMNS)
+    outbox = ", ".join(f"o.{c} AS o_{c}" for c in OUTBOX_COLUMNS)
     return (f"SELECT {_CALL_FACTS} FROM (SELECT {outbox}, x.*, {_FAST} AS fast FROM (SELECT * FROM "
             f"projects.outbox_events WHERE {where} ORDER BY id LIMIT $3) o {_RECORD} OFFSET 0) q ORDER BY q.o_id")
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from anken_common.events import EventEnvelope
+from anken_common.events import EventEnvelope, envelope_from_outbox_row
 from anken_projects.events import repository as repo
 
 STREAM_BATCH = 50_000
@@ -17,10 +17,7 @@ SETTLE_TIMEOUT_S = 5.0
 
 
 def envelope(row: Any) -> EventEnvelope:
-    return EventEnvelope(
-        id=row.event_id, type=row.type, occurred_at=row.occurred_at, tenant=row.tenant,
-        aggregate_type=row.aggregate_type, aggregate_id=row.aggregate_id, sequence=row.id, payload=row.payload,
-    )
+    return envelope_from_outbox_row(row, "projects-api")
 
 
 async def export_page(

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import Field
 
+from anken_common.clock import utc_now
 from anken_projects.settings import SCHEMA
 
 SCHEMA_ARGS = {"schema": SCHEMA}
 
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+__all__ = ["SCHEMA_ARGS", "created_at_field", "fk", "utc_now", "uuid_pk"]  # utc_now: anken_common.clock
 
 
 def uuid_pk() -> uuid.UUID:

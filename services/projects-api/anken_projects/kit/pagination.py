@@ -1,20 +1,14 @@
 """Keyset (cursor) pagination: `{items, next_cursor}` pages over a stable sort.
 
-The cursor is opaque to clients: URL-safe base64 of the sort-key values of the last item,
-each tagged with its type so it decodes back to the value the column compares against.
+The cursor is opaque to clients (its codec: anken_common.cursors).
 Keyset pagination (rather than OFFSET) keeps every page equally cheap and never skips or
 repeats a row when rows are inserted between two requests.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 import sqlalchemy as sa
@@ -23,6 +17,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from anken_common.cursors import NOT_A_CURSOR, decode_cursor, encode_cursor
 from anken_common.problems import UnprocessableEntity
 
 T = TypeVar("T")
@@ -41,58 +36,6 @@ class Page(BaseModel, Generic[T]):
 
     items: list[T]
     next_cursor: str | None = Field(default=None, description="Pass as `cursor` to get the next page; null when done")
-
-
-def _tag(value: Any) -> list[Any]:
-    if value is None:
-        return ["n", None]
-    if isinstance(value, bool):
-        return ["b", value]
-    if isinstance(value, int):
-        return ["i", value]
-    if isinstance(value, uuid.UUID):
-        return ["u", str(value)]
-    if isinstance(value, datetime):
-        return ["t", value.isoformat()]
-    if isinstance(value, date):
-        return ["d", value.isoformat()]
-    return ["s", str(value)]
-
-
-def _untag(item: Any) -> Any:
-    kind, raw = item
-    if kind == "n":
-        return None
-    if kind == "b":
-        return bool(raw)
-    if kind == "i":
-        return int(raw)
-    if kind == "u":
-        return uuid.UUID(raw)
-    if kind == "t":
-        return datetime.fromisoformat(raw)
-    if kind == "d":
-        return date.fromisoformat(raw)
-    if kind == "s":
-        return str(raw)
-    raise ValueError(kind)
-
-
-def encode_cursor(values: Sequence[Any]) -> str:
-    raw = json.dumps([_tag(v) for v in values], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, expected_len: int) -> list[Any]:
-    """The sort-key values inside a cursor; a 422 naming `cursor` when it is not one of ours."""
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        items = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(items, list) or len(items) != expected_len:
-            raise ValueError("wrong length")
-        return [_untag(item) for item in items]
-    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError, UnicodeDecodeError):
-        raise UnprocessableEntity("cursor", "is not a cursor returned by this list") from None
 
 
 def _python_type(column: InstrumentedAttribute) -> type:
@@ -127,7 +70,7 @@ async def paginate(
         values = decode_cursor(cursor, len(sort))
         for value, col in zip(values, sort, strict=True):
             if not isinstance(value, _python_type(col)):
-                raise UnprocessableEntity("cursor", "is not a cursor returned by this list")
+                raise UnprocessableEntity("cursor", NOT_A_CURSOR)
         bound = sa.tuple_(*[sa.literal(v, type_=col.type) for v, col in zip(values, sort, strict=True)])
         statement = statement.where(keys < bound if descending else keys > bound)
     order = [col.desc() if descending else col.asc() for col in sort]

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import uuid
 from datetime import datetime
 
@@ -12,22 +9,16 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from anken_common.problems import UnprocessableEntity
+from anken_common import cursors
 from anken_reporting.forecast.models import ForecastSnapshot
 
 
 def encode_cursor(snapshot: ForecastSnapshot) -> str:
-    raw = json.dumps([snapshot.taken_at.isoformat(), str(snapshot.id)]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return cursors.encode_cursor((snapshot.taken_at, snapshot.id))
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        taken_at, snapshot_id = json.loads(raw)
-        return datetime.fromisoformat(taken_at), uuid.UUID(snapshot_id)
-    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
-        raise UnprocessableEntity("cursor", "is not a cursor this API returned") from None
+    return cursors.decode_instant_id_cursor(cursor)
 
 
 class ForecastRepository:

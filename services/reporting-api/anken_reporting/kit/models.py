@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
+from anken_common.clock import utc_now
 from anken_reporting.settings import SCHEMA
 
 SCHEMA_ARGS = {"schema": SCHEMA}
 
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+__all__ = ["SCHEMA_ARGS", "utc_now"]  # utc_now: anken_common.clock
