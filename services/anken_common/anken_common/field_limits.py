@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, RootModel
 
 # JSON Schema keyword → the name a client reads.
 _KEYWORDS = {
@@ -53,3 +53,15 @@ def _walk(node: dict[str, Any], path: str, defs: dict[str, Any], found: Limits, 
     keys = node.get("propertyNames")
     if isinstance(keys, dict):
         _walk(keys, f"{path}.<key>", defs, found, seen)
+
+
+def limits_document(model: type[BaseModel], name: str) -> tuple[Limits, type[RootModel[Limits]]]:
+    """`model`'s limits and the response model of an endpoint serving them (its own limits as the
+    OpenAPI example)."""
+    limits = field_limits(model)
+    document = type(name, (RootModel[Limits],), {
+        "__doc__": f"The input limits of {model.__name__}: dotted field path → its limits.",
+        "model_config": ConfigDict(json_schema_extra={"examples": [limits]}),
+        "__module__": __name__,
+    })
+    return limits, document

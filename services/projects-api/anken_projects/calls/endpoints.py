@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime
 
 from anken_common.auth_tokens import Role
-from anken_common.field_limits import field_limits
+from anken_common.field_limits import limits_document
 from anken_common.problems import Forbidden, NotFound, problem_responses
 from anken_projects.auth.dependencies import CurrentPrincipal
 from anken_projects.calls import service, single
@@ -38,7 +38,7 @@ IdempotencyKey = Annotated[str | None, Header(
     description="Retry-safe: the same key and body replay the first response; the same key with another body is 422",
 )]
 # Read once from the model: a changed constraint changes what clients are told.
-CALL_LIMITS = field_limits(CallIn)
+CALL_LIMITS, CallLimits = limits_document(CallIn, "CallLimits")
 REFUSALS = (
     "Refused calls: a member not assigned to the project, or another member's call logged by a member (403), "
     "a target not in the project (422), a target whose company is on the client's do-not-call list (409), "
@@ -133,14 +133,15 @@ async def list_calls(
 
 
 @router.get(
-    "/v1/calls/limits", summary="The input limits of a logged call (from CallIn's own constraints)",
+    "/v1/calls/limits", response_model=CallLimits,
+    summary="The input limits of a logged call (from CallIn's own constraints)",
     description="Dotted field paths as in `errors[].field` (`*`: any value of a list or mapping) → their limits "
                 "(`max_length`, `max_items`, `minimum`, …). Clients show them before a call is refused; the API "
                 "stays the judge. Served in every environment (the OpenAPI document may not be).",
     responses=problem_responses(401),
 )
-async def call_limits(principal: CurrentPrincipal) -> dict[str, dict[str, int | float]]:
-    return CALL_LIMITS
+async def call_limits(principal: CurrentPrincipal) -> CallLimits:
+    return CallLimits(CALL_LIMITS)
 
 
 @router.get("/v1/calls/{call_id}", response_model=CallOut, summary="A logged call",
