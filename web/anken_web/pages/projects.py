@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -209,7 +209,7 @@ async def agree_kickoff_item(view: DirectorView, project_id: str, key: str,
         else:
             item_error = describe(exc, view._)
     refused = bool(item_error or item_errors)
-    context = {"kickoff_errors": item_errors, "kickoff_typed": typed, "kickoff_conflict": key if conflict else None,
+    context: dict[str, Any] = {"kickoff_errors": item_errors, "kickoff_typed": typed, "kickoff_conflict": key if conflict else None,
                "kickoff_problems": {key: item_error} if item_error else {}}
     if not view.is_htmx:
         if not refused:
