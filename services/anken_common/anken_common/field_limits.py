@@ -8,9 +8,9 @@ any item of a list or any value of a mapping.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from pydantic import BaseModel, ConfigDict, RootModel
+from pydantic import BaseModel, ConfigDict, JsonValue, RootModel
 
 # JSON Schema keyword → the name a client reads.
 _KEYWORDS = {
@@ -61,7 +61,7 @@ def limits_document(model: type[BaseModel], name: str) -> tuple[Limits, type[Roo
     limits = field_limits(model)
     document = type(name, (RootModel[Limits],), {
         "__doc__": f"The input limits of {model.__name__}: dotted field path → its limits.",
-        "model_config": ConfigDict(json_schema_extra={"examples": [limits]}),
+        "model_config": ConfigDict(json_schema_extra={"examples": [cast(JsonValue, limits)]}),
         "__module__": __name__,
     })
     return limits, document

@@ -7,10 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, RootModel
 
 from anken_common.auth_tokens import Role
-from anken_common.field_limits import limits_document
+from anken_common.field_limits import Limits, limits_document
 from anken_common.problems import Forbidden, NotFound, problem_responses
 from anken_projects.auth.dependencies import CurrentPrincipal
 from anken_projects.calls import service, single
@@ -140,7 +140,7 @@ async def list_calls(
                 "stays the judge. Served in every environment (the OpenAPI document may not be).",
     responses=problem_responses(401),
 )
-async def call_limits(principal: CurrentPrincipal) -> CallLimits:
+async def call_limits(principal: CurrentPrincipal) -> RootModel[Limits]:
     return CallLimits(CALL_LIMITS)
 
 

@@ -4,8 +4,9 @@ models' own constraints, so the web's counters and messages follow this API."""
 from __future__ import annotations
 
 from fastapi import APIRouter
+from pydantic import RootModel
 
-from anken_common.field_limits import limits_document
+from anken_common.field_limits import Limits, limits_document
 from anken_common.problems import problem_responses
 from anken_reporting.auth.dependencies import KpiReader
 from anken_reporting.reports.schemas import DraftIn
@@ -22,5 +23,5 @@ DRAFT_LIMITS, DraftLimits = limits_document(DraftIn, "DraftLimits")
                 "every environment (the OpenAPI document may not be).",
     responses=problem_responses(401),
 )
-async def draft_limits(principal: KpiReader) -> DraftLimits:
+async def draft_limits(principal: KpiReader) -> RootModel[Limits]:
     return DraftLimits(DRAFT_LIMITS)
