@@ -27,9 +27,6 @@ UNNAMED_ACTORS = {
 # Fields whose values are ids: the API sends their names as labels.
 NAMED_FIELDS = ("stage_id", "owner_id", "pipeline_id")
 LIST_SEPARATOR = N_(", ")
-# A deal's status in a sentence. The vocabulary's "open" / "won" are worded for other places (a link that
-# opens, the amount won), so a deal's status has its own words.
-DEAL_STATUSES = {"open": N_("In progress"), "won": N_("Closed won"), "lost": N_("Closed lost")}
 
 
 @dataclass(frozen=True)
@@ -51,8 +48,7 @@ def _value(field: str, value: Any, label: str | None, _: Gettext, fmt: Formatter
         return f"{fmt.num(value)}%"
     if field == "expected_close_date":
         return fmt.date(value)
-    if field == "status" and str(value) in DEAL_STATUSES:
-        return _(DEAL_STATUSES[str(value)])
+    # A status or a forecast category: its label (vocabulary.py, the one home of those words).
     return label_of(value, _)
 
 
