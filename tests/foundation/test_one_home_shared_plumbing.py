@@ -219,3 +219,132 @@ def test_no_service_keeps_its_own_copy_of_the_plumbing() -> None:
             source = path.read_text()
             for copy in ("def utc_now(", "def encode_cursor(values", "command.upgrade(", "urlsafe_b64decode"):
                 assert copy not in source, f"{path.relative_to(ROOT)} defines its own {copy}"
+
+
+class _FakeResources:
+    def __init__(self, log: list[str]) -> None:
+        self.log = log
+        self.engine = None
+
+    async def close(self) -> None:
+        self.log.append("closed")
+
+
+def test_the_lifespan_runs_the_loops_and_stops_them_before_closing() -> None:
+    from fastapi import FastAPI
+
+    from anken_common.lifespan import service_lifespan
+
+    log: list[str] = []
+
+    async def loop(name: str, stop: asyncio.Event) -> None:
+        log.append(f"{name} started")
+        try:
+            await stop.wait()
+        finally:  # shutdown sets `stop` and cancels the loop
+            log.append(f"{name} ended, stop {'set' if stop.is_set() else 'not set'}")
+
+    async def left_by_a_request() -> None:
+        try:
+            await asyncio.sleep(60)
+        except asyncio.CancelledError:
+            log.append("request task cancelled")
+            raise
+
+    async def before_close() -> None:
+        log.append("before close")
+
+    lifespan = service_lifespan(lambda: _FakeResources(log), lambda r, stop: [loop("a", stop), loop("b", stop)],
+                                wait_for_db=False, before_close=before_close)
+
+    async def run() -> None:
+        app = FastAPI()
+        async with lifespan(app):
+            assert isinstance(app.state.resources, _FakeResources)
+            app.state.background.add(asyncio.create_task(left_by_a_request()))
+            for _ in range(20):
+                await asyncio.sleep(0)
+            assert log == ["a started", "b started"]
+        assert log[-2:] == ["before close", "closed"]
+        assert sorted(log[2:-2]) == ["a ended, stop set", "b ended, stop set", "request task cancelled"]
+
+    asyncio.run(run())
+
+
+def test_every_service_builds_on_the_shared_resources_lifespan_and_principal() -> None:
+    from anken_common.resources import ServiceResources
+    from anken_projects import db as projects_db
+    from anken_projects.auth import dependencies as projects_auth
+    from anken_reporting import db as reporting_db
+    from anken_reporting.auth import dependencies as reporting_auth
+    from anken_worker import db as worker_db
+    from anken_worker.auth import dependencies as worker_auth
+
+    for resources in (projects_db.Resources, reporting_db.Resources, worker_db.Resources):
+        assert issubclass(resources, ServiceResources)
+        assert "sessionmaker" not in inspect.getsource(resources)
+    for module in (projects_auth, reporting_auth, worker_auth):
+        source = inspect.getsource(module)
+        assert "principal_dependency(" in source and "HTTPBearer(" not in source, module.__name__
+    for package in ("projects-api/anken_projects", "reporting-api/anken_reporting", "integrations-worker/anken_worker"):
+        main = (ROOT / "services" / package / "main.py").read_text()
+        assert "service_lifespan(" in main and "asynccontextmanager" not in main, package
+
+
+def _principal_app(**kwargs: Any) -> Any:
+    from fastapi import Depends, FastAPI
+    from fastapi.testclient import TestClient
+
+    from anken_common.principal import Principal
+    from anken_common.principal_dependency import principal_dependency
+    from anken_common.problems import install_problem_handlers
+
+    app = FastAPI()
+    install_problem_handlers(app)
+    app.state.resources = type("R", (), {"settings": type("S", (), {"anken_secret_key": SECRET})()})()
+    get_principal = principal_dependency(Principal, description="test", **kwargs)
+
+    @app.get("/who")
+    async def who(principal: Principal = Depends(get_principal)) -> dict[str, Any]:
+        return {"kind": principal.kind, "id": str(principal.id), "role": principal.role}
+
+    return TestClient(app)
+
+
+SECRET = "a-test-secret-of-enough-length-0123456789"
+
+
+def test_the_shared_principal_dependency() -> None:
+    from anken_common.auth_tokens import Role, issue_service_token, issue_user_token
+    from anken_common.principal import Principal
+
+    user_id = uuid.uuid4()
+    seen: list[tuple[str, int]] = []
+
+    async def demoted(request: Any, principal: Principal, token: str) -> Role:
+        seen.append((token[:10], principal.token_version))
+        return Role.member
+
+    async def partner(request: Any, token: str) -> Principal:
+        return Principal(kind="api_key", id=uuid.UUID(int=1), scopes=frozenset({"read:kpis"}))
+
+    client = _principal_app(current_role=demoted, api_key=partner)
+    user = issue_user_token(SECRET, str(user_id), Role.director, version=3)
+    auth = {"Authorization": f"Bearer {user}"}
+    assert client.get("/who", headers=auth).json() == {"kind": "user", "id": str(user_id), "role": "member"}
+    assert seen == [(user[:10], 3)]
+    service = client.get("/who", headers={"Authorization": f"Bearer {issue_service_token(SECRET, 'reporting-api')}"})
+    assert service.json() == {"kind": "service", "id": "reporting-api", "role": "admin"}
+    assert len(seen) == 1  # a service's role is not looked up
+    key = "ak_0123abcd_" + "x" * 43
+    assert client.get("/who", headers={"Authorization": f"Bearer {key}"}).json()["kind"] == "api_key"
+    missing = client.get("/who")
+    assert missing.status_code == 401 and missing.headers["content-type"].startswith("application/problem+json")
+    assert client.get("/who", headers={"Authorization": "Bearer nonsense"}).status_code == 401
+    other = issue_user_token("another-secret-of-enough-length-98765", str(user_id), Role.admin)
+    assert client.get("/who", headers={"Authorization": f"Bearer {other}"}).status_code == 401
+    # A service that takes no partner keys refuses one as an invalid token; without a role look-up
+    # the token's role stands.
+    plain = _principal_app()
+    assert plain.get("/who", headers={"Authorization": f"Bearer {key}"}).status_code == 401
+    assert plain.get("/who", headers=auth).json()["role"] == "director"

@@ -6,10 +6,9 @@ from collections.abc import AsyncIterator
 from typing import Annotated, cast
 
 from fastapi import Depends, Request
-from redis.asyncio import Redis
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 
-from anken_common.database import make_sessionmaker
+from anken_common.resources import ServiceResources, request_resources, request_session
 from anken_worker.context import WorkerContext
 from anken_worker.settings import SCHEMA, WorkerSettings
 
@@ -25,31 +24,16 @@ def worker_engine(settings: WorkerSettings) -> AsyncEngine:
     )
 
 
-class Resources:
+class Resources(ServiceResources[WorkerSettings]):
     """Process-wide handles, created in the app's lifespan and kept on app.state."""
 
     def __init__(self, settings: WorkerSettings) -> None:
-        self.settings = settings
-        self.engine: AsyncEngine = worker_engine(settings)
-        self.sessionmaker: async_sessionmaker[AsyncSession] = make_sessionmaker(self.engine)
-        self.redis: Redis = Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=2)
+        super().__init__(settings, worker_engine(settings))
         self.ctx = WorkerContext.create(settings, self.engine, self.redis)
 
     async def close(self) -> None:
         await self.ctx.close()
-        await self.redis.aclose()
-        await self.engine.dispose()
-
-
-def get_resources(request: Request) -> Resources:
-    return cast("Resources", request.app.state.resources)
-
-
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """A session inside one transaction: committed when the endpoint returns, rolled back on error."""
-    resources: Resources = request.app.state.resources
-    async with resources.sessionmaker() as session, session.begin():
-        yield session
+        await super().close()
 
 
 async def get_connection(request: Request) -> AsyncIterator[AsyncConnection]:
@@ -65,7 +49,7 @@ def get_context(request: Request) -> WorkerContext:
 
 # scope="function": commit before the response is sent, so a 2xx means the write is durable
 # (FastAPI's default "request" scope would commit after sending).
-SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+SessionDep = Annotated[AsyncSession, Depends(request_session, scope="function")]
 ConnDep = Annotated[AsyncConnection, Depends(get_connection, scope="function")]
 ContextDep = Annotated[WorkerContext, Depends(get_context)]
-ResourcesDep = Annotated[Resources, Depends(get_resources)]
+ResourcesDep = Annotated[Resources, Depends(request_resources)]

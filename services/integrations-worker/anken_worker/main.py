@@ -4,15 +4,15 @@ consumer, the delivery sweeper and cron, all in one process (`anken-worker run`)
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import Coroutine
+from typing import Any
 
 from fastapi import FastAPI
 
 from anken_common.app_factory import create_service_app
 from anken_common.health import database_and_redis_checks
+from anken_common.lifespan import service_lifespan
 from anken_common.logging import configure_logging
-from anken_common.stopping import cancel_and_wait
 from anken_worker.db import Resources
 from anken_worker.routers import discover_routers
 from anken_worker.runtime import start_background
@@ -34,20 +34,11 @@ def create_app(settings: WorkerSettings | None = None, *, background: bool = Tru
     settings = settings or get_settings()
     configure_logging("integrations-worker", settings.log_level, settings.log_json)
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        resources = Resources(settings)
-        app.state.resources = resources
-        stop = asyncio.Event()
-        tasks: list[asyncio.Task[None]] = []
-        if background:
-            tasks.append(asyncio.create_task(start_background(resources, stop)))
-        try:
-            yield
-        finally:
-            stop.set()
-            await cancel_and_wait(tasks)
-            await resources.close()
+    def loops(resources: Resources, stop: asyncio.Event) -> list[Coroutine[Any, Any, None]]:
+        return [start_background(resources, stop)] if background else []
+
+    # start_background waits for the database itself (the delivery processes run it alone).
+    lifespan = service_lifespan(lambda: Resources(settings), loops, wait_for_db=False)
 
     app = create_service_app(
         service="integrations-worker",

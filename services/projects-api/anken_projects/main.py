@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import gc
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import Coroutine
+from typing import Any
 
 from fastapi import FastAPI
 
 from anken_common.app_factory import create_service_app
-from anken_common.database import wait_for_database
 from anken_common.health import database_and_redis_checks
+from anken_common.lifespan import service_lifespan
 from anken_common.logging import configure_logging
-from anken_common.stopping import cancel_and_wait
 from anken_projects.calls.maintenance import run_call_floor_maintenance
 from anken_projects.db import Resources
 from anken_projects.kit.db_errors import install_db_error_handlers
@@ -36,36 +34,15 @@ def create_app(settings: ProjectsSettings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging("projects-api", settings.log_level, settings.log_json)
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        resources = Resources(settings)
-        app.state.resources = resources
-        stop = asyncio.Event()
-        tasks: list[asyncio.Task] = []
+    def background(resources: Resources, stop: asyncio.Event) -> list[Coroutine[Any, Any, None]]:
+        loops = [run_call_floor_maintenance(resources.engine, stop)]
+        if settings.outbox_relay_enabled:
+            relay = outbox_relay(resources.engine, resources.redis, settings.redis_namespace)
+            loops.append(relay.run(stop, settings.outbox_relay_interval_s))
+        return loops
 
-        async def start_background() -> None:
-            await wait_for_database(resources.engine)
-            tasks.append(asyncio.create_task(run_call_floor_maintenance(resources.engine, stop)))
-            if settings.outbox_relay_enabled:
-                tasks.append(asyncio.create_task(
-                    outbox_relay(resources.engine, resources.redis, settings.redis_namespace).run(
-                        stop, settings.outbox_relay_interval_s
-                    )
-                ))
-
-        starter = asyncio.create_task(start_background())
-        # Everything imported and built so far lives as long as the process. Frozen, it is left out of
-        # the cyclic collector's full passes, which otherwise walk every object alive each time: a bulk
-        # of 10,000 calls triggered two of them (their cost: bench/README.md), and any request may pay for one.
-        gc.collect()
-        gc.freeze()
-        try:
-            yield
-        finally:
-            stop.set()
-            await cancel_and_wait((starter, *tasks))
-            await stop_import_jobs()  # each records itself cancelled before the engine closes
-            await resources.close()
+    # stop_import_jobs: each records itself cancelled before the engine closes.
+    lifespan = service_lifespan(lambda: Resources(settings), background, before_close=stop_import_jobs, freeze_gc=True)
 
     app = create_service_app(
         service="projects-api",

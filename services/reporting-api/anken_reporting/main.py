@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import Coroutine
+from typing import Any
 
 from fastapi import FastAPI
 
 from anken_common.app_factory import create_service_app
-from anken_common.database import wait_for_database
 from anken_common.health import database_and_redis_checks
+from anken_common.lifespan import service_lifespan
 from anken_common.logging import configure_logging
-from anken_common.stopping import cancel_and_wait
 from anken_reporting.consumers.registry import discover_projections
 from anken_reporting.consumers.runner import run_event_consumer
 from anken_reporting.db import Resources
@@ -37,34 +36,16 @@ def create_app(settings: ReportingSettings | None = None) -> FastAPI:
     configure_logging("reporting-api", settings.log_level, settings.log_json)
     discover_projections()
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        resources = Resources(settings)
-        app.state.resources = resources
-        app.state.background = set()
-        stop = asyncio.Event()
-        tasks: list[asyncio.Task] = []
+    def background(resources: Resources, stop: asyncio.Event) -> list[Coroutine[Any, Any, None]]:
+        loops = []
+        if settings.event_consumer_enabled:
+            loops.append(run_event_consumer(resources.sessionmaker, resources.redis, settings, stop))
+        if settings.outbox_relay_enabled:
+            relay = outbox_relay(resources.engine, resources.redis, settings.redis_namespace)
+            loops.append(relay.run(stop, settings.outbox_relay_interval_s))
+        return loops
 
-        async def start_background() -> None:
-            await wait_for_database(resources.engine)
-            if settings.event_consumer_enabled:
-                tasks.append(asyncio.create_task(
-                    run_event_consumer(resources.sessionmaker, resources.redis, settings, stop)
-                ))
-            if settings.outbox_relay_enabled:
-                tasks.append(asyncio.create_task(
-                    outbox_relay(resources.engine, resources.redis, settings.redis_namespace).run(
-                        stop, settings.outbox_relay_interval_s
-                    )
-                ))
-
-        starter = asyncio.create_task(start_background())
-        try:
-            yield
-        finally:
-            stop.set()
-            await cancel_and_wait((starter, *tasks, *app.state.background))
-            await resources.close()
+    lifespan = service_lifespan(lambda: Resources(settings), background)
 
     app = create_service_app(
         service="reporting-api",

@@ -1,59 +1,48 @@
 """Admins, directors (user JWTs from projects-api) and other services may use the worker API.
 
 A user token counts while projects-api says its user is active at the token's version, with the
-user's current role (anken_common.user_status)."""
+user's current role (anken_common.user_status). The token checks are anken_common.principal_dependency's.
+"""
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from anken_common.auth_tokens import InvalidToken, Role, TokenKind, verify_token
+from anken_common import access as rule
+from anken_common.auth_tokens import Role
+from anken_common.principal import Principal
+from anken_common.principal_dependency import principal_dependency
 from anken_common.problems import Forbidden, Unauthorized
 from anken_common.user_status import RemoteUserStatus
 
 if TYPE_CHECKING:
     from anken_worker.db import Resources
 
-bearer = HTTPBearer(auto_error=False, description="A user token (admin or director) or a service token")
+__all__ = ["Operator", "Principal", "get_principal"]  # Principal: anken_common's
 
 
-@dataclass(frozen=True)
-class Principal:
-    kind: str  # "user" | "service"
-    id: str
-    role: Role | None
+async def _current_role(request: Request, principal: Principal, token: str) -> Role | None:
+    resources: Resources = request.app.state.resources
+    if not resources.settings.user_status_check:
+        return principal.role
+    # A deactivated, demoted or logged-out user loses access here too (projects-api decides, ≤ 5 s old).
+    user_id = rule.as_uuid(principal.id)
+    if user_id is None:  # principal_from_token names users by UUID
+        raise Unauthorized("token is invalid or expired")
+    return await _user_status(request, resources).role_for(token, user_id, principal.token_version)
 
 
-async def get_principal(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
-) -> Principal:
-    if credentials is None:
-        raise Unauthorized("send Authorization: Bearer <token>")
-    resources = request.app.state.resources
-    settings = resources.settings
-    token = credentials.credentials
-    try:
-        claims = verify_token(settings.anken_secret_key, token)
-    except InvalidToken:
-        raise Unauthorized("token is invalid or expired") from None
-    if claims.kind == TokenKind.service:
-        return Principal("service", claims.subject, None)
-    role = claims.role
-    if settings.user_status_check:
-        # A deactivated, demoted or logged-out user loses access here too (projects-api decides, ≤ 5 s old).
-        try:
-            user_id = uuid.UUID(claims.subject)
-        except ValueError:
-            raise Unauthorized("token is invalid or expired") from None
-        role = await _user_status(request, resources).role_for(token, user_id, claims.version)
-    if role not in (Role.admin, Role.director):
+_caller = principal_dependency(
+    Principal, description="A user token (admin or director) or a service token", current_role=_current_role)
+
+
+async def get_principal(principal: Annotated[Principal, Depends(_caller)]) -> Principal:
+    """A service, or an admin or director (no partner keys: a key is an invalid token here)."""
+    if principal.kind == "user" and principal.role not in (Role.admin, Role.director):
         raise Forbidden("integrations are managed by admins and directors")
-    return Principal("user", claims.subject, role)
+    return principal
 
 
 def _user_status(request: Request, resources: Resources) -> RemoteUserStatus:

@@ -2,36 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from anken_common.auth_tokens import Role, is_api_key
-from anken_common.principal import ensure_role, principal_from_token
-from anken_common.problems import Forbidden, Unauthorized
+from anken_common.auth_tokens import Role
+from anken_common.principal import ensure_role
+from anken_common.principal_dependency import principal_dependency
+from anken_common.problems import Forbidden
 from anken_projects.auth.api_key_auth import authenticate_api_key
 from anken_projects.auth.principal import Principal
 from anken_projects.auth.user_status import active_role
 
-bearer = HTTPBearer(auto_error=False, description="A user token from POST /v1/auth/token, or a partner API key (ak_…)")
 
-
-async def get_principal(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
-) -> Principal:
-    if credentials is None:
-        raise Unauthorized("send Authorization: Bearer <token>")
-    token = credentials.credentials
-    if is_api_key(token):
-        return await authenticate_api_key(request, token)
-    settings = request.app.state.resources.settings
-    principal = principal_from_token(settings.anken_secret_key, token, Principal)
-    if principal.kind == "service":
-        return principal
+async def _current_role(request: Request, principal: Principal, token: str) -> Role:
     # The token's role may be stale: the user's current role, activity and token version decide.
-    return replace(principal, role=await active_role(request, principal.id, principal.token_version))
+    return await active_role(request, principal.id, principal.token_version)
+
+
+get_principal = principal_dependency(
+    Principal, description="A user token from POST /v1/auth/token, or a partner API key (ak_…)",
+    api_key=authenticate_api_key, current_role=_current_role,
+)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]

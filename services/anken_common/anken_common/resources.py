@@ -1,0 +1,49 @@
+"""A service's process-wide handles (database engine and sessions, Redis) and the request
+dependencies that hand them out: created in the app's lifespan (anken_common.lifespan), kept on
+`app.state.resources`.
+
+Each service subclasses ServiceResources for its own handles (an HTTP client, a job context) and
+declares its `SessionDep`/`ResourcesDep` aliases over request_session/request_resources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Generic, TypeVar
+
+from fastapi import Request
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from anken_common.database import make_sessionmaker
+from anken_common.settings import CommonSettings
+
+S = TypeVar("S", bound=CommonSettings)
+
+
+class ServiceResources(Generic[S]):
+    """The settings, the engine, its session factory and a Redis client of one process."""
+
+    def __init__(self, settings: S, engine: AsyncEngine, *, redis_timeout_s: float = 5.0) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.sessionmaker: async_sessionmaker[AsyncSession] = make_sessionmaker(engine)
+        self.redis: Redis = Redis.from_url(settings.redis_url, socket_timeout=redis_timeout_s, socket_connect_timeout=2)
+
+    async def close(self) -> None:
+        """Close what this object opened; a subclass closes its own handles first, then calls this."""
+        await self.redis.aclose()
+        await self.engine.dispose()
+
+
+async def request_resources(request: Request) -> ServiceResources[CommonSettings]:
+    """The app's resources (async: a plain `def` dependency would cost a thread hop per request)."""
+    resources: ServiceResources[CommonSettings] = request.app.state.resources
+    return resources
+
+
+async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A session inside one transaction: committed when the endpoint returns, rolled back on error."""
+    resources: ServiceResources[CommonSettings] = request.app.state.resources
+    async with resources.sessionmaker() as session, session.begin():
+        yield session
