@@ -144,8 +144,8 @@ async def next_target(
     if row is None:
         return None
     target = dict(row.items())
-    visible, assigned = target.pop("visible"), target.pop("assigned")
-    return HandOut(visible=visible, assigned=assigned, target=target if target["id"] is not None else None)
+    sees, assigned = target.pop("visible"), target.pop("assigned")
+    return HandOut(visible=sees, assigned=assigned, target=target if target["id"] is not None else None)
 
 
 # A member who takes back their own call (the calling screen's undo) has the company on screen
