@@ -1,4 +1,5 @@
-"""The import contracts of pyproject.toml ([tool.importlinter]) hold, and they catch what they claim to:
+"""The import contracts of pyproject.toml ([tool.importlinter]) and the type checker ([tool.mypy]) pass on
+the repository, and the contracts catch what they claim to:
 a cycle between the worker's packages, request-time code reaching past `jobs.enqueue`, a service
 importing another. The contracts are run on scratch copies of the worker with one import added."""
 
@@ -124,3 +125,28 @@ def test_a_service_importing_another_breaks_the_build(tmp_path: Path) -> None:
     result = _lint(tmp_path / "contracts.toml", tmp_path, pythonpath=tmp_path)
     assert result.returncode != 0
     assert "anken_projects -> anken_reporting.settings" in " ".join(result.stdout.split())
+
+
+MYPY = Path(sys.executable).with_name("mypy")
+
+
+def _mypy(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(MYPY), "--config-file", str(ROOT / "pyproject.toml"), *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_the_type_checker_passes_on_the_repository() -> None:
+    result = _mypy()
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert result.stdout.startswith("Success: no issues found")
+
+
+def test_the_type_checker_is_strict_for_new_code(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "def untyped(value):\n    return value\n\n\n"
+        "def typed(count: int) -> str:\n    return count\n", encoding="utf-8")
+    result = _mypy(str(probe))
+    assert result.returncode == 1, result.stdout
+    assert "[no-untyped-def]" in result.stdout
+    assert 'Incompatible return value type (got "int", expected "str")' in result.stdout
