@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from anken_common.event_payloads import CallOutcome, CallPayload
 from anken_common.logging import get_logger
-from anken_reporting.readmodels.timezones import local_day
+from anken_reporting.readmodels.call_effects import FACTS, call_facts
 
 log = get_logger("anken.reporting.rebuild")
 
@@ -29,8 +29,7 @@ CALL_KINDS = {"call.logged": 0, "call.updated": 1, "call.deleted": 2}
 KIND_NAMES = {v: k for k, v in CALL_KINDS.items()}
 
 # Columns of the staging table, in the order of the tuples `call_fact` returns.
-FACT_COLUMNS = ("pos", "seq", "event_id", "kind", "call_id", "project_id", "member_id", "day", "variant",
-                "script_version_id", "industry", "outcome", "duration_s", "first_call")
+FACT_COLUMNS = ("pos", "seq", "event_id", "kind", "call_id", *FACTS)
 FACT_DDL = (
     "pos bigint NOT NULL, seq bigint NOT NULL, event_id uuid NOT NULL, kind smallint NOT NULL, call_id uuid NOT NULL, "
     "project_id uuid NOT NULL, member_id uuid NOT NULL, day date NOT NULL, variant text NOT NULL, "
@@ -99,7 +98,4 @@ def call_fact(pos: int, seq: int, event_id: uuid.UUID, event_type: str, payload:
         except ValidationError as exc:
             log.error("event_payload_invalid", event_id=str(event_id), type=event_type, error=str(exc)[:500])
             return None
-    day: date = local_day(p.occurred_at, zones.get(p.project_id))
-    return (pos, seq, event_id, CALL_KINDS[event_type], p.id, p.project_id, p.member_id, day, (p.variant or "")[:64],
-            str(p.script_version_id) if p.script_version_id else "", (p.target_industry or "")[:100], p.outcome,
-            p.duration_s, p.first_call_of_target)
+    return (pos, seq, event_id, CALL_KINDS[event_type], p.id, *call_facts(p, zones.get(p.project_id)))

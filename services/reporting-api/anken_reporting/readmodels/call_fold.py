@@ -4,9 +4,10 @@ The result equals applying the events one by one with projections.apply_call, gi
 projects-api export guarantees (strictly increasing sequences, so every event of a call is
 newer than the one before and the last one wins):
 - call_states: each call's last event (a delete keeps its snapshot, flagged deleted);
-- call_daily_rollups: the sums of the live states, one row per key (no empty rows);
-- call_project_days: the rollups summed per project and day;
-- target_stock: first calls counted since the project's last list import — each event adds
+- call_daily_rollups and call_project_days: what the live states add, by the definition every
+  path uses (call_effects.rollup_increments, project_day_increments), into emptied tables;
+- target_stock: first calls counted since the project's last list import (this path's own
+  form, checked against the others by tests/reporting_kpis/test_call_effects_differential.py) — each event adds
   its own first-call contribution and takes back the one of the call's previous event, as
   apply_call does, and only what happened after the import counts (the import resets it);
 - processed_events: every call event id.
@@ -21,15 +22,19 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from anken_common.event_payloads import CONTACT_OUTCOMES
 from anken_common.logging import get_logger
+from anken_reporting.readmodels.call_effects import (
+    COUNTS,
+    ROLLUP_KEY,
+    STATE_COLUMNS,
+    project_day_increments,
+    rollup_increments,
+)
 from anken_reporting.readmodels.call_facts import KIND_NAMES
 
 log = get_logger("anken.reporting.rebuild")
 
-_CONTACTS = ", ".join(f"'{o}'" for o in sorted(CONTACT_OUTCOMES))
 _KIND_TYPE = "CASE kind " + " ".join(f"WHEN {k} THEN '{n}'" for k, n in KIND_NAMES.items()) + " END"
-_KEY = "project_id, day, member_id, variant, script_version_id, industry"
 
 
 async def _refill(session: AsyncSession, table: str, columns: str, select: str, run) -> None:
@@ -128,20 +133,17 @@ async def _fold(session: AsyncSession, stage: str, chain: str, imports: dict[uui
     # The calls outside the chain: one call.logged each, applied as it is.
     single = (f"FROM reporting.{stage} s WHERE NOT EXISTS (SELECT 1 FROM reporting.{chain} c WHERE c.call_id = s.call_id)"
               if edited is not None else None)
-    state_columns = ("call_id, sequence, project_id, member_id, day, variant, script_version_id, industry, outcome, "
-                     "duration_s, first_call, deleted")
+    state_columns = ", ".join(STATE_COLUMNS)
     fields = "call_id, seq, project_id, member_id, day, variant, script_version_id, industry, outcome, duration_s, first_call"
     await _refill(session, "call_states", state_columns,
                   f"SELECT {fields}, deleted FROM reporting.{chain} WHERE last"
                   + (f" UNION ALL SELECT {fields}, false {single}" if single else ""), run)
-    await _refill(session, "call_daily_rollups", f"{_KEY}, calls, contacts, appointments, duration_s, first_calls",
-                  f"SELECT {_KEY}, count(*), count(*) FILTER (WHERE outcome IN ({_CONTACTS})), "
-                  "count(*) FILTER (WHERE outcome = 'appointment'), sum(duration_s), count(*) FILTER (WHERE first_call) "
-                  f"FROM reporting.call_states WHERE NOT deleted GROUP BY {_KEY}", run)
+    counts = ", ".join(COUNTS)
+    await _refill(session, "call_daily_rollups", f"{', '.join(ROLLUP_KEY)}, {counts}",
+                  rollup_increments("reporting.call_states WHERE NOT deleted"), run)
     # Far fewer rows than the rollups (a project's day), so summed from them rather than from the states.
-    await _refill(session, "call_project_days", "project_id, day, calls, contacts, appointments, duration_s, first_calls",
-                  "SELECT project_id, day, sum(calls), sum(contacts), sum(appointments), sum(duration_s), "
-                  "sum(first_calls) FROM reporting.call_daily_rollups GROUP BY project_id, day", run)
+    await _refill(session, "call_project_days", f"project_id, day, {counts}",
+                  project_day_increments("reporting.call_daily_rollups"), run)
     if imports:
         await run("target_stock", (
             "UPDATE reporting.target_stock s SET first_calls_since = s.first_calls_since + d.n FROM ("

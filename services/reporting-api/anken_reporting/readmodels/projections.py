@@ -8,7 +8,6 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anken_common.event_payloads import (
-    CONTACT_OUTCOMES,
     AppointmentPayload,
     AssignmentPayload,
     CallPayload,
@@ -21,6 +20,7 @@ from anken_common.event_payloads import (
 )
 from anken_common.events import EventEnvelope, EventType
 from anken_reporting.consumers.registry import ApplyContext, projection, rebuildable_tables
+from anken_reporting.readmodels.call_effects import FACTS, apply_contributions, call_facts, write_states
 from anken_reporting.readmodels.timezones import local_day
 
 rebuildable_tables(
@@ -174,7 +174,8 @@ async def apply_appointment(session: AsyncSession, envelope: EventEnvelope, p: A
 
 @projection(EventType.call_logged, EventType.call_updated, EventType.call_deleted)
 async def apply_call(session: AsyncSession, envelope: EventEnvelope, p: CallPayload, ctx: ApplyContext) -> None:
-    """Move the call's contribution from what was applied before (call_states) to its new snapshot.
+    """Move the call's contribution from what was applied before (call_states) to its new snapshot:
+    the set {old state: -1, new state: +1} through call_effects.apply_contributions.
 
     Using the stored state rather than trusting `previous` keeps the rollups exact when events
     arrive out of order: a `call.updated` seen before its `call.logged` simply adds the new
@@ -182,99 +183,22 @@ async def apply_call(session: AsyncSession, envelope: EventEnvelope, p: CallPayl
     """
     old = (
         await session.execute(
-            text("SELECT * FROM reporting.call_states WHERE call_id = :id FOR UPDATE"), {"id": p.id}
+            text(f"SELECT {', '.join(FACTS)}, sequence, deleted FROM reporting.call_states WHERE call_id = :id FOR UPDATE"),
+            {"id": p.id},
         )
-    ).mappings().first()
-    if old is not None and envelope.sequence and old["sequence"] and envelope.sequence <= old["sequence"]:
+    ).first()
+    if old is not None and envelope.sequence and old.sequence and envelope.sequence <= old.sequence:
         return
     deleted = envelope.type == EventType.call_deleted
-    if old is not None and not old["deleted"]:
-        await _add_contribution(session, dict(old), -1)
-    tz = await project_timezone(session, p.project_id)
-    new = {
-        "call_id": p.id, "sequence": envelope.sequence, "project_id": p.project_id, "member_id": p.member_id,
-        "day": local_day(p.occurred_at, tz), "variant": (p.variant or "")[:64],
-        "script_version_id": str(p.script_version_id) if p.script_version_id else "",
-        "industry": (p.target_industry or "")[:100], "outcome": p.outcome, "duration_s": p.duration_s,
-        "first_call": p.first_call_of_target, "deleted": deleted,
-    }
+    facts = call_facts(p, await project_timezone(session, p.project_id))
+    contributions: list[tuple[tuple, int]] = []
+    if old is not None and not old.deleted:
+        contributions.append((tuple(old)[:len(FACTS)], -1))
     if not deleted:
-        await _add_contribution(session, new, +1)
-    await session.execute(
-        text(
-            "INSERT INTO reporting.call_states (call_id, sequence, project_id, member_id, day, variant, "
-            "script_version_id, industry, outcome, duration_s, first_call, deleted) VALUES (:call_id, :sequence, "
-            ":project_id, :member_id, :day, :variant, :script_version_id, :industry, :outcome, :duration_s, "
-            ":first_call, :deleted) ON CONFLICT (call_id) DO UPDATE SET sequence = EXCLUDED.sequence, "
-            "project_id = EXCLUDED.project_id, member_id = EXCLUDED.member_id, day = EXCLUDED.day, "
-            "variant = EXCLUDED.variant, script_version_id = EXCLUDED.script_version_id, industry = EXCLUDED.industry, "
-            "outcome = EXCLUDED.outcome, duration_s = EXCLUDED.duration_s, first_call = EXCLUDED.first_call, "
-            "deleted = EXCLUDED.deleted"
-        ),
-        new,
-    )
+        contributions.append((facts, +1))
+    await apply_contributions(session, contributions)
+    await write_states(session, [(p.id, envelope.sequence, *facts, deleted)])
     if ctx.live and envelope.type == EventType.call_logged:
         from anken_reporting.alerts.service import evaluate_member_pace
 
-        await evaluate_member_pace(session, p.project_id, p.member_id, new["day"], ctx)
-
-
-PROJECT_DAY_COLUMNS = ("project_id", "day", "calls", "contacts", "appointments", "duration_s", "first_calls")
-UPSERT_PROJECT_DAY = text(
-    "INSERT INTO reporting.call_project_days (project_id, day, calls, contacts, appointments, duration_s, first_calls) "
-    "VALUES (:project_id, :day, :calls, :contacts, :appointments, :duration_s, :first_calls) "
-    "ON CONFLICT (project_id, day) DO UPDATE SET calls = call_project_days.calls + EXCLUDED.calls, "
-    "contacts = call_project_days.contacts + EXCLUDED.contacts, "
-    "appointments = call_project_days.appointments + EXCLUDED.appointments, "
-    "duration_s = call_project_days.duration_s + EXCLUDED.duration_s, "
-    "first_calls = call_project_days.first_calls + EXCLUDED.first_calls"
-)
-
-
-async def _add_contribution(session: AsyncSession, state: dict, sign: int) -> None:
-    outcome = state["outcome"]
-    values = {
-        "project_id": state["project_id"], "member_id": state["member_id"], "day": state["day"],
-        "variant": state["variant"], "script_version_id": state["script_version_id"], "industry": state["industry"],
-        "calls": sign, "contacts": sign if outcome in CONTACT_OUTCOMES else 0,
-        "appointments": sign if outcome == "appointment" else 0, "duration_s": sign * state["duration_s"],
-        "first_calls": sign if state["first_call"] else 0,
-    }
-    await session.execute(
-        text(
-            "INSERT INTO reporting.call_daily_rollups (project_id, member_id, day, variant, script_version_id, "
-            "industry, calls, contacts, appointments, duration_s, first_calls) VALUES (:project_id, :member_id, :day, "
-            ":variant, :script_version_id, :industry, :calls, :contacts, :appointments, :duration_s, :first_calls) "
-            "ON CONFLICT ON CONSTRAINT uq_call_daily_rollups_key DO UPDATE SET "
-            "calls = call_daily_rollups.calls + EXCLUDED.calls, "
-            "contacts = call_daily_rollups.contacts + EXCLUDED.contacts, "
-            "appointments = call_daily_rollups.appointments + EXCLUDED.appointments, "
-            "duration_s = call_daily_rollups.duration_s + EXCLUDED.duration_s, "
-            "first_calls = call_daily_rollups.first_calls + EXCLUDED.first_calls"
-        ),
-        values,
-    )
-    # The project's day total moves with its fine rollup (see migrations/0006_call_project_days).
-    await session.execute(UPSERT_PROJECT_DAY, {k: values[k] for k in PROJECT_DAY_COLUMNS})
-    if sign < 0:
-        # A rollup a call left behind empty is removed, so rebuilt and incremental tables are identical.
-        await session.execute(
-            text(
-                "DELETE FROM reporting.call_daily_rollups WHERE project_id = :project_id AND day = :day AND "
-                "member_id = :member_id AND variant = :variant AND script_version_id = :script_version_id AND "
-                "industry = :industry AND calls = 0"
-            ),
-            values,
-        )
-        await session.execute(
-            text("DELETE FROM reporting.call_project_days WHERE project_id = :project_id AND day = :day AND calls = 0"),
-            {"project_id": values["project_id"], "day": values["day"]},
-        )
-    if state["first_call"]:
-        # Only after an import is the stock known; calls before the first import do not create one.
-        await session.execute(
-            text(
-                "UPDATE reporting.target_stock SET first_calls_since = first_calls_since + :n WHERE project_id = :p"
-            ),
-            {"p": state["project_id"], "n": sign},
-        )
+        await evaluate_member_pace(session, p.project_id, p.member_id, facts[2], ctx)
