@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from pydantic import ConfigDict, Field
 
@@ -11,7 +12,7 @@ from anken_projects.appointments.models import HandoffStatus, PartnerOutcome
 from anken_projects.kit.schemas import Output, StrictInput
 from anken_projects.kit.validators import SaneMoment
 
-APPOINTMENT_EXAMPLE = {
+APPOINTMENT_EXAMPLE: dict[str, Any] = {
     "id": "8e9f0a1b-2c3d-4e4f-9a5b-6c7d8e9f0a1b", "project_id": "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
     "client_id": "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d", "call_id": "2b3c4d5e-6f70-4819-9a0b-1c2d3e4f5a6b",
     "member_id": "3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b", "target_id": "9d1c2b3a-4f5e-4d6c-8b7a-0f1e2d3c4b5a",

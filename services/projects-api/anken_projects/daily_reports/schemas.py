@@ -3,13 +3,14 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from pydantic import ConfigDict, Field
 
 from anken_projects.daily_reports.models import TEXT_MAX
 from anken_projects.kit.schemas import Output, StrictInput
 
-_EXAMPLE = {
+_EXAMPLE: dict[str, Any] = {
     "hours": 7.5,
     "summary": "架電120件、接続18件、アポ2件。午後は製造業リストの反応が良かった。",
     "good_reactions": "人手不足の話題には関心が高い",

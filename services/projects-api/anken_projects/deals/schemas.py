@@ -35,7 +35,7 @@ class StageIn(_In):
     is_lost: bool = False
 
 
-PIPELINE_EXAMPLE = {
+PIPELINE_EXAMPLE: dict[str, Any] = {
     "name": "アップセル・パイプライン",
     "stages": [
         {"name": "リード", "probability": 10, "aging_limit_days": 14, "exit_criteria": "初回商談の日程が確定している"},
@@ -94,7 +94,7 @@ class _Meddicc(_In):
     next_step: LongText | None = None
 
 
-DEAL_EXAMPLE = {
+DEAL_EXAMPLE: dict[str, Any] = {
     "name": "SFA導入(営業部50名)",
     "account_name": "株式会社サンプル商事",
     "amount": 3_600_000,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from pydantic import ConfigDict, Field
 
 from anken_projects.kit.schemas import Output, StrictInput
 
-DNC_EXAMPLE = {
+DNC_EXAMPLE: dict[str, Any] = {
     "corporate_number": "7000012050002", "phone": "03-1234-5678", "company_name": "株式会社サンプル製作所",
     "reason": "先方より今後の架電不要との申し出",
 }

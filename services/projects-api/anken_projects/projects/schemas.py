@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field, ValidationInfo, computed_field, field_validator
 
@@ -11,7 +11,7 @@ from anken_projects.kit.validators import ClockTime, HttpUrl, SaneDate, TimeZone
 from anken_projects.projects.models import ContractChangeKind, ProjectStatus, allowed_from
 
 QualificationField = Annotated[str, Field(min_length=1, max_length=100)]
-_PROJECT_EXAMPLE = {
+_PROJECT_EXAMPLE: dict[str, Any] = {
     "client_id": "6f1c2f0e-8a59-4c1b-9a43-1f2d3c4b5a69", "name": "サンプルSaaS 新規開拓 2026下期",
     "product": "勤怠管理クラウド", "director_id": "0b8f3c1e-2f7a-4d8e-9d1c-6a5b4c3d2e1f", "timezone": "Asia/Tokyo",
     "monthly_appointment_target": 20, "contracted_monthly_hours": 160,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -12,7 +12,7 @@ from anken_projects.kit.validators import SaneDate
 
 Yen = Annotated[int, Field(strict=True, ge=0, le=1_000_000_000_000, description="Integer yen", examples=[30_000_000])]
 
-QUOTA_EXAMPLE = {"owner_id": "0b6f4c1e-9a57-4f0e-8d3a-5b8f2e7c9d10", "period_start": "2026-04-01",
+QUOTA_EXAMPLE: dict[str, Any] = {"owner_id": "0b6f4c1e-9a57-4f0e-8d3a-5b8f2e7c9d10", "period_start": "2026-04-01",
                  "period_end": "2026-07-01", "amount": 30_000_000}
 
 

@@ -12,12 +12,12 @@ from anken_projects.kit.schemas import Output, StrictInput
 from anken_projects.kit.validators import SaneMoment
 from anken_projects.targets.models import ImportStatus, TargetStatus, settable_statuses
 
-LIST_EXAMPLE = {
+LIST_EXAMPLE: dict[str, Any] = {
     "id": "4f7c9a52-3f51-4a0e-9d7b-2f0b8f1c1e11", "project_id": "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
     "client_id": "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d", "name": "2026年11月 製造業リスト", "source": "csv",
     "target_count": 1200, "created_at": "2026-11-02T09:00:00+09:00", "version": 1,
 }
-TARGET_EXAMPLE = {
+TARGET_EXAMPLE: dict[str, Any] = {
     "id": "9d1c2b3a-4f5e-4d6c-8b7a-0f1e2d3c4b5a", "target_list_id": LIST_EXAMPLE["id"],
     "project_id": LIST_EXAMPLE["project_id"], "client_id": LIST_EXAMPLE["client_id"],
     "company_name": "株式会社サンプル製作所", "industry": "製造業", "size": "100-299", "region": "東京都",

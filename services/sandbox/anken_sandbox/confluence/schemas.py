@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-PAGE_EXAMPLE = {
+PAGE_EXAMPLE: dict[str, Any] = {
     "id": "65538", "status": "current", "title": "キックオフ議事録", "spaceId": "1", "parentId": "65537",
     "parentType": "page", "position": 0, "version": {"number": 1, "message": "", "minorEdit": False},
     "body": {"storage": {"representation": "storage", "value": "<p>目的と進め方</p>"}},

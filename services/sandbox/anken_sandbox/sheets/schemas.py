@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-SPREADSHEET_EXAMPLE = {
+SPREADSHEET_EXAMPLE: dict[str, Any] = {
     "spreadsheetId": "1qpyC0XzvTcKT6EISywvqESX3A0MwQoFDE8p-Bll4hps",
     "properties": {"title": "架電リスト 2026-11", "locale": "ja_JP", "timeZone": "Asia/Tokyo"},
     "sheets": [{"properties": {"sheetId": 0, "title": "リスト", "index": 0, "sheetType": "GRID",
