@@ -51,3 +51,13 @@ def test_a_changed_limit_in_the_api_changes_the_message_and_the_form() -> None:
                                     "qualification": 300}
     # Without the API's limits the refusal is still worded, without a number.
     assert field_errors_of(refused, _ja, InputLimits()) == {"note": "メモ: 入力内容を確認してください"}
+
+
+def test_in_english_a_qualification_field_is_named_by_its_label_not_its_key() -> None:
+    def english(message: str, **values: object) -> str:
+        text = translations("en").gettext(message)
+        return text % values if values else text
+
+    refused = ApiError(422, errors=[{"field": "appointment.qualification.budget", "type": "string_too_long"}])
+    sentence = field_errors_of(refused, english, LIMITS)["q_budget"]
+    assert sentence.startswith("Budget: ") and "1,000" in sentence, sentence

@@ -10,6 +10,7 @@ from anken_web.api_client import ApiError
 from anken_web.field_errors import Gettext, Refusal
 from anken_web.i18n.extraction import N_
 from anken_web.input_limits import InputLimits
+from anken_web.vocabulary import field_label_of
 
 # Form field → (label msgid, the API field whose limits apply); q_<name> fields are the project's
 # qualification fields (QUALIFICATION's limits).
@@ -51,7 +52,7 @@ def _locate(api_field: str) -> tuple[str, int | None, str | None] | None:
 def _sentence(refusal: Refusal, _: Gettext, limits: InputLimits) -> str:
     field = refusal.field
     if field.startswith("q_"):
-        label, limit = _(field.removeprefix("q_")), limits.max_length(QUALIFICATION)
+        label, limit = field_label_of(field.removeprefix("q_"), _), limits.max_length(QUALIFICATION)
     else:
         label_id, path = FIELDS[field]
         label, limit = _(label_id), limits.max_length(path)

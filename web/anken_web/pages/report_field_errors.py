@@ -14,6 +14,7 @@ from anken_web import field_errors
 from anken_web.api_client import ApiError
 from anken_web.field_errors import Gettext, Refusal, as_index
 from anken_web.input_limits import InputLimits
+from anken_web.vocabulary import field_label_of
 
 # Editor field → the API's list of its lines.
 LISTS = {
@@ -53,7 +54,7 @@ def _locate(api_field: str) -> tuple[str, int | None, str | None] | None:
 
 def _sentence(refusal: Refusal, _: Gettext, limits: InputLimits) -> str:
     field, index, attribute, kind = refusal.field, refusal.index, refusal.part, refusal.kind
-    label, limit = _(field), field_limits(limits)[field]
+    label, limit = field_label_of(field, _), field_limits(limits)[field]
     line = index + 1 if index is not None else None
     owner_chars = limits.max_length(OWNER)
     if kind == "string_too_long" and attribute == "owner" and owner_chars:
