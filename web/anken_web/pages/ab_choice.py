@@ -24,9 +24,8 @@ async def set_ab_choice(view: DirectorView, project_id: str, request: Request) -
     try:
         await view.api.patch("projects", f"/v1/projects/{project_id}", json={"ab_manual_choice": manual})
     except ApiError as exc:
-        # An error page (red), not the green flash of a success.
-        status = exc.status if 400 <= exc.status < 500 else 502
-        return view.render("error.html", status_code=status, message=describe(exc, view._), detail=None, status=status)
+        # Back to the project with the refusal in the red banner, never the green flash of a success.
+        return view.redirect(f"/projects/{project_id}", error=describe(exc, view._))
     flash = (view._("Members now choose the script pattern themselves.") if manual
              else view._("Anken now assigns the script pattern for each company."))
     return view.redirect(f"/projects/{project_id}", flash=flash)
