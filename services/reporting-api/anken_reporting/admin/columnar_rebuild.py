@@ -16,6 +16,11 @@ NDJSON stage's layout (readmodels.call_facts.FACT_COLUMNS), so the fold is the s
 - day is the call's instant in its project's zone as of that point of the stream — the zone of
   the project's latest event before it, Asia/Tokyo before any — from a small table of zone
   ranges, the same zone the incremental path would have used.
+
+The day is the one fact this path computes in SQL rather than through
+readmodels.call_effects.call_facts; tests/reporting_kpis/test_call_effects_differential.py
+folds random histories (instants either side of midnight and month ends, a zone change) through
+this path and the others and compares the tables.
 """
 
 from __future__ import annotations
