@@ -1,5 +1,6 @@
 """Every route of the three APIs, called by every outsider with client A's ids, never answers 2xx across the
-tenant line; list routes answer without any of A's ids in them.
+tenant line; list routes answer without any of A's ids in them. A client user of A gets 2xx only from the
+routes of the one allow-list (anken_common.access.CLIENT_USER_ROUTES), and none of B's ids from those.
 
 The routes come from each service's own OpenAPI document, so a route added later is swept too. Path
 parameters are filled from A's resources by name; a route whose parameters cannot be filled fails the test
@@ -15,6 +16,7 @@ from datetime import date, timedelta
 import httpx
 import pytest
 
+from anken_common import access
 from harness.processes import Stack
 from security.sweep_support import SweepWorld, build_world
 
@@ -22,7 +24,9 @@ APIS = ("projects", "reporting", "worker")
 # Routes outside the bearer-token model: their own checks are tested elsewhere.
 UNAUTHENTICATED = {"/healthz", "/readyz", "/metrics", "/v1/auth/token", "/slack/commands", "/slack/interactions",
                    # the caller's own session: sweeping them would end the outsiders' sessions mid-sweep
-                   "/v1/auth/logout", "/v1/auth/password"}
+                   "/v1/auth/logout", "/v1/auth/password",
+                   # public: the invitation link's own token decides (tests/projects_registry/test_client_invitations)
+                   "/v1/invitations/accept"}
 # Staff records are the agency's own, not a tenant's; a user may read the staff directory.
 STAFF_DIRECTORY = ("/v1/users", "/v1/auth/me", "/v1/pipelines")
 TODAY = date.today()
@@ -38,7 +42,8 @@ FILL = {
     "pipeline_id": "pipeline_id", "quota_id": "quota_id", "key_id": "key_id", "entry_id": "entry_id",
     "endpoint_id": "endpoint_id", "settings_id": "settings_id", "owner_id": "director_id",
 }
-LITERALS = {"iso_week": TODAY.strftime("%G-W%V"), "day": TODAY.isoformat(), "version": "1", "key": "budget"}
+LITERALS = {"iso_week": TODAY.strftime("%G-W%V"), "day": TODAY.isoformat(), "version": "1", "key": "budget",
+            "kind": "csv"}
 # Ids that exist only in the running worker/reporting (jobs, deliveries, alerts): an unknown id still sweeps the
 # authorisation path, which must not answer 2xx.
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
@@ -86,6 +91,12 @@ def _operations(url: str) -> list[tuple[str, str, dict]]:
             if method in ("get", "post", "put", "patch", "delete"):
                 found.append((method.upper(), path, operation))
     return found
+
+
+def _names_a_resource(path: str) -> bool:
+    """Whether the path carries an id (A's, or an unknown one), not only literals such as a file kind."""
+    names = [part[1:-1] for part in path.replace(".", "/").split("/") if part.startswith("{") and part.endswith("}")]
+    return any(name not in LITERALS for name in names)
 
 
 def _fill_path(path: str, world: SweepWorld) -> str | None:
@@ -151,9 +162,11 @@ def test_no_outsider_reaches_client_a(world: SweepWorld) -> None:
             if url_path is None:
                 unfilled.append(f"{api} {method} {path}")
                 continue
-            aimed = url_path != path or method != "GET"
+            aimed = _names_a_resource(path) or method != "GET"
             for caller in world.outsiders:
                 if caller.name.startswith(("director", "member")) and path.startswith(STAFF_DIRECTORY):
+                    continue
+                if caller.name.startswith("client user") and path == "/v1/auth/me":  # their own profile
                     continue
                 kwargs: dict = {"headers": caller.headers, "params": _query(operation, world), "timeout": 30}
                 if method in ("POST", "PUT", "PATCH"):
@@ -165,7 +178,7 @@ def test_no_outsider_reaches_client_a(world: SweepWorld) -> None:
                     continue
                 partner_or_dead = caller.name.startswith(("revoked", "expired"))
                 leaked = _leaks(world, response)
-                if partner_or_dead or (aimed and method != "GET") or (url_path != path) or leaked:
+                if partner_or_dead or (aimed and method != "GET") or _names_a_resource(path) or leaked:
                     crossings.append(f"{caller.name}: {api} {method} {url_path} → {response.status_code} "
                                      f"(shows {', '.join(leaked) or 'a 2xx'})")
     # The outsiders were live all along (a sweep of dead sessions would prove nothing).
@@ -175,6 +188,41 @@ def test_no_outsider_reaches_client_a(world: SweepWorld) -> None:
     assert not unfilled, "routes the sweep cannot fill (add their parameters to FILL):\n" + "\n".join(unfilled)
     assert swept > 300, f"the sweep made only {swept} calls"
     assert not crossings, "tenant crossings:\n" + "\n".join(crossings)
+
+
+def test_a_client_user_reaches_only_the_allow_listed_routes(world: SweepWorld) -> None:
+    """A client user of A calls every route of every service with A's ids: a 2xx from a route not on the
+    allow-list fails, as does any of B's ids in an allowed answer. The allowed reads do answer (the control)."""
+    caller = world.client_user_a
+    assert caller is not None
+    b_ids = {key: value for key, value in world.ids.items() if key.startswith("b_")}
+    unlisted: list[str] = []
+    leaks: list[str] = []
+    allowed_answers = 0
+    for api in APIS:
+        base = world.urls[api]
+        for method, path, operation in _operations(base):
+            url_path = _fill_path(path, world)
+            assert url_path is not None, f"{api} {method} {path}: add its parameters to FILL"
+            kwargs: dict = {"headers": caller.headers, "params": _query(operation, world), "timeout": 30}
+            if method in ("POST", "PUT", "PATCH"):
+                kwargs["json"] = _body(operation, world)
+            response = httpx.request(method, base + url_path, **kwargs)
+            assert response.status_code < 500, f"{method} {url_path}: {response.status_code}"
+            if not response.is_success:
+                continue
+            if not access.client_user_may_call(api, method, path):
+                unlisted.append(f"{api} {method} {url_path} → {response.status_code}")
+                continue
+            allowed_answers += 1
+            leaks += [f"{api} {method} {url_path} shows {key}" for key, value in b_ids.items() if value in response.text]
+    assert not unlisted, "routes answering a client user 2xx that are not on access.CLIENT_USER_ROUTES:\n" + \
+        "\n".join(unlisted)
+    assert not leaks, "\n".join(leaks)
+    project = httpx.get(f"{world.urls['projects']}/v1/projects/{world.ids['project_id']}", headers=caller.headers,
+                        timeout=30)
+    assert project.status_code == 200, project.text
+    assert allowed_answers >= 3, f"only {allowed_answers} allow-listed routes answered the client user"
 
 
 def test_admin_reads_what_the_sweep_aims_at(world: SweepWorld) -> None:
