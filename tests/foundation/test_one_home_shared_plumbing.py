@@ -209,6 +209,21 @@ def test_reporting_and_projects_lists_use_the_one_cursor_codec() -> None:
         assert "base64" not in inspect.getsource(module)
 
 
+def test_the_workers_lists_use_the_one_cursor_codec() -> None:
+    from anken_worker.kit import cursors as worker_cursors
+
+    item = uuid.uuid4()
+    assert worker_cursors.uuid_cursor(item) == cursors.encode_cursor([item])
+    assert worker_cursors.parse_uuid_cursor(cursors.encode_cursor([item])) == item
+    assert worker_cursors.parse_int_cursor(worker_cursors.int_cursor(2**62)) == 2**62
+    assert worker_cursors.parse_uuid_cursor(None) is None and worker_cursors.parse_int_cursor(None) is None
+    for bad in (str(item), "12", cursors.encode_cursor([True]), cursors.encode_cursor([item, 1])):
+        with pytest.raises(UnprocessableEntity):
+            worker_cursors.parse_int_cursor(bad)
+    with pytest.raises(UnprocessableEntity):
+        worker_cursors.parse_uuid_cursor(worker_cursors.int_cursor(5))
+
+
 def test_no_service_keeps_its_own_copy_of_the_plumbing() -> None:
     for package in ("projects-api/anken_projects", "reporting-api/anken_reporting", "integrations-worker/anken_worker"):
         base = ROOT / "services" / package

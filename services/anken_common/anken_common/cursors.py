@@ -13,13 +13,15 @@ import json
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from anken_common.problems import UnprocessableEntity
 
 CursorValue = None | bool | int | uuid.UUID | datetime | date | str
 
 NOT_A_CURSOR = "is not a cursor returned by this list"
+
+T = TypeVar("T", bool, int, uuid.UUID, datetime, date, str)
 
 
 def _tag(value: Any) -> list[Any]:
@@ -79,7 +81,8 @@ def decode_typed_cursor(cursor: str, types: Sequence[type]) -> list[CursorValue]
     """decode_cursor, and each value must be an instance of the type at its position (a 422 if not)."""
     values = decode_cursor(cursor, len(types))
     for value, expected in zip(values, types, strict=True):
-        if not isinstance(value, expected) or (expected is date and isinstance(value, datetime)):
+        if not isinstance(value, expected) or (expected is date and isinstance(value, datetime)) or (
+                expected is int and isinstance(value, bool)):
             raise UnprocessableEntity("cursor", NOT_A_CURSOR)
     return values
 
@@ -90,3 +93,11 @@ def decode_instant_id_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
     if not isinstance(at, datetime) or not isinstance(item_id, uuid.UUID):  # decode_typed_cursor checked both
         raise UnprocessableEntity("cursor", NOT_A_CURSOR)
     return at, item_id
+
+
+def decode_value_cursor(cursor: str, kind: type[T]) -> T:
+    """A cursor of lists sorted by one unique value of type `kind` (e.g. an id or a sequence)."""
+    (value,) = decode_typed_cursor(cursor, (kind,))
+    if not isinstance(value, kind):  # decode_typed_cursor checked it
+        raise UnprocessableEntity("cursor", NOT_A_CURSOR)
+    return value

@@ -16,7 +16,7 @@ from anken_worker.deliveries import repository as repo
 from anken_worker.deliveries.models import Delivery
 from anken_worker.delivery_log.schemas import DeliveryOut, DeliveryPage, RedriveResult
 from anken_worker.jobs.enqueue import enqueue_deliveries
-from anken_worker.kit.cursors import parse_int_cursor
+from anken_worker.kit.cursors import int_cursor, parse_int_cursor
 from anken_worker.kit.tables import deliveries as t
 
 router = APIRouter(tags=["deliveries"])
@@ -36,13 +36,13 @@ async def list_deliveries(
     principal: Operator, conn: ConnDep,
     integration: IntegrationName | None = None, status: StatusName | None = None,
     project_id: uuid.UUID | None = None, client_id: uuid.UUID | None = None,
-    cursor: Annotated[str | None, Query(max_length=20)] = None,
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> DeliveryPage:
     rows = await repo.list_page(conn, integration=integration, status=status, project_id=project_id,
                                 client_id=client_id, after_seq=parse_int_cursor(cursor), limit=limit + 1,
                                 visible=access.deliveries_where(principal))
-    next_cursor = str(rows[limit - 1].seq) if len(rows) > limit else None
+    next_cursor = int_cursor(rows[limit - 1].seq) if len(rows) > limit else None
     return DeliveryPage(items=[_out(d) for d in rows[:limit]], next_cursor=next_cursor)
 
 

@@ -19,7 +19,7 @@ from anken_worker.integration_settings.schemas import (
     IntegrationSettingsOut,
     IntegrationSettingsPage,
 )
-from anken_worker.kit.cursors import parse_uuid_cursor
+from anken_worker.kit.cursors import parse_uuid_cursor, uuid_cursor
 
 router = APIRouter(tags=["integration settings"])
 WHO = ("Admins manage every client's and project's settings; a director a client's settings when they direct one "
@@ -41,12 +41,12 @@ async def put_settings(body: IntegrationSettingsIn, principal: Operator, conn: C
             summary="List integration settings (secrets are never returned)", description=WHO,
             responses=problem_responses(401, 403, 422))
 async def list_settings(principal: Operator, conn: ConnDep, client_id: uuid.UUID | None = None,
-                        cursor: Annotated[str | None, Query(max_length=64)] = None,
+                        cursor: Annotated[str | None, Query(max_length=512)] = None,
                         limit: Annotated[int, Query(ge=1, le=200)] = 50) -> IntegrationSettingsPage:
     rows = await repo.list_all(conn, client_id, parse_uuid_cursor(cursor), limit + 1,
                                visible=access.settings_where(principal))
     return IntegrationSettingsPage(items=[IntegrationSettingsOut(**service.to_out(r)) for r in rows[:limit]],
-                                   next_cursor=str(rows[limit - 1]["id"]) if len(rows) > limit else None)
+                                   next_cursor=uuid_cursor(rows[limit - 1]["id"]) if len(rows) > limit else None)
 
 
 @router.delete("/v1/integration-settings/{settings_id}", status_code=204, response_class=Response,

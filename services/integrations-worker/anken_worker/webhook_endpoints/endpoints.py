@@ -12,7 +12,7 @@ from anken_common.problems import problem_responses
 from anken_worker.auth import access
 from anken_worker.auth.dependencies import Operator, Principal
 from anken_worker.db import ConnDep, ContextDep
-from anken_worker.kit.cursors import parse_uuid_cursor
+from anken_worker.kit.cursors import parse_uuid_cursor, uuid_cursor
 from anken_worker.webhook_endpoints import repository as repo
 from anken_worker.webhook_endpoints import service
 from anken_worker.webhook_endpoints.schemas import (
@@ -52,12 +52,12 @@ async def create_endpoint(body: WebhookEndpointCreate, principal: Operator, conn
 @router.get("/v1/webhook-endpoints", response_model=WebhookEndpointPage, summary="List webhook endpoints",
             description=WHO, responses=problem_responses(401, 403, 422))
 async def list_endpoints(principal: Operator, conn: ConnDep, client_id: uuid.UUID | None = None,
-                         cursor: Annotated[str | None, Query(max_length=64)] = None,
+                         cursor: Annotated[str | None, Query(max_length=512)] = None,
                          limit: Annotated[int, Query(ge=1, le=200)] = 50) -> WebhookEndpointPage:
     rows = await repo.list_page(conn, client_id, parse_uuid_cursor(cursor), limit + 1,
                                 visible=access.webhook_endpoints_where(principal))
     items = [WebhookEndpointOut(**service.to_out(r)) for r in rows[:limit]]
-    return WebhookEndpointPage(items=items, next_cursor=str(rows[limit - 1]["id"]) if len(rows) > limit else None)
+    return WebhookEndpointPage(items=items, next_cursor=uuid_cursor(rows[limit - 1]["id"]) if len(rows) > limit else None)
 
 
 @router.get("/v1/webhook-endpoints/{endpoint_id}", response_model=WebhookEndpointOut, summary="A webhook endpoint",
