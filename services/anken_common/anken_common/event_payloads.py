@@ -22,6 +22,7 @@ from anken_common.events import EventType
 ProjectStatusName = Literal["draft", "kickoff", "active", "paused", "ended"]
 HandoffStatus = Literal["set", "held", "no_show", "cancelled"]
 PartnerOutcome = Literal["qualified", "unqualified"]
+ClientDealStage = Literal["proposal", "negotiation", "won", "lost"]
 ForecastCategory = Literal["pipeline", "best_case", "commit", "omitted"]
 DealStatus = Literal["open", "won", "lost"]
 ContractChangeKind = Literal["renewal", "upsell", "downsell", "end"]
@@ -202,6 +203,28 @@ class AppointmentPayload(_Payload):
     deal_won: bool | None = None
     set_at: datetime
     note: str | None = None
+    unqualified_reason: str | None = None
+    # The client's deal (deal_id, deal_amount, deal_stage) is the project's outcome data, never an agency deal.
+    deal_stage: ClientDealStage | None = None
+    rescheduled_count: int = 0
+
+
+class AppointmentChangePayload(AppointmentPayload):
+    """One change of an appointment, as its own event type (the snapshot after it, plus what it was before):
+
+    - appointment.held / appointment.no_show / appointment.cancelled: the hand-off status became that
+      (a correction such as held → no_show is the new status's event);
+    - appointment.rescheduled: a new meeting time (リスケ); the appointment is back to `set` and stays
+      one appointment (`previous_meeting_at` is the old time, `rescheduled_count` counts them);
+    - appointment.qualified / appointment.unqualified: the client's outcome (with `unqualified_reason`);
+    - appointment.client_deal_reported: the client's deal (amount, stage) was reported or changed.
+
+    `appointment.updated` (the snapshot) still follows every change, for consumers of the whole record.
+    """
+
+    previous_handoff_status: HandoffStatus | None = None
+    previous_meeting_at: datetime | None = None
+    previous_partner_outcome: PartnerOutcome | None = None
 
 
 class StagePayload(_Payload):
@@ -302,6 +325,13 @@ PAYLOAD_MODELS: dict[str, type[_Payload]] = {
     EventType.call_deleted: CallPayload,
     EventType.appointment_set: AppointmentPayload,
     EventType.appointment_updated: AppointmentPayload,
+    EventType.appointment_held: AppointmentChangePayload,
+    EventType.appointment_no_show: AppointmentChangePayload,
+    EventType.appointment_rescheduled: AppointmentChangePayload,
+    EventType.appointment_cancelled: AppointmentChangePayload,
+    EventType.appointment_qualified: AppointmentChangePayload,
+    EventType.appointment_unqualified: AppointmentChangePayload,
+    EventType.appointment_client_deal_reported: AppointmentChangePayload,
     EventType.pipeline_changed: PipelinePayload,
     EventType.deal_created: DealPayload,
     EventType.deal_changed: DealPayload,

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
 
 from anken_common.problems import UnprocessableEntity, problem_responses
 from anken_projects.appointments import service
@@ -16,6 +17,7 @@ from anken_projects.auth.dependencies import CurrentPrincipal
 from anken_projects.auth.scopes import Scope
 from anken_projects.db import SessionDep
 from anken_projects.kit.etag import check_if_match, set_etag
+from anken_projects.kit.idempotent_create import IdempotencyKeyHeader, idempotent_create
 from anken_projects.kit.pagination import CursorQuery, LimitQuery
 
 router = APIRouter(prefix="/v1/appointments", tags=["appointments"])
@@ -53,19 +55,27 @@ async def get_appointment(appointment_id: uuid.UUID, principal: CurrentPrincipal
 
 @router.patch(
     "/{appointment_id}", response_model=AppointmentOut,
-    summary="Report the hand-off (held / no_show / cancelled), the partner outcome and the resulting deal",
+    summary="Report the hand-off (held / no_show / rescheduled / cancelled), the client's outcome and the client's deal",
     description=(
-        "Partner keys need the scope write:appointment_outcomes. `partner_outcome` applies to held meetings; "
-        "`deal` (amount in yen, optional stage name) to qualified ones and creates or updates the deal. "
-        "Send `If-Match` with the ETag you read to avoid overwriting a newer change (412)."
+        "Partner keys need the scope write:appointment_outcomes. `rescheduled` needs `meeting_at` (the new time) "
+        "and puts the appointment back to set. `partner_outcome` applies to held meetings; `unqualified` needs "
+        "`unqualified_reason` from the project's `unqualified_reasons`. `deal` (amount in yen, stage) applies to "
+        "qualified ones: it is the client's deal, kept on the appointment and never in the agency's pipeline. "
+        "Each change is an event (appointment.held, .no_show, .rescheduled, .cancelled, .qualified, .unqualified, "
+        ".client_deal_reported). Send `If-Match` with the ETag you read to avoid overwriting a newer change (412), "
+        "and `Idempotency-Key` to retry safely (a retry replays the first answer)."
     ),
     responses=problem_responses(401, 403, 404, 409, 412, 422),
 )
 async def update_appointment(appointment_id: uuid.UUID, body: AppointmentUpdate, request: Request,
-                             principal: CurrentPrincipal, session: SessionDep, response: Response) -> AppointmentOut:
-    appointment = await service.get_appointment(session, principal, appointment_id,
-                                                scope=Scope.write_appointment_outcomes, for_update=True)
-    check_if_match(request, appointment.version)
-    appointment = await service.update_appointment(session, principal, appointment, body)
-    set_etag(response, appointment.version)
-    return AppointmentOut.model_validate(appointment)
+                             principal: CurrentPrincipal, session: SessionDep, response: Response,
+                             idempotency_key: IdempotencyKeyHeader = None) -> AppointmentOut | JSONResponse:
+    async def update() -> AppointmentOut:
+        appointment = await service.get_appointment(session, principal, appointment_id,
+                                                    scope=Scope.write_appointment_outcomes, for_update=True)
+        check_if_match(request, appointment.version)
+        appointment = await service.update_appointment(session, principal, appointment, body)
+        set_etag(response, appointment.version)
+        return AppointmentOut.model_validate(appointment)
+
+    return await idempotent_create(session, request, principal, update, status_code=200)

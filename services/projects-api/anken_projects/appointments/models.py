@@ -25,6 +25,17 @@ class PartnerOutcome(StrEnum):
     unqualified = "unqualified"
 
 
+class ClientDealStage(StrEnum):
+    """The stage of the client's own deal that an appointment became (the client's outcome data,
+    never an agency Deal: it stays out of the agency's pipeline, forecast and quota attainment)."""
+
+    proposal = "proposal"
+    negotiation = "negotiation"
+    won = "won"
+    lost = "lost"
+
+
+
 class Appointment(SQLModel, table=True):
     __tablename__ = "appointments"
     __table_args__ = {"schema": SCHEMA}
@@ -43,9 +54,12 @@ class Appointment(SQLModel, table=True):
     qualification: dict[str, str] = Field(default_factory=dict, sa_type=JSONB)
     handoff_status: HandoffStatus = Field(default=HandoffStatus.set, sa_type=sa.String(16))
     partner_outcome: PartnerOutcome | None = Field(default=None, sa_type=sa.String(16))
+    unqualified_reason: str | None = Field(default=None, max_length=100)
+    # The client's deal (outcome data, not an agency Deal): its id, amount (yen) and stage.
     deal_id: uuid.UUID | None = None
     deal_amount: int | None = None
-    deal_stage: str | None = Field(default=None, max_length=100)
+    deal_stage: ClientDealStage | None = Field(default=None, sa_type=sa.String(100))
+    rescheduled_count: int = 0
     note: str | None = None
     set_at: datetime = Field(default_factory=utc_now, sa_type=sa.DateTime(timezone=True))
     updated_at: datetime = Field(default_factory=utc_now, sa_type=sa.DateTime(timezone=True))

@@ -8,7 +8,8 @@ from typing import Any
 
 from pydantic import ConfigDict, Field
 
-from anken_projects.appointments.models import HandoffStatus, PartnerOutcome
+from anken_projects.appointments.handoff import HandoffChange
+from anken_projects.appointments.models import ClientDealStage, HandoffStatus, PartnerOutcome
 from anken_projects.kit.schemas import Output, StrictInput
 from anken_projects.kit.validators import SaneMoment
 
@@ -19,8 +20,8 @@ APPOINTMENT_EXAMPLE: dict[str, Any] = {
     "company_name": "株式会社サンプル製作所", "contact_name": "山田 太郎", "contact_title": "情報システム部 部長",
     "meeting_at": "2026-12-03T14:00:00+09:00",
     "qualification": {"budget": "年間300万円", "authority": "部長決裁", "need": "架電業務の効率化", "timeline": "来期4月"},
-    "handoff_status": "set", "partner_outcome": None, "deal_id": None, "deal_amount": None, "deal_stage": None,
-    "note": None, "set_at": "2026-11-24T10:20:00+09:00", "updated_at": "2026-11-24T10:20:00+09:00", "version": 1,
+    "handoff_status": "set", "partner_outcome": None, "unqualified_reason": None, "deal_id": None,
+    "deal_amount": None, "deal_stage": None, "rescheduled_count": 0, "note": None, "set_at": "2026-11-24T10:20:00+09:00", "updated_at": "2026-11-24T10:20:00+09:00", "version": 1,
 }
 
 
@@ -39,9 +40,11 @@ class AppointmentOut(Output):
     qualification: dict[str, str]
     handoff_status: HandoffStatus
     partner_outcome: PartnerOutcome | None
-    deal_id: uuid.UUID | None
+    unqualified_reason: str | None
+    deal_id: uuid.UUID | None = Field(description="The client's deal (outcome data; not an agency deal)")
     deal_amount: int | None = Field(description="Integer yen")
-    deal_stage: str | None
+    deal_stage: ClientDealStage | None
+    rescheduled_count: int = Field(description="How often the meeting was moved (it stays one appointment)")
     note: str | None
     set_at: datetime
     updated_at: datetime
@@ -55,21 +58,27 @@ class AppointmentPage(Output):
 
 
 class DealOutcome(StrictInput):
-    """The deal a qualified appointment became."""
+    """The client's deal a qualified appointment became: the client's outcome data, never an agency deal."""
 
     amount: int = Field(ge=0, le=10_000_000_000, description="Integer yen")
-    stage: str | None = Field(default=None, min_length=1, max_length=100,
-                              description="A stage name of the default pipeline (e.g. 提案) or a stage id")
+    stage: ClientDealStage = Field(default=ClientDealStage.proposal, description="proposal, negotiation, won or lost")
 
 
 class AppointmentUpdate(StrictInput):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [
         {"handoff_status": "held"},
-        {"handoff_status": "held", "partner_outcome": "qualified", "deal": {"amount": 1_200_000, "stage": "提案"}},
+        {"handoff_status": "held", "partner_outcome": "qualified", "deal": {"amount": 1_200_000, "stage": "proposal"}},
+        {"handoff_status": "rescheduled", "meeting_at": "2026-12-10T15:00:00+09:00"},
+        {"partner_outcome": "unqualified", "unqualified_reason": "予算なし"},
         {"handoff_status": "cancelled", "note": "先方都合によりキャンセル"},
     ]})
-    handoff_status: HandoffStatus | None = Field(default=None, description="set → held | no_show | cancelled")
+    handoff_status: HandoffChange | None = Field(
+        default=None, description="set → held | no_show | rescheduled (needs meeting_at; back to set) | cancelled; "
+                                  "held ↔ no_show corrects a report; cancelled is final")
     partner_outcome: PartnerOutcome | None = Field(default=None, description="Only for a held meeting")
+    unqualified_reason: str | None = Field(default=None, min_length=1, max_length=100,
+                                           description="Required with unqualified: one of the project's "
+                                                       "unqualified_reasons")
     deal: DealOutcome | None = Field(default=None, description="Only for a qualified appointment")
-    meeting_at: SaneMoment | None = Field(default=None, description="Reschedule (staff only, while `set`)")
+    meeting_at: SaneMoment | None = Field(default=None, description="The new meeting time of a reschedule")
     note: str | None = Field(default=None, max_length=2000)

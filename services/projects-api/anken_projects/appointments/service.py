@@ -11,14 +11,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from anken_common.auth_tokens import Role
 from anken_common.events import EventType
 from anken_common.problems import Forbidden, NotFound, UnprocessableEntity
-from anken_projects.appointments.events import appointment_payload
-from anken_projects.appointments.handoff import check_handoff, check_outcome
+from anken_projects.appointments.events import appointment_change_payload, appointment_payload
+from anken_projects.appointments.handoff import (
+    HandoffChange,
+    check_handoff,
+    check_outcome,
+    check_unqualified_reason,
+    status_after,
+)
 from anken_projects.appointments.models import Appointment, HandoffStatus, PartnerOutcome
 from anken_projects.appointments.schemas import AppointmentUpdate
 from anken_projects.audit.writer import record_audit
 from anken_projects.auth.principal import Principal
 from anken_projects.auth.scopes import Scope
-from anken_projects.deals.service import create_deal_from_appointment
 from anken_projects.kit.etag import bump_version
 from anken_projects.kit.models import utc_now
 from anken_projects.kit.pagination import PageResult, paginate
@@ -72,13 +77,12 @@ async def get_appointment(
     return appointment
 
 
-async def _check_writer(session: AsyncSession, principal: Principal, appointment: Appointment,
-                        body: AppointmentUpdate) -> Project:
+async def _check_writer(session: AsyncSession, principal: Principal, appointment: Appointment) -> Project:
+    """Partners (their client's key, scope checked on read), managers and the project's director may
+    change an appointment; the member who set it may not."""
     project = await session.get(Project, appointment.project_id)
     assert project is not None  # appointments cascade with their project
     if principal.is_partner:
-        if body.meeting_at is not None:
-            raise Forbidden("partners report outcomes; ask the agency to reschedule a meeting")
         return project
     if principal.is_user and principal.role == Role.member:
         raise Forbidden("members cannot change appointments after setting them; ask the project's director")
@@ -89,54 +93,93 @@ async def _check_writer(session: AsyncSession, principal: Principal, appointment
     return project
 
 
+# The event of each hand-off status an appointment may come to (set comes back only by a reschedule).
+STATUS_EVENTS: dict[HandoffStatus, EventType] = {
+    HandoffStatus.held: EventType.appointment_held,
+    HandoffStatus.no_show: EventType.appointment_no_show,
+    HandoffStatus.cancelled: EventType.appointment_cancelled,
+}
+OUTCOME_EVENTS: dict[PartnerOutcome, EventType] = {
+    PartnerOutcome.qualified: EventType.appointment_qualified,
+    PartnerOutcome.unqualified: EventType.appointment_unqualified,
+}
+
+
 async def update_appointment(
     session: AsyncSession, principal: Principal, appointment: Appointment, body: AppointmentUpdate
 ) -> Appointment:
-    project = await _check_writer(session, principal, appointment, body)
+    """Apply the hand-off, the client's outcome and the client's deal; each change is its own event
+    (appointment.held, .no_show, .rescheduled, .cancelled, .qualified, .unqualified, .client_deal_reported)
+    followed by appointment.updated. A body that changes nothing changes no version and writes no event."""
+    project = await _check_writer(session, principal, appointment)
     before = snapshot(appointment)
-    status = HandoffStatus(appointment.handoff_status)
+    current = HandoffStatus(appointment.handoff_status)
+    status = current
+    rescheduled = body.handoff_status == HandoffChange.rescheduled
     if body.handoff_status is not None:
-        check_handoff(status, body.handoff_status)
-        status = body.handoff_status
+        check_handoff(current, body.handoff_status)
+        status = status_after(body.handoff_status)
     current_outcome = PartnerOutcome(appointment.partner_outcome) if appointment.partner_outcome else None
     check_outcome(status, body.partner_outcome, body.deal is not None, current_outcome)
     if body.meeting_at is not None:
         if status != HandoffStatus.set:
-            raise UnprocessableEntity("meeting_at", "only a meeting still `set` can be rescheduled")
+            raise UnprocessableEntity("meeting_at", "only a meeting still set (or being rescheduled) can move")
         if body.meeting_at < utc_now():
             raise UnprocessableEntity("meeting_at", "must not be in the past")
+        rescheduled = rescheduled or body.meeting_at != appointment.meeting_at
+    elif rescheduled:
+        raise UnprocessableEntity("meeting_at", "is required when rescheduling: the new meeting time")
+    outcome = body.partner_outcome or current_outcome
+    reason = body.unqualified_reason
+    if body.partner_outcome == PartnerOutcome.unqualified or body.unqualified_reason is not None:
+        check_unqualified_reason(outcome, reason, project.unqualified_reason_list())
+    if body.partner_outcome == PartnerOutcome.unqualified and appointment.deal_id is not None:
+        raise UnprocessableEntity("partner_outcome", "the appointment already became a deal")
+
+    events: list[EventType] = []
+    if rescheduled:
         appointment.meeting_at = body.meeting_at
-    appointment.handoff_status = status
-    if body.partner_outcome is not None:
+        appointment.rescheduled_count += 1
+        events.append(EventType.appointment_rescheduled)
+    if status != current:
+        appointment.handoff_status = status
+        if status in STATUS_EVENTS:
+            events.append(STATUS_EVENTS[status])
+    if body.partner_outcome is not None and (body.partner_outcome != current_outcome
+                                             or reason != appointment.unqualified_reason):
         appointment.partner_outcome = body.partner_outcome
-        if body.partner_outcome == PartnerOutcome.unqualified and appointment.deal_id is not None:
-            raise UnprocessableEntity("partner_outcome", "the appointment already became a deal")
-    if body.note is not None:
+        appointment.unqualified_reason = reason if body.partner_outcome == PartnerOutcome.unqualified else None
+        events.append(OUTCOME_EVENTS[body.partner_outcome])
+    elif reason is not None and reason != appointment.unqualified_reason:
+        appointment.unqualified_reason = reason
+        events.append(EventType.appointment_unqualified)
+    if body.deal is not None and (body.deal.amount != appointment.deal_amount
+                                  or body.deal.stage != appointment.deal_stage):
+        _record_client_deal(appointment, body)
+        events.append(EventType.appointment_client_deal_reported)
+    note_changed = body.note is not None and body.note != appointment.note
+    if note_changed:
         appointment.note = body.note
-    deal_won: bool | None = None
-    if body.deal is not None:
-        deal_won = await _record_deal(session, principal, project, appointment, body)
+    if not events and not note_changed:
+        return appointment
     bump_version(appointment)
+    appointment.updated_at = utc_now()
     await session.flush()
+    for event_type in events:
+        record_event(session, event_type, aggregate_type="appointment", aggregate_id=appointment.id,
+                     tenant=appointment.client_id, payload=appointment_change_payload(appointment, before))
     record_event(session, EventType.appointment_updated, aggregate_type="appointment", aggregate_id=appointment.id,
-                 tenant=appointment.client_id, payload=appointment_payload(appointment, deal_won=deal_won))
+                 tenant=appointment.client_id, payload=appointment_payload(appointment))
     record_audit(session, principal, "appointment.updated", "appointment", appointment.id,
                  before=before, after=snapshot(appointment))
     return appointment
 
 
-async def _record_deal(session: AsyncSession, principal: Principal, project: Project, appointment: Appointment,
-                       body: AppointmentUpdate) -> bool | None:
-    """Create (or update) the deal through the deals domain, in this transaction."""
+def _record_client_deal(appointment: Appointment, body: AppointmentUpdate) -> None:
+    """The client's deal lives on the appointment (the project's outcome data): it never becomes an agency
+    Deal, so it stays out of the agency's pipeline, forecast and quota attainment."""
     assert body.deal is not None
-    if project.director_id is None:
-        raise UnprocessableEntity("deal", "the project has no director to own the deal")
-    deal = await create_deal_from_appointment(
-        session, appointment_id=appointment.id, client_id=appointment.client_id, account_name=appointment.company_name,
-        owner_id=project.director_id, amount=body.deal.amount, stage_name_or_id=body.deal.stage, principal=principal,
-    )
-    appointment.deal_id = deal.id
-    appointment.deal_amount = deal.amount
+    if appointment.deal_id is None:
+        appointment.deal_id = uuid.uuid4()
+    appointment.deal_amount = body.deal.amount
     appointment.deal_stage = body.deal.stage
-    status = getattr(deal, "status", None)
-    return None if status is None else str(status) == "won"

@@ -52,11 +52,6 @@ async def get_stages(session: AsyncSession, stage_ids: Sequence[uuid.UUID]) -> d
     return {stage.id: stage for stage in rows}
 
 
-async def stage_by_name(session: AsyncSession, pipeline_id: uuid.UUID, name: str) -> Stage | None:
-    statement = sa.select(Stage).where(Stage.pipeline_id == pipeline_id, Stage.name == name)
-    return (await session.execute(statement)).scalar_one_or_none()
-
-
 async def stage_ids_in_use(session: AsyncSession, stage_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
     if not stage_ids:
         return set()
@@ -68,11 +63,6 @@ async def get_deal(session: AsyncSession, deal_id: uuid.UUID, *, for_update: boo
     statement = sa.select(Deal).where(Deal.id == deal_id)
     if for_update:
         statement = statement.with_for_update()
-    return (await session.execute(statement)).scalar_one_or_none()
-
-
-async def deal_for_appointment(session: AsyncSession, appointment_id: uuid.UUID) -> Deal | None:
-    statement = sa.select(Deal).where(Deal.appointment_id == appointment_id).with_for_update()
     return (await session.execute(statement)).scalar_one_or_none()
 
 

@@ -119,7 +119,8 @@ class DealCreate(_Meddicc):
     lead_source: LeadSource | None = Field(default=None, description="流入経路")
     forecast_category: ForecastCategory = ForecastCategory.pipeline
     client_id: uuid.UUID | None = None
-    appointment_id: uuid.UUID | None = None
+    appointment_id: uuid.UUID | None = Field(default=None, description="Refused (422): a client's deal is reported "
+                                             "on its appointment, never as an agency deal")
 
 
 class DealUpdate(_Meddicc):

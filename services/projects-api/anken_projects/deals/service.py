@@ -7,19 +7,18 @@ The unit of work is the caller's transaction: nothing here commits.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anken_common.auth_tokens import Role
 from anken_common.events import EventType, to_payload
-from anken_common.problems import Conflict, Forbidden, UnprocessableEntity
+from anken_common.problems import Forbidden, UnprocessableEntity
 from anken_projects.audit.writer import record_audit
 from anken_projects.auth.principal import Principal
 from anken_projects.deals import repository as repo
-from anken_projects.deals.models import TRACKED_FIELDS, Deal, DealChange, DealStatus, LeadSource, Stage
+from anken_projects.deals.models import TRACKED_FIELDS, Deal, DealChange, DealStatus, Stage
 from anken_projects.deals.schemas import DealCreate, DealUpdate
 from anken_projects.deals.views import deal_payload, deal_snapshot
 from anken_projects.kit.etag import bump_version
@@ -125,12 +124,12 @@ async def create_deal(
     await _check_client(session, body.client_id)
     stage = await _resolve_stage(session, body.pipeline_id, body.stage_id)
     if body.appointment_id is not None:
-        existing = await repo.deal_for_appointment(session, body.appointment_id)
-        if existing is not None:
-            raise Conflict("a deal already exists for this appointment", deal_id=str(existing.id))
+        # One home for the rule: a client's deal is outcome data of the appointment, never an agency deal.
+        raise UnprocessableEntity("appointment_id", "a client's deal is reported on its appointment "
+                                  "(PATCH /v1/appointments/{id}, deal); it never enters the agency's pipeline")
     now = at or utc_now()
     deal = Deal(
-        name=body.name, account_name=body.account_name, client_id=body.client_id, appointment_id=body.appointment_id,
+        name=body.name, account_name=body.account_name, client_id=body.client_id, appointment_id=None,
         owner_id=owner_id, pipeline_id=stage.pipeline_id, stage_id=stage.id, amount=body.amount,
         probability=body.probability if body.probability is not None else stage.probability,
         expected_close_date=body.expected_close_date, lead_source=body.lead_source,
@@ -206,73 +205,3 @@ async def update_deal(
     record_audit(session, principal, "deal.update", "deal", deal.id, before=before, after=deal_snapshot(deal))
     await session.flush()
     return deal, stage
-
-
-async def create_deal_from_appointment(
-    session: AsyncSession,
-    *,
-    appointment_id: uuid.UUID,
-    client_id: uuid.UUID | None,
-    account_name: str,
-    owner_id: uuid.UUID,
-    amount: int | None,
-    stage_name_or_id: str | uuid.UUID | None,
-    principal: Principal | None,
-    expected_close_date: date | None = None,
-) -> Deal:
-    """The deal an appointment became (for the call floor and partner outcome posts).
-
-    Idempotent per appointment: a second call updates the same deal (amount, stage) instead of
-    creating another. `stage_name_or_id` is a stage id, or a stage name of the default pipeline
-    (e.g. "提案"); None means the first stage. The partner reports a fact, so exit criteria are
-    taken as confirmed. Raises 422 naming `stage` or `owner_id` when those do not resolve.
-    """
-    stage = await _stage_for_appointment(session, stage_name_or_id)
-    existing = await repo.deal_for_appointment(session, appointment_id)
-    if existing is not None:
-        fields: dict[str, Any] = {}
-        if amount is not None:
-            fields["amount"] = amount
-        if stage_name_or_id is not None:
-            fields["stage_id"] = stage.id
-        deal, _ = await update_deal(session, existing, DealUpdate(**fields, exit_criteria_confirmed=True), principal)
-        return deal
-    user = await repo.get_user(session, owner_id)
-    if user is None or not user.is_active or user.role not in OWNER_ROLES:
-        raise UnprocessableEntity("owner_id", "must be an active manager or director")
-    body = DealCreate(
-        name=f"{account_name[:180]} 商談", account_name=account_name[:200], owner_id=owner_id,
-        pipeline_id=stage.pipeline_id, stage_id=stage.id, amount=amount or 0, lead_source=LeadSource.outbound_appointment,
-        client_id=client_id, appointment_id=appointment_id, expected_close_date=expected_close_date,
-    )
-    try:
-        async with session.begin_nested():
-            # Owner checked above; the caller (a partner, a member) is not the owner, so skip the director rule.
-            deal, _ = await create_deal(session, body, principal, check_owner=False)
-    except IntegrityError:
-        # A concurrent retry created it first (unique appointment_id): answer with that deal.
-        deal = await repo.deal_for_appointment(session, appointment_id)
-        if deal is None:
-            raise
-    return deal
-
-
-async def _stage_for_appointment(session: AsyncSession, stage_name_or_id: str | uuid.UUID | None) -> Stage:
-    if isinstance(stage_name_or_id, uuid.UUID):
-        stage = await repo.get_stage(session, stage_name_or_id)
-    else:
-        try:
-            stage = await repo.get_stage(session, uuid.UUID(str(stage_name_or_id))) if stage_name_or_id else None
-        except ValueError:
-            stage = None
-        if stage is None:
-            default = await repo.get_default_pipeline(session)
-            if default is None:
-                raise UnprocessableEntity("stage", "no default pipeline")
-            if stage_name_or_id:
-                stage = await repo.stage_by_name(session, default.id, str(stage_name_or_id))
-            else:
-                stage = (await repo.stages_of(session, [default.id]))[default.id][0]
-    if stage is None:
-        raise UnprocessableEntity("stage", f"no stage named {stage_name_or_id!r} in the default pipeline")
-    return stage

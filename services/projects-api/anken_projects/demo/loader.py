@@ -22,6 +22,7 @@ from typing import Any
 from anken_projects.demo import catalogue as cat
 from anken_projects.demo.api import DemoLoadError, ServiceApi
 from anken_projects.demo.month import TZ, MonthPlanner, ProjectMonth, business_days_between
+from anken_projects.projects.models import DEFAULT_UNQUALIFIED_REASONS
 
 SEED = 20260401
 BULK = 10_000
@@ -239,9 +240,12 @@ class DemoLoader:
         body: dict[str, Any] = {"handoff_status": "held" if roll < 0.75 else "no_show" if roll < 0.87 else "cancelled"}
         if body["handoff_status"] == "held":
             body["partner_outcome"] = "qualified" if outcome_roll < 0.6 else "unqualified"
-            if outcome_roll < 0.1:  # a few: projects-api files client deals in the default pipeline
+            if body["partner_outcome"] == "unqualified":
+                body["unqualified_reason"] = DEFAULT_UNQUALIFIED_REASONS[int(outcome_roll * 100) % len(
+                    DEFAULT_UNQUALIFIED_REASONS)]
+            if outcome_roll < 0.1:  # a few: the client's deal, kept on the appointment (not the agency's pipeline)
                 body["deal"] = {"amount": self.rng.choice((600_000, 1_200_000, 2_400_000)),
-                                "stage": self.rng.choice(("初回商談", "課題合意", "提案"))}
+                                "stage": self.rng.choice(("proposal", "negotiation", "won"))}
         await self.projects.patch(f"/v1/appointments/{item['id']}", body)
         self.count("handoffs")
 

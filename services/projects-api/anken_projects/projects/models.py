@@ -12,6 +12,11 @@ from sqlmodel import Field, SQLModel
 
 from anken_projects.kit.models import SCHEMA, created_at_field, utc_now
 
+# The reasons a client may give for an unqualified appointment when the project lists none of its own.
+DEFAULT_UNQUALIFIED_REASONS: tuple[str, ...] = (
+    "予算なし", "決裁権なし", "ニーズなし", "導入時期未定", "競合導入済み", "ターゲット外",
+)
+
 
 class ProjectStatus(StrEnum):
     draft = "draft"
@@ -56,6 +61,8 @@ class Project(SQLModel, table=True):
     appointment_definition: str | None = None
     qualification_fields: list[str] = Field(default_factory=list, sa_type=JSONB)
     target_definition: str | None = None
+    # The short list a client picks from when an appointment is unqualified; null means the defaults.
+    unqualified_reasons: list[str] | None = Field(default=None, sa_type=JSONB)
     handoff_contact: str | None = Field(default=None, max_length=200)
     calendar_link: str | None = Field(default=None, max_length=500)
     slack_channel: str | None = Field(default=None, max_length=100)
@@ -68,6 +75,10 @@ class Project(SQLModel, table=True):
     # False: Anken assigns the script pattern per target (randomised A/B); true: members pick it.
     ab_manual_choice: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     created_at: datetime = created_at_field()
+
+    def unqualified_reason_list(self) -> list[str]:
+        """The reasons an unqualified appointment of this project may carry (the project's, else the defaults)."""
+        return list(self.unqualified_reasons) if self.unqualified_reasons else list(DEFAULT_UNQUALIFIED_REASONS)
     updated_at: datetime = Field(default_factory=utc_now, sa_type=sa.DateTime(timezone=True))
     version: int = 1
 

@@ -8,9 +8,10 @@ from pydantic import ConfigDict, Field, ValidationInfo, computed_field, field_va
 
 from anken_projects.kit.schemas import Output, StrictInput
 from anken_projects.kit.validators import ClockTime, HttpUrl, SaneDate, TimeZoneName
-from anken_projects.projects.models import ContractChangeKind, ProjectStatus, allowed_from
+from anken_projects.projects.models import DEFAULT_UNQUALIFIED_REASONS, ContractChangeKind, ProjectStatus, allowed_from
 
 QualificationField = Annotated[str, Field(min_length=1, max_length=100)]
+UnqualifiedReason = Annotated[str, Field(min_length=1, max_length=100)]
 _PROJECT_EXAMPLE: dict[str, Any] = {
     "client_id": "6f1c2f0e-8a59-4c1b-9a43-1f2d3c4b5a69", "name": "サンプルSaaS 新規開拓 2026下期",
     "product": "勤怠管理クラウド", "director_id": "0b8f3c1e-2f7a-4d8e-9d1c-6a5b4c3d2e1f", "timezone": "Asia/Tokyo",
@@ -38,6 +39,11 @@ class _ProjectFields(StrictInput):
         default_factory=list, max_length=30, description="The BANT fields a member captures for each appointment",
     )
     target_definition: str | None = Field(default=None, max_length=5000)
+    unqualified_reasons: list[UnqualifiedReason] | None = Field(
+        default=None, min_length=1, max_length=20,
+        description="The reasons a client picks from for an unqualified appointment; null means the defaults "
+                    "(予算なし, 決裁権なし, ニーズなし, 導入時期未定, 競合導入済み, ターゲット外)",
+    )
     handoff_contact: str | None = Field(default=None, max_length=200)
     calendar_link: HttpUrl | None = None
     slack_channel: str | None = Field(default=None, max_length=100)
@@ -51,6 +57,13 @@ class _ProjectFields(StrictInput):
         description="Members choose the script pattern themselves; by default Anken assigns it per target "
                     "(random, balanced per member) and the A/B comparison is randomised",
     )
+
+    @field_validator("unqualified_reasons")
+    @classmethod
+    def _distinct_reasons(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None and len(set(value)) != len(value):
+            raise ValueError("each reason may appear only once")
+        return value
 
 
 
@@ -103,6 +116,7 @@ class ProjectOut(Output):
     appointment_definition: str | None
     qualification_fields: list[str]
     target_definition: str | None
+    unqualified_reasons: list[str] = Field(description="The project's list, else the defaults")
     handoff_contact: str | None
     calendar_link: str | None
     slack_channel: str | None
@@ -115,6 +129,11 @@ class ProjectOut(Output):
     created_at: datetime
     updated_at: datetime
     version: int
+
+    @field_validator("unqualified_reasons", mode="before")
+    @classmethod
+    def _default_reasons(cls, value: list[str] | None) -> list[str]:
+        return list(value) if value else list(DEFAULT_UNQUALIFIED_REASONS)
 
     @computed_field(description="The statuses POST /transitions accepts from the current one, the natural next "
                                 "step first (empty once ended); `active` also needs the required kickoff items agreed")

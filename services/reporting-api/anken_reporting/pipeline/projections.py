@@ -59,6 +59,12 @@ async def apply_pipeline(session: AsyncSession, envelope: EventEnvelope, payload
 
 @projection(EventType.deal_created, EventType.deal_changed)
 async def apply_deal(session: AsyncSession, envelope: EventEnvelope, payload: DealPayload, ctx: ApplyContext) -> None:
+    if payload.appointment_id is not None:
+        # A client's deal reported back on an appointment (events from before projects-api kept them on the
+        # appointment): the client's outcome data, never the agency's pipeline, forecast or quota attainment.
+        await session.execute(delete(PipelineDealHistory).where(PipelineDealHistory.deal_id == payload.id))
+        await session.execute(delete(PipelineDeal).where(PipelineDeal.id == payload.id))
+        return
     current = (await session.execute(select(PipelineDeal).where(PipelineDeal.id == payload.id))).scalar_one_or_none()
     values = {
         "id": payload.id, "name": payload.name, "account_name": payload.account_name,
