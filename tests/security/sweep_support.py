@@ -2,7 +2,9 @@
 through the real services over HTTP; and the callers that must never cross into client A.
 
 Client A's resources are what the sweep aims at. Every outsider (B's director, a member not assigned
-to A's project, B's partner key, A's revoked key, an expired token) calls every route with A's ids.
+to A's project, B's partner key, A's revoked key, an expired token, a client user of B) calls every route
+with A's ids. A client user of A (invited by A's director) calls every route too: only the routes of
+anken_common.access.CLIENT_USER_ROUTES may answer them 2xx.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlparse
 
 import asyncpg
 import httpx
@@ -35,6 +38,7 @@ class SweepWorld:
     ids: dict[str, str] = field(default_factory=dict)  # A's resource ids by kind
     admin: Caller | None = None
     outsiders: list[Caller] = field(default_factory=list)
+    client_user_a: Caller | None = None  # a client user of client A: agency-internal routes must refuse them
 
     def a_ids(self) -> set[str]:
         return {value for key, value in self.ids.items() if not key.startswith("b_")}
@@ -74,6 +78,16 @@ def _user(api: httpx.Client, admin: dict[str, str], role: str, label: str) -> tu
     body = {"email": email, "name": f"{label} 担当", "role": role, "password": PASSWORD}
     user = _ok(api.post("/v1/users", json=body, headers=admin), 201)
     return user["id"], _login(api, email)
+
+
+def _client_user(api: httpx.Client, inviter: dict[str, str], client_id: str, label: str) -> dict[str, str]:
+    """A client user of the client, invited (by `inviter`) and activated through the one-time link, logged in."""
+    email = f"sweep-client-{label}-{uuid.uuid4().hex[:6]}@example.jp"
+    invited = _ok(api.post(f"/v1/clients/{client_id}/invitations", headers=inviter,
+                           json={"email": email, "name": f"{label} 発注担当"}), 201)
+    token = parse_qs(urlparse(invited["link"]).query)["token"][0]
+    _ok(api.post("/v1/invitations/accept", json={"token": token, "password": PASSWORD}))
+    return _login(api, email)
 
 
 def _tenant(api: httpx.Client, admin: dict[str, str], label: str) -> dict[str, object]:
@@ -148,6 +162,8 @@ def build_world(urls: dict[str, str], database_url: str, secret_key: str) -> Swe
             "client_id": a["client_id"], "name": "A revoked", "scopes": PARTNER_SCOPES}), 201)
         world.ids["key_id"] = key_a["id"]
         _ok(api.delete(f"/v1/api-keys/{key_a['id']}", headers=admin), 200, 204)
+        client_user_a = _client_user(api, a["director"], str(a["client_id"]), "A")  # type: ignore[arg-type]
+        client_user_b = _client_user(api, admin, str(b["client_id"]), "B")
     with httpx.Client(base_url=urls["worker"], timeout=30) as worker:
         endpoint = _ok(worker.post("/v1/webhook-endpoints", headers=admin, json={
             "client_id": a["client_id"], "url": f"{urls['sandbox']}/_sandbox/webhooks/{uuid.uuid4()}",
@@ -165,5 +181,7 @@ def build_world(urls: dict[str, str], database_url: str, secret_key: str) -> Swe
         Caller("partner key of client B", {"Authorization": f"Bearer {key_b['secret']}"}),
         Caller("revoked key of client A", {"Authorization": f"Bearer {key_a['secret']}"}),
         Caller("expired admin token", {"Authorization": f"Bearer {expired}"}),
+        Caller("client user of client B", client_user_b),
     ]
+    world.client_user_a = Caller("client user of client A", client_user_a)
     return world

@@ -59,6 +59,8 @@ CALLERS = [
     Who("member", "user", Role.member, ME),
     Who("partner of the client", "api_key", None, uuid.uuid4(), CLIENT, frozenset({"read:projects"})),
     Who("partner of another client", "api_key", None, uuid.uuid4(), OTHER_CLIENT, frozenset({"read:projects"})),
+    Who("client user of the client", "user", Role.client, ME, CLIENT),
+    Who("client user of another client", "user", Role.client, ME, OTHER_CLIENT),
 ]
 # (client of the project, its director, whether the caller is assigned to it)
 SITUATIONS = [
@@ -74,6 +76,10 @@ SEES = {
     "member": [False, True, False, True, True, False],
     "partner of the client": [True, True, True, True, False, True],
     "partner of another client": [False, False, False, False, True, False],
+    # A client user sees its client's projects whoever directs them, never another's (and only through the
+    # routes of anken_common.access.CLIENT_USER_ROUTES: see test_route_sweep).
+    "client user of the client": [True, True, True, True, False, True],
+    "client user of another client": [False, False, False, False, True, False],
 }
 MANAGES = {
     "admin": [True] * 6, "service (projects-api form)": [True] * 6, "service (worker form)": [True] * 6,
@@ -120,7 +126,8 @@ async def test_every_service_sees_and_manages_projects_as_the_rule_says(who: Who
 
         project = {"id": uuid.uuid4(), "client_id": client_id, "director_id": director_id}
         assert await reporting_access.can_see_project(FakeSession(assigned), who.reporting(), project) == sees, where
-        if who.kind != "api_key":  # projects-api's hot-path form serves users and services only
+        # projects-api's hot-path form serves staff and services only (client users never reach those routes)
+        if who.kind != "api_key" and who.role != Role.client:
             assert projects_access.sees_project(who.common(), director_id, assigned) == sees, where
         assert projects_access.can_manage(who.common(), _Project(director_id)) == manages, where
         if (worker := who.worker()) is not None:
@@ -142,7 +149,7 @@ async def test_every_service_manages_clients_as_the_rule_says(who: Who) -> None:
             found = uuid.uuid4() if directs else None
             assert await worker_access.may_manage_client(FakeConnection(found), worker, CLIENT) == expected
         reads = rule.may_read_client(who.common(), client_id=CLIENT, directs_a_project_of_client=directs)
-        assert reads == (expected or who.label in ("manager", "partner of the client"))
+        assert reads == (expected or who.label in ("manager", "partner of the client", "client user of the client"))
 
 
 @pytest.mark.parametrize("who", CALLERS, ids=lambda w: w.label)
@@ -204,3 +211,15 @@ async def test_the_rule_in_sql_selects_exactly_what_the_pure_rule_allows(service
             await conn.rollback()
     finally:
         await engine.dispose()
+
+
+def test_client_users_reach_only_the_allow_listed_routes() -> None:
+    """The one allow-list: a client user may read its projects and its own session, nothing else by name."""
+    assert rule.client_user_may_call("projects", "get", "/v1/projects/{project_id}")
+    assert rule.client_user_may_call("projects", "GET", "/v1/projects")
+    assert not rule.client_user_may_call("projects", "PATCH", "/v1/projects/{project_id}")
+    assert not rule.client_user_may_call("reporting", "GET", "/v1/projects/{project_id}")
+    assert not rule.client_user_may_call("projects", "GET", "/v1/users")
+    assert all(method in ("GET", "PATCH", "POST") for _, method, _ in rule.CLIENT_USER_ROUTES)
+    writes = {(service, path) for service, method, path in rule.CLIENT_USER_ROUTES if method != "GET"}
+    assert writes <= {("projects", "/v1/auth/me"), ("projects", "/v1/auth/logout"), ("projects", "/v1/auth/password")}

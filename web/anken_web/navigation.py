@@ -1,4 +1,5 @@
-"""Which screens each role sees in the navigation, and where each role lands after login."""
+"""Which screens each role sees in the navigation, where each role lands after login, and the only pages a
+client user may open (every other page answers them 404, as the APIs do: anken_common.access)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ NAV: dict[str, list[NavItem]] = {
         NavItem("/pipeline", N_("Pipeline")), NavItem("/forecast", N_("Forecast")), NavItem("/projects", N_("Projects")),
     ],
     "member": [NavItem("/calling", N_("Calling"))],
+    "client": [NavItem("/client", N_("Your projects"))],
     "admin": [
         NavItem("/home", N_("Portfolio")), NavItem("/projects", N_("Projects")), NavItem("/pipeline", N_("Pipeline")),
         NavItem("/forecast", N_("Forecast")), NavItem("/admin/users", N_("Users")), NavItem("/admin/clients", N_("Clients")), NavItem("/admin/api-keys", N_("API keys")),
@@ -30,7 +32,15 @@ NAV: dict[str, list[NavItem]] = {
     ],
 }
 
-HOME = {"director": "/home", "manager": "/pipeline", "member": "/calling", "admin": "/home"}
+HOME = {"director": "/home", "manager": "/pipeline", "member": "/calling", "admin": "/home", "client": "/client"}
+
+# The logged-in pages (route paths) a client user may open; login, logout and the language switch are open
+# to everyone. Until the client portal exists, a client user sees only the list of their client's projects.
+CLIENT_PAGES = frozenset({"/client"})
+
+
+def client_may_open(route_path: str) -> bool:
+    return route_path in CLIENT_PAGES
 
 
 def navigation_for(role: str | None) -> list[NavItem]:

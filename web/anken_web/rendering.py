@@ -12,6 +12,7 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from anken_web.api_client import Api
@@ -19,7 +20,7 @@ from anken_web.csrf import CSRF_FIELD, CSRF_HEADER, check_csrf
 from anken_web.formatting import Formatter
 from anken_web.i18n.catalogs import normalise_locale, translations
 from anken_web.integration_links import integration_link_filter
-from anken_web.navigation import navigation_for
+from anken_web.navigation import client_may_open, navigation_for
 from anken_web.session import Session
 from anken_web.vocabulary import field_label_of, label_of
 
@@ -157,6 +158,9 @@ async def user_view(request: Request) -> View:
     view = View(request)
     if not view.session.logged_in:
         raise LoginRequired(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+    if view.session.role == "client" and not client_may_open(getattr(request.scope.get("route"), "path", "")):
+        # The agency's pages do not exist for a client user (the APIs answer them 404 as well).
+        raise StarletteHTTPException(404)
     await check_csrf(request, view.session.csrf)
     return view
 

@@ -31,7 +31,7 @@ VALUES: dict[str, str] = {
     "ended": N_("Ended"),
     # roles
     "admin": N_("Administrator"), "director": N_("Director"), "manager": N_("Sales manager"),
-    "member": N_("Member"),
+    "member": N_("Member"), "client": N_("Client user"),
     # pace against the month's target
     "on_track": N_("On track"), "behind": N_("Behind"), "at_risk": N_("At risk"), "none": N_("No verdict"),
     "not_running": N_("Not running"),

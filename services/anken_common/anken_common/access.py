@@ -56,6 +56,36 @@ def _is(caller: Caller, role: Role) -> bool:
     return caller.kind == "user" and caller.role == role
 
 
+# (service, method, route path as the service declares it) that a client user may call. The one
+# allow-list: the route sweep of tests/security fails on any route that answers a client user 2xx
+# without being here. Writes are the user's own session and profile only.
+CLIENT_USER_ROUTES: frozenset[tuple[str, str, str]] = frozenset({
+    ("projects", "GET", "/v1/auth/me"),
+    ("projects", "PATCH", "/v1/auth/me"),
+    ("projects", "POST", "/v1/auth/logout"),
+    ("projects", "POST", "/v1/auth/password"),
+    ("projects", "GET", "/v1/projects"),
+    ("projects", "GET", "/v1/projects/{project_id}"),
+})
+
+
+def is_client_user(caller: Caller) -> bool:
+    """A person of the ordering client (role `client`)."""
+    return _is(caller, Role.client)
+
+
+def client_user_may_call(service: str, method: str, route_path: str) -> bool:
+    """Whether a client user may call this route of `service` at all ("projects", "reporting", "worker")."""
+    return (service, method.upper(), route_path) in CLIENT_USER_ROUTES
+
+
+def tenant_of(caller: Caller) -> uuid.UUID | None:
+    """The one client a partner key or client user is bound to (None for everyone else)."""
+    if is_partner(caller) or is_client_user(caller):
+        return as_uuid(getattr(caller, "client_id", None))
+    return None
+
+
 def is_partner(caller: Caller) -> bool:
     return caller.kind == "api_key"
 
@@ -85,8 +115,8 @@ def may_see_project(caller: Caller, *, client_id: object, director_id: object, a
     """Whether the caller may read the project (`assigned`: the caller is assigned to it)."""
     if reads_everything(caller):
         return True
-    if is_partner(caller):
-        own = as_uuid(getattr(caller, "client_id", None))
+    if is_partner(caller) or is_client_user(caller):
+        own = tenant_of(caller)
         return own is not None and own == as_uuid(client_id)
     if _is(caller, Role.director):
         return director_id is not None and as_uuid(director_id) == as_uuid(caller.id)
@@ -108,13 +138,11 @@ def may_manage_client(caller: Caller, *, directs_a_project_of_client: bool) -> b
 
 def may_read_client(caller: Caller, *, client_id: object, directs_a_project_of_client: bool) -> bool:
     """Whether the caller may read what belongs to a client as a whole: whoever may manage it, managers,
-    and the client's own partner keys."""
+    and the client's own partner keys and client users."""
     if reads_everything(caller) or may_manage_client(caller, directs_a_project_of_client=directs_a_project_of_client):
         return True
-    if is_partner(caller):
-        own = as_uuid(getattr(caller, "client_id", None))
-        return own is not None and own == as_uuid(client_id)
-    return False
+    own = tenant_of(caller)
+    return own is not None and own == as_uuid(client_id)
 
 
 def may_read_sales(caller: Caller, owner_id: object | None) -> bool:
@@ -154,8 +182,8 @@ def project_visibility_clause(
     """
     if reads_everything(caller):
         return sa.true()
-    if is_partner(caller):
-        own = as_uuid(getattr(caller, "client_id", None))
+    if is_partner(caller) or is_client_user(caller):
+        own = tenant_of(caller)
         return projects.client_id == own if own is not None else sa.false()
     who: object = as_uuid(caller.id) if me is None else me
     if who is None:
@@ -213,7 +241,7 @@ def readable_clients_clause(
     """WHERE clause for any table carrying a client id: rows of clients the caller may read."""
     if reads_everything(caller):
         return sa.true()
-    if is_partner(caller):
-        own = as_uuid(getattr(caller, "client_id", None))
+    if is_partner(caller) or is_client_user(caller):
+        own = tenant_of(caller)
         return client_id == own if own is not None else sa.false()
     return managed_clients_clause(caller, client_id, projects)

@@ -39,6 +39,7 @@ class Role(StrEnum):
     director = "director"
     manager = "manager"
     member = "member"
+    client = "client"  # a person of the ordering client: sees only that client's projects (anken_common.access)
 
 
 class TokenKind(StrEnum):
@@ -72,6 +73,7 @@ class TokenClaims:
     expires_at: int = 0
     token_id: str = ""
     version: int = 0  # user tokens: the user's token version when the token was issued
+    client_id: str | None = None  # client users' tokens: the one client they belong to (`cid`)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -93,14 +95,19 @@ def signing_key(master: str, kind: TokenKind) -> str:
 
 
 def issue_user_token(
-    secret: str, user_id: str, role: Role | str, ttl_s: int = DEFAULT_USER_TTL_S, version: int = 0
+    secret: str, user_id: str, role: Role | str, ttl_s: int = DEFAULT_USER_TTL_S, version: int = 0,
+    client_id: object | None = None,
 ) -> str:
-    """A session token for a user; `secret` is ANKEN_SECRET_KEY, `version` the user's token version."""
+    """A session token for a user; `secret` is ANKEN_SECRET_KEY, `version` the user's token version,
+    `client_id` the client a client user belongs to (signed into the token as `cid`: a user's client never
+    changes, and a role change bumps the token version, so the claim holds as long as the token does)."""
     now = int(time.time())
-    payload = {
+    payload: dict[str, Any] = {
         "iss": ISSUER, "aud": TokenKind.user.value, "sub": str(user_id), "kind": TokenKind.user.value,
         "role": str(Role(role)), "ver": int(version), "iat": now, "exp": now + ttl_s, "jti": uuid.uuid4().hex,
     }
+    if client_id is not None:
+        payload["cid"] = str(client_id)
     return jwt.encode(payload, signing_key(secret, TokenKind.user), algorithm="HS256")
 
 
@@ -134,10 +141,11 @@ def verify_token(
             raise ValueError("kind and audience differ")
         role = Role(data["role"]) if data.get("role") else None
         version = int(data.get("ver", 0))
+        client_id = str(uuid.UUID(str(data["cid"]))) if data.get("cid") is not None else None
     except (ValueError, TypeError) as exc:
         raise InvalidToken("unknown token kind or role") from exc
     return TokenClaims(subject=str(data["sub"]), kind=kind, role=role, expires_at=int(data["exp"]),
-                       token_id=data.get("jti", ""), version=version)
+                       token_id=data.get("jti", ""), version=version, client_id=client_id)
 
 
 def bearer_token(authorization: str | None) -> str | None:

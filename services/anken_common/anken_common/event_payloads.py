@@ -42,7 +42,7 @@ class UserPayload(_Payload):
     id: uuid.UUID
     email: str
     name: str
-    role: Literal["admin", "director", "manager", "member"]
+    role: Literal["admin", "director", "manager", "member", "client"]
     locale: str = "ja"
     is_active: bool = True
 

@@ -16,7 +16,7 @@ class Principal:
     kind: str  # "user" | "api_key" | "service"
     id: uuid.UUID | str
     role: Role | None = None
-    client_id: uuid.UUID | None = None  # set for API keys: the only tenant they may see
+    client_id: uuid.UUID | None = None  # API keys and client users: the only tenant they may see
     scopes: frozenset[str] = field(default_factory=frozenset)
     token_version: int = 0  # users: the `ver` of their token, compared with the user's current one
 
@@ -55,7 +55,8 @@ def principal_from_token(
         user_id = uuid.UUID(claims.subject)
     except ValueError:
         raise Unauthorized("token is invalid or expired") from None
-    return cls(kind="user", id=user_id, role=claims.role, token_version=claims.version)
+    client_id = uuid.UUID(claims.client_id) if claims.client_id else None
+    return cls(kind="user", id=user_id, role=claims.role, token_version=claims.version, client_id=client_id)
 
 
 def ensure_role(principal: P, roles: tuple[Role, ...]) -> P:

@@ -35,7 +35,8 @@ async def _current_role(request: Request, principal: Principal, token: str) -> R
 
 
 _caller = principal_dependency(
-    Principal, description="A user token (admin or director) or a service token", current_role=_current_role)
+    Principal, service="worker", description="A user token (admin or director) or a service token",
+    current_role=_current_role)
 
 
 async def get_principal(principal: Annotated[Principal, Depends(_caller)]) -> Principal:

@@ -21,7 +21,7 @@ async def _current_role(request: Request, principal: Principal, token: str) -> R
 
 
 get_principal = principal_dependency(
-    Principal, description="A user token from POST /v1/auth/token, or a partner API key (ak_…)",
+    Principal, service="projects", description="A user token from POST /v1/auth/token, or a partner API key (ak_…)",
     api_key=authenticate_api_key, current_role=_current_role,
 )
 

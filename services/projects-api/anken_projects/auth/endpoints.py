@@ -53,7 +53,7 @@ async def issue_token(
     ttl = resources.settings.token_ttl_s
     return TokenResponse(
         access_token=issue_user_token(resources.settings.anken_secret_key, str(user.id), user.role, ttl,
-                                      version=user.token_version),
+                                      version=user.token_version, client_id=user.client_id),
         expires_in=ttl,
     )
 
@@ -65,7 +65,8 @@ async def me(principal: CurrentPrincipal, session: SessionDep) -> Me:
     user = await session.get(User, principal.id)
     if user is None or not user.is_active:
         raise Unauthorized("user no longer exists")
-    return Me(id=user.id, email=user.email, name=user.name, role=user.role, locale=user.locale)
+    return Me(id=user.id, email=user.email, name=user.name, role=user.role, locale=user.locale,
+              client_id=user.client_id)
 
 
 @router.patch("/me", summary="Change your own preferences (the UI language)", response_model=Me,
@@ -78,7 +79,8 @@ async def update_me(body: MeUpdate, principal: CurrentPrincipal, session: Sessio
         user = await users.update_own_preferences(session, principal, body.locale)
     except NotFound:
         raise Unauthorized("user no longer exists") from None
-    return Me(id=user.id, email=user.email, name=user.name, role=user.role, locale=user.locale)
+    return Me(id=user.id, email=user.email, name=user.name, role=user.role, locale=user.locale,
+              client_id=user.client_id)
 
 
 @router.post("/logout", status_code=204, summary="Log out: end every session of the logged-in user",
@@ -113,7 +115,7 @@ async def change_password(
     forget_user_status(request, principal.id)
     ttl = resources.settings.token_ttl_s
     token = issue_user_token(resources.settings.anken_secret_key, str(user.id), user.role, ttl,
-                             version=user.token_version)
+                             version=user.token_version, client_id=user.client_id)
     return TokenResponse(access_token=token, expires_in=ttl)
 
 

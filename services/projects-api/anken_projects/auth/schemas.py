@@ -26,6 +26,7 @@ class Me(BaseModel):
     name: str
     role: Role
     locale: str
+    client_id: uuid.UUID | None = Field(default=None, description="Client users only: the client they belong to")
 
 
 class MeUpdate(BaseModel):

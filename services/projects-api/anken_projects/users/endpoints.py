@@ -45,13 +45,13 @@ async def list_users(
     q: Annotated[str | None, Query(max_length=200, pattern=NO_NUL_PATTERN, description="Part of the name or email")] = None,
     cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT,
 ) -> Page[UserOut]:
-    page = await service.list_users(session, role=role, is_active=is_active, q=q, cursor=cursor, limit=limit)
+    page = await service.list_users(session, principal, role=role, is_active=is_active, q=q, cursor=cursor, limit=limit)
     return Page[UserOut](items=[UserOut.model_validate(u) for u in page.items], next_cursor=page.next_cursor)
 
 
 @router.get("/{user_id}", summary="Get a user", response_model=UserOut, responses=problem_responses(401, 403, 404))
 async def get_user(user_id: uuid.UUID, principal: StaffReader, session: SessionDep, response: Response) -> UserOut:
-    user = await service.get_user(session, user_id)
+    user = await service.read_user(session, principal, user_id)
     set_etag(response, user.version)
     return UserOut.model_validate(user)
 

@@ -1,4 +1,6 @@
-"""Users with one role each; partners are not users (they use API keys)."""
+"""Users with one role each; partners are not users (they use API keys). A client user (role `client`)
+belongs to exactly one client (`client_id`, required for that role and forbidden for the others: a
+database CHECK holds it) and is created only by invitation (anken_projects.invitations)."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ class User(SQLModel, table=True):
     email: str = Field(max_length=254)
     name: str = Field(max_length=100)
     role: Role = Field(sa_type=sa.String(16))
+    client_id: uuid.UUID | None = Field(default=None, foreign_key=f"{SCHEMA}.clients.id")
     password_hash: str | None = Field(default=None, max_length=255)
     locale: str = Field(default="ja", max_length=8)
     is_active: bool = True

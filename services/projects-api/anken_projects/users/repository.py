@@ -21,8 +21,19 @@ async def email_taken(session: AsyncSession, email: str, except_id: uuid.UUID | 
     return (await session.execute(statement)).first() is not None
 
 
-async def find(session: AsyncSession, user_id: uuid.UUID, *, for_update: bool = False) -> User | None:
+async def find_by_email(session: AsyncSession, email: str, *, for_update: bool = False) -> User | None:
+    """The user of this email (case-insensitive), if any."""
+    statement = sa.select(User).where(sa.func.lower(User.email) == email.lower())
+    if for_update:
+        statement = statement.with_for_update()
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def find(session: AsyncSession, user_id: uuid.UUID, *, for_update: bool = False,
+               visible: sa.ColumnElement[bool] | None = None) -> User | None:
     statement = sa.select(User).where(User.id == user_id)
+    if visible is not None:
+        statement = statement.where(visible)
     if for_update:
         statement = statement.with_for_update()
     return (await session.execute(statement)).scalar_one_or_none()
@@ -35,9 +46,9 @@ async def names(session: AsyncSession, user_ids: list[uuid.UUID]) -> dict[uuid.U
     return {row.id: row.name for row in rows}
 
 
-async def page(session: AsyncSession, *, role: Role | None, is_active: bool | None, q: str | None,
-               cursor: str | None, limit: int) -> PageResult[User]:
-    statement = sa.select(User)
+async def page(session: AsyncSession, *, visible: sa.ColumnElement[bool], role: Role | None, is_active: bool | None,
+               q: str | None, cursor: str | None, limit: int) -> PageResult[User]:
+    statement = sa.select(User).where(visible)
     if role:
         statement = statement.where(User.role == role)
     if is_active is not None:

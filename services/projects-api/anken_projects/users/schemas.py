@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import ConfigDict, EmailStr, Field
 
@@ -10,6 +10,8 @@ from anken_common.auth_tokens import Role
 from anken_projects.kit.schemas import Output, StrictInput
 
 Locale = Literal["ja", "en"]
+# The password rule of every user, however the password is set (created, changed, or from an invitation).
+NewPassword = Annotated[str, Field(min_length=10, max_length=200, description="At least 10 characters; stored as argon2id")]
 
 
 class UserCreate(StrictInput):
@@ -20,7 +22,7 @@ class UserCreate(StrictInput):
     email: EmailStr
     name: str = Field(min_length=1, max_length=100)
     role: Role
-    password: str = Field(min_length=10, max_length=200, description="At least 10 characters; stored as argon2id")
+    password: NewPassword
     locale: Locale = "ja"
 
 
@@ -45,6 +47,7 @@ class UserOut(Output):
     email: str
     name: str
     role: Role
+    client_id: uuid.UUID | None = Field(default=None, description="Client users only: the client they belong to")
     locale: str
     is_active: bool
     created_at: datetime

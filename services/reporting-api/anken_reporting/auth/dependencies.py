@@ -34,7 +34,7 @@ async def _current_role(request: Request, principal: Principal, token: str) -> R
 
 
 get_principal = principal_dependency(
-    Principal, description="A user token from projects-api POST /v1/auth/token, or a partner API key (ak_…)",
+    Principal, service="reporting", description="A user token from projects-api POST /v1/auth/token, or a partner API key (ak_…)",
     api_key=_partner, current_role=_current_role,
 )
 

@@ -1,0 +1,68 @@
+"""Client users by invitation: POST /v1/clients/{client_id}/invitations (admins; directors of the client's
+projects) and POST /v1/invitations/accept (public: the link's token and the new password)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
+
+from anken_common.auth_tokens import Role
+from anken_common.clock import utc_now
+from anken_common.problems import ProblemError, problem_responses
+from anken_projects.auth import login_throttle
+from anken_projects.auth.client_address import client_ip
+from anken_projects.auth.dependencies import require_roles
+from anken_projects.auth.principal import Principal
+from anken_projects.db import ResourcesDep, SessionDep
+from anken_projects.invitations import mail, service
+from anken_projects.invitations.schemas import InvitationAccept, InvitationAccepted, InvitationCreate, InvitationOut
+
+router = APIRouter(tags=["invitations"])
+Inviter = Annotated[Principal, Depends(require_roles(Role.director))]
+ClientID = Annotated[uuid.UUID, Path(description="Client id")]
+
+
+@router.post("/v1/clients/{client_id}/invitations", status_code=201, response_model=InvitationOut,
+             summary="Invite a person of the client as a client user (one-time link, valid 72 h)",
+             description="Admins invite to every client, a director to the clients whose projects they direct (any "
+                         "other client is 404). The user is created inactive without a password; inviting the same "
+                         "not-yet-activated person again replaces the earlier link. Outside production no mail is "
+                         "sent and the answer carries the link (shown this once); an e-mail of another user is 409.",
+             responses=problem_responses(401, 403, 404, 409, 422, 503))
+async def invite(client_id: ClientID, body: InvitationCreate, principal: Inviter, session: SessionDep,
+                 resources: ResourcesDep) -> InvitationOut:
+    mailer = mail.mailer_for(resources.settings)
+    if mailer is None:
+        raise ProblemError(503, "Service Unavailable", "no invitation mail sender is configured")
+    issued = await service.invite(session, principal, client_id, body, utc_now())
+    link = mail.accept_link(issued.token)
+    # Committed before the mail goes out: a link must work as soon as it can arrive.
+    await session.commit()
+    await mailer.send(mail.InvitationMail(to=issued.user.email, name=issued.user.name, client_name=issued.client.name,
+                                          link=link, expires_at=issued.invitation.expires_at))
+    return InvitationOut(user_id=issued.user.id, client_id=issued.client.id, email=issued.user.email,
+                         expires_at=issued.invitation.expires_at,
+                         link=link if mail.shows_link_to_inviter(resources.settings) else None)
+
+
+@router.post("/v1/invitations/accept", response_model=InvitationAccepted,
+             summary="Accept an invitation: set your password and activate your account",
+             description="Public. A token that is unknown, already used, replaced by a newer invitation or older than "
+                         "72 h is answered 404 alike. Attempts are limited like logins (per link and per address: "
+                         "429 with Retry-After).",
+             responses=problem_responses(404, 422, 429))
+async def accept(body: InvitationAccept, request: Request, session: SessionDep,
+                 resources: ResourcesDep) -> InvitationAccepted:
+    settings = resources.settings
+    attempt = login_throttle.LoginAttempt(
+        settings.redis_namespace, "invitation:" + service.token_hash(body.token),
+        client_ip(request, settings.trusted_proxy_networks), settings.login_ip_max_failures,
+    )
+    # Counted before the lookup and the (slow) hash, as for logins.
+    await login_throttle.take_attempt(resources.redis, attempt)
+    user = await service.accept(session, body.token, body.password, utc_now())
+    await session.commit()
+    await login_throttle.succeeded(resources.redis, attempt)
+    return InvitationAccepted(email=user.email)

@@ -1,0 +1,42 @@
+"""Invitation requests and answers."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from anken_projects.kit.schemas import StrictInput
+from anken_projects.users.schemas import Locale, NewPassword
+
+
+class InvitationCreate(StrictInput):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "email": "sato@client.example.jp", "name": "佐藤 一郎", "locale": "ja"}]})
+    email: EmailStr
+    name: str = Field(min_length=1, max_length=100)
+    locale: Locale = "ja"
+
+
+class InvitationOut(BaseModel):
+    """The invitation just made. `link` (the one-time link, shown once) is present only outside production,
+    where no mail is sent: there the inviter passes it on; in production the link goes by e-mail only."""
+
+    user_id: uuid.UUID
+    client_id: uuid.UUID
+    email: str
+    expires_at: datetime
+    link: str | None = Field(default=None, description="Development only: the one-time link, shown this once")
+
+
+class InvitationAccept(StrictInput):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "token": "the-token-of-the-link", "password": "a-long-passphrase"}]})
+    token: str = Field(min_length=1, max_length=200, description="The token of the invitation link")
+    password: NewPassword
+
+
+class InvitationAccepted(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"email": "sato@client.example.jp"}]})
+    email: str = Field(description="The e-mail to log in with")
