@@ -25,8 +25,10 @@ from contextlib import aclosing
 from dataclasses import dataclass, field
 
 import msgspec
+import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlalchemy import text
+from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from anken_common.event_payloads import ProjectPayload, TargetListImportedPayload
@@ -35,7 +37,9 @@ from anken_common.logging import get_logger
 from anken_reporting.admin.columnar_rebuild import ColumnarStage, ColumnarUnsuitable, stage_call_fact_csv
 from anken_reporting.admin.columnar_rebuild import drop as drop_columnar
 from anken_reporting.admin.export_client import CallFactSource, ExportFormatError, ExportPage, ExportSource
+from anken_reporting.admin.models import rebuild_jobs
 from anken_reporting.consumers.batch import apply_events
+from anken_reporting.consumers.models import processed_events
 from anken_reporting.consumers.registry import PROJECTIONS, REBUILDABLE_TABLES, ApplyContext
 from anken_reporting.readmodels.call_facts import (
     CALL_KINDS,
@@ -70,8 +74,9 @@ class Progress:
         self.last = now
         async with self.sessionmaker() as session, session.begin():
             await session.execute(
-                text("UPDATE reporting.rebuild_jobs SET events_applied = :n, pages = :p, cursor = :c WHERE id = :id"),
-                {"n": events, "p": pages, "c": cursor, "id": self.job_id},
+                sa.update(rebuild_jobs)
+                .where(rebuild_jobs.c.id == self.job_id)
+                .values(events_applied=events, pages=pages, cursor=cursor)
             )
         log.info("rebuild_progress", job_id=str(self.job_id), events=events, pages=pages)
 
@@ -193,6 +198,19 @@ async def _stage(engine: AsyncEngine, source: ExportSource, stage: str, progress
     return staged
 
 
+def _mark_processed(events: list[tuple[str, str]]) -> sa.Insert:
+    """Record events no projection handles as processed, in one statement."""
+    pairs = sa.func.unnest(
+        sa.cast([event_id for event_id, _ in events], ARRAY(UUID(as_uuid=False))),
+        sa.cast([event_type for _, event_type in events], ARRAY(sa.Text)),
+    ).table_valued("event_id", "type").render_derived(name="pairs")
+    return (
+        insert(processed_events)
+        .from_select(["event_id", "type"], sa.select(pairs.c.event_id, pairs.c.type))
+        .on_conflict_do_nothing(index_elements=[processed_events.c.event_id])
+    )
+
+
 async def bulk_rebuild(engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession],
                        settings: ReportingSettings, source: ExportSource, progress: Progress) -> None:
     suffix = uuid.uuid4().hex[:12]
@@ -223,10 +241,7 @@ async def bulk_rebuild(engine: AsyncEngine, sessionmaker: async_sessionmaker[Asy
             log.info("rebuild_step", step="other_events", events=len(staged.others),
                      seconds=round(time.perf_counter() - began, 2))
             if staged.unhandled:
-                await session.execute(text(
-                    "INSERT INTO reporting.processed_events (event_id, type) SELECT * FROM unnest(CAST(:ids AS uuid[]), "
-                    "CAST(:types AS text[])) ON CONFLICT (event_id) DO NOTHING"
-                ), {"ids": [i for i, _ in staged.unhandled], "types": [t for _, t in staged.unhandled]})
+                await session.execute(_mark_processed(staged.unhandled))
             await fold_calls(session, stage, chain, staged.imports, staged.invalid_calls, staged.edited)
             await session.execute(text(f"DROP TABLE reporting.{chain}"))
         began = time.perf_counter()

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import text
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from anken_common.logging import get_logger
 from anken_reporting.admin.bulk_rebuild import IrregularExport, Progress, bulk_rebuild, replay_rebuild
 from anken_reporting.admin.export_client import ExportSource, http_fetcher
+from anken_reporting.admin.models import rebuild_jobs
 from anken_reporting.consumers.registry import discover_projections
 from anken_reporting.consumers.runner import REBUILD_LOCK_KEY
 from anken_reporting.kit.models import utc_now
@@ -25,27 +26,31 @@ log = get_logger("anken.reporting.rebuild")
 async def create_job(sessionmaker: async_sessionmaker[AsyncSession]) -> uuid.UUID:
     job_id = uuid.uuid4()
     async with sessionmaker() as session, session.begin():
-        await session.execute(
-            text("INSERT INTO reporting.rebuild_jobs (id, status) VALUES (:id, 'queued')"), {"id": job_id}
-        )
+        await session.execute(sa.insert(rebuild_jobs).values(id=job_id, status="queued"))
     return job_id
 
 
-async def get_job(session: AsyncSession, job_id: uuid.UUID):
-    return (await session.execute(text("SELECT * FROM reporting.rebuild_jobs WHERE id = :id"), {"id": job_id})).mappings().first()
+async def get_job(session: AsyncSession, job_id: uuid.UUID) -> sa.RowMapping | None:
+    return (await session.execute(sa.select(rebuild_jobs).where(rebuild_jobs.c.id == job_id))).mappings().first()
 
 
-async def running_job(session: AsyncSession):
-    return (await session.execute(
-        text("SELECT * FROM reporting.rebuild_jobs WHERE status IN ('queued', 'running') ORDER BY started_at DESC LIMIT 1")
-    )).mappings().first()
+async def running_job(session: AsyncSession) -> sa.RowMapping | None:
+    query = (
+        sa.select(rebuild_jobs)
+        .where(rebuild_jobs.c.status.in_(("queued", "running")))
+        .order_by(rebuild_jobs.c.started_at.desc())
+        .limit(1)
+    )
+    return (await session.execute(query)).mappings().first()
 
 
 async def _set_status(sessionmaker, job_id: uuid.UUID, status: str, error: str | None = None) -> None:
     async with sessionmaker() as session, session.begin():
+        finished = utc_now() if status in ("succeeded", "failed") else None
         await session.execute(
-            text("UPDATE reporting.rebuild_jobs SET status = :s, error = :e, finished_at = :finished WHERE id = :id"),
-            {"s": status, "e": error, "finished": utc_now() if status in ("succeeded", "failed") else None, "id": job_id},
+            sa.update(rebuild_jobs)
+            .where(rebuild_jobs.c.id == job_id)
+            .values(status=status, error=error, finished_at=finished)
         )
 
 
@@ -59,7 +64,7 @@ async def run_rebuild(
     async with engine.connect() as lock_conn:
         # Exclusive: waits for in-flight live batches (they hold it shared) and holds new ones back;
         # a second rebuild simply runs after this one.
-        await lock_conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": REBUILD_LOCK_KEY})
+        await lock_conn.execute(sa.select(sa.func.pg_advisory_lock(REBUILD_LOCK_KEY)))
         await lock_conn.commit()
         try:
             await _set_status(sessionmaker, job_id, "running")
@@ -76,7 +81,7 @@ async def run_rebuild(
             await _set_status(sessionmaker, job_id, "failed", f"{type(exc).__name__}: {exc}"[:1000])
             return False
         finally:
-            await lock_conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": REBUILD_LOCK_KEY})
+            await lock_conn.execute(sa.select(sa.func.pg_advisory_unlock(REBUILD_LOCK_KEY)))
             await lock_conn.commit()
 
 
@@ -91,6 +96,9 @@ async def rebuild_from_cli(settings: ReportingSettings) -> bool:
         ok = await run_rebuild(resources.engine, resources.sessionmaker, settings, job_id)
         async with resources.sessionmaker() as session:
             job = await get_job(session, job_id)
+        if job is None:  # the job row is written before the rebuild starts; a wiped database loses it
+            print(f"rebuild {job_id}: the job's record is gone", flush=True)
+            return False
         print(f"rebuild {job_id}: {job['status']}, {job['events_applied']} events in {job['pages']} pages"
               + (f" — {job['error']}" if job["error"] else ""), flush=True)
         return ok

@@ -5,48 +5,66 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import text
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from anken_reporting.alerts.models import pace_alerts
+
+_A = pace_alerts.c
+
+
+def _in_projects(project_ids: Sequence[uuid.UUID]) -> sa.ColumnElement[bool]:
+    return _A.project_id == sa.any_(sa.cast(list(project_ids), ARRAY(_A.project_id.type)))
 
 
 async def list_alerts(
     session: AsyncSession, project_ids: Sequence[uuid.UUID] | None, status: str | None,
     after: tuple[datetime, uuid.UUID] | None, limit: int,
-) -> list:
-    clauses, params = ["TRUE"], {"n": limit}
+) -> list[sa.RowMapping]:
+    query = sa.select(pace_alerts).order_by(_A.raised_at.desc(), _A.id.desc()).limit(limit)
     if project_ids is not None:
-        clauses.append("project_id = ANY(:ids)")
-        params["ids"] = list(project_ids)
+        query = query.where(_in_projects(project_ids))
     if status:
-        clauses.append("status = :status")
-        params["status"] = status
+        query = query.where(_A.status == status)
     if after:
-        clauses.append("(raised_at, id) < (:at, :id)")
-        params["at"], params["id"] = after
-    sql = (f"SELECT * FROM reporting.pace_alerts WHERE {' AND '.join(clauses)} "
-           "ORDER BY raised_at DESC, id DESC LIMIT :n")
-    return list((await session.execute(text(sql), params)).mappings().all())
+        query = query.where(sa.tuple_(_A.raised_at, _A.id) < sa.tuple_(*after))
+    return list((await session.execute(query)).mappings().all())
 
 
-async def get_alert(session: AsyncSession, alert_id: uuid.UUID):
-    return (await session.execute(
-        text("SELECT * FROM reporting.pace_alerts WHERE id = :id FOR UPDATE"), {"id": alert_id}
-    )).mappings().first()
+async def get_alert(session: AsyncSession, alert_id: uuid.UUID) -> sa.RowMapping | None:
+    query = sa.select(pace_alerts).where(_A.id == alert_id).with_for_update()
+    return (await session.execute(query)).mappings().first()
 
 
-async def acknowledge(session: AsyncSession, alert_id: uuid.UUID, by: str, at: datetime):
-    return (await session.execute(
-        text("UPDATE reporting.pace_alerts SET status = 'acknowledged', acknowledged_at = :at, acknowledged_by = :by "
-             "WHERE id = :id RETURNING *"),
-        {"id": alert_id, "at": at, "by": by},
-    )).mappings().one()
+async def acknowledge(session: AsyncSession, alert_id: uuid.UUID, by: str, at: datetime) -> sa.RowMapping:
+    query = (
+        sa.update(pace_alerts)
+        .where(_A.id == alert_id)
+        .values(status="acknowledged", acknowledged_at=at, acknowledged_by=by)
+        .returning(*pace_alerts.c)
+    )
+    return (await session.execute(query)).mappings().one()
 
 
 async def open_counts(session: AsyncSession, project_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
-    rows = (await session.execute(
-        text("SELECT project_id, COUNT(*) AS n FROM reporting.pace_alerts "
-             "WHERE project_id = ANY(:ids) AND status = 'open' GROUP BY project_id"),
-        {"ids": list(project_ids)},
-    )).all()
+    query = (
+        sa.select(_A.project_id, sa.func.count().label("n"))
+        .where(_in_projects(project_ids), _A.status == "open")
+        .group_by(_A.project_id)
+    )
+    rows = (await session.execute(query)).all()
     return {row.project_id: int(row.n) for row in rows}
+
+
+async def insert_once_a_day(session: AsyncSession, values: dict[str, Any]) -> bool:
+    """Insert an alert unless one exists for its (project, member, rule, day); True when inserted."""
+    query = (
+        insert(pace_alerts)
+        .values(**values)
+        .on_conflict_do_nothing(constraint="uq_pace_alerts_once_a_day")
+        .returning(_A.id)
+    )
+    return (await session.execute(query)).first() is not None

@@ -4,24 +4,46 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import text
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anken_common.event_payloads import PaceAlertPayload
 from anken_common.events import EventType
+from anken_reporting.alerts.repository import insert_once_a_day
 from anken_reporting.alerts.rules import RULES, evaluate
 from anken_reporting.consumers.registry import ApplyContext
 from anken_reporting.kit.models import utc_now
 from anken_reporting.kpis.month import calendar_for
+from anken_reporting.kpis.repository import get_project
 from anken_reporting.outbox.writer import record_event
+from anken_reporting.readmodels.models import assignments, call_daily_rollups, users, worked_hours
 from anken_reporting.readmodels.timezones import today_in
 from anken_reporting.settings import ReportingSettings
 
-DAY_SUMS = (
-    "SELECT COALESCE(SUM(calls), 0) AS calls, COALESCE(SUM(contacts), 0) AS contacts, "
-    "COALESCE(SUM(appointments), 0) AS appointments FROM reporting.call_daily_rollups "
-)
+
+async def _call_sums(session: AsyncSession, *where: sa.ColumnElement[bool]) -> dict[str, Any]:
+    rollups = call_daily_rollups.c
+    query = sa.select(
+        *(sa.func.coalesce(sa.func.sum(rollups[c]), 0).label(c) for c in ("calls", "contacts", "appointments"))
+    ).where(*where)
+    return dict((await session.execute(query)).mappings().one())
+
+
+async def _hours(session: AsyncSession, *where: sa.ColumnElement[bool]) -> float:
+    query = sa.select(sa.func.coalesce(sa.func.sum(worked_hours.c.hours), 0)).where(*where)
+    return float((await session.execute(query)).scalar() or 0)
+
+
+async def _member_name(session: AsyncSession, member_id: uuid.UUID) -> str | None:
+    query = sa.union_all(
+        sa.select(users.c.name).where(users.c.id == member_id),
+        sa.select(assignments.c.member_name).where(
+            assignments.c.member_id == member_id, assignments.c.member_name.is_not(None)
+        ),
+    ).limit(1)
+    return (await session.execute(query)).scalar()
 
 
 async def evaluate_member_pace(
@@ -32,32 +54,22 @@ async def evaluate_member_pace(
     Only today's calls (project time zone) are judged: history imported later is not "pace".
     """
     settings = ctx.settings if isinstance(ctx.settings, ReportingSettings) else ReportingSettings()
-    project = (
-        await session.execute(text("SELECT * FROM reporting.projects WHERE id = :id"), {"id": project_id})
-    ).mappings().first()
+    project = await get_project(session, project_id)
     if project is None or day != today_in(project["timezone"]):
         return []
-    today = dict((await session.execute(
-        text(DAY_SUMS + "WHERE project_id = :p AND member_id = :m AND day = :d"),
-        {"p": project_id, "m": member_id, "d": day},
-    )).mappings().one())
+    rollups, hours = call_daily_rollups.c, worked_hours.c
+    today = await _call_sums(session, rollups.project_id == project_id, rollups.member_id == member_id,
+                             rollups.day == day)
     if today["calls"] < settings.alert_min_calls:
         return []
-    today["hours"] = float((await session.execute(
-        text("SELECT COALESCE(SUM(hours), 0) FROM reporting.worked_hours WHERE project_id = :p AND member_id = :m AND day = :d"),
-        {"p": project_id, "m": member_id, "d": day},
-    )).scalar() or 0)
+    today["hours"] = await _hours(session, hours.project_id == project_id, hours.member_id == member_id,
+                                  hours.day == day)
     window = calendar_for(project).last_business_days(day - timedelta(days=1), settings.alert_trailing_days)
     if not window:
         return []
-    trailing = dict((await session.execute(
-        text(DAY_SUMS + "WHERE project_id = :p AND day >= :s AND day < :e"),
-        {"p": project_id, "s": window[0], "e": day},
-    )).mappings().one())
-    trailing["hours"] = float((await session.execute(
-        text("SELECT COALESCE(SUM(hours), 0) FROM reporting.worked_hours WHERE project_id = :p AND day >= :s AND day < :e"),
-        {"p": project_id, "s": window[0], "e": day},
-    )).scalar() or 0)
+    trailing = await _call_sums(session, rollups.project_id == project_id, rollups.day >= window[0],
+                                rollups.day < day)
+    trailing["hours"] = await _hours(session, hours.project_id == project_id, hours.day >= window[0], hours.day < day)
     raised = []
     for rule in RULES:
         verdict = evaluate(rule, today, trailing, min_calls=settings.alert_min_calls, ratio=settings.alert_ratio,
@@ -71,11 +83,7 @@ async def evaluate_member_pace(
 
 
 async def _raise(session: AsyncSession, project, member_id: uuid.UUID, day: date, verdict) -> uuid.UUID | None:
-    name = (await session.execute(
-        text("SELECT name FROM reporting.users WHERE id = :m UNION ALL "
-             "SELECT member_name FROM reporting.assignments WHERE member_id = :m AND member_name IS NOT NULL LIMIT 1"),
-        {"m": member_id},
-    )).scalar() or "メンバー"
+    name = await _member_name(session, member_id) or "メンバー"
     message = (
         f"{project['name']}: {name} さんの本日の{verdict.rule.label}が {verdict.value:.1%} です"
         f"（案件の直近平均 {verdict.trailing:.1%}、基準 {verdict.threshold:.1%} 未満）"
@@ -85,16 +93,12 @@ async def _raise(session: AsyncSession, project, member_id: uuid.UUID, day: date
     )
     alert_id = uuid.uuid4()
     raised_at = utc_now()
-    inserted = (await session.execute(
-        text(
-            "INSERT INTO reporting.pace_alerts (id, project_id, member_id, director_id, rule, day, value, threshold, "
-            "message, raised_at) VALUES (:id, :p, :m, :d, :rule, :day, :value, :threshold, :message, :at) "
-            "ON CONFLICT ON CONSTRAINT uq_pace_alerts_once_a_day DO NOTHING RETURNING id"
-        ),
-        {"id": alert_id, "p": project["id"], "m": member_id, "d": project["director_id"], "rule": verdict.rule.name,
-         "day": day, "value": verdict.value, "threshold": verdict.threshold, "message": message, "at": raised_at},
-    )).first()
-    if inserted is None:
+    inserted = await insert_once_a_day(session, {
+        "id": alert_id, "project_id": project["id"], "member_id": member_id, "director_id": project["director_id"],
+        "rule": verdict.rule.name, "day": day, "value": verdict.value, "threshold": verdict.threshold,
+        "message": message, "raised_at": raised_at,
+    })
+    if not inserted:
         return None
     payload = PaceAlertPayload(
         id=alert_id, project_id=project["id"], member_id=member_id, director_id=project["director_id"],

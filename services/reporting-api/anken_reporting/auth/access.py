@@ -7,12 +7,14 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import text
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anken_common import access as rule
 from anken_common.problems import Forbidden, NotFound
 from anken_reporting.auth.principal import Principal
+from anken_reporting.kpis.repository import get_project
+from anken_reporting.readmodels.models import assignments
 
 SALES_RULE = (
     "Admins and managers read every owner's figures (no `owner_id`: everyone together); a director reads only "
@@ -21,12 +23,11 @@ SALES_RULE = (
 
 
 async def is_assigned(session: AsyncSession, principal: Principal, project_id: uuid.UUID) -> bool:
-    assigned = (
-        await session.execute(
-            text("SELECT 1 FROM reporting.assignments WHERE project_id = :p AND member_id = :m AND active LIMIT 1"),
-            {"p": project_id, "m": rule.as_uuid(principal.id)},
-        )
-    ).first()
+    query = sa.select(sa.literal(1)).where(
+        assignments.c.project_id == project_id, assignments.c.member_id == rule.as_uuid(principal.id),
+        assignments.c.active,
+    ).limit(1)
+    assigned = (await session.execute(query)).first()
     return assigned is not None
 
 
@@ -39,9 +40,7 @@ async def can_see_project(session: AsyncSession, principal: Principal, project: 
 
 async def visible_project(session: AsyncSession, principal: Principal, project_id: uuid.UUID):
     """The project's read-model row, or NotFound when it is unknown or not the principal's."""
-    project = (
-        await session.execute(text("SELECT * FROM reporting.projects WHERE id = :id"), {"id": project_id})
-    ).mappings().first()
+    project = await get_project(session, project_id)
     if project is None or not await can_see_project(session, principal, project):
         raise NotFound("project")
     return project

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pydantic import ValidationError
-from sqlalchemy import text
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anken_common.event_payloads import parse_payload
 from anken_common.events import EventEnvelope
 from anken_common.logging import get_logger
+from anken_reporting.consumers.models import aggregate_positions, processed_events
 from anken_reporting.consumers.registry import PROJECTIONS, ApplyContext, discover_projections
 
 log = get_logger("anken.reporting.apply")
@@ -28,15 +29,13 @@ async def apply_event(session: AsyncSession, envelope: EventEnvelope, ctx: Apply
     """
     discover_projections()
     ctx = ctx or ApplyContext()
-    inserted = (
-        await session.execute(
-            text(
-                "INSERT INTO reporting.processed_events (event_id, type) VALUES (:id, :type) "
-                "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
-            ),
-            {"id": envelope.id, "type": envelope.type[:64]},
-        )
-    ).first()
+    first_time = (
+        insert(processed_events)
+        .values(event_id=envelope.id, type=envelope.type[:64])
+        .on_conflict_do_nothing(index_elements=[processed_events.c.event_id])
+        .returning(processed_events.c.event_id)
+    )
+    inserted = (await session.execute(first_time)).first()
     if inserted is None:
         return False
     handlers = PROJECTIONS.get(envelope.type)
@@ -69,15 +68,13 @@ async def _advance_position(session: AsyncSession, envelope: EventEnvelope) -> b
     """
     entity_type = envelope.type.split(".", 1)[0]
     entity_id = envelope.payload.get("id") or envelope.aggregate_id
-    row = (
-        await session.execute(
-            text(
-                "INSERT INTO reporting.aggregate_positions (aggregate_type, aggregate_id, sequence) "
-                "VALUES (:t, :i, :s) ON CONFLICT (aggregate_type, aggregate_id) DO UPDATE "
-                "SET sequence = EXCLUDED.sequence WHERE aggregate_positions.sequence < EXCLUDED.sequence "
-                "RETURNING sequence"
-            ),
-            {"t": entity_type[:32], "i": str(entity_id)[:64], "s": envelope.sequence},
-        )
-    ).first()
+    position = insert(aggregate_positions).values(
+        aggregate_type=entity_type[:32], aggregate_id=str(entity_id)[:64], sequence=envelope.sequence
+    )
+    newer = position.on_conflict_do_update(
+        index_elements=[aggregate_positions.c.aggregate_type, aggregate_positions.c.aggregate_id],
+        set_={"sequence": position.excluded.sequence},
+        where=aggregate_positions.c.sequence < position.excluded.sequence,
+    ).returning(aggregate_positions.c.sequence)
+    row = (await session.execute(newer)).first()
     return row is not None

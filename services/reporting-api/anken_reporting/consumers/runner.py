@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import socket
 
+import sqlalchemy as sa
 from redis.asyncio import Redis
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from anken_common.event_stream import run_consumer
@@ -27,7 +27,7 @@ CONSUMER_GROUP = "reporting"
 # A rebuild holds this lock exclusively; live application takes it shared, so it waits
 # (rather than writing into half-truncated read models) while a rebuild runs.
 REBUILD_LOCK_KEY = 0x616E6B656E5242  # "ankenRB"
-LOCK_SHARED = text("SELECT pg_advisory_xact_lock_shared(:k)")
+LOCK_SHARED = sa.select(sa.func.pg_advisory_xact_lock_shared(sa.bindparam("k", type_=sa.BigInteger)))
 
 
 def make_handler(sessionmaker: async_sessionmaker[AsyncSession], settings: ReportingSettings):

@@ -17,10 +17,10 @@ class KickoffItem(SQLModel, table=True):
 
     id: uuid.UUID = Field(primary_key=True)
     project_id: uuid.UUID
-    key: str
-    label: str
+    key: str = Field(max_length=100)
+    label: str = Field(max_length=300)
     required: bool
     agreed: bool
-    value: str | None = None
+    value: str | None = Field(default=None, sa_type=sa.Text)
     source_sequence: int = Field(default=0, sa_type=sa.BigInteger)
     updated_at: datetime = Field(default_factory=utc_now, sa_type=sa.DateTime(timezone=True))

@@ -6,13 +6,20 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import text
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anken_reporting.calendar.business_days import BusinessCalendar, month_bounds
 from anken_reporting.kpis import formulas
 from anken_reporting.kpis.schemas import MonthFigures
+from anken_reporting.readmodels.models import call_project_days, target_stock
+
+_UUID = UUID(as_uuid=True)
+_UUIDS = ARRAY(_UUID)
+_DATES = ARRAY(sa.Date)
 
 
 def calendar_for(project) -> BusinessCalendar:
@@ -31,24 +38,49 @@ class MonthResult:
 # call_project_days: one row per project and day, so a month is ~30 rows per project.
 # LATERAL per project: each project's days are one range of its (project_id, day) key. A plain
 # join with the unnest lets the planner (it cannot see the ranges) hash-join over a scan of the
-# whole table, which grows with history.
-APPOINTMENTS_SO_FAR = text(
-    "SELECT t.project_id, x.n FROM unnest(CAST(:ids AS uuid[]), CAST(:starts AS date[]), CAST(:ends AS date[])) "
-    "AS t(project_id, s, e) CROSS JOIN LATERAL (SELECT COALESCE(SUM(r.appointments), 0) AS n, count(*) AS rows "
-    "FROM reporting.call_project_days r WHERE r.project_id = t.project_id AND r.day >= t.s AND r.day < t.e) x "
-    "WHERE x.rows > 0"
-)
-CALLS_BY_DAY = text(
-    "SELECT t.project_id, x.day, x.n FROM unnest(CAST(:ids AS uuid[]), CAST(:starts AS date[]), "
-    "CAST(:ends AS date[])) AS t(project_id, s, e) CROSS JOIN LATERAL (SELECT r.day, SUM(r.calls) AS n "
-    "FROM reporting.call_project_days r WHERE r.project_id = t.project_id AND r.day >= t.s AND r.day <= t.e "
-    "GROUP BY r.day) x"
-)
-REMAINING = text(
-    "SELECT project_id, GREATEST(0, callable_at_import - first_calls_since - withdrawn_since) AS n "
-    "FROM reporting.target_stock "
-    "WHERE project_id = ANY(CAST(:ids AS uuid[]))"
-)
+# whole table, which grows with history. Parameters: ids, starts, ends (one range per project).
+def _project_ranges() -> sa.TableValuedAlias:
+    return (
+        sa.func.unnest(
+            sa.bindparam("ids", type_=_UUIDS), sa.bindparam("starts", type_=_DATES), sa.bindparam("ends", type_=_DATES)
+        )
+        .table_valued(sa.column("project_id", _UUID), sa.column("s", sa.Date), sa.column("e", sa.Date))
+        .render_derived(name="t")
+    )
+
+
+def _appointments_so_far() -> sa.Select[Any]:
+    ranges, days = _project_ranges(), call_project_days.c
+    per_project = (
+        sa.select(sa.func.coalesce(sa.func.sum(days.appointments), 0).label("n"), sa.func.count().label("rows"))
+        .where(days.project_id == ranges.c.project_id, days.day >= ranges.c.s, days.day < ranges.c.e)
+        .lateral("x")
+    )
+    return (
+        sa.select(ranges.c.project_id, per_project.c.n)
+        .select_from(ranges.join(per_project, sa.true()))
+        .where(per_project.c.rows > 0)
+    )
+
+
+def _calls_by_day() -> sa.Select[Any]:
+    ranges, days = _project_ranges(), call_project_days.c
+    per_day = (
+        sa.select(days.day, sa.func.sum(days.calls).label("n"))
+        .where(days.project_id == ranges.c.project_id, days.day >= ranges.c.s, days.day <= ranges.c.e)
+        .group_by(days.day)
+        .lateral("x")
+    )
+    return sa.select(ranges.c.project_id, per_day.c.day, per_day.c.n).select_from(ranges.join(per_day, sa.true()))
+
+
+_STOCK = target_stock.c
+APPOINTMENTS_SO_FAR = _appointments_so_far()
+CALLS_BY_DAY = _calls_by_day()
+REMAINING = sa.select(
+    _STOCK.project_id,
+    sa.func.greatest(0, _STOCK.callable_at_import - _STOCK.first_calls_since - _STOCK.withdrawn_since).label("n"),
+).where(_STOCK.project_id == sa.any_(sa.bindparam("ids", type_=_UUIDS)))
 
 
 async def month_results(session: AsyncSession, projects: list, as_of: dict[uuid.UUID, date]) -> dict[uuid.UUID, MonthResult]:

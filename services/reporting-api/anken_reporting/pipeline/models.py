@@ -19,8 +19,8 @@ class PipelineStage(SQLModel, table=True):
 
     id: uuid.UUID = Field(primary_key=True)
     pipeline_id: uuid.UUID
-    pipeline_name: str
-    name: str
+    pipeline_name: str = Field(max_length=200)
+    name: str = Field(max_length=200)
     position: int
     probability: int
     aging_limit_days: int | None = None
@@ -33,8 +33,8 @@ class PipelineDeal(SQLModel, table=True):
     __table_args__ = SCHEMA_ARGS
 
     id: uuid.UUID = Field(primary_key=True)
-    name: str
-    account_name: str
+    name: str = Field(max_length=300)
+    account_name: str = Field(max_length=300)
     client_id: uuid.UUID | None = None
     owner_id: uuid.UUID
     pipeline_id: uuid.UUID
@@ -42,9 +42,9 @@ class PipelineDeal(SQLModel, table=True):
     amount: int = Field(sa_type=sa.BigInteger)
     probability: int
     expected_close_date: date | None = None
-    forecast_category: str
-    status: str
-    lead_source: str | None = None
+    forecast_category: str = Field(max_length=16)
+    status: str = Field(max_length=8)
+    lead_source: str | None = Field(default=None, max_length=100)
     created_at: datetime = Field(sa_type=_TS)
     closed_at: datetime | None = Field(default=None, sa_type=_TS)
     stage_entered_at: datetime = Field(sa_type=_TS)
@@ -54,14 +54,15 @@ class PipelineDeal(SQLModel, table=True):
 
 class PipelineDealHistory(SQLModel, table=True):
     __tablename__ = "pipeline_deal_history"
-    __table_args__ = SCHEMA_ARGS
+    # A redelivered event never writes the same change twice.
+    __table_args__ = (sa.UniqueConstraint("event_id", "field", name="uq_pipeline_deal_history_event_field"), SCHEMA_ARGS)
 
     id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, sa.Identity(), primary_key=True))
     deal_id: uuid.UUID
     event_id: uuid.UUID
-    field: str
-    old_value: str | None = None
-    new_value: str | None = None
+    field: str = Field(max_length=32)
+    old_value: str | None = Field(default=None, max_length=100)
+    new_value: str | None = Field(default=None, max_length=100)
     changed_at: datetime = Field(sa_type=_TS)
 
 
@@ -81,5 +82,5 @@ class PipelineOwnerTeam(SQLModel, table=True):
     __table_args__ = SCHEMA_ARGS
 
     owner_id: uuid.UUID = Field(primary_key=True)
-    team: str
+    team: str = Field(max_length=100)
     updated_at: datetime = Field(default_factory=utc_now, sa_type=_TS)

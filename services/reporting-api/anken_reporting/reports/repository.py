@@ -6,11 +6,12 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Row, String, cast, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anken_reporting.kit.models import utc_now
+from anken_reporting.readmodels.models import call_project_days, users
 from anken_reporting.reports.models import WeeklyReportDraft, WeeklyReportVersion
 
 
@@ -45,9 +46,8 @@ class ReportRepository:
 
     async def lock_week(self, project_id: uuid.UUID, iso_week: str) -> None:
         """Serialise publishes of one project-week so version numbers never collide."""
-        await self.session.execute(
-            text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"weekly-report:{project_id}:{iso_week}"}
-        )
+        key = f"weekly-report:{project_id}:{iso_week}"
+        await self.session.execute(select(func.pg_advisory_xact_lock(func.hashtext(key))))
 
     async def version(self, project_id: uuid.UUID, iso_week: str, version: int | None) -> WeeklyReportVersion | None:
         """The given version, or the latest when `version` is None."""
@@ -66,15 +66,18 @@ class ReportRepository:
                 WeeklyReportVersion.project_id == project_id, WeeklyReportVersion.iso_week == iso_week)
         )).scalar()
 
-    async def versions(self, project_id: uuid.UUID, iso_week: str) -> list[Any]:
+    async def versions(self, project_id: uuid.UUID, iso_week: str) -> list[Row[Any]]:
         """Every published version of the week, newest first, with the publisher's name when known."""
-        return list((await self.session.execute(
-            text("SELECT v.version, v.published_at, v.published_by, u.name AS published_by_name, "
-                 "v.report->>'summary' AS summary FROM reporting.weekly_report_versions v "
-                 "LEFT JOIN reporting.users u ON u.id::text = v.published_by "
-                 "WHERE v.project_id = :p AND v.iso_week = :w ORDER BY v.version DESC"),
-            {"p": project_id, "w": iso_week},
-        )).all())
+        v = WeeklyReportVersion.__table__.c  # type: ignore[attr-defined]
+        statement = (
+            select(v.version, v.published_at, v.published_by, users.c.name.label("published_by_name"),
+                   v.report["summary"].astext.label("summary"))
+            .select_from(WeeklyReportVersion.__table__.outerjoin(  # type: ignore[attr-defined]
+                users, cast(users.c.id, String) == v.published_by))
+            .where(v.project_id == project_id, v.iso_week == iso_week)
+            .order_by(v.version.desc())
+        )
+        return list((await self.session.execute(statement)).all())
 
     async def add_version(self, row: WeeklyReportVersion) -> WeeklyReportVersion:
         self.session.add(row)
@@ -82,9 +85,9 @@ class ReportRepository:
         return row
 
     async def first_calls(self, project_id: uuid.UUID, start: date, end: date) -> int:
+        days = call_project_days.c
         value = (await self.session.execute(
-            text("SELECT COALESCE(SUM(first_calls), 0) FROM reporting.call_project_days "
-                 "WHERE project_id = :p AND day >= :s AND day < :e"),
-            {"p": project_id, "s": start, "e": end},
+            select(func.coalesce(func.sum(days.first_calls), 0))
+            .where(days.project_id == project_id, days.day >= start, days.day < end)
         )).scalar()
         return int(value or 0)
