@@ -33,7 +33,10 @@ async def start_rebuild(request: Request, session: SessionDep, resources: Resour
     request.app.state.background.add(task)
     task.add_done_callback(request.app.state.background.discard)
     async with resources.sessionmaker() as fresh:
-        return RebuildJob(**await get_job(fresh, job_id))
+        job = await get_job(fresh, job_id)
+    if job is None:  # create_job committed it; only a wiped database loses it
+        raise NotFound("rebuild job")
+    return RebuildJob(**job)
 
 
 @router.get(
