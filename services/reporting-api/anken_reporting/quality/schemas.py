@@ -14,6 +14,11 @@ class QualityGroupBy(StrEnum):
 
 
 class QualityFigures(BaseModel):
+    """DESIGN §3 appointment quality over the appointments set in the period (by the project-local day they
+    were set; a rescheduled appointment stays one, a corrected outcome counts as its latest report).
+    held = the meeting took place; held_rate and no_show_rate share the denominator held + no_show
+    (cancelled and still pending meetings are in neither); a rate whose denominator is zero is null."""
+
     appointments: int = Field(description="appointments set in the period", examples=[40])
     held: int = Field(examples=[30])
     no_show: int = Field(examples=[4])
@@ -30,6 +35,15 @@ class QualityFigures(BaseModel):
     qualified_rate: float | None = Field(description="qualified / (qualified + unqualified)", examples=[0.7143])
     appointment_to_deal_rate: float | None = Field(description="deals / appointments", examples=[0.25])
     appointment_to_won_rate: float | None = Field(description="won / appointments", examples=[0.075])
+    held_rate_ci: list[float] | None = Field(description="95% Wilson interval [low, high]", examples=[[0.734, 0.953]])
+    no_show_rate_ci: list[float] | None = Field(description="95% Wilson interval [low, high]",
+                                                examples=[[0.047, 0.266]])
+    qualified_rate_ci: list[float] | None = Field(description="95% Wilson interval [low, high]",
+                                                  examples=[[0.529, 0.848]])
+    appointment_to_deal_rate_ci: list[float] | None = Field(description="95% Wilson interval [low, high]",
+                                                            examples=[[0.142, 0.402]])
+    appointment_to_won_rate_ci: list[float] | None = Field(description="95% Wilson interval [low, high]",
+                                                           examples=[[0.026, 0.199]])
 
 
 class QualityGroup(QualityFigures):
