@@ -4,26 +4,30 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
-from sqlalchemy import text
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anken_reporting.kpis.formulas import rate, wilson_interval
 from anken_reporting.kpis.repository import member_names
 from anken_reporting.quality.schemas import QualityGroup, QualityGroupBy, QualityResult
+from anken_reporting.readmodels.models import appointments
 
-SUMS = (
-    "COUNT(*) AS appointments, "
-    "COUNT(*) FILTER (WHERE handoff_status = 'held') AS held, "
-    "COUNT(*) FILTER (WHERE handoff_status = 'no_show') AS no_show, "
-    "COUNT(*) FILTER (WHERE handoff_status = 'cancelled') AS cancelled, "
-    "COUNT(*) FILTER (WHERE handoff_status = 'set') AS pending, "
-    "COUNT(*) FILTER (WHERE partner_outcome = 'qualified') AS qualified, "
-    "COUNT(*) FILTER (WHERE partner_outcome = 'unqualified') AS unqualified, "
-    "COUNT(*) FILTER (WHERE deal_id IS NOT NULL) AS deals, "
-    "COUNT(*) FILTER (WHERE deal_won) AS won, "
-    "COALESCE(SUM(deal_amount) FILTER (WHERE deal_id IS NOT NULL), 0) AS deal_amount, "
-    "COALESCE(SUM(deal_amount) FILTER (WHERE deal_won), 0) AS won_amount"
+_A = appointments.c
+_COUNT = sa.func.count()
+SUMS: tuple[sa.ColumnElement[Any], ...] = (
+    _COUNT.label("appointments"),
+    _COUNT.filter(_A.handoff_status == "held").label("held"),
+    _COUNT.filter(_A.handoff_status == "no_show").label("no_show"),
+    _COUNT.filter(_A.handoff_status == "cancelled").label("cancelled"),
+    _COUNT.filter(_A.handoff_status == "set").label("pending"),
+    _COUNT.filter(_A.partner_outcome == "qualified").label("qualified"),
+    _COUNT.filter(_A.partner_outcome == "unqualified").label("unqualified"),
+    _COUNT.filter(_A.deal_id.is_not(None)).label("deals"),
+    _COUNT.filter(_A.deal_won).label("won"),
+    sa.func.coalesce(sa.func.sum(_A.deal_amount).filter(_A.deal_id.is_not(None)), 0).label("deal_amount"),
+    sa.func.coalesce(sa.func.sum(_A.deal_amount).filter(_A.deal_won), 0).label("won_amount"),
 )
 
 
@@ -53,15 +57,14 @@ def quality_figures(row) -> dict:
 async def appointment_quality(
     session: AsyncSession, project_id: uuid.UUID, start: date, end: date, group_by: QualityGroupBy | None = None
 ) -> QualityResult:
-    params = {"p": project_id, "s": start, "e": end}
-    where = "FROM reporting.appointments WHERE project_id = :p AND set_day >= :s AND set_day < :e"
-    total = (await session.execute(text(f"SELECT {SUMS} {where}"), params)).mappings().one()
+    in_period = (_A.project_id == project_id, _A.set_day >= start, _A.set_day < end)
+    total = (await session.execute(sa.select(*SUMS).where(*in_period))).mappings().one()
     groups: list[QualityGroup] = []
     if group_by == QualityGroupBy.member:
         names = await member_names(session, project_id)
-        rows = (await session.execute(
-            text(f"SELECT member_id::text AS key, {SUMS} {where} GROUP BY member_id ORDER BY 1"), params
-        )).mappings().all()
+        key = sa.cast(_A.member_id, sa.Text).label("key")
+        query = sa.select(key, *SUMS).where(*in_period).group_by(_A.member_id).order_by(key)
+        rows = (await session.execute(query)).mappings().all()
         groups = [QualityGroup(key=row["key"], label=names.get(row["key"]), **quality_figures(row)) for row in rows]
     return QualityResult(project_id=project_id, period_from=start, period_to=end, group_by=group_by, groups=groups,
                          **quality_figures(total))
