@@ -152,6 +152,9 @@ async def test_retry_with_idempotency_key_replays_and_writes_events_once(api, re
     appointment = await set_appointment(api, floor)
     key = await partner_key(api, floor, ["read:appointments", "write:appointment_outcomes"])
     url = f"/v1/appointments/{appointment['id']}"
+    # The staff form restates `set` for a meeting still set: nothing changes.
+    restated = await api.patch(url, headers=floor.director.headers, json={"handoff_status": "set"})
+    assert restated.status_code == 200 and restated.json()["version"] == 1
     headers = {**key, "If-Match": 'W/"1"', "Idempotency-Key": "outcome-1"}
     first = await api.patch(url, headers=headers, json={"handoff_status": "held"})
     retry = await api.patch(url, headers=headers, json={"handoff_status": "held"})
@@ -163,6 +166,8 @@ async def test_retry_with_idempotency_key_replays_and_writes_events_once(api, re
     same = await api.patch(url, headers=key, json={"handoff_status": "held"})
     assert same.status_code == 200 and same.json()["version"] == 2
     assert await outbox_types(resources, appointment["id"]) == ["appointment.held", "appointment.updated"]
+    back_to_set = await api.patch(url, headers=floor.director.headers, json={"handoff_status": "set"})
+    assert back_to_set.status_code == 409 and back_to_set.json()["allowed"] == ["no_show"]
 
 
 async def test_agency_deal_refuses_an_appointment_link(api, resources) -> None:

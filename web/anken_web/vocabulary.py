@@ -44,6 +44,8 @@ VALUES: dict[str, str] = {
     "pipeline": N_("Pipeline"), "best_case": N_("Best case"), "commit": N_("Commit"), "omitted": N_("Omitted"),
     # deal status
     "open": N_("In progress"), "won": N_("Closed won"), "lost": N_("Closed lost"),
+    # the stage of a client's deal reported on an appointment (won and lost as above)
+    "proposal": N_("Proposal"), "negotiation": N_("Negotiation"),
     # contract changes
     "renewal": N_("Renewal"), "upsell": N_("Upsell"), "downsell": N_("Downsell"), "end": N_("End of contract"),
     # jobs, imports and deliveries

@@ -68,6 +68,9 @@ SECTIONS: tuple[Section, ...] = (
         SettingField("qualification_fields", N_("Qualification fields (BANT)"), "list",
                      hint=N_("One field a line, e.g."), example="budget, authority, need, timeline"),
         SettingField("target_definition", N_("Target definition"), "textarea"),
+        SettingField("unqualified_reasons", N_("Reasons an appointment is not qualified"), "list",
+                     hint=N_("One reason a line; the client picks one when an appointment does not qualify. "
+                             "Left empty, the standard reasons apply.")),
     )),
     Section(N_("Hand-off"), (
         SettingField("handoff_contact", N_("Hand-off contact"), "text"),

@@ -14,8 +14,9 @@ from anken_projects.appointments.models import HandoffStatus, PartnerOutcome
 
 
 class HandoffChange(StrEnum):
-    """What a PATCH may report about the meeting."""
+    """What a PATCH may report about the meeting (`set` only restates a meeting still set)."""
 
+    set = "set"
     held = "held"
     no_show = "no_show"
     rescheduled = "rescheduled"

@@ -40,8 +40,8 @@ class _ProjectFields(StrictInput):
     )
     target_definition: str | None = Field(default=None, max_length=5000)
     unqualified_reasons: list[UnqualifiedReason] | None = Field(
-        default=None, min_length=1, max_length=20,
-        description="The reasons a client picks from for an unqualified appointment; null means the defaults "
+        default=None, max_length=20,
+        description="The reasons a client picks from for an unqualified appointment; null or [] means the defaults "
                     "(予算なし, 決裁権なし, ニーズなし, 導入時期未定, 競合導入済み, ターゲット外)",
     )
     handoff_contact: str | None = Field(default=None, max_length=200)
