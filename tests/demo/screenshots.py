@@ -3,12 +3,15 @@ PostgreSQL and Redis, as on a fresh machine), then each demo user in headless Ch
 
 Run it as a script (`make screenshots`): `.venv/bin/python tests/demo/screenshots.py [--out DIR]`.
 It is not a test module, so `make test` never rewrites the committed pictures; the page checks it
-applies are those of tests/e2e/test_screenshots.py, which keeps them in the e2e suite.
+applies are those of tests/e2e/test_screenshots.py, which keeps them in the e2e suite. The error
+states (a refused project-settings save, a refused weekly-report publish, an import dry run with bad
+rows) are asserted to show their red Japanese messages instead; none of them changes the demo data.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import sys
 import tempfile
@@ -26,6 +29,7 @@ from demo_run import DemoRun, login, sandbox_items, start, wait_for  # noqa: E40
 from e2e.conftest import log_in  # noqa: E402
 from e2e.test_screenshots import check_page  # noqa: E402
 from ensure_browser import ensure_browser  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 DOCS = HERE.parents[1] / "docs" / "screenshots"
 PASSWORD = "anken-demo"
@@ -34,7 +38,27 @@ SETTLED_WITHIN_S = 180
 VIEWPORT = {"width": 1280, "height": 900}
 # A long page (the Slack feed, a spreadsheet) is cut here: the docs show its top, not a 20,000 px strip.
 MAX_HEIGHT = 2600
+# A shot of one part of a long page (`around`) shows this much above and below it.
+MARGIN = 160
+RED = "rgb(179, 38, 30)"  # --bad in anken.css: a field's error is red
+DRY_RUN = "ファイルを検証(ドライラン)"
+# A small list with three bad rows (a missing company name, a phone not starting with 0, a tier of 5):
+# its dry run is refused row by row, so nothing is imported and the demo data stays as it was.
+BAD_ROWS_CSV = "\n".join([
+    "会社名,TEL,業種,地域,優先度",
+    "株式会社サンプル精工,03-6200-0101,製造業,東京都,1",
+    ",03-6200-0102,製造業,東京都,1",
+    "株式会社見本物流,12-34,運輸業,大阪府,2",
+    "株式会社例示商事,03-6200-0104,卸売業,愛知県,5",
+]).encode("utf-8")
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+# Where an element sits on the page (not the viewport), for a clip of the full page.
+PAGE_BOX = """el => { const r = el.getBoundingClientRect();
+  return {top: Math.floor(r.top + window.scrollY), bottom: Math.ceil(r.bottom + window.scrollY)}; }"""
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+RAW_KEY = re.compile(r"\b[a-z]+(?:[._][a-z0-9*]+)+\b")
 
 
 def person(key: str) -> SimpleNamespace:
@@ -92,14 +116,39 @@ class Camera:
         check_page(page)
         return context, page
 
-    def shoot(self, page, name: str, path: str | None = None) -> None:
+    def shoot(self, page, name: str, path: str | None = None, *, around: list | None = None) -> None:
+        """A page that renders without error (check_page); `around` (locators) picks the part of a long
+        page the shot shows, else it shows the page's top."""
         if path is not None:
             page.goto(path)
         page.wait_for_load_state("networkidle")
         check_page(page)
-        height = min(page.evaluate("document.documentElement.scrollHeight"), MAX_HEIGHT)
+        self._picture(page, name, around)
+
+    def shoot_refusal(self, page, name: str, errors: list, *, around: list | None = None) -> None:
+        """An error state: instead of check_page, each of `errors` (locators) is shown, in red, worded in
+        Japanese (no raw field key), on a page that is no error page."""
+        page.wait_for_load_state("networkidle")
+        expect(page.locator("h1")).to_be_visible()
+        expect(page.locator("h1")).not_to_contain_text("エラー")
+        for error in errors:
+            expect(error).to_be_visible()
+            expect(error).to_have_css("color", RED)
+            text = error.inner_text()
+            assert JAPANESE.search(text) and not RAW_KEY.search(text), f"{name}: the error is not worded: {text!r}"
+        self._picture(page, name, around or errors)
+
+    def _picture(self, page, name: str, around: list | None) -> None:
+        full = page.evaluate("document.documentElement.scrollHeight")
+        top, height = 0, min(full, MAX_HEIGHT)
+        if around:
+            boxes = [box for box in (locator.first.evaluate(PAGE_BOX) for locator in around) if box]
+            assert boxes, f"{name}: nothing to show"
+            top = max(0, min(b["top"] for b in boxes) - MARGIN)
+            bottom = min(full, max(b["bottom"] for b in boxes) + MARGIN)
+            height = min(max(bottom - top, VIEWPORT["height"]), MAX_HEIGHT, full - top)
         page.screenshot(path=str(self.out / f"{name}.png"), full_page=True,
-                        clip={"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height})
+                        clip={"x": 0, "y": top, "width": VIEWPORT["width"], "height": height})
         self.taken.append(name)
 
 
@@ -109,6 +158,81 @@ def dismiss_guide(page) -> None:
     if button.count():
         button.click()
         page.locator("[data-demo-guide]").wait_for(state="detached")
+
+
+def deal_with_longest_history(run: DemoRun, headers: dict[str, str]) -> str:
+    """The demo deal with the most tracked changes (its page shows its history as sentences)."""
+    deals = api_items(run, "projects", "/v1/deals", headers)
+    assert deals, "the demo month has deals"
+    changes = {d["id"]: len(api_items(run, "projects", f"/v1/deals/{d['id']}/history", headers)) for d in deals}
+    deal = max(changes, key=lambda d: changes[d])
+    assert changes[deal] >= 2, f"no demo deal has a history: {changes}"
+    return deal
+
+
+def settings_refused(camera: Camera, page, project: str) -> None:
+    """The settings tab refusing a calendar link that is no URL and an over-long hand-off contact:
+    each field says its rule in red, and everything typed is still there."""
+    contact = "営業部 高橋（平日 10:00〜18:00、不在時は同部の佐藤が対応）。" * 8
+    assert len(contact) > 200
+    page.goto(f"/projects/{project}/settings")
+    page.fill("#ps-handoff-contact", contact)
+    page.fill("#ps-calendar-link", "not a url")
+    page.click("#save-settings")
+    calendar, handoff = page.locator("#error-calendar-link"), page.locator("#error-handoff-contact")
+    expect(calendar).to_contain_text("日程調整リンク")
+    expect(calendar).to_contain_text("URL")
+    expect(handoff).to_contain_text("200 文字以内")
+    expect(page.locator("#ps-calendar-link")).to_have_value("not a url")
+    expect(page.locator("#ps-handoff-contact")).to_have_value(contact)
+    camera.shoot_refusal(page, "project-settings-refused", [page.locator("#settings-error"), handoff, calendar],
+                         around=[page.locator("h1"), handoff, calendar])
+
+
+def report_refused(camera: Camera, page, project: str) -> None:
+    """The weekly report refusing a note line over its limit: the note is kept, the rule is beside it."""
+    page.goto(f"/projects/{project}/reports?week={last_iso_week()}")
+    learnings = page.locator("#note-learnings")
+    limit = int(learnings.get_attribute("data-line-limit") or 0)
+    assert limit, "the weekly report shows its line limit"
+    line = "受付で断られた理由を記録し、時間帯ごとに比較する。"
+    note = line * (limit // len(line) + 1)
+    learnings.fill(note)
+    page.locator("#publish").click()
+    error = page.locator("#error-learnings")
+    expect(error).to_contain_text(f"{limit:,} 文字以内")
+    expect(page.locator("#note-learnings")).to_have_value(note)
+    expect(page.locator("#report-status")).to_be_visible()
+    camera.shoot_refusal(page, "weekly-report-refused", [page.locator("#report-error"), error],
+                         around=[page.locator("h1"), error])
+
+
+def sandbox_views(camera: Camera, page, project: str) -> None:
+    """The project page's Confluence and spreadsheet links open the sandbox viewer's pages for them."""
+    for name, kind in (("sandbox-confluence-page", "confluence"), ("sandbox-sheet", "sheets")):
+        page.goto(f"/projects/{project}")
+        with page.expect_navigation():
+            page.locator(f"a[data-integration={kind}]").click()
+        assert "/admin/sandbox/" in page.url, f"the {kind} link opened {page.url}"
+        camera.shoot(page, name)
+
+
+def import_row_errors(camera: Camera, page, project: str) -> None:
+    """The targets tab's import: the columns it understands, then a dry run of a file with bad rows,
+    whose errors are listed in Japanese by row and column (an import with errors writes nothing)."""
+    page.goto(f"/projects/{project}/targets")
+    columns = page.locator("#import-columns")
+    expect(columns.locator("tbody tr").first).to_be_visible()
+    camera.shoot(page, "targets-import-columns", around=[page.locator("#import-title"), columns])
+    page.set_input_files("#import-file", {"name": "架電リスト.csv", "mimeType": "text/csv", "buffer": BAD_ROWS_CSV})
+    page.get_by_role("button", name=DRY_RUN).click()
+    rows = page.locator("#import-preview tr.row-error")
+    expect(rows).to_have_count(3)
+    expect(rows.nth(0)).to_contain_text("必須")
+    expect(rows.nth(1)).to_contain_text("TEL")
+    expect(page.locator("#import-preview button.primary")).to_have_count(0)
+    camera.shoot_refusal(page, "targets-import-row-errors", [page.locator("#import-preview p.error")],
+                         around=[page.locator("#import-title"), page.locator("#import-preview")])
 
 
 def capture(run: DemoRun, out: Path) -> list[str]:
@@ -123,6 +247,7 @@ def capture(run: DemoRun, out: Path) -> list[str]:
     users = api_items(run, "projects", "/v1/users", login(run, "admin@demo.anken.jp"), role="director")
     # The other director's portfolio holds the paused project (停止中, no pace badge).
     director2 = next(u["id"] for u in users if u["email"] == "director2@demo.anken.jp")
+    deal = deal_with_longest_history(run, login(run, "manager@demo.anken.jp"))
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=ensure_browser(), headless=True, args=LAUNCH_ARGS)
@@ -147,6 +272,12 @@ def capture(run: DemoRun, out: Path) -> list[str]:
                                ("weekly-report", f"/projects/{project}/reports?week={last_iso_week()}"),
                                ("scripts", f"/projects/{project}/scripts"), ("projects", "/projects")):
                 camera.shoot(page, name, path)
+            camera.shoot(page, "project-settings", f"/projects/{project}/settings")
+            settings_refused(camera, page, project)
+            report_refused(camera, page, project)
+            sandbox_views(camera, page, project)
+            # Last of the director's: the dry run of a bad file writes no target (and no later shot shows it).
+            import_row_errors(camera, page, project)
             context.close()
 
             for key, pages in (("member1", [("member-calling", f"/calling/{member_project}")]),
@@ -162,6 +293,8 @@ def capture(run: DemoRun, out: Path) -> list[str]:
                 dismiss_guide(page)
                 for name, path in pages:
                     camera.shoot(page, name, path)
+                if key == "manager":
+                    camera.shoot(page, "deal-history", f"/deals/{deal}", around=[page.locator("h1"), page.locator("#deal-history")])
                 context.close()
         finally:
             browser.close()
