@@ -23,6 +23,10 @@ class InvitationOut(BaseModel):
     """The invitation just made. `link` (the one-time link, shown once) is present only outside production,
     where no mail is sent: there the inviter passes it on; in production the link goes by e-mail only."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "user_id": "0b8f3c1e-2f7a-4d8e-9d1c-6a5b4c3d2e1f", "client_id": "5d2c1b0a-9e8f-4a7b-8c6d-1e2f3a4b5c6d",
+        "email": "sato@client.example.jp", "expires_at": "2026-12-04T09:00:00+09:00",
+        "link": "/invitations/accept?token=Zm9vYmFy"}]})
     user_id: uuid.UUID
     client_id: uuid.UUID
     email: str
