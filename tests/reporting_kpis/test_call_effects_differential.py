@@ -254,3 +254,23 @@ async def test_the_comparison_sees_a_path_that_drifts(isolated, monkeypatch) -> 
     drifted = await snapshot(isolated)
     assert _rollups(drifted) != _rollups(reference)
     assert drifted["call_states"] != reference["call_states"]
+
+
+def test_the_paths_hold_no_copy_of_the_contribution() -> None:
+    """Only call_effects says what a call adds: the per-event and batched paths write no rollup,
+    project day or count of contacts themselves, and the rebuild's rollups come from its builders."""
+    from pathlib import Path
+
+    from anken_reporting.readmodels import call_effects, call_fold
+
+    readmodels = Path(call_effects.__file__).parent
+    for name in ("projections.py", "bulk_calls.py", "call_fold.py"):
+        source = (readmodels / name).read_text()
+        for copy in ("INSERT INTO reporting.call_daily_rollups", "INSERT INTO reporting.call_project_days",
+                     "CONTACT_OUTCOMES", "'appointment'", "count(*) FILTER", "sum(duration_s)"):
+            assert copy not in source, (name, copy)
+    fold = Path(call_fold.__file__).read_text()
+    assert "rollup_increments(" in fold and "project_day_increments(" in fold
+    # The batched path's statement is the per-event path's: one statement text for both.
+    assert "apply_contributions(" in (readmodels / "bulk_calls.py").read_text()
+    assert "apply_contributions(" in (readmodels / "projections.py").read_text()
