@@ -3,7 +3,12 @@
 Each consuming service has its own group, so every service sees every event once;
 within a group, messages are acknowledged only after the handler succeeded, and the
 handler must be idempotent by event id (redelivery after a crash is expected). run_consumer is
-the one consumer loop (reporting-api's live consumer runs on it).
+the one consumer loop: reporting-api's live consumer and the integrations worker's consumer both
+run on it, and no other module reads the stream (tests/foundation/test_one_stream_consumer_loop.py).
+
+A consumer that died holding messages leaves them pending under its name; a consumer started with
+`claim_idle_ms` takes over those idle that long (XPENDING with IDLE, then XCLAIM: both answer the
+same on Redis 6.2 and 7.0, unlike XAUTOCLAIM's reply) and handles them before new ones.
 """
 
 from __future__ import annotations
@@ -42,18 +47,40 @@ async def ensure_group(redis: Redis, namespace: str, group: str) -> None:
             raise
 
 
+async def claim_stale(redis: Redis, namespace: str, group: str, consumer: str, *, min_idle_ms: int,
+                      count: int = 1000) -> list[str]:
+    """Make `consumer` the owner of up to `count` messages another consumer of `group` left pending
+    for at least `min_idle_ms` (it crashed, or was renamed by a restart). Returns their ids."""
+    stream = events_stream(namespace)
+    pending = await redis.xpending_range(stream, group, min="-", max="+", count=count, idle=min_idle_ms)
+    stale = [entry["message_id"] for entry in pending if _text(entry["consumer"]) != consumer]
+    if not stale:
+        return []
+    claimed = await redis.xclaim(stream, group, consumer, min_idle_time=min_idle_ms, message_ids=stale, justid=True)
+    ids = [_text(msg_id) for msg_id in claimed]
+    log.warning("claimed_stale_events", group=group, consumer=consumer, count=len(ids))
+    return ids
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
 async def consume_batch(
     redis: Redis, namespace: str, group: str, consumer: str, handle_batch: BatchHandler, *,
-    count: int = 1000, block_ms: int = 1000,
+    count: int = 1000, block_ms: int = 1000, claim_idle_ms: int | None = None,
 ) -> int:
     """Read this consumer's pending messages (else new ones, waiting up to `block_ms`), hand them to
-    `handle_batch` in stream order and acknowledge the leading ones it reports done.
+    `handle_batch` in stream order and acknowledge the leading ones it reports done. With
+    `claim_idle_ms`, other consumers' messages pending that long are claimed first (claim_stale).
 
     A message that cannot be parsed is acknowledged and logged. When the handler stops short, the
     rest stay pending and StreamBatchFailed is raised: the caller backs off and the next call
     retries from the failed event, so order is kept. Returns how many were handled.
     """
     stream = events_stream(namespace)
+    if claim_idle_ms is not None:
+        await claim_stale(redis, namespace, group, consumer, min_idle_ms=claim_idle_ms, count=count)
     for start in ("0", ">"):
         reply = await redis.xreadgroup(group, consumer, {stream: start}, count=count,
                                        block=None if start == "0" else block_ms)
@@ -82,15 +109,16 @@ async def consume_batch(
 
 async def run_consumer(
     redis: Redis, namespace: str, group: str, consumer: str, handle_batch: BatchHandler, stop: asyncio.Event, *,
-    count: int = 1000, block_ms: int = 1000,
+    count: int = 1000, block_ms: int = 1000, claim_idle_ms: int | None = None,
 ) -> None:
     """Consume until `stop` is set (consume_batch in a loop); survives Redis and database outages and
-    failing events with backoff."""
+    failing events with backoff. `count` is the batch size; see consume_batch for `claim_idle_ms`."""
     delay = 0.5
     while not stop.is_set():
         try:
             await ensure_group(redis, namespace, group)
-            await consume_batch(redis, namespace, group, consumer, handle_batch, count=count, block_ms=block_ms)
+            await consume_batch(redis, namespace, group, consumer, handle_batch, count=count, block_ms=block_ms,
+                                claim_idle_ms=claim_idle_ms)
             delay = 0.5
         except asyncio.CancelledError:
             raise

@@ -66,7 +66,7 @@ async def start_background(resources: Resources, stop: asyncio.Event, *, deliver
     if not deliveries_only:
         tasks.append(asyncio.create_task(run_sweeper(ctx, stop)))
     if settings.consumer_enabled and not deliveries_only:
-        tasks.append(asyncio.create_task(run_event_consumer(ctx, stop, batch=settings.consumer_batch)))
+        tasks.append(asyncio.create_task(run_event_consumer(ctx, stop)))
     log.info("worker_started", queue=settings.arq_queue, consumer=settings.consumer_name)
     try:
         await stop.wait()

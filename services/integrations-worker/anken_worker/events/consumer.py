@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from contextlib import suppress
-from typing import Any
 
 import sqlalchemy as sa
 from pydantic import ValidationError
@@ -13,8 +11,8 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from anken_common.event_payloads import PAYLOAD_MODELS, parse_payload
-from anken_common.event_stream import ensure_group
-from anken_common.events import EventEnvelope, events_stream
+from anken_common.event_stream import BatchHandler, run_consumer
+from anken_common.events import EventEnvelope
 from anken_common.logging import get_logger
 from anken_worker.context import WorkerContext
 from anken_worker.deliveries import repository as delivery_repo
@@ -27,6 +25,11 @@ from anken_worker.settings import EVENT_GROUP
 from anken_worker.worker_metrics import EVENTS_HANDLED, MALFORMED_EVENTS, UNKNOWN_EVENTS
 
 log = get_logger("anken.worker.events")
+# Events another consumer of the group has held unacknowledged this long are taken over: the worker
+# names its consumer after the host, so a container restarted under a new name would otherwise
+# leave its predecessor's pending events behind for ever. A live consumer acknowledges a batch in
+# well under a second; a minute leaves a slow batch to its owner.
+CLAIM_IDLE_MS = 60_000
 
 
 async def handle_events(ctx: WorkerContext, envelopes: list[EventEnvelope]) -> list[str]:
@@ -77,52 +80,35 @@ async def _dead_letter_malformed(conn: AsyncConnection, envelope: EventEnvelope,
     ).on_conflict_do_nothing(index_elements=["idempotency_key"]))
 
 
-async def _process(ctx: WorkerContext, stream: str, messages: list[Any]) -> None:
-    """Handle messages as one batch; if the batch fails, one by one, stopping at the first failure
-    (later messages stay pending and are retried in order)."""
-    ids, envelopes = [], []
-    for msg_id, fields in messages:
-        raw = fields.get(b"envelope") or fields.get("envelope")
+def make_batch_handler(ctx: WorkerContext) -> BatchHandler:
+    """The worker's handler for the shared loop: the batch in one transaction; if that fails, one
+    event per transaction, stopping at the first that fails (it and those after it stay pending and
+    are retried in order). Returns how many leading events are recorded (the loop acknowledges them)."""
+
+    async def handle_batch(envelopes: list[EventEnvelope]) -> int:
         try:
-            envelopes.append(EventEnvelope.from_json(raw))
-            ids.append(msg_id)
-        except Exception as exc:  # not an envelope at all: nothing to retry
-            log.error("malformed_envelope", msg_id=str(msg_id), error=str(exc)[:200])
-            await ctx.redis.xack(stream, EVENT_GROUP, msg_id)
-    if not envelopes:
-        return
-    try:
-        await handle_events(ctx, envelopes)
-    except Exception:
-        log.exception("event_batch_failed", size=len(envelopes))
-        for msg_id, envelope in zip(ids, envelopes, strict=True):
-            await handle_events(ctx, [envelope])
-            await ctx.redis.xack(stream, EVENT_GROUP, msg_id)
-        return
-    await ctx.redis.xack(stream, EVENT_GROUP, *ids)
+            await handle_events(ctx, envelopes)
+            return len(envelopes)
+        except Exception:
+            log.exception("event_batch_failed", size=len(envelopes))
+            if len(envelopes) == 1:
+                return 0
+        for done, envelope in enumerate(envelopes):
+            try:
+                await handle_events(ctx, [envelope])
+            except Exception:
+                log.exception("event_failed", event_id=str(envelope.id), type=envelope.type)
+                return done
+        return len(envelopes)
+
+    return handle_batch
 
 
-async def run_event_consumer(ctx: WorkerContext, stop: asyncio.Event, batch: int = 500) -> None:
-    """Consume until `stop` is set: first this consumer's pending messages (left by a crash), then new
-    ones; acknowledged only after their deliveries are recorded. Survives Redis and database outages."""
-    ns, consumer = ctx.settings.redis_namespace, ctx.settings.consumer_name
-    stream = events_stream(ns)
-    delay = 0.5
-    while not stop.is_set():
-        try:
-            await ensure_group(ctx.redis, ns, EVENT_GROUP)
-            for start in ("0", ">"):
-                reply = await ctx.redis.xreadgroup(EVENT_GROUP, consumer, {stream: start}, count=batch,
-                                                   block=None if start == "0" else 1000)
-                messages = [m for _, msgs in reply or [] for m in msgs]
-                if messages:
-                    await _process(ctx, stream, messages)
-                    break
-            delay = 0.5
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            log.warning("consumer_error", error=str(exc)[:200], retry_in_s=delay)
-            with suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), delay)
-            delay = min(delay * 2, 10)
+async def run_event_consumer(ctx: WorkerContext, stop: asyncio.Event) -> None:
+    """Consume until `stop` is set, on the shared loop (anken_common.event_stream.run_consumer): first
+    this consumer's pending messages (left by a crash) and those a vanished consumer left idle, then
+    new ones, `consumer_batch` at a time; acknowledged only after their deliveries are recorded."""
+    settings = ctx.settings
+    await run_consumer(ctx.redis, settings.redis_namespace, EVENT_GROUP, settings.consumer_name,
+                       make_batch_handler(ctx), stop, count=settings.consumer_batch,
+                       claim_idle_ms=CLAIM_IDLE_MS)
