@@ -5,6 +5,7 @@ an appointment logged in projects-api reaches Slack."""
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 
 import httpx
@@ -12,6 +13,9 @@ import pytest
 from worker_support import sandbox_items, wait_until
 
 from anken_common.auth_tokens import issue_service_token
+from anken_worker.actions.sheets import LIST_HEADER
+
+UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 
 CSV_1 = "会社名,電話番号,業種,地域\n株式会社アルファ,03-1234-5678,製造業,東京都\n株式会社ベータ,06-2345-6789,IT,大阪府\n"
 CSV_2 = "会社名,電話番号,業種,地域\n株式会社アルファ,03-1234-5678,製造業,東京都\n株式会社ガンマ,052-345-6789,小売,愛知県\n"
@@ -69,6 +73,11 @@ async def test_projects_api_kickoff_and_target_import_reach_slack_confluence_and
         sheet = next(s for s in await sandbox_items(sandbox.url, "sheets/spreadsheets")
                      if s["spreadsheet_id"] == link["spreadsheet_id"])
         values = next(sh for sh in sheet["sheets"] if sh["title"] == "アプローチリスト")["values"]
-        target_ids = [row[0] for row in values[1:] if row]
+        # Read by directors and clients: Japanese headers and statuses; the id only in the last column, 「ID」.
+        assert values[0] == LIST_HEADER and values[0][0] == "企業名" and values[0][-1] == "ID"
+        target_ids = [row[-1] for row in values[1:] if row]
         assert len(target_ids) == len(set(target_ids)) == 3  # one row per target, re-imports included
-        assert sorted(row[1] for row in values[1:] if row) == ["株式会社アルファ", "株式会社ガンマ", "株式会社ベータ"]
+        assert all(uuid.UUID(tid) for tid in target_ids)
+        assert sorted(row[0] for row in values[1:] if row) == ["株式会社アルファ", "株式会社ガンマ", "株式会社ベータ"]
+        assert {row[LIST_HEADER.index("ステータス")] for row in values[1:] if row} == {"未架電"}
+        assert not [cell for row in values for cell in row[:-1] if UUID_TEXT.search(str(cell))]

@@ -45,7 +45,7 @@ async def test_kickoff_creates_each_thing_once_even_when_replayed(worker, sandbo
     titled = [s for s in await sandbox_items(sandbox.url, "sheets/spreadsheets") if "キックオフ検証" in s["title"]]
     assert [s["spreadsheet_id"] for s in titled] == [link["spreadsheet_id"]]
     list_sheet = next(sh for sh in titled[0]["sheets"] if sh["title"] == "アプローチリスト")
-    assert list_sheet["values"][0][:2] == ["target_id", "企業名"]
+    assert list_sheet["values"][0][:2] == ["企業名", "業種"]
 
 
 async def _stream_drained(redis_client, ns: str) -> bool:

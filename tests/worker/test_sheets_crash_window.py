@@ -63,5 +63,5 @@ async def test_spreadsheet_created_before_a_crash_is_adopted(worker, sandbox, re
     # The adopted file was finished like a new one: the two sheets, headers, no default "Sheet1".
     sheets = {sheet["title"]: sheet for sheet in tagged[0]["sheets"]}
     assert set(sheets) == {"アプローチリスト", "日次KPI"}
-    assert sheets["アプローチリスト"]["values"][0][:2] == ["target_id", "企業名"]
+    assert sheets["アプローチリスト"]["values"][0][:2] == ["企業名", "業種"]
     assert sheets["日次KPI"]["values"][0][0] == "日付"

@@ -1,9 +1,16 @@
 """Google Sheets deliveries: the approach-list spreadsheet, target rows keyed by target id,
-daily KPI rows keyed by date. Requests are paced within the per-minute quota."""
+daily KPI rows keyed by date. Requests are paced within the per-minute quota.
+
+Directors and clients read the approach list: its headers are Japanese, a status is written by its
+Japanese name, times in the project's time zone, and the target id (the key the worker updates a row
+by in place) is the last column, 「ID」. A sheet written before that layout (id in column A, English
+headers, status values) is rewritten in the new layout by the next push, header row included.
+"""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -11,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
 from anken_common.cell_safety import neutralise_row
+from anken_common.target_statuses import status_from_text, status_label_ja
 from anken_worker.adapters.errors import PermanentError, SkipDelivery, TransientError
 from anken_worker.adapters.sheets.client import ROWS_PER_BATCH, SheetsClient
 from anken_worker.context import WorkerContext
@@ -18,14 +26,19 @@ from anken_worker.deliveries.executor import action
 from anken_worker.deliveries.models import Delivery, Outcome
 from anken_worker.deliveries.pacing import take_minute_budget
 from anken_worker.kit.tables import sheet_rows
+from anken_worker.kit.time import local_now
 from anken_worker.projects_state import repository as projects
 from anken_worker.projects_state.writeback import link_in_projects_api
 
 LIST_SHEET = "アプローチリスト"
 KPI_SHEET = "日次KPI"
-LIST_HEADER = ["target_id", "企業名", "業種", "規模", "地域", "電話番号", "法人番号", "担当者", "優先度", "ステータス", "架電回数", "メモ"]
+LIST_HEADER = ["企業名", "業種", "規模", "地域", "電話番号", "法人番号", "担当者", "優先度", "ステータス", "架電回数",
+               "最終架電日時", "メモ", "ID"]
 KPI_HEADER = ["日付", "架電数", "コンタクト数", "アポ数", "コンタクト率", "コンタクトアポ率", "アポ率", "進捗率", "ペース"]
-STATUS_COLUMN = "J"
+STATUS_INDEX = LIST_HEADER.index("ステータス")
+ID_INDEX = LIST_HEADER.index("ID")
+# The layout before the headers were Japanese: the id in column A, the status value in column J.
+OLD_ID_INDEX, OLD_STATUS_INDEX = 0, 9
 # Statuses people may set by hand in projects-api (the others follow from calls).
 BACK_OFFICE_STATUSES = frozenset({"new", "callback", "excluded"})
 
@@ -118,14 +131,40 @@ async def _shape_workbook(ctx: WorkerContext, client: SheetsClient, spreadsheet_
     return web_url(reply.get("updatedSpreadsheet") or {}, spreadsheet_id)
 
 
-def _row(t: dict[str, Any]) -> list[Any]:
+def _local_time(value: str | None, project: dict[str, Any]) -> str:
+    """An API timestamp as the project's local time, `2026-12-05 10:30` (empty when there is none)."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return f"{local_now(project, moment):%Y-%m-%d %H:%M}"
+
+
+def _row(t: dict[str, Any], project: dict[str, Any]) -> list[Any]:
     # Values go in RAW (never parsed as formulas by Sheets), and are neutralised too: a sheet
     # downloaded as CSV or XLSX must not run a company name or a note that starts with `=`.
     return neutralise_row([
-        str(t["id"]), t.get("company_name") or "", t.get("industry") or "", t.get("size") or "",
+        t.get("company_name") or "", t.get("industry") or "", t.get("size") or "",
         t.get("region") or "", t.get("phone") or "", t.get("corporate_number") or "", t.get("contact_name") or "",
-        t.get("priority_tier") or "", t.get("status") or "", t.get("call_count") or 0, t.get("note") or "",
+        t.get("priority_tier") or "", status_label_ja(t.get("status") or ""), t.get("call_count") or 0,
+        _local_time(t.get("last_called_at"), project), t.get("note") or "", str(t["id"]),
     ])
+
+
+def _row_key(row: list[Any]) -> tuple[uuid.UUID, str] | None:
+    """A sheet row's target id and the status value it holds (new layout, or the old one), or None
+    for a row the worker did not write."""
+    for id_index, status_index in ((ID_INDEX, STATUS_INDEX), (OLD_ID_INDEX, OLD_STATUS_INDEX)):
+        if len(row) <= max(id_index, status_index) or not row[id_index]:
+            continue
+        try:
+            target_id = uuid.UUID(str(row[id_index]))
+        except ValueError:
+            continue
+        return target_id, status_from_text(str(row[status_index]))
+    return None
 
 
 async def _fetch_targets(ctx: WorkerContext, target_list_id: str) -> list[dict[str, Any]]:
@@ -178,8 +217,10 @@ async def push_targets(ctx: WorkerContext, d: Delivery) -> Outcome:
         raise SkipDelivery("this project has no approach-list spreadsheet (not kicked off yet)")
     targets = await _fetch_targets(ctx, d.payload["target_list_id"])
     rows = await _allocate_rows(ctx, spreadsheet_id, [uuid.UUID(str(t["id"])) for t in targets])
-    data = [{"range": row_range(LIST_SHEET, rows[uuid.UUID(str(t["id"]))], len(LIST_HEADER)), "values": [_row(t)]}
-            for t in targets]
+    # The header row goes with every push: a sheet written in an earlier layout gets the current headers.
+    data = [{"range": row_range(LIST_SHEET, 1, len(LIST_HEADER)), "values": [LIST_HEADER]}]
+    data += [{"range": row_range(LIST_SHEET, rows[uuid.UUID(str(t["id"]))], len(LIST_HEADER)),
+              "values": [_row(t, project)]} for t in targets]
     for i in range(0, len(data), ROWS_PER_BATCH):
         await _budget(ctx)
         await client.batch_update_values(spreadsheet_id, data[i:i + ROWS_PER_BATCH])
@@ -189,7 +230,7 @@ async def push_targets(ctx: WorkerContext, d: Delivery) -> Outcome:
             await conn.execute(sa.update(sheet_rows).where(
                 sheet_rows.c.spreadsheet_id == spreadsheet_id, sheet_rows.c.target_id == uuid.UUID(str(t["id"])))
                 .values(status=t.get("status") or "", updated_at=sa.func.now()))
-    return Outcome(external_ref=spreadsheet_id, excerpt=f"{len(data)} rows written", target=spreadsheet_id)
+    return Outcome(external_ref=spreadsheet_id, excerpt=f"{len(targets)} rows written", target=spreadsheet_id)
 
 
 @action("sheets.append_kpis")
@@ -218,23 +259,21 @@ async def pull_statuses(ctx: WorkerContext, project: dict[str, Any]) -> int:
     async with ctx.engine.connect() as conn:
         connection = await ctx.connectors.sheets(conn, project["client_id"], project["project_id"])
     await _budget(ctx)
-    values = await connection.client.get_values(spreadsheet_id, f"{LIST_SHEET}!A2:{STATUS_COLUMN}")
+    values = await connection.client.get_values(spreadsheet_id, f"{LIST_SHEET}!A2:{column_letter(len(LIST_HEADER))}")
     changed: list[tuple[uuid.UUID, str]] = []
     async with ctx.engine.begin() as conn:
         for row in values:
-            if len(row) < 10 or not row[0]:
+            key = _row_key(row)
+            if key is None:
                 continue
-            try:
-                target_id = uuid.UUID(row[0])
-            except ValueError:
-                continue
+            target_id, status = key
             result = await conn.execute(
                 sa.update(sheet_rows).where(sheet_rows.c.spreadsheet_id == spreadsheet_id,
                                             sheet_rows.c.target_id == target_id,
-                                            sheet_rows.c.status.is_distinct_from(row[9]))
-                .values(status=row[9], updated_at=sa.func.now()))
+                                            sheet_rows.c.status.is_distinct_from(status))
+                .values(status=status, updated_at=sa.func.now()))
             if result.rowcount:
-                changed.append((target_id, row[9]))
+                changed.append((target_id, status))
     for target_id, status in changed:
         if status in BACK_OFFICE_STATUSES:
             await _update_target(ctx, target_id, status)
