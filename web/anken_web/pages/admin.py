@@ -4,14 +4,19 @@ with retry of dead letters (the sandbox viewer is pages/sandbox.py)."""
 from __future__ import annotations
 
 import asyncio
+from datetime import date, datetime, time
 from typing import Annotated
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
+from anken_web.formatting import DEFAULT_TZ
+from anken_web.i18n.extraction import N_
+from anken_web.pages.form_refusals import banner, refusals_of
 from anken_web.rendering import View, roles
 
 router = APIRouter(include_in_schema=False, prefix="/admin")
@@ -19,6 +24,17 @@ AdminView = Annotated[View, Depends(roles("admin"))]
 
 ROLES = ("admin", "director", "manager", "member")
 SCOPES = ("read:projects", "read:kpis", "read:appointments", "write:appointment_outcomes", "write:targets")
+
+# Each form's fields → their labels (as the form shows them), for the refusals next to the fields.
+USER_FIELDS = {"name": N_("Name"), "email": N_("Email"), "role": N_("Role"), "locale": N_("Language"),
+               "password": N_("Initial password (at least 10 characters)")}
+USER_ROW_FIELDS = {"role": N_("Role"), "password": N_("New password (optional)")}
+CLIENT_FIELDS = {"name": N_("Company name"), "industry": N_("Industry")}
+API_KEY_FIELDS = {"client_id": N_("Client"), "name": N_("Key name"), "scopes": N_("Scopes"),
+                  "expires_at": N_("Expires on (empty: until revoked)")}
+INTEGRATION_FIELDS = {"client_id": N_("Client"), "project_id": N_("Project"), "integration": N_("Kind"),
+                      "config": N_("Settings, one key=value per line"),
+                      "secret": N_("Token or key (stored encrypted, never shown again)")}
 
 
 def items_of(result: object) -> list:
@@ -38,11 +54,20 @@ async def form_of(request: Request) -> dict:
 # ---- users -----------------------------------------------------------------------------------
 
 async def render_users(view: View, filters: dict, error: str | None = None, form: dict | None = None,
-                       status_code: int = 200) -> Response:
+                       status_code: int = 200, field_errors: dict[str, str] | None = None,
+                       row: dict | None = None) -> Response:
+    """The users page; `form`, `field_errors`: the new-user form as typed and its refusals; `row`: a
+    refused role change ({"id", "form", "field_errors"}) shown on its user's row."""
     page = await view.api.get("projects", "/v1/users", limit=50, **filters)
     return view.render("admin/users.html", status_code=status_code, page=page, filters=filters, roles=ROLES,
-                       error=error, form=form or {}, next_cursor=page.get("next_cursor"),
-                       query_without_cursor=keep_query(filters))
+                       error=error, form=without_secrets(form or {}), field_errors=field_errors or {},
+                       row=row or {"id": None, "form": {}, "field_errors": {}},
+                       next_cursor=page.get("next_cursor"), query_without_cursor=keep_query(filters))
+
+
+def without_secrets(form: dict) -> dict:
+    """What a refused form shows again: never a password or a token."""
+    return {k: v for k, v in form.items() if k not in ("password", "secret")}
 
 
 @router.get("/users")
@@ -57,7 +82,9 @@ async def create_user(view: AdminView, request: Request) -> Response:
     try:
         await view.api.post("projects", "/v1/users", json=body)
     except ApiError as exc:
-        return await render_users(view, {}, describe(exc, view._), form, status_code=422 if exc.status == 422 else 200)
+        errors = refusals_of(exc, view._, USER_FIELDS)
+        return await render_users(view, {}, banner(exc, errors, view._), form, field_errors=errors,
+                                  status_code=exc.status if exc.status in (409, 422) else 502)
     return view.redirect("/admin/users", flash=view._("User %(name)s created.", name=body["name"]))
 
 
@@ -70,7 +97,12 @@ async def change_role(view: AdminView, user_id: str, request: Request) -> Respon
     try:
         await view.api.patch("projects", f"/v1/users/{user_id}", json=body)
     except ApiError as exc:
-        return view.redirect("/admin/users", error=describe(exc, view._))
+        errors = refusals_of(exc, view._, USER_ROW_FIELDS)
+        if not errors:
+            return view.redirect("/admin/users", error=describe(exc, view._))
+        filters = {"q": form.get("q", ""), "role": form.get("filter_role", ""), "cursor": ""}
+        return await render_users(view, filters, status_code=422,
+                                  row={"id": user_id, "form": without_secrets(form), "field_errors": errors})
     return view.redirect("/admin/users", flash=view._("Saved."))
 
 
@@ -89,7 +121,7 @@ async def toggle_user(view: AdminView, user_id: str, request: Request) -> Respon
 @router.get("/clients")
 async def clients(view: AdminView, q: str = "", cursor: str = "") -> Response:
     page = await view.api.get("projects", "/v1/clients", q=q, cursor=cursor, limit=50)
-    return view.render("admin/clients.html", page=page, filters={"q": q}, error=None, form={},
+    return view.render("admin/clients.html", page=page, filters={"q": q}, error=None, form={}, field_errors={},
                        next_cursor=page.get("next_cursor"), query_without_cursor=keep_query({"q": q}))
 
 
@@ -100,8 +132,10 @@ async def create_client(view: AdminView, request: Request) -> Response:
     try:
         await view.api.post("projects", "/v1/clients", json=body)
     except ApiError as exc:
+        errors = refusals_of(exc, view._, CLIENT_FIELDS)
         page = await view.api.get("projects", "/v1/clients", limit=50)
-        return view.render("admin/clients.html", page=page, filters={}, error=describe(exc, view._), form=form,
+        return view.render("admin/clients.html", status_code=exc.status if exc.status in (409, 422) else 502,
+                           page=page, filters={}, error=banner(exc, errors, view._), form=form, field_errors=errors,
                            next_cursor=page.get("next_cursor"), query_without_cursor="")
     return view.redirect("/admin/clients", flash=view._("Client %(name)s created.", name=body["name"]))
 
@@ -119,23 +153,39 @@ async def api_key_context(view: View, client_id: str, cursor: str = "") -> dict:
 
 @router.get("/api-keys")
 async def api_keys(view: AdminView, client_id: str = "", cursor: str = "") -> Response:
-    return view.render("admin/api_keys.html", created=None, error=None,
+    return view.render("admin/api_keys.html", created=None, error=None, form={}, field_errors={},
                        **await api_key_context(view, client_id, cursor))
 
 
 @router.post("/api-keys")
 async def create_api_key(view: AdminView, request: Request) -> Response:
     form = await request.form()
-    body = {"client_id": str(form.get("client_id", "")), "name": str(form.get("name", "")),
-            "scopes": [str(s) for s in form.getlist("scopes")]}
+    body: dict = {"client_id": str(form.get("client_id", "")), "name": str(form.get("name", "")),
+                  "scopes": [str(s) for s in form.getlist("scopes")]}
+    expires_on = str(form.get("expires_at", "")).strip()
+    if expires_on:
+        body["expires_at"] = expiry_of(expires_on, DEFAULT_TZ)
     created = error = None
+    errors: dict[str, str] = {}
     try:
         created = await view.api.post("projects", "/v1/api-keys", json=body)
     except ApiError as exc:
-        error = describe(exc, view._)
+        errors = refusals_of(exc, view._, API_KEY_FIELDS)
+        error = banner(exc, errors, view._)
+    typed = {"client_id": body["client_id"], "name": body["name"], "scopes": body["scopes"], "expires_at": expires_on}
+    context = await api_key_context(view, body["client_id"] if created else "")
     # The secret is rendered in this answer only; it is never stored by the web.
-    return view.render("admin/api_keys.html", created=created, error=error,
-                       **await api_key_context(view, body["client_id"] if created else ""))
+    return view.render("admin/api_keys.html", status_code=200 if created else 422 if errors else 200,
+                       created=created, error=error, form={} if created else typed, field_errors=errors, **context)
+
+
+def expiry_of(day: str, timezone: str) -> str:
+    """The end of the chosen day in the user's time zone, as the API's aware datetime; a value that is not
+    a date goes as typed, for the API to refuse next to the field."""
+    try:
+        return datetime.combine(date.fromisoformat(day), time(23, 59, 59), ZoneInfo(timezone)).isoformat()
+    except ValueError:
+        return day
 
 
 @router.post("/api-keys/{key_id}/revoke")
@@ -168,7 +218,7 @@ async def integrations_context(view: View, error: str | None = None, form: dict 
 
 @router.get("/integrations")
 async def integrations(view: AdminView) -> Response:
-    return view.render("admin/integrations.html", **await integrations_context(view))
+    return view.render("admin/integrations.html", field_errors={}, **await integrations_context(view))
 
 
 @router.post("/integrations")
@@ -188,7 +238,10 @@ async def save_integration(view: AdminView, request: Request) -> Response:
     try:
         await view.api.put("worker", "/v1/integration-settings", json=body)
     except ApiError as exc:
-        return view.render("admin/integrations.html", **await integrations_context(view, describe(exc, view._), form))
+        errors = refusals_of(exc, view._, INTEGRATION_FIELDS)
+        context = await integrations_context(view, banner(exc, errors, view._), without_secrets(form))
+        return view.render("admin/integrations.html", status_code=exc.status if exc.status in (409, 422) else 502,
+                           field_errors=errors, **context)
     return view.redirect("/admin/integrations", flash=view._("Saved."))
 
 
