@@ -29,7 +29,7 @@ from anken_web.vocabulary import FIELDS, VALUES
 
 PASSWORD = "anken-demo"
 EMAILS = {"admin": "admin@demo.anken.jp", "director": "director@demo.anken.jp",
-          "manager": "manager@demo.anken.jp", "member": "member1@demo.anken.jp"}
+          "manager": "manager@demo.anken.jp", "member": "member1@demo.anken.jp", "client": "client@demo.anken.jp"}
 LOCALES = ("ja", "en")
 LINKED_WITHIN_S = 180
 
@@ -214,6 +214,9 @@ PATH_VALUES: dict[str, Callable[[DemoData, str], str | None]] = {
     "page_id": lambda data, role: data.sandbox_item("confluence/pages"),
     "spreadsheet_id": lambda data, role: data.sandbox_item("sheets/spreadsheets", "spreadsheet_id"),
     "week": lambda data, role: last_iso_week(),
+    # A client whose webhooks the role manages (a client of the role's projects).
+    "client_id": lambda data, role: next(iter(p["client_id"] for p in data.items(role, "/v1/projects")
+                                              or data.items("admin", "/v1/projects")), None),
     # The weekly report's print view; the other downloads (PPTX, XLSX, CSV) are files, not pages.
     "kind": lambda data, role: "html",
 }

@@ -18,6 +18,7 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 from anken_projects.demo import catalogue as cat
 from anken_projects.demo.api import DemoLoadError, ServiceApi
@@ -80,6 +81,7 @@ class DemoLoader:
     async def load(self) -> dict[str, int]:
         """Projects and their month (after `staff`)."""
         clients = await self._clients()
+        await self._client_user(clients[0])
         projects = [await self._project(index, spec, clients) for index, spec in enumerate(cat.PROJECTS)]
         # Planned in catalogue order before the projects load in parallel: one random sequence, one demo.
         months = [self.planner.plan(spec) if spec.members and spec.status in ("active", "paused") else None
@@ -110,6 +112,15 @@ class DemoLoader:
                for name, industry, _ in cat.CLIENTS]
         self.count("clients", len(out))
         return out
+
+    async def _client_user(self, client: dict) -> None:
+        """A person of the first client (client@demo.anken.jp), invited and activated the way a real one is:
+        through the one-time link the invitation's answer carries outside production."""
+        invited = await self.projects.post(f"/v1/clients/{client['id']}/invitations", {
+            "email": "client@demo.anken.jp", "name": "高橋 発注担当"})
+        token = parse_qs(urlparse(invited["link"]).query)["token"][0]
+        await self.projects.post("/v1/invitations/accept", {"token": token, "password": self.password})
+        self.count("users")
 
     # -- one project, from creation to a month of calls ---------------------------------------
 
