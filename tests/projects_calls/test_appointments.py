@@ -86,6 +86,8 @@ async def test_reschedule_twice_stays_one_appointment_then_no_show_corrected(api
     assert moved.json()["handoff_status"] == "set" and moved.json()["rescheduled_count"] == 1
     no_show = await api.patch(url, headers=key, json={"handoff_status": "no_show"})
     assert no_show.status_code == 200 and no_show.json()["handoff_status"] == "no_show"
+    assert moved.json()["allowed_handoff_statuses"] == ["held", "no_show", "rescheduled", "cancelled"]
+    assert no_show.json()["allowed_handoff_statuses"] == ["held", "rescheduled"]
     second_time = first_time + timedelta(days=3)
     again = await api.patch(url, headers=key, json={"handoff_status": "rescheduled",
                                                     "meeting_at": second_time.isoformat()})
@@ -105,6 +107,8 @@ async def test_reschedule_twice_stays_one_appointment_then_no_show_corrected(api
         "appointment.no_show", "appointment.updated"]
     cancelled = await api.patch(url, headers=key, json={"handoff_status": "cancelled"})
     assert cancelled.status_code == 409 and cancelled.json()["allowed"] == ["held", "rescheduled"]
+    fetched = (await api.get(url, headers=key)).json()
+    assert fetched["allowed_handoff_statuses"] == cancelled.json()["allowed"]
 
 
 async def test_unqualified_needs_a_reason_from_the_projects_list(api, resources) -> None:

@@ -32,6 +32,11 @@ ALLOWED: dict[HandoffStatus, frozenset[HandoffChange]] = {
 }
 
 
+def allowed_changes(current: HandoffStatus) -> list[HandoffChange]:
+    """The changes that may follow `current`, in the order HandoffChange lists them (what a form offers)."""
+    return [change for change in HandoffChange if change in ALLOWED[current]]
+
+
 def status_after(change: HandoffChange) -> HandoffStatus:
     return HandoffStatus.set if change == HandoffChange.rescheduled else HandoffStatus(change.value)
 

@@ -6,9 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, computed_field
 
-from anken_projects.appointments.handoff import HandoffChange
+from anken_projects.appointments.handoff import HandoffChange, allowed_changes
 from anken_projects.appointments.models import ClientDealStage, HandoffStatus, PartnerOutcome
 from anken_projects.kit.schemas import Output, StrictInput
 from anken_projects.kit.validators import SaneMoment
@@ -22,6 +22,7 @@ APPOINTMENT_EXAMPLE: dict[str, Any] = {
     "qualification": {"budget": "年間300万円", "authority": "部長決裁", "need": "架電業務の効率化", "timeline": "来期4月"},
     "handoff_status": "set", "partner_outcome": None, "unqualified_reason": None, "deal_id": None,
     "deal_amount": None, "deal_stage": None, "rescheduled_count": 0, "note": None, "set_at": "2026-11-24T10:20:00+09:00", "updated_at": "2026-11-24T10:20:00+09:00", "version": 1,
+    "allowed_handoff_statuses": ["held", "no_show", "rescheduled", "cancelled"],
 }
 
 
@@ -49,6 +50,11 @@ class AppointmentOut(Output):
     set_at: datetime
     updated_at: datetime
     version: int
+
+    @computed_field(description="The handoff_status changes PATCH accepts from the current status (empty once "
+                                "cancelled); `rescheduled` also needs meeting_at")
+    def allowed_handoff_statuses(self) -> list[HandoffChange]:
+        return allowed_changes(self.handoff_status)
 
 
 class AppointmentPage(Output):
