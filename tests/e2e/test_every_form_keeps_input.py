@@ -54,6 +54,16 @@ FORMS: dict[str, Form] = {
          ("#in-config", "site=example.atlassian.net\nspace_id=E2E"), ("#in-enabled", "off")),
         "#in-secret", "トークンまたはキー(暗号化して保存、再表示されません)",
         "form[method=post][action='/admin/integrations'] button[type=submit]", secrets=(("#in-secret", "short"),)),
+    "new script variant": Form(
+        "director", "/projects/{project_id}/scripts",
+        (("#ns-pattern", "B"), ("#ns-industry", "製造業（拒否）"), ("#ns-title", "長すぎる台本"), ("#ns-body", "あ" * 50_001)),
+        "#ns-body", "トークスクリプト", "form[method=post][action$='/scripts'] button[type=submit]",
+        opens="details.card > summary"),
+    "new script version": Form(
+        "director", "/projects/{project_id}/scripts",
+        (("#sv-title", "タ" * 201), ("#sv-body", "新しい版の本文")),
+        "#sv-title", "タイトル", "form[method=post][action$='/versions'] button[type=submit]",
+        opens="a[href*='script_id='] >> nth=0"),
 }
 
 _SNAKE = re.compile(r"\b[a-z]+_[a-z_]+\b")

@@ -34,15 +34,19 @@ from anken_projects.projects.schemas import (
     ProjectUpdate,
     TransitionRequest,
 )
+from anken_projects.scripts.schemas import ScriptCreate
 
 router = APIRouter(prefix="/v1/projects", tags=["projects"])
 DirectorOrAdmin = Annotated[Principal, Depends(require_roles(Role.director))]
-# The limits of what a project's screens send: the project (PATCH), a kickoff item (`kickoff_item.…`) and a
-# member's assignment (`assignment.…`), read from the request models themselves.
+# The limits of what a project's screens send: the project (PATCH), a kickoff item (`kickoff_item.…`), a
+# member's assignment (`assignment.…`), a script (`script.…`: a new variant or version) and a contract change
+# (`contract_change.…`), read from the request models themselves.
 PROJECT_LIMITS = {
     **field_limits(ProjectUpdate),
     **{f"kickoff_item.{path}": limits for path, limits in field_limits(KickoffItemUpdate).items()},
     **{f"assignment.{path}": limits for path, limits in field_limits(AssignmentUpdate).items()},
+    **{f"script.{path}": limits for path, limits in field_limits(ScriptCreate).items()},
+    **{f"contract_change.{path}": limits for path, limits in field_limits(ContractChangeCreate).items()},
 }
 
 
@@ -86,7 +90,8 @@ async def list_projects(
     "/limits", summary="The input limits of a project's settings, kickoff items and assignments",
     description="Dotted field paths as in `errors[].field` (`*`: any item of a list) → their limits (`max_length`, "
                 "`max_items`, `minimum`, …): PATCH /v1/projects/{id} fields as they are, a kickoff item's under "
-                "`kickoff_item.`, an assignment's under `assignment.`. Clients show them before a save is refused; "
+                "`kickoff_item.`, an assignment's under `assignment.`, a script's (variant or version) under "
+                "`script.`, a contract change's under `contract_change.`. Clients show them before a save is refused; "
                 "the API stays the judge. Served in every environment (the OpenAPI document may not be).",
     responses=problem_responses(401),
 )
