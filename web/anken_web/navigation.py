@@ -17,7 +17,7 @@ class NavItem:
 NAV: dict[str, list[NavItem]] = {
     "director": [
         NavItem("/home", N_("Portfolio")), NavItem("/projects", N_("Projects")),
-        NavItem("/pipeline", N_("Pipeline")), NavItem("/forecast", N_("Forecast")),
+        NavItem("/pipeline", N_("Pipeline")), NavItem("/forecast", N_("Forecast")), NavItem("/webhooks", N_("Webhooks")),
     ],
     "manager": [
         NavItem("/pipeline", N_("Pipeline")), NavItem("/forecast", N_("Forecast")), NavItem("/projects", N_("Projects")),
@@ -27,7 +27,8 @@ NAV: dict[str, list[NavItem]] = {
     "admin": [
         NavItem("/home", N_("Portfolio")), NavItem("/projects", N_("Projects")), NavItem("/pipeline", N_("Pipeline")),
         NavItem("/forecast", N_("Forecast")), NavItem("/admin/users", N_("Users")), NavItem("/admin/clients", N_("Clients")), NavItem("/admin/api-keys", N_("API keys")),
-        NavItem("/admin/integrations", N_("Integrations")), NavItem("/admin/deliveries", N_("Delivery log")),
+        NavItem("/admin/integrations", N_("Integrations")), NavItem("/webhooks", N_("Webhooks")),
+        NavItem("/admin/deliveries", N_("Delivery log")),
         NavItem("/admin/sandbox", N_("Sandbox")),
     ],
 }

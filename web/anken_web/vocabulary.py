@@ -23,6 +23,7 @@ CONTRACT_CHANGES = ("renewal", "upsell", "downsell", "end")
 LEAD_SOURCES = ("outbound_appointment", "inbound", "referral", "partner", "event", "existing_customer")
 HANDOFF_STATUSES = ("set", "held", "no_show", "cancelled")
 PARTNER_OUTCOMES = ("qualified", "unqualified")
+WEBHOOK_EVENTS = ("appointment.set", "appointment.updated", "weekly_report.published", "project.status_changed")
 
 # A value's code → its label.
 VALUES: dict[str, str] = {
@@ -79,6 +80,9 @@ VALUES: dict[str, str] = {
     "confluence.page": N_("Write the Confluence page"), "sheets.create_spreadsheet": N_("Create the spreadsheet"),
     "sheets.push_targets": N_("Write the approach list to the sheet"), "sheets.append_kpis": N_("Add KPIs to the sheet"),
     "webhook.send": N_("Send the webhook"), "webhook.test": N_("Send a test webhook"),
+    # the events a partner webhook endpoint subscribes to
+    "appointment.set": N_("Appointment set"), "appointment.updated": N_("Appointment updated"),
+    "weekly_report.published": N_("Weekly report published"), "project.status_changed": N_("Project status changed"),
     # call outcomes (anken_common.call_outcomes holds their English labels)
     **{outcome.value: label for outcome, label in CALL_OUTCOME_LABELS.items()},
 }
@@ -108,6 +112,7 @@ FIELDS: dict[str, str] = {
     "effective_date": N_("Effective date"), "kind": N_("Change"), "new_contract_end": N_("New contract end"),
     "hours_after": N_("Hours after"), "value": N_("Agreed content"), "agreed": N_("Agreed"),
     "week": N_("Week"), "version": N_("Version"),
+    "events": N_("Event types"), "description": N_("Description"),
     **{key: VALUES[key] for key in (*WEEKLY_REPORT_FIELDS, *QUALIFICATION_FIELDS)},
 }
 

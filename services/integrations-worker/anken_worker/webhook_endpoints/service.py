@@ -102,6 +102,7 @@ def webhook_plan(key: str, endpoint: dict[str, Any], event_type: str, event_id: 
     return DeliveryPlan(
         key=key, integration=Integration.webhook, action="webhook.send", order_key=f"webhook:{endpoint['id']}",
         target=endpoint["url"][:300], project_id=project_id, client_id=endpoint["client_id"],
+        source_event_type=event_type,
         payload={"endpoint_id": str(endpoint["id"]), "message_id": message_id(key), "body": body,
                  "event_type": event_type},
     )
