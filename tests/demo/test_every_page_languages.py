@@ -217,9 +217,6 @@ PATH_VALUES: dict[str, Callable[[DemoData, str], str | None]] = {
     # A client whose webhooks the role manages (a client of the role's projects).
     "client_id": lambda data, role: next(iter(p["client_id"] for p in data.items(role, "/v1/projects")
                                               or data.items("admin", "/v1/projects")), None),
-    # A client whose webhooks the role manages (a client of the role's projects).
-    "client_id": lambda data, role: next(iter(p["client_id"] for p in data.items(role, "/v1/projects")
-                                              or data.items("admin", "/v1/projects")), None),
     # The weekly report's print view; the other downloads (PPTX, XLSX, CSV) are files, not pages.
     "kind": lambda data, role: "html",
 }
