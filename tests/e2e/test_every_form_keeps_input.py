@@ -64,6 +64,20 @@ FORMS: dict[str, Form] = {
         (("#sv-title", "タ" * 201), ("#sv-body", "新しい版の本文")),
         "#sv-title", "タイトル", "form[method=post][action$='/versions'] button[type=submit]",
         opens="a[href*='script_id='] >> nth=0"),
+    "new project": Form(
+        "director", "/projects",
+        (("#np-client", "{client_id}"), ("#np-name", "拒否される案件"), ("#np-product", "勤怠SaaS"),
+         ("#np-target", "たくさん"), ("#np-hours", "120"), ("#np-qual", "budget, need")),
+        "#np-target", "月間アポ目標", "form[method=post][action='/projects'] button[type=submit]"),
+    "add assignment": Form(
+        "director", "/projects/{project_id}", (("#as-hours", "-5"),),
+        "#as-hours", "予定稼働時間", "form[method=post][action$='/assignments'] button[type=submit]"),
+    "contract change": Form(
+        "director", "/projects/{project_id}",
+        (("#cc-kind", "upsell"), ("#cc-date", "2027-01-01"), ("#cc-hours", "150"), ("#cc-scope", "on"),
+         ("#cc-note", "増" * 2001)),
+        "#cc-note", "メモ", "form[method=post][action$='/contract-changes'] button[type=submit]",
+        opens="details:has(#cc-kind) > summary"),
 }
 
 _SNAKE = re.compile(r"\b[a-z]+_[a-z_]+\b")

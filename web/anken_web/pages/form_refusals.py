@@ -39,6 +39,12 @@ def sentence(refusal: Refusal, _: Gettext, label: str, *, limits: InputLimits | 
         return _("%(label)s: enter at least %(min)s characters.", label=label, min=minimum)
     if kind in ("string_too_short", "missing"):
         return _("%(label)s: this cannot be empty.", label=label)
+    if kind.startswith(("int_", "greater_than", "less_than")):
+        bounds = limits.fields.get(path, {}) if limits is not None else {}
+        if "minimum" in bounds and "maximum" in bounds:
+            return _("%(label)s: enter a whole number from %(min)s to %(max)s.", label=label,
+                     min=f"{int(bounds['minimum']):,}", max=f"{int(bounds['maximum']):,}")
+        return _("%(label)s: enter a whole number.", label=label)
     if kind == "too_short":  # a list with too few items
         return _("%(label)s: choose at least one.", label=label)
     if "email" in message:
@@ -52,6 +58,12 @@ def sentence(refusal: Refusal, _: Gettext, label: str, *, limits: InputLimits | 
     if kind in ("enum", "literal_error", "uuid_parsing", "uuid_type"):
         return _("%(label)s: choose one of the options.", label=label)
     return _("%(label)s: please check what you entered.", label=label)
+
+
+def limits_under(limits: InputLimits, prefix: str) -> InputLimits:
+    """The part of a limits document under `prefix` (e.g. `script.`), keyed by the form's own fields."""
+    return InputLimits({path.removeprefix(prefix): value for path, value in limits.fields.items()
+                        if path.startswith(prefix)})
 
 
 def refusals_of(exc: ApiError, _: Gettext, labels: Mapping[str, str], *, limits: InputLimits | None = None,

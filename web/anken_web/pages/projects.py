@@ -18,6 +18,7 @@ from anken_web.form_values import version_header, whole_number
 from anken_web.i18n.extraction import N_
 from anken_web.input_limits import input_limits
 from anken_web.pages import project_settings_fields as setting_fields
+from anken_web.pages.form_refusals import banner, limits_under, refusals_of
 from anken_web.pages.project_settings import may_manage
 from anken_web.rendering import UserView, View, roles
 from anken_web.vocabulary import CONTRACT_CHANGES
@@ -26,6 +27,16 @@ router = APIRouter(include_in_schema=False)
 StaffView = Annotated[View, Depends(roles("director", "manager", "admin"))]
 DirectorView = Annotated[View, Depends(roles("director", "admin"))]
 
+# The project forms' fields → their labels, for the refusals next to the fields.
+NEW_PROJECT_FIELDS = {
+    "client_id": N_("Client"), "name": N_("Project name"), "product": N_("Product"), "director_id": N_("Director"),
+    "monthly_appointment_target": N_("Monthly appointment target"),
+    "contracted_monthly_hours": N_("Contracted monthly hours"), "qualification_fields": N_("Qualification fields"),
+}
+NEW_ASSIGNMENT_FIELDS = {"member_id": N_("Member"), "planned_hours": N_("Planned hours")}
+CONTRACT_CHANGE_FIELDS = {"kind": N_("Change"), "effective_date": N_("Effective"),
+                          "new_contract_end": N_("New contract end (renewal)"), "hours_after": N_("Hours after"),
+                          "note": N_("Note")}
 PROJECT_STATUSES = (N_("draft"), N_("kickoff"), N_("active"), N_("paused"), N_("ended"))
 KPI_FIGURES = (
     ("calls", N_("Calls"), "num"), ("contacts", N_("Contacts"), "num"), ("appointments", N_("Appointments"), "num"),
@@ -59,12 +70,14 @@ async def project_list(view: UserView, q: str = "", status: str = "", cursor: st
 
 
 async def render_project_list(view: View, q: str = "", status: str = "", cursor: str = "",
-                              error: str | None = None, form: dict | None = None) -> Response:
+                              error: str | None = None, form: dict | None = None,
+                              field_errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
     page = await view.api.get("projects", "/v1/projects", q=q, status=status, cursor=cursor, limit=50)
     filters = {"q": q, "status": status}
-    return view.render("projects/list.html", page=page, filters=filters, statuses=PROJECT_STATUSES,
-                       next_cursor=page.get("next_cursor"), query_without_cursor=query_without_cursor(filters),
-                       error=error, form=form or {}, **await new_project_choices(view))
+    return view.render("projects/list.html", status_code=status_code, page=page, filters=filters,
+                       statuses=PROJECT_STATUSES, next_cursor=page.get("next_cursor"),
+                       query_without_cursor=query_without_cursor(filters), error=error, form=form or {},
+                       field_errors=field_errors or {}, **await new_project_choices(view))
 
 
 @router.post("/projects")
@@ -85,7 +98,10 @@ async def create_project(view: DirectorView, request: Request) -> Response:
         created = await view.api.request("projects", "POST", "/v1/projects", json=body,
                                          headers={"Idempotency-Key": form.get("attempt") or uuid.uuid4().hex})
     except ApiError as exc:
-        return await render_project_list(view, error=describe(exc, view._), form=form)
+        errors = refusals_of(exc, view._, NEW_PROJECT_FIELDS,
+                             limits=await input_limits(view, setting_fields.PROJECT_LIMITS))
+        return await render_project_list(view, error=banner(exc, errors, view._), form=form, field_errors=errors,
+                                         status_code=exc.status if exc.status in (403, 409, 422) else 502)
     return view.redirect(f"/projects/{created['id']}", flash=view._("Project %(name)s created. Agree the kickoff items next.",
                                                                   name=created["name"]))
 
@@ -97,7 +113,12 @@ async def assign_member(view: DirectorView, project_id: str, member_id: Annotate
     try:
         await view.api.post("projects", f"/v1/projects/{project_id}/assignments", json=body)
     except ApiError as exc:
-        return view.redirect(f"/projects/{project_id}#members-title", error=describe(exc, view._))
+        limits = limits_under(await input_limits(view, setting_fields.PROJECT_LIMITS), "assignment.")
+        errors = refusals_of(exc, view._, NEW_ASSIGNMENT_FIELDS, limits=limits)
+        if not errors:
+            return view.redirect(f"/projects/{project_id}#members-title", error=describe(exc, view._))
+        return await render_project_page(view, project_id, status_code=422, new_assignment_errors=errors,
+                                         new_assignment={"member_id": member_id, "planned_hours": planned_hours})
     return view.redirect(f"/projects/{project_id}#members-title", flash=view._("The member is assigned."))
 
 
@@ -148,7 +169,9 @@ async def project_context(view: View, project_id: str) -> dict:
             "assignments": (assignments or {}).get("items", []), "contract_kinds": CONTRACT_CHANGES,
             "assignable": (members or {}).get("items", []),
             "attempt": uuid.uuid4().hex, "may_manage": may_manage(view, project),
-            "kickoff_value": setting_fields.kickoff_value(limits)}
+            "kickoff_value": setting_fields.kickoff_value(limits),
+            "new_assignment": {}, "new_assignment_errors": {}, "contract_typed": {}, "contract_errors": {},
+            "contract_note_limit": limits.max_length("contract_change.note")}
 
 
 @router.get("/projects/{project_id}")
@@ -279,7 +302,14 @@ async def record_contract_change(
         await view.api.request("projects", "POST", f"/v1/projects/{project_id}/contract-changes", json=body,
                                headers={"Idempotency-Key": attempt} if attempt else None)
     except ApiError as exc:
-        return view.redirect(f"/projects/{project_id}#contracts-title", error=describe(exc, view._))
+        limits = limits_under(await input_limits(view, setting_fields.PROJECT_LIMITS), "contract_change.")
+        errors = refusals_of(exc, view._, CONTRACT_CHANGE_FIELDS, limits=limits)
+        if not errors:
+            return view.redirect(f"/projects/{project_id}#contracts-title", error=describe(exc, view._))
+        typed = {"kind": kind, "effective_date": effective_date, "new_contract_end": new_contract_end,
+                 "hours_after": hours_after, "scope_increased": scope_increased, "note": note, "attempt": attempt}
+        return await render_project_page(view, project_id, status_code=422, contract_errors=errors,
+                                         contract_typed=typed)
     return view.redirect(f"/projects/{project_id}#contracts-title", flash=view._("The contract change is recorded."))
 
 

@@ -13,8 +13,8 @@ from starlette.responses import Response
 from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
 from anken_web.i18n.extraction import N_
-from anken_web.input_limits import InputLimits, input_limits
-from anken_web.pages.form_refusals import banner, refusals_of
+from anken_web.input_limits import input_limits
+from anken_web.pages.form_refusals import banner, limits_under, refusals_of
 from anken_web.rendering import View, roles
 
 router = APIRouter(include_in_schema=False)
@@ -28,12 +28,6 @@ NEW_SCRIPT_FIELDS = {"pattern": N_("Pattern"), "industry": N_("Industry (optiona
 VERSION_FIELDS = {"title": N_("Title"), "body": N_("Script")}
 
 
-def script_limits(limits: InputLimits) -> InputLimits:
-    """The `script.` part of the project limits, keyed by the script's own fields."""
-    return InputLimits({path.removeprefix("script."): value for path, value in limits.fields.items()
-                        if path.startswith("script.")})
-
-
 @router.get("/projects/{project_id}/scripts")
 async def scripts_page(view: StaffView, project_id: str, script_id: str = "") -> Response:
     return await render_scripts(view, project_id, script_id)
@@ -44,7 +38,7 @@ async def render_scripts(view: View, project_id: str, script_id: str = "", *, fo
                          refused: str = "", status_code: int = 200) -> Response:
     """The scripts page; `refused` ("new" or "version"): the form that was refused, shown again with `form`
     (what was typed) and `field_errors` (the sentences next to its fields)."""
-    limits = script_limits(await input_limits(view, SCRIPT_LIMITS))
+    limits = limits_under(await input_limits(view, SCRIPT_LIMITS), "script.")
     project, scripts = await asyncio.gather(
         view.api.get("projects", f"/v1/projects/{project_id}"),
         view.api.get("projects", f"/v1/projects/{project_id}/scripts"),
@@ -63,7 +57,7 @@ async def render_scripts(view: View, project_id: str, script_id: str = "", *, fo
 async def _refused(view: View, project_id: str, script_id: str, exc: ApiError, form: dict, refused: str,
                    labels: dict[str, str]) -> Response:
     """A refused script form: the page again, what was typed kept, each refusal next to its field."""
-    limits = script_limits(await input_limits(view, SCRIPT_LIMITS))
+    limits = limits_under(await input_limits(view, SCRIPT_LIMITS), "script.")
     errors = refusals_of(exc, view._, labels, limits=limits)
     return await render_scripts(view, project_id, script_id, form=form, field_errors=errors, refused=refused,
                                 error=banner(exc, errors, view._),
