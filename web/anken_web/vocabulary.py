@@ -23,6 +23,7 @@ CONTRACT_CHANGES = ("renewal", "upsell", "downsell", "end")
 LEAD_SOURCES = ("outbound_appointment", "inbound", "referral", "partner", "event", "existing_customer")
 HANDOFF_STATUSES = ("set", "held", "no_show", "cancelled")
 PARTNER_OUTCOMES = ("qualified", "unqualified")
+CLIENT_DEAL_STAGES = ("proposal", "negotiation", "won", "lost")
 WEBHOOK_EVENTS = ("appointment.set", "appointment.updated", "weekly_report.published", "project.status_changed")
 
 # A value's code → its label.
@@ -59,7 +60,7 @@ VALUES: dict[str, str] = {
     "outbound_appointment": N_("Outbound appointment"), "inbound": N_("Inbound"), "referral": N_("Referral"),
     "partner": N_("Partner"), "event": N_("Event"), "existing_customer": N_("Existing customer"), "other": N_("Other"),
     # appointment hand-off and the client's verdict
-    "set": N_("Scheduled"), "held": N_("Held"), "no_show": N_("No-show"),
+    "set": N_("Scheduled"), "held": N_("Held"), "no_show": N_("No-show"), "rescheduled": N_("Rescheduled"),
     "qualified": N_("Qualified"), "unqualified": N_("Unqualified"),
     # targets of an approach list
     "new": N_("Not called yet"), "callback": N_("Call back"), "called": N_("Called"), "excluded": N_("Excluded"),
