@@ -27,6 +27,7 @@ class Form:
     submit: str  # the selector of the submit button
     secrets: tuple[tuple[str, str], ...] = ()  # (css selector, value): typed, never shown again
     opens: str = ""  # a control to click first (e.g. a <details> summary)
+    htmx: bool = False  # the answer replaces part of the page instead of loading a new one
 
 
 LONG = "長" * 20_001  # beyond every text limit of these forms
@@ -78,6 +79,15 @@ FORMS: dict[str, Form] = {
          ("#cc-note", "増" * 2001)),
         "#cc-note", "メモ", "form[method=post][action$='/contract-changes'] button[type=submit]",
         opens="details:has(#cc-kind) > summary"),
+    "end-of-day report": Form(
+        "member", "/calling/{project_id}",
+        (("#eod-hours", "7.5"), ("#eod-summary", "今日は 40 件架電"), ("#eod-good-reactions", "導入時期の質問が多い"),
+         ("#eod-objections", "予算がない"), ("#eod-next-actions", "明" * 4001)),
+        "#eod-next-actions", "明日のアクション", "#eod button[type=submit]", htmx=True),
+    "end-of-day report hours (the web's own check)": Form(
+        "member", "/calling/{project_id}",
+        (("#eod-hours", "七時間"), ("#eod-summary", "今日は 40 件架電")),
+        "#eod-hours", "本日の稼働時間", "#eod button[type=submit]", htmx=True),
 }
 
 _SNAKE = re.compile(r"\b[a-z]+_[a-z_]+\b")
@@ -120,8 +130,13 @@ def test_a_refused_form_keeps_what_was_typed_and_names_the_rule(page, world: Wor
         _set(page, selector, value)
     # The server judges: the browser's own checks (required, minlength, type=email) are set aside.
     page.locator(fmt(form.submit)).evaluate("b => { if (b.form) b.form.noValidate = true; }")
-    with page.expect_navigation():
-        page.click(fmt(form.submit))
+    if form.htmx:
+        with page.expect_response(lambda response: response.request.method == "POST"):
+            page.click(fmt(form.submit))
+        page.locator(f"{fmt(form.refused)}[aria-invalid=true]").wait_for()
+    else:
+        with page.expect_navigation():
+            page.click(fmt(form.submit))
 
     for selector, value in fields:
         assert _value(page, selector) == value, f"{name}: {selector} lost what was typed"

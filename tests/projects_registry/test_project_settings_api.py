@@ -112,4 +112,5 @@ async def test_the_limits_of_a_projects_screens_come_from_the_request_models(
     assert limits["assignment.planned_hours"] == {"minimum": 0, "maximum": 1000}
     assert limits["script.body"] == {"max_length": 50_000, "min_length": 1}
     assert limits["contract_change.note"] == {"max_length": 2000}
+    assert limits["daily_report.next_actions"] == {"max_length": 4000}
     assert (await app_client.get("/v1/projects/limits")).status_code == 401

@@ -18,8 +18,10 @@ from anken_web import periods
 from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
 from anken_web.form_values import whole_number
-from anken_web.input_limits import CALLS, input_limits
+from anken_web.i18n.extraction import N_
+from anken_web.input_limits import CALLS, InputLimits, input_limits
 from anken_web.pages.calling_field_errors import field_errors_of, form_limits, refuses_pattern
+from anken_web.pages.form_refusals import banner, limits_under, refusals_of
 from anken_web.rendering import View, roles
 
 router = APIRouter(include_in_schema=False)
@@ -38,6 +40,25 @@ UNDO_GRACE_S = 5
 APPOINTMENT_INPUTS = ("meeting_at", "contact_name", "contact_title")
 # The free-text parts of the end-of-day report (日報), as projects-api names them.
 REPORT_FIELDS = ("summary", "good_reactions", "objections", "next_actions")
+# The end-of-day form's fields → their labels; its limits (projects-api `GET /v1/projects/limits`, under
+# `daily_report.`).
+REPORT_LABELS = {"hours": N_("Hours worked today"), "summary": N_("Today's summary"),
+                 "good_reactions": N_("Good reactions"), "objections": N_("Objections and issues"),
+                 "next_actions": N_("Actions for tomorrow")}
+PROJECT_LIMITS = ("projects", "/v1/projects/limits")
+
+
+async def report_limits(view: View) -> InputLimits:
+    return limits_under(await input_limits(view, PROJECT_LIMITS), "daily_report.")
+
+
+def hours_rule(view: View, limits: InputLimits) -> str:
+    """What the hours field takes, with the API's bounds when it states them."""
+    label, bounds = view._(REPORT_LABELS["hours"]), limits.fields.get("hours", {})
+    if "minimum" in bounds and "maximum" in bounds:
+        return view._("%(label)s: enter a number from %(min)s to %(max)s, for example 7.5.", label=label,
+                      min=f"{bounds['minimum']:g}", max=f"{bounds['maximum']:g}")
+    return view._("%(label)s: enter a number, for example 7.5.", label=label)
 
 
 async def next_target(view: View, project_id: str, skip: str | None = None) -> dict:
@@ -106,6 +127,7 @@ async def calling_page(view: CallerView, project_id: str) -> Response:
     project = await view.api.get("projects", f"/v1/projects/{project_id}")
     context = await panel_context(view, project)
     return view.render("calling/page.html", tally=await tally_for_today(view, project),
+                       report_limits=await report_limits(view), field_errors={},
                        scripts=await active_scripts(view, project_id),
                        min_dwell_ms=view.settings.calling_min_dwell_ms, **context)
 
@@ -265,11 +287,13 @@ async def end_of_day(view: CallerView, project_id: str, request: Request) -> Res
     form = {k: str(v) for k, v in (await request.form()).items()}
     project = await view.api.get("projects", f"/v1/projects/{project_id}")
     today = periods.today_in(project.get("timezone") or "Asia/Tokyo").isoformat()
+    limits = await report_limits(view)
     error = saved = None
+    errors: dict[str, str] = {}
     try:
         hours = float(form.get("hours") or "")
     except ValueError:
-        error = view._("Enter the hours you worked today, for example 7.5.")
+        errors = {"hours": hours_rule(view, limits)}
     else:
         try:
             # One request: the daily report also sets the day's worked hours in projects-api.
@@ -277,6 +301,11 @@ async def end_of_day(view: CallerView, project_id: str, request: Request) -> Res
                                json={"hours": hours, **{name: form.get(name, "").strip() for name in REPORT_FIELDS}})
             saved = view._("Your end-of-day report is saved. Thank you!")
         except ApiError as exc:
-            error = describe(exc, view._)
-    return view.render("calling/end_of_day.html", project=project, error=error, saved=saved, form=form,
-                       tally=await tally_for_today(view, project))
+            errors = refusals_of(exc, view._, REPORT_LABELS, limits=limits)
+            if "hours" in errors:
+                errors["hours"] = hours_rule(view, limits)
+            error = banner(exc, errors, view._)
+    # An htmx swap answers 200 (htmx swaps no error answer); a plain post says what happened.
+    status_code = 422 if errors and not view.is_htmx else 200
+    return view.render("calling/end_of_day.html", status_code=status_code, project=project, error=error, saved=saved,
+                       form=form, field_errors=errors, report_limits=limits, tally=await tally_for_today(view, project))

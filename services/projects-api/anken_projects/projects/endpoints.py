@@ -14,6 +14,7 @@ from anken_projects.assignments.schemas import AssignmentUpdate
 from anken_projects.auth.dependencies import CurrentPrincipal, require_roles
 from anken_projects.auth.principal import Principal
 from anken_projects.auth.scopes import Scope
+from anken_projects.daily_reports.schemas import DailyReportPut
 from anken_projects.db import SessionDep
 from anken_projects.kit.etag import check_if_match, set_etag
 from anken_projects.kit.idempotent_create import IdempotencyKeyHeader, idempotent_create
@@ -39,14 +40,15 @@ from anken_projects.scripts.schemas import ScriptCreate
 router = APIRouter(prefix="/v1/projects", tags=["projects"])
 DirectorOrAdmin = Annotated[Principal, Depends(require_roles(Role.director))]
 # The limits of what a project's screens send: the project (PATCH), a kickoff item (`kickoff_item.…`), a
-# member's assignment (`assignment.…`), a script (`script.…`: a new variant or version) and a contract change
-# (`contract_change.…`), read from the request models themselves.
+# member's assignment (`assignment.…`), a script (`script.…`: a new variant or version), a contract change
+# (`contract_change.…`) and a member's end-of-day report (`daily_report.…`), read from the request models.
 PROJECT_LIMITS = {
     **field_limits(ProjectUpdate),
     **{f"kickoff_item.{path}": limits for path, limits in field_limits(KickoffItemUpdate).items()},
     **{f"assignment.{path}": limits for path, limits in field_limits(AssignmentUpdate).items()},
     **{f"script.{path}": limits for path, limits in field_limits(ScriptCreate).items()},
     **{f"contract_change.{path}": limits for path, limits in field_limits(ContractChangeCreate).items()},
+    **{f"daily_report.{path}": limits for path, limits in field_limits(DailyReportPut).items()},
 }
 
 
@@ -91,7 +93,8 @@ async def list_projects(
     description="Dotted field paths as in `errors[].field` (`*`: any item of a list) → their limits (`max_length`, "
                 "`max_items`, `minimum`, …): PATCH /v1/projects/{id} fields as they are, a kickoff item's under "
                 "`kickoff_item.`, an assignment's under `assignment.`, a script's (variant or version) under "
-                "`script.`, a contract change's under `contract_change.`. Clients show them before a save is refused; "
+                "`script.`, a contract change's under `contract_change.`, an end-of-day report's under "
+                "`daily_report.`. Clients show them before a save is refused; "
                 "the API stays the judge. Served in every environment (the OpenAPI document may not be).",
     responses=problem_responses(401),
 )
