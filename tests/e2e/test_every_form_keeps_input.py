@@ -19,7 +19,7 @@ from e2e.world import World
 
 @dataclass(frozen=True)
 class Form:
-    who: str  # the World's person who fills it
+    who: str  # the World's person who fills it ("": nobody logged in)
     url: str  # formatted with the World's fields ({project_id}, {client_id}, {member_id}, …)
     fields: tuple[tuple[str, str], ...]  # (css selector, value), typed in this order and kept afterwards
     refused: str  # the selector of the field whose value the server refuses
@@ -88,6 +88,11 @@ FORMS: dict[str, Form] = {
         "member", "/calling/{project_id}",
         (("#eod-hours", "七時間"), ("#eod-summary", "今日は 40 件架電")),
         "#eod-hours", "本日の稼働時間", "#eod button[type=submit]", htmx=True),
+    "new target list": Form(
+        "director", "/projects/{project_id}/targets", (("#tl-name", "名" * 201), ("#tl-source", "展示会リスト")),
+        "#tl-name", "リスト名", "form[method=post][action$='/target-lists'] button[type=submit]"),
+    "login": Form("", "/login", (("#email", "someone@example.jp"),), "#password", "パスワード",
+                  "form[method=post][action='/login'] button[type=submit]"),
 }
 
 _SNAKE = re.compile(r"\b[a-z]+_[a-z_]+\b")
@@ -122,7 +127,8 @@ def test_a_refused_form_keeps_what_was_typed_and_names_the_rule(page, world: Wor
 
     fields = [(fmt(selector), fmt(value)) for selector, value in form.fields]
     secrets = [(fmt(selector), value) for selector, value in form.secrets]
-    log_in(page, getattr(world, form.who))
+    if form.who:
+        log_in(page, getattr(world, form.who))
     page.goto(fmt(form.url))
     if form.opens:
         page.click(form.opens)

@@ -30,14 +30,14 @@ def safe_next(next_url: str | None) -> str | None:
 async def root(view: AnyView) -> Response:
     if view.session.logged_in:
         return view.redirect(home_for(view.session.role))
-    return view.render("login.html", next_url=None, email="", error=None)
+    return view.render("login.html", next_url=None, email="", error=None, field_errors={})
 
 
 @router.get("/login")
 async def login_page(view: AnyView, next: str | None = None) -> Response:
     if view.session.logged_in:
         return view.redirect(safe_next(next) or home_for(view.session.role))
-    return view.render("login.html", next_url=safe_next(next), email="", error=None)
+    return view.render("login.html", next_url=safe_next(next), email="", error=None, field_errors={})
 
 
 @router.post("/login")
@@ -47,9 +47,13 @@ async def login(
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "",
 ) -> Response:
-    if not email.strip() or not password:
-        error = view._("Enter your email and password.")
-        return view.render("login.html", status_code=422, next_url=safe_next(next), email=email, error=error)
+    # An empty field is named next to it; the password typed is never sent back to the page.
+    missing = {name: view._("%(label)s: this cannot be empty.", label=view._(label))
+               for name, label, value in (("email", "Email", email.strip()), ("password", "Password", password))
+               if not value}
+    if missing:
+        return view.render("login.html", status_code=422, next_url=safe_next(next), email=email, error=None,
+                           field_errors=missing)
     try:
         # The browser's address, for projects-api's per-address login limit (counted when web is in its TRUSTED_PROXIES).
         forwarded = {"X-Forwarded-For": view.request.client.host} if view.request.client else None
@@ -59,7 +63,9 @@ async def login(
     except ApiError as exc:
         status = 401 if exc.status in (401, 422) else 502
         error = view._("The email or password is wrong.") if status == 401 else describe(exc, view._)
-        return view.render("login.html", status_code=status, next_url=safe_next(next), email=email, error=error)
+        # Which of the two is wrong is not told (it would confirm an address): the whole form's banner.
+        return view.render("login.html", status_code=status, next_url=safe_next(next), email=email, error=error,
+                           field_errors={})
     # A fresh session (new CSRF token) on login, so a token planted before login is useless.
     view.session = Session(
         token=token["access_token"],

@@ -270,12 +270,14 @@ async def forecast(view: SalesView, owner_id: str | None = None, period: str | N
 
 @router.post("/forecast/snapshots")
 async def take_snapshot(view: SalesView, owner_id: Annotated[str, Form()] = "") -> Response:
+    # The form has no typed field (the owner is the page's filter): a refusal is the whole form's, in the
+    # banner, on the same owner's forecast.
+    back = "/forecast" + (f"?{urlencode({'owner_id': owner_id})}" if owner_id else "")
     try:
         await view.api.post("reporting", "/v1/forecast/snapshots", json={"owner_id": owner_id} if owner_id else {})
     except ApiError as exc:
-        return view.redirect("/forecast", error=describe(exc, view._))
-    return view.redirect("/forecast" + (f"?owner_id={owner_id}" if owner_id else ""),
-                         flash=view._("This week's forecast snapshot is saved."))
+        return view.redirect(back, error=describe(exc, view._))
+    return view.redirect(back, flash=view._("This week's forecast snapshot is saved."))
 
 
 @router.post("/forecast/quota")

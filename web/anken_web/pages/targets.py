@@ -26,6 +26,7 @@ from anken_web.form_values import version_header, whole_number
 from anken_web.formatting import parse_datetime
 from anken_web.i18n.extraction import N_
 from anken_web.pages import target_import_wording as wording
+from anken_web.pages.form_refusals import refusals_of
 from anken_web.rendering import View, roles
 from anken_web.vocabulary import field_label_of, label_of
 
@@ -91,6 +92,7 @@ async def lists_context(view: View, project_id: str, list_id: str | None, status
     query = "&".join(f"{k}={v}" for k, v in (("list_id", chosen["id"] if chosen else ""), ("status", status), ("q", q)) if v)
     return {"project": project, "lists": lists, "chosen": chosen, "targets": targets, "imports": imports or [],
             "filters": {"status": status, "q": q, "cursor": cursor}, "statuses": TARGET_STATUSES, "tiers": TIERS,
+            "new_list": {}, "new_list_errors": {},
             "next_cursor": targets.get("next_cursor"), "query_without_cursor": query,
             "columns": column_help(columns, view._), "max_bytes": (columns or {}).get("max_bytes"),
             "max_size": wording.megabytes(columns["max_bytes"]) if columns else None,
@@ -102,6 +104,10 @@ async def targets_page(view: StaffView, project_id: str, list_id: str | None = N
                        q: str = "", cursor: str = "") -> Response:
     context = await lists_context(view, project_id, list_id, status, q, cursor)
     return view.render("projects/targets.html", preview=None, error=None, file_error=None, **context)
+
+
+# The new-list form's fields → their labels.
+NEW_LIST_FIELDS = {"name": N_("List name"), "source": N_("Source")}
 
 
 @router.get("/targets/import-example.{kind}")
@@ -121,7 +127,13 @@ async def create_list(view: StaffView, project_id: str, name: Annotated[str, For
         created = await view.api.post("projects", f"/v1/projects/{project_id}/target-lists",
                                       json={"name": name, "source": source or None})
     except ApiError as exc:
-        return view.redirect(f"/projects/{project_id}/targets", error=describe(exc, view._))
+        errors = refusals_of(exc, view._, NEW_LIST_FIELDS)
+        if not errors:
+            return view.redirect(f"/projects/{project_id}/targets", error=describe(exc, view._))
+        context = await lists_context(view, project_id, None, "", "", "")
+        context.update(new_list={"name": name, "source": source}, new_list_errors=errors)
+        return view.render("projects/targets.html", status_code=422, preview=None, error=None, file_error=None,
+                           **context)
     return view.redirect(f"/projects/{project_id}/targets?list_id={created['id']}",
                          flash=view._("List %(name)s created. Import a file into it next.", name=name))
 
