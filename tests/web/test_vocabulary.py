@@ -10,7 +10,8 @@ from babel.messages.pofile import read_po
 
 from anken_common.auth_tokens import Role
 from anken_common.call_outcomes import CallOutcome
-from anken_projects.appointments.models import HandoffStatus, PartnerOutcome
+from anken_projects.appointments.handoff import HandoffChange
+from anken_projects.appointments.models import ClientDealStage, HandoffStatus, PartnerOutcome
 from anken_projects.auth.scopes import Scope
 from anken_projects.deals.models import DealStatus, ForecastCategory, LeadSource
 from anken_projects.projects.models import ContractChangeKind, ProjectStatus
@@ -25,7 +26,7 @@ from anken_web.vocabulary import FIELDS, VALUES, field_key, field_label_of, labe
 from anken_worker.deliveries.models import DeliveryStatus, Integration
 
 SHOWN_VALUES: tuple[type[StrEnum], ...] = (
-    Role, CallOutcome, HandoffStatus, PartnerOutcome, Scope, DealStatus, ForecastCategory, LeadSource,
+    Role, CallOutcome, HandoffStatus, HandoffChange, PartnerOutcome, ClientDealStage, Scope, DealStatus, ForecastCategory, LeadSource,
     ContractChangeKind, ProjectStatus, DuplicateReason, ImportStatus, TargetStatus, PaceStatus, DeliveryStatus,
     Integration,
 )
@@ -91,3 +92,10 @@ def test_a_refusal_names_fields_by_label_never_by_key() -> None:
     assert sentence == ja("Please check these fields: %(fields)s", fields=", ".join(
         ja(label) for label in ("Meeting date and time", "Note", "Scopes")))
     assert not any(key in sentence for key in ("meeting_at", "appointment", "note", "scopes"))
+
+
+def test_the_appointment_form_offers_exactly_the_apis_stages_and_outcomes() -> None:
+    from anken_web.vocabulary import CLIENT_DEAL_STAGES, PARTNER_OUTCOMES
+
+    assert CLIENT_DEAL_STAGES == tuple(stage.value for stage in ClientDealStage)
+    assert PARTNER_OUTCOMES == tuple(outcome.value for outcome in PartnerOutcome)
