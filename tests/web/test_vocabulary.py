@@ -22,7 +22,15 @@ from anken_reporting.portfolio.schemas import PaceStatus
 from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
 from anken_web.i18n.catalogs import CATALOG_DIR, translations
-from anken_web.vocabulary import FIELDS, VALUES, field_key, field_label_of, label_of
+from anken_web.vocabulary import (
+    CLIENT_DEAL_STAGES,
+    FIELDS,
+    PARTNER_OUTCOMES,
+    VALUES,
+    field_key,
+    field_label_of,
+    label_of,
+)
 from anken_worker.deliveries.models import DeliveryStatus, Integration
 
 SHOWN_VALUES: tuple[type[StrEnum], ...] = (
@@ -95,7 +103,5 @@ def test_a_refusal_names_fields_by_label_never_by_key() -> None:
 
 
 def test_the_appointment_form_offers_exactly_the_apis_stages_and_outcomes() -> None:
-    from anken_web.vocabulary import CLIENT_DEAL_STAGES, PARTNER_OUTCOMES
-
     assert CLIENT_DEAL_STAGES == tuple(stage.value for stage in ClientDealStage)
     assert PARTNER_OUTCOMES == tuple(outcome.value for outcome in PartnerOutcome)
