@@ -67,6 +67,20 @@ def appointment_report(a: AppointmentPayload, tz: str) -> tuple[str, list[dict[s
     return text, blocks
 
 
+def appointment_outcome_notice(a: AppointmentPayload, unqualified: bool, tz: str) -> tuple[str, list[dict[str, Any]]]:
+    """The director's notice of a no-show (appointment.no_show) or a not-qualified result (appointment.unqualified)."""
+    company, member, meeting = _u(a.company_name), _u(a.member_name) or "—", _local(a.meeting_at, tz)
+    if unqualified:
+        title, reason = "⚠️ 対象外判定", _u(a.unqualified_reason) or "—"
+        text = f"{title}: {company} / 商談日時 {meeting} / 担当 {member} / 理由 {reason}"
+        pairs = [("企業名", company), ("商談日時", meeting), ("獲得メンバー", member), ("対象外の理由", reason)]
+    else:
+        title = "⚠️ 商談不在 (ノーショー)"
+        text = f"{title}: {company} / 商談日時 {meeting} / 担当 {member}"
+        pairs = [("企業名", company), ("商談日時", meeting), ("獲得メンバー", member)]
+    return text, [{"type": "header", "text": {"type": "plain_text", "text": title, "emoji": True}}, _fields(pairs)]
+
+
 def channel_topic(project: dict[str, Any]) -> str:
     snap = project.get("snapshot") or {}
     target = project.get("monthly_appointment_target") or 0

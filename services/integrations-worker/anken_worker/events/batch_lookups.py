@@ -15,7 +15,9 @@ from anken_worker.webhook_endpoints import repository as endpoints_repo
 
 WEBHOOK_EVENTS = frozenset({
     EventType.appointment_set, EventType.appointment_updated, EventType.weekly_report_published,
-    EventType.project_status_changed,
+    EventType.project_status_changed, EventType.appointment_held, EventType.appointment_no_show,
+    EventType.appointment_rescheduled, EventType.appointment_cancelled, EventType.appointment_qualified,
+    EventType.appointment_unqualified, EventType.appointment_client_deal_reported,
 })
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from anken_common.event_payloads import (
+    AppointmentChangePayload,
     AppointmentPayload,
     AssignmentPayload,
     DailyReportPayload,
@@ -26,6 +27,7 @@ from anken_worker.deliveries.models import DeliveryPlan, Integration
 from anken_worker.events.batch_lookups import WEBHOOK_EVENTS, BatchLookups
 from anken_worker.events.kickoff_flow import kickoff_plans, page_title
 from anken_worker.messaging import (
+    appointment_outcome_notice,
     appointment_report,
     daily_report,
     pace_alert,
@@ -35,6 +37,10 @@ from anken_worker.messaging import (
 )
 from anken_worker.projects_state import repository as projects
 from anken_worker.webhook_endpoints.service import plans_for_event
+
+# The appointment changes the director hears about, and the name of their Slack notice.
+OUTCOME_NOTICES: dict[str, str] = {EventType.appointment_no_show: "no_show_notice",
+                   EventType.appointment_unqualified: "unqualified_notice"}
 
 
 async def plan_event(conn: AsyncConnection, envelope: EventEnvelope, payload: Any,
@@ -71,6 +77,16 @@ async def plan_event(conn: AsyncConnection, envelope: EventEnvelope, payload: An
         text, blocks = appointment_report(payload, (project or {}).get("timezone") or "Asia/Tokyo")
         plans.append(DeliveryPlan(
             f"evt:{eid}:slack.appointment_report", Integration.slack, "slack.post", f"slack:{payload.project_id}",
+            {"text": text, "blocks": blocks}, project_id=payload.project_id, client_id=payload.client_id,
+            source_event_id=envelope.id, source_event_type=etype,
+        ))
+    elif isinstance(payload, AppointmentChangePayload) and etype in OUTCOME_NOTICES:
+        # The director hears about no-shows and not-qualified results in the project's channel.
+        project = await lookups.project(conn, payload.project_id)
+        text, blocks = appointment_outcome_notice(payload, etype == EventType.appointment_unqualified,
+                                                  (project or {}).get("timezone") or "Asia/Tokyo")
+        plans.append(DeliveryPlan(
+            f"evt:{eid}:slack.{OUTCOME_NOTICES[etype]}", Integration.slack, "slack.post", f"slack:{payload.project_id}",
             {"text": text, "blocks": blocks}, project_id=payload.project_id, client_id=payload.client_id,
             source_event_id=envelope.id, source_event_type=etype,
         ))

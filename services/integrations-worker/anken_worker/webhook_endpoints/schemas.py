@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal, cast
+from typing import Any, Literal, cast, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
 from anken_worker.kit.text_rules import storable
 
-WebhookEvent = Literal["appointment.set", "appointment.updated", "weekly_report.published", "project.status_changed"]
-ALL_EVENTS: list[WebhookEvent] = ["appointment.set", "appointment.updated", "weekly_report.published", "project.status_changed"]
+WebhookEvent = Literal[
+    "appointment.set", "appointment.updated", "appointment.held", "appointment.no_show", "appointment.rescheduled",
+    "appointment.cancelled", "appointment.qualified", "appointment.unqualified", "appointment.client_deal_reported",
+    "weekly_report.published", "project.status_changed",
+]
+ALL_EVENTS: list[WebhookEvent] = list(get_args(WebhookEvent))
 
 EXAMPLE: dict[str, Any] = {
     "id": "0b8a3c1e-8f1d-4a55-9d8e-1b2c3d4e5f60", "client_id": "5f0c6a52-7f4e-4c33-9a8e-2d1f0e9c8b7a",
