@@ -28,6 +28,7 @@ class Form:
     secrets: tuple[tuple[str, str], ...] = ()  # (css selector, value): typed, never shown again
     opens: str = ""  # a control to click first (e.g. a <details> summary)
     htmx: bool = False  # the answer replaces part of the page instead of loading a new one
+    counter: str = ""  # a long text's character counter: "selector|limit as shown" (e.g. "#count-x|4,000")
 
 
 LONG = "長" * 20_001  # beyond every text limit of these forms
@@ -59,7 +60,7 @@ FORMS: dict[str, Form] = {
         "director", "/projects/{project_id}/scripts",
         (("#ns-pattern", "B"), ("#ns-industry", "製造業（拒否）"), ("#ns-title", "長すぎる台本"), ("#ns-body", "あ" * 50_001)),
         "#ns-body", "トークスクリプト", "form[method=post][action$='/scripts'] button[type=submit]",
-        opens="details.card > summary"),
+        opens="details.card > summary", counter="#count-ns-body|50,000"),
     "new script version": Form(
         "director", "/projects/{project_id}/scripts",
         (("#sv-title", "タ" * 201), ("#sv-body", "新しい版の本文")),
@@ -78,12 +79,13 @@ FORMS: dict[str, Form] = {
         (("#cc-kind", "upsell"), ("#cc-date", "2027-01-01"), ("#cc-hours", "150"), ("#cc-scope", "on"),
          ("#cc-note", "増" * 2001)),
         "#cc-note", "メモ", "form[method=post][action$='/contract-changes'] button[type=submit]",
-        opens="details:has(#cc-kind) > summary"),
+        opens="details:has(#cc-kind) > summary", counter="#count-cc-note|2,000"),
     "end-of-day report": Form(
         "member", "/calling/{project_id}",
         (("#eod-hours", "7.5"), ("#eod-summary", "今日は 40 件架電"), ("#eod-good-reactions", "導入時期の質問が多い"),
          ("#eod-objections", "予算がない"), ("#eod-next-actions", "明" * 4001)),
-        "#eod-next-actions", "明日のアクション", "#eod button[type=submit]", htmx=True),
+        "#eod-next-actions", "明日のアクション", "#eod button[type=submit]", htmx=True,
+        counter="#count-eod-next-actions|4,000"),
     "end-of-day report hours (the web's own check)": Form(
         "member", "/calling/{project_id}",
         (("#eod-hours", "七時間"), ("#eod-summary", "今日は 40 件架電")),
@@ -132,6 +134,9 @@ def test_a_refused_form_keeps_what_was_typed_and_names_the_rule(page, world: Wor
     page.goto(fmt(form.url))
     if form.opens:
         page.click(form.opens)
+    if form.counter:  # the limit is visible before the server refuses anything
+        counter, limit = form.counter.split("|")
+        assert f"/ {limit} 文字" in page.locator(counter).inner_text(), f"{name}: no counter up to {limit}"
     for selector, value in [*fields, *secrets]:
         _set(page, selector, value)
     # The server judges: the browser's own checks (required, minlength, type=email) are set aside.
