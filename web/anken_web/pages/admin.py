@@ -167,15 +167,17 @@ async def create_api_key(view: AdminView, request: Request) -> Response:
         body["expires_at"] = expiry_of(expires_on, DEFAULT_TZ)
     created = error = None
     errors: dict[str, str] = {}
+    status_code = 200
     try:
         created = await view.api.post("projects", "/v1/api-keys", json=body)
     except ApiError as exc:
         errors = refusals_of(exc, view._, API_KEY_FIELDS)
         error = banner(exc, errors, view._)
+        status_code = exc.status if exc.status in (403, 404, 409, 422) else 502
     typed = {"client_id": body["client_id"], "name": body["name"], "scopes": body["scopes"], "expires_at": expires_on}
     context = await api_key_context(view, body["client_id"] if created else "")
     # The secret is rendered in this answer only; it is never stored by the web.
-    return view.render("admin/api_keys.html", status_code=200 if created else 422 if errors else 200,
+    return view.render("admin/api_keys.html", status_code=status_code,
                        created=created, error=error, form={} if created else typed, field_errors=errors, **context)
 
 
