@@ -30,6 +30,11 @@ OPEN_STATUSES = (DeliveryStatus.pending.value, DeliveryStatus.retrying.value)
 FINAL_STATUSES = frozenset({DeliveryStatus.succeeded, DeliveryStatus.dead, DeliveryStatus.skipped})
 
 
+def webhook_order_key(endpoint_id: uuid.UUID | str) -> str:
+    """The order key of a webhook endpoint's deliveries: one drain per endpoint, and the delivery log's filter."""
+    return f"webhook:{endpoint_id}"
+
+
 def payload_hash(payload: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 

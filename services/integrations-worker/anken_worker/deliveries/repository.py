@@ -11,7 +11,7 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from anken_worker.deliveries.models import Delivery, DeliveryPlan, DeliveryStatus, payload_hash
+from anken_worker.deliveries.models import Delivery, DeliveryPlan, DeliveryStatus, payload_hash, webhook_order_key
 from anken_worker.kit.tables import deliveries as t
 from anken_worker.kit.time import utc_now
 
@@ -141,6 +141,7 @@ async def overdue_order_keys(conn: AsyncConnection, grace_s: float, limit: int =
 async def list_page(
     conn: AsyncConnection, *, integration: str | None, status: str | None, project_id: uuid.UUID | None,
     client_id: uuid.UUID | None, after_seq: int | None, limit: int, visible: sa.ColumnElement[bool] | None = None,
+    endpoint_id: uuid.UUID | None = None,
 ) -> list[Delivery]:
     """Newest first; the cursor is the seq of the last item seen; `visible`: the caller's access rule."""
     stmt = sa.select(t) if visible is None else sa.select(t).where(visible)
@@ -152,6 +153,9 @@ async def list_page(
         stmt = stmt.where(t.c.project_id == project_id)
     if client_id:
         stmt = stmt.where(t.c.client_id == client_id)
+    if endpoint_id:
+        # A webhook endpoint's deliveries (events and test sends) are ordered under its key.
+        stmt = stmt.where(t.c.order_key == webhook_order_key(endpoint_id))
     if after_seq is not None:
         stmt = stmt.where(t.c.seq < after_seq)
     rows = (await conn.execute(stmt.order_by(t.c.seq.desc()).limit(limit))).all()

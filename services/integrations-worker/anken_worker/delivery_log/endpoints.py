@@ -36,11 +36,13 @@ async def list_deliveries(
     principal: Operator, conn: ConnDep,
     integration: IntegrationName | None = None, status: StatusName | None = None,
     project_id: uuid.UUID | None = None, client_id: uuid.UUID | None = None,
+    endpoint_id: Annotated[uuid.UUID | None, Query(
+        description="Only the deliveries to this webhook endpoint (another client's endpoint lists nothing)")] = None,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> DeliveryPage:
     rows = await repo.list_page(conn, integration=integration, status=status, project_id=project_id,
-                                client_id=client_id, after_seq=parse_int_cursor(cursor), limit=limit + 1,
+                                client_id=client_id, endpoint_id=endpoint_id, after_seq=parse_int_cursor(cursor), limit=limit + 1,
                                 visible=access.deliveries_where(principal))
     next_cursor = int_cursor(rows[limit - 1].seq) if len(rows) > limit else None
     return DeliveryPage(items=[_out(d) for d in rows[:limit]], next_cursor=next_cursor)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from anken_common.problems import problem_responses
+from anken_common.settings import Environment
 from anken_worker.auth import access
 from anken_worker.auth.dependencies import Operator, Principal
+from anken_worker.context import WorkerContext
 from anken_worker.db import ConnDep, ContextDep
 from anken_worker.kit.cursors import parse_uuid_cursor, uuid_cursor
 from anken_worker.webhook_endpoints import repository as repo
@@ -30,6 +32,11 @@ EndpointID = Annotated[uuid.UUID, "webhook endpoint id"]
 WHO = "Admins manage every client's endpoints; a director those of the clients whose projects they direct."
 
 
+def _https_only(ctx: WorkerContext) -> bool:
+    """Production refuses plain-http endpoint URLs (service.check_url)."""
+    return ctx.settings.anken_env == Environment.production
+
+
 async def _managed(conn: AsyncConnection, principal: Principal, endpoint_id: uuid.UUID) -> dict[str, Any]:
     """The endpoint, if the principal manages its client (else 404, as if it did not exist)."""
     row = await service.require(conn, endpoint_id)
@@ -45,7 +52,7 @@ async def create_endpoint(body: WebhookEndpointCreate, principal: Operator, conn
                           ctx: ContextDep) -> WebhookEndpointWithSecret:
     await access.require_client(conn, principal, body.client_id)
     row, secret = await service.create(conn, ctx.box, body.client_id, str(body.url), list(body.events), body.description,
-                                       ctx.settings.outbound_policy)
+                                       ctx.settings.outbound_policy, https_only=_https_only(ctx))
     return WebhookEndpointWithSecret(**service.to_out(row), secret=secret)
 
 
@@ -72,8 +79,17 @@ async def update_endpoint(endpoint_id: uuid.UUID, body: WebhookEndpointUpdate, p
                           conn: ConnDep, ctx: ContextDep) -> WebhookEndpointOut:
     await _managed(conn, principal, endpoint_id)
     await service.update(conn, endpoint_id, body.model_dump(exclude_unset=True, exclude_none=True),
-                         ctx.settings.outbound_policy)
+                         ctx.settings.outbound_policy, https_only=_https_only(ctx))
     return WebhookEndpointOut(**service.to_out(await service.require(conn, endpoint_id)))
+
+
+@router.delete("/v1/webhook-endpoints/{endpoint_id}", status_code=204, response_class=Response,
+               summary="Remove a webhook endpoint (its deliveries not yet sent are skipped)",
+               description=f"{WHO} Another client's endpoint is 404.", responses=problem_responses(401, 403, 404, 422))
+async def delete_endpoint(endpoint_id: uuid.UUID, principal: Operator, conn: ConnDep) -> Response:
+    await _managed(conn, principal, endpoint_id)
+    await service.delete(conn, endpoint_id)
+    return Response(status_code=204)
 
 
 @router.post("/v1/webhook-endpoints/{endpoint_id}/rotate-secret", response_model=WebhookEndpointWithSecret,

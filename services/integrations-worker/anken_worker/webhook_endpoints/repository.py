@@ -51,3 +51,7 @@ async def insert(conn: AsyncConnection, values: dict[str, Any]) -> None:
 
 async def update(conn: AsyncConnection, endpoint_id: uuid.UUID, values: dict[str, Any]) -> None:
     await conn.execute(sa.update(t).where(t.c.id == endpoint_id).values(**values, updated_at=sa.func.now()))
+
+
+async def delete(conn: AsyncConnection, endpoint_id: uuid.UUID) -> None:
+    await conn.execute(sa.delete(t).where(t.c.id == endpoint_id))

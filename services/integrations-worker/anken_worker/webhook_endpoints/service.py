@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from anken_common.outbound_guard import OutboundPolicy, OutboundRefused
 from anken_common.problems import NotFound, UnprocessableEntity
 from anken_worker.adapters.webhooks.signing import new_secret
-from anken_worker.deliveries.models import DeliveryPlan, Integration
+from anken_worker.deliveries.models import DeliveryPlan, Integration, webhook_order_key
 from anken_worker.kit.secret_box import SecretBox
 from anken_worker.kit.time import utc_now
 from anken_worker.webhook_endpoints import repository as repo
@@ -35,8 +35,11 @@ def to_out(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def check_url(url: str, policy: OutboundPolicy) -> None:
-    """The endpoint URL passes the outbound guard now (and is checked again at every connection)."""
+async def check_url(url: str, policy: OutboundPolicy, *, https_only: bool) -> None:
+    """The endpoint URL passes the outbound guard now (and is checked again at every connection); in production
+    (`https_only`) it is https, as the signed payload carries the client's appointments."""
+    if https_only and urlsplit(url).scheme.lower() != "https":
+        raise UnprocessableEntity("url", "in production a webhook endpoint must be an https:// URL")
     try:
         await policy.check_url(url)
     except OutboundRefused as exc:
@@ -49,8 +52,8 @@ def _origin(url: str) -> tuple[str, int | None]:
 
 
 async def create(conn: AsyncConnection, box: SecretBox, client_id: uuid.UUID, url: str, events: list[str],
-                 description: str | None, policy: OutboundPolicy) -> tuple[dict[str, Any], str]:
-    await check_url(url, policy)
+                 description: str | None, policy: OutboundPolicy, *, https_only: bool) -> tuple[dict[str, Any], str]:
+    await check_url(url, policy, https_only=https_only)
     secret = new_secret()
     endpoint_id = uuid.uuid4()
     await repo.insert(conn, {"id": endpoint_id, "client_id": client_id, "url": url, "events": events,
@@ -66,18 +69,24 @@ async def require(conn: AsyncConnection, endpoint_id: uuid.UUID) -> dict[str, An
 
 
 async def update(conn: AsyncConnection, endpoint_id: uuid.UUID, values: dict[str, Any],
-                 policy: OutboundPolicy) -> None:
+                 policy: OutboundPolicy, *, https_only: bool) -> None:
     """Change URL, events, description or state. The signing secret is bound to the host it was made
     for: a URL on another host is a new endpoint (with its own secret), not an edit."""
     row = await require(conn, endpoint_id)
     if "url" in values:
         values["url"] = str(values["url"])
-        await check_url(values["url"], policy)
+        await check_url(values["url"], policy, https_only=https_only)
         if _origin(values["url"]) != _origin(row["url"]):
             raise UnprocessableEntity("url", "the host changed: register a new endpoint for the new host, which gets "
                                              "its own signing secret (the current one stays bound to this host)")
     if values:
         await repo.update(conn, endpoint_id, values)
+
+
+async def delete(conn: AsyncConnection, endpoint_id: uuid.UUID) -> None:
+    """Remove the endpoint: its deliveries still open are skipped when they come up (actions.webhooks)."""
+    await require(conn, endpoint_id)
+    await repo.delete(conn, endpoint_id)
 
 
 async def rotate(conn: AsyncConnection, box: SecretBox, endpoint_id: uuid.UUID) -> tuple[dict[str, Any], str]:
@@ -100,7 +109,7 @@ def webhook_plan(key: str, endpoint: dict[str, Any], event_type: str, event_id: 
     body = json.dumps({"type": event_type, "timestamp": occurred_at, "event_id": event_id, "data": data},
                       ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return DeliveryPlan(
-        key=key, integration=Integration.webhook, action="webhook.send", order_key=f"webhook:{endpoint['id']}",
+        key=key, integration=Integration.webhook, action="webhook.send", order_key=webhook_order_key(endpoint["id"]),
         target=endpoint["url"][:300], project_id=project_id, client_id=endpoint["client_id"],
         source_event_type=event_type,
         payload={"endpoint_id": str(endpoint["id"]), "message_id": message_id(key), "body": body,
