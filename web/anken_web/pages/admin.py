@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
+from anken_web.form_values import form_of
 from anken_web.formatting import DEFAULT_TZ
 from anken_web.i18n.extraction import N_
 from anken_web.pages.form_refusals import banner, refusals_of
@@ -45,10 +46,6 @@ def items_of(result: object) -> list:
 
 def keep_query(params: dict) -> str:
     return urlencode({k: v for k, v in params.items() if v not in (None, "") and k != "cursor"})
-
-
-async def form_of(request: Request) -> dict:
-    return {k: str(v) for k, v in (await request.form()).items()}
 
 
 # ---- users -----------------------------------------------------------------------------------

@@ -20,9 +20,7 @@ from starlette.responses import Response
 from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
 from anken_web.field_errors import Gettext, Refusal, field_errors_of
-from anken_web.form_values import version_header, whole_number
-from anken_web.pages.admin import form_of
-from anken_web.pages.calling import local_to_iso
+from anken_web.form_values import form_of, local_to_iso, version_header, whole_number
 from anken_web.pages.form_refusals import banner, sentence
 from anken_web.rendering import View, roles
 from anken_web.vocabulary import CLIENT_DEAL_STAGES, HANDOFF_STATUSES, PARTNER_OUTCOMES

@@ -8,7 +8,6 @@ import asyncio
 import uuid
 from datetime import UTC, datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
@@ -17,7 +16,7 @@ from anken_common.call_outcomes import LABELS, CallOutcome
 from anken_web import periods
 from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
-from anken_web.form_values import whole_number
+from anken_web.form_values import form_of, local_to_iso, whole_number
 from anken_web.i18n.extraction import N_
 from anken_web.input_limits import CALLS, InputLimits, input_limits
 from anken_web.pages.calling_field_errors import field_errors_of, form_limits, refuses_pattern
@@ -177,7 +176,7 @@ def appointment_body(form: dict, tz: str) -> dict:
 
 @router.post("/calling/{project_id}/log")
 async def log_call(view: CallerView, project_id: str, request: Request) -> Response:
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = await form_of(request)
     outcome = form.get("outcome", "")
     # The project (for the panel) is read while the call is written: one round trip less per keystroke.
     project_read = asyncio.ensure_future(view.api.get("projects", f"/v1/projects/{project_id}"))
@@ -226,7 +225,7 @@ async def log_call(view: CallerView, project_id: str, request: Request) -> Respo
 @router.post("/calling/{project_id}/undo")
 async def undo_call(view: CallerView, project_id: str, request: Request) -> Response:
     """Take back the call just logged (a wrong key): it is deleted and its company is shown again."""
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = await form_of(request)
     project = await view.api.get("projects", f"/v1/projects/{project_id}")
     call = await view.api.try_get("projects", f"/v1/calls/{form.get('call_id', '')}") if form.get("call_id") else None
     if not call or call.get("project_id") != project_id:
@@ -250,18 +249,10 @@ async def current_target(view: View, target_id: str) -> dict | None:
     return await view.api.try_get("projects", f"/v1/targets/{target_id}")
 
 
-def local_to_iso(value: str, tz: str) -> str | None:
-    """An <input type=datetime-local> value, read in the project's time zone, as ISO 8601 with offset."""
-    try:
-        return datetime.fromisoformat(value).replace(tzinfo=ZoneInfo(tz)).isoformat()
-    except ValueError:
-        return None
-
-
 @router.post("/calling/{project_id}/skip")
 async def skip_target(view: CallerView, project_id: str, request: Request) -> Response:
     """Give the current target back (e.g. wrong list) and get another, without logging a call."""
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = await form_of(request)
     project = await view.api.get("projects", f"/v1/projects/{project_id}")
     return view.render("calling/panel.html", **await panel_context(view, project, skip=form.get("target_id")))
 
@@ -269,7 +260,7 @@ async def skip_target(view: CallerView, project_id: str, request: Request) -> Re
 @router.post("/calling/{project_id}/do-not-call")
 async def flag_do_not_call(view: CallerView, project_id: str, request: Request) -> Response:
     """The company asked never to be called again: flag it (for every project of the client) and move on."""
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = await form_of(request)
     project = await view.api.get("projects", f"/v1/projects/{project_id}")
     try:
         await view.api.post("projects", f"/v1/targets/{form.get('target_id')}/do-not-call",
@@ -284,7 +275,7 @@ async def flag_do_not_call(view: CallerView, project_id: str, request: Request) 
 
 @router.post("/calling/{project_id}/end-of-day")
 async def end_of_day(view: CallerView, project_id: str, request: Request) -> Response:
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = await form_of(request)
     project = await view.api.get("projects", f"/v1/projects/{project_id}")
     today = periods.today_in(project.get("timezone") or "Asia/Tokyo").isoformat()
     limits = await report_limits(view)

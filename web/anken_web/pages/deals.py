@@ -11,7 +11,7 @@ from starlette.responses import Response
 from anken_web.api_client import ApiError
 from anken_web.deal_history import history_lines
 from anken_web.error_messages import describe
-from anken_web.form_values import version_header, whole_number
+from anken_web.form_values import form_of, version_header, whole_number
 from anken_web.input_limits import input_limits
 from anken_web.pages.deal_field_errors import DEAL_LIMITS, MEDDICC, field_errors_of
 from anken_web.rendering import View, roles
@@ -45,7 +45,7 @@ async def deal_page(view: SalesView, deal_id: str) -> Response:
 
 @router.post("/deals/{deal_id}")
 async def update_deal(view: SalesView, deal_id: str, request: Request) -> Response:
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = await form_of(request)
     body: dict = {field: form[field].strip() or None for field, _ in MEDDICC if field in form}
     for field in ("amount", "probability"):
         value = form.get(field, "").replace(",", "").strip()

@@ -17,7 +17,7 @@ from anken_web import field_errors
 from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
 from anken_web.field_errors import Gettext, Refusal
-from anken_web.form_values import version_header, whole_number
+from anken_web.form_values import form_of, version_header, whole_number
 from anken_web.formatting import Formatter
 from anken_web.i18n.extraction import N_
 from anken_web.input_limits import input_limits
@@ -116,7 +116,7 @@ async def render_board(view: View, pipeline_id: str | None, owner_id: str | None
 
 @router.post("/pipeline/deals")
 async def create_deal(view: SalesView, request: Request) -> Response:
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = await form_of(request)
     body: dict = {"name": form.get("name", "").strip(), "account_name": form.get("account_name", "").strip(),
                   "forecast_category": form.get("forecast_category") or "pipeline"}
     amount = form.get("amount", "").replace(",", "").strip()
@@ -283,7 +283,7 @@ async def take_snapshot(view: SalesView, owner_id: Annotated[str, Form()] = "") 
 @router.post("/forecast/quota")
 async def set_quota(view: SalesView, request: Request) -> Response:
     """A quota for the period on screen, as entered (its bounds come from the forecast the page showed)."""
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = await form_of(request)
     amount = form.get("amount", "")
     body = {"owner_id": form.get("owner_id"), "period_start": form.get("period_start"),
             "period_end": form.get("period_end"), "amount": whole_number(amount.replace(",", ""))}
@@ -299,7 +299,7 @@ async def set_quota(view: SalesView, request: Request) -> Response:
 @router.post("/forecast/quotas/{quota_id}")
 async def change_quota(view: SalesView, quota_id: uuid.UUID, request: Request) -> Response:
     """A quota's new amount, as entered; If-Match on the version the page showed."""
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = await form_of(request)
     amount = form.get("amount", "")
     try:
         saved = await view.api.patch("projects", f"/v1/quotas/{quota_id}",

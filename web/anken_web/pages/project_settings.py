@@ -21,7 +21,7 @@ from anken_common import access
 from anken_common.auth_tokens import Role
 from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
-from anken_web.form_values import version_header
+from anken_web.form_values import form_of, version_header
 from anken_web.input_limits import input_limits
 from anken_web.pages import project_settings_fields as settings
 from anken_web.rendering import View, roles
@@ -92,7 +92,7 @@ async def settings_page(view: StaffView, project_id: uuid.UUID) -> Response:
 
 @router.post("/projects/{project_id}/settings")
 async def save_settings(view: DirectorView, project_id: uuid.UUID, request: Request) -> Response:
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = await form_of(request)
     path = f"/v1/projects/{project_id}"
     typed, rendered = settings.typed_values(form), settings.rendered_values(form)
     may_change_director = view.session.role == "admin"

@@ -14,7 +14,7 @@ from starlette.responses import Response
 from anken_web import charts, periods
 from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
-from anken_web.form_values import version_header, whole_number
+from anken_web.form_values import form_of, version_header, whole_number
 from anken_web.i18n.extraction import N_
 from anken_web.input_limits import input_limits
 from anken_web.pages import project_settings_fields as setting_fields
@@ -82,7 +82,7 @@ async def render_project_list(view: View, q: str = "", status: str = "", cursor:
 
 @router.post("/projects")
 async def create_project(view: DirectorView, request: Request) -> Response:
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = await form_of(request)
     body: dict = {
         "client_id": form.get("client_id"), "name": form.get("name", "").strip(),
         "product": form.get("product", "").strip() or None,

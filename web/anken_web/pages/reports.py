@@ -12,7 +12,7 @@ from starlette.responses import Response
 from anken_web import periods
 from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
-from anken_web.form_values import whole_number
+from anken_web.form_values import form_of, whole_number
 from anken_web.input_limits import WEEKLY_REPORT_DRAFT, input_limits
 from anken_web.pages.report_field_errors import field_errors_of, field_limits
 from anken_web.rendering import View, roles
@@ -97,7 +97,7 @@ def draft_text(report: dict) -> dict:
 
 @router.post("/projects/{project_id}/reports/{week}/draft")
 async def autosave(view: ReportView, project_id: str, week: str, request: Request) -> Response:
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = await form_of(request)
     error = saved = None
     try:
         await view.api.put("reporting", report_path(project_id, week) + "/draft", json=draft_from(form))
@@ -110,7 +110,7 @@ async def autosave(view: ReportView, project_id: str, week: str, request: Reques
 
 @router.post("/projects/{project_id}/reports/{week}/publish")
 async def publish(view: ReportView, project_id: str, week: str, request: Request) -> Response:
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = await form_of(request)
     try:
         await view.api.put("reporting", report_path(project_id, week) + "/draft", json=draft_from(form))
         published = await view.api.post("reporting", report_path(project_id, week) + "/publish", json={})

@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
+from anken_web.form_values import form_of
 from anken_web.i18n.extraction import N_
 from anken_web.input_limits import input_limits
 from anken_web.pages.form_refusals import banner, limits_under, refusals_of
@@ -66,7 +67,7 @@ async def _refused(view: View, project_id: str, script_id: str, exc: ApiError, f
 
 @router.post("/projects/{project_id}/scripts")
 async def create_script(view: EditorView, project_id: str, request: Request) -> Response:
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = await form_of(request)
     body = {"pattern": form.get("pattern", "A"), "title": form.get("title", "").strip(), "body": form.get("body", "")}
     if form.get("industry", "").strip():
         body["industry"] = form["industry"].strip()
@@ -79,7 +80,7 @@ async def create_script(view: EditorView, project_id: str, request: Request) -> 
 
 @router.post("/projects/{project_id}/scripts/{script_id}/versions")
 async def add_version(view: EditorView, project_id: str, script_id: str, request: Request) -> Response:
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = await form_of(request)
     body = {"title": form.get("title", "").strip(), "body": form.get("body", "")}
     back = f"/projects/{project_id}/scripts?script_id={script_id}"
     try:
