@@ -23,9 +23,9 @@ class ApiError(Exception):
     status: int
     title: str = ""
     detail: str | None = None
-    errors: list[dict] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
     api: str = ""
-    body: dict = field(default_factory=dict)
+    body: dict[str, Any] = field(default_factory=dict)
 
     def __str__(self) -> str:
         return f"{self.api} answered {self.status}: {self.detail or self.title}"
@@ -55,7 +55,8 @@ def problem_from(response: httpx.Response, api: str) -> ApiError:
         body = {}
     if not isinstance(body, dict):
         body = {}
-    errors = body.get("errors") if isinstance(body.get("errors"), list) else []
+    raw_errors = body.get("errors")
+    errors: list[dict[str, Any]] = raw_errors if isinstance(raw_errors, list) else []
     detail = body.get("detail")
     if isinstance(detail, list):  # FastAPI's plain validation shape
         errors = [{"field": ".".join(str(p) for p in e.get("loc", [])[1:]), "message": e.get("msg")} for e in detail]
@@ -94,7 +95,7 @@ class Api:
         self.token = token
 
     async def request(
-        self, api: str, method: str, path: str, *, params: dict | None = None, json: Any = None,
+        self, api: str, method: str, path: str, *, params: dict[str, Any] | None = None, json: Any = None,
         files: Any = None, data: Any = None, raw: bool = False, headers: dict[str, str] | None = None,
     ) -> Any:
         headers = {**(headers or {}), **({"Authorization": f"Bearer {self.token}"} if self.token else {})}

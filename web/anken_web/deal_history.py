@@ -52,11 +52,11 @@ def _value(field: str, value: Any, label: str | None, _: Gettext, fmt: Formatter
     return label_of(value, _)
 
 
-def _actor(change: dict, _: Gettext) -> str:
+def _actor(change: dict[str, Any], _: Gettext) -> str:
     return change.get("actor_name") or _(UNNAMED_ACTORS.get(str(change.get("actor_type")), UNNAMED_ACTORS["system"]))
 
 
-def _change(change: dict, actor: str, _: Gettext, fmt: Formatter) -> str:
+def _change(change: dict[str, Any], actor: str, _: Gettext, fmt: Formatter) -> str:
     field = str(change.get("field"))
     label = field_label_of(field, _)
     old = _value(field, change.get("old_value"), change.get("old_label"), _, fmt)
@@ -68,7 +68,7 @@ def _change(change: dict, actor: str, _: Gettext, fmt: Formatter) -> str:
     return _("%(actor)s changed %(field)s from %(old)s to %(new)s", actor=actor, field=label, old=old, new=new)
 
 
-def _creation(changes: list[dict], actor: str, _: Gettext, fmt: Formatter) -> str:
+def _creation(changes: list[dict[str, Any]], actor: str, _: Gettext, fmt: Formatter) -> str:
     # The list separator is a message of its own: "、" in Japanese, ", " in English.
     details = _(LIST_SEPARATOR).join(
         f'{field_label_of(str(c.get("field")), _)} {_value(str(c.get("field")), c.get("new_value"), c.get("new_label"), _, fmt)}'
@@ -77,7 +77,7 @@ def _creation(changes: list[dict], actor: str, _: Gettext, fmt: Formatter) -> st
     return _("%(actor)s created the deal: %(details)s", actor=actor, details=details)
 
 
-def history_lines(history: Iterable[dict], _: Gettext, fmt: Formatter) -> list[HistoryLine]:
+def history_lines(history: Iterable[dict[str, Any]], _: Gettext, fmt: Formatter) -> list[HistoryLine]:
     """The history, oldest first, one line per change; the fields set when the deal was created (the
     first moment, every value new) read as one sentence."""
     lines: list[HistoryLine] = []

@@ -14,6 +14,8 @@ from babel.numbers import format_currency, format_decimal, format_percent
 
 MISSING = "—"
 DEFAULT_TZ = "Asia/Tokyo"
+# A date as the APIs send it (ISO text) or as Python holds it; named so that Formatter.date cannot shadow it.
+DateValue = str | date | None
 
 
 def as_number(value: object) -> float | int | None:
@@ -130,10 +132,10 @@ class Formatter:
     def change(self, value: float | None, kind: str) -> str:
         return change(value, self.locale, kind)
 
-    def date(self, value: str | date | None, style: str = "medium") -> str:
+    def date(self, value: DateValue, style: str = "medium") -> str:
         return day(value, self.locale, style)
 
-    def last_day(self, exclusive_end: str | date | None) -> str:
+    def last_day(self, exclusive_end: DateValue) -> str:
         """An API's exclusive period end shown as the last day inside the period."""
         parsed = parse_date(exclusive_end)
         return day(parsed - timedelta(days=1), self.locale) if parsed else MISSING

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import httpx
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
@@ -39,7 +40,7 @@ def _health_of(clients: ApiClients, name: str) -> ReadyCheck:
     return check
 
 
-def create_app(settings: WebSettings | None = None, api_transport=None) -> FastAPI:
+def create_app(settings: WebSettings | None = None, api_transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging("web", settings.log_level, settings.log_json)
     clients = ApiClients(settings, transport=api_transport)

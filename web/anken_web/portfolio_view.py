@@ -17,14 +17,14 @@ SORT_KEYS = {
 }
 
 
-def row_value(row: dict, field: str) -> Any:
+def row_value(row: dict[str, Any], field: str) -> Any:
     # A project that is not running has no pace verdict, so it sorts with the rows that have no pace.
     if field == "pace" and row.get("pace_status") == "not_running":
         return None
     return row.get(field)
 
 
-def sorted_rows(rows: list[dict], sort: str, direction: str) -> list[dict]:
+def sorted_rows(rows: list[dict[str, Any]], sort: str, direction: str) -> list[dict[str, Any]]:
     """Rows ordered by `sort`; rows without a value go last whichever the direction."""
     field = SORT_KEYS.get(sort, "pace")
     present = [r for r in rows if row_value(r, field) is not None]

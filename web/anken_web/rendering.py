@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -95,7 +96,7 @@ class View:
         return self.request.headers.get("HX-Request") == "true"
 
     @property
-    def user(self) -> dict:
+    def user(self) -> dict[str, Any]:
         return self.session.user if self.session.logged_in else {}
 
     def render(self, name: str, status_code: int = 200, headers: dict[str, str] | None = None, **values: Any) -> HTMLResponse:
@@ -165,7 +166,7 @@ async def user_view(request: Request) -> View:
     return view
 
 
-def roles(*allowed: str):
+def roles(*allowed: str) -> Callable[[View], Awaitable[View]]:
     """A dependency: the logged-in view, or RoleRequired when the user's role is not allowed."""
 
     async def dependency(view: Annotated[View, Depends(user_view)]) -> View:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 import time
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
@@ -24,7 +25,7 @@ class Session:
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     token: str | None = None
     expires_at: float = 0.0
-    user: dict = field(default_factory=dict)
+    user: dict[str, Any] = field(default_factory=dict)
     locale: str | None = None
     # One-shot message shown on the next page (e.g. "your session expired"): `flash` says something
     # went well (a green banner), `flash_error` that it did not (red, base.html). Never mixed.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, datetime, time
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -38,21 +38,24 @@ INTEGRATION_FIELDS = {"client_id": N_("Client"), "project_id": N_("Project"), "i
                       "secret": N_("Token or key (stored encrypted, never shown again)")}
 
 
-def items_of(result: object) -> list:
+def items_of(result: dict[str, Any] | list[Any] | None) -> list[Any]:
     if isinstance(result, dict):
-        return list(result.get("items", result.get("messages", result.get("pages", []))))
+        pages: list[Any] = result.get("pages", [])
+        messages: list[Any] = result.get("messages", pages)
+        found: list[Any] = result.get("items", messages)
+        return list(found)
     return list(result or [])
 
 
-def keep_query(params: dict) -> str:
+def keep_query(params: dict[str, Any]) -> str:
     return urlencode({k: v for k, v in params.items() if v not in (None, "") and k != "cursor"})
 
 
 # ---- users -----------------------------------------------------------------------------------
 
-async def render_users(view: View, filters: dict, error: str | None = None, form: dict | None = None,
+async def render_users(view: View, filters: dict[str, Any], error: str | None = None, form: dict[str, Any] | None = None,
                        status_code: int = 200, field_errors: dict[str, str] | None = None,
-                       row: dict | None = None) -> Response:
+                       row: dict[str, Any] | None = None) -> Response:
     """The users page; `form`, `field_errors`: the new-user form as typed and its refusals; `row`: a
     refused role change ({"id", "form", "field_errors"}) shown on its user's row."""
     page = await view.api.get("projects", "/v1/users", limit=50, **filters)
@@ -62,7 +65,7 @@ async def render_users(view: View, filters: dict, error: str | None = None, form
                        next_cursor=page.get("next_cursor"), query_without_cursor=keep_query(filters))
 
 
-def without_secrets(form: dict) -> dict:
+def without_secrets(form: dict[str, Any]) -> dict[str, Any]:
     """What a refused form shows again: never a password or a token."""
     return {k: v for k, v in form.items() if k not in ("password", "secret")}
 
@@ -88,7 +91,7 @@ async def create_user(view: AdminView, request: Request) -> Response:
 @router.post("/users/{user_id}/role")
 async def change_role(view: AdminView, user_id: str, request: Request) -> Response:
     form = await form_of(request)
-    body: dict = {"role": form.get("role")} if form.get("role") else {}
+    body: dict[str, Any] = {"role": form.get("role")} if form.get("role") else {}
     if form.get("password"):
         body["password"] = form["password"]
     try:
@@ -139,7 +142,7 @@ async def create_client(view: AdminView, request: Request) -> Response:
 
 # ---- API keys --------------------------------------------------------------------------------
 
-async def api_key_context(view: View, client_id: str, cursor: str = "") -> dict:
+async def api_key_context(view: View, client_id: str, cursor: str = "") -> dict[str, Any]:
     keys, clients_page = await asyncio.gather(
         view.api.get("projects", "/v1/api-keys", client_id=client_id, cursor=cursor, limit=50),
         view.api.get("projects", "/v1/clients", limit=200),
@@ -157,7 +160,7 @@ async def api_keys(view: AdminView, client_id: str = "", cursor: str = "") -> Re
 @router.post("/api-keys")
 async def create_api_key(view: AdminView, request: Request) -> Response:
     form = await request.form()
-    body: dict = {"client_id": str(form.get("client_id", "")), "name": str(form.get("name", "")),
+    body: dict[str, Any] = {"client_id": str(form.get("client_id", "")), "name": str(form.get("name", "")),
                   "scopes": [str(s) for s in form.getlist("scopes")]}
     expires_on = str(form.get("expires_at", "")).strip()
     if expires_on:
@@ -202,7 +205,7 @@ INTEGRATIONS = ("slack", "confluence", "sheets")
 DELIVERY_STATUSES = ("pending", "retrying", "succeeded", "dead", "skipped")
 
 
-async def integrations_context(view: View, error: str | None = None, form: dict | None = None) -> dict:
+async def integrations_context(view: View, error: str | None = None, form: dict[str, Any] | None = None) -> dict[str, Any]:
     settings, clients_page, projects_page = await asyncio.gather(
         view.api.get("worker", "/v1/integration-settings", limit=200),
         view.api.get("projects", "/v1/clients", limit=200),
@@ -228,7 +231,7 @@ async def save_integration(view: AdminView, request: Request) -> Response:
         key, sep, value = line.partition("=")
         if sep and key.strip():
             config[key.strip()] = value.strip()
-    body: dict = {"client_id": form.get("client_id"), "integration": form.get("integration"), "config": config,
+    body: dict[str, Any] = {"client_id": form.get("client_id"), "integration": form.get("integration"), "config": config,
                   "enabled": form.get("enabled") == "on"}
     if form.get("project_id"):
         body["project_id"] = form["project_id"]

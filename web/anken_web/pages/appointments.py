@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
@@ -80,9 +80,9 @@ def row_sentence(refusal: Refusal, _: Gettext) -> str:
     return sentence(refusal, _, label)
 
 
-def row_body(form: dict[str, str], tz: str) -> dict:
+def row_body(form: dict[str, str], tz: str) -> dict[str, Any]:
     """The PATCH body a row's form asks for; what was not chosen is left out."""
-    body: dict = {}
+    body: dict[str, Any] = {}
     status = form.get("status", "")
     if status and status != form.get("status_was"):
         body["handoff_status"] = status
@@ -101,7 +101,7 @@ def row_body(form: dict[str, str], tz: str) -> dict:
 
 
 async def render_appointments(view: View, project_id: str, filters: dict[str, str], cursor: str = "",
-                              row: dict | None = None, error: str | None = None, status_code: int = 200) -> Response:
+                              row: dict[str, Any] | None = None, error: str | None = None, status_code: int = 200) -> Response:
     """The list; `row`: a refused row's form as typed and its refusals ({"id", "form", "field_errors"})."""
     project = await view.api.get("projects", f"/v1/projects/{project_id}")
     page = await view.api.get("projects", "/v1/appointments", project_id=project_id, status=filters["status"],

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
@@ -60,7 +60,7 @@ def hours_rule(view: View, limits: InputLimits) -> str:
     return view._("%(label)s: enter a number, for example 7.5.", label=label)
 
 
-async def next_target(view: View, project_id: str, skip: str | None = None) -> dict:
+async def next_target(view: View, project_id: str, skip: str | None = None) -> dict[str, Any]:
     """The leased next target (`target` is None when nothing can be called now) and the script
     pattern Anken assigned to it (`variant`, `script_version_id`; None when members choose)."""
     body = {"skip_target_id": skip} if skip else {}
@@ -68,13 +68,13 @@ async def next_target(view: View, project_id: str, skip: str | None = None) -> d
     return {key: result.get(key) for key in ("target", "lease_expires_at", "variant", "script_version_id")}
 
 
-async def active_scripts(view: View, project_id: str) -> list[dict]:
+async def active_scripts(view: View, project_id: str) -> list[dict[str, Any]]:
     """Scripts with an active version, as the member picks the one the director gave them."""
     page = await view.api.try_get("projects", f"/v1/projects/{project_id}/scripts", default={"items": []})
     return [s for s in (page or {}).get("items", []) if s.get("active_version")]
 
 
-async def tally_for_today(view: View, project: dict) -> dict:
+async def tally_for_today(view: View, project: dict[str, Any]) -> dict[str, Any]:
     tz = project.get("timezone") or "Asia/Tokyo"
     first, after = periods.preset_range("today", tz)
     kpis = await view.api.try_get(
@@ -85,8 +85,8 @@ async def tally_for_today(view: View, project: dict) -> dict:
     return mine or {"calls": 0, "contacts": 0, "appointments": 0, "contact_rate": None}
 
 
-async def panel_context(view: View, project: dict, error: str | None = None, logged: str | None = None,
-                        skip: str | None = None, logged_call: dict | None = None) -> dict:
+async def panel_context(view: View, project: dict[str, Any], error: str | None = None, logged: str | None = None,
+                        skip: str | None = None, logged_call: dict[str, Any] | None = None) -> dict[str, Any]:
     nxt = await next_target(view, project["id"], skip)
     return {"project": project, "outcomes": OUTCOMES, "attempt": uuid.uuid4().hex, "error": error,
             "logged": logged, "logged_call": logged_call, "undo_window_s": UNDO_WINDOW_S,
@@ -94,8 +94,8 @@ async def panel_context(view: View, project: dict, error: str | None = None, log
             "history": await call_history(view, project["id"], nxt["target"]), **nxt}
 
 
-async def same_target_context(view: View, project: dict, target_id: str, form: dict | None = None,
-                              **values: object) -> dict:
+async def same_target_context(view: View, project: dict[str, Any], target_id: str, form: dict[str, Any] | None = None,
+                              **values: object) -> dict[str, Any]:
     """The panel for the company already on screen (a refusal or an undo), with what was typed and
     the pattern it was assigned (carried by the form; an undo passes the call's)."""
     form = form or {}
@@ -106,13 +106,14 @@ async def same_target_context(view: View, project: dict, target_id: str, form: d
             "undo_window_s": UNDO_WINDOW_S, "limits": form_limits(await input_limits(view, CALLS)), **values}
 
 
-async def call_history(view: View, project_id: str, target: dict | None) -> list[dict]:
+async def call_history(view: View, project_id: str, target: dict[str, Any] | None) -> list[dict[str, Any]]:
     """The latest calls to this company (only asked for when it has been called before)."""
     if not target or not target.get("call_count"):
         return []
     page = await view.api.try_get("projects", f"/v1/projects/{project_id}/calls", default={"items": []},
                                   target_id=target["id"], limit=10)
-    return (page or {}).get("items", [])
+    items: list[dict[str, Any]] = (page or {}).get("items", [])
+    return items
 
 
 @router.get("/calling")
@@ -137,7 +138,7 @@ async def tally_fragment(view: CallerView, project_id: str) -> Response:
     return view.render("calling/tally.html", project=project, tally=await tally_for_today(view, project))
 
 
-def call_body(view: View, form: dict, outcome: str, tz: str) -> dict:
+def call_body(view: View, form: dict[str, Any], outcome: str, tz: str) -> dict[str, Any]:
     duration = form.get("duration_s") or "0"
     body = {
         "target_id": form.get("target_id"),
@@ -162,7 +163,7 @@ def call_body(view: View, form: dict, outcome: str, tz: str) -> dict:
     return body
 
 
-def appointment_body(form: dict, tz: str) -> dict:
+def appointment_body(form: dict[str, Any], tz: str) -> dict[str, Any]:
     """The appointment captured with the call: meeting time and the project's qualification fields."""
     qualification = {
         key.removeprefix("q_"): value.strip() for key, value in form.items() if key.startswith("q_") and value.strip()
@@ -245,8 +246,9 @@ async def undo_call(view: CallerView, project_id: str, request: Request) -> Resp
     return view.render("calling/panel.html", headers={"HX-Trigger": "callLogged"}, **context)
 
 
-async def current_target(view: View, target_id: str) -> dict | None:
-    return await view.api.try_get("projects", f"/v1/targets/{target_id}")
+async def current_target(view: View, target_id: str) -> dict[str, Any] | None:
+    target: dict[str, Any] | None = await view.api.try_get("projects", f"/v1/targets/{target_id}")
+    return target
 
 
 @router.post("/calling/{project_id}/skip")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
@@ -46,7 +46,7 @@ async def deal_page(view: SalesView, deal_id: str) -> Response:
 @router.post("/deals/{deal_id}")
 async def update_deal(view: SalesView, deal_id: str, request: Request) -> Response:
     form = await form_of(request)
-    body: dict = {field: form[field].strip() or None for field, _ in MEDDICC if field in form}
+    body: dict[str, Any] = {field: form[field].strip() or None for field, _ in MEDDICC if field in form}
     for field in ("amount", "probability"):
         value = form.get(field, "").replace(",", "").strip()
         if value:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form
 from starlette.responses import Response
@@ -14,15 +14,16 @@ router = APIRouter(include_in_schema=False)
 DirectorView = Annotated[View, Depends(roles("director", "manager", "admin"))]
 
 
-async def directors_for(view: View) -> list[dict]:
+async def directors_for(view: View) -> list[dict[str, Any]]:
     """Admins and managers look at one director's portfolio at a time; directors at their own."""
     if view.session.role == "director":
         return []
     page = await view.api.try_get("projects", "/v1/users", default={"items": []}, role="director", limit=200)
-    return (page or {}).get("items", [])
+    items: list[dict[str, Any]] = (page or {}).get("items", [])
+    return items
 
 
-async def load_portfolio(view: View, director_id: str | None) -> tuple[list[dict], list[dict], dict]:
+async def load_portfolio(view: View, director_id: str | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
     if not director_id:
         return [], [], {}
     portfolio = await view.api.get("reporting", "/v1/portfolio", director_id=director_id)
@@ -36,7 +37,7 @@ async def load_portfolio(view: View, director_id: str | None) -> tuple[list[dict
     return rows, open_alerts, counts
 
 
-async def portfolio_context(view: View, director_id: str, sort: str, dir: str) -> dict:
+async def portfolio_context(view: View, director_id: str, sort: str, dir: str) -> dict[str, Any]:
     directors = await directors_for(view)
     if view.session.role == "director":
         director_id = view.user.get("id", "")

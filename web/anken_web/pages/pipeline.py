@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -30,13 +30,13 @@ router = APIRouter(include_in_schema=False)
 SalesView = Annotated[View, Depends(roles("manager", "director", "admin"))]
 
 
-def items_of(result: object) -> list:
+def items_of(result: dict[str, Any] | list[Any] | None) -> list[Any]:
     if isinstance(result, dict):
         return list(result.get("items", []))
     return list(result or [])
 
 
-async def deal_owners(view: View) -> list[dict]:
+async def deal_owners(view: View) -> list[dict[str, Any]]:
     """Managers and directors: the people who own deals. A director reads only their own figures
     (the access rule), so they are offered only themselves."""
     if view.session.role == "director":
@@ -64,9 +64,9 @@ class BoardFilter:
         return {"pipeline_id": self.pipeline_id, "owner_id": self.owner_id}
 
 
-async def board_deals(view: View, board: BoardFilter) -> list[dict]:
+async def board_deals(view: View, board: BoardFilter) -> list[dict[str, Any]]:
     """Every open deal of the board: follow the pages (bounded)."""
-    deals: list[dict] = []
+    deals: list[dict[str, Any]] = []
     cursor = None
     for _page in range(20):
         page = await view.api.get("projects", "/v1/deals", **board.deals_query(), cursor=cursor, limit=200)
@@ -77,12 +77,12 @@ async def board_deals(view: View, board: BoardFilter) -> list[dict]:
     return deals
 
 
-async def board_context(view: View, pipeline_id: str | None, owner_id: str | None) -> dict:
+async def board_context(view: View, pipeline_id: str | None, owner_id: str | None) -> dict[str, Any]:
     """The board's pipeline, its cards by stage and the tiles' summary, all of one BoardFilter."""
     pipelines = items_of(await view.api.get("projects", "/v1/pipelines"))
     pipeline = next((p for p in pipelines if str(p["id"]) == pipeline_id), None) or next(
         (p for p in pipelines if p.get("is_default")), pipelines[0] if pipelines else None)
-    deals: list[dict] = []
+    deals: list[dict[str, Any]] = []
     summary = None
     if pipeline:
         board = BoardFilter(str(pipeline["id"]), owner_id)
@@ -90,7 +90,7 @@ async def board_context(view: View, pipeline_id: str | None, owner_id: str | Non
             board_deals(view, board),
             view.api.try_get("reporting", "/v1/pipeline/summary", **board.summary_query()),
         )
-    by_stage: dict[str, list[dict]] = {}
+    by_stage: dict[str, list[dict[str, Any]]] = {}
     for deal in deals:
         by_stage.setdefault(str(deal.get("stage_id")), []).append(deal)
     owners = await deal_owners(view)
@@ -103,7 +103,7 @@ async def board(view: SalesView, pipeline_id: str | None = None, owner_id: str |
     return await render_board(view, pipeline_id, owner_id or None)
 
 
-async def render_board(view: View, pipeline_id: str | None, owner_id: str | None, *, new_deal: dict | None = None,
+async def render_board(view: View, pipeline_id: str | None, owner_id: str | None, *, new_deal: dict[str, Any] | None = None,
                        new_deal_errors: dict[str, str] | None = None, new_deal_error: str | None = None,
                        status_code: int = 200) -> Response:
     """The board page; after a refused new deal, its form open with what was typed and the errors next to
@@ -117,7 +117,7 @@ async def render_board(view: View, pipeline_id: str | None, owner_id: str | None
 @router.post("/pipeline/deals")
 async def create_deal(view: SalesView, request: Request) -> Response:
     form = await form_of(request)
-    body: dict = {"name": form.get("name", "").strip(), "account_name": form.get("account_name", "").strip(),
+    body: dict[str, Any] = {"name": form.get("name", "").strip(), "account_name": form.get("account_name", "").strip(),
                   "forecast_category": form.get("forecast_category") or "pipeline"}
     amount = form.get("amount", "").replace(",", "").strip()
     if amount:
@@ -146,7 +146,7 @@ async def move_deal(
     pipeline_id: Annotated[str, Form()] = "",
     owner_id: Annotated[str, Form()] = "",
 ) -> Response:
-    body: dict = {"stage_id": stage_id}
+    body: dict[str, Any] = {"stage_id": stage_id}
     if confirmed:
         body["exit_criteria_confirmed"] = True
     headers = version_header(version)
@@ -187,7 +187,7 @@ def quota_kind(period_label: str | None) -> str:
     return N_("Quarterly quota") if "-Q" in period_label else N_("Monthly quota")
 
 
-def quota_derivation(forecast: dict, names: dict[str, str], _: Gettext, fmt: Formatter) -> list[dict]:
+def quota_derivation(forecast: dict[str, Any], names: dict[str, str], _: Gettext, fmt: Formatter) -> list[dict[str, Any]]:
     """How the forecast's quota was derived (its `quota_parts`), one sentence per quota as entered:
     「四半期クォータ ￥50,000,000（2026/10/01〜2026/12/31）のうち 31/92 日」, with a link to the quota's own
     period when only part of it counts."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import available_timezones
 
 from babel.dates import get_day_names
@@ -40,10 +40,10 @@ class _Caller:
     kind: str = "user"
 
 
-def may_manage(view: View, project: dict) -> bool:
+def may_manage(view: View, project: dict[str, Any]) -> bool:
     """The one access rule: the project's director and admins change its settings."""
     role = view.session.role
-    caller = _Caller(id=str(view.user.get("id") or ""), role=Role(role) if role in Role.__members__ else None)
+    caller = _Caller(id=str(view.user.get("id") or ""), role=Role(role) if role is not None and role in Role.__members__ else None)
     return access.may_manage_project(caller, director_id=project.get("director_id"))
 
 
@@ -54,13 +54,14 @@ def time_zones(current: str) -> list[str]:
     return sorted(zones)
 
 
-async def _directors(view: View) -> list[dict]:
+async def _directors(view: View) -> list[dict[str, Any]]:
     page = await view.api.try_get("projects", "/v1/users", default={"items": []}, role="director", limit=200)
-    return (page or {}).get("items", [])
+    items: list[dict[str, Any]] = (page or {}).get("items", [])
+    return items
 
 
 async def render_settings(
-    view: View, project: dict, *, values: dict[str, str] | None = None, field_errors: dict[str, str] | None = None,
+    view: View, project: dict[str, Any], *, values: dict[str, str] | None = None, field_errors: dict[str, str] | None = None,
     rendered: dict[str, str] | None = None, version: str | None = None, error: str | None = None,
     conflict: bool = False, clashes: list[str] | None = None, status_code: int = 200,
 ) -> Response:

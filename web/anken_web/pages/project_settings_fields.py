@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Any
 
 from anken_web import field_errors
 from anken_web.api_client import ApiError
@@ -147,7 +148,7 @@ def form_value(field: SettingField, value: object) -> str:
     return str(value)
 
 
-def form_values(project: dict) -> dict[str, str]:
+def form_values(project: dict[str, Any]) -> dict[str, str]:
     """Every setting of the project as the form shows it."""
     return {name: form_value(field, project.get(name)) for name, field in FIELDS.items()}
 

@@ -49,11 +49,11 @@ MONTH_FIGURES = (
 )
 
 
-def query_without_cursor(params: dict) -> str:
+def query_without_cursor(params: dict[str, Any]) -> str:
     return urlencode({k: v for k, v in params.items() if v not in (None, "") and k != "cursor"})
 
 
-async def new_project_choices(view: View) -> dict:
+async def new_project_choices(view: View) -> dict[str, Any]:
     """Clients and directors for the new-project form (directors create their own projects)."""
     if view.session.role not in ("director", "admin"):
         return {"clients": [], "directors": []}
@@ -70,7 +70,7 @@ async def project_list(view: UserView, q: str = "", status: str = "", cursor: st
 
 
 async def render_project_list(view: View, q: str = "", status: str = "", cursor: str = "",
-                              error: str | None = None, form: dict | None = None,
+                              error: str | None = None, form: dict[str, Any] | None = None,
                               field_errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
     page = await view.api.get("projects", "/v1/projects", q=q, status=status, cursor=cursor, limit=50)
     filters = {"q": q, "status": status}
@@ -83,7 +83,7 @@ async def render_project_list(view: View, q: str = "", status: str = "", cursor:
 @router.post("/projects")
 async def create_project(view: DirectorView, request: Request) -> Response:
     form = await form_of(request)
-    body: dict = {
+    body: dict[str, Any] = {
         "client_id": form.get("client_id"), "name": form.get("name", "").strip(),
         "product": form.get("product", "").strip() or None,
         "director_id": view.user.get("id") if view.session.role == "director" else (form.get("director_id") or None),
@@ -122,7 +122,7 @@ async def assign_member(view: DirectorView, project_id: str, member_id: Annotate
     return view.redirect(f"/projects/{project_id}#members-title", flash=view._("The member is assigned."))
 
 
-async def kpi_context(view: View, project: dict, preset: str | None, start: str | None, end: str | None) -> dict:
+async def kpi_context(view: View, project: dict[str, Any], preset: str | None, start: str | None, end: str | None) -> dict[str, Any]:
     tz = project.get("timezone") or "Asia/Tokyo"
     first, after, chosen = periods.resolve(preset, start, end, tz)
     pid = project["id"]
@@ -149,15 +149,16 @@ async def kpi_context(view: View, project: dict, preset: str | None, start: str 
     }
 
 
-async def assignable_members(view: View) -> dict:
+async def assignable_members(view: View) -> dict[str, Any]:
     """Active members a director may assign (others do not see the form)."""
     if view.session.role not in ("director", "admin"):
         return {"items": []}
-    return await view.api.try_get("projects", "/v1/users", default={"items": []}, role="member", is_active="true",
-                                  limit=200)
+    members: dict[str, Any] = await view.api.try_get("projects", "/v1/users", default={"items": []}, role="member",
+                                                     is_active="true", limit=200)
+    return members
 
 
-async def project_context(view: View, project_id: str) -> dict:
+async def project_context(view: View, project_id: str) -> dict[str, Any]:
     project = await view.api.get("projects", f"/v1/projects/{project_id}")
     kickoff, contracts, assignments, members, limits = await asyncio.gather(
         view.api.try_get("projects", f"/v1/projects/{project_id}/kickoff-items", default=None),
@@ -215,7 +216,7 @@ async def agree_kickoff_item(view: DirectorView, project_id: str, key: str,
     Through htmx the answer is the item alone (what is typed in the other items stays) and the
     checklist's readiness out of band; without it, the project page."""
     value_field = setting_fields.kickoff_value(await input_limits(view, setting_fields.PROJECT_LIMITS))
-    body: dict = {"agreed": agreed == "on", "value": setting_fields.api_value(value_field, value)}
+    body: dict[str, Any] = {"agreed": agreed == "on", "value": setting_fields.api_value(value_field, value)}
     item_error, item_errors, typed, conflict, status = None, {}, {}, False, 200
     try:
         await view.api.patch("projects", f"/v1/projects/{project_id}/kickoff-items/{key}", json=body,
@@ -291,7 +292,7 @@ async def record_contract_change(
     scope_increased: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "",
     attempt: Annotated[str, Form()] = "",
 ) -> Response:
-    body: dict = {"kind": kind, "effective_date": effective_date, "scope_increased": scope_increased == "on"}
+    body: dict[str, Any] = {"kind": kind, "effective_date": effective_date, "scope_increased": scope_increased == "on"}
     if new_contract_end:
         body["new_contract_end"] = new_contract_end
     if hours_after.strip():

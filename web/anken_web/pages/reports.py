@@ -4,7 +4,7 @@ publish and downloads (PPTX, XLSX, CSV, print view)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
@@ -54,8 +54,8 @@ def positive_int(value: str | None) -> int | None:
 
 
 async def render_report(
-    view: View, project: dict, week: str, report: dict, *, editable: bool, version: int | None = None,
-    text: dict | None = None, field_errors: dict[str, str] | None = None, error: str | None = None,
+    view: View, project: dict[str, Any], week: str, report: dict[str, Any], *, editable: bool, version: int | None = None,
+    text: dict[str, Any] | None = None, field_errors: dict[str, str] | None = None, error: str | None = None,
     status_code: int = 200,
 ) -> Response:
     versions = (await view.api.get("reporting", report_path(project["id"], week) + "/versions")).get("versions") or []
@@ -74,7 +74,7 @@ def lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def draft_from(form: dict) -> dict:
+def draft_from(form: dict[str, Any]) -> dict[str, Any]:
     """The editor's textareas (one item per line) as the draft the API stores. A next action may
     name its owner after a slash: "資料送付 / 田中"."""
     actions = []
@@ -85,7 +85,7 @@ def draft_from(form: dict) -> dict:
     return {"notes": {field: lines(form.get(field, "")) for field in NOTE_FIELDS}, "next_actions": actions}
 
 
-def draft_text(report: dict) -> dict:
+def draft_text(report: dict[str, Any]) -> dict[str, Any]:
     """The report's notes and next actions as editor text, one item per line."""
     notes = report.get("notes") or {}
     text = {field: "\n".join(notes.get(field) or []) for field in NOTE_FIELDS}

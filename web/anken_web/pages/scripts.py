@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
@@ -34,7 +34,7 @@ async def scripts_page(view: StaffView, project_id: str, script_id: str = "") ->
     return await render_scripts(view, project_id, script_id)
 
 
-async def render_scripts(view: View, project_id: str, script_id: str = "", *, form: dict | None = None,
+async def render_scripts(view: View, project_id: str, script_id: str = "", *, form: dict[str, Any] | None = None,
                          field_errors: dict[str, str] | None = None, error: str | None = None,
                          refused: str = "", status_code: int = 200) -> Response:
     """The scripts page; `refused` ("new" or "version"): the form that was refused, shown again with `form`
@@ -55,7 +55,7 @@ async def render_scripts(view: View, project_id: str, script_id: str = "", *, fo
                        field_errors=field_errors or {}, error=error, body_limit=limits.max_length("body"))
 
 
-async def _refused(view: View, project_id: str, script_id: str, exc: ApiError, form: dict, refused: str,
+async def _refused(view: View, project_id: str, script_id: str, exc: ApiError, form: dict[str, Any], refused: str,
                    labels: dict[str, str]) -> Response:
     """A refused script form: the page again, what was typed kept, each refusal next to its field."""
     limits = limits_under(await input_limits(view, SCRIPT_LIMITS), "script.")

@@ -55,14 +55,14 @@ class Caller:
     kind: str = "user"
 
 
-def may_edit_targets(view: View, project: dict) -> bool:
+def may_edit_targets(view: View, project: dict[str, Any]) -> bool:
     """The one access rule (admins and the project's director manage its targets)."""
     role = view.session.role
-    caller = Caller(str(view.user.get("id") or ""), Role(role) if role in Role.__members__ else None)
+    caller = Caller(str(view.user.get("id") or ""), Role(role) if role is not None and role in Role.__members__ else None)
     return may_manage_project(caller, director_id=project.get("director_id"))
 
 
-def column_help(columns: dict | None, _: Gettext) -> list[dict[str, Any]]:
+def column_help(columns: dict[str, Any] | None, _: Gettext) -> list[dict[str, Any]]:
     """The columns projects-api recognises, each with its label and its rule in the user's language."""
     rows = []
     for column in (columns or {}).get("columns", []):
@@ -73,7 +73,7 @@ def column_help(columns: dict | None, _: Gettext) -> list[dict[str, Any]]:
     return rows
 
 
-async def lists_context(view: View, project_id: str, list_id: str | None, status: str, q: str, cursor: str) -> dict:
+async def lists_context(view: View, project_id: str, list_id: str | None, status: str, q: str, cursor: str) -> dict[str, Any]:
     project, lists_page, columns = await asyncio.gather(
         view.api.get("projects", f"/v1/projects/{project_id}"),
         view.api.get("projects", f"/v1/projects/{project_id}/target-lists", limit=100),
@@ -81,14 +81,15 @@ async def lists_context(view: View, project_id: str, list_id: str | None, status
     )
     lists = lists_page.get("items", [])
     chosen = next((tl for tl in lists if str(tl["id"]) == list_id), lists[0] if lists else None)
-    targets: dict = {"items": [], "next_cursor": None}
-    imports: list = []
+    targets: dict[str, Any] = {"items": [], "next_cursor": None}
+    imports: list[Any] = []
+    imports_page: dict[str, Any] | None
     if chosen:
-        targets, imports = await asyncio.gather(
+        targets, imports_page = await asyncio.gather(
             view.api.get("projects", f"/v1/target-lists/{chosen['id']}/targets", status=status, q=q, cursor=cursor, limit=50),
             view.api.try_get("projects", f"/v1/target-lists/{chosen['id']}/imports", default={"items": []}),
         )
-        imports = (imports or {}).get("items", [])
+        imports = (imports_page or {}).get("items", [])
     query = "&".join(f"{k}={v}" for k, v in (("list_id", chosen["id"] if chosen else ""), ("status", status), ("q", q)) if v)
     return {"project": project, "lists": lists, "chosen": chosen, "targets": targets, "imports": imports or [],
             "filters": {"status": status, "q": q, "cursor": cursor}, "statuses": TARGET_STATUSES, "tiers": TIERS,
@@ -156,7 +157,7 @@ async def preview_import(view: StaffView, project_id: str, list_id: str,
     content = await file.read() if file is not None else b""
     filename = (file.filename if file is not None else None) or "targets.csv"
     limit = whole_number(max_bytes)
-    limits = {"max_bytes": limit, "max_size": wording.megabytes(limit)} if isinstance(limit, int) and limit > 0 else {}
+    limits: dict[str, Any] = {"max_bytes": limit, "max_size": wording.megabytes(limit)} if isinstance(limit, int) and limit > 0 else {}
     if not content:
         return render_import_step(view, project_id, list_id, file_error=view._("Choose a CSV or XLSX file first."),
                                   **limits)
@@ -204,7 +205,7 @@ async def commit_import(view: StaffView, project_id: str, list_id: str, token: A
                                   error=view._("The uploaded file has expired. Upload it again."))
     await view.request.app.state.uploads.drop(token)
     task = asyncio.create_task(run_import(view.api, list_id, stored.filename, stored.content))
-    background: set = view.request.app.state.background
+    background: set[asyncio.Task[None]] = view.request.app.state.background
     background.add(task)
     task.add_done_callback(background.discard)
     since = (datetime.now(UTC) - timedelta(seconds=5)).isoformat()
@@ -233,7 +234,7 @@ def _edit_locate(api_field: str) -> tuple[str, int | None, str | None] | None:
     return (name, None, None) if name in EDIT_FIELDS else None
 
 
-def edit_refusal(exc: ApiError, _: Gettext, target: dict) -> dict[str, str]:
+def edit_refusal(exc: ApiError, _: Gettext, target: dict[str, Any]) -> dict[str, str]:
     """Field → sentence for a refused edit of `target`; `form` carries what concerns no single field."""
 
     def sentence(refusal: Refusal, _: Gettext) -> str:

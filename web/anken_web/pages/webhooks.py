@@ -8,7 +8,7 @@ A signing secret is rendered in the answer to the create or rotate request only;
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
@@ -55,7 +55,7 @@ def form_errors(exc: ApiError, _: Gettext) -> dict[str, str]:
 
 
 async def _page(view: View, client_id: str, *, cursor: str = "", deliveries_cursor: str = "",
-                form: dict | None = None, errors: dict[str, str] | None = None, secret: dict | None = None,
+                form: dict[str, Any] | None = None, errors: dict[str, str] | None = None, secret: dict[str, Any] | None = None,
                 status_code: int = 200) -> Response:
     # The client first: a client the user does not manage is 404 here, as in the APIs.
     client = await view.api.get("projects", f"/v1/clients/{client_id}")
@@ -133,7 +133,7 @@ async def set_active(view: ManagerView, client_id: str, endpoint_id: str, reques
     return view.redirect(f"/webhooks/{client_id}", flash=done)
 
 
-def trial_sentence(result: dict, _: Gettext) -> str:
+def trial_sentence(result: dict[str, Any], _: Gettext) -> str:
     """The test send's status only: delivered or not, and the HTTP status the endpoint answered."""
     status = label_of(result.get("status"), _)
     code = result.get("status_code")
