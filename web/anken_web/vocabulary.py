@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from anken_common.call_outcomes import LABELS as CALL_OUTCOME_LABELS
+from anken_common.events import PARTNER_WEBHOOK_EVENTS
 from anken_web.i18n.extraction import N_
 
 Gettext = Callable[..., str]
@@ -24,7 +25,7 @@ LEAD_SOURCES = ("outbound_appointment", "inbound", "referral", "partner", "event
 HANDOFF_STATUSES = ("set", "held", "no_show", "cancelled")
 PARTNER_OUTCOMES = ("qualified", "unqualified")
 CLIENT_DEAL_STAGES = ("proposal", "negotiation", "won", "lost")
-WEBHOOK_EVENTS = ("appointment.set", "appointment.updated", "weekly_report.published", "project.status_changed")
+WEBHOOK_EVENTS: tuple[str, ...] = tuple(str(event) for event in PARTNER_WEBHOOK_EVENTS)
 
 # A value's code → its label.
 VALUES: dict[str, str] = {
@@ -84,6 +85,10 @@ VALUES: dict[str, str] = {
     # the events a partner webhook endpoint subscribes to
     "appointment.set": N_("Appointment set"), "appointment.updated": N_("Appointment updated"),
     "weekly_report.published": N_("Weekly report published"), "project.status_changed": N_("Project status changed"),
+    "appointment.held": N_("Meeting held"), "appointment.no_show": N_("Meeting no-show"),
+    "appointment.rescheduled": N_("Meeting rescheduled"), "appointment.cancelled": N_("Appointment cancelled"),
+    "appointment.qualified": N_("Appointment qualified"), "appointment.unqualified": N_("Appointment not qualified"),
+    "appointment.client_deal_reported": N_("Client deal reported"),
     # call outcomes (anken_common.call_outcomes holds their English labels)
     **{outcome.value: label for outcome, label in CALL_OUTCOME_LABELS.items()},
 }

@@ -59,6 +59,16 @@ class EventType(StrEnum):
     weekly_report_published = "weekly_report.published"
 
 
+# The events a client's partner may subscribe a webhook endpoint to: the worker validates subscriptions
+# against these and the web offers them (tests/foundation/test_one_home_webhook_events.py keeps both equal).
+PARTNER_WEBHOOK_EVENTS: tuple[EventType, ...] = (
+    EventType.appointment_set, EventType.appointment_updated, EventType.appointment_held,
+    EventType.appointment_no_show, EventType.appointment_rescheduled, EventType.appointment_cancelled,
+    EventType.appointment_qualified, EventType.appointment_unqualified, EventType.appointment_client_deal_reported,
+    EventType.weekly_report_published, EventType.project_status_changed,
+)
+
+
 class EventEnvelope(BaseModel):
     """One event as it travels from an outbox to every consumer."""
 
