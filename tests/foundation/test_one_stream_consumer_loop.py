@@ -2,7 +2,9 @@
 worker's consumer both run on anken_common.event_stream, and no other module reads or acknowledges
 the stream. The loop itself is checked against real Redis: an unacknowledged message is delivered
 again after a crash (to the same consumer, or claimed by another once idle), and a message is
-acknowledged only after the handler reported it done."""
+acknowledged only after the handler reported it done. Both consumers' handlers are built by the one
+fallback helper (batch_with_fallback: the batch in one transaction, else one event per transaction,
+stopping at the first failure), and neither keeps a copy of it."""
 
 from __future__ import annotations
 
@@ -17,7 +19,14 @@ import pytest
 from redis.asyncio import Redis
 
 from anken_common import event_stream
-from anken_common.event_stream import StreamBatchFailed, consume_batch, ensure_group, publish, run_consumer
+from anken_common.event_stream import (
+    StreamBatchFailed,
+    batch_with_fallback,
+    consume_batch,
+    ensure_group,
+    publish,
+    run_consumer,
+)
 from anken_common.events import EventEnvelope, events_stream
 from harness.infra import Infra
 
@@ -54,6 +63,92 @@ def test_both_consumers_run_on_the_one_loop() -> None:
         assert module.run_consumer is event_stream.run_consumer, module.__name__
         assert "run_consumer(" in inspect.getsource(module.run_event_consumer), module.__name__
     assert runtime.run_event_consumer is consumer.run_event_consumer
+
+
+def _envelopes(n: int) -> list[EventEnvelope]:
+    return [EventEnvelope(type="client.created", aggregate_type="client", aggregate_id=str(i), sequence=i)
+            for i in range(n)]
+
+
+class Applier:
+    """Applies lists of envelopes "in one transaction", failing any list that holds a bad one."""
+
+    def __init__(self, bad: set[uuid.UUID]) -> None:
+        self.bad = bad
+        self.calls: list[list[uuid.UUID]] = []
+
+    async def __call__(self, envelopes: list[EventEnvelope]) -> None:
+        self.calls.append([e.id for e in envelopes])
+        if self.bad & {e.id for e in envelopes}:
+            raise RuntimeError("constraint violated")
+
+
+async def test_the_fallback_applies_one_by_one_and_stops_at_the_first_failure() -> None:
+    envelopes = _envelopes(4)
+    ids = [e.id for e in envelopes]
+    apply = Applier(bad={ids[2]})
+    handle = batch_with_fallback(apply, group=GROUP)
+    assert await handle(envelopes) == 2  # the bad third and the fourth after it stay pending, in order
+    assert apply.calls == [ids, [ids[0]], [ids[1]], [ids[2]]]
+
+    clean = Applier(bad=set())
+    assert await batch_with_fallback(clean, group=GROUP)(envelopes) == 4
+    assert clean.calls == [ids]  # one transaction when nothing fails
+
+
+async def test_the_fallback_uses_the_single_event_path_when_given_and_skips_a_pointless_retry() -> None:
+    envelopes = _envelopes(3)
+    ids = [e.id for e in envelopes]
+    singles: list[uuid.UUID] = []
+
+    async def one(envelope: EventEnvelope) -> None:
+        singles.append(envelope.id)
+
+    batch = Applier(bad={ids[1]})
+    assert await batch_with_fallback(batch, group=GROUP, apply_one=one)(envelopes) == 3
+    assert batch.calls == [ids] and singles == ids
+
+    lone = Applier(bad={ids[0]})
+    assert await batch_with_fallback(lone, group=GROUP)(envelopes[:1]) == 0
+    assert lone.calls == [[ids[0]]]  # a batch of one is not tried again on the path it just failed on
+
+
+def test_both_consumers_build_their_handler_with_the_one_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
+    from anken_reporting.consumers import runner
+    from anken_reporting.settings import ReportingSettings
+    from anken_worker.events import consumer
+
+    built: list[str] = []
+
+    def spy(*args: object, group: str, **kwargs: object) -> event_stream.BatchHandler:
+        built.append(group)
+        return batch_with_fallback(*args, group=group, **kwargs)  # type: ignore[arg-type]
+
+    for module in (runner, consumer):
+        monkeypatch.setattr(module, "batch_with_fallback", spy)
+    reporting_handler = runner.make_batch_handler(None, ReportingSettings.model_construct())  # type: ignore[arg-type]
+    worker_handler = consumer.make_batch_handler(None)  # type: ignore[arg-type]
+    assert built == [runner.CONSUMER_GROUP, consumer.EVENT_GROUP]
+    for handler in (reporting_handler, worker_handler):
+        assert handler.__qualname__ == "batch_with_fallback.<locals>.handle_batch"
+    for module in (runner, consumer):  # no copy of the loop-over-events fallback is left behind
+        assert "enumerate(envelopes)" not in inspect.getsource(module), module.__name__
+
+
+async def test_the_workers_handler_falls_back_through_the_helper(monkeypatch: pytest.MonkeyPatch) -> None:
+    from anken_worker.events import consumer
+
+    envelopes = _envelopes(3)
+    ids = [e.id for e in envelopes]
+    record = Applier(bad={ids[1]})
+
+    async def handle_events(ctx: object, batch: list[EventEnvelope]) -> list[str]:
+        await record(batch)
+        return []
+
+    monkeypatch.setattr(consumer, "handle_events", handle_events)
+    assert await consumer.make_batch_handler(None)(envelopes) == 1  # type: ignore[arg-type]
+    assert record.calls == [ids, [ids[0]], [ids[1]]]
 
 
 @pytest.fixture

@@ -9,6 +9,9 @@ run on it, and no other module reads the stream (tests/foundation/test_one_strea
 A consumer that died holding messages leaves them pending under its name; a consumer started with
 `claim_idle_ms` takes over those idle that long (XPENDING with IDLE, then XCLAIM: both answer the
 same on Redis 6.2 and 7.0, unlike XAUTOCLAIM's reply) and handles them before new ones.
+
+Both consumers' handlers are built by batch_with_fallback: the batch in one transaction; if that
+fails, one event per transaction, stopping at the first that fails so order is kept.
 """
 
 from __future__ import annotations
@@ -26,6 +29,10 @@ from anken_common.stopping import sleep_or_stop
 log = get_logger("anken.events")
 # Applies envelopes in order; returns how many leading ones are done (all, unless one failed).
 BatchHandler = Callable[[list[EventEnvelope]], Awaitable[int]]
+# Applies envelopes in one transaction (commits, or raises and leaves nothing applied).
+ApplyBatch = Callable[[list[EventEnvelope]], Awaitable[object]]
+# Applies one envelope in its own transaction.
+ApplyOne = Callable[[EventEnvelope], Awaitable[object]]
 
 
 class StreamBatchFailed(RuntimeError):
@@ -60,6 +67,34 @@ async def claim_stale(redis: Redis, namespace: str, group: str, consumer: str, *
     ids = [_text(msg_id) for msg_id in claimed]
     log.warning("claimed_stale_events", group=group, consumer=consumer, count=len(ids))
     return ids
+
+
+def batch_with_fallback(apply_batch: ApplyBatch, *, group: str, apply_one: ApplyOne | None = None) -> BatchHandler:
+    """The handler every consumer of the stream runs on the loop: the whole batch in one transaction
+    (`apply_batch`); if that fails, one event per transaction (`apply_one`, by default `apply_batch`
+    with that one event), stopping at the first that fails, so it and those after it stay pending and
+    are retried in order while one bad event cannot hold back the ones before it. Returns how many
+    leading events are done (consume_batch acknowledges them).
+
+    A batch of a single event is not tried again on the same path it just failed on."""
+
+    async def handle_batch(envelopes: list[EventEnvelope]) -> int:
+        try:
+            await apply_batch(envelopes)
+            return len(envelopes)
+        except Exception:
+            log.exception("event_batch_failed", group=group, size=len(envelopes))
+        if len(envelopes) == 1 and apply_one is None:
+            return 0
+        for done, envelope in enumerate(envelopes):
+            try:
+                await (apply_one(envelope) if apply_one is not None else apply_batch([envelope]))
+            except Exception:
+                log.exception("event_failed", group=group, event_id=str(envelope.id), type=envelope.type)
+                return done
+        return len(envelopes)
+
+    return handle_batch
 
 
 def _text(value: bytes | str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from pydantic import Field
+
 from anken_common.settings import CommonSettings, load_settings
 
 SCHEMA = "reporting"
@@ -13,6 +15,10 @@ class ReportingSettings(CommonSettings):
     port: int = 8002
     # The events consumer keeps the read models current; tests that feed events by hand turn it off.
     event_consumer_enabled: bool = True
+    # Events another consumer of the group has held unacknowledged this long are taken over: the
+    # consumer is named after the host, so a container restarted under a new name would otherwise
+    # leave its predecessor's pending events behind for ever (as the worker's CLAIM_IDLE_MS).
+    consumer_claim_idle_s: float = Field(60.0, ge=0)
     outbox_relay_enabled: bool = True
     outbox_relay_interval_s: float = 0.2
     # Partner API keys are introspected at projects-api; answers are cached this long (unknown

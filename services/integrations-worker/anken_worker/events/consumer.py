@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from anken_common.event_payloads import PAYLOAD_MODELS, parse_payload
-from anken_common.event_stream import BatchHandler, run_consumer
+from anken_common.event_stream import BatchHandler, batch_with_fallback, run_consumer
 from anken_common.events import EventEnvelope
 from anken_common.logging import get_logger
 from anken_worker.context import WorkerContext
@@ -81,27 +81,13 @@ async def _dead_letter_malformed(conn: AsyncConnection, envelope: EventEnvelope,
 
 
 def make_batch_handler(ctx: WorkerContext) -> BatchHandler:
-    """The worker's handler for the shared loop: the batch in one transaction; if that fails, one
-    event per transaction, stopping at the first that fails (it and those after it stay pending and
-    are retried in order). Returns how many leading events are recorded (the loop acknowledges them)."""
+    """The worker's handler for the shared loop (anken_common.event_stream.batch_with_fallback over
+    handle_events): returns how many leading events are recorded (the loop acknowledges them)."""
 
-    async def handle_batch(envelopes: list[EventEnvelope]) -> int:
-        try:
-            await handle_events(ctx, envelopes)
-            return len(envelopes)
-        except Exception:
-            log.exception("event_batch_failed", size=len(envelopes))
-            if len(envelopes) == 1:
-                return 0
-        for done, envelope in enumerate(envelopes):
-            try:
-                await handle_events(ctx, [envelope])
-            except Exception:
-                log.exception("event_failed", event_id=str(envelope.id), type=envelope.type)
-                return done
-        return len(envelopes)
+    async def record(envelopes: list[EventEnvelope]) -> None:
+        await handle_events(ctx, envelopes)
 
-    return handle_batch
+    return batch_with_fallback(record, group=EVENT_GROUP)
 
 
 async def run_event_consumer(ctx: WorkerContext, stop: asyncio.Event) -> None:
