@@ -6,13 +6,14 @@ import uuid
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from anken_projects.api_keys.models import ApiKey
 from anken_projects.kit.pagination import PageResult, paginate
 
 
 async def find(session: AsyncSession, key_id: uuid.UUID, *, for_update: bool = False) -> ApiKey | None:
-    statement = sa.select(ApiKey).where(ApiKey.id == key_id)
+    statement = sa.select(ApiKey).where(col(ApiKey.id) == key_id)
     if for_update:
         statement = statement.with_for_update()
     return (await session.execute(statement)).scalar_one_or_none()
@@ -22,7 +23,7 @@ async def page(session: AsyncSession, *, client_id: uuid.UUID | None, include_re
                limit: int) -> PageResult[ApiKey]:
     statement = sa.select(ApiKey)
     if client_id:
-        statement = statement.where(ApiKey.client_id == client_id)
+        statement = statement.where(col(ApiKey.client_id) == client_id)
     if not include_revoked:
-        statement = statement.where(ApiKey.revoked_at.is_(None))
-    return await paginate(session, statement, (ApiKey.created_at, ApiKey.id), cursor=cursor, limit=limit)
+        statement = statement.where(col(ApiKey.revoked_at).is_(None))
+    return await paginate(session, statement, (col(ApiKey.created_at), col(ApiKey.id)), cursor=cursor, limit=limit)

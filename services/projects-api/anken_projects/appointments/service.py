@@ -7,6 +7,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from anken_common.auth_tokens import Role
 from anken_common.events import EventType
@@ -46,18 +47,18 @@ async def list_appointments(
     _require_scope(principal, Scope.read_appointments)
     statement = sa.select(Appointment).where(visibility_clause(principal, Appointment.project_id))
     if principal.is_partner:
-        statement = statement.where(Appointment.client_id == principal.client_id)
+        statement = statement.where(col(Appointment.client_id) == principal.client_id)
     if project_id is not None:
-        statement = statement.where(Appointment.project_id == project_id)
+        statement = statement.where(col(Appointment.project_id) == project_id)
     if status is not None:
-        statement = statement.where(Appointment.handoff_status == status)
+        statement = statement.where(col(Appointment.handoff_status) == status)
     if outcome is not None:
-        statement = statement.where(Appointment.partner_outcome == outcome)
+        statement = statement.where(col(Appointment.partner_outcome) == outcome)
     if from_ is not None:
-        statement = statement.where(Appointment.set_at >= from_)
+        statement = statement.where(col(Appointment.set_at) >= from_)
     if to is not None:
-        statement = statement.where(Appointment.set_at < to)
-    return await paginate(session, statement, (Appointment.set_at, Appointment.id), cursor=cursor, limit=limit)
+        statement = statement.where(col(Appointment.set_at) < to)
+    return await paginate(session, statement, (col(Appointment.set_at), col(Appointment.id)), cursor=cursor, limit=limit)
 
 
 async def get_appointment(
@@ -65,10 +66,10 @@ async def get_appointment(
 ) -> Appointment:
     _require_scope(principal, scope)
     statement = sa.select(Appointment).where(
-        Appointment.id == appointment_id, visibility_clause(principal, Appointment.project_id)
+        col(Appointment.id) == appointment_id, visibility_clause(principal, Appointment.project_id)
     )
     if principal.is_partner:
-        statement = statement.where(Appointment.client_id == principal.client_id)
+        statement = statement.where(col(Appointment.client_id) == principal.client_id)
     if for_update:
         statement = statement.with_for_update()
     appointment = (await session.execute(statement)).scalar_one_or_none()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from anken_projects.audit.models import AuditEntry
 from anken_projects.kit.pagination import PageResult, paginate
@@ -13,8 +14,8 @@ async def page(session: AsyncSession, *, entity_type: str | None, entity_id: str
                action: str | None, cursor: str | None, limit: int) -> PageResult[AuditEntry]:
     """Newest first; every filter is an exact match."""
     statement = sa.select(AuditEntry)
-    for column, value in ((AuditEntry.entity_type, entity_type), (AuditEntry.entity_id, entity_id),
-                          (AuditEntry.actor_id, actor_id), (AuditEntry.action, action)):
+    for column, value in ((col(AuditEntry.entity_type), entity_type), (col(AuditEntry.entity_id), entity_id),
+                          (col(AuditEntry.actor_id), actor_id), (col(AuditEntry.action), action)):
         if value is not None:
             statement = statement.where(column == value)
-    return await paginate(session, statement, (AuditEntry.id,), cursor=cursor, limit=limit, descending=True)
+    return await paginate(session, statement, (col(AuditEntry.id),), cursor=cursor, limit=limit, descending=True)

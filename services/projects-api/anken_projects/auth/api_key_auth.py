@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from anken_common.auth_tokens import API_KEY_PREFIX, api_key_prefix
 from anken_common.problems import Unauthorized
@@ -69,7 +70,7 @@ async def find_key(session: AsyncSession, secret_key: str, token: str) -> ApiKey
     prefix = parse_prefix(token)
     if prefix is None:
         return None
-    key = (await session.execute(sa.select(ApiKey).where(ApiKey.prefix == prefix))).scalar_one_or_none()
+    key = (await session.execute(sa.select(ApiKey).where(col(ApiKey.prefix) == prefix))).scalar_one_or_none()
     if key is None or not hmac.compare_digest(key.secret_hash, hash_key(secret_key, token)):
         return None
     return key
@@ -98,8 +99,8 @@ async def authenticate_api_key(request: Request, token: str) -> Principal:
         if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
             await session.execute(
                 sa.update(ApiKey)
-                .where(ApiKey.id == key.id,
-                       sa.or_(ApiKey.last_used_at.is_(None), ApiKey.last_used_at < now - LAST_USED_RESOLUTION))
+                .where(col(ApiKey.id) == key.id,
+                       sa.or_(col(ApiKey.last_used_at).is_(None), col(ApiKey.last_used_at) < now - LAST_USED_RESOLUTION))
                 .values(last_used_at=now)
             )
         return key_principal(key)

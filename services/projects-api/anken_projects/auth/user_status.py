@@ -12,6 +12,7 @@ import uuid
 import sqlalchemy as sa
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from anken_common.auth_tokens import Role
 from anken_common.user_status import TtlCache, UserStatus, current_role
@@ -28,7 +29,7 @@ def _cache(request: Request) -> TtlCache[uuid.UUID, UserStatus | None]:
 async def read_status(session: AsyncSession, user_id: uuid.UUID) -> UserStatus | None:
     """The user's status now, or None when no such user exists."""
     row = (await session.execute(
-        sa.select(User.role, User.is_active, User.token_version).where(User.id == user_id))).first()
+        sa.select(col(User.role), col(User.is_active), col(User.token_version)).where(col(User.id) == user_id))).first()
     return UserStatus(active=row.is_active, role=Role(row.role), version=row.token_version) if row else None
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, RootModel
+from sqlmodel import col
 
 from anken_common.auth_tokens import Role
 from anken_common.field_limits import Limits, limits_document
@@ -125,7 +126,7 @@ async def list_calls(
         member_id = uuid.UUID(str(principal.id))
     statement = calls_query(project.id, member_id=member_id, target_id=target_id,
                             outcome=outcome.value if outcome else None, from_=from_, to=to)
-    page = await paginate(session, statement, (Call.occurred_at, Call.id), cursor=cursor, limit=limit, descending=True)
+    page = await paginate(session, statement, (col(Call.occurred_at), col(Call.id)), cursor=cursor, limit=limit, descending=True)
     appointments = await appointment_ids_of_calls(session, [c.id for c in page.items])
     return CallPage(items=[
         CallOut.model_validate(c).model_copy(update={"appointment_id": appointments.get(c.id)}) for c in page.items

@@ -18,6 +18,7 @@ from typing import Any
 import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from anken_common.auth_tokens import Role
 from anken_common.events import EventType
@@ -125,7 +126,7 @@ async def _check_members(
                 raise Forbidden("members may log only their own calls", field=f"calls.{i}.member_id" if errors.bulk else "member_id")
     members = {c.member_id for c in calls}
     assigned = set((await session.execute(
-        sa.select(Assignment.member_id).where(Assignment.project_id == project.id, Assignment.member_id.in_(members))
+        sa.select(col(Assignment.member_id)).where(col(Assignment.project_id) == project.id, col(Assignment.member_id).in_(members))
     )).scalars().all())
     for i, call in enumerate(calls):
         if call.member_id not in assigned:
@@ -238,7 +239,7 @@ async def _write_targets(session: AsyncSession, states: list[TargetState], now: 
 async def _member_names(session: AsyncSession, member_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
     if not member_ids:
         return {}
-    rows = await session.execute(sa.select(User.id, User.name).where(User.id.in_(member_ids)))
+    rows = await session.execute(sa.select(col(User.id), col(User.name)).where(col(User.id).in_(member_ids)))
     return {row.id: row.name for row in rows}
 
 

@@ -7,15 +7,17 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from anken_projects.appointments.models import Appointment
 from anken_projects.calls.models import Call
+from anken_projects.kit.models import table_of
 
-C = Call.__table__.c
+C = table_of(Call).c
 
 
 async def get_call_row(session: AsyncSession, call_id: uuid.UUID, *, for_update: bool = False) -> Any:
-    statement = sa.select(Call.__table__).where(C.id == call_id)
+    statement = sa.select(table_of(Call)).where(C.id == call_id)
     if for_update:
         statement = statement.with_for_update()
     return (await session.execute(statement)).one_or_none()
@@ -23,7 +25,7 @@ async def get_call_row(session: AsyncSession, call_id: uuid.UUID, *, for_update:
 
 async def appointment_id_of_call(session: AsyncSession, call_id: uuid.UUID) -> uuid.UUID | None:
     return (await session.execute(
-        sa.select(Appointment.id).where(Appointment.call_id == call_id).limit(1)
+        sa.select(col(Appointment.id)).where(col(Appointment.call_id) == call_id).limit(1)
     )).scalar_one_or_none()
 
 
@@ -31,7 +33,7 @@ async def appointment_ids_of_calls(session: AsyncSession, call_ids: list[uuid.UU
     if not call_ids:
         return {}
     rows = await session.execute(
-        sa.select(Appointment.call_id, Appointment.id).where(Appointment.call_id.in_(call_ids))
+        sa.select(col(Appointment.call_id), col(Appointment.id)).where(col(Appointment.call_id).in_(call_ids))
     )
     return {row.call_id: row.id for row in rows}
 
@@ -57,15 +59,15 @@ async def is_first_call_of_target(session: AsyncSession, call_id: uuid.UUID, tar
 def calls_query(project_id: uuid.UUID, *, member_id: uuid.UUID | None, target_id: uuid.UUID | None,
                 outcome: str | None, from_, to) -> sa.Select:
     """Calls of a project, filtered; `from` inclusive, `to` exclusive (partitions outside are pruned)."""
-    statement = sa.select(Call).where(Call.project_id == project_id)
+    statement = sa.select(Call).where(col(Call.project_id) == project_id)
     if member_id is not None:
-        statement = statement.where(Call.member_id == member_id)
+        statement = statement.where(col(Call.member_id) == member_id)
     if target_id is not None:
-        statement = statement.where(Call.target_id == target_id)
+        statement = statement.where(col(Call.target_id) == target_id)
     if outcome is not None:
-        statement = statement.where(Call.outcome == outcome)
+        statement = statement.where(col(Call.outcome) == outcome)
     if from_ is not None:
-        statement = statement.where(Call.occurred_at >= from_)
+        statement = statement.where(col(Call.occurred_at) >= from_)
     if to is not None:
-        statement = statement.where(Call.occurred_at < to)
+        statement = statement.where(col(Call.occurred_at) < to)
     return statement

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from anken_projects.scripts.models import Script, ScriptVersion
 
@@ -77,7 +78,7 @@ async def variants_of_versions(
     if not ids:
         return {}
     rows = await session.execute(
-        sa.select(ScriptVersion.id, Script.variant).join(Script, Script.id == ScriptVersion.script_id)
-        .where(ScriptVersion.project_id == project_id, ScriptVersion.id.in_(ids))
+        sa.select(col(ScriptVersion.id), col(Script.variant)).join(Script, col(Script.id) == col(ScriptVersion.script_id))
+        .where(col(ScriptVersion.project_id) == project_id, col(ScriptVersion.id).in_(ids))
     )
     return {row.id: row.variant for row in rows}

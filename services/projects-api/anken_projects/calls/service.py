@@ -27,13 +27,13 @@ from anken_projects.calls.script_refs import (
     variants_of_versions,
 )
 from anken_projects.kit.etag import check_if_match
-from anken_projects.kit.models import utc_now
+from anken_projects.kit.models import table_of, utc_now
 from anken_projects.next_target import service as next_target
 from anken_projects.outbox.writer import record_event
 from anken_projects.projects.access import can_manage, get_accessible_project
 from anken_projects.targets.models import Target, TargetStatus
 
-C = Call.__table__.c
+C = table_of(Call).c
 
 
 def call_out(row: Any, appointment_id: uuid.UUID | None = None, first: bool | None = None) -> CallOut:
@@ -122,8 +122,8 @@ async def update_call(session: AsyncSession, principal: Principal, row: Any, bod
     if "outcome" in values:
         values["outcome"] = CallOutcome(values["outcome"]).value
     updated = (await session.execute(
-        sa.update(Call.__table__).where(C.id == row.id, C.occurred_at == row.occurred_at).values(**values)
-        .returning(*Call.__table__.c)
+        sa.update(table_of(Call)).where(C.id == row.id, C.occurred_at == row.occurred_at).values(**values)
+        .returning(*table_of(Call).c)
     )).one()
     target = await _refresh_target(session, row.target_id)
     industry = target.industry if target else None
@@ -140,7 +140,7 @@ async def delete_call(session: AsyncSession, principal: Principal, row: Any, req
     check_if_match(request, row.version)
     if await repository.appointment_id_of_call(session, row.id) is not None:
         raise Conflict("the call set an appointment; cancel the appointment instead of deleting the call")
-    await session.execute(sa.delete(Call.__table__).where(C.id == row.id, C.occurred_at == row.occurred_at))
+    await session.execute(sa.delete(table_of(Call)).where(C.id == row.id, C.occurred_at == row.occurred_at))
     target = await _refresh_target(session, row.target_id)
     if target is not None and principal.is_user and principal.id == row.member_id:
         # The member took back their own call (a wrong key): the company is theirs to call again.

@@ -9,6 +9,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from anken_projects.api_keys.models import ApiKey
 from anken_projects.clients.models import Client
@@ -22,11 +23,11 @@ async def get_pipeline(session: AsyncSession, pipeline_id: uuid.UUID) -> Pipelin
 
 
 async def get_default_pipeline(session: AsyncSession) -> Pipeline | None:
-    return (await session.execute(sa.select(Pipeline).where(Pipeline.is_default))).scalar_one_or_none()
+    return (await session.execute(sa.select(Pipeline).where(col(Pipeline.is_default)))).scalar_one_or_none()
 
 
 async def list_pipelines(session: AsyncSession) -> list[Pipeline]:
-    statement = sa.select(Pipeline).order_by(Pipeline.is_default.desc(), Pipeline.created_at, Pipeline.id)
+    statement = sa.select(Pipeline).order_by(col(Pipeline.is_default).desc(), col(Pipeline.created_at), col(Pipeline.id))
     return list((await session.execute(statement)).scalars())
 
 
@@ -35,7 +36,7 @@ async def stages_of(session: AsyncSession, pipeline_ids: Sequence[uuid.UUID]) ->
     out: dict[uuid.UUID, list[Stage]] = {pid: [] for pid in pipeline_ids}
     if not pipeline_ids:
         return out
-    statement = sa.select(Stage).where(Stage.pipeline_id.in_(list(pipeline_ids))).order_by(Stage.pipeline_id, Stage.position)
+    statement = sa.select(Stage).where(col(Stage.pipeline_id).in_(list(pipeline_ids))).order_by(col(Stage.pipeline_id), col(Stage.position))
     for stage in (await session.execute(statement)).scalars():
         out[stage.pipeline_id].append(stage)
     return out
@@ -48,19 +49,19 @@ async def get_stage(session: AsyncSession, stage_id: uuid.UUID) -> Stage | None:
 async def get_stages(session: AsyncSession, stage_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Stage]:
     if not stage_ids:
         return {}
-    rows = (await session.execute(sa.select(Stage).where(Stage.id.in_(list(set(stage_ids)))))).scalars()
+    rows = (await session.execute(sa.select(Stage).where(col(Stage.id).in_(list(set(stage_ids)))))).scalars()
     return {stage.id: stage for stage in rows}
 
 
 async def stage_ids_in_use(session: AsyncSession, stage_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
     if not stage_ids:
         return set()
-    statement = sa.select(Deal.stage_id).where(Deal.stage_id.in_(list(stage_ids))).distinct()
+    statement = sa.select(col(Deal.stage_id)).where(col(Deal.stage_id).in_(list(stage_ids))).distinct()
     return set((await session.execute(statement)).scalars())
 
 
 async def get_deal(session: AsyncSession, deal_id: uuid.UUID, *, for_update: bool = False) -> Deal | None:
-    statement = sa.select(Deal).where(Deal.id == deal_id)
+    statement = sa.select(Deal).where(col(Deal.id) == deal_id)
     if for_update:
         statement = statement.with_for_update()
     return (await session.execute(statement)).scalar_one_or_none()
@@ -89,15 +90,15 @@ async def list_deals(session: AsyncSession, filters: DealFilters, *, cursor: str
         if value is not None:
             statement = statement.where(column == value)
     if filters.close_from is not None:
-        statement = statement.where(Deal.expected_close_date >= filters.close_from)
+        statement = statement.where(col(Deal.expected_close_date) >= filters.close_from)
     if filters.close_to is not None:
-        statement = statement.where(Deal.expected_close_date < filters.close_to)
-    return await paginate(session, statement, (Deal.created_at, Deal.id), cursor=cursor, limit=limit)
+        statement = statement.where(col(Deal.expected_close_date) < filters.close_to)
+    return await paginate(session, statement, (col(Deal.created_at), col(Deal.id)), cursor=cursor, limit=limit)
 
 
 async def list_changes(session: AsyncSession, deal_id: uuid.UUID, *, cursor: str | None, limit: int) -> PageResult[DealChange]:
-    statement = sa.select(DealChange).where(DealChange.deal_id == deal_id)
-    return await paginate(session, statement, (DealChange.id,), cursor=cursor, limit=limit)
+    statement = sa.select(DealChange).where(col(DealChange.deal_id) == deal_id)
+    return await paginate(session, statement, (col(DealChange.id),), cursor=cursor, limit=limit)
 
 
 def _as_uuid(value: object) -> uuid.UUID | None:

@@ -9,7 +9,7 @@ from anken_common.event_payloads import DealPayload, PipelinePayload, StagePaylo
 from anken_common.events import to_payload
 from anken_projects.deals.models import Deal, DealChange, DealStatus, Pipeline, Stage
 from anken_projects.deals.schemas import DealChangeOut, DealOut, PipelineOut, StageOut
-from anken_projects.kit.models import utc_now
+from anken_projects.kit.models import table_of, utc_now
 
 
 def stage_out(stage: Stage) -> StageOut:
@@ -67,7 +67,7 @@ def deal_payload(deal: Deal, stage: Stage, changes: dict[str, list] | None = Non
 
 def deal_snapshot(deal: Deal) -> dict:
     """The audit before/after of a deal: its column values."""
-    return to_payload({column.name: getattr(deal, column.name) for column in Deal.__table__.columns})
+    return to_payload({column.name: getattr(deal, column.name) for column in table_of(Deal).columns})
 
 
 def change_out(change: DealChange, names: Mapping[str, str]) -> DealChangeOut:

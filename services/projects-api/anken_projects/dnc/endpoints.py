@@ -7,6 +7,7 @@ from typing import Annotated
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Body, Path, Query, Response
+from sqlmodel import col
 
 from anken_common import access as rule
 from anken_common.auth_tokens import Role
@@ -54,7 +55,7 @@ async def _client_for(session, principal: Principal, client_id: uuid.UUID, *, wr
                else rule.may_read_client(principal, client_id=client_id, directs_a_project_of_client=directs))
     if not allowed:
         raise NotFound(not_found)
-    exists = await session.scalar(sa.select(Project.id).where(Project.client_id == client_id).limit(1))
+    exists = await session.scalar(sa.select(col(Project.id)).where(col(Project.client_id) == client_id).limit(1))
     if exists is None and await session.get(Client, client_id) is None:
         raise NotFound(not_found)
     return client_id

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from anken_common.sql_fragments import condition_sql
 from anken_projects.dnc.models import DoNotCallEntry
+from anken_projects.kit.models import table_of
 from anken_projects.targets.models import Target, TargetStatus
 
 D = DoNotCallEntry
@@ -20,7 +21,7 @@ D = DoNotCallEntry
 # A target table: the ORM class (for ORM statements) or a Core table or alias, e.g. TARGETS_T.
 TargetTable = type[Target] | sa.FromClause
 # projects.targets as `t`, the name the hand-written hot-path statements give it.
-TARGETS_T = Target.__table__.alias("t")
+TARGETS_T = table_of(Target).alias("t")
 
 
 def _cols(target: TargetTable) -> Any:

@@ -12,6 +12,7 @@ import uuid
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from anken_common.event_payloads import TargetPayload
 from anken_common.events import EventType
@@ -21,7 +22,7 @@ from anken_projects.auth.principal import Principal
 from anken_projects.dnc.models import DoNotCallEntry
 from anken_projects.dnc.repository import target_is_dnc_clause
 from anken_projects.dnc.schemas import DoNotCallCreate
-from anken_projects.kit.models import utc_now
+from anken_projects.kit.models import table_of, utc_now
 from anken_projects.kit.pagination import PageResult, paginate
 from anken_projects.kit.snapshot import snapshot
 from anken_projects.outbox.writer import record_event
@@ -29,7 +30,7 @@ from anken_projects.targets.corporate_number import corporate_number_problem, no
 from anken_projects.targets.models import Target, TargetStatus
 from anken_projects.targets.phone_numbers import normalise_phone, phone_problem
 
-T = Target.__table__
+T = table_of(Target)
 
 
 def _normalised(body: DoNotCallCreate) -> tuple[str | None, str | None]:
@@ -48,10 +49,10 @@ async def add_entry(
     session: AsyncSession, principal: Principal, client_id: uuid.UUID, body: DoNotCallCreate
 ) -> tuple[DoNotCallEntry, int]:
     number, phone = _normalised(body)
-    duplicate = (await session.execute(sa.select(DoNotCallEntry.id).where(
-        DoNotCallEntry.client_id == client_id,
-        DoNotCallEntry.corporate_number == number if number else sa.and_(
-            DoNotCallEntry.corporate_number.is_(None), DoNotCallEntry.phone == phone),
+    duplicate = (await session.execute(sa.select(col(DoNotCallEntry.id)).where(
+        col(DoNotCallEntry.client_id) == client_id,
+        col(DoNotCallEntry.corporate_number) == number if number else sa.and_(
+            col(DoNotCallEntry.corporate_number).is_(None), col(DoNotCallEntry.phone) == phone),
     ))).scalar_one_or_none()
     if duplicate is not None:
         raise Conflict("this company is already on the client's do-not-call list", existing_id=str(duplicate))
@@ -68,10 +69,10 @@ def _matching(client_id: uuid.UUID, number: str | None, phone: str | None) -> sa
     """The client's targets with this corporate number or phone (each side uses its index)."""
     keys = []
     if number:
-        keys.append(Target.corporate_number == number)
+        keys.append(col(Target.corporate_number) == number)
     if phone:
-        keys.append(Target.phone == phone)
-    return sa.and_(Target.client_id == client_id, sa.or_(*keys))
+        keys.append(col(Target.phone) == phone)
+    return sa.and_(col(Target.client_id) == client_id, sa.or_(*keys))
 
 
 async def _flag_targets(session: AsyncSession, client_id: uuid.UUID, number: str | None, phone: str | None) -> int:
@@ -106,12 +107,12 @@ async def remove_entry(session: AsyncSession, principal: Principal, entry: DoNot
     await session.flush()
     rows = (await session.execute(
         sa.update(Target).where(
-            _matching(entry.client_id, entry.corporate_number, entry.phone), Target.status == TargetStatus.dnc,
+            _matching(entry.client_id, entry.corporate_number, entry.phone), col(Target.status) == TargetStatus.dnc,
             sa.not_(target_is_dnc_clause()),
         ).values(
-            status=sa.case((Target.call_count > 0, TargetStatus.called.value), else_=TargetStatus.new.value),
-            updated_at=utc_now(), version=Target.version + 1,
-        ).returning(Target.id, Target.project_id, Target.target_list_id, Target.client_id, Target.status)
+            status=sa.case((col(Target.call_count) > 0, TargetStatus.called.value), else_=TargetStatus.new.value),
+            updated_at=utc_now(), version=col(Target.version) + 1,
+        ).returning(col(Target.id), col(Target.project_id), col(Target.target_list_id), col(Target.client_id), col(Target.status))
     )).all()
     for row in rows:
         _emit_target(session, row.id, row.project_id, row.target_list_id, row.client_id, TargetStatus(row.status),
@@ -123,11 +124,11 @@ async def remove_entry(session: AsyncSession, principal: Principal, entry: DoNot
 async def list_entries(
     session: AsyncSession, client_id: uuid.UUID, *, q: str | None, cursor: str | None, limit: int
 ) -> PageResult[DoNotCallEntry]:
-    statement = sa.select(DoNotCallEntry).where(DoNotCallEntry.client_id == client_id)
+    statement = sa.select(DoNotCallEntry).where(col(DoNotCallEntry.client_id) == client_id)
     if q:
         number, phone = normalise_corporate_number(q), normalise_phone(q)
         statement = statement.where(sa.or_(
-            DoNotCallEntry.corporate_number == number, DoNotCallEntry.phone == phone,
-            DoNotCallEntry.company_name.ilike(f"%{q.replace('%', '').replace('_', '')}%"),
+            col(DoNotCallEntry.corporate_number) == number, col(DoNotCallEntry.phone) == phone,
+            col(DoNotCallEntry.company_name).ilike(f"%{q.replace('%', '').replace('_', '')}%"),
         ))
-    return await paginate(session, statement, (DoNotCallEntry.created_at, DoNotCallEntry.id), cursor=cursor, limit=limit)
+    return await paginate(session, statement, (col(DoNotCallEntry.created_at), col(DoNotCallEntry.id)), cursor=cursor, limit=limit)

@@ -22,9 +22,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from anken_common.problems import ProblemError, UnprocessableEntity
 from anken_projects.auth.principal import Principal
 from anken_projects.idempotency.models import IdempotencyRecord
+from anken_projects.kit.models import table_of
 
 HEADER = "Idempotency-Key"
-T = IdempotencyRecord.__table__
+T = table_of(IdempotencyRecord)
 
 
 @dataclass

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import cast
 
 import sqlalchemy as sa
-from sqlmodel import Field
+from sqlmodel import Field, SQLModel
 
 from anken_common.clock import utc_now
 from anken_projects.settings import SCHEMA
 
 SCHEMA_ARGS = {"schema": SCHEMA}
 
-__all__ = ["SCHEMA_ARGS", "created_at_field", "fk", "utc_now", "uuid_pk"]  # utc_now: anken_common.clock
+__all__ = ["SCHEMA_ARGS", "created_at_field", "fk", "table_of", "utc_now", "uuid_pk"]  # utc_now: anken_common.clock
 
 
 def uuid_pk() -> uuid.UUID:
@@ -33,3 +34,11 @@ def fk(target: str, *, nullable: bool = False, index: bool = True, ondelete: str
         index=index,
         ondelete=ondelete,  # type: ignore[arg-type]
     )
+
+
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The Core table of a table model, for hand-written Core statements.
+
+    SQLModel sets `__table__` on table classes but does not declare it to type checkers.
+    """
+    return cast(sa.Table, model.__table__)  # type: ignore[attr-defined]

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, cast
 
 import sqlalchemy as sa
 from fastapi import Query
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, Mapped
 
 from anken_common.cursors import NOT_A_CURSOR, decode_cursor, encode_cursor
 from anken_common.problems import UnprocessableEntity
@@ -54,7 +54,7 @@ class PageResult(Generic[T]):
 async def paginate(
     session: AsyncSession,
     statement: sa.Select,
-    sort: Sequence[InstrumentedAttribute],
+    sort: Sequence[Mapped[Any]],
     *,
     cursor: str | None,
     limit: int = DEFAULT_LIMIT,
@@ -62,23 +62,25 @@ async def paginate(
 ) -> PageResult[Any]:
     """Run `statement` (a select of one ORM entity) one page at a time.
 
-    `sort` must end with a unique column (e.g. `(Model.created_at, Model.id)`) so the order is
-    total and stable; its columns must be non-null. Returns the ORM objects and the next cursor.
+    `sort` must end with a unique column (e.g. `(col(Model.created_at), col(Model.id))`) so the order
+    is total and stable; its columns must be non-null. Returns the ORM objects and the next cursor.
     """
-    keys = sa.tuple_(*sort)
+    # `col()` types a model's column as `Mapped`; at run time it is the class's InstrumentedAttribute.
+    columns = [cast(InstrumentedAttribute[Any], column) for column in sort]
+    keys = sa.tuple_(*columns)
     if cursor:
-        values = decode_cursor(cursor, len(sort))
-        for value, col in zip(values, sort, strict=True):
+        values = decode_cursor(cursor, len(columns))
+        for value, col in zip(values, columns, strict=True):
             if not isinstance(value, _python_type(col)):
                 raise UnprocessableEntity("cursor", NOT_A_CURSOR)
-        bound = sa.tuple_(*[sa.literal(v, type_=col.type) for v, col in zip(values, sort, strict=True)])
+        bound = sa.tuple_(*[sa.literal(v, type_=col.type) for v, col in zip(values, columns, strict=True)])
         statement = statement.where(keys < bound if descending else keys > bound)
-    order = [col.desc() if descending else col.asc() for col in sort]
+    order = [col.desc() if descending else col.asc() for col in columns]
     statement = statement.order_by(None).order_by(*order).limit(limit + 1)
     rows = list((await session.execute(statement)).scalars().all())
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
-        next_cursor = encode_cursor([getattr(last, col.key) for col in sort])
+        next_cursor = encode_cursor([getattr(last, col.key) for col in columns])
     return PageResult(items=rows, next_cursor=next_cursor)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
+from sqlalchemy.sql.elements import SQLCoreOperations
 
 
-def contains(column: sa.ColumnElement, text: str) -> sa.ColumnElement[bool]:
+def contains(column: SQLCoreOperations[Any], text: str) -> sa.ColumnElement[bool]:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return column.ilike(f"%{escaped}%", escape="\\")

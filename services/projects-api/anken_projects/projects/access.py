@@ -18,6 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from anken_common import access as rule
 from anken_common.auth_tokens import Role
@@ -25,6 +26,7 @@ from anken_common.problems import Forbidden, NotFound
 from anken_common.sql_fragments import condition_sql
 from anken_projects.auth.principal import Principal
 from anken_projects.auth.scopes import Scope
+from anken_projects.kit.models import table_of
 from anken_projects.projects.models import Assignment, Project
 
 
@@ -35,13 +37,13 @@ def project_columns(projects: type[Project] | sa.FromClause) -> rule.ProjectColu
     return rule.ProjectColumns(
         id=cols.id, client_id=cols.client_id, director_id=cols.director_id,
         assigned=lambda member_id: cols.id.in_(
-            sa.select(Assignment.project_id).where(Assignment.member_id == member_id)),
+            sa.select(col(Assignment.project_id)).where(col(Assignment.member_id) == member_id)),
     )
 
 
 PROJECTS = project_columns(Project)
 # projects.projects as `p`, the name the hand-written one-statement paths give it.
-PROJECTS_P = Project.__table__.alias("p")
+PROJECTS_P = table_of(Project).alias("p")
 
 
 _ANY_ID = uuid.UUID(int=1)  # the caller's id is a statement parameter in the SQL, not this value
@@ -105,11 +107,11 @@ async def directs_a_project_of(session: AsyncSession, principal: Principal, clie
     if not principal.is_user or me is None:
         return False
     found = await session.scalar(
-        sa.select(Project.id).where(Project.client_id == client_id, Project.director_id == me).limit(1))
+        sa.select(col(Project.id)).where(col(Project.client_id) == client_id, col(Project.director_id) == me).limit(1))
     return found is not None
 
 
-def accessible_projects_query(principal: Principal) -> sa.Select[tuple[Project]]:
+def accessible_projects_query(principal: Principal) -> sa.Select[Project]:
     """SELECT of the projects the principal may see; add filters, sort and pagination to it."""
     return sa.select(Project).where(visibility_clause(principal))
 
@@ -135,7 +137,7 @@ async def get_accessible_project(
     """
     if not rule.partner_has_scope(principal, scope):
         raise Forbidden(f"this API key lacks the scope {scope}", required_scope=str(scope))
-    statement = sa.select(Project).where(Project.id == project_id, visibility_clause(principal))
+    statement = sa.select(Project).where(col(Project.id) == project_id, visibility_clause(principal))
     if for_update:
         statement = statement.with_for_update()
     project = (await session.execute(statement)).scalar_one_or_none()

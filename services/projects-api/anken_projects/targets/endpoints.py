@@ -10,6 +10,7 @@ from typing import Annotated
 import sqlalchemy as sa
 from fastapi import APIRouter, File, Form, Header, Path, Query, Request, Response, UploadFile
 from fastapi.responses import JSONResponse
+from sqlmodel import col
 
 from anken_common.problems import Conflict, NotFound, ProblemError, UnprocessableEntity, problem_responses
 from anken_projects.auth.dependencies import CurrentPrincipal
@@ -262,8 +263,8 @@ async def import_file(
 async def list_imports(list_id: TargetListID, principal: CurrentPrincipal, session: SessionDep,
                        cursor: CursorQuery = None, limit: LimitQuery = 50) -> Page[ImportReport]:
     target_list, _ = await get_target_list(session, principal, list_id)
-    page = await paginate(session, sa.select(TargetImport).where(TargetImport.target_list_id == target_list.id),
-                          (TargetImport.created_at, TargetImport.id), cursor=cursor, limit=limit, descending=True)
+    page = await paginate(session, sa.select(TargetImport).where(col(TargetImport.target_list_id) == target_list.id),
+                          (col(TargetImport.created_at), col(TargetImport.id)), cursor=cursor, limit=limit, descending=True)
     return Page[ImportReport](items=[ImportReport.model_validate(j) for j in page.items], next_cursor=page.next_cursor)
 
 

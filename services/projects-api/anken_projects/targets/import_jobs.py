@@ -17,11 +17,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from anken_projects.kit.models import utc_now
+from anken_projects.kit.models import table_of, utc_now
 from anken_projects.targets.import_limits import JobControl
 from anken_projects.targets.models import ImportStatus, TargetImport
 
-TABLE = TargetImport.__table__
+TABLE = table_of(TargetImport)
 # A job row still "running" this long after its wall time belongs to a process that ended.
 STALE_GRACE = timedelta(seconds=60)
 STALE_REASON = "the import stopped without finishing (its process ended); upload the file again"

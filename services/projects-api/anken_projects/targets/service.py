@@ -6,6 +6,7 @@ import uuid
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from anken_common.event_payloads import TargetPayload
 from anken_common.events import EventType
@@ -51,7 +52,7 @@ async def target_counts(session: AsyncSession, list_ids: list[uuid.UUID]) -> dic
     if not list_ids:
         return {}
     rows = await session.execute(
-        sa.select(Target.target_list_id, sa.func.count()).where(Target.target_list_id.in_(list_ids))
+        sa.select(col(Target.target_list_id), sa.func.count()).where(col(Target.target_list_id).in_(list_ids))
         .group_by(Target.target_list_id)
     )
     return {row[0]: row[1] for row in rows}
@@ -65,8 +66,8 @@ async def list_outputs(session: AsyncSession, lists: list[TargetList]) -> list[T
 async def list_target_lists(
     session: AsyncSession, project: Project, *, cursor: str | None, limit: int
 ) -> PageResult[TargetList]:
-    statement = sa.select(TargetList).where(TargetList.project_id == project.id)
-    return await paginate(session, statement, (TargetList.created_at, TargetList.id), cursor=cursor, limit=limit)
+    statement = sa.select(TargetList).where(col(TargetList.project_id) == project.id)
+    return await paginate(session, statement, (col(TargetList.created_at), col(TargetList.id)), cursor=cursor, limit=limit)
 
 
 async def list_targets(
@@ -81,29 +82,29 @@ async def list_targets(
     cursor: str | None,
     limit: int,
 ) -> PageResult[Target]:
-    statement = sa.select(Target).where(Target.target_list_id == target_list.id)
+    statement = sa.select(Target).where(col(Target.target_list_id) == target_list.id)
     if status is not None:
-        statement = statement.where(Target.status == status)
+        statement = statement.where(col(Target.status) == status)
     if tier is not None:
-        statement = statement.where(Target.priority_tier == tier)
+        statement = statement.where(col(Target.priority_tier) == tier)
     if industry:
-        statement = statement.where(Target.industry == industry)
+        statement = statement.where(col(Target.industry) == industry)
     if region:
-        statement = statement.where(Target.region == region)
+        statement = statement.where(col(Target.region) == region)
     if q:
         pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         statement = statement.where(sa.or_(
-            Target.company_name.ilike(pattern, escape="\\"), Target.phone.like(pattern, escape="\\"),
-            Target.corporate_number == q,
+            col(Target.company_name).ilike(pattern, escape="\\"), col(Target.phone).like(pattern, escape="\\"),
+            col(Target.corporate_number) == q,
         ))
-    return await paginate(session, statement, (Target.id,), cursor=cursor, limit=limit)
+    return await paginate(session, statement, (col(Target.id),), cursor=cursor, limit=limit)
 
 
 async def dnc_flags(session: AsyncSession, targets: list[Target]) -> set[uuid.UUID]:
     ids = [t.id for t in targets]
     if not ids:
         return set()
-    rows = await session.execute(sa.select(Target.id).where(Target.id.in_(ids), target_is_dnc_clause()))
+    rows = await session.execute(sa.select(col(Target.id)).where(col(Target.id).in_(ids), target_is_dnc_clause()))
     return set(rows.scalars().all())
 
 

@@ -29,6 +29,7 @@ from typing import IO, Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from anken_common.event_payloads import TargetListImportedPayload
 from anken_common.events import EventType
@@ -425,11 +426,11 @@ async def _run_job(resources: Resources, principal: Principal, scope: ImportScop
 
 async def _record_imported(session: AsyncSession, principal: Principal, scope: ImportScope, job: TargetImport) -> None:
     total = (await session.execute(
-        sa.select(sa.func.count()).select_from(Target).where(Target.target_list_id == scope.target_list_id)
+        sa.select(sa.func.count()).select_from(Target).where(col(Target.target_list_id) == scope.target_list_id)
     )).scalar_one()
     callable_count = (await session.execute(
         sa.select(sa.func.count()).select_from(Target).where(
-            Target.project_id == scope.project_id, Target.status.in_([TargetStatus.new, TargetStatus.callback])
+            col(Target.project_id) == scope.project_id, col(Target.status).in_([TargetStatus.new, TargetStatus.callback])
         )
     )).scalar_one()
     payload = TargetListImportedPayload(
