@@ -6,9 +6,11 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped
 from sqlmodel import col
 
 from anken_projects.api_keys.models import ApiKey
@@ -83,9 +85,9 @@ class DealFilters:
 async def list_deals(session: AsyncSession, filters: DealFilters, *, cursor: str | None, limit: int) -> PageResult[Deal]:
     statement = sa.select(Deal)
     for column, value in (
-        (Deal.owner_id, filters.owner_id), (Deal.pipeline_id, filters.pipeline_id), (Deal.stage_id, filters.stage_id),
-        (Deal.status, filters.status), (Deal.forecast_category, filters.forecast_category),
-        (Deal.lead_source, filters.lead_source), (Deal.client_id, filters.client_id),
+        (col(Deal.owner_id), filters.owner_id), (col(Deal.pipeline_id), filters.pipeline_id), (col(Deal.stage_id), filters.stage_id),
+        (col(Deal.status), filters.status), (col(Deal.forecast_category), filters.forecast_category),
+        (col(Deal.lead_source), filters.lead_source), (col(Deal.client_id), filters.client_id),
     ):
         if value is not None:
             statement = statement.where(column == value)
@@ -124,9 +126,12 @@ async def names_for_history(session: AsyncSession, changes: Sequence[DealChange]
         elif change.field == "pipeline_id":
             pipeline_ids |= ids  # type: ignore[arg-type]
     names: dict[str, str] = {}
-    for model, ids in ((User, user_ids), (ApiKey, key_ids), (Pipeline, pipeline_ids)):
-        if ids:
-            rows = await session.execute(sa.select(model.id, model.name).where(model.id.in_(list(ids))))
+    lookups: tuple[tuple[Mapped[Any], Mapped[Any], set[uuid.UUID]], ...] = (
+        (col(User.id), col(User.name), user_ids), (col(ApiKey.id), col(ApiKey.name), key_ids),
+        (col(Pipeline.id), col(Pipeline.name), pipeline_ids))
+    for id_column, name_column, wanted in lookups:
+        if wanted:
+            rows = await session.execute(sa.select(id_column, name_column).where(id_column.in_(list(wanted))))
             names |= {str(row_id): name for row_id, name in rows.all()}
     return names
 

@@ -198,7 +198,8 @@ async def update_deal(
         return deal, stage
     bump_version(deal)
     deal.updated_at = now
-    labels = {"stage_id": (current.name, stage.name)} if "stage_id" in changes else {}
+    labels: dict[str, tuple[str | None, str | None]] = (
+        {"stage_id": (current.name, stage.name)} if "stage_id" in changes else {})
     _history(session, deal, principal, changes, labels, now)
     record_event(session, EventType.deal_changed, aggregate_type="deal", aggregate_id=deal.id, tenant=deal.client_id,
                  payload=deal_payload(deal, stage, changes))

@@ -6,6 +6,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
 
 from anken_common.auth_tokens import Role
 from anken_common.field_limits import field_limits
@@ -62,7 +63,7 @@ def _out(project, response: Response) -> ProjectOut:
 async def create_project(
     body: ProjectCreate, principal: DirectorOrAdmin, session: SessionDep, request: Request, response: Response,
     idempotency_key: IdempotencyKeyHeader = None,
-) -> ProjectOut:
+) -> ProjectOut | JSONResponse:
     async def create() -> ProjectOut:
         return _out(await service.create_project(session, principal, body), response)
 
@@ -165,7 +166,7 @@ async def update_kickoff_item(
 async def record_contract_change(
     project: ManagedProject, body: ContractChangeCreate, principal: CurrentPrincipal, session: SessionDep,
     request: Request, idempotency_key: IdempotencyKeyHeader = None,
-) -> ContractChangeOut:
+) -> ContractChangeOut | JSONResponse:
     async def create() -> ContractChangeOut:
         return ContractChangeOut.model_validate(await contracts.record_change(session, principal, project, body))
 

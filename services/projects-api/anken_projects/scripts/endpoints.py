@@ -6,6 +6,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
+from fastapi.responses import JSONResponse
 
 from anken_common.problems import problem_responses
 from anken_projects.auth.dependencies import UserOnly
@@ -44,7 +45,7 @@ async def create_script(project: ManagedProject, body: ScriptCreate, principal: 
 async def add_version(
     project: ManagedProject, script_id: ScriptID, body: ScriptVersionCreate, principal: UserOnly, session: SessionDep,
     request: Request, idempotency_key: IdempotencyKeyHeader = None,
-) -> ScriptVersionOut:
+) -> ScriptVersionOut | JSONResponse:
     async def create() -> ScriptVersionOut:
         return ScriptVersionOut.model_validate(await service.add_version(session, principal, project, script_id, body))
 

@@ -53,7 +53,7 @@ async def target_counts(session: AsyncSession, list_ids: list[uuid.UUID]) -> dic
         return {}
     rows = await session.execute(
         sa.select(col(Target.target_list_id), sa.func.count()).where(col(Target.target_list_id).in_(list_ids))
-        .group_by(Target.target_list_id)
+        .group_by(col(Target.target_list_id))
     )
     return {row[0]: row[1] for row in rows}
 

@@ -6,6 +6,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import JSONResponse
 
 from anken_common.auth_tokens import Role
 from anken_common.problems import problem_responses
@@ -28,7 +29,7 @@ StaffReader = Annotated[Principal, Depends(require_roles(Role.director, Role.man
 async def create_user(
     body: UserCreate, principal: AdminOnly, session: SessionDep, request: Request, response: Response,
     idempotency_key: IdempotencyKeyHeader = None,
-) -> UserOut:
+) -> UserOut | JSONResponse:
     async def create() -> UserOut:
         user = await service.create_user(session, principal, body)
         set_etag(response, user.version)
