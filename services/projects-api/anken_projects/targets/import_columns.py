@@ -121,9 +121,9 @@ def resolve_columns(headers: list[str], mapping: dict[str, str] | None) -> dict[
         columns[target_field] = keys.index(key)
     taken = set(columns.values())
     for index, key in enumerate(keys):
-        target_field = _ALIAS_INDEX.get(key)
-        if target_field and target_field not in columns and index not in taken:
-            columns[target_field] = index
+        alias_field = _ALIAS_INDEX.get(key)
+        if alias_field and alias_field not in columns and index not in taken:
+            columns[alias_field] = index
             taken.add(index)
     if TargetField.company_name not in columns:
         recognised = any(_ALIAS_INDEX.get(key) for key in keys)

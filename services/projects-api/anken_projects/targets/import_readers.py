@@ -11,7 +11,7 @@ import codecs
 import contextlib
 import csv
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import IO
 
 from anken_projects.targets.import_limits import ImportLimits
@@ -130,7 +130,7 @@ class TableReader:
         self._file.seek(0)
         return max(count, 0)
 
-    def _raw_rows(self) -> Iterator[tuple[int, list[str]]]:
+    def _raw_rows(self) -> Generator[tuple[int, list[str]], None, None]:
         if self._xlsx is not None:
             yield from self._xlsx.rows()
             return

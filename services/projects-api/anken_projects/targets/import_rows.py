@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from anken_projects.targets.company_names import normalise_company_name
@@ -34,7 +35,7 @@ class RowError:
     field: str
     code: str
     column: str | None = None  # the file's header of the cell, as written in the file
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
     def message(self) -> str:
@@ -58,7 +59,7 @@ class TargetRow:
     priority_tier: int = DEFAULT_TIER
     contact_name: str | None = None
     note: str | None = None
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[RowError] = dataclasses.field(default_factory=list)
 
 
 def _tier(raw: str) -> int | None:
