@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from anken_common.sql_fragments import condition_sql
 from anken_projects.dnc.models import DoNotCallEntry
@@ -33,8 +34,8 @@ def _entry_matches(target: TargetTable) -> tuple[sa.Exists, sa.Exists]:
     IS NOT NULL tests let PostgreSQL use the partial indexes of dnc_entries."""
     t = _cols(target)
     by_number = sa.exists().where(
-        D.client_id == t.client_id, D.corporate_number.is_not(None), D.corporate_number == t.corporate_number)
-    by_phone = sa.exists().where(D.client_id == t.client_id, D.phone.is_not(None), D.phone == t.phone)
+        col(D.client_id) == t.client_id, col(D.corporate_number).is_not(None), col(D.corporate_number) == t.corporate_number)
+    by_phone = sa.exists().where(col(D.client_id) == t.client_id, col(D.phone).is_not(None), col(D.phone) == t.phone)
     return by_number, by_phone
 
 
@@ -73,9 +74,9 @@ async def dnc_keys(
     if not numbers and not phones:
         return set(), set()
     rows = (await session.execute(
-        sa.select(D.corporate_number, D.phone).where(
-            D.client_id == client_id,
-            sa.or_(D.corporate_number == sa.any_(text_array(numbers)), D.phone == sa.any_(text_array(phones))),
+        sa.select(col(D.corporate_number), col(D.phone)).where(
+            col(D.client_id) == client_id,
+            sa.or_(col(D.corporate_number) == sa.any_(text_array(numbers)), col(D.phone) == sa.any_(text_array(phones))),
         )
     )).all()
     return {r.corporate_number for r in rows if r.corporate_number}, {r.phone for r in rows if r.phone}
