@@ -75,9 +75,9 @@ class PipelinePlan:
                 deal, _ = await deals.create_deal(session, step.create, self.principal, at=step.at)
                 self.deal_ids[step.deal] = deal.id
             else:
-                deal = await session.get(Deal, self.deal_ids[step.deal])
-                assert deal is not None and step.update is not None
-                await deals.update_deal(session, deal, step.update, self.principal, at=step.at)
+                existing = await session.get(Deal, self.deal_ids[step.deal])
+                assert existing is not None and step.update is not None
+                await deals.update_deal(session, existing, step.update, self.principal, at=step.at)
             self.done += 1
 
 
@@ -139,7 +139,7 @@ def _walk(n: int, stages: list[Stage], goal: Stage, created: datetime, last_move
     span = last_move - created
     weights = [rng.uniform(0.6, 1.4) for _ in path]
     moment = created
-    out = []
+    out: list[Step] = []
     for stage, weight in zip(path, weights, strict=True):
         moment = min(moment + span * (weight / sum(weights)), last_move)
         if stage.is_won or stage.is_lost:
