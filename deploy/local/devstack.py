@@ -68,7 +68,28 @@ def start_redis(root: Path, port: int) -> str:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"embedded Redis did not start; see {data / 'redis.log'}")
             time.sleep(0.05)
+    _wait_until_loaded(port, data)
     return f"redis://127.0.0.1:{port}/0"
+
+
+def _wait_until_loaded(port: int, data: Path, within_s: float = 120) -> None:
+    """A restarted Redis answers the port while it still replays its append-only file, and refuses every
+    command with LOADING until it is done; nothing may use it before then (a demo-reset's SCAN did)."""
+    import redis
+
+    client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=5)
+    deadline = time.monotonic() + within_s
+    try:
+        while True:
+            try:
+                client.ping()
+                return
+            except (redis.exceptions.BusyLoadingError, redis.exceptions.ConnectionError):
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"embedded Redis is still loading its data; see {data / 'redis.log'}") from None
+                time.sleep(0.1)
+    finally:
+        client.close()
 
 
 def stop_redis(root: Path) -> None:

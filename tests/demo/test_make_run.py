@@ -106,12 +106,13 @@ def test_a_new_appointment_reaches_the_sandbox_slack_once_within_two_seconds(dem
     member = login(demo, "member1@demo.anken.jp")
     me = httpx.get(f"{demo.url('projects')}/v1/auth/me", headers=member, timeout=30).json()
     project = _projects(demo, member)[0]
-    target = httpx.post(f"{demo.url('projects')}/v1/projects/{project['id']}/next-target", headers=member, json={},
-                        timeout=30).json()["target"]
+    handed = httpx.post(f"{demo.url('projects')}/v1/projects/{project['id']}/next-target", headers=member, json={},
+                        timeout=30).json()
+    target = handed["target"]
     now = datetime.now(UTC)
     logged = httpx.post(f"{demo.url('projects')}/v1/projects/{project['id']}/calls", headers=member, timeout=30, json={
         "target_id": target["id"], "member_id": me["id"], "occurred_at": now.isoformat(), "outcome": "appointment",
-        "duration_s": 300, "variant": "A", "appointment": {
+        "duration_s": 300, "variant": handed["variant"], "appointment": {
             "meeting_at": (now + timedelta(days=3)).isoformat(), "contact_name": "新井 誠",
             "contact_title": "情報システム部 部長", "qualification": {"budget": "来期予算で検討"}}})
     assert logged.status_code == 201, logged.text

@@ -56,12 +56,13 @@ def test_a_second_make_run_keeps_the_sandbox_and_posts_a_new_appointment_once(
         member = login(again, "member1@demo.anken.jp")
         me = httpx.get(f"{again.url('projects')}/v1/auth/me", headers=member, timeout=30).json()
         project = next(p for p in _projects(again, member) if p["status"] == "active" and p.get("slack_channel"))
-        target = httpx.post(f"{again.url('projects')}/v1/projects/{project['id']}/next-target", headers=member,
-                            json={}, timeout=30).json()["target"]
+        handed = httpx.post(f"{again.url('projects')}/v1/projects/{project['id']}/next-target", headers=member,
+                            json={}, timeout=30).json()
+        target = handed["target"]
         now = datetime.now(UTC)
         logged = httpx.post(f"{again.url('projects')}/v1/projects/{project['id']}/calls", headers=member, timeout=30,
                             json={"target_id": target["id"], "member_id": me["id"], "occurred_at": now.isoformat(),
-                                  "outcome": "appointment", "duration_s": 240, "variant": "A", "appointment": {
+                                  "outcome": "appointment", "duration_s": 240, "variant": handed["variant"], "appointment": {
                                       "meeting_at": (now + timedelta(days=2)).isoformat(), "contact_name": "再起 動",
                                       "contact_title": "総務部 課長", "qualification": {"budget": "今期予算あり"}}})
         assert logged.status_code == 201, logged.text
