@@ -125,7 +125,9 @@ def test_project_links_open_the_sandbox_viewers_confluence_page_and_sheet(page, 
     expect(page).to_have_url(re.compile(r"/admin/sandbox/sheets/[^?]+\?gid=\d+$"))
     expect(page.locator("#sheet-title")).to_contain_text(project.name)
     table = page.locator("#sheet-values")
-    expect(table.locator("thead th").nth(1)).to_have_text("企業名")
+    # The approach list leads with the company and keeps the worker's row id last.
+    expect(table.locator("thead th").first).to_have_text("企業名")
+    expect(table.locator("thead th").last).to_have_text("ID")
     expect(table.locator("tbody tr")).to_have_count(TARGETS)
     expect(table).to_contain_text("株式会社リンク確認00")
     screenshot(page, "sandbox-sheet")
