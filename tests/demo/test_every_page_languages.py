@@ -60,8 +60,10 @@ class VisibleText(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if any(open_tag == tag for open_tag, _ in self.stack):
-            while self.stack and self.stack.pop()[0] != tag:
-                pass
+            # Close `tag` and whatever the page left open inside it.
+            while self.stack:
+                if self.stack.pop()[0] == tag:
+                    break
 
     def handle_data(self, data: str) -> None:
         if data.strip() and not self._skipping():

@@ -4,7 +4,9 @@ run plans deliveries under date-based keys, so running twice in a day sends once
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import AsyncIterator, Callable
+from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from anken_common.logging import get_logger
@@ -36,22 +38,33 @@ async def _already_planned(ctx: WorkerContext, key: str) -> bool:
         return await delivery_repo.get_by_key(conn, key) is not None
 
 
-async def end_of_day_reports(ctx: WorkerContext, now: datetime | None = None) -> int:
-    """After END_OF_DAY_HOUR local time on a business day: the day's numbers to Slack and the tracking sheet."""
+async def _due_business_days(
+    ctx: WorkerContext, now: datetime | None, hour: int, key_of: Callable[[dict[str, Any], date], str],
+) -> AsyncIterator[tuple[dict[str, Any], date, str, dict[str, Any]]]:
+    """Each active project whose local time is past `hour` on its business day and whose delivery under
+    `key_of(project, day)` is not planned yet: (project, day, key, reporting-api's pace status). A project
+    is skipped when reporting-api cannot answer now; the next run asks again."""
     async with ctx.engine.connect() as conn:
         active = await projects.active_projects(conn)
-    planned = 0
     for project in active:
         local = local_now(project, now)
         day = local.date()
-        if local.hour < END_OF_DAY_HOUR:
+        if local.hour < hour:
             continue
-        slack_key = f"eod:{project['project_id']}:{day}:slack"
-        if await _already_planned(ctx, slack_key):
+        key = key_of(project, day)
+        if await _already_planned(ctx, key):
             continue
         status = await pace_status(ctx, project["project_id"], day)
         if status is None or not status["business_day"]:
-            continue  # not a business day, or reporting-api cannot answer now (the next run asks again)
+            continue
+        yield project, day, key, status
+
+
+async def end_of_day_reports(ctx: WorkerContext, now: datetime | None = None) -> int:
+    """After END_OF_DAY_HOUR local time on a business day: the day's numbers to Slack and the tracking sheet."""
+    planned = 0
+    async for project, day, slack_key, _status in _due_business_days(
+            ctx, now, END_OF_DAY_HOUR, lambda project, day: f"eod:{project['project_id']}:{day}:slack"):
         kpis = await project_kpis(ctx, project["project_id"], group_by="member",
                                   **{"from": day, "to": day + timedelta(days=1), "as_of": day})
         if kpis is None:
@@ -73,19 +86,10 @@ async def end_of_day_reports(ctx: WorkerContext, now: datetime | None = None) ->
 
 async def pace_check(ctx: WorkerContext, now: datetime | None = None) -> int:
     """Once a business day after PACE_CHECK_HOUR: tell the director when the project runs below pace."""
-    async with ctx.engine.connect() as conn:
-        active = await projects.active_projects(conn)
     warned = 0
-    for project in active:
-        local = local_now(project, now)
-        day = local.date()
-        if local.hour < PACE_CHECK_HOUR:
-            continue
-        key = f"pace:{project['project_id']}:{day}"
-        if await _already_planned(ctx, key):
-            continue
-        status = await pace_status(ctx, project["project_id"], day)
-        if status is None or not status["business_day"] or not status["behind"]:
+    async for project, day, key, status in _due_business_days(
+            ctx, now, PACE_CHECK_HOUR, lambda project, day: f"pace:{project['project_id']}:{day}"):
+        if not status["behind"]:
             continue
         text, blocks = pace_warning(project["name"], day.isoformat(), float(status["pace"]), status["progress_rate"])
         await _plan(ctx, [DeliveryPlan(key, Integration.slack, "slack.notify_director",
