@@ -12,7 +12,7 @@ from anken_reporting.abtest.service import ab_test
 from anken_reporting.auth.access import visible_project
 from anken_reporting.auth.dependencies import KpiReader
 from anken_reporting.db import SessionDep
-from anken_reporting.kpis.endpoints import FromQuery, ToQuery, check_period
+from anken_reporting.kit.periods import FromQuery, ToQuery, check_period
 
 router = APIRouter(tags=["ab-test"])
 

@@ -14,7 +14,7 @@ from anken_reporting.auth.dependencies import KpiReader
 from anken_reporting.calendar.schemas import PaceStatus
 from anken_reporting.calendar.service import project_pace_status
 from anken_reporting.db import ResourcesDep, SessionDep
-from anken_reporting.kpis.endpoints import check_day
+from anken_reporting.kit.periods import check_day
 
 router = APIRouter(tags=["kpis"])
 

@@ -16,7 +16,7 @@ from anken_reporting.db import SessionDep
 from anken_reporting.forecast.periods import PERIOD_PATTERN, InvalidPeriod, parse_period
 from anken_reporting.forecast.schemas import ForecastOut, SnapshotList, SnapshotRequest
 from anken_reporting.forecast.service import ForecastService
-from anken_reporting.pipeline.endpoints import today_local
+from anken_reporting.kit.periods import today_local
 
 router = APIRouter(prefix="/v1/forecast", tags=["forecast"])
 

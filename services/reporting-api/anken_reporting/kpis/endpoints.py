@@ -13,36 +13,13 @@ from anken_common.problems import NotFound, UnprocessableEntity, problem_respons
 from anken_reporting.auth.access import filter_visible, visible_project
 from anken_reporting.auth.dependencies import KpiReader
 from anken_reporting.db import SessionDep
+from anken_reporting.kit.periods import FromQuery, ToQuery, check_period
 from anken_reporting.kpis import repository
 from anken_reporting.kpis.rollup import rollup_kpis
 from anken_reporting.kpis.schemas import GroupBy, KpiResult, KpiRollupResult
 from anken_reporting.kpis.service import project_kpis
 
 router = APIRouter(tags=["kpis"])
-
-FromQuery = Annotated[date, Query(alias="from", description="first day, inclusive (project time zone)", examples=["2026-11-01"])]
-ToQuery = Annotated[date, Query(alias="to", description="last day, exclusive", examples=["2026-12-01"])]
-MAX_PERIOD_DAYS = 3700
-
-
-# Dates outside this range are typos; bounding them keeps date arithmetic (previous period,
-# month ends) from overflowing.
-EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
-
-
-def check_day(field: str, day: date | None) -> None:
-    if day is not None and not EARLIEST <= day <= LATEST:
-        raise UnprocessableEntity(field, f"must be between {EARLIEST} and {LATEST}")
-
-
-def check_period(start: date, end: date, as_of: date | None = None) -> None:
-    check_day("from", start)
-    check_day("to", end)
-    check_day("as_of", as_of)
-    if end <= start:
-        raise UnprocessableEntity("to", "must be after from")
-    if (end - start).days > MAX_PERIOD_DAYS:
-        raise UnprocessableEntity("to", f"the period may span at most {MAX_PERIOD_DAYS} days")
 
 
 @router.get(

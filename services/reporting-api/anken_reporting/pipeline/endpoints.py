@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -15,7 +15,8 @@ from anken_reporting.auth.dependencies import require_roles
 from anken_reporting.auth.principal import Principal
 from anken_reporting.db import SessionDep
 from anken_reporting.forecast.periods import MAX_YEAR, MIN_YEAR
-from anken_reporting.pipeline.analytics import DEFAULT_TZ, Period
+from anken_reporting.kit.periods import today_local
+from anken_reporting.pipeline.analytics import Period
 from anken_reporting.pipeline.schemas import PipelineGroupBy, PipelineSummary, TeamAssignment, TeamAssignmentOut
 from anken_reporting.pipeline.service import PipelineService
 
@@ -23,10 +24,6 @@ router = APIRouter(prefix="/v1/pipeline", tags=["pipeline"])
 
 SalesReader = Annotated[Principal, Depends(require_roles(Role.manager, Role.director))]
 SalesManager = Annotated[Principal, Depends(require_roles(Role.manager))]
-
-
-def today_local() -> date:
-    return datetime.now(DEFAULT_TZ).date()
 
 
 def month_of(day: date) -> Period:

@@ -13,7 +13,7 @@ from anken_common.problems import NotFound, UnprocessableEntity, problem_respons
 from anken_reporting.auth.access import filter_visible
 from anken_reporting.auth.dependencies import DirectorOrManager
 from anken_reporting.db import ResourcesDep, SessionDep
-from anken_reporting.kpis.endpoints import check_day
+from anken_reporting.kit.periods import check_day
 from anken_reporting.kpis.repository import projects_where
 from anken_reporting.portfolio.schemas import Portfolio
 from anken_reporting.portfolio.service import build_portfolio

@@ -11,7 +11,7 @@ from anken_common.problems import problem_responses
 from anken_reporting.auth.access import visible_project
 from anken_reporting.auth.dependencies import KpiReader
 from anken_reporting.db import SessionDep
-from anken_reporting.kpis.endpoints import FromQuery, ToQuery, check_period
+from anken_reporting.kit.periods import FromQuery, ToQuery, check_period
 from anken_reporting.quality.schemas import QualityGroupBy, QualityResult
 from anken_reporting.quality.service import appointment_quality
 
