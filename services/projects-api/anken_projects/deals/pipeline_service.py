@@ -11,8 +11,8 @@ from anken_projects.audit.writer import record_audit
 from anken_projects.auth.principal import Principal
 from anken_projects.deals import repository as repo
 from anken_projects.deals.models import Pipeline, Stage
+from anken_projects.deals.payloads import pipeline_payload
 from anken_projects.deals.schemas import PipelineCreate, PipelineUpdate, StageIn
-from anken_projects.deals.views import pipeline_payload
 from anken_projects.kit.etag import bump_version
 from anken_projects.outbox.writer import record_event
 

@@ -19,8 +19,8 @@ from anken_projects.audit.writer import record_audit
 from anken_projects.auth.principal import Principal
 from anken_projects.deals import repository as repo
 from anken_projects.deals.models import TRACKED_FIELDS, Deal, DealChange, DealStatus, Stage
+from anken_projects.deals.payloads import deal_payload, deal_snapshot
 from anken_projects.deals.schemas import DealCreate, DealUpdate
-from anken_projects.deals.views import deal_payload, deal_snapshot
 from anken_projects.kit.etag import bump_version
 from anken_projects.kit.models import utc_now
 from anken_projects.outbox.writer import record_event
