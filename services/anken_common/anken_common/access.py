@@ -66,6 +66,14 @@ CLIENT_USER_ROUTES: frozenset[tuple[str, str, str]] = frozenset({
     ("projects", "POST", "/v1/auth/password"),
     ("projects", "GET", "/v1/projects"),
     ("projects", "GET", "/v1/projects/{project_id}"),
+    # The client portal (web /client/…): the month's figures and the published weekly reports of their own
+    # projects (reporting-api answers another client's project 404, and a week nobody published too).
+    ("reporting", "GET", "/v1/projects/{project_id}/kpis"),
+    ("reporting", "GET", "/v1/projects/{project_id}/weekly-reports"),
+    ("reporting", "GET", "/v1/projects/{project_id}/weekly-reports/{iso_week}"),
+    ("reporting", "GET", "/v1/projects/{project_id}/weekly-reports/{iso_week}/versions"),
+    *(("reporting", "GET", f"/v1/projects/{{project_id}}/weekly-reports/{{iso_week}}.{kind}")
+      for kind in ("pptx", "xlsx", "csv", "html")),
 })
 
 
@@ -88,6 +96,11 @@ def tenant_of(caller: Caller) -> uuid.UUID | None:
 
 def is_partner(caller: Caller) -> bool:
     return caller.kind == "api_key"
+
+
+def reads_published_reports_only(caller: Caller) -> bool:
+    """Partner keys and client users read what the director published, never a weekly report's draft."""
+    return is_partner(caller) or is_client_user(caller)
 
 
 def manages_everything(caller: Caller) -> bool:

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Response
 from starlette.concurrency import run_in_threadpool
 
+from anken_common import access as rule
 from anken_common.auth_tokens import Role
 from anken_common.problems import UnprocessableEntity, problem_responses
 from anken_reporting.auth.access import managed_project, visible_project
@@ -22,7 +23,14 @@ from anken_reporting.reports.render_csv import render_csv
 from anken_reporting.reports.render_html import render_html
 from anken_reporting.reports.render_pptx import render_pptx
 from anken_reporting.reports.render_xlsx import render_xlsx
-from anken_reporting.reports.schemas import DraftIn, DraftOut, PublishedOut, VersionList, WeeklyReport
+from anken_reporting.reports.schemas import (
+    DraftIn,
+    DraftOut,
+    PublishedOut,
+    PublishedWeekList,
+    VersionList,
+    WeeklyReport,
+)
 from anken_reporting.reports.service import WeeklyReportService
 
 router = APIRouter(prefix="/v1/projects/{project_id}/weekly-reports", tags=["weekly reports"])
@@ -63,8 +71,8 @@ async def load_report(
     week = week_of(iso_week)
     project = await visible_project(session, principal, project_id)
     service = WeeklyReportService(session)
-    # Partners see what the director published, never a draft in progress.
-    if version is not None or principal.is_partner:
+    # Partners and client users see what the director published, never a draft in progress.
+    if version is not None or rule.reads_published_reports_only(principal):
         return await service.published(project_id, week, version)
     return await service.live(project, week)
 
@@ -104,6 +112,22 @@ def _download_route(extension: str) -> None:
         },
         name=f"download_weekly_report_{extension}",
     )
+
+
+@router.get(
+    "",
+    summary="The weeks of a project with a published weekly report",
+    description="Newest week first, each with its latest version, when it was published, its summary line and "
+                "the paths of that version as JSON and as each download. Drafts are never listed.",
+    response_model=PublishedWeekList,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def list_published_weeks(
+    project_id: uuid.UUID, session: SessionDep, principal: KpiReader,
+    limit: Annotated[int, Query(ge=1, le=200, description="At most this many weeks")] = 52,
+) -> PublishedWeekList:
+    await visible_project(session, principal, project_id)
+    return await WeeklyReportService(session).published_weeks(project_id, limit)
 
 
 # Downloads are declared before `/{iso_week}` so `2026-W47.pptx` reaches them, not the JSON route.

@@ -79,6 +79,18 @@ class ReportRepository:
         )
         return list((await self.session.execute(statement)).all())
 
+    async def published_weeks(self, project_id: uuid.UUID, limit: int) -> list[Row[Any]]:
+        """The weeks with a published version, newest week first: the latest version of each and when it came."""
+        v = WeeklyReportVersion.__table__.c  # type: ignore[attr-defined]
+        statement = (
+            select(v.iso_week, v.version, v.published_at, v.report["summary"].astext.label("summary"))
+            .distinct(v.iso_week)
+            .where(v.project_id == project_id)
+            .order_by(v.iso_week.desc(), v.version.desc())
+            .limit(limit)
+        )
+        return list((await self.session.execute(statement)).all())
+
     async def add_version(self, row: WeeklyReportVersion) -> WeeklyReportVersion:
         self.session.add(row)
         await self.session.flush()

@@ -253,3 +253,31 @@ class VersionList(BaseModel):
     iso_week: str
     latest_version: int | None = Field(description="Highest published version; null when none is published")
     versions: list[PublishedVersion] = Field(description="Newest first")
+
+
+class PublishedWeek(BaseModel):
+    iso_week: str = Field(examples=["2026-W47"])
+    latest_version: int = Field(examples=[2])
+    published_at: datetime = Field(description="When the latest version was published")
+    summary: str | None = Field(default=None, examples=["アポ 8件（先週 6件）／目標 7.0件"])
+    links: VersionLinks
+
+
+class PublishedWeekList(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"example": {
+        "project_id": "7c1e2f52-0000-4000-8000-000000000001",
+        "items": [{
+            "iso_week": "2026-W47", "latest_version": 2, "published_at": "2026-11-27T17:00:00+09:00",
+            "summary": "アポ 8件（先週 6件）／目標 7.0件",
+            "links": {
+                "report": "/v1/projects/7c1e2f52-0000-4000-8000-000000000001/weekly-reports/2026-W47?version=2",
+                "pptx": "/v1/projects/7c1e2f52-0000-4000-8000-000000000001/weekly-reports/2026-W47.pptx?version=2",
+                "xlsx": "/v1/projects/7c1e2f52-0000-4000-8000-000000000001/weekly-reports/2026-W47.xlsx?version=2",
+                "csv": "/v1/projects/7c1e2f52-0000-4000-8000-000000000001/weekly-reports/2026-W47.csv?version=2",
+                "html": "/v1/projects/7c1e2f52-0000-4000-8000-000000000001/weekly-reports/2026-W47.html?version=2",
+            },
+        }],
+    }})
+
+    project_id: uuid.UUID
+    items: list[PublishedWeek] = Field(description="Weeks with a published report, newest first")

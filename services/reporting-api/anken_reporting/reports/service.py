@@ -22,6 +22,8 @@ from anken_reporting.reports.schemas import (
     NextAction,
     PublishedOut,
     PublishedVersion,
+    PublishedWeek,
+    PublishedWeekList,
     ReportNotes,
     VersionLinks,
     VersionList,
@@ -81,6 +83,13 @@ class WeeklyReportService:
                 links=version_links(project_id, week.label, row.version),
             ) for row in rows],
         )
+
+    async def published_weeks(self, project_id: uuid.UUID, limit: int) -> PublishedWeekList:
+        rows = await self.repository.published_weeks(project_id, limit)
+        return PublishedWeekList(project_id=project_id, items=[PublishedWeek(
+            iso_week=row.iso_week, latest_version=row.version, published_at=row.published_at, summary=row.summary,
+            links=version_links(project_id, row.iso_week, row.version),
+        ) for row in rows])
 
     async def save_draft(self, project, week: IsoWeek, body: DraftIn, editor: str) -> DraftOut:
         draft = await self.repository.save_draft(

@@ -1,0 +1,59 @@
+"""Client users (the client portal) read their own projects' month figures and published weekly reports only:
+a draft week, another client's project and the agency's editing routes are 404 to them."""
+
+from __future__ import annotations
+
+import uuid
+
+from anken_common.auth_tokens import issue_user_token
+
+from .conftest import ReportWorld
+
+BASE = "/v1/projects/{id}/weekly-reports"
+
+
+def client_user(world: ReportWorld, client_id: uuid.UUID) -> dict[str, str]:
+    token = issue_user_token(world.settings.anken_secret_key, str(uuid.uuid4()), "client", client_id=client_id)
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def test_a_client_user_reads_published_weeks_only_and_only_of_their_client(world: ReportWorld) -> None:
+    base = BASE.format(id=world.project_id)
+    mine, other = client_user(world, world.client_id), client_user(world, uuid.uuid4())
+    await world.client.put(base + "/2026-W46/draft", json={"notes": {"objections": ["社内向けメモ"]}},
+                           headers=world.headers())
+
+    # Nothing published: the list is empty and the draft week is not found, in JSON and as a file.
+    listed = await world.client.get(base, headers=mine)
+    assert listed.status_code == 200 and listed.json()["items"] == []
+    assert (await world.client.get(base + "/2026-W46", headers=mine)).status_code == 404
+    assert (await world.client.get(base + "/2026-W46.pptx", headers=mine)).status_code == 404
+
+    assert (await world.client.post(base + "/2026-W46/publish", headers=world.headers())).status_code == 201
+    assert (await world.client.post(base + "/2026-W47/publish", headers=world.headers())).status_code == 201
+    await world.client.put(base + "/2026-W46/draft", json={"notes": {"objections": ["公開後の下書き"]}},
+                           headers=world.headers())
+    assert (await world.client.post(base + "/2026-W46/publish", headers=world.headers())).status_code == 201
+
+    weeks = (await world.client.get(base, headers=mine)).json()["items"]
+    assert [(w["iso_week"], w["latest_version"]) for w in weeks] == [("2026-W47", 1), ("2026-W46", 2)]
+    assert weeks[1]["links"]["pptx"].endswith("/2026-W46.pptx?version=2")
+    # Without a version a client user gets the latest published version, never the live draft.
+    report = (await world.client.get(base + "/2026-W46", headers=mine)).json()
+    assert report["status"] == "published" and report["version"] == 2
+    csv_file = await world.client.get(base + "/2026-W46.csv", headers=mine)
+    assert csv_file.status_code == 200 and "v2" in csv_file.headers["content-disposition"]
+    assert (await world.client.get(base + "/2026-W46/versions", headers=mine)).json()["latest_version"] == 2
+    kpis = await world.client.get(f"/v1/projects/{world.project_id}/kpis", headers=mine,
+                                  params={"from": "2026-11-01", "to": "2026-12-01"})
+    assert kpis.status_code == 200 and kpis.json()["target"]["monthly_appointment_target"] >= 0
+
+    # Another client's user: every one of these is unknown to them.
+    for path in (base, base + "/2026-W46", base + "/2026-W46.pptx", base + "/2026-W46/versions"):
+        assert (await world.client.get(path, headers=other)).status_code == 404, path
+    other_kpis = await world.client.get(f"/v1/projects/{world.project_id}/kpis", headers=other,
+                                        params={"from": "2026-11-01", "to": "2026-12-01"})
+    assert other_kpis.status_code == 404
+    # Writing the report is not a client user's route at all.
+    assert (await world.client.put(base + "/2026-W47/draft", json={"notes": {}}, headers=mine)).status_code == 404
+    assert (await world.client.post(base + "/2026-W47/publish", headers=mine)).status_code == 404
