@@ -11,7 +11,8 @@ from anken_sandbox.state import SandboxState
 
 async def get_state(request: Request) -> SandboxState:
     # async: a plain def dependency would cost a thread-pool hop on every emulated API call.
-    return request.app.state.sandbox
+    state: SandboxState = request.app.state.sandbox
+    return state
 
 
 State = Annotated[SandboxState, Depends(get_state)]

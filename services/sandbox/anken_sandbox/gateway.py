@@ -19,6 +19,8 @@ from anken_sandbox.slack.endpoints import serve_directly, served_directly
 RESET_PATH = "/_sandbox/reset"
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+
     from anken_sandbox.state import SandboxState
 
 
@@ -101,11 +103,12 @@ class SandboxGateway:
             )
 
 
-def wrap_outermost(app, state: SandboxState) -> None:
+def wrap_outermost(app: FastAPI, state: SandboxState) -> None:
     """Put the gateway around Starlette's whole middleware stack (built lazily on the first request)."""
     build = app.build_middleware_stack
 
     def build_with_gateway() -> ASGIApp:
         return SandboxGateway(build(), state)
 
-    app.build_middleware_stack = build_with_gateway
+    # Replacing the method on this one instance is the point (Starlette offers no hook outside its middleware).
+    app.build_middleware_stack = build_with_gateway  # type: ignore[method-assign]

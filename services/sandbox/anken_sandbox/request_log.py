@@ -38,7 +38,7 @@ class RequestLog:
         return next(self._seq)
 
     def record(self, seq: int, **fields: object) -> LoggedRequest:
-        entry = LoggedRequest(seq=seq, **fields)  # type: ignore[arg-type]
+        entry = LoggedRequest(seq=seq, **fields)
         self._entries.append(entry)
         return entry
 

@@ -36,6 +36,23 @@ class FileQuery:
         return all(p(spreadsheet) for p in self.predicates)
 
 
+def _has_app_property(key: str, value: str) -> Predicate:
+    return lambda s: s.app_properties.get(key) == value
+
+
+def _name_is(name: str, *, exact: bool) -> Predicate:
+    """`name = '…'` (exact) or `name contains '…'`."""
+    return (lambda s: s.title == name) if exact else (lambda s: name in s.title)
+
+
+def _mime_type_is(mime: str) -> Predicate:
+    return lambda _s: mime == SPREADSHEET_MIME  # every file the sandbox holds is a spreadsheet
+
+
+def _trashed_is(wanted: bool) -> Predicate:
+    return lambda s: s.trashed == wanted
+
+
 def invalid_query() -> SheetsError:
     return SheetsError(400, "Invalid Value")
 
@@ -51,17 +68,13 @@ def parse_query(q: str | None) -> FileQuery:
                 raise invalid_query()
             text = text[joined.end():]
         if m := APP_PROPERTY.match(text):
-            key, value = _unquote(m.group(1)), _unquote(m.group(2))
-            predicates.append(lambda s, k=key, v=value: s.app_properties.get(k) == v)
+            predicates.append(_has_app_property(_unquote(m.group(1)), _unquote(m.group(2))))
         elif m := NAME.match(text):
-            op, name = m.group(1), _unquote(m.group(2))
-            predicates.append((lambda s, n=name: s.title == n) if op == "=" else (lambda s, n=name: n in s.title))
+            predicates.append(_name_is(_unquote(m.group(2)), exact=m.group(1) == "="))
         elif m := MIME_TYPE.match(text):
-            mime = _unquote(m.group(1))
-            predicates.append(lambda _s, t=mime: t == SPREADSHEET_MIME)
+            predicates.append(_mime_type_is(_unquote(m.group(1))))
         elif m := TRASHED.match(text):
-            wanted = m.group(1) == "true"
-            predicates.append(lambda s, w=wanted: s.trashed == w)
+            predicates.append(_trashed_is(m.group(1) == "true"))
         else:
             raise invalid_query()
         text = text[m.end():]

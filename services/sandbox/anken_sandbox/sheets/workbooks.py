@@ -98,7 +98,7 @@ def _formatted(value: Any) -> Any:
     return str(value) if isinstance(value, int | float) else value
 
 
-def _entered(value: Any, option: str) -> Scalar | None:
+def _entered(value: Scalar, option: str) -> Scalar:
     """A cell value as stored: RAW keeps it; USER_ENTERED parses numbers and booleans as the UI would."""
     if option == "USER_ENTERED" and isinstance(value, str):
         text = value.strip()
@@ -284,7 +284,7 @@ class Workbooks:
             raise SheetsError(400, str(exc))
         return sheet, a1
 
-    def read(self, spreadsheet: Spreadsheet, text: str, major: str = "ROWS", render: str = "FORMATTED_VALUE") -> dict:
+    def read(self, spreadsheet: Spreadsheet, text: str, major: str = "ROWS", render: str = "FORMATTED_VALUE") -> dict[str, Any]:
         sheet, a1 = self.resolve(spreadsheet, text)
         if a1.start_row >= sheet.row_count or a1.start_col >= sheet.col_count:
             raise SheetsError(400, f"Range ({text}) exceeds grid limits. Max rows: {sheet.row_count}, "
@@ -351,7 +351,7 @@ class Workbooks:
                 if value == "":
                     sheet.cells.pop((top + r, left + c), None)
                 else:
-                    sheet.cells[(top + r, left + c)] = _entered(value, option)  # type: ignore[assignment]
+                    sheet.cells[(top + r, left + c)] = _entered(value, option)  # _rows let only scalars and None through
         if rows:
             sheet.row_count = max(sheet.row_count, top + len(rows))
             sheet.col_count = max(sheet.col_count, left + width)

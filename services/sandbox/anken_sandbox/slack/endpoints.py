@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypedDict
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -40,7 +40,15 @@ async def _arguments(request: Request) -> dict[str, Any] | None:
     return args
 
 
-DOC = {
+class _RouteDoc(TypedDict):
+    """The keyword arguments both routes below share (checked against APIRouter.get/post)."""
+
+    description: str
+    response_model: type[SlackEnvelope]
+    responses: dict[int | str, dict[str, Any]]
+
+
+DOC: _RouteDoc = {
     "description": "Methods: " + ", ".join(METHODS) + ". Errors are HTTP 200 with `ok: false` as Slack does; "
     "rate limits are HTTP 429 with Retry-After.",
     "response_model": SlackEnvelope,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
@@ -24,6 +26,16 @@ class DuplicateAck(BaseModel):
     webhook_id: str | None
 
 
+_RECEIVER_ERRORS = {
+    400: "Missing or malformed webhook headers", 401: "Signature or timestamp rejected",
+    404: "Unknown endpoint", 409: "Replayed message (same webhook-id and timestamp)",
+}
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "Duplicate of a webhook-id already received", "model": DuplicateAck},
+    **{code: {"description": desc, "model": ReceiverError} for code, desc in _RECEIVER_ERRORS.items()},
+}
+
+
 @router.post(
     "/webhooks/{endpoint_id}",
     summary="Receive a Standard Webhooks delivery",
@@ -32,10 +44,7 @@ class DuplicateAck(BaseModel):
     "byte-identical replay; 400 for missing/malformed headers; 401 for a wrong signature or a timestamp "
     "outside 5 minutes. Every attempt is recorded.",
     status_code=204, response_class=Response,
-    responses={200: {"description": "Duplicate of a webhook-id already received", "model": DuplicateAck}} | {
-        code: {"description": desc, "model": ReceiverError} for code, desc in {
-        400: "Missing or malformed webhook headers", 401: "Signature or timestamp rejected",
-        404: "Unknown endpoint", 409: "Replayed message (same webhook-id and timestamp)"}.items()},
+    responses=RESPONSES,
 )
 async def receive_webhook(endpoint_id: str, request: Request, state: State) -> Response:
     endpoint = state.webhooks.endpoints.get(endpoint_id)
