@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from anken_projects.calls.models import CallOutcome
 from anken_projects.kit.schemas import Output, StrictInput
@@ -22,8 +22,10 @@ _NO_NUL = r"^[^\x00]*$"
 CallTime = SaneMoment
 
 
-def _text(max_length: int, **kwargs) -> object:
-    return Annotated[str, Field(max_length=max_length, pattern=_NO_NUL, **kwargs)]
+Text100 = Annotated[str, Field(max_length=100, pattern=_NO_NUL)]
+Text1000 = Annotated[str, Field(max_length=1000, pattern=_NO_NUL)]
+Text2000 = Annotated[str, Field(max_length=2000, pattern=_NO_NUL)]
+VariantText = Annotated[str, Field(max_length=40, pattern=_NO_NUL, min_length=1, description="e.g. A, B or A:IT")]
 
 
 class FastInput(BaseModel):
@@ -31,12 +33,12 @@ class FastInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-APPOINTMENT_IN_EXAMPLE = {
+APPOINTMENT_IN_EXAMPLE: dict[str, JsonValue] = {
     "meeting_at": "2026-12-03T14:00:00+09:00", "contact_name": "山田 太郎", "contact_title": "情報システム部 部長",
     "qualification": {"budget": "年間300万円", "authority": "部長決裁", "need": "架電業務の効率化", "timeline": "来期4月"},
     "note": "オンライン商談（Google Meet）",
 }
-CALL_EXAMPLE = {
+CALL_EXAMPLE: dict[str, JsonValue] = {
     "target_id": "9d1c2b3a-4f5e-4d6c-8b7a-0f1e2d3c4b5a", "member_id": "3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b",
     "occurred_at": "2026-11-24T10:15:00+09:00", "outcome": "connected_followup", "duration_s": 95,
     "script_version_id": "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d", "variant": "A", "note": "12月に再度連絡",
@@ -49,11 +51,11 @@ class AppointmentIn(FastInput):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
                               json_schema_extra={"examples": [APPOINTMENT_IN_EXAMPLE]})
     meeting_at: CallTime = Field(description="When the meeting takes place; not before the call")
-    contact_name: _text(100) | None = None
-    contact_title: _text(100) | None = None
-    qualification: dict[_text(100), _text(1000)] = Field(
+    contact_name: Text100 | None = None
+    contact_title: Text100 | None = None
+    qualification: dict[Text100, Text1000] = Field(
         default_factory=dict, max_length=30, description="The project's qualification fields (BANT) as captured")
-    note: _text(2000) | None = None
+    note: Text2000 | None = None
 
 
 class CallIn(FastInput):
@@ -67,8 +69,8 @@ class CallIn(FastInput):
     outcome: CallOutcome
     duration_s: int = Field(ge=0, le=86_400, description="Seconds")
     script_version_id: uuid.UUID | None = None
-    variant: _text(40, min_length=1, description="e.g. A, B or A:IT") | None = None
-    note: _text(2000) | None = None
+    variant: VariantText | None = None
+    note: Text2000 | None = None
     callback_at: CallTime | None = Field(default=None, description="When to call back (follow-ups)")
     appointment: AppointmentIn | None = None
 

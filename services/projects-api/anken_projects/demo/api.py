@@ -8,6 +8,9 @@ from typing import Any
 
 import httpx
 
+# A JSON object a service answered (the loader reads the few fields it needs from the APIs' documented answers).
+JsonObject = dict[str, Any]
+
 
 class DemoLoadError(RuntimeError):
     """A service refused a step of the demo load."""
@@ -42,8 +45,8 @@ class ServiceApi:
     async def put(self, path: str, body: Any) -> Any:
         return await self.request("PUT", path, json=body)
 
-    async def all_items(self, path: str, **params: Any) -> list[dict]:
-        items: list[dict] = []
+    async def all_items(self, path: str, **params: Any) -> list[JsonObject]:
+        items: list[JsonObject] = []
         cursor = None
         while True:
             page = await self.get(path, **params, limit=500, **({"cursor": cursor} if cursor else {}))

@@ -15,13 +15,14 @@ import csv
 import io
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from functools import partial
+from typing import Any, TypedDict
 from urllib.parse import parse_qs, urlparse
 
 from anken_projects.demo import catalogue as cat
-from anken_projects.demo.api import DemoLoadError, ServiceApi
+from anken_projects.demo.api import DemoLoadError, JsonObject, ServiceApi
 from anken_projects.demo.month import TZ, MonthPlanner, ProjectMonth, business_days_between
 from anken_projects.projects.models import DEFAULT_UNQUALIFIED_REASONS
 
@@ -37,7 +38,15 @@ def _iso_week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-async def _gather_limited(jobs: list[Callable[[], Awaitable[Any]]], limit: int = CONCURRENCY) -> list[Any]:
+class _BookedAppointment(TypedDict):
+    """An appointment the bulk call ingest created, for the hand-offs reported after the calls."""
+
+    id: str
+    at: str  # the call's occurred_at
+    meeting_at: str
+
+
+async def _gather_limited(jobs: Sequence[Callable[[], Awaitable[Any]]], limit: int = CONCURRENCY) -> list[Any]:
     gate = asyncio.Semaphore(limit)
 
     async def run(job: Callable[[], Awaitable[Any]]) -> Any:
@@ -61,9 +70,9 @@ class DemoLoader:
         self.rng = random.Random(SEED)
         self.planner = MonthPlanner(self.now, SEED)
         self.counts: dict[str, int] = {}
-        self.users: dict[str, dict] = {}
+        self.users: dict[str, JsonObject] = {}
         self.tokens: dict[str, str] = {}
-        self.appointments: list[dict] = []
+        self.appointments: list[_BookedAppointment] = []
         self.calls_by_project: dict[str, int] = {}
         self.timings: dict[str, float] = {}
 
@@ -87,7 +96,7 @@ class DemoLoader:
         months = [self.planner.plan(spec) if spec.members and spec.status in ("active", "paused") else None
                   for spec in cat.PROJECTS]
         await self.timed("projects (wall)", _gather_limited([
-            lambda p=p, s=s, m=m: self._run_project(p, s, m)
+            partial(self._run_project, p, s, m)
             for p, s, m in zip(projects, cat.PROJECTS, months, strict=True)]))
         await self.timed("handoffs", self._handoffs())
         if self.reporting is not None:
@@ -101,19 +110,19 @@ class DemoLoader:
             self.users[key] = await self.projects.post("/v1/users", {
                 "email": f"{key}@demo.anken.jp", "name": name, "role": role, "password": self.password})
 
-        await _gather_limited([lambda s=s: create(*s) for s in cat.STAFF], 4)
+        await _gather_limited([partial(create, *s) for s in cat.STAFF], 4)
         self.count("users", len(cat.STAFF))
         for key in ("director", "director2", "manager"):
             answer = await self.projects.post("/v1/auth/token", {"email": f"{key}@demo.anken.jp", "password": self.password})
             self.tokens[key] = answer["access_token"]
 
-    async def _clients(self) -> list[dict]:
+    async def _clients(self) -> list[JsonObject]:
         out = [await self.projects.post("/v1/clients", {"name": name, "industry": industry})
                for name, industry, _ in cat.CLIENTS]
         self.count("clients", len(out))
         return out
 
-    async def _client_user(self, client: dict) -> None:
+    async def _client_user(self, client: JsonObject) -> None:
         """A person of the first client (client@demo.anken.jp), invited and activated the way a real one is:
         through the one-time link the invitation's answer carries outside production."""
         invited = await self.projects.post(f"/v1/clients/{client['id']}/invitations", {
@@ -124,11 +133,11 @@ class DemoLoader:
 
     # -- one project, from creation to a month of calls ---------------------------------------
 
-    async def _project(self, index: int, spec: cat.ProjectSpec, clients: list[dict]) -> dict:
+    async def _project(self, index: int, spec: cat.ProjectSpec, clients: list[JsonObject]) -> JsonObject:
         client = clients[index % len(clients)]
         director = "director" if index % 3 else "director2"
         month_start = self.today.replace(day=1)
-        project = await self.projects.post("/v1/projects", {
+        project: JsonObject = await self.projects.post("/v1/projects", {
             "client_id": client["id"], "name": f"{client['name'].removeprefix('株式会社')} {spec.suffix}",
             "product": cat.CLIENTS[index % len(clients)][2], "director_id": self.users[director]["id"],
             "monthly_appointment_target": spec.target, "contracted_monthly_hours": spec.hours,
@@ -144,7 +153,7 @@ class DemoLoader:
         self.count("projects")
         return project
 
-    async def _run_project(self, project: dict, spec: cat.ProjectSpec, month: ProjectMonth | None) -> None:
+    async def _run_project(self, project: JsonObject, spec: cat.ProjectSpec, month: ProjectMonth | None) -> None:
         pid = project["id"]
         # Staffed before the kickoff, so the worker invites the members to the new Slack channel.
         for member in spec.members:
@@ -169,10 +178,10 @@ class DemoLoader:
     async def _transition(self, project_id: str, to: str) -> None:
         await self.projects.post(f"/v1/projects/{project_id}/transitions", {"to": to})
 
-    async def _scripts(self, project: dict, spec: cat.ProjectSpec) -> dict[str, str]:
+    async def _scripts(self, project: JsonObject, spec: cat.ProjectSpec) -> dict[str, str]:
         client = cat.CLIENTS[cat.PROJECTS.index(spec) % len(cat.CLIENTS)][0]
         industry = (spec.industries or cat.INDUSTRIES)[0]
-        versions = {}
+        versions: dict[str, str] = {}
         for pattern, (title, body) in (("A", cat.SCRIPT_A), ("B", cat.SCRIPT_B)):
             script = await self.projects.post(f"/v1/projects/{project['id']}/scripts", {
                 "pattern": pattern, "title": title,
@@ -188,7 +197,7 @@ class DemoLoader:
                 await self.projects.patch(f"/v1/projects/{project_id}/kickoff-items/{item['key']}",
                                           {"agreed": True, "value": item.get("value") or "キックオフMTGで合意済み"})
 
-    async def _import_targets(self, project: dict, month: ProjectMonth) -> list[str]:
+    async def _import_targets(self, project: JsonObject, month: ProjectMonth) -> list[str]:
         """The list as a CSV upload; returns target ids in the order of month.targets."""
         target_list = await self.projects.post(f"/v1/projects/{project['id']}/target-lists",
                                                {"name": f"{self.today:%Y年%m月} アプローチリスト 第1弾", "source": "csv"})
@@ -210,7 +219,7 @@ class DemoLoader:
         self.count("targets", len(rows))
         return [by_number[t.corporate_number] for t in month.targets]
 
-    async def _log_calls(self, project: dict, month: ProjectMonth, targets: list[str], versions: dict[str, str]) -> None:
+    async def _log_calls(self, project: JsonObject, month: ProjectMonth, targets: list[str], versions: dict[str, str]) -> None:
         calls = [{
             "target_id": targets[c.target], "member_id": self.users[c.member]["id"],
             "occurred_at": c.occurred_at.isoformat(), "outcome": c.outcome, "duration_s": c.duration_s,
@@ -229,9 +238,10 @@ class DemoLoader:
         self.count("appointments", sum(1 for c in month.calls if c.appointment))
 
     async def _worked_hours(self, project_id: str, month: ProjectMonth) -> None:
-        jobs = [lambda m=m, d=d, h=h: self.projects.put(
-            f"/v1/projects/{project_id}/worked-hours/{self.users[m]['id']}/{d.isoformat()}", {"hours": float(h)})
-            for (m, d), h in month.hours.items()]
+        jobs = [partial(self.projects.put,
+                        f"/v1/projects/{project_id}/worked-hours/{self.users[m]['id']}/{d.isoformat()}",
+                        {"hours": float(h)})
+                for (m, d), h in month.hours.items()]
         await _gather_limited(jobs, 4)
         self.count("worked_hours", len(jobs))
 
@@ -242,10 +252,10 @@ class DemoLoader:
         jobs = []
         for item in sorted(self.appointments, key=lambda a: a["at"]):
             detail_roll, outcome_roll = self.rng.random(), self.rng.random()
-            jobs.append(lambda a=item, r=detail_roll, q=outcome_roll: self._handoff(a, r, q))
+            jobs.append(partial(self._handoff, item, detail_roll, outcome_roll))
         await _gather_limited(jobs, 4)
 
-    async def _handoff(self, item: dict, roll: float, outcome_roll: float) -> None:
+    async def _handoff(self, item: _BookedAppointment, roll: float, outcome_roll: float) -> None:
         if datetime.fromisoformat(item["meeting_at"]) > self.now or roll > 0.92:
             return  # still ahead, or the client has not reported yet
         body: dict[str, Any] = {"handoff_status": "held" if roll < 0.75 else "no_show" if roll < 0.87 else "cancelled"}
@@ -260,13 +270,13 @@ class DemoLoader:
         await self.projects.patch(f"/v1/appointments/{item['id']}", body)
         self.count("handoffs")
 
-    async def _publish_weekly_reports(self, projects: list[dict]) -> None:
+    async def _publish_weekly_reports(self, projects: list[JsonObject]) -> None:
         """Last week's report of every active project, with the director's notes, published."""
         assert self.reporting is not None
         active = [(p, s) for p, s in zip(projects, cat.PROJECTS, strict=True) if s.status == "active"]
         await self.timed("reporting catch-up", self._wait_for_reporting(active))
         week = _iso_week(self.today - timedelta(days=7))
-        monday = date.fromisocalendar(*(int(x) for x in (week[:4], week[6:])), 1)
+        monday = date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
         for project, _spec in active:
             api = self.reporting.as_(self.tokens[project["_director"]])
             path = f"/v1/projects/{project['id']}/weekly-reports/{week}"
@@ -280,7 +290,7 @@ class DemoLoader:
             await self.timed("weekly reports", api.post(f"{path}/publish"))
             self.count("weekly_reports")
 
-    async def _wait_for_reporting(self, active: list[tuple[dict, cat.ProjectSpec]]) -> None:
+    async def _wait_for_reporting(self, active: list[tuple[JsonObject, cat.ProjectSpec]]) -> None:
         """reporting-api folds the events in on its own; reports are published once it has every call."""
         assert self.reporting is not None
         start = business_days_between(self.today - timedelta(days=60), self.today)[0]

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 import jpholiday
@@ -92,6 +93,16 @@ class PlannedTarget:
     priority_tier: int
 
 
+class PlannedAppointment(TypedDict):
+    """The appointment agreed on a planned call, as the bulk call ingest takes it (calls.schemas.AppointmentIn)."""
+
+    meeting_at: str
+    contact_name: str
+    contact_title: str
+    qualification: dict[str, str]
+    note: str
+
+
 @dataclass
 class PlannedCall:
     target: int  # index into the project's targets
@@ -101,7 +112,7 @@ class PlannedCall:
     duration_s: int
     variant: str
     note: str | None = None
-    appointment: dict | None = None
+    appointment: PlannedAppointment | None = None
 
 
 @dataclass
@@ -186,17 +197,19 @@ class MonthPlanner:
         duration = self.rng.randint(60, 420) if contact else self.rng.randint(5, 40)
         return PlannedCall(target, member, moment, outcome, duration, self.rng.choice("AB"), note), next_new
 
-    def _today(self, spec: cat.ProjectSpec, per_day: dict, recallable: list[int], next_new: int) -> int:
+    def _today(self, spec: cat.ProjectSpec, per_day: dict[date, list[PlannedCall]], recallable: list[int],
+               next_new: int) -> int:
         """This morning: a few calls each, and the under-pace member's long unlucky run."""
         for member in spec.members:
+            outcomes: list[CallOutcome | None]  # None: the call draws its outcome
             if member == spec.under_pace_member:
                 moments = self._today_moments(UNDER_PACE_CALLS_TODAY, time(9, 0))
-                outcomes = [CallOutcome.connected_rejected] + [self.rng.choice(UNLUCKY) for _ in moments[1:]]
+                outcomes = [CallOutcome.connected_rejected, *(self.rng.choice(UNLUCKY) for _ in moments[1:])]
             else:
                 if not is_business_day(self.today) or self.now.time() < time(9, 45):
                     continue
                 moments = [m for m in self._moments(self.today, MORNING_CALLS, time(9, 30)) if m < self.now][:MORNING_CALLS]
-                outcomes = [None] * len(moments)  # type: ignore[list-item]
+                outcomes = [None] * len(moments)
             for moment, outcome in zip(moments, outcomes, strict=True):
                 call, next_new = self._call(member, moment, recallable, next_new, outcome)
                 per_day[self.today].append(call)
@@ -218,7 +231,7 @@ class MonthPlanner:
         for days, wanted in ((this_month, wanted_now), (before, wanted_before)):
             self._spread(spec, per_day, days, wanted)
 
-    def _spread(self, spec: cat.ProjectSpec, per_day: dict, days: list[date], wanted: int) -> None:
+    def _spread(self, spec: cat.ProjectSpec, per_day: dict[date, list[PlannedCall]], days: list[date], wanted: int) -> None:
         days = [d for d in days if any(c.outcome in CONTACTS and c.member != spec.under_pace_member for c in per_day[d])]
         if not days or wanted <= 0:
             return
@@ -232,7 +245,7 @@ class MonthPlanner:
                 call.duration_s = self.rng.randint(240, 600)
                 call.appointment = self._appointment(call, spec)
 
-    def _appointment(self, call: PlannedCall, spec: cat.ProjectSpec) -> dict:
+    def _appointment(self, call: PlannedCall, spec: cat.ProjectSpec) -> PlannedAppointment:
         meeting_day = call.occurred_at.date() + timedelta(days=self.rng.randint(2, 8))
         while not is_business_day(meeting_day):
             meeting_day += timedelta(days=1)

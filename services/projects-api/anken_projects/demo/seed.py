@@ -49,7 +49,7 @@ async def mark_loaded(session: AsyncSession, counts: dict[str, int]) -> None:
 
 
 async def load_demo(projects: ServiceApi, reporting: ServiceApi | None, password: str,
-                    sessionmaker: async_sessionmaker, now: datetime | None = None) -> dict[str, int]:
+                    sessionmaker: async_sessionmaker[AsyncSession], now: datetime | None = None) -> dict[str, int]:
     """Everything of the demo; `reporting` None leaves out what reporting-api does (published reports,
     forecast snapshots), for a projects-api running alone."""
     now = now or datetime.now(UTC)
@@ -78,7 +78,7 @@ async def _quotas(projects: ServiceApi, loader: DemoLoader, now: datetime) -> No
             loader.count("quotas")
 
 
-async def _pipeline(sessionmaker: async_sessionmaker, manager: ServiceApi | None, loader: DemoLoader,
+async def _pipeline(sessionmaker: async_sessionmaker[AsyncSession], manager: ServiceApi | None, loader: DemoLoader,
                     now: datetime) -> None:
     """Replay the deals' history; on each of the last four Mondays reporting-api takes the week's
     forecast snapshot of the pipeline as it stood then (so accuracy compares a real past forecast)."""
@@ -86,12 +86,13 @@ async def _pipeline(sessionmaker: async_sessionmaker, manager: ServiceApi | None
         plan = await plan_pipeline(session, {k: uuid.UUID(u["id"]) for k, u in loader.users.items()}, now, SEED)
     today = now.astimezone(TZ).date()
     mondays = [today - timedelta(days=today.weekday() + 7 * weeks_ago) for weeks_ago in (4, 3, 2, 1)]
-    for monday in mondays if manager is not None else []:
-        async with sessionmaker() as session, session.begin():
-            await plan.replay_until(session, datetime.combine(monday, clock_time(9), TZ))
-        await _wait_for_pipeline(manager, plan.expected(), today)
-        await manager.post("/v1/forecast/snapshots", {"as_of": monday.isoformat()})
-        loader.count("forecast_snapshot_weeks")
+    if manager is not None:  # without reporting-api there are no snapshots to take
+        for monday in mondays:
+            async with sessionmaker() as session, session.begin():
+                await plan.replay_until(session, datetime.combine(monday, clock_time(9), TZ))
+            await _wait_for_pipeline(manager, plan.expected(), today)
+            await manager.post("/v1/forecast/snapshots", {"as_of": monday.isoformat()})
+            loader.count("forecast_snapshot_weeks")
     async with sessionmaker() as session, session.begin():
         await plan.replay_until(session, now)
     loader.count("deals", plan.deals)
