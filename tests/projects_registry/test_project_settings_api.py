@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import httpx
 
-from projects_registry.helpers import Actor, create_client, create_project, make_user
+from projects_registry.helpers import Actor, create_client, create_project, db_rows, make_user
 
 EVERY_FIELD = {
     "name": "設定画面で変えた案件名", "product": "経費精算クラウド", "timezone": "America/New_York",
@@ -17,7 +17,7 @@ EVERY_FIELD = {
     "calendar_link": "https://calendar.example.jp/takahashi", "slack_channel": "#pj-settings",
     "confluence_page_url": "https://wiki.example.jp/pages/1", "spreadsheet_url": "https://sheets.example.jp/d/1",
     "extra_closed_days": ["2026-12-30", "2026-12-29"], "weekly_meeting_weekday": 4, "weekly_meeting_time": "15:30",
-    "ab_manual_choice": True,
+    "ab_manual_choice": True, "client_sees_member_names": True,
 }
 
 
@@ -42,6 +42,27 @@ async def test_every_field_is_patched_with_if_match(app_client: httpx.AsyncClien
                                      headers={**director.headers, "If-Match": 'W/"2"'})
     assert cleared.status_code == 200 and cleared.json()["calendar_link"] is None
     assert cleared.json()["weekly_meeting_weekday"] is None
+
+
+async def test_client_sees_member_names_is_off_by_default_and_travels_in_project_events(
+    app_client: httpx.AsyncClient, admin: Actor,
+) -> None:
+    client = await create_client(app_client, admin)
+    director = await make_user(app_client, "director")
+    project = await create_project(app_client, director, client["id"])
+    assert project["client_sees_member_names"] is False
+    url = f"/v1/projects/{project['id']}"
+    not_a_bool = await app_client.patch(url, json={"client_sees_member_names": "yes"},
+                                        headers={**director.headers, "If-Match": 'W/"1"'})
+    assert not_a_bool.status_code == 422 and not_a_bool.json()["errors"][0]["field"] == "client_sees_member_names"
+    allowed = await app_client.patch(url, json={"client_sees_member_names": True},
+                                     headers={**director.headers, "If-Match": 'W/"1"'})
+    assert allowed.status_code == 200 and allowed.json()["client_sees_member_names"] is True
+    # reporting-api learns the setting from the project events (its per-member figures for the client).
+    events = await db_rows(app_client, "SELECT type, payload->>'client_sees_member_names' FROM projects.outbox_events "
+                                       "WHERE aggregate_id = :id ORDER BY id", id=project["id"])
+    assert [tuple(e) for e in events if e[0] in ("project.created", "project.updated")] == [
+        ("project.created", "false"), ("project.updated", "true")]
 
 
 async def test_refusals_name_the_field_and_the_rule(app_client: httpx.AsyncClient, admin: Actor) -> None:

@@ -7,19 +7,21 @@ The data set (project in Asia/Tokyo, November 2026 = set days 11/01 to 11/30 JST
 |------|--------|-------------------|----------------------------------------------------|----------------------|
 | a1   | 0      | 11/02 10:00       | rescheduled twice, held, qualified, deal ¥1,000,000 won | held, qualified, deal, won |
 | a2   | 0      | 11/05 10:00       | held, then corrected by the client to no_show      | no_show              |
-| a3   | 0      | 11/10 10:00       | held, unqualified (予算なし)                          | held, unqualified    |
+| a3   | 0      | 11/10 10:00       | held, qualified, corrected by the client to unqualified (予算なし) | held, unqualified |
 | a4   | 0      | 11/01 00:00       | held, qualified, deal ¥500,000 in proposal         | held, qualified, deal |
 | a5   | 1      | 11/30 23:59:59    | cancelled                                          | cancelled            |
-| a6   | 1      | 11/12 10:00       | still set                                          | pending              |
+| a6   | 1      | 11/30 23:30       | still set (the last evening of November in Tokyo)  | pending              |
 | a7   | 1      | 11/15 10:00       | no_show                                            | no_show              |
-| x1   | 0      | 12/01 00:00       | held (December)                                    | —                    |
+| x1   | 0      | 12/01 08:30       | held (December in Tokyo; 11/30 23:30 in UTC)       | —                    |
 | x2   | 0      | 10/31 23:59:59    | held, qualified, deal ¥2,000,000 won (October)     | —                    |
 
-November: 7 appointments; held 3 (a1 a3 a4), no_show 2 (a2 a7), cancelled 1, pending 1; qualified 2,
+Each appointment counts once, by its latest state (a1's two reschedules and a2's and a3's corrections
+replace what was reported before). November: 7 appointments; held 3 (a1 a3 a4), no_show 2 (a2 a7), cancelled 1, pending 1; qualified 2,
 unqualified 1; deals 2 (¥1,500,000), won 1 (¥1,000,000).
 held_rate = 3/5, no_show_rate = 2/5, qualified_rate = 2/3, appointment_to_deal_rate = 2/7,
 appointment_to_won_rate = 1/7. Member 0: 4 appointments, held 3/4, no_show 1/4, qualified 2/3, deals 2/4,
 won 1/4. Member 1: 3 appointments, held 0/1, no_show 1/1, qualified 0/0 (null), deals 0/3, won 0/3.
+The member ranking (qualified rate, then held rate; null rates last) puts member 0 first.
 
 Wilson intervals (z = 1.959963984540054), computed by hand with 40-digit decimals from
 centre = (p + z²/2n) / (1 + z²/n), half = z·√(p(1−p)/n + z²/4n²) / (1 + z²/n), clipped to [0, 1].
@@ -147,6 +149,8 @@ async def test_appointment_quality_definitions_on_hand_computed_data(app_client,
 
     a3, set_a3 = book.set(jst(11, 10), member=0)
     events += set_a3 + book.change(a3, "held", handoff_status="held")
+    events += book.change(a3, "qualified", partner_outcome="qualified")
+    # The client corrects its report: qualified → unqualified (counts once, as the latest).
     events += book.change(a3, "unqualified", partner_outcome="unqualified", unqualified_reason="予算なし")
 
     a4, set_a4 = book.set(jst(11, 1, 0), member=0)  # the first instant of November in Tokyo (10/31 15:00 UTC)
@@ -155,17 +159,17 @@ async def test_appointment_quality_definitions_on_hand_computed_data(app_client,
 
     a5, set_a5 = book.set(jst(11, 30, 23, 59, 59), member=1)  # the last second of November in Tokyo
     events += set_a5 + book.change(a5, "cancelled", handoff_status="cancelled")
-    _, set_a6 = book.set(jst(11, 12), member=1)
+    _, set_a6 = book.set(jst(11, 30, 23, 30), member=1)  # 23:30 on the last day of November in Tokyo
     events += set_a6
     a7, set_a7 = book.set(jst(11, 15), member=1)
     events += set_a7 + book.change(a7, "no_show", handoff_status="no_show")
 
-    x1, set_x1 = book.set(jst(12, 1, 0), member=0)  # December in Tokyo, though 11/30 15:00 UTC
+    x1, set_x1 = book.set(jst(12, 1, 8, 30), member=0)  # December in Tokyo, though 11/30 23:30 UTC
     events += set_x1 + book.change(x1, "held", handoff_status="held")
     x2, set_x2 = book.set(jst(10, 31, 23, 59, 59), member=0)  # October in Tokyo
     events += set_x2 + book.change(x2, "held", handoff_status="held")
     events += book.change(x2, "qualified", partner_outcome="qualified") + book.deal(x2, 2_000_000, "won")
-    assert jst(12, 1, 0).astimezone(UTC) == datetime(2026, 11, 30, 15, tzinfo=UTC)
+    assert jst(12, 1, 8, 30).astimezone(UTC) == datetime(2026, 11, 30, 23, 30, tzinfo=UTC)
     await feed(resources, *events)
 
     body = await quality(app_client, settings, world, NOVEMBER, group_by="member")
@@ -180,8 +184,9 @@ async def test_appointment_quality_definitions_on_hand_computed_data(app_client,
     assert_rate(body, "appointment_to_deal_rate", 2, 7)
     assert_rate(body, "appointment_to_won_rate", 1, 7)
 
+    assert [g["key"] for g in body["groups"]] == [str(world.members[0]), str(world.members[1])]  # the ranking
+    assert [g["label"] for g in body["groups"]] == ["メンバー1", "メンバー2"]
     groups = {g["key"]: g for g in body["groups"]}
-    assert set(groups) == {str(world.members[0]), str(world.members[1])}
     first, second = groups[str(world.members[0])], groups[str(world.members[1])]
     assert (first["appointments"], first["held"], first["no_show"], first["deals"], first["won"]) == (4, 3, 1, 2, 1)
     assert_rate(first, "held_rate", 3, 4)
@@ -209,6 +214,12 @@ async def test_appointment_quality_definitions_on_hand_computed_data(app_client,
     assert (day["appointments"], day["held"], day["won"]) == (1, 1, 1)
     moved_to = await quality(app_client, settings, world, {"from": "2026-11-19", "to": "2026-11-20"})
     assert moved_to["appointments"] == 0
+    # The last day of November in Tokyo holds a5 (23:59:59) and a6 (23:30); a3 is judged once, unqualified.
+    last_day = await quality(app_client, settings, world, {"from": "2026-11-30", "to": "2026-12-01"})
+    assert (last_day["appointments"], last_day["cancelled"], last_day["pending"]) == (2, 1, 1)
+    a3_day = await quality(app_client, settings, world, {"from": "2026-11-10", "to": "2026-11-11"})
+    assert (a3_day["appointments"], a3_day["held"], a3_day["qualified"], a3_day["unqualified"]) == (1, 1, 0, 1)
+    assert a3_day["qualified_rate"] == 0.0
 
     empty = await quality(app_client, settings, world, {"from": "2026-09-01", "to": "2026-10-01"})
     assert empty["appointments"] == 0 and empty["groups"] == []

@@ -74,6 +74,7 @@ CLIENT_USER_ROUTES: frozenset[tuple[str, str, str]] = frozenset({
     ("reporting", "GET", "/v1/projects/{project_id}/weekly-reports/{iso_week}/versions"),
     *(("reporting", "GET", f"/v1/projects/{{project_id}}/weekly-reports/{{iso_week}}.{kind}")
       for kind in ("pptx", "xlsx", "csv", "html")),
+    ("reporting", "GET", "/v1/projects/{project_id}/appointment-quality"),
 })
 
 
@@ -134,6 +135,13 @@ def may_see_project(caller: Caller, *, client_id: object, director_id: object, a
     if _is(caller, Role.director):
         return director_id is not None and as_uuid(director_id) == as_uuid(caller.id)
     return _is(caller, Role.member) and assigned
+
+
+def may_see_member_names(caller: Caller, *, project_allows: bool) -> bool:
+    """Whether the caller may see which member did what on a project it sees (per-member figures, the member
+    of an appointment): the agency's own people always; the client's people (client users, partner keys) only
+    when the project allows it (the project setting `client_sees_member_names`)."""
+    return project_allows or not (is_partner(caller) or is_client_user(caller))
 
 
 def may_manage_project(caller: Caller, *, director_id: object) -> bool:

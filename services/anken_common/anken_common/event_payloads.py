@@ -71,6 +71,8 @@ class ProjectPayload(_Payload):
     spreadsheet_url: str | None = None
     weekly_meeting_weekday: int | None = Field(default=None, description="0=Monday … 6=Sunday")
     weekly_meeting_time: str | None = Field(default=None, description="HH:MM in the project's time zone")
+    client_sees_member_names: bool = Field(
+        default=False, description="the client's people see which member set each appointment")
 
 
 class AssignmentPayload(_Payload):

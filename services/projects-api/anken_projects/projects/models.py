@@ -74,6 +74,8 @@ class Project(SQLModel, table=True):
     weekly_meeting_time: str | None = Field(default=None, max_length=5, description="HH:MM in the project's time zone")
     # False: Anken assigns the script pattern per target (randomised A/B); true: members pick it.
     ab_manual_choice: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # Whether the client's people see which member set each appointment (portal, per-member quality).
+    client_sees_member_names: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     created_at: datetime = created_at_field()
 
     def unqualified_reason_list(self) -> list[str]:

@@ -25,7 +25,7 @@ async def publish_project(
         qualification_fields=project.qualification_fields, extra_closed_days=project.extra_closed_days,
         slack_channel=project.slack_channel, confluence_page_url=project.confluence_page_url,
         spreadsheet_url=project.spreadsheet_url, weekly_meeting_weekday=project.weekly_meeting_weekday,
-        weekly_meeting_time=project.weekly_meeting_time,
+        weekly_meeting_time=project.weekly_meeting_time, client_sees_member_names=project.client_sees_member_names,
     ).model_dump(mode="json")
     record_event(session, type_, aggregate_type="project", aggregate_id=project.id, tenant=project.client_id,
                  payload=payload)

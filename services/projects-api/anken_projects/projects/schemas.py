@@ -57,6 +57,11 @@ class _ProjectFields(StrictInput):
         description="Members choose the script pattern themselves; by default Anken assigns it per target "
                     "(random, balanced per member) and the A/B comparison is randomised",
     )
+    client_sees_member_names: bool = Field(
+        default=False, strict=True,
+        description="The client's people see which member set each appointment (the portal's appointments and "
+                    "the per-member appointment quality); by default they see project totals only",
+    )
 
     @field_validator("unqualified_reasons")
     @classmethod
@@ -98,6 +103,7 @@ class ProjectOut(Output):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         **_PROJECT_EXAMPLE, "id": "9d7e6c5b-4a39-4281-9f0e-1d2c3b4a5968", "status": "draft",
         "confluence_page_url": None, "spreadsheet_url": None, "extra_closed_days": ["2026-12-29"], "ab_manual_choice": False,
+        "client_sees_member_names": False,
         "created_at": "2026-11-23T09:00:00+09:00", "updated_at": "2026-11-23T09:00:00+09:00", "version": 1,
         "allowed_transitions": ["kickoff"],
     }]})
@@ -126,6 +132,7 @@ class ProjectOut(Output):
     weekly_meeting_weekday: int | None
     weekly_meeting_time: str | None
     ab_manual_choice: bool
+    client_sees_member_names: bool
     created_at: datetime
     updated_at: datetime
     version: int

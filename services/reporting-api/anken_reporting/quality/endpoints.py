@@ -13,7 +13,7 @@ from anken_reporting.auth.dependencies import KpiReader
 from anken_reporting.db import SessionDep
 from anken_reporting.kit.periods import FromQuery, ToQuery, check_period
 from anken_reporting.quality.schemas import QualityGroupBy, QualityResult
-from anken_reporting.quality.service import appointment_quality
+from anken_reporting.quality.service import MEMBER_GROUPING_RULE, appointment_quality, check_grouping
 
 router = APIRouter(tags=["appointment-quality"])
 
@@ -21,6 +21,12 @@ router = APIRouter(tags=["appointment-quality"])
 @router.get(
     "/v1/projects/{project_id}/appointment-quality",
     summary="What became of the appointments set in a period: held, no-show, qualified, deal and won rates",
+    description=(
+        "DESIGN §3 appointment quality over the appointments set in [from, to) (project-local days): held, "
+        "no-show and qualified rates, appointment-to-deal and appointment-to-won rates, each with its 95% Wilson "
+        "interval (`<rate>_ci`, null with the rate when its denominator is zero). A client user or partner key "
+        "sees its own client's projects only (another's is 404). " + MEMBER_GROUPING_RULE + "; else 403."
+    ),
     response_model=QualityResult,
     responses=problem_responses(401, 403, 404, 422),
 )
@@ -29,5 +35,6 @@ async def get_appointment_quality(
     group_by: Annotated[QualityGroupBy | None, Query(description="member: one group per member")] = None,
 ) -> QualityResult:
     check_period(start, end)
-    await visible_project(session, principal, project_id)
+    project = await visible_project(session, principal, project_id)
+    check_grouping(principal, group_by, client_sees_member_names=bool(project["client_sees_member_names"]))
     return await appointment_quality(session, project_id, start, end, group_by)

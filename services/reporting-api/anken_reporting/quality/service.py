@@ -9,6 +9,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from anken_common import access as rule
+from anken_common.problems import Forbidden
+from anken_reporting.auth.principal import Principal
 from anken_reporting.kpis.formulas import rate, wilson_interval
 from anken_reporting.kpis.repository import member_names
 from anken_reporting.quality.schemas import QualityGroup, QualityGroupBy, QualityResult
@@ -16,6 +19,8 @@ from anken_reporting.readmodels.models import appointments
 
 _A = appointments.c
 _COUNT = sa.func.count()
+COUNTS = ("appointments", "held", "no_show", "cancelled", "pending", "qualified", "unqualified", "deals", "won",
+          "deal_amount", "won_amount")
 SUMS: tuple[sa.ColumnElement[Any], ...] = (
     _COUNT.label("appointments"),
     _COUNT.filter(_A.handoff_status == "held").label("held"),
@@ -29,14 +34,16 @@ SUMS: tuple[sa.ColumnElement[Any], ...] = (
     sa.func.coalesce(sa.func.sum(_A.deal_amount).filter(_A.deal_id.is_not(None)), 0).label("deal_amount"),
     sa.func.coalesce(sa.func.sum(_A.deal_amount).filter(_A.deal_won), 0).label("won_amount"),
 )
+MEMBER_GROUPING_RULE = (
+    "group_by=member names the members: the client's people (client users, partner keys) may ask for it only "
+    "when the project lets its client see member names (client_sees_member_names)"
+)
 
 
-def quality_figures(row) -> dict:
+def quality_figures(row: sa.RowMapping) -> dict[str, Any]:
     """The counts of DESIGN §3's appointment quality, each rate by its definition, and its 95% Wilson interval
     (`<rate>_ci`; a rate and its interval are null when the denominator is zero)."""
-    counts = {key: int(row[key]) for key in (
-        "appointments", "held", "no_show", "cancelled", "pending", "qualified", "unqualified", "deals", "won",
-        "deal_amount", "won_amount")}
+    counts = {key: int(row[key]) for key in COUNTS}
     met = counts["held"] + counts["no_show"]
     judged = counts["qualified"] + counts["unqualified"]
     parts = {
@@ -46,7 +53,7 @@ def quality_figures(row) -> dict:
         "appointment_to_deal_rate": (counts["deals"], counts["appointments"]),
         "appointment_to_won_rate": (counts["won"], counts["appointments"]),
     }
-    figures: dict = dict(counts)
+    figures: dict[str, Any] = dict(counts)
     for name, (successes, trials) in parts.items():
         interval = wilson_interval(successes, trials)
         figures[name] = rate(successes, trials)
@@ -54,17 +61,37 @@ def quality_figures(row) -> dict:
     return figures
 
 
+def ranking_key(group: QualityGroup) -> tuple[float, float, int, str]:
+    """The member ranking: qualified rate, then held rate (highest first; a member with nothing judged or met
+    yet comes after every member with a rate), then more appointments, then the name."""
+    qualified = group.qualified_rate if group.qualified_rate is not None else -1.0
+    held = group.held_rate if group.held_rate is not None else -1.0
+    return (-qualified, -held, -group.appointments, group.label or group.key)
+
+
+def check_grouping(principal: Principal, group_by: QualityGroupBy | None, *, client_sees_member_names: bool) -> None:
+    """Per-member figures name the members: refused (403 naming group_by) to the client's people unless the
+    project allows them member names (the project's `client_sees_member_names`)."""
+    if group_by == QualityGroupBy.member and not rule.may_see_member_names(
+        principal, project_allows=client_sees_member_names
+    ):
+        raise Forbidden(MEMBER_GROUPING_RULE, field="group_by")
+
+
 async def appointment_quality(
     session: AsyncSession, project_id: uuid.UUID, start: date, end: date, group_by: QualityGroupBy | None = None
 ) -> QualityResult:
+    """The project's quality over the appointments set in [start, end); with group_by=member, one group per
+    member in ranking order (ranking_key)."""
     in_period = (_A.project_id == project_id, _A.set_day >= start, _A.set_day < end)
     total = (await session.execute(sa.select(*SUMS).where(*in_period))).mappings().one()
     groups: list[QualityGroup] = []
     if group_by == QualityGroupBy.member:
         names = await member_names(session, project_id)
         key = sa.cast(_A.member_id, sa.Text).label("key")
-        query = sa.select(key, *SUMS).where(*in_period).group_by(_A.member_id).order_by(key)
+        query = sa.select(key, *SUMS).where(*in_period).group_by(_A.member_id)
         rows = (await session.execute(query)).mappings().all()
-        groups = [QualityGroup(key=row["key"], label=names.get(row["key"]), **quality_figures(row)) for row in rows]
+        groups = sorted((QualityGroup(key=row["key"], label=names.get(row["key"]), **quality_figures(row))
+                         for row in rows), key=ranking_key)
     return QualityResult(project_id=project_id, period_from=start, period_to=end, group_by=group_by, groups=groups,
                          **quality_figures(total))

@@ -15,7 +15,7 @@ _UUID = UUID(as_uuid=True)
 _TS = sa.DateTime(timezone=True)
 
 
-def _counter(name: str, type_: type[sa.Integer] = sa.Integer) -> sa.Column:
+def _counter(name: str, type_: type[sa.Integer] = sa.Integer) -> sa.Column[int]:
     return sa.Column(name, type_, nullable=False, server_default="0")
 
 
@@ -36,6 +36,7 @@ projects = sa.Table(
     sa.Column("extra_closed_days", JSONB, nullable=False, server_default="[]"),
     sa.Column("weekly_meeting_weekday", sa.SmallInteger),
     sa.Column("weekly_meeting_time", sa.String(5)),
+    sa.Column("client_sees_member_names", sa.Boolean, nullable=False, server_default=sa.false()),
     schema=SCHEMA,
 )
 

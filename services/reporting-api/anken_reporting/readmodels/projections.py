@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,7 +21,7 @@ from anken_common.event_payloads import (
 )
 from anken_common.events import EventEnvelope, EventType
 from anken_reporting.consumers.registry import ApplyContext, projection, rebuildable_tables
-from anken_reporting.readmodels.call_effects import FACTS, apply_contributions, call_facts, write_states
+from anken_reporting.readmodels.call_effects import FACTS, Facts, apply_contributions, call_facts, write_states
 from anken_reporting.readmodels.timezones import local_day
 
 rebuildable_tables(
@@ -29,8 +30,8 @@ rebuildable_tables(
 )
 
 
-async def project_timezone(session: AsyncSession, project_id) -> str:
-    tz = (await session.execute(text("SELECT timezone FROM reporting.projects WHERE id = :id"), {"id": project_id})).scalar()
+async def project_timezone(session: AsyncSession, project_id: uuid.UUID) -> str:
+    tz: str | None = (await session.execute(text("SELECT timezone FROM reporting.projects WHERE id = :id"), {"id": project_id})).scalar()
     return tz or "Asia/Tokyo"
 
 
@@ -40,22 +41,24 @@ async def apply_project(session: AsyncSession, envelope: EventEnvelope, p: Proje
         text(
             "INSERT INTO reporting.projects (id, client_id, client_name, director_id, name, status, timezone, "
             "monthly_appointment_target, contracted_monthly_hours, contract_end, renewal_date, extra_closed_days, "
-            "weekly_meeting_weekday, weekly_meeting_time) VALUES (:id, :client_id, :client_name, :director_id, :name, "
-            ":status, :timezone, :target, :hours, :contract_end, :renewal_date, CAST(:closed AS jsonb), :mw, :mt) "
+            "weekly_meeting_weekday, weekly_meeting_time, client_sees_member_names) VALUES (:id, :client_id, :client_name, "
+            ":director_id, :name, :status, :timezone, :target, :hours, :contract_end, :renewal_date, "
+            "CAST(:closed AS jsonb), :mw, :mt, :names) "
             "ON CONFLICT (id) DO UPDATE SET client_id = EXCLUDED.client_id, "
             "client_name = COALESCE(EXCLUDED.client_name, projects.client_name), director_id = EXCLUDED.director_id, "
             "name = EXCLUDED.name, status = EXCLUDED.status, timezone = EXCLUDED.timezone, "
             "monthly_appointment_target = EXCLUDED.monthly_appointment_target, "
             "contracted_monthly_hours = EXCLUDED.contracted_monthly_hours, contract_end = EXCLUDED.contract_end, "
             "renewal_date = EXCLUDED.renewal_date, extra_closed_days = EXCLUDED.extra_closed_days, "
-            "weekly_meeting_weekday = EXCLUDED.weekly_meeting_weekday, weekly_meeting_time = EXCLUDED.weekly_meeting_time"
+            "weekly_meeting_weekday = EXCLUDED.weekly_meeting_weekday, weekly_meeting_time = EXCLUDED.weekly_meeting_time, "
+            "client_sees_member_names = EXCLUDED.client_sees_member_names"
         ),
         {
             "id": p.id, "client_id": p.client_id, "client_name": p.client_name, "director_id": p.director_id,
             "name": p.name, "status": p.status, "timezone": p.timezone, "target": p.monthly_appointment_target,
             "hours": p.contracted_monthly_hours, "contract_end": p.contract_end, "renewal_date": p.renewal_date,
             "closed": json.dumps(sorted(d.isoformat() for d in p.extra_closed_days)),
-            "mw": p.weekly_meeting_weekday, "mt": p.weekly_meeting_time,
+            "mw": p.weekly_meeting_weekday, "mt": p.weekly_meeting_time, "names": p.client_sees_member_names,
         },
     )
 
@@ -191,7 +194,7 @@ async def apply_call(session: AsyncSession, envelope: EventEnvelope, p: CallPayl
         return
     deleted = envelope.type == EventType.call_deleted
     facts = call_facts(p, await project_timezone(session, p.project_id))
-    contributions: list[tuple[tuple, int]] = []
+    contributions: list[tuple[Facts, int]] = []
     if old is not None and not old.deleted:
         contributions.append((tuple(old)[:len(FACTS)], -1))
     if not deleted:
