@@ -34,7 +34,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from anken_common.event_payloads import ProjectPayload, TargetListImportedPayload
 from anken_common.events import EventEnvelope, EventType
 from anken_common.logging import get_logger
-from anken_reporting.admin.columnar_rebuild import ColumnarStage, ColumnarUnsuitable, stage_call_fact_csv
+from anken_reporting.admin.columnar_rebuild import (
+    ColumnarStage,
+    ColumnarUnsuitable,
+    copy_connection,
+    stage_call_fact_csv,
+)
 from anken_reporting.admin.columnar_rebuild import drop as drop_columnar
 from anken_reporting.admin.export_client import CallFactSource, ExportFormatError, ExportPage, ExportSource
 from anken_reporting.admin.models import rebuild_jobs
@@ -47,6 +52,7 @@ from anken_reporting.readmodels.call_facts import (
     FACT_DDL,
     HEAD_DECODER,
     EnvelopeHead,
+    FactRow,
     call_fact,
 )
 from anken_reporting.readmodels.call_fold import fold_calls
@@ -97,9 +103,9 @@ class Staged:
     cursor: str | None = None
     last_seq: int = 0
 
-    def facts(self, page: ExportPage) -> list[tuple]:
+    def facts(self, page: ExportPage) -> list[FactRow]:
         """The page's call facts; records everything else it holds."""
-        rows = []
+        rows: list[FactRow] = []
         for line in page.items:
             self.events += 1
             pos = self.events
@@ -131,7 +137,7 @@ class Staged:
             raise IrregularExport(f"sequence {seq} after {self.last_seq} at event {pos}")
         self.last_seq = seq
 
-    def add_call(self, row: tuple | None, rows: list[tuple], event_id: uuid.UUID, event_type: str) -> None:
+    def add_call(self, row: FactRow | None, rows: list[FactRow], event_id: uuid.UUID, event_type: str) -> None:
         if row is None:
             self.invalid_calls.append((str(event_id), event_type))
         else:
@@ -172,8 +178,8 @@ async def _stage(engine: AsyncEngine, source: ExportSource, stage: str, progress
     """Read the whole NDJSON export: call facts COPYed into `stage`, the rest kept in `Staged`."""
     staged = Staged()
     async with engine.connect() as conn:
-        raw = (await conn.get_raw_connection()).driver_connection
-        copying: asyncio.Future | None = None
+        raw = await copy_connection(conn)
+        copying: asyncio.Future[None] | None = None
         try:
             async with aclosing(source.pages()) as pages:
                 async for page in pages:

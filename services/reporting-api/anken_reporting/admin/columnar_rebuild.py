@@ -30,15 +30,19 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from anken_common.logging import get_logger
 from anken_reporting.admin.export_client import CallFactSource
-from anken_reporting.readmodels.call_facts import CALL_KINDS, FACT_COLUMNS, FACT_DDL, call_fact
+from anken_reporting.readmodels.call_facts import CALL_KINDS, FACT_COLUMNS, FACT_DDL, FactRow, call_fact
 from anken_reporting.readmodels.timezones import DEFAULT_TIMEZONE, zone
+
+if TYPE_CHECKING:
+    from anken_reporting.admin.bulk_rebuild import Progress, Staged
 
 log = get_logger("anken.reporting.rebuild")
 
@@ -67,7 +71,15 @@ class ColumnarStage:
     scratch: list[str]  # what to drop afterwards
 
 
-async def _counted(chunks: AsyncIterator[bytes], progress, page_size: int) -> AsyncIterator[bytes]:
+async def copy_connection(conn: AsyncConnection) -> Any:
+    """The asyncpg connection under `conn`, for COPY (asyncpg ships no types)."""
+    driver = (await conn.get_raw_connection()).driver_connection
+    if driver is None:  # only a connection already closed has none
+        raise RuntimeError("the database connection is closed")
+    return driver
+
+
+async def _counted(chunks: AsyncIterator[bytes], progress: Progress, page_size: int) -> AsyncIterator[bytes]:
     """The chunks as they come, with progress from their line count (one row per line)."""
     lines = 0
     async for chunk in chunks:
@@ -76,8 +88,8 @@ async def _counted(chunks: AsyncIterator[bytes], progress, page_size: int) -> As
         await progress.report(lines, lines // page_size, None)
 
 
-async def stage_call_fact_csv(engine: AsyncEngine, source: CallFactSource, staged, suffix: str, progress,
-                              page_size: int) -> ColumnarStage | None:
+async def stage_call_fact_csv(engine: AsyncEngine, source: CallFactSource, staged: Staged, suffix: str,
+                              progress: Progress, page_size: int) -> ColumnarStage | None:
     """Load the export's CSV and fill `staged` (an admin.bulk_rebuild.Staged) from it; None when
     the server does not send that layout. Raises IrregularExport (sequences out of order) or
     ColumnarUnsuitable; the tables made so far are dropped then."""
@@ -99,7 +111,7 @@ async def stage_call_fact_csv(engine: AsyncEngine, source: CallFactSource, stage
             try:
                 async with engine.begin() as conn:
                     # The COPY writes (and so takes a transaction id) only once the first rows arrive.
-                    raw = (await conn.get_raw_connection()).driver_connection
+                    raw = await copy_connection(conn)
                     await raw.copy_to_table(csv, schema_name="reporting", source=_counted(chunks, progress, page_size),
                                             columns=CSV_STAGE_COLUMNS, format="csv")
             except asyncpg.DataError as exc:
@@ -125,7 +137,7 @@ async def stage_call_fact_csv(engine: AsyncEngine, source: CallFactSource, stage
         log.info("rebuild_step", step="csv_check", seconds=round(time.perf_counter() - began, 2))
 
         # The envelopes, judged as the NDJSON path judges them, in stream order.
-        extra_rows: list[tuple] = []
+        extra_rows: list[FactRow] = []
         changes: list[tuple[uuid.UUID, int, str]] = []  # (project, from sequence, zone)
         for seq, line in rows:
             envelope = envelope_of(line.encode(), f"export event {seq}")
@@ -163,7 +175,7 @@ async def stage_call_fact_csv(engine: AsyncEngine, source: CallFactSource, stage
                 f"CREATE UNLOGGED TABLE reporting.{zones_table} (project_id uuid NOT NULL, after_seq bigint NOT NULL, "
                 "until_seq bigint NOT NULL, zone text NOT NULL)"))
             await conn.execute(text(f"CREATE UNLOGGED TABLE reporting.{extra} ({FACT_DDL})"))
-            raw = (await conn.get_raw_connection()).driver_connection
+            raw = await copy_connection(conn)
             if ranges:
                 await raw.copy_records_to_table(zones_table, schema_name="reporting", records=ranges)
             if extra_rows:

@@ -8,7 +8,7 @@ rebuild decides how to decode each.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
@@ -39,7 +39,8 @@ class ExportPage:
 
 
 class ExportSource(Protocol):
-    def pages(self) -> AsyncIterator[ExportPage]: ...
+    # A generator: the rebuild closes it (contextlib.aclosing) when it stops early, ending the request.
+    def pages(self) -> AsyncGenerator[ExportPage, None]: ...
 
 
 @runtime_checkable
@@ -65,9 +66,9 @@ def _cursor(last: bytes) -> str | None:
         return None  # the rebuild reports the bad line itself
 
 
-async def ndjson_pages(chunks: AsyncIterator[bytes], size: int) -> AsyncIterator[ExportPage]:
+async def ndjson_pages(chunks: AsyncIterator[bytes], size: int) -> AsyncGenerator[ExportPage, None]:
     """Pages of `size` envelope lines from NDJSON byte chunks (blank lines are skipped)."""
-    rest, pending = b"", []
+    rest, pending = b"", list[bytes]()
     async for chunk in chunks:
         lines = (rest + chunk).split(b"\n")
         rest = lines.pop()
@@ -110,7 +111,7 @@ class HttpExport:
                     return
                 yield response.aiter_bytes()
 
-    async def pages(self) -> AsyncIterator[ExportPage]:
+    async def pages(self) -> AsyncGenerator[ExportPage, None]:
         size = self.settings.rebuild_page_size
         async with self._session() as client:
             async with client.stream("GET", "/v1/events", headers=self._headers(Accept=NDJSON)) as response:

@@ -44,7 +44,9 @@ async def running_job(session: AsyncSession) -> sa.RowMapping | None:
     return (await session.execute(query)).mappings().first()
 
 
-async def _set_status(sessionmaker, job_id: uuid.UUID, status: str, error: str | None = None) -> None:
+async def _set_status(
+    sessionmaker: async_sessionmaker[AsyncSession], job_id: uuid.UUID, status: str, error: str | None = None,
+) -> None:
     async with sessionmaker() as session, session.begin():
         finished = utc_now() if status in ("succeeded", "failed") else None
         await session.execute(

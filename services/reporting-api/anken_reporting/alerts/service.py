@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from anken_common.event_payloads import PaceAlertPayload
 from anken_common.events import EventType
 from anken_reporting.alerts.repository import insert_once_a_day
-from anken_reporting.alerts.rules import RULES, evaluate
+from anken_reporting.alerts.rules import RULES, RuleVerdict, evaluate
 from anken_reporting.consumers.registry import ApplyContext
 from anken_reporting.kit.models import utc_now
 from anken_reporting.kpis.month import calendar_for
-from anken_reporting.kpis.repository import get_project
+from anken_reporting.kpis.repository import ProjectRow, get_project
 from anken_reporting.outbox.writer import record_event
 from anken_reporting.readmodels.models import assignments, call_daily_rollups, users, worked_hours
 from anken_reporting.readmodels.timezones import today_in
@@ -82,7 +82,9 @@ async def evaluate_member_pace(
     return raised
 
 
-async def _raise(session: AsyncSession, project, member_id: uuid.UUID, day: date, verdict) -> uuid.UUID | None:
+async def _raise(
+    session: AsyncSession, project: ProjectRow, member_id: uuid.UUID, day: date, verdict: RuleVerdict,
+) -> uuid.UUID | None:
     name = await _member_name(session, member_id) or "メンバー"
     message = (
         f"{project['name']}: {name} さんの本日の{verdict.rule.label}が {verdict.value:.1%} です"

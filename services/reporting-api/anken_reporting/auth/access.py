@@ -4,8 +4,6 @@ in anken_common.access, with the facts read from the read models. Anything else 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from anken_common import access as rule
 from anken_common.problems import Forbidden, NotFound
 from anken_reporting.auth.principal import Principal
-from anken_reporting.kpis.repository import get_project
+from anken_reporting.kpis.repository import ProjectRow, get_project
 from anken_reporting.readmodels.models import assignments
 
 SALES_RULE = (
@@ -31,14 +29,14 @@ async def is_assigned(session: AsyncSession, principal: Principal, project_id: u
     return assigned is not None
 
 
-async def can_see_project(session: AsyncSession, principal: Principal, project: Mapping[str, Any]) -> bool:
+async def can_see_project(session: AsyncSession, principal: Principal, project: ProjectRow) -> bool:
     assigned = rule.assignment_decides(principal) and await is_assigned(session, principal, project["id"])
     return rule.may_see_project(
         principal, client_id=project["client_id"], director_id=project["director_id"], assigned=assigned,
     )
 
 
-async def visible_project(session: AsyncSession, principal: Principal, project_id: uuid.UUID):
+async def visible_project(session: AsyncSession, principal: Principal, project_id: uuid.UUID) -> ProjectRow:
     """The project's read-model row, or NotFound when it is unknown or not the principal's."""
     project = await get_project(session, project_id)
     if project is None or not await can_see_project(session, principal, project):
@@ -46,7 +44,7 @@ async def visible_project(session: AsyncSession, principal: Principal, project_i
     return project
 
 
-async def filter_visible(session: AsyncSession, principal: Principal, projects: list) -> list:
+async def filter_visible(session: AsyncSession, principal: Principal, projects: list[ProjectRow]) -> list[ProjectRow]:
     return [p for p in projects if await can_see_project(session, principal, p)]
 
 
@@ -59,7 +57,7 @@ def sales_owner(principal: Principal, owner_id: uuid.UUID | None) -> uuid.UUID |
     return wanted
 
 
-async def managed_project(session: AsyncSession, principal: Principal, project_id: uuid.UUID):
+async def managed_project(session: AsyncSession, principal: Principal, project_id: uuid.UUID) -> ProjectRow:
     """The project's read-model row when the principal may change what belongs to it (write and publish its
     weekly report): 404 when it may not see it, 403 when it sees but does not manage it (a manager)."""
     project = await visible_project(session, principal, project_id)

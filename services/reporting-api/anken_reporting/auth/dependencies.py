@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -42,7 +43,7 @@ get_principal = principal_dependency(
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
-def require_roles(*roles: Role):
+def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
     """Users of the given roles (admins and services always pass); partner keys never."""
 
     async def dependency(principal: CurrentPrincipal) -> Principal:
@@ -51,7 +52,7 @@ def require_roles(*roles: Role):
     return dependency
 
 
-def require_scope(scope: str):
+def require_scope(scope: str) -> Callable[[Principal], Awaitable[Principal]]:
     """Partner keys need `scope`; every user role passes (project access is checked per project)."""
 
     async def dependency(principal: CurrentPrincipal) -> Principal:

@@ -14,6 +14,7 @@ import hashlib
 import time
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -89,7 +90,7 @@ class _KeyAnswer:
     ttl_s: float
 
 
-def principal_from_introspection(data: dict) -> Principal | None:
+def principal_from_introspection(data: dict[str, Any]) -> Principal | None:
     """The principal an introspection answer describes, or None when the token is not active."""
     if not data.get("active"):
         return None
@@ -99,7 +100,7 @@ def principal_from_introspection(data: dict) -> Principal | None:
     return Principal(
         kind="api_key" if kind in ("api_key", "partner") else kind,
         id=data.get("id") or "",
-        role=Role(role) if role in Role.__members__ else None,
+        role=Role(role) if isinstance(role, str) and role in Role.__members__ else None,
         client_id=uuid.UUID(str(client_id)) if client_id else None,
         scopes=frozenset(data.get("scopes") or ()),
     )

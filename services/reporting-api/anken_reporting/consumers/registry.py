@@ -11,8 +11,8 @@ import importlib
 import pkgutil
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anken_common.events import EventEnvelope
@@ -27,15 +27,19 @@ class ApplyContext:
     settings: object | None = None
 
 
-Projection = Callable[[AsyncSession, EventEnvelope, BaseModel, ApplyContext], Awaitable[None]]
+# The payload argument is the model `parse_payload` gives for the event type a handler is registered
+# for; each handler names its own payload class, so the registry (one list for every event type)
+# cannot name a single one.
+Projection = Callable[[AsyncSession, EventEnvelope, Any, ApplyContext], Awaitable[None]]
+ProjectionT = TypeVar("ProjectionT", bound=Projection)
 
 PROJECTIONS: dict[str, list[Projection]] = {}
 REBUILDABLE_TABLES: list[str] = ["processed_events", "aggregate_positions"]
 _discovered = False
 
 
-def projection(*event_types: str) -> Callable[[Projection], Projection]:
-    def register(func: Projection) -> Projection:
+def projection(*event_types: str) -> Callable[[ProjectionT], ProjectionT]:
+    def register(func: ProjectionT) -> ProjectionT:
         for event_type in event_types:
             handlers = PROJECTIONS.setdefault(str(event_type), [])
             if func not in handlers:

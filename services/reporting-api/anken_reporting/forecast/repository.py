@@ -3,14 +3,34 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
+from typing import TypedDict
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from anken_common import cursors
 from anken_reporting.forecast.models import ForecastSnapshot
+
+
+class SnapshotValues(TypedDict):
+    """Every column of a forecast_snapshots row, as `ForecastRepository.upsert` writes it."""
+
+    id: uuid.UUID
+    owner_id: uuid.UUID
+    period: str
+    period_start: date
+    period_end: date
+    snapshot_week: str
+    won: int
+    commit: int
+    best_case: int
+    pipeline: int
+    weighted: int
+    quota: int | None
+    taken_at: datetime
 
 
 def encode_cursor(snapshot: ForecastSnapshot) -> str:
@@ -25,17 +45,19 @@ class ForecastRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def upsert(self, values: dict) -> ForecastSnapshot:
+    async def upsert(self, values: SnapshotValues) -> ForecastSnapshot:
         """One snapshot per owner, period and ISO week: taking it again that week replaces the figures."""
         update = {k: v for k, v in values.items() if k not in ("id", "owner_id", "period", "snapshot_week")}
         statement = (
             insert(ForecastSnapshot).values(values)
             .on_conflict_do_update(constraint="uq_forecast_snapshots_owner_period_week", set_=update)
-            .returning(ForecastSnapshot.id)
+            .returning(col(ForecastSnapshot.id))
         )
         snapshot_id = (await self.session.execute(statement)).scalar_one()
         return (await self.session.execute(
-            select(ForecastSnapshot).where(ForecastSnapshot.id == snapshot_id).execution_options(populate_existing=True)
+            select(ForecastSnapshot)
+            .where(col(ForecastSnapshot.id) == snapshot_id)
+            .execution_options(populate_existing=True)
         )).scalar_one()
 
     async def page(
@@ -43,14 +65,16 @@ class ForecastRepository:
     ) -> tuple[list[ForecastSnapshot], str | None]:
         statement = select(ForecastSnapshot)
         if owner_id is not None:
-            statement = statement.where(ForecastSnapshot.owner_id == owner_id)
+            statement = statement.where(col(ForecastSnapshot.owner_id) == owner_id)
         if period is not None:
-            statement = statement.where(ForecastSnapshot.period == period)
+            statement = statement.where(col(ForecastSnapshot.period) == period)
         if cursor:
             taken_at, snapshot_id = decode_cursor(cursor)
-            statement = statement.where(tuple_(ForecastSnapshot.taken_at, ForecastSnapshot.id) > (taken_at, snapshot_id))
+            statement = statement.where(
+                tuple_(col(ForecastSnapshot.taken_at), col(ForecastSnapshot.id)) > (taken_at, snapshot_id)
+            )
         rows = list((await self.session.execute(
-            statement.order_by(ForecastSnapshot.taken_at, ForecastSnapshot.id).limit(limit + 1)
+            statement.order_by(col(ForecastSnapshot.taken_at), col(ForecastSnapshot.id)).limit(limit + 1)
         )).scalars())
         next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
         return rows[:limit], next_cursor

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from anken_reporting.kickoff.models import KickoffItem
+from anken_reporting.kpis.repository import ProjectRow
 
 # The standard flow of a kickoff with the client, before the checklist-driven parts.
 OPENING = ["ご挨拶・体制紹介", "本日のゴール確認（稼働開始に必要な事項の合意）"]
@@ -31,7 +32,7 @@ class KickoffAgenda:
         return self.required_agreed == self.required_total
 
 
-def build_agenda(project, items: list[KickoffItem], generated_at: datetime) -> KickoffAgenda:
+def build_agenda(project: ProjectRow, items: list[KickoffItem], generated_at: datetime) -> KickoffAgenda:
     ordered = sorted(items, key=lambda i: (not i.required, i.label, i.key))
     required = [i for i in ordered if i.required]
     return KickoffAgenda(

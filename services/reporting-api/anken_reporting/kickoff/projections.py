@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from anken_common.event_payloads import KickoffItemPayload
 from anken_common.events import EventEnvelope, EventType
@@ -25,6 +26,6 @@ async def apply_kickoff_item(session: AsyncSession, envelope: EventEnvelope, pay
     statement = insert(KickoffItem).values(values).on_conflict_do_update(
         index_elements=["id"], set_=values,
         # An item's older snapshot never overwrites a newer one, whatever aggregate carried it.
-        where=KickoffItem.source_sequence <= envelope.sequence,
+        where=col(KickoffItem.source_sequence) <= envelope.sequence,
     )
     await session.execute(statement)

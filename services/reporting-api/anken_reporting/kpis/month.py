@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from anken_reporting.calendar.business_days import BusinessCalendar, month_bounds
 from anken_reporting.kpis import formulas
+from anken_reporting.kpis.repository import ProjectRow
 from anken_reporting.kpis.schemas import MonthFigures
 from anken_reporting.readmodels.models import call_project_days, target_stock
 
@@ -22,7 +23,7 @@ _UUIDS = ARRAY(_UUID)
 _DATES = ARRAY(sa.Date)
 
 
-def calendar_for(project) -> BusinessCalendar:
+def calendar_for(project: ProjectRow) -> BusinessCalendar:
     return BusinessCalendar(date.fromisoformat(d) for d in (project["extra_closed_days"] or []))
 
 
@@ -83,7 +84,7 @@ REMAINING = sa.select(
 ).where(_STOCK.project_id == sa.any_(sa.bindparam("ids", type_=_UUIDS)))
 
 
-async def month_results(session: AsyncSession, projects: list, as_of: dict[uuid.UUID, date]) -> dict[uuid.UUID, MonthResult]:
+async def month_results(session: AsyncSession, projects: list[ProjectRow], as_of: dict[uuid.UUID, date]) -> dict[uuid.UUID, MonthResult]:
     """Month figures of each project as of its `as_of[project id]` ("so far" = 1st … as_of inclusive)."""
     if not projects:
         return {}
@@ -126,5 +127,5 @@ async def month_results(session: AsyncSession, projects: list, as_of: dict[uuid.
     return results
 
 
-async def month_result(session: AsyncSession, project, as_of: date) -> MonthResult:
+async def month_result(session: AsyncSession, project: ProjectRow, as_of: date) -> MonthResult:
     return (await month_results(session, [project], {project["id"]: as_of}))[project["id"]]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict, cast
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,6 +39,32 @@ HOURS_GROUP_COLUMNS: dict[GroupBy, str] = {GroupBy.member: "member_id", GroupBy.
 CALL_SUMS = ("calls", "contacts", "appointments", "duration_s")
 
 
+class ProjectRow(TypedDict):
+    """A row of the projects read model (readmodels.models.projects) by column name; its keys are the
+    table's columns (tests/reporting_kpis/test_table_declarations.py compares them)."""
+
+    id: uuid.UUID
+    client_id: uuid.UUID
+    client_name: str | None
+    director_id: uuid.UUID | None
+    name: str
+    status: str
+    timezone: str
+    monthly_appointment_target: int
+    contracted_monthly_hours: int
+    contract_end: date | None
+    renewal_date: date | None
+    extra_closed_days: list[str]
+    weekly_meeting_weekday: int | None
+    weekly_meeting_time: str | None
+    client_sees_member_names: bool
+
+
+def _project_row(row: sa.RowMapping) -> ProjectRow:
+    # SQLAlchemy types a Core row's values as Any: the row's keys and types are the table's.
+    return cast(ProjectRow, dict(row))
+
+
 def _in_period(table: sa.Table, project_id: uuid.UUID, start: date, end: date) -> sa.ColumnElement[bool]:
     return sa.and_(table.c.project_id == project_id, table.c.day >= start, table.c.day < end)
 
@@ -52,8 +78,9 @@ def _zero_if_null(value: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
     return sa.func.coalesce(value, 0)
 
 
-async def get_project(session: AsyncSession, project_id: uuid.UUID) -> sa.RowMapping | None:
-    return (await session.execute(sa.select(projects).where(projects.c.id == project_id))).mappings().first()
+async def get_project(session: AsyncSession, project_id: uuid.UUID) -> ProjectRow | None:
+    row = (await session.execute(sa.select(projects).where(projects.c.id == project_id))).mappings().first()
+    return None if row is None else _project_row(row)
 
 
 async def rollup_totals(session: AsyncSession, project_id: uuid.UUID, start: date, end: date) -> dict[str, int]:
@@ -109,11 +136,11 @@ async def remaining_targets(session: AsyncSession, project_id: uuid.UUID) -> int
     row = (await session.execute(query)).first()
     if row is None:
         return None
-    return max(0, row.callable_at_import - row.first_calls_since - row.withdrawn_since)
+    return max(0, int(row.callable_at_import - row.first_calls_since - row.withdrawn_since))
 
 
 async def contract_changes_between(session: AsyncSession, project_ids: Sequence[uuid.UUID], start: date,
-                                   end: date) -> list[sa.Row[Any]]:
+                                   end: date) -> list[sa.Row[str, date, date, int | None, int | None, bool]]:
     """Changes effective in the period, plus renewals/ends whose term ended in it."""
     changes = contract_changes.c
     term_end = sa.func.coalesce(changes.term_end_date, changes.effective_date)
@@ -144,7 +171,7 @@ async def member_names(session: AsyncSession, project_id: uuid.UUID) -> dict[str
 
 async def projects_where(session: AsyncSession, *, director_id: uuid.UUID | None = None,
                          client_id: uuid.UUID | None = None,
-                         project_ids: Sequence[uuid.UUID] | None = None) -> list[sa.RowMapping]:
+                         project_ids: Sequence[uuid.UUID] | None = None) -> list[ProjectRow]:
     query = sa.select(projects).order_by(projects.c.name, projects.c.id)
     if director_id is not None:
         query = query.where(projects.c.director_id == director_id)
@@ -152,7 +179,7 @@ async def projects_where(session: AsyncSession, *, director_id: uuid.UUID | None
         query = query.where(projects.c.client_id == client_id)
     if project_ids is not None:
         query = query.where(projects.c.id == sa.any_(sa.cast(list(project_ids), sa.ARRAY(projects.c.id.type))))
-    return list((await session.execute(query)).mappings().all())
+    return [_project_row(row) for row in (await session.execute(query)).mappings()]
 
 
 async def rollup_totals_pair(session: AsyncSession, project_id: uuid.UUID, previous_start: date, start: date,

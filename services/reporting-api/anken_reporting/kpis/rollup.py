@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anken_reporting.kpis.month import month_results
+from anken_reporting.kpis.repository import ProjectRow
 from anken_reporting.kpis.schemas import KpiFigures, KpiRollupResult, ProjectKpiLine
 from anken_reporting.kpis.service import contract_figures, figures, period_figures
 from anken_reporting.readmodels.timezones import today_in
@@ -22,7 +23,7 @@ def _sum(items: list[KpiFigures]) -> KpiFigures:
 
 
 async def rollup_kpis(
-    session: AsyncSession, projects: list, start: date, end: date, as_of: date | None,
+    session: AsyncSession, projects: list[ProjectRow], start: date, end: date, as_of: date | None,
     *, director_id: uuid.UUID | None = None, client_id: uuid.UUID | None = None,
 ) -> KpiRollupResult:
     """Sums of the period figures (rates recomputed from the sums, not averaged) plus one line per project."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
+from typing import TypedDict
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,13 +16,28 @@ from anken_common.problems import NotFound
 from anken_reporting.calendar.business_days import month_bounds
 from anken_reporting.kpis import formulas, repository
 from anken_reporting.kpis.month import calendar_for, month_result
+from anken_reporting.kpis.repository import ProjectRow
 from anken_reporting.kpis.schemas import GroupBy, KpiFigures, KpiGroup, KpiResult, KpiTarget
 from anken_reporting.readmodels.timezones import today_in
 
 MAX_FILLED_DAYS = 366  # group_by=day lists every day of periods up to this long, zeros included
 
 
-def figures(calls: int, contacts: int, appointments: int, duration_s: int, worked_hours: float | None) -> dict:
+class Figures(TypedDict):
+    """The fields of KpiFigures, computed from the sums."""
+
+    calls: int
+    contacts: int
+    appointments: int
+    duration_s: int
+    contact_rate: float | None
+    contact_to_appointment_rate: float | None
+    appointment_rate: float | None
+    worked_hours: float | None
+    appointments_per_hour: float | None
+
+
+def figures(calls: int, contacts: int, appointments: int, duration_s: int, worked_hours: float | None) -> Figures:
     return {
         "calls": calls, "contacts": contacts, "appointments": appointments, "duration_s": duration_s,
         "contact_rate": formulas.contact_rate(contacts, calls),
@@ -38,7 +54,7 @@ async def period_figures(session: AsyncSession, project_id: uuid.UUID, start: da
     return KpiFigures(**figures(totals["calls"], totals["contacts"], totals["appointments"], totals["duration_s"], hours))
 
 
-def period_target(project, start: date, end: date) -> float:
+def period_target(project: ProjectRow, start: date, end: date) -> float:
     """The monthly target pro-rated by business days over [start, end), month by month."""
     target = project["monthly_appointment_target"]
     if not target:
@@ -68,7 +84,9 @@ async def contract_figures(session: AsyncSession, project_ids: list[uuid.UUID], 
     return formulas.continuation_rate(renewed, len(ended)), upsells
 
 
-async def group_figures(session: AsyncSession, project, start: date, end: date, group_by: GroupBy) -> list[KpiGroup]:
+async def group_figures(
+    session: AsyncSession, project: ProjectRow, start: date, end: date, group_by: GroupBy
+) -> list[KpiGroup]:
     rows = await repository.rollup_groups(session, project["id"], start, end, group_by)
     hours = (
         await repository.worked_hours_groups(session, project["id"], start, end, group_by)
@@ -84,7 +102,8 @@ async def group_figures(session: AsyncSession, project, start: date, end: date, 
     groups = []
     for key in keys:
         row = by_key.get(key) or {"calls": 0, "contacts": 0, "appointments": 0, "duration_s": 0}
-        worked = None if hours is None else hours.get(key, 0.0)
+        # Hours are logged by a member on a day: no hours belong to a group without a key.
+        worked = None if hours is None else hours.get(key, 0.0) if key is not None else 0.0
         groups.append(KpiGroup(
             key=key, label=names.get(key) if key else None,
             **figures(row["calls"], row["contacts"], row["appointments"], row["duration_s"], worked),

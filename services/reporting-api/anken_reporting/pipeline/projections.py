@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from anken_common.event_payloads import DealPayload, PipelinePayload, QuotaPayload
 from anken_common.events import EventEnvelope, EventType
@@ -44,7 +45,8 @@ async def apply_pipeline(session: AsyncSession, envelope: EventEnvelope, payload
     """Replace the pipeline's stages with the snapshot (stages removed from it disappear)."""
     stage_ids = [stage.id for stage in payload.stages]
     await session.execute(
-        delete(PipelineStage).where(PipelineStage.pipeline_id == payload.id, PipelineStage.id.not_in(stage_ids))
+        delete(PipelineStage)
+        .where(col(PipelineStage.pipeline_id) == payload.id, col(PipelineStage.id).not_in(stage_ids))
     )
     for stage in payload.stages:
         values = {
@@ -62,10 +64,12 @@ async def apply_deal(session: AsyncSession, envelope: EventEnvelope, payload: De
     if payload.appointment_id is not None:
         # A client's deal reported back on an appointment (events from before projects-api kept them on the
         # appointment): the client's outcome data, never the agency's pipeline, forecast or quota attainment.
-        await session.execute(delete(PipelineDealHistory).where(PipelineDealHistory.deal_id == payload.id))
-        await session.execute(delete(PipelineDeal).where(PipelineDeal.id == payload.id))
+        await session.execute(delete(PipelineDealHistory).where(col(PipelineDealHistory.deal_id) == payload.id))
+        await session.execute(delete(PipelineDeal).where(col(PipelineDeal.id) == payload.id))
         return
-    current = (await session.execute(select(PipelineDeal).where(PipelineDeal.id == payload.id))).scalar_one_or_none()
+    current = (
+        await session.execute(select(PipelineDeal).where(col(PipelineDeal.id) == payload.id))
+    ).scalar_one_or_none()
     values = {
         "id": payload.id, "name": payload.name, "account_name": payload.account_name,
         "client_id": payload.client_id, "owner_id": payload.owner_id, "pipeline_id": payload.pipeline_id,

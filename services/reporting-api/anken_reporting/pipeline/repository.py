@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from anken_reporting.kit.models import utc_now
 from anken_reporting.pipeline.analytics import (
@@ -45,8 +46,9 @@ class PipelineRepository:
         """Deals of the given owners (all when None): open ones plus any closed, for period filtering."""
         statement = select(PipelineDeal)
         if owner_ids is not None:
-            statement = statement.where(PipelineDeal.owner_id.in_(list(owner_ids)))
-        rows = (await self.session.execute(statement.order_by(PipelineDeal.created_at, PipelineDeal.id))).scalars()
+            statement = statement.where(col(PipelineDeal.owner_id).in_(list(owner_ids)))
+        statement = statement.order_by(col(PipelineDeal.created_at), col(PipelineDeal.id))
+        rows = (await self.session.execute(statement)).scalars()
         return [_view(row) for row in rows]
 
     async def relevant_deals(
@@ -54,16 +56,19 @@ class PipelineRepository:
     ) -> list[DealView]:
         """Open deals, and closed deals closed at or after `since` (older ones cannot fall in the period);
         of one pipeline when `pipeline_id` is given."""
-        statement = select(PipelineDeal).where(or_(PipelineDeal.status == "open", PipelineDeal.closed_at >= since))
+        statement = select(PipelineDeal).where(
+            or_(col(PipelineDeal.status) == "open", col(PipelineDeal.closed_at) >= since)
+        )
         if owner_ids is not None:
-            statement = statement.where(PipelineDeal.owner_id.in_(list(owner_ids)))
+            statement = statement.where(col(PipelineDeal.owner_id).in_(list(owner_ids)))
         if pipeline_id is not None:
-            statement = statement.where(PipelineDeal.pipeline_id == pipeline_id)
-        rows = (await self.session.execute(statement.order_by(PipelineDeal.created_at, PipelineDeal.id))).scalars()
+            statement = statement.where(col(PipelineDeal.pipeline_id) == pipeline_id)
+        statement = statement.order_by(col(PipelineDeal.created_at), col(PipelineDeal.id))
+        rows = (await self.session.execute(statement)).scalars()
         return [_view(row) for row in rows]
 
     async def stages(self) -> list[StageDef]:
-        rows = (await self.session.execute(select(PipelineStage).order_by(PipelineStage.position))).scalars()
+        rows = (await self.session.execute(select(PipelineStage).order_by(col(PipelineStage.position)))).scalars()
         return [
             StageDef(r.id, r.name, r.position, r.probability, r.aging_limit_days, r.is_won, r.is_lost,
                      r.pipeline_id, r.pipeline_name)
@@ -74,9 +79,14 @@ class PipelineRepository:
         if not deal_ids:
             return []
         rows = (await self.session.execute(
-            select(PipelineDealHistory.deal_id, PipelineDealHistory.changed_at, PipelineDealHistory.new_value)
-            .where(PipelineDealHistory.deal_id.in_(list(deal_ids)), PipelineDealHistory.field == "stage_id")
-            .order_by(PipelineDealHistory.deal_id, PipelineDealHistory.changed_at, PipelineDealHistory.id)
+            select(
+                col(PipelineDealHistory.deal_id), col(PipelineDealHistory.changed_at),
+                col(PipelineDealHistory.new_value),
+            )
+            .where(col(PipelineDealHistory.deal_id).in_(list(deal_ids)), col(PipelineDealHistory.field) == "stage_id")
+            .order_by(
+                col(PipelineDealHistory.deal_id), col(PipelineDealHistory.changed_at), col(PipelineDealHistory.id)
+            )
         )).all()
         per_deal: dict[uuid.UUID, list[tuple[datetime, uuid.UUID]]] = {}
         for deal_id, changed_at, new_value in rows:
@@ -92,8 +102,11 @@ class PipelineRepository:
             return []
         rows = (await self.session.execute(
             select(PipelineDealHistory)
-            .where(PipelineDealHistory.deal_id.in_(list(deal_ids)), PipelineDealHistory.field == "expected_close_date")
-            .order_by(PipelineDealHistory.changed_at, PipelineDealHistory.id)
+            .where(
+                col(PipelineDealHistory.deal_id).in_(list(deal_ids)),
+                col(PipelineDealHistory.field) == "expected_close_date",
+            )
+            .order_by(col(PipelineDealHistory.changed_at), col(PipelineDealHistory.id))
         )).scalars()
         return [
             CloseDateChange(r.deal_id, r.changed_at, _date(r.old_value), _date(r.new_value)) for r in rows
@@ -102,19 +115,19 @@ class PipelineRepository:
     async def quotas(self, owner_ids: Sequence[uuid.UUID] | None = None) -> list[QuotaView]:
         statement = select(PipelineQuota)
         if owner_ids is not None:
-            statement = statement.where(PipelineQuota.owner_id.in_(list(owner_ids)))
+            statement = statement.where(col(PipelineQuota.owner_id).in_(list(owner_ids)))
         rows = (await self.session.execute(statement)).scalars()
         return [QuotaView(r.owner_id, r.period_start, r.period_end, r.amount, r.id) for r in rows]
 
     async def owner_ids(self) -> list[uuid.UUID]:
         """Every owner that has a deal or a quota."""
-        deal_owners = select(PipelineDeal.owner_id)
-        quota_owners = select(PipelineQuota.owner_id)
+        deal_owners = select(col(PipelineDeal.owner_id))
+        quota_owners = select(col(PipelineQuota.owner_id))
         rows = (await self.session.execute(deal_owners.union(quota_owners))).scalars()
         return sorted(set(rows), key=str)
 
     async def teams(self) -> dict[uuid.UUID, str]:
-        rows = (await self.session.execute(select(PipelineOwnerTeam.owner_id, PipelineOwnerTeam.team))).all()
+        rows = (await self.session.execute(select(col(PipelineOwnerTeam.owner_id), col(PipelineOwnerTeam.team)))).all()
         return {owner_id: team for owner_id, team in rows}
 
     async def set_team(self, owner_id: uuid.UUID, team: str) -> None:

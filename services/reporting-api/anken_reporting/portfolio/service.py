@@ -12,6 +12,7 @@ from anken_reporting.alerts.repository import open_counts
 from anken_reporting.kit.models import utc_now
 from anken_reporting.kpis.formulas import pace_status
 from anken_reporting.kpis.month import month_results
+from anken_reporting.kpis.repository import ProjectRow
 from anken_reporting.portfolio.meetings import next_weekly_meeting
 from anken_reporting.portfolio.schemas import PaceStatus, Portfolio, PortfolioProject, PortfolioThresholds
 from anken_reporting.readmodels.timezones import today_in
@@ -20,7 +21,7 @@ PACE_STATUSES = tuple(status.value for status in PaceStatus)
 
 
 async def build_portfolio(
-    session: AsyncSession, projects: list, *, director_id: uuid.UUID | None, on_track: float, at_risk: float,
+    session: AsyncSession, projects: list[ProjectRow], *, director_id: uuid.UUID | None, on_track: float, at_risk: float,
     as_of: date | None = None,
 ) -> Portfolio:
     now = utc_now()

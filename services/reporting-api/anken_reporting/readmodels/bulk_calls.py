@@ -9,6 +9,7 @@ per-event path (readmodels.projections.apply_call) applies to a set of one; call
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from pydantic import ValidationError
 from sqlalchemy import text
@@ -18,7 +19,7 @@ from anken_common.event_payloads import CallPayload
 from anken_common.events import EventEnvelope
 from anken_common.logging import get_logger
 from anken_reporting.consumers.registry import ApplyContext
-from anken_reporting.readmodels.call_effects import apply_contributions, call_facts, write_states
+from anken_reporting.readmodels.call_effects import State, apply_contributions, call_facts, write_states
 from anken_reporting.readmodels.projections import apply_call
 from anken_reporting.readmodels.timezones import local_day, today_in
 
@@ -50,7 +51,7 @@ async def apply_logged_calls(session: AsyncSession, envelopes: list[EventEnvelop
         text("SELECT call_id FROM reporting.call_states WHERE call_id = ANY(CAST(:ids AS uuid[]))"), {"ids": call_ids}
     )}
     project_ids = list({p.project_id for _, p in fresh})
-    zones = dict((await session.execute(
+    zones: dict[uuid.UUID, str] = dict((await session.execute(
         text("SELECT id, timezone FROM reporting.projects WHERE id = ANY(CAST(:ids AS uuid[]))"), {"ids": project_ids}
     )).all())
     bulk: list[tuple[EventEnvelope, CallPayload]] = []
@@ -59,8 +60,8 @@ async def apply_logged_calls(session: AsyncSession, envelopes: list[EventEnvelop
     for envelope, payload in fresh:
         (slow if payload.id in known or payload.id in seen else bulk).append((envelope, payload))
         seen.add(payload.id)
-    states: list[tuple] = []
-    touched: set[tuple] = set()
+    states: list[State] = []
+    touched: set[tuple[uuid.UUID, uuid.UUID, date]] = set()
     for envelope, p in bulk:
         facts = call_facts(p, zones.get(p.project_id))
         states.append((p.id, envelope.sequence, *facts, False))

@@ -21,6 +21,7 @@ the tables row by row.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -38,6 +39,9 @@ COUNTS = ("calls", "contacts", "appointments", "duration_s", "first_calls")
 FACTS = ("project_id", "member_id", "day", "variant", "script_version_id", "industry", "outcome", "duration_s",
          "first_call")
 STATE_COLUMNS = ("call_id", "sequence", *FACTS, "deleted")
+# The same as tuples: a call's facts (FACTS order) and its whole state (STATE_COLUMNS order).
+Facts = tuple[UUID, UUID, date, str, str, str, str, int, bool]
+State = tuple[UUID, int, UUID, UUID, date, str, str, str, str, int, bool, bool]
 _FACT_TYPES = ("uuid", "uuid", "date", "text", "text", "text", "text", "int", "boolean")
 _STATE_TYPES = ("uuid", "bigint", *_FACT_TYPES, "boolean")
 _CONTACTS = ", ".join(f"'{o}'" for o in sorted(CONTACT_OUTCOMES))
@@ -67,7 +71,7 @@ class CallFacts(Protocol):
     def first_call_of_target(self) -> bool: ...
 
 
-def call_facts(p: CallFacts, timezone: str | None) -> tuple[UUID, UUID, date, str, str, str, str, int, bool]:
+def call_facts(p: CallFacts, timezone: str | None) -> Facts:
     """The call's facts as its state keeps them (FACTS order): its day in the project's zone,
     texts cut to their stored widths, no script version as ''."""
     return (p.project_id, p.member_id, local_day(p.occurred_at, timezone), stored_variant(p.variant),
@@ -140,11 +144,11 @@ UPSERT_STATES = text(
 )
 
 
-def _columns(rows: list[tuple], names: tuple[str, ...]) -> dict[str, list[Any]]:
+def _columns(rows: Sequence[tuple[Any, ...]], names: tuple[str, ...]) -> dict[str, list[Any]]:
     return {name: [row[i] for row in rows] for i, name in enumerate(names)}
 
 
-async def apply_contributions(session: AsyncSession, contributions: list[tuple[tuple, int]]) -> None:
+async def apply_contributions(session: AsyncSession, contributions: list[tuple[Facts, int]]) -> None:
     """Add each (call facts in FACTS order, sign) to the rollups, project days and target stock
     in one statement; then remove what a taken-back state left empty."""
     if not contributions:
@@ -156,7 +160,7 @@ async def apply_contributions(session: AsyncSession, contributions: list[tuple[t
         await session.execute(DELETE_EMPTY, _columns(taken_back, ROLLUP_KEY))
 
 
-async def write_states(session: AsyncSession, states: list[tuple]) -> None:
+async def write_states(session: AsyncSession, states: list[State]) -> None:
     """Insert or replace call states (STATE_COLUMNS order), one statement for any number."""
     if states:
         await session.execute(UPSERT_STATES, _columns(states, STATE_COLUMNS))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 import msgspec
@@ -28,8 +28,9 @@ log = get_logger("anken.reporting.rebuild")
 CALL_KINDS = {"call.logged": 0, "call.updated": 1, "call.deleted": 2}
 KIND_NAMES = {v: k for k, v in CALL_KINDS.items()}
 
-# Columns of the staging table, in the order of the tuples `call_fact` returns.
+# Columns of the staging table, in the order of the tuples `call_fact` returns (FactRow).
 FACT_COLUMNS = ("pos", "seq", "event_id", "kind", "call_id", *FACTS)
+FactRow = tuple[int, int, uuid.UUID, int, uuid.UUID, uuid.UUID, uuid.UUID, date, str, str, str, str, int, bool]
 FACT_DDL = (
     "pos bigint NOT NULL, seq bigint NOT NULL, event_id uuid NOT NULL, kind smallint NOT NULL, call_id uuid NOT NULL, "
     "project_id uuid NOT NULL, member_id uuid NOT NULL, day date NOT NULL, variant text NOT NULL, "
@@ -72,14 +73,15 @@ HEAD_DECODER = msgspec.json.Decoder(EnvelopeHead)
 _CALL_DECODER = msgspec.json.Decoder(_CallFields)
 
 
-def call_fact(pos: int, seq: int, event_id: uuid.UUID, event_type: str, payload: bytes | msgspec.Raw | dict,
-              zones: dict[uuid.UUID, str]) -> tuple | None:
+def call_fact(pos: int, seq: int, event_id: uuid.UUID, event_type: str,
+              payload: bytes | msgspec.Raw | dict[str, Any], zones: dict[uuid.UUID, str]) -> FactRow | None:
     """The staging row of one call event, or None when its payload breaks the contract.
 
     `zones` maps project id → time zone as the read models had it at this point of the stream,
     which is the zone the incremental path would have used for the call's local day.
     """
     p: _CallFields | CallPayload | None = None
+    data: object = payload  # what CallPayload validates when msgspec does not take the payload
     if not isinstance(payload, dict):
         try:
             p = _CALL_DECODER.decode(payload)
@@ -89,12 +91,12 @@ def call_fact(pos: int, seq: int, event_id: uuid.UUID, event_type: str, payload:
             p = None  # edits are few: CallPayload checks the nested snapshot too
         if p is None:
             try:
-                payload = json.loads(bytes(payload))
+                data = json.loads(bytes(payload))
             except ValueError:
-                payload = None
+                data = None
     if p is None:
         try:
-            p = CallPayload.model_validate(payload)
+            p = CallPayload.model_validate(data)
         except ValidationError as exc:
             log.error("event_payload_invalid", event_id=str(event_id), type=event_type, error=str(exc)[:500])
             return None

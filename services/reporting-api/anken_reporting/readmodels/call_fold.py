@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from typing import Any, Protocol
 
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
@@ -37,7 +38,13 @@ log = get_logger("anken.reporting.rebuild")
 _KIND_TYPE = "CASE kind " + " ".join(f"WHEN {k} THEN '{n}'" for k, n in KIND_NAMES.items()) + " END"
 
 
-async def _refill(session: AsyncSession, table: str, columns: str, select: str, run) -> None:
+class _Run(Protocol):
+    """Runs one step's SQL in the fold's transaction and logs its time."""
+
+    async def __call__(self, step: str, sql: str, params: dict[str, Any] | None = None) -> None: ...
+
+
+async def _refill(session: AsyncSession, table: str, columns: str, select: str, run: _Run) -> None:
     """Replace `reporting.<table>` with a new table filled by `select`, its indexes built afterwards.
 
     Millions of rows go in several times faster into a table without indexes, and an index built
@@ -92,7 +99,7 @@ async def fold_calls(session: AsyncSession, stage: str, chain: str, imports: dic
     logged again under a new event id), the fold starts over with every call in the chain.
     """
 
-    async def run(step: str, sql: str, params: dict | None = None) -> None:
+    async def run(step: str, sql: str, params: dict[str, Any] | None = None) -> None:
         began = time.perf_counter()
         await session.execute(text(sql), params or {})
         log.info("rebuild_step", step=step, seconds=round(time.perf_counter() - began, 2))
@@ -113,7 +120,7 @@ async def fold_calls(session: AsyncSession, stage: str, chain: str, imports: dic
         await _fold(session, stage, chain, imports, run, edited=None)
 
 
-async def _fold(session: AsyncSession, stage: str, chain: str, imports: dict[uuid.UUID, int], run,
+async def _fold(session: AsyncSession, stage: str, chain: str, imports: dict[uuid.UUID, int], run: _Run,
                 edited: list[uuid.UUID] | None) -> None:
     """One attempt: `edited` calls (all when None) through the chain, the others as they are."""
     distinct = "DISTINCT ON (event_id) " if edited is None else ""
