@@ -26,7 +26,10 @@ UNAUTHENTICATED = {"/healthz", "/readyz", "/metrics", "/v1/auth/token", "/slack/
                    # the caller's own session: sweeping them would end the outsiders' sessions mid-sweep
                    "/v1/auth/logout", "/v1/auth/password",
                    # public: the invitation link's own token decides (tests/projects_registry/test_client_invitations)
-                   "/v1/invitations/accept"}
+                   "/v1/invitations/accept",
+                   # public: the shared report link's own token decides (tests/reporting_reports/test_report_links)
+                   "/v1/report-links/resolve/{token}",
+                   *(f"/v1/report-links/resolve/{{token}}/download.{kind}" for kind in ("pptx", "xlsx", "csv", "html"))}
 # Staff records are the agency's own, not a tenant's; a user may read the staff directory.
 STAFF_DIRECTORY = ("/v1/users", "/v1/auth/me", "/v1/pipelines")
 TODAY = date.today()
@@ -41,13 +44,14 @@ FILL = {
     "target_id": "target_id", "import_id": "import_id", "appointment_id": "appointment_id", "deal_id": "deal_id",
     "pipeline_id": "pipeline_id", "quota_id": "quota_id", "key_id": "key_id", "entry_id": "entry_id",
     "endpoint_id": "endpoint_id", "settings_id": "settings_id", "owner_id": "director_id",
+    "invitation_id": "invitation_id",
 }
 LITERALS = {"iso_week": TODAY.strftime("%G-W%V"), "day": TODAY.isoformat(), "version": "1", "key": "budget",
             "kind": "csv"}
 # Ids that exist only in the running worker/reporting (jobs, deliveries, alerts): an unknown id still sweeps the
 # authorisation path, which must not answer 2xx.
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
-UNKNOWN_ALLOWED = {"delivery_id", "alert_id", "job_id"}
+UNKNOWN_ALLOWED = {"delivery_id", "alert_id", "job_id", "link_id"}
 
 
 @pytest.fixture(scope="module")

@@ -75,6 +75,9 @@ CLIENT_USER_ROUTES: frozenset[tuple[str, str, str]] = frozenset({
     *(("reporting", "GET", f"/v1/projects/{{project_id}}/weekly-reports/{{iso_week}}.{kind}")
       for kind in ("pptx", "xlsx", "csv", "html")),
     ("reporting", "GET", "/v1/projects/{project_id}/appointment-quality"),
+    # Their comments on a published weekly report, for the director to read before the next meeting.
+    ("reporting", "GET", "/v1/projects/{project_id}/weekly-reports/{iso_week}/comments"),
+    ("reporting", "POST", "/v1/projects/{project_id}/weekly-reports/{iso_week}/comments"),
 })
 
 

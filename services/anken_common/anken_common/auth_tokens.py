@@ -55,6 +55,7 @@ class KeyPurpose(StrEnum):
     user_token = "user-token"
     service_token = "service-token"
     web_cookie = "web-cookie"
+    report_link = "report-link"  # signs the ids of shared weekly report links (reporting-api)
 
 
 _SIGNING_PURPOSE = {TokenKind.user: KeyPurpose.user_token, TokenKind.service: KeyPurpose.service_token}

@@ -39,6 +39,8 @@ class ReportingSettings(CommonSettings):
     alert_min_trailing_contacts: int = 20
     # The web app's address (WEB_URL): links posted to Slack and Confluence open its report page.
     web_url: str = "http://127.0.0.1:8000"
+    # Shared weekly report links (web /r/<token>) last this many days unless the creator asks for fewer or more.
+    report_link_ttl_days: int = Field(14, ge=1, le=90)
     # Rebuild: page size when replaying projects-api's export.
     rebuild_page_size: int = 5000
 

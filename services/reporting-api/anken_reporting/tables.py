@@ -16,6 +16,8 @@ from anken_reporting.kickoff import models as kickoff_models
 from anken_reporting.outbox import models as outbox_models
 from anken_reporting.pipeline import models as pipeline_models
 from anken_reporting.readmodels import models as readmodels_models
+from anken_reporting.report_comments import models as report_comments_models
+from anken_reporting.report_links import models as report_links_models
 from anken_reporting.reports import models as reports_models
 from anken_reporting.settings import SCHEMA
 
@@ -30,6 +32,8 @@ DOMAIN_MODELS = (
     outbox_models,
     pipeline_models,
     readmodels_models,
+    report_comments_models,
+    report_links_models,
     reports_models,
 )
 

@@ -1,0 +1,46 @@
+"""Comments on a published weekly report: the client's people (client users) write them for the director to
+read before the next meeting; the director (or an admin) may answer. Managers read them. A week with nothing
+published has no comments (404), so nobody comments on a draft."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from anken_common.clock import utc_now
+from anken_common.problems import NotFound
+from anken_reporting.auth.principal import Principal
+from anken_reporting.report_comments import repository
+from anken_reporting.report_comments.schemas import CommentIn, CommentList, CommentOut
+from anken_reporting.reports.iso_week import IsoWeek
+from anken_reporting.reports.repository import ReportRepository
+
+MAX_LISTED = 500
+
+
+async def _published_version(session: AsyncSession, project_id: uuid.UUID, week: IsoWeek) -> int:
+    number = await ReportRepository(session).latest_version_number(project_id, week.label)
+    if number is None:
+        raise NotFound("published weekly report")
+    return int(number)
+
+
+async def comments(session: AsyncSession, project: Mapping[str, Any], week: IsoWeek) -> CommentList:
+    await _published_version(session, project["id"], week)
+    rows = await repository.comments(session, project["id"], week.label, MAX_LISTED)
+    return CommentList(items=[CommentOut.model_validate(dict(row)) for row in rows])
+
+
+async def add(session: AsyncSession, principal: Principal, project: Mapping[str, Any], week: IsoWeek,
+              body: CommentIn) -> CommentOut:
+    version = await _published_version(session, project["id"], week)
+    row = await repository.add(session, {
+        "id": uuid.uuid4(), "project_id": project["id"], "client_id": project["client_id"], "iso_week": week.label,
+        "version": version, "body": body.body, "author_id": str(principal.id),
+        "author_name": await repository.user_name(session, principal.id),
+        "author_role": principal.role.value if principal.role else principal.kind, "created_at": utc_now(),
+    })
+    return CommentOut.model_validate(dict(row))
