@@ -35,9 +35,19 @@ NAV: dict[str, list[NavItem]] = {
 
 HOME = {"director": "/home", "manager": "/pipeline", "member": "/calling", "admin": "/home", "client": "/client"}
 
-# The logged-in pages (route paths) a client user may open; login, logout and the language switch are open
-# to everyone. Until the client portal exists, a client user sees only the list of their client's projects.
-CLIENT_PAGES = frozenset({"/client"})
+# The logged-in pages (route paths) a client user may open: the client portal (pages/portal_*.py). Login,
+# logout and the language switch are open to everyone; every other page is 404 to a client user.
+CLIENT_PAGES = frozenset({
+    "/client",
+    "/client/projects/{project_id}",
+    "/client/projects/{project_id}/appointments",
+    "/client/projects/{project_id}/appointments.csv",
+    "/client/projects/{project_id}/appointments/{appointment_id}",
+    "/client/projects/{project_id}/reports",
+    "/client/projects/{project_id}/reports/{week}",
+    "/client/projects/{project_id}/reports/{week}/comments",
+    "/client/projects/{project_id}/reports/{week}/download.{kind}",
+})
 
 
 def client_may_open(route_path: str) -> bool:
