@@ -164,6 +164,9 @@ def build_world(urls: dict[str, str], database_url: str, secret_key: str) -> Swe
         _ok(api.delete(f"/v1/api-keys/{key_a['id']}", headers=admin), 200, 204)
         client_user_a = _client_user(api, a["director"], str(a["client_id"]), "A")  # type: ignore[arg-type]
         client_user_b = _client_user(api, admin, str(b["client_id"]), "B")
+        pending = _ok(api.post(f"/v1/clients/{a['client_id']}/invitations", headers=admin,
+                               json={"email": f"sweep-pending-{uuid.uuid4().hex[:6]}@example.jp", "name": "A 招待中"}), 201)
+        world.ids["invitation_id"] = pending["id"]
     with httpx.Client(base_url=urls["worker"], timeout=30) as worker:
         endpoint = _ok(worker.post("/v1/webhook-endpoints", headers=admin, json={
             "client_id": a["client_id"], "url": f"{urls['sandbox']}/_sandbox/webhooks/{uuid.uuid4()}",

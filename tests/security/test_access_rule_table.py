@@ -214,7 +214,8 @@ async def test_the_rule_in_sql_selects_exactly_what_the_pure_rule_allows(service
 
 
 def test_client_users_reach_only_the_allow_listed_routes() -> None:
-    """The one allow-list: a client user may read its projects and its own session, nothing else by name."""
+    """The one allow-list: a client user may read its projects and its own session and report the client's
+    feedback on its appointments, nothing else by name."""
     assert rule.client_user_may_call("projects", "get", "/v1/projects/{project_id}")
     assert rule.client_user_may_call("projects", "GET", "/v1/projects")
     assert not rule.client_user_may_call("projects", "PATCH", "/v1/projects/{project_id}")
@@ -222,4 +223,8 @@ def test_client_users_reach_only_the_allow_listed_routes() -> None:
     assert not rule.client_user_may_call("projects", "GET", "/v1/users")
     assert all(method in ("GET", "PATCH", "POST") for _, method, _ in rule.CLIENT_USER_ROUTES)
     writes = {(service, path) for service, method, path in rule.CLIENT_USER_ROUTES if method != "GET"}
-    assert writes <= {("projects", "/v1/auth/me"), ("projects", "/v1/auth/logout"), ("projects", "/v1/auth/password")}
+    assert writes <= {("projects", "/v1/auth/me"), ("projects", "/v1/auth/logout"), ("projects", "/v1/auth/password"),
+                      ("projects", "/v1/appointments/{appointment_id}"),
+                      ("reporting", "/v1/projects/{project_id}/weekly-reports/{iso_week}/comments")}
+    assert rule.client_user_may_call("projects", "PATCH", "/v1/appointments/{appointment_id}")
+    assert not rule.client_user_may_call("projects", "POST", "/v1/projects/{project_id}/calls")

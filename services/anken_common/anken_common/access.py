@@ -58,7 +58,7 @@ def _is(caller: Caller, role: Role) -> bool:
 
 # (service, method, route path as the service declares it) that a client user may call. The one
 # allow-list: the route sweep of tests/security fails on any route that answers a client user 2xx
-# without being here. Writes are the user's own session and profile only.
+# without being here. Writes are the user's own session and profile, and the client's own feedback.
 CLIENT_USER_ROUTES: frozenset[tuple[str, str, str]] = frozenset({
     ("projects", "GET", "/v1/auth/me"),
     ("projects", "PATCH", "/v1/auth/me"),
@@ -66,6 +66,11 @@ CLIENT_USER_ROUTES: frozenset[tuple[str, str, str]] = frozenset({
     ("projects", "POST", "/v1/auth/password"),
     ("projects", "GET", "/v1/projects"),
     ("projects", "GET", "/v1/projects/{project_id}"),
+    # The appointments of their client's projects, and the client-side feedback on one (hand-off, outcome,
+    # the client's deal; anken_projects.appointments.access.CLIENT_USER_FIELDS).
+    ("projects", "GET", "/v1/appointments"),
+    ("projects", "GET", "/v1/appointments/{appointment_id}"),
+    ("projects", "PATCH", "/v1/appointments/{appointment_id}"),
     # The client portal (web /client/…): the month's figures and the published weekly reports of their own
     # projects (reporting-api answers another client's project 404, and a week nobody published too).
     ("reporting", "GET", "/v1/projects/{project_id}/kpis"),

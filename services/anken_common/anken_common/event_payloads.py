@@ -227,6 +227,11 @@ class AppointmentChangePayload(AppointmentPayload):
     previous_handoff_status: HandoffStatus | None = None
     previous_meeting_at: datetime | None = None
     previous_partner_outcome: PartnerOutcome | None = None
+    # Who made the change (as in the audit log): a user (actor_role: client for the client's own people, or the
+    # agency's role), a partner key (api_key, its id) or a service.
+    actor_type: Literal["user", "api_key", "service"] | None = None
+    actor_id: str | None = None
+    actor_role: str | None = None
 
 
 class StagePayload(_Payload):

@@ -6,6 +6,7 @@ from typing import Any
 
 from anken_common.event_payloads import AppointmentChangePayload, AppointmentPayload
 from anken_projects.appointments.models import Appointment, ClientDealStage
+from anken_projects.auth.principal import Principal
 
 
 def _deal_won(appointment: Appointment) -> bool | None:
@@ -16,11 +17,12 @@ def appointment_payload(appointment: Appointment, member_name: str | None = None
     return AppointmentPayload(**_fields(appointment, member_name)).model_dump(mode="json")
 
 
-def appointment_change_payload(appointment: Appointment, before: dict[str, Any]) -> dict:
-    """The snapshot after one change plus the status, meeting time and outcome before it."""
+def appointment_change_payload(appointment: Appointment, before: dict[str, Any], actor: Principal) -> dict:
+    """The snapshot after one change plus the status, meeting time and outcome before it, and who changed it."""
     return AppointmentChangePayload(
         **_fields(appointment, None), previous_handoff_status=before["handoff_status"],
         previous_meeting_at=before["meeting_at"], previous_partner_outcome=before["partner_outcome"],
+        actor_type=actor.kind, actor_id=str(actor.id), actor_role=actor.role.value if actor.is_user and actor.role else None,
     ).model_dump(mode="json")
 
 

@@ -16,7 +16,7 @@ from anken_projects.kit.validators import SaneMoment
 APPOINTMENT_EXAMPLE: dict[str, Any] = {
     "id": "8e9f0a1b-2c3d-4e4f-9a5b-6c7d8e9f0a1b", "project_id": "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
     "client_id": "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d", "call_id": "2b3c4d5e-6f70-4819-9a0b-1c2d3e4f5a6b",
-    "member_id": "3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b", "target_id": "9d1c2b3a-4f5e-4d6c-8b7a-0f1e2d3c4b5a",
+    "member_id": "3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b", "member_name": "鈴木 一郎", "target_id": "9d1c2b3a-4f5e-4d6c-8b7a-0f1e2d3c4b5a",
     "company_name": "株式会社サンプル製作所", "contact_name": "山田 太郎", "contact_title": "情報システム部 部長",
     "meeting_at": "2026-12-03T14:00:00+09:00",
     "qualification": {"budget": "年間300万円", "authority": "部長決裁", "need": "架電業務の効率化", "timeline": "来期4月"},
@@ -26,13 +26,18 @@ APPOINTMENT_EXAMPLE: dict[str, Any] = {
 }
 
 
+MEMBER_SHOWN = ("The member who set the appointment. Null for the client's people (client users, partner keys) "
+                "unless the project allows it (`client_sees_member_names`)")
+
+
 class AppointmentOut(Output):
     model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [APPOINTMENT_EXAMPLE]})
     id: uuid.UUID
     project_id: uuid.UUID
     client_id: uuid.UUID
     call_id: uuid.UUID | None
-    member_id: uuid.UUID
+    member_id: uuid.UUID | None = Field(description=MEMBER_SHOWN)
+    member_name: str | None = Field(default=None, description=MEMBER_SHOWN)
     target_id: uuid.UUID
     company_name: str
     contact_name: str | None

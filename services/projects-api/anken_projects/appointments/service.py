@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from anken_common.auth_tokens import Role
 from anken_common.events import EventType
 from anken_common.problems import Forbidden, NotFound, UnprocessableEntity
+from anken_projects.appointments.access import check_writer, visible_clause
 from anken_projects.appointments.events import appointment_change_payload, appointment_payload
 from anken_projects.appointments.handoff import (
     HandoffChange,
@@ -30,8 +30,6 @@ from anken_projects.kit.models import utc_now
 from anken_projects.kit.pagination import PageResult, paginate
 from anken_projects.kit.snapshot import snapshot
 from anken_projects.outbox.writer import record_event
-from anken_projects.projects.access import can_manage, visibility_clause
-from anken_projects.projects.models import Project
 
 
 def _require_scope(principal: Principal, scope: Scope) -> None:
@@ -45,9 +43,7 @@ async def list_appointments(
 ) -> PageResult[Appointment]:
     """Appointments the principal may see, oldest `set_at` first; `from` inclusive, `to` exclusive."""
     _require_scope(principal, Scope.read_appointments)
-    statement = sa.select(Appointment).where(visibility_clause(principal, Appointment.project_id))
-    if principal.is_partner:
-        statement = statement.where(col(Appointment.client_id) == principal.client_id)
+    statement = sa.select(Appointment).where(visible_clause(principal))
     if project_id is not None:
         statement = statement.where(col(Appointment.project_id) == project_id)
     if status is not None:
@@ -65,33 +61,13 @@ async def get_appointment(
     session: AsyncSession, principal: Principal, appointment_id: uuid.UUID, *, scope: Scope, for_update: bool = False
 ) -> Appointment:
     _require_scope(principal, scope)
-    statement = sa.select(Appointment).where(
-        col(Appointment.id) == appointment_id, visibility_clause(principal, Appointment.project_id)
-    )
-    if principal.is_partner:
-        statement = statement.where(col(Appointment.client_id) == principal.client_id)
+    statement = sa.select(Appointment).where(col(Appointment.id) == appointment_id, visible_clause(principal))
     if for_update:
         statement = statement.with_for_update()
     appointment = (await session.execute(statement)).scalar_one_or_none()
     if appointment is None:
         raise NotFound("appointment")
     return appointment
-
-
-async def _check_writer(session: AsyncSession, principal: Principal, appointment: Appointment) -> Project:
-    """Partners (their client's key, scope checked on read), managers and the project's director may
-    change an appointment; the member who set it may not."""
-    project = await session.get(Project, appointment.project_id)
-    assert project is not None  # appointments cascade with their project
-    if principal.is_partner:
-        return project
-    if principal.is_user and principal.role == Role.member:
-        raise Forbidden("members cannot change appointments after setting them; ask the project's director")
-    if principal.is_user and principal.role == Role.manager:
-        return project
-    if not can_manage(principal, project):
-        raise Forbidden("only an admin, a manager or the project's director may change this appointment")
-    return project
 
 
 # The event of each hand-off status an appointment may come to (set comes back only by a reschedule).
@@ -111,8 +87,9 @@ async def update_appointment(
 ) -> Appointment:
     """Apply the hand-off, the client's outcome and the client's deal; each change is its own event
     (appointment.held, .no_show, .rescheduled, .cancelled, .qualified, .unqualified, .client_deal_reported)
-    followed by appointment.updated. A body that changes nothing changes no version and writes no event."""
-    project = await _check_writer(session, principal, appointment)
+    naming who made it (actor_type, actor_id, actor_role), followed by appointment.updated. A body that
+    changes nothing changes no version and writes no event."""
+    project = await check_writer(session, principal, appointment, body)
     before = snapshot(appointment)
     current = HandoffStatus(appointment.handoff_status)
     status = current
@@ -138,7 +115,7 @@ async def update_appointment(
         raise UnprocessableEntity("partner_outcome", "the appointment already became a deal")
 
     events: list[EventType] = []
-    if rescheduled:
+    if rescheduled and body.meeting_at is not None:  # a reschedule without a new time was refused above
         appointment.meeting_at = body.meeting_at
         appointment.rescheduled_count += 1
         events.append(EventType.appointment_rescheduled)
@@ -168,7 +145,7 @@ async def update_appointment(
     await session.flush()
     for event_type in events:
         record_event(session, event_type, aggregate_type="appointment", aggregate_id=appointment.id,
-                     tenant=appointment.client_id, payload=appointment_change_payload(appointment, before))
+                     tenant=appointment.client_id, payload=appointment_change_payload(appointment, before, principal))
     record_event(session, EventType.appointment_updated, aggregate_type="appointment", aggregate_id=appointment.id,
                  tenant=appointment.client_id, payload=appointment_payload(appointment))
     record_audit(session, principal, "appointment.updated", "appointment", appointment.id,

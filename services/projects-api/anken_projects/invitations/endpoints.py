@@ -1,12 +1,13 @@
-"""Client users by invitation: POST /v1/clients/{client_id}/invitations (admins; directors of the client's
-projects) and POST /v1/invitations/accept (public: the link's token and the new password)."""
+"""Client users by invitation: POST and GET /v1/clients/{client_id}/invitations and DELETE
+/v1/invitations/{invitation_id} (admins; directors of the client's projects), and POST /v1/invitations/accept
+(public: the link's token and the new password)."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Request, Response
 
 from anken_common.auth_tokens import Role
 from anken_common.clock import utc_now
@@ -17,7 +18,15 @@ from anken_projects.auth.dependencies import require_roles
 from anken_projects.auth.principal import Principal
 from anken_projects.db import ResourcesDep, SessionDep
 from anken_projects.invitations import mail, service
-from anken_projects.invitations.schemas import InvitationAccept, InvitationAccepted, InvitationCreate, InvitationOut
+from anken_projects.invitations.schemas import (
+    InvitationAccept,
+    InvitationAccepted,
+    InvitationCreate,
+    InvitationOut,
+    PendingInvitationOut,
+    PendingInvitationPage,
+)
+from anken_projects.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 
 router = APIRouter(tags=["invitations"])
 Inviter = Annotated[Principal, Depends(require_roles(Role.director))]
@@ -42,9 +51,39 @@ async def invite(client_id: ClientID, body: InvitationCreate, principal: Inviter
     await session.commit()
     await mailer.send(mail.InvitationMail(to=issued.user.email, name=issued.user.name, client_name=issued.client.name,
                                           link=link, expires_at=issued.invitation.expires_at))
-    return InvitationOut(user_id=issued.user.id, client_id=issued.client.id, email=issued.user.email,
+    return InvitationOut(id=issued.invitation.id, user_id=issued.user.id, client_id=issued.client.id, email=issued.user.email,
                          expires_at=issued.invitation.expires_at,
                          link=link if mail.shows_link_to_inviter(resources.settings) else None)
+
+
+@router.get("/v1/clients/{client_id}/invitations", response_model=PendingInvitationPage,
+            summary="The client's pending invitations (not yet accepted nor revoked), newest first",
+            description="Admins and directors of the client's projects (any other client is 404). Expired ones are "
+                        "listed with `expired: true` until revoked or replaced by a new invitation; the links "
+                        "themselves are never shown again.",
+            responses=problem_responses(401, 403, 404, 422))
+async def list_invitations(client_id: ClientID, principal: Inviter, session: SessionDep,
+                           cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT) -> PendingInvitationPage:
+    pending, next_cursor = await service.list_pending(session, principal, client_id, cursor=cursor, limit=limit)
+    now = utc_now()
+    return PendingInvitationPage(items=[PendingInvitationOut(
+        id=p.invitation.id, user_id=p.user.id, client_id=p.invitation.client_id, email=p.user.email, name=p.user.name,
+        locale=p.user.locale, invited_by=p.invitation.invited_by, created_at=p.invitation.created_at,
+        expires_at=p.invitation.expires_at, expired=service.link_state(p.invitation, now) != service.LinkState.usable,
+    ) for p in pending], next_cursor=next_cursor)
+
+
+@router.delete("/v1/invitations/{invitation_id}", status_code=204, response_class=Response,
+               summary="Revoke a pending invitation: its link stops working",
+               description="Admins and directors of the invitation's client's projects (any other is 404). Revoking "
+                           "again is the same; an accepted invitation is 409 (deactivate the user instead). The "
+                           "invited person stays an inactive user without a password; inviting them again issues a "
+                           "new link.",
+               responses=problem_responses(401, 403, 404, 409))
+async def revoke_invitation(invitation_id: Annotated[uuid.UUID, Path(description="Invitation id")],
+                            principal: Inviter, session: SessionDep) -> Response:
+    await service.revoke(session, principal, invitation_id, utc_now())
+    return Response(status_code=204)
 
 
 @router.post("/v1/invitations/accept", response_model=InvitationAccepted,

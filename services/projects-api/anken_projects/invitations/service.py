@@ -29,6 +29,7 @@ from anken_projects.auth.principal import Principal
 from anken_projects.clients.models import Client
 from anken_projects.invitations.models import UserInvitation
 from anken_projects.invitations.schemas import InvitationCreate
+from anken_projects.kit.pagination import paginate
 from anken_projects.projects.access import directs_a_project_of
 from anken_projects.users import repository as users_repository
 from anken_projects.users import service as users
@@ -107,6 +108,47 @@ async def invite(
     record_audit(session, principal, "user.invite", "user", user.id,
                  after={"client_id": str(client.id), "email": user.email, "expires_at": invitation.expires_at})
     return Issued(user=user, invitation=invitation, client=client, token=token)
+
+
+@dataclass(frozen=True)
+class Pending:
+    invitation: UserInvitation
+    user: User
+
+
+async def list_pending(
+    session: AsyncSession, principal: Principal, client_id: uuid.UUID, *, cursor: str | None, limit: int
+) -> tuple[list[Pending], str | None]:
+    """The client's invitations not yet accepted nor revoked (expired ones too, for the inviter to renew),
+    newest first; 404 for a client the caller may not manage."""
+    await _managed_client(session, principal, client_id)
+    statement = sa.select(UserInvitation).where(
+        col(UserInvitation.client_id) == client_id, col(UserInvitation.used_at).is_(None),
+        col(UserInvitation.revoked_at).is_(None))
+    page = await paginate(session, statement, (col(UserInvitation.created_at), col(UserInvitation.id)),
+                          cursor=cursor, limit=limit, descending=True)
+    invitations: list[UserInvitation] = page.items
+    users = {u.id: u for u in (await session.execute(
+        sa.select(User).where(col(User.id).in_({i.user_id for i in invitations})))).scalars()} if invitations else {}
+    return [Pending(invitation=i, user=users[i.user_id]) for i in invitations], page.next_cursor
+
+
+async def revoke(session: AsyncSession, principal: Principal, invitation_id: uuid.UUID, now: datetime) -> None:
+    """Make a not-yet-accepted invitation's link stop working (revoking twice is the same); 404 when the caller
+    may not manage its client, 409 once it was accepted (the person is a user: deactivate them instead)."""
+    invitation = (await session.execute(
+        sa.select(UserInvitation).where(col(UserInvitation.id) == invitation_id).with_for_update()
+    )).scalar_one_or_none()
+    # Another client's invitation is answered as an unknown one.
+    if invitation is None or not rule.may_manage_client(
+            principal, directs_a_project_of_client=await directs_a_project_of(session, principal, invitation.client_id)):
+        raise NotFound("invitation")
+    if invitation.used_at is not None:
+        raise Conflict("the invitation was already accepted; deactivate the user instead")
+    if invitation.revoked_at is None:
+        invitation.revoked_at = now
+        record_audit(session, principal, "user.invitation_revoke", "user", invitation.user_id,
+                     after={"invitation_id": str(invitation.id), "client_id": str(invitation.client_id)})
 
 
 async def accept(session: AsyncSession, token: str, password: str, now: datetime) -> User:

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from anken_common import access as rule
 from anken_common.auth_tokens import Role
 from anken_common.field_limits import field_limits
 from anken_common.problems import Forbidden, problem_responses
@@ -23,8 +24,9 @@ from anken_projects.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from anken_projects.kit.validators import NO_NUL_PATTERN
 from anken_projects.projects import contracts, kickoff, lifecycle, service
 from anken_projects.projects.dependencies import ManagedProject, ProjectID, ReadableProject
-from anken_projects.projects.models import ContractChangeKind, ProjectStatus
+from anken_projects.projects.models import ContractChangeKind, Project, ProjectStatus
 from anken_projects.projects.schemas import (
+    ClientProjectOut,
     ContractChangeCreate,
     ContractChangeOut,
     KickoffChecklist,
@@ -58,6 +60,20 @@ def _out(project, response: Response) -> ProjectOut:
     return ProjectOut.model_validate(project)
 
 
+def _view(principal: Principal, project: Project) -> ProjectOut | ClientProjectOut:
+    """The project as the caller may read it: a client user gets ClientProjectOut's fields only."""
+    return ClientProjectOut.model_validate(project) if rule.is_client_user(principal) \
+        else ProjectOut.model_validate(project)
+
+
+CLIENT_USER_VIEW = ("A client user gets the client's view (ClientProjectOut): id, client_id, name, product, status, "
+                    "timezone, monthly_appointment_target, appointment_definition, qualification_fields, "
+                    "unqualified_reasons, handoff_contact, calendar_link, weekly_meeting_weekday/time, "
+                    "client_sees_member_names, created_at, updated_at and reportable_handoff_statuses; none of the "
+                    "agency's own fields (director, hours and contract terms, targeting, Slack/Confluence/Sheets "
+                    "links, closed days, A/B setting, transitions, version).")
+
+
 @router.post("", status_code=201, summary="Create a project (status draft, with the default kickoff checklist)",
              response_model=ProjectOut, responses=problem_responses(401, 403, 422))
 async def create_project(
@@ -72,8 +88,9 @@ async def create_project(
 
 @router.get("", summary="List the projects you may see",
             description="Admins and managers see all; directors the projects they direct; members their assigned "
-                        "projects; partner keys (read:projects) their client's projects.",
-            response_model=Page[ProjectOut], responses=problem_responses(401, 403, 422))
+                        "projects; partner keys (read:projects) and client users their client's projects. "
+                        + CLIENT_USER_VIEW,
+            response_model=Page[ProjectOut] | Page[ClientProjectOut], responses=problem_responses(401, 403, 422))
 async def list_projects(
     principal: CurrentPrincipal, session: SessionDep,
     status: ProjectStatus | None = None,
@@ -81,11 +98,14 @@ async def list_projects(
     client_id: uuid.UUID | None = None,
     q: Annotated[str | None, Query(max_length=200, pattern=NO_NUL_PATTERN, description="Part of the name or product")] = None,
     cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT,
-) -> Page[ProjectOut]:
+) -> Page[ProjectOut] | Page[ClientProjectOut]:
     if principal.is_partner and Scope.read_projects not in principal.scopes:
         raise Forbidden(f"this API key lacks the scope {Scope.read_projects}", required_scope=Scope.read_projects)
     page = await service.list_projects(session, principal, status=status, director_id=director_id,
                                        client_id=client_id, q=q, cursor=cursor, limit=limit)
+    if rule.is_client_user(principal):
+        return Page[ClientProjectOut](items=[ClientProjectOut.model_validate(p) for p in page.items],
+                                      next_cursor=page.next_cursor)
     return Page[ProjectOut](items=[ProjectOut.model_validate(p) for p in page.items], next_cursor=page.next_cursor)
 
 
@@ -103,9 +123,12 @@ async def project_limits(principal: CurrentPrincipal) -> dict[str, dict[str, int
     return PROJECT_LIMITS
 
 
-@router.get("/{project_id}", summary="Get a project", response_model=ProjectOut, responses=problem_responses(401, 403, 404))
-async def get_project(project: ReadableProject, response: Response) -> ProjectOut:
-    return _out(project, response)
+@router.get("/{project_id}", summary="Get a project", description=CLIENT_USER_VIEW,
+            response_model=ProjectOut | ClientProjectOut, responses=problem_responses(401, 403, 404))
+async def get_project(project: ReadableProject, principal: CurrentPrincipal,
+                      response: Response) -> ProjectOut | ClientProjectOut:
+    set_etag(response, project.version)
+    return _view(principal, project)
 
 
 @router.patch("/{project_id}", summary="Update a project (send If-Match to avoid lost updates)",

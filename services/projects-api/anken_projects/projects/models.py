@@ -18,6 +18,11 @@ DEFAULT_UNQUALIFIED_REASONS: tuple[str, ...] = (
 )
 
 
+def reasons_or_defaults(reasons: list[str] | None) -> list[str]:
+    """The reasons an unqualified appointment may carry: the project's own list, else the defaults."""
+    return list(reasons) if reasons else list(DEFAULT_UNQUALIFIED_REASONS)
+
+
 class ProjectStatus(StrEnum):
     draft = "draft"
     kickoff = "kickoff"
@@ -80,7 +85,7 @@ class Project(SQLModel, table=True):
 
     def unqualified_reason_list(self) -> list[str]:
         """The reasons an unqualified appointment of this project may carry (the project's, else the defaults)."""
-        return list(self.unqualified_reasons) if self.unqualified_reasons else list(DEFAULT_UNQUALIFIED_REASONS)
+        return reasons_or_defaults(self.unqualified_reasons)
     updated_at: datetime = Field(default_factory=utc_now, sa_type=sa.DateTime(timezone=True))
     version: int = 1
 

@@ -6,12 +6,21 @@ from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field, ValidationInfo, computed_field, field_validator
 
+from anken_projects.appointments.handoff import HandoffChange
 from anken_projects.kit.schemas import Output, StrictInput
 from anken_projects.kit.validators import ClockTime, HttpUrl, SaneDate, TimeZoneName
-from anken_projects.projects.models import DEFAULT_UNQUALIFIED_REASONS, ContractChangeKind, ProjectStatus, allowed_from
+from anken_projects.projects.models import (
+    DEFAULT_UNQUALIFIED_REASONS,
+    ContractChangeKind,
+    ProjectStatus,
+    allowed_from,
+    reasons_or_defaults,
+)
 
 QualificationField = Annotated[str, Field(min_length=1, max_length=100)]
 UnqualifiedReason = Annotated[str, Field(min_length=1, max_length=100)]
+
+
 _PROJECT_EXAMPLE: dict[str, Any] = {
     "client_id": "6f1c2f0e-8a59-4c1b-9a43-1f2d3c4b5a69", "name": "サンプルSaaS 新規開拓 2026下期",
     "product": "勤怠管理クラウド", "director_id": "0b8f3c1e-2f7a-4d8e-9d1c-6a5b4c3d2e1f", "timezone": "Asia/Tokyo",
@@ -140,7 +149,7 @@ class ProjectOut(Output):
     @field_validator("unqualified_reasons", mode="before")
     @classmethod
     def _default_reasons(cls, value: list[str] | None) -> list[str]:
-        return list(value) if value else list(DEFAULT_UNQUALIFIED_REASONS)
+        return reasons_or_defaults(value)
 
     @computed_field(description="The statuses POST /transitions accepts from the current one, the natural next "
                                 "step first (empty once ended); `active` also needs the required kickoff items agreed")
@@ -241,3 +250,50 @@ class ContractChangeOut(Output):
     note: str | None
     created_by: uuid.UUID | None
     created_at: datetime
+
+
+class ClientProjectOut(Output):
+    """A project as the client's own people (client users) see it: what was agreed with the client and what
+    they report on, nothing of how the agency runs it. Left out on purpose: the director, the contracted
+    hours and contract dates, the renewal date, the target definition, member assignments, scripts and the
+    A/B setting, Slack/Confluence/Sheets links, extra closed days, the lifecycle transitions and the version."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "9d7e6c5b-4a39-4281-9f0e-1d2c3b4a5968", "client_id": _PROJECT_EXAMPLE["client_id"],
+        "name": _PROJECT_EXAMPLE["name"], "product": _PROJECT_EXAMPLE["product"], "status": "active",
+        "timezone": "Asia/Tokyo", "monthly_appointment_target": 20,
+        "appointment_definition": _PROJECT_EXAMPLE["appointment_definition"],
+        "qualification_fields": _PROJECT_EXAMPLE["qualification_fields"],
+        "unqualified_reasons": list(DEFAULT_UNQUALIFIED_REASONS), "handoff_contact": _PROJECT_EXAMPLE["handoff_contact"],
+        "calendar_link": _PROJECT_EXAMPLE["calendar_link"], "weekly_meeting_weekday": 3, "weekly_meeting_time": "16:00",
+        "client_sees_member_names": False, "created_at": "2026-11-23T09:00:00+09:00",
+        "updated_at": "2026-11-23T09:00:00+09:00",
+        "reportable_handoff_statuses": ["held", "no_show", "rescheduled", "cancelled"],
+    }]})
+    id: uuid.UUID
+    client_id: uuid.UUID
+    name: str
+    product: str | None
+    status: ProjectStatus
+    timezone: str
+    monthly_appointment_target: int
+    appointment_definition: str | None = Field(description="What counts as an appointment, as agreed at kickoff")
+    qualification_fields: list[str] = Field(description="The BANT fields captured for each appointment")
+    unqualified_reasons: list[str] = Field(description="The reasons to pick from for an unqualified appointment")
+    handoff_contact: str | None
+    calendar_link: str | None
+    weekly_meeting_weekday: int | None = Field(description="0=Monday … 6=Sunday")
+    weekly_meeting_time: str | None
+    client_sees_member_names: bool = Field(description="Whether the appointments name the member who set them")
+    created_at: datetime
+    updated_at: datetime
+
+    @field_validator("unqualified_reasons", mode="before")
+    @classmethod
+    def _default_reasons(cls, value: list[str] | None) -> list[str]:
+        return reasons_or_defaults(value)
+
+    @computed_field(description="The hand-off changes the client may report on this project's appointments "
+                                "(each appointment's `allowed_handoff_statuses` says which follow its status)")
+    def reportable_handoff_statuses(self) -> list[HandoffChange]:
+        return [change for change in HandoffChange if change != HandoffChange.set]
