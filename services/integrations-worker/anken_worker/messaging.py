@@ -125,21 +125,34 @@ def pace_alert(p: PaceAlertPayload, project_name: str, member_name: str | None, 
     return text, blocks
 
 
-def weekly_report_link(p: WeeklyReportPublishedPayload) -> str:
-    """The web app's report page; an event recorded before web_url existed falls back to the API path."""
-    return p.web_url or p.download_url
+def weekly_report_link(p: WeeklyReportPublishedPayload, shared: dict[str, Any] | None = None) -> str | None:
+    """Where people open the report: the signed link that needs no login (`shared`, made by reporting-api when
+    the message is posted), else the web app's page (after login). Never the API's URL: it answers 401 in a browser."""
+    return str(shared["url"]) if shared and shared.get("url") else p.web_url
 
 
-def weekly_report(p: WeeklyReportPublishedPayload, project_name: str) -> tuple[str, list[dict[str, Any]]]:
-    name, link = _u(project_name), weekly_report_link(p)
-    text = f"📊 週次レポート {p.iso_week} (第 {p.version} 版) を公開しました: {name} — {link}"
-    blocks = [
+def _expiry(shared: dict[str, Any] | None, tz: str) -> str | None:
+    if not shared or not shared.get("expires_at"):
+        return None
+    return _local(datetime.fromisoformat(str(shared["expires_at"])), tz)
+
+
+def weekly_report(p: WeeklyReportPublishedPayload, project_name: str, shared: dict[str, Any] | None = None,
+                  tz: str = "Asia/Tokyo") -> tuple[str, list[dict[str, Any]]]:
+    name, link = _u(project_name), weekly_report_link(p, shared)
+    text = f"📊 週次レポート {p.iso_week} (第 {p.version} 版) を公開しました: {name}" + (f" — {link}" if link else "")
+    blocks: list[dict[str, Any]] = [
         _section(f"📊 *週次レポート {p.iso_week}* (第 {p.version} 版) — {name}\n{_u(p.summary)}"),
-        {"type": "actions", "elements": [{
+    ]
+    if link:
+        blocks.append({"type": "actions", "elements": [{
             "type": "button", "text": {"type": "plain_text", "text": "レポートを開く"}, "url": link,
             "action_id": "open_weekly_report",
-        }]},
-    ]
+        }]})
+    expiry = _expiry(shared, tz)
+    if expiry:
+        blocks.append({"type": "context", "elements": [{
+            "type": "mrkdwn", "text": f"ログイン不要の共有リンクです（{expiry} まで有効）。期限後は Anken にログインしてご覧ください。"}]})
     return text, blocks
 
 
@@ -156,9 +169,17 @@ def daily_report(p: DailyReportPayload, project_name: str, member_name: str | No
     return text, blocks
 
 
-def weekly_report_page(p: WeeklyReportPublishedPayload, project_name: str) -> str:
-    return (f"<h1>{escape(project_name)} 週次レポート {escape(p.iso_week)} (第 {p.version} 版)</h1>"
-            f"<p>{escape(p.summary)}</p><p><a href=\"{escape(weekly_report_link(p))}\">レポートを開く</a></p>")
+def weekly_report_page(p: WeeklyReportPublishedPayload, project_name: str, shared: dict[str, Any] | None = None,
+                       tz: str = "Asia/Tokyo") -> str:
+    link, expiry = weekly_report_link(p, shared), _expiry(shared, tz)
+    parts = [f"<h1>{escape(project_name)} 週次レポート {escape(p.iso_week)} (第 {p.version} 版)</h1>",
+             f"<p>{escape(p.summary)}</p>"]
+    if link:
+        parts.append(f"<p><a href=\"{escape(link)}\">レポートを開く</a></p>")
+    if expiry:
+        login = f" 期限後は <a href=\"{escape(p.web_url)}\">Anken にログインして</a>ご覧ください。" if p.web_url else ""
+        parts.append(f"<p>ログイン不要の共有リンクです（{escape(expiry)} まで有効）。{login}</p>")
+    return "".join(parts)
 
 
 def end_of_day(project_name: str, day: str, kpis: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:

@@ -62,3 +62,28 @@ async def pace_status(ctx: WorkerContext, project_id: uuid.UUID | str, day: date
         log.warning("reporting_pace_status_failed", status=response.status_code, project_id=str(project_id))
         return None
     return cast("dict[str, Any]", response.json())
+
+
+class ReportLinkUnavailable(Exception):
+    """reporting-api made no link now: `retry` when it may later (unreachable, 5xx), else it never will (404)."""
+
+    def __init__(self, reason: str, *, retry: bool) -> None:
+        super().__init__(reason)
+        self.retry = retry
+
+
+async def create_report_link(ctx: WorkerContext, project_id: uuid.UUID | str, iso_week: str,
+                             idempotency_key: str) -> dict[str, Any]:
+    """POST /v1/projects/{id}/weekly-reports/{week}/links: a signed, expiring link to the week's published report
+    that opens without a login (`url`, `expires_at`). The key makes a retry answer the same link."""
+    try:
+        response = await ctx.reporting.post(f"/v1/projects/{project_id}/weekly-reports/{iso_week}/links", json={},
+                                            headers={**ctx.service_headers(), "Idempotency-Key": idempotency_key})
+    except httpx.HTTPError as exc:
+        raise ReportLinkUnavailable(f"reporting-api unreachable: {type(exc).__name__}", retry=True) from exc
+    if response.status_code >= 500 or response.status_code == 429:
+        raise ReportLinkUnavailable(f"reporting-api answered {response.status_code}", retry=True)
+    if response.status_code >= 300:
+        log.warning("report_link_refused", status=response.status_code, project_id=str(project_id))
+        raise ReportLinkUnavailable(f"reporting-api refused the link: {response.status_code}", retry=False)
+    return cast("dict[str, Any]", response.json())

@@ -15,6 +15,7 @@ from anken_web.error_messages import describe
 from anken_web.form_values import form_of, whole_number
 from anken_web.input_limits import WEEKLY_REPORT_DRAFT, input_limits
 from anken_web.pages.report_field_errors import field_errors_of, field_limits
+from anken_web.pages.report_links import report_sharing
 from anken_web.rendering import View, roles
 from anken_web.security_headers import report_document_headers
 
@@ -61,8 +62,10 @@ async def render_report(
     versions = (await view.api.get("reporting", report_path(project["id"], week) + "/versions")).get("versions") or []
     # Downloads default to what the client received: the opened version, else the latest published one.
     download_version = version or (versions[0]["version"] if versions else None)
+    # The client's comments and (director, admin) the week's shared links: pages/report_links.py.
+    sharing = await report_sharing(view, project["id"], week)
     return view.render(
-        "reports/editor.html", status_code=status_code, project=project, week=week, report=report,
+        "reports/editor.html", status_code=status_code, project=project, week=week, report=report, **sharing,
         downloads=DOWNLOADS, note_fields=(*NOTE_FIELDS, "next_actions"), text=text or draft_text(report),
         saved=None, error=error, field_errors=field_errors or {}, editable=editable, version=version,
         versions=versions, download_version=download_version,

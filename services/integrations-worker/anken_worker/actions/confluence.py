@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from anken_common.logging import get_logger
+from anken_worker.actions import weekly_report
 from anken_worker.adapters.confluence.client import ConfluenceClient
 from anken_worker.adapters.errors import PermanentError, SkipDelivery, TransientError
 from anken_worker.context import WorkerContext
@@ -85,6 +86,9 @@ async def upsert_page(ctx: WorkerContext, d: Delivery) -> Outcome:
     body = d.payload.get("body")
     if d.payload.get("body_source") == "kickoff_agenda":
         body = await kickoff_agenda_html(ctx, project, d.attempts)
+    elif weekly_report.is_weekly_report(d):
+        # Its link is made now (signed, expiring): actions.weekly_report.
+        body = await weekly_report.confluence_body(ctx, d, project["name"], project.get("timezone") or "Asia/Tokyo")
 
     page = None
     if pages.get(purpose):

@@ -10,6 +10,7 @@ import re
 import uuid
 from typing import Any, cast
 
+from anken_worker.actions import weekly_report
 from anken_worker.adapters.errors import IntegrationBroken, PermanentError, SkipDelivery
 from anken_worker.adapters.slack.client import SlackApiError, SlackClient
 from anken_worker.context import WorkerContext
@@ -190,6 +191,9 @@ async def post(ctx: WorkerContext, d: Delivery) -> Outcome:
     channel = project.get("slack_channel_id")
     if not channel:
         raise SkipDelivery("this project has no Slack channel (not kicked off yet)")
+    if weekly_report.is_weekly_report(d):
+        # Its link is made now (signed, expiring): actions.weekly_report.
+        d.payload = await weekly_report.slack_message(ctx, d, project.get("timezone") or "Asia/Tokyo")
     posted = await _post_once(ctx, d, slack, channel)
     if d.payload.get("pin") and posted["ts"]:
         await slack.pin(channel, posted["ts"])

@@ -131,10 +131,14 @@ async def plan_event(conn: AsyncConnection, envelope: EventEnvelope, payload: An
         ))
     elif isinstance(payload, WeeklyReportPublishedPayload):
         project = await projects.get(conn, payload.project_id)
-        text, blocks = weekly_report(payload, (project or {}).get("name") or "")
+        name = (project or {}).get("name") or ""
+        # The text as planned links the web page; the post replaces it with the shared link (actions.weekly_report).
+        text, blocks = weekly_report(payload, name)
+        report = payload.model_dump(mode="json")
         plans.append(DeliveryPlan(
             f"evt:{eid}:slack.weekly_report", Integration.slack, "slack.post", f"slack:{payload.project_id}",
-            {"text": text, "blocks": blocks}, project_id=payload.project_id, client_id=payload.client_id,
+            {"text": text, "blocks": blocks, "weekly_report": report, "project_name": name},
+            project_id=payload.project_id, client_id=payload.client_id,
             source_event_id=envelope.id, source_event_type=etype,
         ))
         if project is not None:
@@ -144,7 +148,7 @@ async def plan_event(conn: AsyncConnection, envelope: EventEnvelope, payload: An
                 f"confluence:{payload.project_id}",
                 {"purpose": f"weekly_report:{payload.iso_week}", "mode": "update", "parent_purpose": "overview",
                  "title": f"{project['name']} 週次レポート {payload.iso_week}",
-                 "body": weekly_report_page(payload, project["name"])},
+                 "body": weekly_report_page(payload, project["name"]), "weekly_report": report},
                 project_id=payload.project_id, client_id=payload.client_id, source_event_id=envelope.id,
                 source_event_type=etype,
             ))
