@@ -93,6 +93,11 @@ SECTIONS: tuple[Section, ...] = (
                      hint=N_("Off: Anken assigns pattern A or B to each target, at random and balanced per member, "
                              "so the A/B comparison is randomised.")),
     )),
+    Section(N_("Client portal"), (
+        SettingField("client_sees_member_names", N_("Show member names to the client"), "flag",
+                     hint=N_("Off: the client's people see the project's totals only, never which member set an "
+                             "appointment (appointment quality per member included).")),
+    )),
 )
 FIELDS: dict[str, SettingField] = {f.name: f for section in SECTIONS for f in section.fields}
 # The other project forms that save one value: a kickoff item's agreed content, a member's planned hours

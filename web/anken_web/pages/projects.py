@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import Response
 
-from anken_web import charts, periods
+from anken_web import appointment_quality, charts, periods
 from anken_web.api_client import ApiError
 from anken_web.error_messages import describe
 from anken_web.form_values import form_of, version_header, whole_number
@@ -172,13 +172,15 @@ async def project_context(view: View, project_id: str) -> dict[str, Any]:
             "attempt": uuid.uuid4().hex, "may_manage": may_manage(view, project),
             "kickoff_value": setting_fields.kickoff_value(limits),
             "new_assignment": {}, "new_assignment_errors": {}, "contract_typed": {}, "contract_errors": {},
-            "contract_note_limit": limits.max_length("contract_change.note")}
+            "contract_note_limit": limits.max_length("contract_change.note"), "quality_period": "month"}
 
 
 @router.get("/projects/{project_id}")
 async def project_page(view: StaffView, project_id: str, preset: str | None = None,
-                       start: str | None = None, end: str | None = None) -> Response:
-    return await render_project_page(view, project_id, preset, start, end)
+                       start: str | None = None, end: str | None = None, quality_period: str = "") -> Response:
+    return await render_project_page(view, project_id, preset, start, end,
+                                     quality_period=quality_period if quality_period in appointment_quality.PERIODS
+                                     else "month")
 
 
 async def render_project_page(view: View, project_id: str, preset: str | None = None, start: str | None = None,
@@ -206,6 +208,19 @@ async def ab_fragment(view: StaffView, project_id: str, preset: str | None = Non
     ab = await view.api.get("reporting", f"/v1/projects/{project_id}/ab-test",
                             **{"from": first.isoformat(), "to": after.isoformat()})
     return view.render("projects/ab.html", project=project, ab=ab, preset=chosen, presets=periods.PRESETS)
+
+
+@router.get("/projects/{project_id}/quality")
+async def quality_fragment(view: StaffView, project_id: str, period: str | None = None) -> Response:
+    """The appointment quality panel: project totals and the member ranking for the period chosen."""
+    if not view.is_htmx:
+        return view.redirect(f"/projects/{project_id}?quality_period={period or ''}#quality-title")
+    project = await view.api.get("projects", f"/v1/projects/{project_id}")
+    first, after, chosen = appointment_quality.period_range(period, project.get("timezone") or "Asia/Tokyo")
+    quality = await appointment_quality.load_quality(view.api, project_id, period_from=first, period_to=after,
+                                                     with_members=True)
+    return view.render("projects/quality.html", project=project, quality=quality, quality_period=chosen,
+                       quality_periods=appointment_quality.PERIODS)
 
 
 @router.post("/projects/{project_id}/kickoff/{key}")
