@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from anken_reporting.kpis.repository import ProjectRow
 from anken_reporting.settings import SCHEMA
 from anken_reporting.tables import reporting_tables
 
@@ -97,3 +98,9 @@ def test_the_comparison_sees_a_drift() -> None:
     extra = sa.Table("users", sa.MetaData(), *(c.copy() for c in table.columns), sa.Column("x", sa.Integer),
                      schema=SCHEMA)
     assert declared_shape(extra) != shape
+
+
+def test_the_project_row_type_has_every_column_of_projects() -> None:
+    """kpis.repository.ProjectRow, the type code reads a project's read-model row as, names the table's columns."""
+    keys = ProjectRow.__required_keys__ | ProjectRow.__optional_keys__
+    assert sorted(keys) == sorted(c.name for c in reporting_tables()["projects"].columns)

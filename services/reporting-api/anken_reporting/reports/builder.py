@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from anken_reporting.abtest.schemas import AbTestResult
 from anken_reporting.abtest.service import ab_test
 from anken_reporting.kpis import formulas
+from anken_reporting.kpis.repository import ProjectRow
 from anken_reporting.kpis.schemas import KpiFigures, KpiGroup
 from anken_reporting.kpis.service import project_kpis
 from anken_reporting.quality.schemas import QualityResult
@@ -103,7 +104,7 @@ def quality_from(result: QualityResult) -> AppointmentQuality:
 
 
 async def build_weekly_report(
-    session: AsyncSession, project, week: IsoWeek, notes: ReportNotes, next_actions: list[NextAction],
+    session: AsyncSession, project: ProjectRow, week: IsoWeek, notes: ReportNotes, next_actions: list[NextAction],
 ) -> WeeklyReport:
     """The live report of `project` (a read-model row) for `week`, with the draft's notes."""
     project_id = project["id"]

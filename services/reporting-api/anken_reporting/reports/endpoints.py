@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.concurrency import run_in_threadpool
 
 from anken_common import access as rule
@@ -41,7 +42,7 @@ IsoWeekPath = Annotated[str, Path(pattern=ISO_WEEK_PATTERN, description="ISO wee
 VersionQuery = Annotated[int | None, Query(ge=1, le=1_000_000, description="A published version; default the live draft "
                                                              "(partners: the latest published version)")]
 
-FORMATS: dict[str, tuple[str, Callable]] = {
+FORMATS: dict[str, tuple[str, Callable[[WeeklyReport], bytes | str]]] = {
     "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", render_pptx),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", render_xlsx),
     "csv": ("text/csv; charset=utf-8", render_csv),
@@ -66,7 +67,7 @@ def week_of(iso_week: str) -> IsoWeek:
 
 
 async def load_report(
-    session, principal: Principal, project_id: uuid.UUID, iso_week: str, version: int | None,
+    session: AsyncSession, principal: Principal, project_id: uuid.UUID, iso_week: str, version: int | None,
 ) -> WeeklyReport:
     week = week_of(iso_week)
     project = await visible_project(session, principal, project_id)

@@ -11,13 +11,18 @@ import io
 from collections.abc import Sequence
 
 from pptx import Presentation
+from pptx.chart.chart import Chart
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import PP_ALIGN
 from pptx.oxml.ns import qn
-from pptx.text.text import Font
-from pptx.util import Emu, Inches, Pt
+from pptx.presentation import Presentation as Deck
+from pptx.shapes.graphfrm import GraphicFrame
+from pptx.slide import Slide
+from pptx.text.text import Font, TextFrame
+from pptx.util import Emu, Inches, Length, Pt
 
 from anken_reporting.reports import formatting as fmt
 from anken_reporting.reports.schemas import WeeklyReport
@@ -29,6 +34,7 @@ WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
 MEMBERS_PER_SLIDE = 14
 MARGIN = Inches(0.5)
+CONTENT_W = Emu(SLIDE_W - 2 * MARGIN)
 
 
 def _font(font: Font, size: int | None = None, bold: bool | None = None, colour: RGBColor | None = None) -> None:
@@ -48,7 +54,7 @@ def _font(font: Font, size: int | None = None, bold: bool | None = None, colour:
     east_asian.set("typeface", FONT)
 
 
-def _text(frame, lines: Sequence[str], size: int = 16, bold: bool = False, colour: RGBColor | None = None,
+def _text(frame: TextFrame, lines: Sequence[str], size: int = 16, bold: bool = False, colour: RGBColor | None = None,
           bullet: bool = False) -> None:
     frame.word_wrap = True
     for index, line in enumerate(lines or ["—"]):
@@ -58,21 +64,21 @@ def _text(frame, lines: Sequence[str], size: int = 16, bold: bool = False, colou
         _font(run.font, size, bold, colour)
 
 
-def _slide(deck, title: str):
-    slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank: we place every shape ourselves
-    band = slide.shapes.add_shape(1, 0, 0, SLIDE_W, Inches(0.9))
+def _slide(deck: Deck, title: str) -> Slide:
+    slide: Slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank: we place every shape ourselves
+    band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Emu(0), Emu(0), SLIDE_W, Inches(0.9))
     band.fill.solid()
     band.fill.fore_color.rgb = NAVY
     band.line.fill.background()
-    box = slide.shapes.add_textbox(MARGIN, Inches(0.15), SLIDE_W - 2 * MARGIN, Inches(0.6))
+    box = slide.shapes.add_textbox(MARGIN, Inches(0.15), CONTENT_W, Inches(0.6))
     _text(box.text_frame, [title], 24, True, WHITE)
     return slide
 
 
-def _table(slide, header: Sequence[str], rows: Sequence[Sequence[str]], top: Emu, height: Emu,
+def _table(slide: Slide, header: Sequence[str], rows: Sequence[Sequence[str]], top: int, height: int,
            widths: Sequence[float] | None = None, size: int = 12) -> None:
-    width = SLIDE_W - 2 * MARGIN
-    shape = slide.shapes.add_table(len(rows) + 1, len(header), MARGIN, top, width, height)
+    width = CONTENT_W
+    shape = slide.shapes.add_table(len(rows) + 1, len(header), MARGIN, Emu(top), width, Emu(height))
     table = shape.table
     if widths:
         total = sum(widths)
@@ -89,26 +95,26 @@ def _table(slide, header: Sequence[str], rows: Sequence[Sequence[str]], top: Emu
                 cell.text_frame.paragraphs[0].alignment = PP_ALIGN.RIGHT
 
 
-def _title_slide(deck, report: WeeklyReport) -> None:
-    slide = deck.slides.add_slide(deck.slide_layouts[6])
-    band = slide.shapes.add_shape(1, 0, Inches(2.3), SLIDE_W, Inches(2.2))
+def _title_slide(deck: Deck, report: WeeklyReport) -> None:
+    slide: Slide = deck.slides.add_slide(deck.slide_layouts[6])
+    band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Emu(0), Inches(2.3), SLIDE_W, Inches(2.2))
     band.fill.solid()
     band.fill.fore_color.rgb = NAVY
     band.line.fill.background()
-    box = slide.shapes.add_textbox(MARGIN, Inches(2.5), SLIDE_W - 2 * MARGIN, Inches(1.9))
+    box = slide.shapes.add_textbox(MARGIN, Inches(2.5), CONTENT_W, Inches(1.9))
     _text(box.text_frame, [report.project.name, "定例MTG資料"], 32, True, WHITE)
     week_last = report.daily[-1].day if report.daily else report.week_start
     status = fmt.status_label(report.version if report.status == "published" else None)
-    meta = slide.shapes.add_textbox(MARGIN, Inches(4.8), SLIDE_W - 2 * MARGIN, Inches(1.2))
+    meta = slide.shapes.add_textbox(MARGIN, Inches(4.8), CONTENT_W, Inches(1.2))
     _text(meta.text_frame, [
         f"{report.project.client_name or ''} 御中",
         f"{report.iso_week}（{fmt.long_date(report.week_start)}〜{fmt.long_date(week_last)}）　{status}",
     ], 16, False, GREY)
 
 
-def _summary_slide(deck, report: WeeklyReport) -> None:
+def _summary_slide(deck: Deck, report: WeeklyReport) -> None:
     slide = _slide(deck, "今週のサマリー")
-    box = slide.shapes.add_textbox(MARGIN, Inches(1.05), SLIDE_W - 2 * MARGIN, Inches(0.6))
+    box = slide.shapes.add_textbox(MARGIN, Inches(1.05), CONTENT_W, Inches(0.6))
     _text(box.text_frame, [report.summary], 16, True, NAVY)
     rows = [
         [f.label, fmt.figure(f.this_week, f.kind), fmt.figure(f.last_week, f.kind), fmt.signed(f.change, f.kind),
@@ -118,7 +124,7 @@ def _summary_slide(deck, report: WeeklyReport) -> None:
     _table(slide, ["指標", "今週", "先週", "増減", "週目標", "達成率"], rows, Inches(1.7), Inches(3.6),
            [3, 2, 2, 2, 2, 2], 14)
     m = report.month
-    month = slide.shapes.add_textbox(MARGIN, Inches(5.9), SLIDE_W - 2 * MARGIN, Inches(1.0))
+    month = slide.shapes.add_textbox(MARGIN, Inches(5.9), CONTENT_W, Inches(1.0))
     _text(month.text_frame, [
         f"月間進捗（{fmt.long_date(m.as_of)}時点）: {m.appointments_so_far} / {m.monthly_target}件　"
         f"進捗率 {fmt.pct(m.progress_rate)}　ペース {fmt.decimal(m.pace)}　月末着地見込み {fmt.count(m.projected_month_end)}件",
@@ -127,7 +133,7 @@ def _summary_slide(deck, report: WeeklyReport) -> None:
     ], 14, False, GREY)
 
 
-def _member_slides(deck, report: WeeklyReport) -> None:
+def _member_slides(deck: Deck, report: WeeklyReport) -> None:
     members = report.members or []
     pages = [members[i:i + MEMBERS_PER_SLIDE] for i in range(0, len(members), MEMBERS_PER_SLIDE)] or [[]]
     for number, page in enumerate(pages, start=1):
@@ -142,17 +148,24 @@ def _member_slides(deck, report: WeeklyReport) -> None:
                rows, Inches(1.1), Inches(0.4) * (len(rows) + 1), [3, 1.4, 1.6, 1.2, 1.8, 2.2, 1.6, 1.8], 12)
 
 
-def _chart_font(chart, size: int = 12) -> None:
+def _chart(slide: Slide, chart_type: XL_CHART_TYPE, x: Length, y: Length, cx: Length, cy: Length,
+           data: CategoryChartData) -> Chart:
+    # python-pptx annotates add_chart as taking ChartData (its deprecated alias of CategoryChartData) and
+    # returning the Chart; it takes any category data and returns the GraphicFrame holding the chart.
+    frame: GraphicFrame = slide.shapes.add_chart(chart_type, x, y, cx, cy, data)  # type: ignore[arg-type, assignment]
+    return frame.chart
+
+
+def _chart_font(chart: Chart, size: int = 12) -> None:
     _font(chart.font, size)
 
 
-def _funnel_slide(deck, report: WeeklyReport) -> None:
+def _funnel_slide(deck: Deck, report: WeeklyReport) -> None:
     slide = _slide(deck, "ファネルと日別推移")
     funnel = CategoryChartData()
     funnel.categories = [step.label for step in report.funnel]
     funnel.add_series("件数", [step.count for step in report.funnel])
-    frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, MARGIN, Inches(1.2), Inches(5.8), Inches(5.6), funnel)
-    chart = frame.chart
+    chart = _chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, MARGIN, Inches(1.2), Inches(5.8), Inches(5.6), funnel)
     chart.has_legend = False
     chart.plots[0].has_data_labels = True
     chart.plots[0].data_labels.number_format = "#,##0"
@@ -170,8 +183,7 @@ def _funnel_slide(deck, report: WeeklyReport) -> None:
     trend.add_series("架電数", [point.calls for point in report.daily])
     trend.add_series("コンタクト数", [point.contacts for point in report.daily])
     trend.add_series("アポ数", [point.appointments for point in report.daily])
-    frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, Inches(6.8), Inches(1.2), Inches(6.0), Inches(5.6), trend)
-    chart = frame.chart
+    chart = _chart(slide, XL_CHART_TYPE.LINE_MARKERS, Inches(6.8), Inches(1.2), Inches(6.0), Inches(5.6), trend)
     chart.has_legend = True
     chart.legend.position = XL_LEGEND_POSITION.BOTTOM
     chart.legend.include_in_layout = False
@@ -183,7 +195,7 @@ def _funnel_slide(deck, report: WeeklyReport) -> None:
             _font(run.font, 14, True)
 
 
-def _ab_slide(deck, report: WeeklyReport) -> None:
+def _ab_slide(deck: Deck, report: WeeklyReport) -> None:
     slide = _slide(deck, "A/Bテスト結果")
     rows = [
         [v.variant, fmt.count(v.calls), fmt.count(v.contacts), fmt.count(v.appointments), fmt.pct(v.contact_rate),
@@ -196,21 +208,23 @@ def _ab_slide(deck, report: WeeklyReport) -> None:
            rows, Inches(1.2), Inches(0.45) * (len(rows) + 1), [2, 1.3, 1.5, 1.2, 1.8, 2.2, 2.6], 14)
     ab = report.ab_test
     verdict = f"パターン{ab.winner}が優位" if ab.winner else "有意差なし（検証継続）"
-    box = slide.shapes.add_textbox(MARGIN, Inches(5.6), SLIDE_W - 2 * MARGIN, Inches(1.0))
+    box = slide.shapes.add_textbox(MARGIN, Inches(5.6), CONTENT_W, Inches(1.0))
     _text(box.text_frame, [f"判定: {verdict}　z = {fmt.decimal(ab.z)}　p値 = {fmt.decimal(ab.p_value, 3)}",
                            "判定基準: p < 0.05 かつ各パターンのコンタクト数 100 以上"], 16, False, GREY)
 
 
-def _actions_slide(deck, report: WeeklyReport) -> None:
+def _actions_slide(deck: Deck, report: WeeklyReport) -> None:
     slide = _slide(deck, "定性情報とネクストアクション")
     columns = [
         ("良い反応", report.notes.good_reactions),
         ("断り文句・懸念", report.notes.objections),
         ("学び", report.notes.learnings),
     ]
-    width = (SLIDE_W - 2 * MARGIN) / 3
+    width = CONTENT_W / 3
     for index, (heading, items) in enumerate(columns):
-        box = slide.shapes.add_textbox(MARGIN + int(width * index), Inches(1.1), int(width) - Inches(0.1), Inches(2.4))
+        box = slide.shapes.add_textbox(
+            Emu(MARGIN + int(width * index)), Inches(1.1), Emu(int(width) - Inches(0.1)), Inches(2.4)
+        )
         _text(box.text_frame, [heading], 16, True, NAVY)
         for item in items or ["—"]:
             paragraph = box.text_frame.add_paragraph()
@@ -222,9 +236,9 @@ def _actions_slide(deck, report: WeeklyReport) -> None:
            [6, 1.5, 1.8], 13)
 
 
-def _agenda_slide(deck, report: WeeklyReport) -> None:
+def _agenda_slide(deck: Deck, report: WeeklyReport) -> None:
     slide = _slide(deck, "本日のアジェンダ（30分）")
-    box = slide.shapes.add_textbox(MARGIN, Inches(1.1), SLIDE_W - 2 * MARGIN, Inches(6.0))
+    box = slide.shapes.add_textbox(MARGIN, Inches(1.1), CONTENT_W, Inches(6.0))
     frame = box.text_frame
     frame.word_wrap = True
     first = True

@@ -93,7 +93,7 @@ def render_xlsx(report: WeeklyReport) -> bytes:
     _sheet(book, "ABテスト", ["パターン", "架電数", "コンタクト数", "アポ数", "コンタクト率", "コンタクトアポ率",
                            "区間下限", "区間上限"], [
         [v.variant, v.calls, v.contacts, v.appointments, v.contact_rate, v.contact_to_appointment_rate,
-         *(v.contact_to_appointment_ci or [None, None])]
+         *(v.contact_to_appointment_ci or (None, None))]
         for v in ab.variants
     ] + [["z", ab.z], ["p値", ab.p_value], ["勝者", ab.winner or "なし"]],
         [TEXT, [COUNT] * len(ab.variants) + [DECIMAL, DECIMAL, TEXT], COUNT, COUNT, RATE, RATE, RATE, RATE],

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Row, String, cast, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
-from anken_reporting.kit.models import utc_now
+from anken_reporting.kit.models import table_of, utc_now
 from anken_reporting.readmodels.models import call_project_days, users
 from anken_reporting.reports.models import WeeklyReportDraft, WeeklyReportVersion
 
@@ -21,8 +22,8 @@ class ReportRepository:
 
     async def draft(self, project_id: uuid.UUID, iso_week: str) -> WeeklyReportDraft | None:
         return (await self.session.execute(
-            select(WeeklyReportDraft).where(WeeklyReportDraft.project_id == project_id,
-                                            WeeklyReportDraft.iso_week == iso_week)
+            select(WeeklyReportDraft).where(col(WeeklyReportDraft.project_id) == project_id,
+                                            col(WeeklyReportDraft.iso_week) == iso_week)
         )).scalar_one_or_none()
 
     async def save_draft(self, project_id: uuid.UUID, iso_week: str, notes: dict[str, Any],
@@ -34,12 +35,12 @@ class ReportRepository:
             index_elements=["project_id", "iso_week"],
             set_={"notes": statement.excluded.notes, "next_actions": statement.excluded.next_actions,
                   "updated_by": statement.excluded.updated_by, "updated_at": statement.excluded.updated_at,
-                  "revision": WeeklyReportDraft.revision + 1},
+                  "revision": col(WeeklyReportDraft.revision) + 1},
         )
         await self.session.execute(statement)
         draft = (await self.session.execute(
-            select(WeeklyReportDraft).where(WeeklyReportDraft.project_id == project_id,
-                                            WeeklyReportDraft.iso_week == iso_week)
+            select(WeeklyReportDraft).where(col(WeeklyReportDraft.project_id) == project_id,
+                                            col(WeeklyReportDraft.iso_week) == iso_week)
             .execution_options(populate_existing=True)
         )).scalar_one()
         return draft
@@ -52,36 +53,40 @@ class ReportRepository:
     async def version(self, project_id: uuid.UUID, iso_week: str, version: int | None) -> WeeklyReportVersion | None:
         """The given version, or the latest when `version` is None."""
         statement = select(WeeklyReportVersion).where(
-            WeeklyReportVersion.project_id == project_id, WeeklyReportVersion.iso_week == iso_week
+            col(WeeklyReportVersion.project_id) == project_id, col(WeeklyReportVersion.iso_week) == iso_week
         )
         if version is not None:
-            statement = statement.where(WeeklyReportVersion.version == version)
+            statement = statement.where(col(WeeklyReportVersion.version) == version)
         return (await self.session.execute(
-            statement.order_by(WeeklyReportVersion.version.desc()).limit(1)
+            statement.order_by(col(WeeklyReportVersion.version).desc()).limit(1)
         )).scalar_one_or_none()
 
     async def latest_version_number(self, project_id: uuid.UUID, iso_week: str) -> int | None:
         return (await self.session.execute(
-            select(func.max(WeeklyReportVersion.version)).where(
-                WeeklyReportVersion.project_id == project_id, WeeklyReportVersion.iso_week == iso_week)
+            select(func.max(col(WeeklyReportVersion.version))).where(
+                col(WeeklyReportVersion.project_id) == project_id, col(WeeklyReportVersion.iso_week) == iso_week)
         )).scalar()
 
-    async def versions(self, project_id: uuid.UUID, iso_week: str) -> list[Row[Any]]:
-        """Every published version of the week, newest first, with the publisher's name when known."""
-        v = WeeklyReportVersion.__table__.c  # type: ignore[attr-defined]
+    async def versions(
+        self, project_id: uuid.UUID, iso_week: str,
+    ) -> list[Row[int, datetime, str | None, str | None, str | None]]:
+        """Every published version of the week, newest first, with the publisher's name when known
+        (version, published_at, published_by, published_by_name, summary)."""
+        versions = table_of(WeeklyReportVersion)
+        v = versions.c
         statement = (
             select(v.version, v.published_at, v.published_by, users.c.name.label("published_by_name"),
                    v.report["summary"].astext.label("summary"))
-            .select_from(WeeklyReportVersion.__table__.outerjoin(  # type: ignore[attr-defined]
-                users, cast(users.c.id, String) == v.published_by))
+            .select_from(versions.outerjoin(users, cast(users.c.id, String) == v.published_by))
             .where(v.project_id == project_id, v.iso_week == iso_week)
             .order_by(v.version.desc())
         )
         return list((await self.session.execute(statement)).all())
 
-    async def published_weeks(self, project_id: uuid.UUID, limit: int) -> list[Row[Any]]:
-        """The weeks with a published version, newest week first: the latest version of each and when it came."""
-        v = WeeklyReportVersion.__table__.c  # type: ignore[attr-defined]
+    async def published_weeks(self, project_id: uuid.UUID, limit: int) -> list[Row[str, int, datetime, str | None]]:
+        """The weeks with a published version, newest week first: the latest version of each and when it came
+        (iso_week, version, published_at, summary)."""
+        v = table_of(WeeklyReportVersion).c
         statement = (
             select(v.iso_week, v.version, v.published_at, v.report["summary"].astext.label("summary"))
             .distinct(v.iso_week)

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 
 
 class FigureRow(BaseModel):
@@ -115,14 +116,17 @@ class AppointmentQuality(BaseModel):
 NoteText = Annotated[str, Field(min_length=1, max_length=1000)]
 
 
+NOTES_EXAMPLE: JsonDict = {
+    "good_reactions": ["情シス部門長から『ちょうど検討中』との反応"],
+    "objections": ["既存ツールの契約が来年3月まで残っている"],
+    "learnings": ["10時台は受付ブロックが少ない"],
+}
+
+
 class ReportNotes(BaseModel):
     """The director's qualitative notes of the week."""
 
-    model_config = ConfigDict(json_schema_extra={"example": {
-        "good_reactions": ["情シス部門長から『ちょうど検討中』との反応"],
-        "objections": ["既存ツールの契約が来年3月まで残っている"],
-        "learnings": ["10時台は受付ブロックが少ない"],
-    }})
+    model_config = ConfigDict(json_schema_extra={"example": NOTES_EXAMPLE})
 
     good_reactions: list[NoteText] = Field(default_factory=list, max_length=50, description="良い反応")
     objections: list[NoteText] = Field(default_factory=list, max_length=50, description="断り文句・懸念")
@@ -183,7 +187,7 @@ class WeeklyReport(BaseModel):
 
 class DraftIn(BaseModel):
     model_config = ConfigDict(json_schema_extra={"example": {
-        "notes": ReportNotes.model_config["json_schema_extra"]["example"],
+        "notes": NOTES_EXAMPLE,
         "next_actions": [{"text": "Bパターンのトークを全員に展開", "owner": "山田", "due": "2026-11-27"}],
     }})
 

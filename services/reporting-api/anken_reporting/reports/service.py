@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from anken_common.event_payloads import WeeklyReportPublishedPayload
 from anken_common.events import EventType
 from anken_common.problems import NotFound
+from anken_reporting.kpis.repository import ProjectRow
 from anken_reporting.outbox.writer import record_event
 from anken_reporting.readmodels.timezones import zone
 from anken_reporting.reports.builder import build_weekly_report
@@ -58,7 +59,7 @@ class WeeklyReportService:
         self.public_base_url = public_base_url.rstrip("/")
         self.web_base_url = web_base_url.rstrip("/")
 
-    async def live(self, project, week: IsoWeek) -> WeeklyReport:
+    async def live(self, project: ProjectRow, week: IsoWeek) -> WeeklyReport:
         draft = await self.repository.draft(project["id"], week.label)
         notes = ReportNotes.model_validate(draft.notes) if draft else ReportNotes()
         actions = [NextAction.model_validate(a) for a in draft.next_actions] if draft else []
@@ -91,7 +92,7 @@ class WeeklyReportService:
             links=version_links(project_id, row.iso_week, row.version),
         ) for row in rows])
 
-    async def save_draft(self, project, week: IsoWeek, body: DraftIn, editor: str) -> DraftOut:
+    async def save_draft(self, project: ProjectRow, week: IsoWeek, body: DraftIn, editor: str) -> DraftOut:
         draft = await self.repository.save_draft(
             project["id"], week.label, body.notes.model_dump(mode="json"),
             [action.model_dump(mode="json") for action in body.next_actions], editor,
@@ -102,7 +103,7 @@ class WeeklyReportService:
             next_actions=[NextAction.model_validate(a) for a in draft.next_actions],
         )
 
-    async def publish(self, project, week: IsoWeek, publisher: str) -> tuple[PublishedOut, bool]:
+    async def publish(self, project: ProjectRow, week: IsoWeek, publisher: str) -> tuple[PublishedOut, bool]:
         """Freeze the live report as the next version and emit weekly_report.published.
 
         Returns (version, created). Publishing content identical to the latest version returns
