@@ -17,7 +17,7 @@ from anken_reporting.reports.render_pptx import render_pptx
 from anken_reporting.reports.render_xlsx import render_xlsx
 from anken_reporting.reports.schemas import WeeklyReport
 
-FORMATS: dict[str, tuple[str, Callable[[WeeklyReport], Any]]] = {
+FORMATS: dict[str, tuple[str, Callable[[WeeklyReport], bytes | str]]] = {
     "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", render_pptx),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", render_xlsx),
     "csv": ("text/csv; charset=utf-8", render_csv),

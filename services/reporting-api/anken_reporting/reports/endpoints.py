@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.concurrency import run_in_threadpool
 
 from anken_common import access as rule
 from anken_common.auth_tokens import Role
@@ -17,13 +15,8 @@ from anken_reporting.auth.access import managed_project, visible_project
 from anken_reporting.auth.dependencies import KpiReader, require_roles
 from anken_reporting.auth.principal import Principal
 from anken_reporting.db import ResourcesDep, SessionDep
-from anken_reporting.reports.content_disposition import attachment
-from anken_reporting.reports.formatting import version_label
+from anken_reporting.reports.documents import FORMAT_DESCRIPTIONS, FORMATS, document_openapi, document_response
 from anken_reporting.reports.iso_week import ISO_WEEK_PATTERN, InvalidIsoWeek, IsoWeek, parse_iso_week
-from anken_reporting.reports.render_csv import render_csv
-from anken_reporting.reports.render_html import render_html
-from anken_reporting.reports.render_pptx import render_pptx
-from anken_reporting.reports.render_xlsx import render_xlsx
 from anken_reporting.reports.schemas import (
     DraftIn,
     DraftOut,
@@ -41,22 +34,6 @@ IsoWeekPath = Annotated[str, Path(pattern=ISO_WEEK_PATTERN, description="ISO wee
                                   examples=["2026-W47"])]
 VersionQuery = Annotated[int | None, Query(ge=1, le=1_000_000, description="A published version; default the live draft "
                                                              "(partners: the latest published version)")]
-
-FORMATS: dict[str, tuple[str, Callable[[WeeklyReport], bytes | str]]] = {
-    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", render_pptx),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", render_xlsx),
-    "csv": ("text/csv; charset=utf-8", render_csv),
-    "html": ("text/html; charset=utf-8", render_html),
-}
-
-
-# A downloaded file is never sniffed as something else; the HTML print view, opened in a browser,
-# runs no script and loads nothing (its styles and chart are inline).
-DOCUMENT_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
-                               "form-action 'none'; frame-ancestors 'none'",
-}
 
 
 def week_of(iso_week: str) -> IsoWeek:
@@ -79,38 +56,18 @@ async def load_report(
 
 
 def _download_route(extension: str) -> None:
-    media_type, render = FORMATS[extension]
-
     async def download(
         project_id: uuid.UUID, iso_week: IsoWeekPath, session: SessionDep, principal: KpiReader,
         version: VersionQuery = None,
     ) -> Response:
-        report = await load_report(session, principal, project_id, iso_week, version)
-        body = await run_in_threadpool(render, report)
-        # A published version names its number (…_第2版.pptx / …-v2.pptx).
-        label = f"_{version_label(report.version).replace(' ', '')}" if report.version else ""
-        filename = f"{report.project.name}_定例MTG資料_{report.iso_week}{label}.{extension}"
-        fallback = f"weekly-report-{report.iso_week}{f'-v{report.version}' if report.version else ''}.{extension}"
-        return Response(
-            content=body.encode("utf-8") if isinstance(body, str) else body, media_type=media_type,
-            headers={"Content-Disposition": attachment(filename, fallback), **DOCUMENT_HEADERS},
-        )
+        return await document_response(await load_report(session, principal, project_id, iso_week, version), extension)
 
     router.add_api_route(
         f"/{{iso_week}}.{extension}", download, methods=["GET"],
         summary=f"Download the weekly report as {extension.upper()}",
-        description={
-            "pptx": "A 16:9 deck: title, agenda, summary, members, funnel and trend charts, A/B, next actions.",
-            "xlsx": "One sheet per table with real number formats (0.0% rates, #,##0 counts, ¥#,##0 yen).",
-            "csv": "UTF-8 with BOM (opens in Japanese Excel); tables stacked under [section] rows.",
-            "html": "Print-ready (A4 landscape @media print) with an inline SVG trend chart.",
-        }[extension],
+        description=FORMAT_DESCRIPTIONS[extension],
         response_class=Response,
-        responses={
-            200: {"content": {media_type.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}},
-                  "description": "The file, with Content-Disposition naming it (RFC 5987 filename* for Japanese)"},
-            **problem_responses(401, 403, 404, 422),
-        },
+        responses={**document_openapi(extension), **problem_responses(401, 403, 404, 422)},
         name=f"download_weekly_report_{extension}",
     )
 
