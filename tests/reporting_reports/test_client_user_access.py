@@ -47,6 +47,13 @@ async def test_a_client_user_reads_published_weeks_only_and_only_of_their_client
     kpis = await world.client.get(f"/v1/projects/{world.project_id}/kpis", headers=mine,
                                   params={"from": "2026-11-01", "to": "2026-12-01"})
     assert kpis.status_code == 200 and kpis.json()["target"]["monthly_appointment_target"] >= 0
+    # Per-member figures name the members: not for the client's people unless the project allows it.
+    by_member = await world.client.get(f"/v1/projects/{world.project_id}/kpis", headers=mine,
+                                       params={"from": "2026-11-01", "to": "2026-12-01", "group_by": "member"})
+    assert by_member.status_code == 403 and by_member.json()["field"] == "group_by", by_member.text
+    staff = await world.client.get(f"/v1/projects/{world.project_id}/kpis", headers=world.headers(),
+                                   params={"from": "2026-11-01", "to": "2026-12-01", "group_by": "member"})
+    assert staff.status_code == 200 and staff.json()["groups"]
 
     # Another client's user: every one of these is unknown to them.
     for path in (base, base + "/2026-W46", base + "/2026-W46.pptx", base + "/2026-W46/versions"):

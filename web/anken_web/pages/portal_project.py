@@ -5,21 +5,30 @@ appointments and the weekly reports."""
 from __future__ import annotations
 
 import importlib
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from anken_web import charts
-from anken_web.pages.portal_common import PortalView, glance, month_kpis, project_of, staff_elsewhere, this_month
+from anken_web import charts, periods
+from anken_web.pages.portal_common import (
+    PortalView,
+    glance,
+    month_kpis,
+    project_of,
+    staff_elsewhere,
+    this_month,
+    timezone_of,
+)
 from anken_web.rendering import View
 
 router = APIRouter(include_in_schema=False)
 
 
-def cumulative_chart(kpis: dict[str, Any] | None, target: object) -> charts.BarChart | None:
-    """Appointments delivered so far, day by day (bars), under the monthly target (the line)."""
-    days = (kpis or {}).get("groups") or []
+def cumulative_chart(kpis: dict[str, Any] | None, target: object, today: date) -> charts.BarChart | None:
+    """Appointments delivered so far, day by day up to today (bars), under the monthly target (the line)."""
+    days = [g for g in (kpis or {}).get("groups") or [] if str(g.get("key")) <= today.isoformat()]
     if not days:
         return None
     running, totals = 0, []
@@ -51,5 +60,6 @@ async def client_project(view: PortalView, project_id: str) -> Response:
     kpis = await month_kpis(view, project, group_by="day")
     figures = glance(project, kpis)
     first, after = this_month(project)
-    return view.render("client/project.html", project=project, g=figures, chart=cumulative_chart(kpis, figures["target"]),
+    chart = cumulative_chart(kpis, figures["target"], periods.today_in(timezone_of(project)))
+    return view.render("client/project.html", project=project, g=figures, chart=chart,
                        quality=await quality_of(view, project), month_from=first, month_to=after)

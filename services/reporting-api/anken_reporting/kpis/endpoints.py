@@ -8,8 +8,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from anken_common import access as rule
 from anken_common.auth_tokens import Role
-from anken_common.problems import NotFound, UnprocessableEntity, problem_responses
+from anken_common.problems import Forbidden, NotFound, UnprocessableEntity, problem_responses
 from anken_reporting.auth.access import filter_visible, visible_project
 from anken_reporting.auth.dependencies import KpiReader
 from anken_reporting.db import SessionDep
@@ -18,6 +19,7 @@ from anken_reporting.kpis import repository
 from anken_reporting.kpis.rollup import rollup_kpis
 from anken_reporting.kpis.schemas import GroupBy, KpiResult, KpiRollupResult
 from anken_reporting.kpis.service import project_kpis
+from anken_reporting.quality.service import MEMBER_GROUPING_RULE
 
 router = APIRouter(tags=["kpis"])
 
@@ -25,6 +27,8 @@ router = APIRouter(tags=["kpis"])
 @router.get(
     "/v1/projects/{project_id}/kpis",
     summary="A project's KPIs for a period (DESIGN §3), with previous period, target and groups",
+    description="A client user or partner key reads its own client's projects only (another's is 404). "
+                + MEMBER_GROUPING_RULE + "; else 403.",
     response_model=KpiResult,
     responses=problem_responses(401, 403, 404, 422),
 )
@@ -34,7 +38,10 @@ async def get_project_kpis(
     as_of: Annotated[date | None, Query(description="month figures as of this day (default today, project tz)")] = None,
 ) -> KpiResult:
     check_period(start, end, as_of)
-    await visible_project(session, principal, project_id)
+    project = await visible_project(session, principal, project_id)
+    if group_by == GroupBy.member and not rule.may_see_member_names(
+            principal, project_allows=bool(project["client_sees_member_names"])):
+        raise Forbidden(MEMBER_GROUPING_RULE, field="group_by")
     return await project_kpis(session, project_id, start, end, group_by, as_of)
 
 
