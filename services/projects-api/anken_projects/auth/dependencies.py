@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -17,7 +18,7 @@ from anken_projects.auth.user_status import active_role
 
 async def _current_role(request: Request, principal: Principal, token: str) -> Role:
     # The token's role may be stale: the user's current role, activity and token version decide.
-    return await active_role(request, principal.id, principal.token_version)
+    return await active_role(request, principal.user_id, principal.token_version)
 
 
 get_principal = principal_dependency(
@@ -29,7 +30,7 @@ get_principal = principal_dependency(
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
-def require_roles(*roles: Role):
+def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency allowing users of the given roles (admins and services always pass)."""
 
     async def dependency(principal: CurrentPrincipal) -> Principal:
@@ -38,7 +39,7 @@ def require_roles(*roles: Role):
     return dependency
 
 
-def require_scope(scope: str, *user_roles: Role):
+def require_scope(scope: str, *user_roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
     """Partner keys need `scope`; users need one of `user_roles` (all roles when none given)."""
 
     async def dependency(principal: CurrentPrincipal) -> Principal:

@@ -93,7 +93,7 @@ async def logout(principal: CurrentPrincipal, session: SessionDep, request: Requ
     await users.log_out_everywhere(session, principal)
     # Committed before this process forgets the user's status, so it cannot re-read the old one.
     await session.commit()
-    forget_user_status(request, principal.id)
+    forget_user_status(request, principal.user_id)
     return Response(status_code=204)
 
 
@@ -112,7 +112,7 @@ async def change_password(
         raise Unauthorized("user no longer exists") from None
     # Committed before answering: the fresh token must count as soon as the client has it.
     await session.commit()
-    forget_user_status(request, principal.id)
+    forget_user_status(request, principal.user_id)
     ttl = resources.settings.token_ttl_s
     token = issue_user_token(resources.settings.anken_secret_key, str(user.id), user.role, ttl,
                              version=user.token_version, client_id=user.client_id)

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, RootModel
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from anken_common.auth_tokens import Role
@@ -97,7 +98,7 @@ async def log_calls_bulk(project_id: ProjectID, body: BulkCallsIn, request: Requ
     return Response(encoded, status_code=201, media_type="application/json")
 
 
-async def _store(session, claim: IdempotencyClaim | None, status_code: int, out: CallOut) -> None:
+async def _store(session: AsyncSession, claim: IdempotencyClaim | None, status_code: int, out: CallOut) -> None:
     if claim is not None:
         await complete(session, claim, status_code, out.model_dump(mode="json"))
 

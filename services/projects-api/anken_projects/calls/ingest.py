@@ -281,7 +281,7 @@ async def log_calls(
     return logged
 
 
-def call_payload(call: LoggedCall, target: TargetState) -> dict:
+def call_payload(call: LoggedCall, target: TargetState) -> dict[str, Any]:
     """The CallPayload of a new call as plain JSON (built directly: it is made ten thousand times per bulk)."""
     body = call.body
     return {
@@ -294,7 +294,8 @@ def call_payload(call: LoggedCall, target: TargetState) -> dict:
     }
 
 
-def call_record(call: LoggedCall) -> tuple:
+def call_record(call: LoggedCall) -> tuple[object, ...]:
+    """A new call as a row of CALL_COLUMNS."""
     body = call.body
     return (
         call.id, body.occurred_at, call.project_id, call.client_id, body.member_id, body.target_id, body.outcome.value,
@@ -323,7 +324,7 @@ async def _insert_calls(session: AsyncSession, logged: list[LoggedCall]) -> None
 
 async def _create_appointments(
     session: AsyncSession, logged: list[LoggedCall], targets: dict[uuid.UUID, TargetState], now: datetime
-) -> list[tuple[str, str, uuid.UUID, dict]]:
+) -> list[tuple[str, str, uuid.UUID, dict[str, Any]]]:
     with_appointment = [c for c in logged if c.body.appointment is not None]
     if not with_appointment:
         return []
@@ -350,7 +351,7 @@ async def _create_appointments(
 
 
 async def _copy_outbox(
-    session: AsyncSession, tenant: uuid.UUID, rows: list[tuple[str, str, uuid.UUID, dict]], now: datetime
+    session: AsyncSession, tenant: uuid.UUID, rows: list[tuple[str, str, uuid.UUID, dict[str, Any]]], now: datetime
 ) -> None:
     records = [
         (uuid.uuid4(), type_, aggregate_type, str(aggregate_id), tenant, encode_json(payload).decode(), now)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -48,7 +49,9 @@ async def count_calls_of_target(session: AsyncSession, target_id: uuid.UUID) -> 
     return (await session.execute(sa.select(sa.func.count()).where(C.target_id == target_id))).scalar_one()
 
 
-async def is_first_call_of_target(session: AsyncSession, call_id: uuid.UUID, target_id: uuid.UUID, occurred_at) -> bool:
+async def is_first_call_of_target(
+    session: AsyncSession, call_id: uuid.UUID, target_id: uuid.UUID, occurred_at: datetime
+) -> bool:
     """No other call of the target happened before this one (what an edited call reports as first_call_of_target)."""
     earlier = await session.scalar(sa.select(sa.exists().where(
         C.target_id == target_id, C.id != call_id, C.occurred_at < occurred_at
@@ -57,7 +60,7 @@ async def is_first_call_of_target(session: AsyncSession, call_id: uuid.UUID, tar
 
 
 def calls_query(project_id: uuid.UUID, *, member_id: uuid.UUID | None, target_id: uuid.UUID | None,
-                outcome: str | None, from_, to) -> sa.Select:
+                outcome: str | None, from_: datetime | None, to: datetime | None) -> sa.Select[Call]:
     """Calls of a project, filtered; `from` inclusive, `to` exclusive (partitions outside are pruned)."""
     statement = sa.select(Call).where(col(Call.project_id) == project_id)
     if member_id is not None:

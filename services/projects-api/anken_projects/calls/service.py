@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 import sqlalchemy as sa
+from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anken_common.auth_tokens import Role
@@ -102,7 +103,9 @@ async def _check_script_of(session: AsyncSession, row: Any, changes: dict[str, A
         raise UnprocessableEntity("variant", problem)
 
 
-async def update_call(session: AsyncSession, principal: Principal, row: Any, body: CallUpdate, request) -> CallOut:
+async def update_call(
+    session: AsyncSession, principal: Principal, row: Any, body: CallUpdate, request: Request
+) -> CallOut:
     check_if_match(request, row.version)
     changes = body.model_dump(exclude_unset=True)
     for key in ("occurred_at", "outcome", "duration_s"):
@@ -136,7 +139,7 @@ async def update_call(session: AsyncSession, principal: Principal, row: Any, bod
     return call_out(updated, await repository.appointment_id_of_call(session, row.id), first)
 
 
-async def delete_call(session: AsyncSession, principal: Principal, row: Any, request) -> None:
+async def delete_call(session: AsyncSession, principal: Principal, row: Any, request: Request) -> None:
     check_if_match(request, row.version)
     if await repository.appointment_id_of_call(session, row.id) is not None:
         raise Conflict("the call set an appointment; cancel the appointment instead of deleting the call")

@@ -94,7 +94,7 @@ def _json(value: Any) -> Any:
     return to_payload({"v": value})["v"]
 
 
-def _history(session: AsyncSession, deal: Deal, principal: Principal | None, changes: dict[str, list],
+def _history(session: AsyncSession, deal: Deal, principal: Principal | None, changes: dict[str, list[Any]],
              labels: dict[str, tuple[str | None, str | None]], now: datetime) -> None:
     for field in TRACKED_FIELDS:
         if field not in changes:

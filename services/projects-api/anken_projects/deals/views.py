@@ -54,7 +54,7 @@ def change_out(change: DealChange, names: Mapping[str, str]) -> DealChangeOut:
         old_label = names.get(str(change.old_value)) if change.old_value is not None else None
         new_label = names.get(str(change.new_value)) if change.new_value is not None else None
     return DealChangeOut(
-        id=change.id, deal_id=change.deal_id, field=change.field, old_value=change.old_value,  # type: ignore[arg-type]
+        id=change.id, deal_id=change.deal_id, field=change.field, old_value=change.old_value,
         new_value=change.new_value, old_label=old_label, new_label=new_label, actor_type=change.actor_type,
         actor_id=change.actor_id, actor_name=names.get(change.actor_id) if change.actor_id else None,
         changed_at=change.changed_at,

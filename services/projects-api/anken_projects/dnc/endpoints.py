@@ -7,6 +7,7 @@ from typing import Annotated
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Body, Path, Query, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from anken_common import access as rule
@@ -36,7 +37,7 @@ WHO_READS = ("Admins and managers read every client's list, a director the lists
 ClientID = Annotated[uuid.UUID, Path(description="Client id")]
 
 
-async def _client_for(session, principal: Principal, client_id: uuid.UUID, *, write: bool,
+async def _client_for(session: AsyncSession, principal: Principal, client_id: uuid.UUID, *, write: bool,
                       not_found: str = "client") -> uuid.UUID:
     """The one client rule (anken_common.access): admins manage every list, a director the lists of clients
     whose projects they direct, managers read every list; partner keys only their own client's (write:targets).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -62,7 +62,7 @@ TARGET_IS_DNC_SQL = condition_sql(target_flagged_dnc_clause(TARGETS_T), TARGETS_
 TARGET_NOT_DNC_SQL = condition_sql(target_not_dnc_clause(TARGETS_T), TARGETS_T)
 
 
-def text_array(values: list[str]) -> sa.BindParameter:
+def text_array(values: Sequence[str]) -> sa.BindParameter[Sequence[str]]:
     return sa.bindparam(None, values, type_=ARRAY(sa.String()))
 
 

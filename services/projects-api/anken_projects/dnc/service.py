@@ -92,8 +92,8 @@ async def _flag_targets(session: AsyncSession, client_id: uuid.UUID, number: str
     return len(rows)
 
 
-def _emit_target(session: AsyncSession, target_id, project_id, list_id, client_id, status: TargetStatus,
-                 previous_status: str) -> None:
+def _emit_target(session: AsyncSession, target_id: uuid.UUID, project_id: uuid.UUID, list_id: uuid.UUID,
+                 client_id: uuid.UUID, status: TargetStatus, previous_status: str) -> None:
     payload = TargetPayload(id=target_id, project_id=project_id, target_list_id=list_id, status=status,
                             do_not_call=status == TargetStatus.dnc, previous_status=previous_status)
     record_event(session, EventType.target_updated, aggregate_type="target", aggregate_id=target_id,

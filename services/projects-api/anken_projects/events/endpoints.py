@@ -62,7 +62,7 @@ async def export_events(
     types: Annotated[str | None, Query(max_length=2000, description="Comma-separated event types, e.g. deal.created,deal.changed",
                                        examples=["deal.created,deal.changed"])] = None,
     limit: Annotated[int | None, Query(ge=1, le=10_000, description="Page size (default 1000); caps the stream")] = None,
-):
+) -> StreamingResponse | Page[EventEnvelope]:
     wanted = _parse_types(types)
     settle = service.SETTLE_TIMEOUT_S
     accept = request.headers.get("accept", "")

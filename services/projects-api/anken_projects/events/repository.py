@@ -174,6 +174,8 @@ async def copy_event_lines(
     asyncpg: the bytes go out as PostgreSQL sent them."""
     where = "id > $1 AND id <= $2" + (" AND type = ANY($4::text[])" if types else "")
     raw = (await conn.get_raw_connection()).driver_connection
+    if raw is None:  # only a connection already closed has none
+        raise RuntimeError("the database connection is closed")
     args: list[Any] = [after, upto, limit] + ([list(types)] if types else [])
     tail = bytearray()
 

@@ -38,9 +38,10 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None = Field(default=None, description="Pass as `cursor` to get the next page; null when done")
 
 
-def _python_type(column: InstrumentedAttribute) -> type:
+def _python_type(column: InstrumentedAttribute[Any]) -> type:
     try:
-        return column.type.python_type
+        python_type: type = column.type.python_type  # an InstrumentedAttribute's `type` is not declared to mypy
+        return python_type
     except NotImplementedError:
         return object
 
@@ -53,13 +54,13 @@ class PageResult(Generic[T]):
 
 async def paginate(
     session: AsyncSession,
-    statement: sa.Select,
+    statement: sa.Select[T],
     sort: Sequence[Mapped[Any]],
     *,
     cursor: str | None,
     limit: int = DEFAULT_LIMIT,
     descending: bool = False,
-) -> PageResult[Any]:
+) -> PageResult[T]:
     """Run `statement` (a select of one ORM entity) one page at a time.
 
     `sort` must end with a unique column (e.g. `(col(Model.created_at), col(Model.id))`) so the order

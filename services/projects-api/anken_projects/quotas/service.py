@@ -3,6 +3,8 @@ are managers or directors, and every write emits quota.set with an audit entry."
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,7 +22,7 @@ from anken_projects.quotas.schemas import QuotaCreate, QuotaUpdate
 from anken_projects.users.models import User
 
 
-def quota_payload(quota: Quota) -> dict:
+def quota_payload(quota: Quota) -> dict[str, Any]:
     return QuotaPayload.model_validate(quota, from_attributes=True).model_dump(mode="json")
 
 

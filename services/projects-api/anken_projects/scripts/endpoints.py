@@ -15,13 +15,14 @@ from anken_projects.kit.idempotent_create import IdempotencyKeyHeader, idempoten
 from anken_projects.kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from anken_projects.projects.dependencies import ManagedProject, ReadableProject
 from anken_projects.scripts import service
+from anken_projects.scripts.models import Script, ScriptVersion
 from anken_projects.scripts.schemas import ScriptCreate, ScriptOut, ScriptVersionCreate, ScriptVersionOut
 
 router = APIRouter(prefix="/v1/projects/{project_id}/scripts", tags=["scripts"])
 ScriptID = Annotated[uuid.UUID, Path(description="The script (variant) id")]
 
 
-def _script_out(script, version) -> ScriptOut:
+def _script_out(script: Script, version: ScriptVersion | None) -> ScriptOut:
     out = ScriptOut.model_validate(script)
     return out.model_copy(update={"active_version": ScriptVersionOut.model_validate(version) if version else None})
 

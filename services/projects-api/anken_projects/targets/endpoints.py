@@ -164,7 +164,7 @@ async def _load_job(resources: Resources, import_id: uuid.UUID) -> TargetImport:
     return job
 
 
-async def _wait_for(task: asyncio.Task, job_id: uuid.UUID, request: Request, resources: Resources) -> None:
+async def _wait_for(task: asyncio.Task[None], job_id: uuid.UUID, request: Request, resources: Resources) -> None:
     """Wait for the job; a client that goes away takes its job with it (no CPU burnt for nobody)."""
     gone = "the client went away before the import finished"
     try:

@@ -27,7 +27,7 @@ STALE_GRACE = timedelta(seconds=60)
 STALE_REASON = "the import stopped without finishing (its process ended); upload the file again"
 SERVICE_STOPPED_REASON = "the service stopped while the import ran; upload the file again"
 
-_running: dict[uuid.UUID, tuple[asyncio.Task, JobControl]] = {}
+_running: dict[uuid.UUID, tuple[asyncio.Task[None], JobControl]] = {}
 
 
 def file_error(reason: str, code: str, params: dict[str, Any] | None = None, *, field: str = "file") -> dict[str, Any]:
@@ -56,15 +56,18 @@ async def mark_running(engine: AsyncEngine, job_id: uuid.UUID) -> bool:
 
 async def job_status(engine: AsyncEngine, job_id: uuid.UUID) -> str | None:
     async with engine.connect() as conn:
-        return (await conn.execute(sa.select(TABLE.c.status).where(TABLE.c.id == job_id))).scalar_one_or_none()
+        status: str | None = (await conn.execute(
+            sa.select(TABLE.c.status).where(TABLE.c.id == job_id))).scalar_one_or_none()
+        return status
 
 
 async def report_progress(engine: AsyncEngine, job_id: uuid.UUID, **counts: Any) -> str | None:
     """Write the job's counts; returns its status, so a cancel made anywhere is seen here."""
     async with engine.begin() as conn:
-        return (await conn.execute(
+        status: str | None = (await conn.execute(
             sa.update(TABLE).where(TABLE.c.id == job_id).values(**counts).returning(TABLE.c.status)
         )).scalar_one_or_none()
+        return status
 
 
 async def finish_job_outside(engine: AsyncEngine, job_id: uuid.UUID, status: ImportStatus, **values: Any) -> None:
@@ -76,7 +79,7 @@ async def finish_job_outside(engine: AsyncEngine, job_id: uuid.UUID, status: Imp
         )
 
 
-def register(job_id: uuid.UUID, task: asyncio.Task, control: JobControl) -> None:
+def register(job_id: uuid.UUID, task: asyncio.Task[None], control: JobControl) -> None:
     _running[job_id] = (task, control)
     task.add_done_callback(lambda _: _running.pop(job_id, None))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -116,7 +117,7 @@ async def target_outputs(session: AsyncSession, targets: list[Target]) -> list[T
     ]
 
 
-def target_payload(target: Target, previous_status: str | None = None) -> dict:
+def target_payload(target: Target, previous_status: str | None = None) -> dict[str, Any]:
     return TargetPayload(
         id=target.id, project_id=target.project_id, target_list_id=target.target_list_id, status=target.status,
         do_not_call=target.status == TargetStatus.dnc, previous_status=previous_status,

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlmodel import col
 
 from anken_common.event_payloads import TargetListImportedPayload
@@ -185,7 +185,7 @@ async def copy_upload(upload: IO[bytes], filename: str | None, limits: ImportLim
 async def start_import(
     resources: Resources, principal: Principal, scope: ImportScope, upload: CopiedUpload, filename: str | None,
     *, dry_run: bool,
-) -> tuple[uuid.UUID, asyncio.Task]:
+) -> tuple[uuid.UUID, asyncio.Task[None]]:
     """Create the job row (running, or queued behind this process's running imports) and start the
     job; it owns `upload` from here on."""
     job_id = uuid.uuid4()
@@ -277,7 +277,7 @@ async def _parse_with_progress(resources: Resources, job_id: uuid.UUID, upload: 
     return parsing.result()
 
 
-async def _checkpoint(engine, job_id: uuid.UUID, control: JobControl, tally: ImportTally) -> None:
+async def _checkpoint(engine: AsyncEngine, job_id: uuid.UUID, control: JobControl, tally: ImportTally) -> None:
     status = await import_jobs.report_progress(engine, job_id, duplicate_count=tally.duplicate_count,
                                                error_count=tally.error_count)
     if status != ImportStatus.running:
@@ -331,7 +331,9 @@ async def _dedupe(resources: Resources, scope: ImportScope, job_id: uuid.UUID, p
     return accepted
 
 
-async def _copy_targets(session: AsyncSession, scope: ImportScope, rows: list[TargetRow], dnc: tuple[set, set]) -> None:
+async def _copy_targets(
+    session: AsyncSession, scope: ImportScope, rows: list[TargetRow], dnc: tuple[set[str], set[str]]
+) -> None:
     numbers, phones = dnc
     now = utc_now()
     records = [
@@ -344,8 +346,10 @@ async def _copy_targets(session: AsyncSession, scope: ImportScope, rows: list[Ta
         for r in rows
     ]
     connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    await raw.driver_connection.copy_records_to_table(
+    driver = (await connection.get_raw_connection()).driver_connection
+    if driver is None:  # only a connection already closed has none
+        raise RuntimeError("the database connection is closed")
+    await driver.copy_records_to_table(
         "targets", schema_name="projects", columns=TARGET_COPY_COLUMNS, records=records
     )
 

@@ -438,7 +438,7 @@ class XlsxSheetReader:
         if style is not None and style.isdigit() and int(style) in self._date_styles:
             if not 0 <= number <= MAX_DATE_SERIAL:
                 raise XlsxError(f"cell {name}: {value[:30]!r} is not a valid date")
-            moment = from_excel(number, self._epoch)
+            moment: datetime = from_excel(number, self._epoch)  # openpyxl is untyped
             return moment.date().isoformat() if moment.time() == datetime.min.time() else moment.isoformat()
         return str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import sqlalchemy as sa
 from fastapi import Request
@@ -134,7 +135,9 @@ def end_sessions(user: User) -> None:
     user.token_version = (user.token_version or 0) + 1
 
 
-async def _changed(session: AsyncSession, principal: Principal | None, user: User, action: str, before: dict) -> User:
+async def _changed(
+    session: AsyncSession, principal: Principal | None, user: User, action: str, before: dict[str, Any]
+) -> User:
     """A change to `user` is versioned, audited and announced the same way whoever makes it."""
     bump_version(user)
     await session.flush()
@@ -145,7 +148,7 @@ async def _changed(session: AsyncSession, principal: Principal | None, user: Use
 
 async def update_own_preferences(session: AsyncSession, principal: Principal, locale: str | None) -> User:
     """A user's own settings (the UI language), so the choice follows them to the next login and device."""
-    user = await get_user(session, principal.id, for_update=True)
+    user = await get_user(session, principal.user_id, for_update=True)
     if not user.is_active:
         raise NotFound("user")
     if locale is None or locale == user.locale:
@@ -170,7 +173,7 @@ async def deactivate_user(session: AsyncSession, principal: Principal, user_id: 
 
 async def change_own_password(session: AsyncSession, principal: Principal, current: str, new: str) -> User:
     """The logged-in user's new password; every session of theirs ends (the caller issues a fresh one)."""
-    user = await get_user(session, principal.id, for_update=True)
+    user = await get_user(session, principal.user_id, for_update=True)
     if not user.is_active:
         raise NotFound("user")
     if not await verify_password_off_loop(user.password_hash, current):
@@ -185,7 +188,7 @@ async def change_own_password(session: AsyncSession, principal: Principal, curre
 
 async def log_out_everywhere(session: AsyncSession, principal: Principal) -> None:
     """Logout ends all of the user's sessions (a token cannot be ended alone: they are stateless)."""
-    user = await get_user(session, principal.id, for_update=True)
+    user = await get_user(session, principal.user_id, for_update=True)
     end_sessions(user)
     await session.flush()
     record_audit(session, principal, "user.logout", "user", user.id)
