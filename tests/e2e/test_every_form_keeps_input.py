@@ -93,6 +93,10 @@ FORMS: dict[str, Form] = {
     "new target list": Form(
         "director", "/projects/{project_id}/targets", (("#tl-name", "名" * 201), ("#tl-source", "展示会リスト")),
         "#tl-name", "リスト名", "form[method=post][action$='/target-lists'] button[type=submit]"),
+    "client user invitation": Form(
+        "director", "/client-users/{client_id}",
+        (("#ci-email", "not-an-address"), ("#ci-name", "発注 花子"), ("#ci-locale", "en")),
+        "#ci-email", "メールアドレス", "form[method=post][action$='/invitations'] button[type=submit]"),
     "login": Form("", "/login", (("#email", "someone@example.jp"),), "#password", "パスワード",
                   "form[method=post][action='/login'] button[type=submit]"),
 }

@@ -18,6 +18,7 @@ NAV: dict[str, list[NavItem]] = {
     "director": [
         NavItem("/home", N_("Portfolio")), NavItem("/projects", N_("Projects")),
         NavItem("/pipeline", N_("Pipeline")), NavItem("/forecast", N_("Forecast")), NavItem("/webhooks", N_("Webhooks")),
+        NavItem("/client-users", N_("Client users")),
     ],
     "manager": [
         NavItem("/pipeline", N_("Pipeline")), NavItem("/forecast", N_("Forecast")), NavItem("/projects", N_("Projects")),
