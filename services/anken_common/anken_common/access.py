@@ -188,6 +188,7 @@ def default_sales_owner(caller: Caller) -> uuid.UUID | None:
 
 
 # --- the same rule in SQL ---------------------------------------------------------------------------
+# A column argument is any SQL column expression: a Core `Table.c` column or an ORM one (`col(Model.field)`).
 
 
 @dataclass(frozen=True)
@@ -235,7 +236,7 @@ def project_management_clause(caller: Caller, projects: ProjectColumns) -> sa.Co
 
 
 def visible_project_ids_clause(
-    caller: Caller, project_id: sa.ColumnElement[Any], projects: ProjectColumns
+    caller: Caller, project_id: sa.SQLColumnExpression[Any], projects: ProjectColumns
 ) -> sa.ColumnElement[bool]:
     """WHERE clause for any table carrying a project id: rows of projects the caller may see."""
     if reads_everything(caller):
@@ -244,7 +245,7 @@ def visible_project_ids_clause(
 
 
 def managed_project_ids_clause(
-    caller: Caller, project_id: sa.ColumnElement[Any], projects: ProjectColumns
+    caller: Caller, project_id: sa.SQLColumnExpression[Any], projects: ProjectColumns
 ) -> sa.ColumnElement[bool]:
     """WHERE clause for any table carrying a project id: rows of projects the caller may manage."""
     if manages_everything(caller):
@@ -253,7 +254,7 @@ def managed_project_ids_clause(
 
 
 def managed_clients_clause(
-    caller: Caller, client_id: sa.ColumnElement[Any], projects: ProjectColumns
+    caller: Caller, client_id: sa.SQLColumnExpression[Any], projects: ProjectColumns
 ) -> sa.ColumnElement[bool]:
     """WHERE clause for any table carrying a client id: rows of clients the caller may manage."""
     if manages_everything(caller):
@@ -265,7 +266,7 @@ def managed_clients_clause(
 
 
 def readable_clients_clause(
-    caller: Caller, client_id: sa.ColumnElement[Any], projects: ProjectColumns
+    caller: Caller, client_id: sa.SQLColumnExpression[Any], projects: ProjectColumns
 ) -> sa.ColumnElement[bool]:
     """WHERE clause for any table carrying a client id: rows of clients the caller may read."""
     if reads_everything(caller):

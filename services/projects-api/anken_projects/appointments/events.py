@@ -13,11 +13,13 @@ def _deal_won(appointment: Appointment) -> bool | None:
     return None if appointment.deal_stage is None else appointment.deal_stage == ClientDealStage.won
 
 
-def appointment_payload(appointment: Appointment, member_name: str | None = None) -> dict:
+def appointment_payload(appointment: Appointment, member_name: str | None = None) -> dict[str, Any]:
     return AppointmentPayload(**_fields(appointment, member_name)).model_dump(mode="json")
 
 
-def appointment_change_payload(appointment: Appointment, before: dict[str, Any], actor: Principal) -> dict:
+def appointment_change_payload(
+    appointment: Appointment, before: dict[str, Any], actor: Principal
+) -> dict[str, Any]:
     """The snapshot after one change plus the status, meeting time and outcome before it, and who changed it."""
     return AppointmentChangePayload(
         **_fields(appointment, None), previous_handoff_status=before["handoff_status"],

@@ -18,7 +18,7 @@ from anken_projects.projects.access import readable_clients_clause
 async def find(session: AsyncSession, principal: Principal, client_id: uuid.UUID, *,
                for_update: bool = False) -> Client | None:
     """The client if the principal may read it (the one access rule), else None."""
-    statement = sa.select(Client).where(col(Client.id) == client_id, readable_clients_clause(principal, Client.id))
+    statement = sa.select(Client).where(col(Client.id) == client_id, readable_clients_clause(principal, col(Client.id)))
     if for_update:
         statement = statement.with_for_update()
     return (await session.execute(statement)).scalar_one_or_none()
@@ -26,7 +26,7 @@ async def find(session: AsyncSession, principal: Principal, client_id: uuid.UUID
 
 async def page(session: AsyncSession, principal: Principal, *, q: str | None, industry: str | None, cursor: str | None,
                limit: int) -> PageResult[Client]:
-    statement = sa.select(Client).where(readable_clients_clause(principal, Client.id))
+    statement = sa.select(Client).where(readable_clients_clause(principal, col(Client.id)))
     if q:
         statement = statement.where(contains(col(Client.name), q))
     if industry:

@@ -81,7 +81,9 @@ def sees_project(principal: Principal, director_id: uuid.UUID | None, principal_
     return rule.may_see_project(principal, client_id=None, director_id=director_id, assigned=principal_assigned)
 
 
-def visibility_clause(principal: Principal, project_id_column: sa.ColumnElement | None = None) -> sa.ColumnElement[bool]:
+def visibility_clause(
+    principal: Principal, project_id_column: sa.SQLColumnExpression[Any] | None = None
+) -> sa.ColumnElement[bool]:
     """A WHERE clause limiting `project_id_column` (default Project.id) to the projects the principal sees.
 
     Use it on any table carrying a project_id, e.g. `Appointment.project_id`.
@@ -91,12 +93,12 @@ def visibility_clause(principal: Principal, project_id_column: sa.ColumnElement 
     return rule.visible_project_ids_clause(principal, project_id_column, PROJECTS)
 
 
-def managed_clients_clause(principal: Principal, client_id_column: sa.ColumnElement) -> sa.ColumnElement[bool]:
+def managed_clients_clause(principal: Principal, client_id_column: sa.SQLColumnExpression[Any]) -> sa.ColumnElement[bool]:
     """A WHERE clause limiting `client_id_column` to the clients the principal may manage."""
     return rule.managed_clients_clause(principal, client_id_column, PROJECTS)
 
 
-def readable_clients_clause(principal: Principal, client_id_column: sa.ColumnElement) -> sa.ColumnElement[bool]:
+def readable_clients_clause(principal: Principal, client_id_column: sa.SQLColumnExpression[Any]) -> sa.ColumnElement[bool]:
     """A WHERE clause limiting `client_id_column` to the clients the principal may read."""
     return rule.readable_clients_clause(principal, client_id_column, PROJECTS)
 

@@ -55,7 +55,7 @@ PROJECT_LIMITS = {
 }
 
 
-def _out(project, response: Response) -> ProjectOut:
+def _out(project: Project, response: Response) -> ProjectOut:
     set_etag(response, project.version)
     return ProjectOut.model_validate(project)
 
