@@ -13,9 +13,9 @@ from anken_reporting.auth.access import SALES_RULE, sales_owner
 from anken_reporting.auth.dependencies import require_roles
 from anken_reporting.auth.principal import Principal
 from anken_reporting.db import SessionDep
+from anken_reporting.forecast import service
 from anken_reporting.forecast.periods import PERIOD_PATTERN, InvalidPeriod, parse_period
 from anken_reporting.forecast.schemas import ForecastOut, SnapshotList, SnapshotRequest
-from anken_reporting.forecast.service import ForecastService
 from anken_reporting.kit.periods import today_local
 
 router = APIRouter(prefix="/v1/forecast", tags=["forecast"])
@@ -47,7 +47,7 @@ async def get_forecast(
 ) -> ForecastOut:
     owner_id = sales_owner(principal, owner_id)
     try:
-        return await ForecastService(session).forecast(owner_id, period, today_local())
+        return await service.forecast(session, owner_id, period, today_local())
     except InvalidPeriod as exc:
         raise UnprocessableEntity("period", str(exc)) from None
 
@@ -65,7 +65,9 @@ async def get_forecast(
 async def take_snapshots(session: SessionDep, _principal: SalesManager, body: SnapshotRequest | None = None) -> SnapshotList:
     body = body or SnapshotRequest()
     try:
-        items = await ForecastService(session).take_snapshots(body.requested_periods(), body.owner_id, body.as_of or today_local())
+        items = await service.take_snapshots(
+            session, body.requested_periods(), body.owner_id, body.as_of or today_local(),
+        )
     except InvalidPeriod as exc:
         raise UnprocessableEntity("periods", str(exc)) from None
     return SnapshotList(items=items)
@@ -91,8 +93,8 @@ async def list_snapshots(
             parse_period(period)
         except InvalidPeriod as exc:
             raise UnprocessableEntity("period", str(exc)) from None
-    items, next_cursor = await ForecastService(session).list_snapshots(
-        owner_id=owner_id, period=period, cursor=cursor, limit=limit, today=today_local(),
+    items, next_cursor = await service.list_snapshots(
+        session, owner_id=owner_id, period=period, cursor=cursor, limit=limit, today=today_local(),
     )
     return SnapshotList(items=items, next_cursor=next_cursor)
 

@@ -16,9 +16,9 @@ from anken_reporting.auth.principal import Principal
 from anken_reporting.db import SessionDep
 from anken_reporting.forecast.periods import MAX_YEAR, MIN_YEAR
 from anken_reporting.kit.periods import today_local
+from anken_reporting.pipeline import service
 from anken_reporting.pipeline.analytics import Period
 from anken_reporting.pipeline.schemas import PipelineGroupBy, PipelineSummary, TeamAssignment, TeamAssignmentOut
-from anken_reporting.pipeline.service import PipelineService
 
 router = APIRouter(prefix="/v1/pipeline", tags=["pipeline"])
 
@@ -71,8 +71,8 @@ async def pipeline_summary(
     start, end = from_ or default.start, to or default.end
     if end <= start:
         raise UnprocessableEntity("to", "must be after from")
-    return await PipelineService(session).summary(
-        owner_id=owner_id, period=Period(start, end), group_by=group_by, as_of=today, pipeline_id=pipeline_id,
+    return await service.summary(
+        session, owner_id=owner_id, period=Period(start, end), group_by=group_by, as_of=today, pipeline_id=pipeline_id,
     )
 
 
@@ -86,5 +86,5 @@ async def pipeline_summary(
 async def set_owner_team(
     owner_id: uuid.UUID, body: TeamAssignment, session: SessionDep, _principal: SalesManager,
 ) -> TeamAssignmentOut:
-    await PipelineService(session).set_team(owner_id, body.team.strip())
+    await service.set_team(session, owner_id, body.team.strip())
     return TeamAssignmentOut(owner_id=owner_id, team=body.team.strip())
