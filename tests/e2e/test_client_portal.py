@@ -138,6 +138,17 @@ def test_client_user_uses_the_portal(page, world: World, services) -> None:
     assert ok(director.get(f"/v1/appointments/{gone['id']}"))["handoff_status"] == "no_show"
     assert ok(director.get(f"/v1/appointments/{refused['id']}"))["handoff_status"] == "set"
 
+    # The project page's quality totals move with the feedback (reporting-api folds the events in a moment
+    # later); clients see the project's totals, never the member ranking unless the project allows it.
+    page.goto(f"/client/projects/{world.project_id}")
+    deadline = time.monotonic() + 30
+    while not page.locator("#quality-totals").is_visible() and time.monotonic() < deadline:
+        time.sleep(1)
+        page.reload()
+    expect(page.locator('#quality-totals tr[data-rate="held_rate"]')).to_contain_text("/")
+    expect(page.locator("#quality-ranking")).to_have_count(0)
+    page.goto(f"/client/projects/{world.project_id}/appointments")
+
     # The CSV of the list: the same appointments, in Japanese.
     with page.expect_download() as csv_download:
         page.locator("#appointments-csv").click()

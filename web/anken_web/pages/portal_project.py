@@ -4,7 +4,6 @@ appointments and the weekly reports."""
 
 from __future__ import annotations
 
-import importlib
 from datetime import date
 from typing import Any
 
@@ -12,6 +11,7 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from anken_web import charts, periods
+from anken_web.appointment_quality import QualityView, load_quality
 from anken_web.pages.portal_common import (
     PortalView,
     glance,
@@ -40,16 +40,12 @@ def cumulative_chart(kpis: dict[str, Any] | None, target: object, today: date) -
                             line=[level] * len(days) if level else None)
 
 
-async def quality_of(view: View, project: dict[str, Any]) -> Any:
-    """The month's appointment quality totals (member names only where the project allows the client to see
-    them). The quality view is anken_web.appointment_quality; the page shows none until it is there."""
-    try:
-        quality = importlib.import_module("anken_web.appointment_quality")
-    except ModuleNotFoundError:
-        return None
+async def quality_of(view: View, project: dict[str, Any]) -> QualityView:
+    """The month's appointment quality totals; the member ranking only where the project lets its client see
+    member names (reporting-api refuses it otherwise)."""
     first, after = this_month(project)
-    return await quality.load_quality(view.api, project["id"], period_from=first, period_to=after,
-                                      with_members=bool(project.get("client_sees_member_names")))
+    return await load_quality(view.api, project["id"], period_from=first, period_to=after,
+                              with_members=bool(project.get("client_sees_member_names")))
 
 
 @router.get("/client/projects/{project_id}")
