@@ -291,3 +291,21 @@ async def test_client_deals_move_quality_but_never_the_agencys_pipeline_or_forec
     after = await quality(app_client, settings, world, NOVEMBER)
     assert (after["deals"], after["won"], after["deal_amount"], after["won_amount"]) == (1, 1, 2_000_000, 2_000_000)
     assert after["appointment_to_won_rate"] == 1.0
+
+
+async def test_an_older_appointment_event_applied_late_does_not_undo_a_correction(
+    app_client, resources, settings,
+) -> None:
+    """A consumer may take over events a dead one left pending and apply them after newer ones: the
+    appointment keeps its latest state (by outbox sequence), so the client's correction stands."""
+    world = ProjectWorld()
+    book = Appointments(world)
+    appointment, events = book.set(jst(11, 6), member=0)
+    held = book.change(appointment, "held", handoff_status="held")
+    qualified = book.change(appointment, "qualified", partner_outcome="qualified")
+    corrected = book.change(appointment, "unqualified", partner_outcome="unqualified", unqualified_reason="予算なし")
+    await feed(resources, *world.setup(), *events, *held, *corrected)
+    await feed(resources, *qualified, *events)  # older events, late
+    body = await quality(app_client, settings, world, NOVEMBER)
+    assert (body["appointments"], body["held"], body["qualified"], body["unqualified"]) == (1, 1, 0, 1)
+    assert body["qualified_rate"] == 0.0

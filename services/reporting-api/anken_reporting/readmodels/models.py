@@ -168,6 +168,8 @@ appointments = sa.Table(
     sa.Column("deal_id", _UUID),
     sa.Column("deal_amount", sa.BigInteger),
     sa.Column("deal_won", sa.Boolean),
+    # The outbox position of the event the row was taken from (0: unknown); an older event does not apply.
+    sa.Column("sequence", sa.BigInteger, nullable=False, server_default="0"),
     sa.Index("ix_appointments_project_day", "project_id", "set_day"),
     schema=SCHEMA,
 )

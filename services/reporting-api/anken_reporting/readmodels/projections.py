@@ -157,20 +157,25 @@ async def apply_target_status(session: AsyncSession, envelope: EventEnvelope, p:
 
 @projection(EventType.appointment_set, EventType.appointment_updated)
 async def apply_appointment(session: AsyncSession, envelope: EventEnvelope, p: AppointmentPayload, ctx: ApplyContext) -> None:
+    """One row per appointment, its latest state: a reschedule or a corrected outcome replaces the row, and an
+    event older than the one the row holds (by outbox sequence, e.g. one a consumer took over late) is ignored."""
     tz = await project_timezone(session, p.project_id)
     await session.execute(
         text(
             "INSERT INTO reporting.appointments (id, project_id, client_id, member_id, set_day, meeting_at, "
-            "handoff_status, partner_outcome, deal_id, deal_amount, deal_won) VALUES (:id, :p, :c, :m, :day, :meeting, "
-            ":handoff, :outcome, :deal, :amount, :won) ON CONFLICT (id) DO UPDATE SET member_id = EXCLUDED.member_id, "
+            "handoff_status, partner_outcome, deal_id, deal_amount, deal_won, sequence) VALUES (:id, :p, :c, :m, :day, "
+            ":meeting, :handoff, :outcome, :deal, :amount, :won, :seq) ON CONFLICT (id) DO UPDATE SET "
+            "member_id = EXCLUDED.member_id, "
             "set_day = EXCLUDED.set_day, meeting_at = EXCLUDED.meeting_at, handoff_status = EXCLUDED.handoff_status, "
             "partner_outcome = EXCLUDED.partner_outcome, deal_id = EXCLUDED.deal_id, "
-            "deal_amount = EXCLUDED.deal_amount, deal_won = EXCLUDED.deal_won"
+            "deal_amount = EXCLUDED.deal_amount, deal_won = EXCLUDED.deal_won, "
+            "sequence = GREATEST(appointments.sequence, EXCLUDED.sequence) "
+            "WHERE EXCLUDED.sequence = 0 OR appointments.sequence <= EXCLUDED.sequence"
         ),
         {
             "id": p.id, "p": p.project_id, "c": p.client_id, "m": p.member_id, "day": local_day(p.set_at, tz),
             "meeting": p.meeting_at, "handoff": p.handoff_status, "outcome": p.partner_outcome, "deal": p.deal_id,
-            "amount": p.deal_amount, "won": p.deal_won,
+            "amount": p.deal_amount, "won": p.deal_won, "seq": envelope.sequence or 0,
         },
     )
 
