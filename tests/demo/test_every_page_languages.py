@@ -201,6 +201,17 @@ class DemoData:
             self.sandbox[what] = [item[key] for item in sandbox_items(self.run, what)]
         return self.sandbox[what][0] if self.sandbox[what] else None
 
+    def shared_link(self, role: str) -> str | None:
+        """The token of a shared weekly report link (web /r/<token>, no login): last week's report of the
+        director's project, published (again: an unchanged report keeps its version) and shared here."""
+        if "shared_link" not in self.sandbox:
+            project, week = self.project("director"), last_iso_week()
+            base = f"{self.run.url('reporting')}/v1/projects/{project}/weekly-reports/{week}"
+            httpx.post(base + "/publish", headers=self.headers["director"], timeout=60)
+            answer = httpx.post(base + "/links", headers=self.headers["director"], timeout=30)
+            self.sandbox["shared_link"] = [answer.json()["token"]] if answer.status_code == 201 else []
+        return self.sandbox["shared_link"][0] if self.sandbox["shared_link"] else None
+
     def director2(self) -> str:
         users = self.items("admin", "/v1/users", role="director")
         return next(u["id"] for u in users if u["email"] == "director2@demo.anken.jp")
@@ -219,6 +230,7 @@ PATH_VALUES: dict[str, Callable[[DemoData, str], str | None]] = {
     # A client whose webhooks the role manages (a client of the role's projects).
     "client_id": lambda data, role: next(iter(p["client_id"] for p in data.items(role, "/v1/projects")
                                               or data.items("admin", "/v1/projects")), None),
+    "token": DemoData.shared_link,
     # The weekly report's print view; the other downloads (PPTX, XLSX, CSV) are files, not pages.
     "kind": lambda data, role: "html",
 }
