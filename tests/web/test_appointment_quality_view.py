@@ -9,7 +9,8 @@ import re
 from datetime import date
 from typing import Any
 
-from anken_web.appointment_quality import MemberQuality, QualityView, figures_of, period_range
+from anken_web.api_client import ApiError
+from anken_web.appointment_quality import MemberQuality, QualityView, figures_of, load_quality, period_range
 from anken_web.formatting import Formatter
 from anken_web.i18n.catalogs import translations
 from anken_web.rendering import templates
@@ -92,3 +93,26 @@ def test_the_directors_periods() -> None:
     assert period_range("nonsense", "Asia/Tokyo")[2] == "month"
     first, after, chosen = period_range("last_month", "Asia/Tokyo")
     assert first.day == 1 and after.day == 1 and chosen == "last_month"
+
+
+class _ReportingApi:
+    """Answers like reporting-api for a client user of a project that does not allow member names."""
+
+    def __init__(self) -> None:
+        self.asked: list[dict[str, Any]] = []
+
+    async def get(self, api: str, path: str, **params: Any) -> dict[str, Any]:
+        self.asked.append(params)
+        if params.get("group_by") == "member":
+            raise ApiError(403, detail="group_by=member names the members", api=api)
+        return {**TOTALS, "groups": []}
+
+
+async def test_a_refused_ranking_falls_back_to_the_totals() -> None:
+    api = _ReportingApi()
+    quality = await load_quality(api, "p1", period_from=date(2026, 11, 1), period_to="2026-12-01",  # type: ignore[arg-type]
+                                 with_members=True)
+    assert [p.get("group_by") for p in api.asked] == ["member", None]
+    assert api.asked[1] == {"from": "2026-11-01", "to": "2026-12-01"}
+    assert quality.members is None and quality.totals is not None and quality.totals.appointments == 7
+    assert "quality-ranking" not in render(quality)
