@@ -248,6 +248,9 @@ def capture(run: DemoRun, out: Path) -> list[str]:
     # The other director's portfolio holds the paused project (停止中, no pace badge).
     director2 = next(u["id"] for u in users if u["email"] == "director2@demo.anken.jp")
     deal = deal_with_longest_history(run, login(run, "manager@demo.anken.jp"))
+    # The client portal: the demo client user's first active project, and its published week.
+    client_project = next(p["id"] for p in api_items(run, "projects", "/v1/projects", login(run, "client@demo.anken.jp"))
+                          if p["status"] == "active")
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=ensure_browser(), headless=True, args=LAUNCH_ARGS)
@@ -288,7 +291,13 @@ def capture(run: DemoRun, out: Path) -> list[str]:
                                           ("admin-deliveries", "/admin/deliveries"),
                                           ("admin-sandbox", "/admin/sandbox?feed=slack"),
                                           ("admin-sandbox-confluence", "/admin/sandbox?feed=confluence"),
-                                          ("admin-sandbox-sheets", "/admin/sandbox?feed=sheets")])):
+                                          ("admin-sandbox-sheets", "/admin/sandbox?feed=sheets")]),
+                               ("client", [("client-portal", "/client"),
+                                           ("client-project", f"/client/projects/{client_project}"),
+                                           ("client-appointments", f"/client/projects/{client_project}/appointments"),
+                                           ("client-reports", f"/client/projects/{client_project}/reports"),
+                                           ("client-report", f"/client/projects/{client_project}/reports/"
+                                                             f"{last_iso_week()}")])):
                 context, page = camera.session(key)
                 dismiss_guide(page)
                 for name, path in pages:
