@@ -1,4 +1,4 @@
-"""The director's project page shows appointment quality: each rate with its 95% Wilson interval and its
+"""The director's project page (and home) shows appointment quality: each rate with its 95% Wilson interval and its
 counts, and the member ranking; when an appointment's outcome changes (PATCH /v1/appointments/{id}), the
 figures and the ranking move once reporting-api has applied the events.
 
@@ -121,6 +121,15 @@ def test_director_sees_quality_and_ranking_move_with_an_outcome(page, world: Wor
     expect(ranking.nth(1)).to_contain_text("鈴木 メンバー")
     page.locator("#quality").scroll_into_view_if_needed()
     screenshot(page, "director-appointment-quality")
+
+    # The director's home: the month's quality of each project, with its interval and counts.
+    page.goto("/home")
+    cell = page.locator(f'tr[data-project-id="{project_id}"] td.quality-cell')
+    expect(cell.locator('[data-rate="qualified_rate"]')).to_have_text("有効 67%")
+    expect(cell).to_contain_text("21–94% · 2 / 3")
+    expect(cell.locator('[data-rate="held_rate"]')).to_have_text("実施済み 75%")
+    screenshot(page, "director-home-quality")
+    page.goto(url)
 
     # Another period: last month had none of these appointments.
     page.select_option("#quality-period", "last_month")

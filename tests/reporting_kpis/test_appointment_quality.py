@@ -309,3 +309,34 @@ async def test_an_older_appointment_event_applied_late_does_not_undo_a_correctio
     body = await quality(app_client, settings, world, NOVEMBER)
     assert (body["appointments"], body["held"], body["qualified"], body["unqualified"]) == (1, 1, 0, 1)
     assert body["qualified_rate"] == 0.0
+
+
+async def test_the_portfolio_carries_each_projects_quality_of_the_month_so_far(app_client, resources, settings) -> None:
+    """The director's home shows each project's appointment quality of the month so far: the appointments set
+    from the 1st through as_of (Tokyo days); a project without appointments has zero counts and null rates."""
+    world, quiet = ProjectWorld(name="品質あり"), ProjectWorld(name="アポなし")
+    quiet.director_id = world.director_id
+    book = Appointments(world)
+    events = [*world.setup(), *quiet.setup()]
+    first, set_first = book.set(jst(11, 1, 0), member=0)  # the first instant of November in Tokyo
+    events += set_first + book.change(first, "held", handoff_status="held")
+    events += book.change(first, "qualified", partner_outcome="qualified")
+    second, set_second = book.set(jst(11, 20, 23, 30), member=1)  # as_of's last evening
+    events += set_second + book.change(second, "no_show", handoff_status="no_show")
+    for set_at in (jst(11, 21, 0), jst(10, 31, 23, 30)):  # after as_of; October
+        _, set_other = book.set(set_at, member=0)
+        events += set_other
+    await feed(resources, *events)
+    response = await app_client.get("/v1/portfolio", params={"as_of": "2026-11-20"},
+                                    headers=headers(settings, Role.director, world.director_id))
+    assert response.status_code == 200, response.text
+    items = {item["name"]: item["month_quality"] for item in response.json()["items"]}
+    month = items["品質あり"]
+    assert (month["appointments"], month["held"], month["no_show"], month["qualified"], month["pending"]) == (
+        2, 1, 1, 1, 0)
+    assert month["held_rate"] == 0.5 and month["qualified_rate"] == 1.0
+    assert month["qualified_rate_ci"] == pytest.approx(list(WILSON[(1, 1)]), abs=1e-9)
+    empty = items["アポなし"]
+    assert empty["appointments"] == 0
+    for name in ("held_rate", "no_show_rate", "qualified_rate", "appointment_to_deal_rate", "appointment_to_won_rate"):
+        assert_null_rate(empty, name)

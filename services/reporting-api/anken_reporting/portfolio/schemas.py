@@ -8,6 +8,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from anken_reporting.quality.schemas import QualityFigures
+
 
 class PaceStatus(StrEnum):
     on_track = "on_track"
@@ -37,6 +39,9 @@ class PortfolioProject(BaseModel):
     list_exhaustion_date: date | None = Field(examples=["2026-12-18"])
     open_alerts: int = Field(examples=[2])
     next_weekly_meeting: datetime | None = Field(examples=["2026-11-26T10:00:00+09:00"])
+    month_quality: QualityFigures | None = Field(
+        default=None, description="Appointment quality (DESIGN §3) of the appointments set this month so far "
+                                  "(from the 1st through as_of, in the project's time zone)")
 
 
 class PortfolioThresholds(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +15,7 @@ from anken_reporting.kpis.month import month_results
 from anken_reporting.kpis.repository import ProjectRow
 from anken_reporting.portfolio.meetings import next_weekly_meeting
 from anken_reporting.portfolio.schemas import PaceStatus, Portfolio, PortfolioProject, PortfolioThresholds
+from anken_reporting.quality.service import quality_by_project
 from anken_reporting.readmodels.timezones import today_in
 
 PACE_STATUSES = tuple(status.value for status in PaceStatus)
@@ -28,6 +29,8 @@ async def build_portfolio(
     alerts = await open_counts(session, [p["id"] for p in projects]) if projects else {}
     days = {p["id"]: as_of or today_in(p["timezone"]) for p in projects}
     months = await month_results(session, projects, days)
+    quality = await quality_by_project(
+        session, {pid: (day.replace(day=1), day + timedelta(days=1)) for pid, day in days.items()})
     items = []
     for project in projects:
         day = days[project["id"]]
@@ -43,6 +46,7 @@ async def build_portfolio(
             open_alerts=alerts.get(project["id"], 0),
             next_weekly_meeting=next_weekly_meeting(project["weekly_meeting_weekday"], project["weekly_meeting_time"],
                                                     project["timezone"], now),
+            month_quality=quality.get(project["id"]),
         ))
     counts = Counter(item.pace_status.value for item in items if item.pace_status)
     return Portfolio(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -14,7 +15,7 @@ from anken_common.problems import Forbidden
 from anken_reporting.auth.principal import Principal
 from anken_reporting.kpis.formulas import rate, wilson_interval
 from anken_reporting.kpis.repository import member_names
-from anken_reporting.quality.schemas import QualityGroup, QualityGroupBy, QualityResult
+from anken_reporting.quality.schemas import QualityFigures, QualityGroup, QualityGroupBy, QualityResult
 from anken_reporting.readmodels.models import appointments
 
 _A = appointments.c
@@ -40,7 +41,7 @@ MEMBER_GROUPING_RULE = (
 )
 
 
-def quality_figures(row: sa.RowMapping) -> dict[str, Any]:
+def quality_figures(row: Mapping[Any, Any]) -> dict[str, Any]:
     """The counts of DESIGN §3's appointment quality, each rate by its definition, and its 95% Wilson interval
     (`<rate>_ci`; a rate and its interval are null when the denominator is zero)."""
     counts = {key: int(row[key]) for key in COUNTS}
@@ -95,3 +96,18 @@ async def appointment_quality(
                          for row in rows), key=ranking_key)
     return QualityResult(project_id=project_id, period_from=start, period_to=end, group_by=group_by, groups=groups,
                          **quality_figures(total))
+
+
+async def quality_by_project(
+    session: AsyncSession, periods: Mapping[uuid.UUID, tuple[date, date]]
+) -> dict[uuid.UUID, QualityFigures]:
+    """Each project's quality over the appointments set in its own [start, end) (the portfolio's months so far,
+    in each project's time zone), in one query; a project without appointments gets zero counts and null rates."""
+    if not periods:
+        return {}
+    clauses = [sa.and_(_A.project_id == pid, _A.set_day >= start, _A.set_day < end)
+               for pid, (start, end) in periods.items()]
+    query = sa.select(_A.project_id, *SUMS).where(sa.or_(*clauses)).group_by(_A.project_id)
+    rows = {row["project_id"]: row for row in (await session.execute(query)).mappings().all()}
+    none: dict[Any, Any] = {key: 0 for key in COUNTS}
+    return {pid: QualityFigures(**quality_figures(rows.get(pid, none))) for pid in periods}
