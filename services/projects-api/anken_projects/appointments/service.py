@@ -12,7 +12,6 @@ from sqlmodel import col
 from anken_common.events import EventType
 from anken_common.problems import Forbidden, NotFound, UnprocessableEntity
 from anken_projects.appointments.access import check_writer, visible_clause
-from anken_projects.appointments.events import appointment_change_payload, appointment_payload
 from anken_projects.appointments.handoff import (
     HandoffChange,
     check_handoff,
@@ -21,6 +20,7 @@ from anken_projects.appointments.handoff import (
     status_after,
 )
 from anken_projects.appointments.models import Appointment, HandoffStatus, PartnerOutcome
+from anken_projects.appointments.payloads import appointment_change_payload, appointment_payload
 from anken_projects.appointments.schemas import AppointmentUpdate
 from anken_projects.audit.writer import record_audit
 from anken_projects.auth.principal import Principal

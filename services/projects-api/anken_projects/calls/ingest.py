@@ -23,8 +23,8 @@ from sqlmodel import col
 from anken_common.auth_tokens import Role
 from anken_common.events import EventType
 from anken_common.problems import Forbidden, ProblemError
-from anken_projects.appointments.events import appointment_payload
 from anken_projects.appointments.models import Appointment
+from anken_projects.appointments.payloads import appointment_payload
 from anken_projects.audit.writer import record_audit
 from anken_projects.auth.principal import Principal
 from anken_projects.calls.models import CALL_COLUMNS, CallOutcome
