@@ -40,6 +40,19 @@ def test_a_shared_link_opens_the_report_without_login_until_revoked(page, browse
     page.goto(f"/projects/{world.project_id}/reports?week={WEEK}")
     expect(page.locator("#comments-title")).to_have_text("クライアントからのコメント")
     expect(page.locator("#comment-list")).to_contain_text(COMMENT)
+    # The director's reply: refused when it is only spaces (kept as typed, the rule beside the box), then posted.
+    page.locator("#comment-body").fill("　　 ")
+    page.locator("#post-comment").evaluate("b => { b.form.noValidate = true; }")
+    with page.expect_navigation():
+        page.locator("#post-comment").click()
+    expect(page.locator("#comment-body")).to_have_value("　　 ")
+    expect(page.locator("#comment-body")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#comment-body-error")).to_contain_text("クライアントへの返信")
+    page.locator("#comment-body").fill("業種別の結果を次回お持ちします。")
+    with page.expect_navigation():
+        page.locator("#post-comment").click()
+    expect(page.locator("#comment-list li")).to_have_count(2)
+    expect(page.locator("#comment-list li").last).to_contain_text("業種別の結果を次回お持ちします。")
     expect(page.locator("#share-title")).to_have_text("共有リンク")
     # (The worker may have made a link of its own already, for its Slack post of the publish.)
     page.locator("#create-link").click()

@@ -7,6 +7,8 @@ import csv
 import io
 import re
 import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import httpx
 from openpyxl import load_workbook
@@ -81,15 +83,20 @@ def test_director_publishes_weekly_report_and_downloads_the_published_version(pa
     expect(page.locator("#report-form")).to_have_count(0)
     expect(page.get_by_text("勤怠の締め作業に課題感のある企業が多い", exact=True)).to_be_visible()
 
-    # Slack gets the web app's page of that version, never an API URL.
-    wanted = f"{services['web']}/projects/{world.project_id}/reports?week="
+    # Slack gets a shared link of the web app that opens without a login (tests/e2e/test_report_links.py),
+    # never an API URL.
+    week = datetime.now(ZoneInfo("Asia/Tokyo")).strftime("%G-W%V")
+    wanted = re.compile(re.escape(services["web"]) + r"/r/[A-Za-z0-9_-]+")
     deadline = time.monotonic() + 60
     posted: list[str] = []
     while time.monotonic() < deadline and not posted:
-        posted = [t for t in slack_texts(services["sandbox"]) if wanted in t]
+        posted = [t for t in slack_texts(services["sandbox"])
+                  if wanted.search(t) and f"週次レポート {week} (第 1 版)" in t and world.project_name in t]
         time.sleep(0.5)
-    assert posted, "the weekly report was not posted to Slack with the web URL"
-    assert "&version=1" in posted[0] and "/v1/" not in posted[0]
+    assert posted, "the weekly report was not posted to Slack with a shared link"
+    assert "/v1/" not in posted[0]
+    shared = httpx.get(wanted.search(posted[0]).group(0), timeout=30)  # no session
+    assert shared.status_code == 200 and world.project_name in shared.text and "第 1 版" in shared.text
 
 
 def test_a_refused_note_keeps_what_was_typed_and_says_why_next_to_the_field(page, world: World) -> None:

@@ -8,12 +8,11 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
 from anken_web.api_client import Api, ApiError
 from anken_web.error_messages import describe
-from anken_web.form_values import form_of
 from anken_web.rendering import AnyView, View, roles
 from anken_web.security_headers import report_document_headers
 
@@ -123,14 +122,3 @@ async def revoke_link(view: ShareView, project_id: str, week: str, link_id: str)
         return await _section(view, project_id, week)
     return view.redirect(f"/projects/{project_id}/reports?week={week}#share-links",
                          flash=view._("The link is revoked: it no longer opens the report."))
-
-
-@router.post("/projects/{project_id}/reports/{week}/comments")
-async def reply(view: ShareView, project_id: str, week: str, request: Request) -> Response:
-    body = (await form_of(request)).get("body", "")
-    try:
-        await view.api.post("reporting", f"/v1/projects/{project_id}/weekly-reports/{week}/comments", json={"body": body})
-    except ApiError as exc:
-        return view.redirect(f"/projects/{project_id}/reports?week={week}#client-comments", error=describe(exc, view._))
-    return view.redirect(f"/projects/{project_id}/reports?week={week}#client-comments",
-                         flash=view._("Your comment is posted."))

@@ -21,6 +21,7 @@ from anken_web.security_headers import report_document_headers
 
 router = APIRouter(include_in_schema=False)
 ReportView = Annotated[View, Depends(roles("director", "manager", "admin"))]
+ReplyView = Annotated[View, Depends(roles("director", "admin"))]
 DOWNLOADS = ("pptx", "xlsx", "csv", "html")
 NOTE_FIELDS = ("good_reactions", "objections", "learnings")
 
@@ -57,7 +58,7 @@ def positive_int(value: str | None) -> int | None:
 async def render_report(
     view: View, project: dict[str, Any], week: str, report: dict[str, Any], *, editable: bool, version: int | None = None,
     text: dict[str, Any] | None = None, field_errors: dict[str, str] | None = None, error: str | None = None,
-    status_code: int = 200,
+    status_code: int = 200, reply: dict[str, str] | None = None,
 ) -> Response:
     versions = (await view.api.get("reporting", report_path(project["id"], week) + "/versions")).get("versions") or []
     # Downloads default to what the client received: the opened version, else the latest published one.
@@ -66,6 +67,7 @@ async def render_report(
     sharing = await report_sharing(view, project["id"], week)
     return view.render(
         "reports/editor.html", status_code=status_code, project=project, week=week, report=report, **sharing,
+        reply=reply or {},
         downloads=DOWNLOADS, note_fields=(*NOTE_FIELDS, "next_actions"), text=text or draft_text(report),
         saved=None, error=error, field_errors=field_errors or {}, editable=editable, version=version,
         versions=versions, download_version=download_version,
@@ -133,6 +135,24 @@ async def publish(view: ReportView, project_id: str, week: str, request: Request
     return view.redirect(f"/projects/{project_id}/reports?week={week}",
                          flash=view._("The weekly report %(week)s is published as version %(version)s.",
                                       week=week, version=(published or {}).get("version", "")))
+
+
+@router.post("/projects/{project_id}/reports/{week}/comments")
+async def reply_to_client(view: ReplyView, project_id: str, week: str, request: Request) -> Response:
+    """The director answers the client's comments on the published week (the client reads it in the portal)."""
+    body = (await form_of(request)).get("body", "")
+    try:
+        await view.api.post("reporting", report_path(project_id, week) + "/comments", json={"body": body})
+    except ApiError as exc:
+        # Refused: the page comes back with the reply as typed and the rule beside the box.
+        project = await view.api.get("projects", f"/v1/projects/{project_id}")
+        report = await view.api.get("reporting", report_path(project_id, week))
+        error = view._("Reply to the client: write 1 to 2,000 characters.") if exc.status == 422 \
+            else describe(exc, view._)
+        return await render_report(view, project, week, report, editable=True, reply={"text": body, "error": error},
+                                   status_code=exc.status if 400 <= exc.status < 500 else 502)
+    return view.redirect(f"/projects/{project_id}/reports?week={week}#client-comments",
+                         flash=view._("Your comment is posted."))
 
 
 @router.get("/projects/{project_id}/reports/{week}/download.{kind}")
