@@ -58,4 +58,6 @@ class QualityResult(QualityFigures):
     period_from: date = Field(alias="from", serialization_alias="from")
     period_to: date = Field(alias="to", serialization_alias="to")
     group_by: QualityGroupBy | None = None
-    groups: list[QualityGroup] = Field(default_factory=list)
+    groups: list[QualityGroup] = Field(
+        default_factory=list, description="group_by=member: one group per member, ranked by qualified rate, then "
+                                          "held rate (highest first; a member without the rate after the others)")
