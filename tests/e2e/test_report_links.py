@@ -88,5 +88,12 @@ def test_a_shared_link_opens_the_report_without_login_until_revoked(page, browse
         assert answer is not None and answer.status == 404
         expect(visitor.locator("#link-invalid h1")).to_have_text("このリンクではレポートを開けません")
         assert visitor.request.get(url + "/download.pptx").status == 404
+
+        # The project's page lists every week's links, the revoked one with its week.
+        page.locator("#all-share-links").click()
+        row = page.locator('#share-link-list tr[data-status="revoked"]', has_text=world.director.name)
+        expect(row).to_have_count(1)
+        expect(row).to_contain_text(WEEK)
+        expect(row).to_contain_text("取り消し済み")
     finally:
         context.close()

@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from anken_web.api_client import Api, ApiError
 from anken_web.error_messages import describe
+from anken_web.form_values import form_of
 from anken_web.rendering import AnyView, View, roles
 from anken_web.security_headers import report_document_headers
 
@@ -112,13 +113,25 @@ async def create_link(view: ShareView, project_id: str, week: str) -> Response:
 
 
 @router.post("/projects/{project_id}/reports/{week}/links/{link_id}/revoke")
-async def revoke_link(view: ShareView, project_id: str, week: str, link_id: str) -> Response:
+async def revoke_link(view: ShareView, project_id: str, week: str, link_id: str, request: Request) -> Response:
+    # Back to where the button was: the week's report page, or the project's list of every link.
+    back = (f"/projects/{project_id}/report-links" if (await form_of(request)).get("back") == "project"
+            else f"/projects/{project_id}/reports?week={week}#share-links")
     try:
         await view.api.delete("reporting", f"/v1/report-links/{link_id}")
     except ApiError as exc:
-        return await _section(view, project_id, week, error=describe(exc, view._),
-                              status_code=exc.status if exc.status < 500 else 502)
+        if view.is_htmx:
+            return await _section(view, project_id, week, error=describe(exc, view._),
+                                  status_code=exc.status if exc.status < 500 else 502)
+        return view.redirect(back, error=describe(exc, view._))
     if view.is_htmx:
         return await _section(view, project_id, week)
-    return view.redirect(f"/projects/{project_id}/reports?week={week}#share-links",
-                         flash=view._("The link is revoked: it no longer opens the report."))
+    return view.redirect(back, flash=view._("The link is revoked: it no longer opens the report."))
+
+
+@router.get("/projects/{project_id}/report-links")
+async def project_links(view: ShareView, project_id: str) -> Response:
+    """Every shared link of the project, all weeks, for the director (or an admin) to review and revoke."""
+    project = await view.api.get("projects", f"/v1/projects/{project_id}")
+    links = await view.api.get("reporting", "/v1/report-links", project_id=project_id)
+    return view.render("report_links/project.html", project=project, share_links=(links or {}).get("items") or [])
