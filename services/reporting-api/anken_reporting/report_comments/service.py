@@ -15,14 +15,14 @@ from anken_common.problems import NotFound
 from anken_reporting.auth.principal import Principal
 from anken_reporting.report_comments import repository
 from anken_reporting.report_comments.schemas import CommentIn, CommentList, CommentOut
+from anken_reporting.reports import repository as reports_repo
 from anken_reporting.reports.iso_week import IsoWeek
-from anken_reporting.reports.repository import ReportRepository
 
 MAX_LISTED = 500
 
 
 async def _published_version(session: AsyncSession, project_id: uuid.UUID, week: IsoWeek) -> int:
-    number = await ReportRepository(session).latest_version_number(project_id, week.label)
+    number = await reports_repo.latest_version_number(session, project_id, week.label)
     if number is None:
         raise NotFound("published weekly report")
     return int(number)

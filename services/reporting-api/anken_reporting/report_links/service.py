@@ -23,9 +23,9 @@ from anken_reporting.report_links import repository
 from anken_reporting.report_links.models import report_links
 from anken_reporting.report_links.schemas import LinkCreated, LinkList, LinkOut, SharedReport
 from anken_reporting.report_links.tokens import link_id_of, token_for
+from anken_reporting.reports import repository as reports_repo
 from anken_reporting.reports.documents import FORMATS
 from anken_reporting.reports.iso_week import IsoWeek, parse_iso_week
-from anken_reporting.reports.repository import ReportRepository
 from anken_reporting.reports.schemas import WeeklyReport
 from anken_reporting.reports.service import WeeklyReportService
 
@@ -60,7 +60,7 @@ async def create(
 ) -> tuple[LinkCreated, bool]:
     """A new link to the week's published report (404 when nothing is published). With an Idempotency-Key the
     same caller's retry answers the link made the first time: (link, created)."""
-    if await ReportRepository(session).latest_version_number(project["id"], week.label) is None:
+    if await reports_repo.latest_version_number(session, project["id"], week.label) is None:
         raise NotFound("published weekly report")
     creator = str(principal.id)
     now = utc_now()

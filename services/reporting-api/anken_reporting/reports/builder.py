@@ -20,9 +20,9 @@ from anken_reporting.kpis.service import project_kpis
 from anken_reporting.quality.schemas import QualityResult
 from anken_reporting.quality.service import appointment_quality as appointment_quality_of
 from anken_reporting.readmodels.timezones import today_in, zone
+from anken_reporting.reports import repository as repo
 from anken_reporting.reports.agenda import build_agenda, summary_line
 from anken_reporting.reports.iso_week import IsoWeek
-from anken_reporting.reports.repository import ReportRepository
 from anken_reporting.reports.schemas import (
     AbResult,
     AbVariant,
@@ -114,7 +114,6 @@ async def build_weekly_report(
     as_of = min(last_day, today) if week.start <= today else last_day
     by_member = await project_kpis(session, project_id, week.start, week.end, "member", as_of)
     by_day = await project_kpis(session, project_id, week.start, week.end, "day", as_of)
-    repository = ReportRepository(session)
 
     figures = figure_rows(by_member, by_member.previous, by_member.target.period_appointment_target)
     month = MonthProgress(
@@ -127,12 +126,12 @@ async def build_weekly_report(
     ab = ab_from(await ab_test(session, project_id, week.start, week.end))
     list_status = ListStatus(
         remaining_targets=by_member.month.remaining_targets,
-        first_calls_this_week=await repository.first_calls(project_id, week.start, week.end),
+        first_calls_this_week=await repo.first_calls(session, project_id, week.start, week.end),
         calls_this_week=by_member.calls, average_daily_calls=by_member.month.average_daily_calls,
         exhaustion_date=by_member.list_exhaustion_date,
     )
     appointment_quality = quality_from(await appointment_quality_of(session, project_id, week.start, week.end))
-    latest = await repository.latest_version_number(project_id, week.label)
+    latest = await repo.latest_version_number(session, project_id, week.label)
     return WeeklyReport(
         project=ProjectHeader(id=project_id, name=project["name"], client_id=project["client_id"],
                               client_name=project.get("client_name"), timezone=project["timezone"]),

@@ -13,10 +13,10 @@ from anken_common.problems import NotFound
 from anken_reporting.kpis.repository import ProjectRow
 from anken_reporting.outbox.writer import record_event
 from anken_reporting.readmodels.timezones import zone
+from anken_reporting.reports import repository as repo
 from anken_reporting.reports.builder import build_weekly_report
 from anken_reporting.reports.iso_week import IsoWeek
 from anken_reporting.reports.models import WeeklyReportVersion
-from anken_reporting.reports.repository import ReportRepository
 from anken_reporting.reports.schemas import (
     DraftIn,
     DraftOut,
@@ -55,27 +55,26 @@ def web_report_url(web_base_url: str, project_id: uuid.UUID, iso_week: str, vers
 class WeeklyReportService:
     def __init__(self, session: AsyncSession, public_base_url: str = "", web_base_url: str = "") -> None:
         self.session = session
-        self.repository = ReportRepository(session)
         self.public_base_url = public_base_url.rstrip("/")
         self.web_base_url = web_base_url.rstrip("/")
 
     async def live(self, project: ProjectRow, week: IsoWeek) -> WeeklyReport:
-        draft = await self.repository.draft(project["id"], week.label)
+        draft = await repo.draft(self.session, project["id"], week.label)
         notes = ReportNotes.model_validate(draft.notes) if draft else ReportNotes()
         actions = [NextAction.model_validate(a) for a in draft.next_actions] if draft else []
         return await build_weekly_report(self.session, project, week, notes, actions)
 
     async def published(self, project_id: uuid.UUID, week: IsoWeek, version: int | None) -> WeeklyReport:
         """A frozen version (the latest when `version` is None); NotFound when there is none."""
-        row = await self.repository.version(project_id, week.label, version)
+        row = await repo.version(self.session, project_id, week.label, version)
         if row is None:
             raise NotFound("published weekly report version" if version else "published weekly report")
         report = WeeklyReport.model_validate(row.report)
-        report.latest_version = await self.repository.latest_version_number(project_id, week.label)
+        report.latest_version = await repo.latest_version_number(self.session, project_id, week.label)
         return report
 
     async def versions(self, project_id: uuid.UUID, week: IsoWeek) -> VersionList:
-        rows = await self.repository.versions(project_id, week.label)
+        rows = await repo.versions(self.session, project_id, week.label)
         return VersionList(
             project_id=project_id, iso_week=week.label, latest_version=rows[0].version if rows else None,
             versions=[PublishedVersion(
@@ -86,14 +85,14 @@ class WeeklyReportService:
         )
 
     async def published_weeks(self, project_id: uuid.UUID, limit: int) -> PublishedWeekList:
-        rows = await self.repository.published_weeks(project_id, limit)
+        rows = await repo.published_weeks(self.session, project_id, limit)
         return PublishedWeekList(project_id=project_id, items=[PublishedWeek(
             iso_week=row.iso_week, latest_version=row.version, published_at=row.published_at, summary=row.summary,
             links=version_links(project_id, row.iso_week, row.version),
         ) for row in rows])
 
     async def save_draft(self, project: ProjectRow, week: IsoWeek, body: DraftIn, editor: str) -> DraftOut:
-        draft = await self.repository.save_draft(
+        draft = await repo.save_draft(self.session,
             project["id"], week.label, body.notes.model_dump(mode="json"),
             [action.model_dump(mode="json") for action in body.next_actions], editor,
         )
@@ -109,9 +108,9 @@ class WeeklyReportService:
         Returns (version, created). Publishing content identical to the latest version returns
         that version instead of a new one, so a retried publish never duplicates.
         """
-        await self.repository.lock_week(project["id"], week.label)
+        await repo.lock_week(self.session, project["id"], week.label)
         report = await self.live(project, week)
-        latest = await self.repository.version(project["id"], week.label, None)
+        latest = await repo.version(self.session, project["id"], week.label, None)
         if latest is not None:
             frozen = WeeklyReport.model_validate(latest.report)
             if frozen.model_dump(mode="json", exclude=VOLATILE_FIELDS) == report.model_dump(mode="json", exclude=VOLATILE_FIELDS):
@@ -122,7 +121,7 @@ class WeeklyReportService:
         report.status, report.version, report.published_at, report.latest_version = (
             "published", number, published_at, number,
         )
-        row = await self.repository.add_version(WeeklyReportVersion(
+        row = await repo.add_version(self.session, WeeklyReportVersion(
             project_id=project["id"], client_id=project["client_id"], iso_week=week.label, version=number,
             report=report.model_dump(mode="json"), published_by=publisher, published_at=published_at,
         ))
