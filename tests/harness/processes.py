@@ -103,6 +103,11 @@ class Stack:
             self.ports[name] = devstack.free_port()
         for name, var in URL_VARS.items():
             self.env[var] = f"http://127.0.0.1:{self.ports[name]}"
+        # The sandbox's SMTP catcher on its own free port, and projects-api's invitation mail sent to it (as
+        # `make run` wires them); where a suite starts no sandbox, a send fails fast and is answered mail_sent: false.
+        self.ports["smtp"] = devstack.free_port()
+        self.env.update(SANDBOX_SMTP_PORT=str(self.ports["smtp"]), SMTP_HOST="127.0.0.1",
+                        SMTP_PORT=str(self.ports["smtp"]), SMTP_STARTTLS="0", SMTP_TIMEOUT_S="5")
 
     def url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.ports[name]}"

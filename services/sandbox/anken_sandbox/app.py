@@ -1,6 +1,9 @@
-"""The sandbox app factory (`anken-sandbox serve --port 8010` runs `create_sandbox_app`)."""
+"""The sandbox app factory (`anken-sandbox serve --port 8010` runs `create_served_sandbox_app`)."""
 
 from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -14,6 +17,8 @@ from anken_sandbox.control.viewers import router as viewers_router
 from anken_sandbox.drive.endpoints import router as drive_router
 from anken_sandbox.fault_envelopes import confluence_error, google_error
 from anken_sandbox.gateway import wrap_outermost
+from anken_sandbox.mail import smtp_server
+from anken_sandbox.mail.endpoints import router as mail_router
 from anken_sandbox.oauth.endpoints import router as oauth_router
 from anken_sandbox.settings import SandboxSettings, get_sandbox_settings
 from anken_sandbox.sheets.endpoints import router as sheets_router
@@ -32,11 +37,12 @@ client libraries work against it with only their base URL changed:
 - Google Sheets v4 under `/sheets/v4/` and the Drive v3 files it needs under `/drive/v3/`, with their
   OAuth token endpoint at `/oauth2/token`
 - a partner's webhook receiver at `/webhooks/{endpoint_id}` (Standard Webhooks signatures)
+- an SMTP catcher on `SANDBOX_SMTP_PORT` (8025 by default) that keeps every mail, e.g. invitations
 
 Each answers in the vendor's own envelopes and errors. State lives in memory (and, with
 `SANDBOX_STATE_FILE` set, in that JSON file across restarts); `POST /_sandbox/reset` forgets it. `POST /_sandbox/faults` injects 429/5xx answers, slow answers or dropped connections;
 `GET /_sandbox/slack/messages`, `/_sandbox/confluence/pages`, `/_sandbox/sheets/spreadsheets`,
-`/_sandbox/webhooks/received` and `/_sandbox/requests` show what arrived.
+`/_sandbox/webhooks/received`, `/_sandbox/mail/messages` and `/_sandbox/requests` show what arrived.
 """
 
 TAGS = [
@@ -52,14 +58,32 @@ TAGS = [
 ]
 
 
-def create_sandbox_app(settings: SandboxSettings | None = None) -> FastAPI:
+def create_served_sandbox_app() -> FastAPI:
+    """`anken-sandbox serve`: the app with its SMTP catcher (unless SANDBOX_SMTP_PORT is 0 or empty)."""
+    return create_sandbox_app(serve_smtp=True)
+
+
+def create_sandbox_app(settings: SandboxSettings | None = None, *, serve_smtp: bool = False) -> FastAPI:
+    """The app; `serve_smtp` also listens for mail on SANDBOX_SMTP_PORT (in-process test apps leave it off, so
+    that they never compete for the port)."""
     settings = settings or get_sandbox_settings()
     configure_logging("sandbox", settings.log_level, settings.log_json)
     state = SandboxState(settings)
     state_file = StateFile.attach(state)
+    smtp_port = settings.sandbox_smtp_port if serve_smtp else 0
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            if state_file is not None:
+                await stack.enter_async_context(state_file.lifespan(app))
+            if smtp_port:
+                await stack.enter_async_context(smtp_server.serving(state, settings.sandbox_smtp_host, smtp_port))
+            yield
+
     app = create_service_app(
         service="sandbox", title="Anken integration sandbox", description=DESCRIPTION, ready_checks=lambda: {},
-        max_body_bytes=settings.max_body_bytes, openapi_tags=TAGS, lifespan=state_file.lifespan if state_file else None,
+        max_body_bytes=settings.max_body_bytes, openapi_tags=TAGS, lifespan=lifespan,
     )
     app.state.sandbox = state
 
@@ -72,7 +96,7 @@ def create_sandbox_app(settings: SandboxSettings | None = None) -> FastAPI:
         return google_error(exc.status, exc.message, exc.headers)
 
     for router in (slack_router, confluence_router, sheets_router, drive_router, oauth_router, webhooks_router, control_router,
-                   viewers_router):
+                   viewers_router, mail_router):
         app.include_router(router)
     wrap_outermost(app, state)
     return app

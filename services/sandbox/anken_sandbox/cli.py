@@ -1,4 +1,5 @@
-"""`anken-sandbox serve`: the local sandbox emulating Slack, Confluence, Google Sheets and a webhook receiver."""
+"""`anken-sandbox serve`: the local sandbox emulating Slack, Confluence, Google Sheets, a webhook receiver
+and an SMTP catcher (SANDBOX_SMTP_PORT)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ def main(argv: list[str] | None = None) -> None:
     get_sandbox_settings()  # stops here, with one line, in production
     import uvicorn
 
-    uvicorn.run("anken_sandbox.app:create_sandbox_app", factory=True, host=args.host,
+    uvicorn.run("anken_sandbox.app:create_served_sandbox_app", factory=True, host=args.host,
                 port=args.port, log_config=None, access_log=False)
 
 

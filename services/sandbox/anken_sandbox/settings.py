@@ -27,6 +27,15 @@ class SandboxSettings(CommonSettings):
     # atomically at most every `sandbox_state_save_interval_s` when changed, and on shutdown). Unset: memory only.
     sandbox_state_file: str | None = None
     sandbox_state_save_interval_s: float = Field(2.0, gt=0)
+    # The SMTP catcher `anken-sandbox serve` starts (mail/smtp_server.py): every mail sent to it is kept and
+    # shown at /_sandbox/mail/messages. 0 or empty: no catcher.
+    sandbox_smtp_host: str = "127.0.0.1"
+    sandbox_smtp_port: int = Field(8025, ge=0, le=65_535)
+
+    @field_validator("sandbox_smtp_port", mode="before")
+    @classmethod
+    def _empty_port_disables(cls, value: object) -> object:
+        return 0 if value is None or (isinstance(value, str) and not value.strip()) else value
 
     @field_validator("anken_env")
     @classmethod

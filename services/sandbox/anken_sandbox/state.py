@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from anken_sandbox.config import SandboxConfig
 from anken_sandbox.confluence.site import ConfluenceSite
 from anken_sandbox.faults import FaultStore
+from anken_sandbox.mail.mailbox import Mailbox
 from anken_sandbox.oauth.token_server import TokenServer
 from anken_sandbox.request_log import RequestLog
 from anken_sandbox.settings import SandboxSettings
@@ -43,6 +44,7 @@ class SandboxState:
         self.workbooks = Workbooks()
         self.sheets_access = SheetsAccess()
         self.webhooks = WebhookReceiver()
+        self.mail = Mailbox()
 
     def apply_config(self, config: SandboxConfig) -> None:
         self.config = config
@@ -58,6 +60,7 @@ class SandboxState:
             "format": SNAPSHOT_FORMAT, "slack": self.slack.to_dict(), "confluence": self.confluence.to_dict(),
             "oauth": self.oauth.to_dict(), "workbooks": self.workbooks.to_dict(),
             "sheets_access": self.sheets_access.to_dict(), "webhooks": self.webhooks.to_dict(),
+            "mail": self.mail.to_dict(),
         }
 
     def restore(self, data: dict[str, Any]) -> None:
@@ -67,5 +70,7 @@ class SandboxState:
         slack, confluence = SlackWorkspace.from_dict(data["slack"]), ConfluenceSite.from_dict(data["confluence"])
         oauth, workbooks = TokenServer.from_dict(data["oauth"]), Workbooks.from_dict(data["workbooks"])
         sheets_access, webhooks = SheetsAccess.from_dict(data["sheets_access"]), WebhookReceiver.from_dict(data["webhooks"])
+        # Files saved before the SMTP catcher existed have no mailbox.
+        mail = Mailbox.from_dict(data["mail"]) if "mail" in data else Mailbox()
         self.slack, self.confluence, self.oauth, self.workbooks = slack, confluence, oauth, workbooks
-        self.sheets_access, self.webhooks = sheets_access, webhooks
+        self.sheets_access, self.webhooks, self.mail = sheets_access, webhooks, mail
