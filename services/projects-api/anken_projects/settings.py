@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from email.utils import parseaddr
 from functools import lru_cache
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 
 from anken_common.settings import CommonSettings, load_settings
 from anken_projects.auth.client_address import Network, parse_networks
@@ -43,12 +44,41 @@ class ProjectsSettings(CommonSettings):
     # Proxies whose X-Forwarded-For names the client (comma-separated IPs or CIDRs, e.g. the web
     # front end's address); empty: the direct peer is the client.
     trusted_proxies: str = ""
+    # Invitation mail (invitations/mail.py). With SMTP_HOST set, invitations go out over SMTP in every
+    # environment; unset, outside production the link is logged and shown to the inviter, in production
+    # inviting answers 503. SMTP_TLS: implicit TLS from the first byte (port 465); otherwise SMTP_STARTTLS
+    # requires the upgrade (never sends the password or the link in clear) unless turned off, as `make run`
+    # does for the local sandbox's catcher.
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65_535)
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = True
+    smtp_tls: bool = False
+    smtp_timeout_s: float = Field(default=10.0, gt=0, le=120)
+    mail_from: str = "Anken <no-reply@anken.example>"
+    # The web app's address (WEB_URL, as reporting-api's): invitation mails link to its accept page.
+    web_url: str = "http://127.0.0.1:8000"
 
     @field_validator("trusted_proxies")
     @classmethod
     def _trusted_proxies_are_addresses(cls, value: str) -> str:
         parse_networks(value)
         return value
+
+    @field_validator("mail_from")
+    @classmethod
+    def _mail_from_is_one_address(cls, value: str) -> str:
+        if "\r" in value or "\n" in value or "@" not in parseaddr(value)[1]:
+            raise ValueError('must be one address, e.g. "Anken <no-reply@anken.example.jp>"')
+        return value
+
+    @field_validator("web_url")
+    @classmethod
+    def _web_url_is_absolute(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be the web app's absolute address, e.g. https://anken.example.jp")
+        return value.rstrip("/")
 
     @property
     def trusted_proxy_networks(self) -> list[Network]:

@@ -37,8 +37,13 @@ ClientID = Annotated[uuid.UUID, Path(description="Client id")]
              summary="Invite a person of the client as a client user (one-time link, valid 72 h)",
              description="Admins invite to every client, a director to the clients whose projects they direct (any "
                          "other client is 404). The user is created inactive without a password; inviting the same "
-                         "not-yet-activated person again replaces the earlier link. Outside production no mail is "
-                         "sent and the answer carries the link (shown this once); an e-mail of another user is 409.",
+                         "not-yet-activated person again replaces the earlier link. An e-mail of another user is 409. "
+                         "With SMTP configured (SMTP_HOST) the link is mailed in the invitation's language; "
+                         "`mail_sent` says whether the mail server accepted it. A failed send (server down, refused, "
+                         "timed out) is still 201 with `mail_sent: false`: the invitation is kept, and inviting the "
+                         "person again sends a new link. Outside production the answer also carries the link (shown "
+                         "this once; without SMTP it is the only way it reaches the person). In production without "
+                         "SMTP no invitation is made: 503.",
              responses=problem_responses(401, 403, 404, 409, 422, 503))
 async def invite(client_id: ClientID, body: InvitationCreate, principal: Inviter, session: SessionDep,
                  resources: ResourcesDep) -> InvitationOut:
@@ -47,12 +52,14 @@ async def invite(client_id: ClientID, body: InvitationCreate, principal: Inviter
         raise ProblemError(503, "Service Unavailable", "no invitation mail sender is configured")
     issued = await service.invite(session, principal, client_id, body, utc_now())
     link = mail.accept_link(issued.token)
-    # Committed before the mail goes out: a link must work as soon as it can arrive.
+    # Committed before the mail goes out: a link must work as soon as it can arrive, and a failed send
+    # leaves the invitation in place (answered `mail_sent: false`; inviting again sends a new link).
     await session.commit()
-    await mailer.send(mail.InvitationMail(to=issued.user.email, name=issued.user.name, client_name=issued.client.name,
-                                          link=link, expires_at=issued.invitation.expires_at))
+    mail_sent = await mailer.send(mail.InvitationMail(
+        to=issued.user.email, name=issued.user.name, client_name=issued.client.name, inviter_name=issued.inviter_name,
+        link=mail.absolute_link(resources.settings, link), expires_at=issued.invitation.expires_at, locale=body.locale))
     return InvitationOut(id=issued.invitation.id, user_id=issued.user.id, client_id=issued.client.id, email=issued.user.email,
-                         expires_at=issued.invitation.expires_at,
+                         expires_at=issued.invitation.expires_at, mail_sent=mail_sent,
                          link=link if mail.shows_link_to_inviter(resources.settings) else None)
 
 

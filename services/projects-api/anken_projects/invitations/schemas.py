@@ -21,20 +21,25 @@ class InvitationCreate(StrictInput):
 
 
 class InvitationOut(BaseModel):
-    """The invitation just made. `link` (the one-time link, shown once) is present only outside production,
-    where no mail is sent: there the inviter passes it on; in production the link goes by e-mail only."""
+    """The invitation just made. `mail_sent`: whether the invitation mail was accepted by the mail server
+    (false without SMTP, or when the send failed: the invitation stands, invite again to send a new link).
+    `link` (the one-time link, shown once) is present only outside production; in production the link
+    goes by e-mail only."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "id": "3a9c5e7f-1b2d-4f6a-8c0e-2d4f6a8c0e1b",
         "user_id": "0b8f3c1e-2f7a-4d8e-9d1c-6a5b4c3d2e1f", "client_id": "5d2c1b0a-9e8f-4a7b-8c6d-1e2f3a4b5c6d",
         "email": "sato@client.example.jp", "expires_at": "2026-12-04T09:00:00+09:00",
-        "link": "/invitations/accept?token=Zm9vYmFy"}]})
+        "mail_sent": True, "link": "/invitations/accept?token=Zm9vYmFy"}]})
     id: uuid.UUID = Field(description="The invitation's id (DELETE /v1/invitations/{id} revokes its link)")
     user_id: uuid.UUID
     client_id: uuid.UUID
     email: str
     expires_at: datetime
-    link: str | None = Field(default=None, description="Development only: the one-time link, shown this once")
+    mail_sent: bool = Field(description="The invitation mail was accepted by the SMTP server; false without SMTP "
+                                        "(development) or when sending failed (the invitation is kept: invite again)")
+    link: str | None = Field(default=None, description="Outside production only: the one-time link (relative to the "
+                                                       "web app), shown this once")
 
 
 class InvitationAccept(StrictInput):

@@ -66,6 +66,7 @@ class Issued:
     user: User
     invitation: UserInvitation
     client: Client
+    inviter_name: str  # named in the mail: who invited them
     token: str  # the link's secret: handed to the mailer (and, outside production, the inviter) once
 
 
@@ -107,7 +108,9 @@ async def invite(
     await session.flush()
     record_audit(session, principal, "user.invite", "user", user.id,
                  after={"client_id": str(client.id), "email": user.email, "expires_at": invitation.expires_at})
-    return Issued(user=user, invitation=invitation, client=client, token=token)
+    inviter = await session.get(User, principal.user_id)
+    return Issued(user=user, invitation=invitation, client=client, inviter_name=inviter.name if inviter else "Anken",
+                  token=token)
 
 
 @dataclass(frozen=True)
