@@ -4,7 +4,8 @@ running services (`anken-projects seed`, started once they answer). Ctrl-C stops
 
 Also `run.py migrate`, `run.py seed` (`make migrate` / `make seed`) and `run.py demo-reset`
 (`make demo-reset`: throw the demo data away, then start as `run` and load it again).
-Ports: WEB_PORT, PROJECTS_PORT, REPORTING_PORT, WORKER_PORT, SANDBOX_PORT, ANKEN_REDIS_PORT.
+Ports: WEB_PORT, PROJECTS_PORT, REPORTING_PORT, WORKER_PORT, SANDBOX_PORT, SANDBOX_SMTP_PORT (the sandbox's
+mail catcher, 8025), ANKEN_REDIS_PORT.
 """
 
 from __future__ import annotations
@@ -90,12 +91,23 @@ def prepare_environment() -> tuple[dict[str, str], list[str]]:
         port = env.setdefault(port_var, str(default))
         if url_var:
             env.setdefault(url_var, f"http://127.0.0.1:{port}")
+    wire_mail(env)
     # The web front end forwards the browser's address on login (X-Forwarded-For); projects-api
     # believes it only from these peers, so the per-address login throttle counts browsers, not web.
     env.setdefault("TRUSTED_PROXIES", "127.0.0.1,::1")
     env.setdefault("LOG_JSON", "0")
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     return env, embedded
+
+
+def wire_mail(env: dict[str, str]) -> None:
+    """Invitation mail goes to the sandbox's SMTP catcher (seen at /_sandbox/mail/messages), unless a real
+    server is configured (SMTP_HOST) or the catcher is turned off (SANDBOX_SMTP_PORT=0 or empty: the link
+    is then only logged and shown to the inviter)."""
+    port = env.setdefault("SANDBOX_SMTP_PORT", "8025").strip()
+    if env.get("SMTP_HOST") or port in ("", "0"):
+        return
+    env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_STARTTLS="0", SMTP_TLS="0")
 
 
 def migrate(env: dict[str, str]) -> None:
@@ -166,6 +178,15 @@ def _interrupt(*_: object) -> None:
     raise KeyboardInterrupt
 
 
+def mail_line(env: dict[str, str]) -> str:
+    if env.get("SMTP_HOST") == "127.0.0.1" and env.get("SMTP_PORT") == env.get("SANDBOX_SMTP_PORT"):
+        return (f"invitations go to the sandbox's catcher (SMTP 127.0.0.1:{env['SMTP_PORT']}): "
+                f"http://localhost:{env['SANDBOX_PORT']}/_sandbox/mail/messages")
+    if env.get("SMTP_HOST"):
+        return f"invitations are sent through {env['SMTP_HOST']}:{env.get('SMTP_PORT', '587')}"
+    return "no SMTP: invitation links are logged and shown to the inviter"
+
+
 def banner(env: dict[str, str]) -> None:
     password = env.get("ANKEN_DEMO_PASSWORD", "anken-demo")
     port = {name: env[name] for name, _, _ in PORTS}
@@ -176,6 +197,7 @@ def banner(env: dict[str, str]) -> None:
         f"reporting-api  http://localhost:{port['REPORTING_PORT']}/docs\n"
         f"  worker        http://localhost:{port['WORKER_PORT']}/healthz  "
         f"sandbox        http://localhost:{port['SANDBOX_PORT']}/_sandbox/slack/messages\n"
+        f"  mail          {mail_line(env)}\n"
         "\n"
         f"  Demo logins (password: {password})\n"
         "    admin@demo.anken.jp  director@demo.anken.jp  manager@demo.anken.jp  member1@demo.anken.jp\n"

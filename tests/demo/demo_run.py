@@ -23,12 +23,12 @@ import httpx
 from harness.infra import ROOT, Infra, devstack
 
 PORTS = {"web": "WEB_PORT", "projects": "PROJECTS_PORT", "reporting": "REPORTING_PORT", "worker": "WORKER_PORT",
-         "sandbox": "SANDBOX_PORT"}
+         "sandbox": "SANDBOX_PORT", "smtp": "SANDBOX_SMTP_PORT"}
 LOADED = re.compile(r"demo data loaded in ([0-9.]+) s")
 # Everything `make run` may read from the caller's environment; the run gets its own.
 INHERITED_OUT = ("DATABASE_URL", "REDIS_URL", "REDIS_NAMESPACE", "ANKEN_DEMO", "ANKEN_SANDBOX", "ANKEN_ENV",
                  "ANKEN_SECRET_KEY", "ANKEN_ENCRYPTION_KEY", "PROJECTS_API_URL", "REPORTING_API_URL", "WORKER_URL",
-                 "SANDBOX_URL", "ANKEN_HOME")
+                 "SANDBOX_URL", "ANKEN_HOME", "SMTP_HOST", "SMTP_PORT", "SMTP_STARTTLS", "SMTP_TLS", "WEB_URL")
 
 
 @dataclass

@@ -5,6 +5,7 @@ headers; an unreachable SMTP server is 201 `mail_sent: false` and the invitation
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -13,9 +14,11 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from pydantic import ValidationError
 
 from anken_common.settings import Environment
 from anken_projects.invitations import mail
+from anken_projects.settings import ProjectsSettings
 from harness.infra import devstack
 from projects_registry.helpers import Actor, create_client, create_project, make_user, serve_app, settings_from
 from projects_registry.test_client_invitations import NEW_PASSWORD, _accept, _login
@@ -164,3 +167,22 @@ async def test_openapi_documents_mail_sent(smtp_client: httpx.AsyncClient) -> No
     assert "`mail_sent: false`" in operation["description"]
     schema = document["components"]["schemas"]["InvitationOut"]
     assert "mail_sent" in schema["required"] and "mail_sent" in schema["properties"]
+
+
+def _production(**overrides: object) -> ProjectsSettings:
+    return ProjectsSettings(**{  # type: ignore[arg-type]
+        "anken_env": "production", "anken_secret_key": secrets.token_urlsafe(48),
+        "database_url": f"postgresql://anken:{secrets.token_urlsafe(24)}@postgres:5432/anken",
+        "redis_url": f"redis://:{secrets.token_urlsafe(24)}@redis:6379/0", "smtp_host": "smtp.example.jp",
+        "web_url": "https://anken.example.jp", **overrides})
+
+
+def test_production_refuses_mail_in_clear_and_links_to_localhost() -> None:
+    assert _production().smtp_starttls and _production(smtp_tls=True, smtp_port=465).smtp_tls
+    assert _production(smtp_host="127.0.0.1", smtp_starttls=False).smtp_host == "127.0.0.1"  # a relay on the host
+    with pytest.raises(ValidationError, match="SMTP_TLS or SMTP_STARTTLS"):
+        _production(smtp_starttls=False)
+    with pytest.raises(ValidationError, match="web_url"):
+        _production(web_url="http://127.0.0.1:8000")
+    with pytest.raises(ValidationError, match="mail_from"):
+        _production(mail_from="Anken <no-reply@x.jp>\r\nBcc: a@evil.example")

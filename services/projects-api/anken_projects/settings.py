@@ -5,12 +5,13 @@ from __future__ import annotations
 from email.utils import parseaddr
 from functools import lru_cache
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 
-from anken_common.settings import CommonSettings, load_settings
+from anken_common.settings import CommonSettings, Environment, load_settings
 from anken_projects.auth.client_address import Network, parse_networks
 
 SCHEMA = "projects"
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 class ProjectsSettings(CommonSettings):
@@ -66,6 +67,17 @@ class ProjectsSettings(CommonSettings):
         parse_networks(value)
         return value
 
+    @field_validator("smtp_tls")
+    @classmethod
+    def _production_mail_is_encrypted(cls, value: bool, info: ValidationInfo) -> bool:
+        # The mail carries a working password link: in production it never crosses a network in clear
+        # (a relay on the same host may take it unencrypted).
+        host = str(info.data.get("smtp_host", "")).strip()
+        if (info.data.get("anken_env") == Environment.production and host and host not in LOCAL_HOSTS
+                and not value and not info.data.get("smtp_starttls")):
+            raise ValueError("SMTP_TLS or SMTP_STARTTLS must be on in production (the mail carries a password link)")
+        return value
+
     @field_validator("mail_from")
     @classmethod
     def _mail_from_is_one_address(cls, value: str) -> str:
@@ -75,9 +87,12 @@ class ProjectsSettings(CommonSettings):
 
     @field_validator("web_url")
     @classmethod
-    def _web_url_is_absolute(cls, value: str) -> str:
+    def _web_url_is_absolute(cls, value: str, info: ValidationInfo) -> str:
         if not value.startswith(("http://", "https://")):
             raise ValueError("must be the web app's absolute address, e.g. https://anken.example.jp")
+        if (info.data.get("anken_env") == Environment.production and str(info.data.get("smtp_host", "")).strip()
+                and value.rstrip("/") == "http://127.0.0.1:8000"):
+            raise ValueError("must be set in production when mail is sent: invitation links open the web app there")
         return value.rstrip("/")
 
     @property
