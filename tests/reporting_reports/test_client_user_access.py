@@ -41,6 +41,16 @@ async def test_a_client_user_reads_published_weeks_only_and_only_of_their_client
     # Without a version a client user gets the latest published version, never the live draft.
     report = (await world.client.get(base + "/2026-W46", headers=mine)).json()
     assert report["status"] == "published" and report["version"] == 2
+    # The project keeps member names from its client: the member table keeps its figures, not who it was.
+    director_view = (await world.client.get(base + "/2026-W46", params={"version": 2}, headers=world.headers())).json()
+    assert "山田 太郎" in [m["name"] for m in director_view["members"]]
+    assert [(m["name"], m["member_id"], m["calls"]) for m in report["members"]] == [
+        (f"メンバー{i}", None, m["calls"]) for i, m in enumerate(director_view["members"], start=1)]
+    assert "山田" not in (await world.client.get(base + "/2026-W46.csv", headers=mine)).content.decode("utf-8-sig")
+    # A shared link is the client's too.
+    link = (await world.client.post(base + "/2026-W46/links", headers=world.headers())).json()
+    shared = (await world.client.get(f"/v1/report-links/resolve/{link['token']}")).json()["report"]
+    assert [m["name"] for m in shared["members"]] == [f"メンバー{i}" for i in range(1, len(director_view["members"]) + 1)]
     csv_file = await world.client.get(base + "/2026-W46.csv", headers=mine)
     assert csv_file.status_code == 200 and "v2" in csv_file.headers["content-disposition"]
     assert (await world.client.get(base + "/2026-W46/versions", headers=mine)).json()["latest_version"] == 2

@@ -27,7 +27,7 @@ from anken_reporting.reports import repository as reports_repo
 from anken_reporting.reports.documents import FORMATS
 from anken_reporting.reports.iso_week import IsoWeek, parse_iso_week
 from anken_reporting.reports.schemas import WeeklyReport
-from anken_reporting.reports.service import WeeklyReportService
+from anken_reporting.reports.service import WeeklyReportService, without_member_names
 
 PROJECTS = rule.ProjectColumns(id=projects.c.id, client_id=projects.c.client_id, director_id=projects.c.director_id)
 
@@ -129,6 +129,10 @@ async def shared_report(session: AsyncSession, secret: str, token: str) -> tuple
     if report.project.client_id != link["client_id"]:
         raise NotFound("report link")
     await repository.record_open(session, link["id"], utc_now())
+    # A link is the client's: member names only where the project shows them to its client.
+    project = await get_project(session, link["project_id"])
+    if project is None or not project["client_sees_member_names"]:
+        report = without_member_names(report)
     return link, report
 
 

@@ -25,7 +25,7 @@ from anken_reporting.reports.schemas import (
     VersionList,
     WeeklyReport,
 )
-from anken_reporting.reports.service import WeeklyReportService
+from anken_reporting.reports.service import WeeklyReportService, without_member_names
 
 router = APIRouter(prefix="/v1/projects/{project_id}/weekly-reports", tags=["weekly reports"])
 
@@ -51,8 +51,12 @@ async def load_report(
     service = WeeklyReportService(session)
     # Partners and client users see what the director published, never a draft in progress.
     if version is not None or rule.reads_published_reports_only(principal):
-        return await service.published(project_id, week, version)
-    return await service.live(project, week)
+        report = await service.published(project_id, week, version)
+    else:
+        report = await service.live(project, week)
+    if not rule.may_see_member_names(principal, project_allows=bool(project["client_sees_member_names"])):
+        report = without_member_names(report)
+    return report
 
 
 def _download_route(extension: str) -> None:

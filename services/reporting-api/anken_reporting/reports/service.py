@@ -52,6 +52,15 @@ def web_report_url(web_base_url: str, project_id: uuid.UUID, iso_week: str, vers
     return f"{web_base_url.rstrip('/')}/projects/{project_id}/reports?week={iso_week}&version={version}"
 
 
+def without_member_names(report: WeeklyReport) -> WeeklyReport:
+    """The report as the client's people see it where the project keeps member names from them
+    (`client_sees_member_names` off, anken_common.access.may_see_member_names): each member's row keeps its
+    figures, named by its place in the table and without its id."""
+    members = [row.model_copy(update={"member_id": None, "name": f"メンバー{index}"})
+               for index, row in enumerate(report.members, start=1)]
+    return report.model_copy(update={"members": members})
+
+
 class WeeklyReportService:
     def __init__(self, session: AsyncSession, public_base_url: str = "", web_base_url: str = "") -> None:
         self.session = session
