@@ -1,6 +1,7 @@
 """The director invites a person of their client from the web: a refused address keeps what was typed with the
-rule next to the field, the one-time link is shown once (no mail outside production), the pending invitation is
-listed with its expiry and can be revoked; the link accepts a password and the client user lands on /client."""
+rule next to the field, the invitation mail reaches the sandbox's SMTP catcher (in Japanese, with the same
+one-time link the page shows once outside production), the pending invitation is listed with its expiry and can
+be revoked; the link accepts a password and the client user lands on /client."""
 
 from __future__ import annotations
 
@@ -44,6 +45,11 @@ def test_director_invites_a_client_user_who_then_logs_in(page, world: World, ser
     link = page.locator("#invitation-link").inner_text().strip()
     assert link.startswith(services["web"] + "/invitations/accept?token="), link
     expect(page.locator("#copy-link")).to_be_visible()
+    expect(page.locator("#mail-sent")).to_contain_text(f"{email} に一度だけ使えるリンクをメールで送りました")
+    # Exactly one mail reached the invited address, in Japanese, with the link the page shows.
+    mails = ok(httpx.get(f"{services['sandbox']}/_sandbox/mail/messages", params={"to": email}, timeout=30))["items"]
+    assert [(m["to"], m["subject"]) for m in mails] == [([email], f"【Anken】{client_name} 様 ご担当者としてのご招待")]
+    assert link in mails[0]["text"].splitlines() and mails[0]["text"].startswith("発注 花子 様\n"), mails[0]["text"]
     row = page.locator("#pending-invitations tbody tr", has_text=email)
     expect(row).to_contain_text("発注 花子")
     expect(row).not_to_contain_text("期限切れ")

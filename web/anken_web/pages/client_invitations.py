@@ -2,9 +2,11 @@
 invitations API rules it): invite a person of the client by e-mail (name, language), the pending invitations
 with their expiry, and revoking one.
 
-Outside production no mail is sent: the API answers the one-time link and this page shows it once, with a copy
-button, for the inviter to pass on. In production the API answers 503 until a mail sender exists; the page
-says so in plain words. The link is rendered in that one answer only; the web never stores it.
+The API mails the one-time link (SMTP) and says whether the mail went (`mail_sent`). Outside production it
+also answers the link, and this page shows it once with a copy button (without SMTP it is the only way the
+link reaches the person). In production without a mail sender the API answers 503; a failed send keeps the
+invitation and the page says to invite again. The link is rendered in that one answer only; the web never
+stores it.
 """
 
 from __future__ import annotations
