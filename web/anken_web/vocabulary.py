@@ -75,7 +75,7 @@ VALUES: dict[str, str] = {
     "write:appointment_outcomes": N_("Report appointment outcomes"), "write:targets": N_("Add targets"),
     # integrations and what the worker delivers
     "slack": N_("Slack"), "confluence": N_("Confluence"), "sheets": N_("Google Sheets"), "webhook": N_("Webhook"),
-    "webhooks": N_("Webhooks"),
+    "webhooks": N_("Webhooks"), "mail": N_("Mail"),
     "slack.create_channel": N_("Create the Slack channel"), "slack.invite": N_("Invite to the Slack channel"),
     "slack.set_topic": N_("Set the channel topic"), "slack.post": N_("Post to Slack"),
     "slack.post_lookups": N_("Post to Slack"), "slack.notify_director": N_("Notify the director on Slack"),

@@ -27,6 +27,7 @@ SANDBOX_FEEDS = {
     "confluence": "/_sandbox/confluence/pages",
     "sheets": "/_sandbox/sheets/spreadsheets",
     "webhooks": "/_sandbox/webhooks/received",
+    "mail": "/_sandbox/mail/messages",  # what the SMTP catcher received (invitation mails)
 }
 PAGE_STATUSES = {"current": N_("Published"), "draft": N_("Draft"), "trashed": N_("In the trash")}
 # Rows of one sheet shown on its page; the rest is counted, not drawn.
