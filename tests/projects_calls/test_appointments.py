@@ -214,6 +214,15 @@ async def test_list_filters_and_member_cannot_change(api, resources) -> None:
     paged = (await api.get("/v1/appointments", params={"project_id": str(floor.project_id), "limit": 1},
                            headers=floor.members[0].headers)).json()
     assert [a["id"] for a in paged["items"]] == [first["id"]] and paged["next_cursor"]
+    # Newest first, page by page: the cursor continues backwards, and another order is 422 naming `order`.
+    newest = {"project_id": str(floor.project_id), "limit": 1, "order": "-set_at"}
+    page_one = (await api.get("/v1/appointments", params=newest, headers=floor.director.headers)).json()
+    page_two = (await api.get("/v1/appointments", params={**newest, "cursor": page_one["next_cursor"]},
+                              headers=floor.director.headers)).json()
+    assert [a["id"] for a in page_one["items"] + page_two["items"]] == [second["id"], first["id"]]
+    assert page_two["next_cursor"] is None
+    wrong = await api.get("/v1/appointments", params={"order": "meeting_at"}, headers=floor.director.headers)
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "order"
     member = await api.patch(f"/v1/appointments/{first['id']}", headers=floor.members[0].headers,
                              json={"handoff_status": "held"})
     assert member.status_code == 403

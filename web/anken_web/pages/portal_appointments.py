@@ -55,8 +55,9 @@ def filters_of(status: str, month: str) -> dict[str, str]:
 
 def list_params(project: dict[str, Any], filters: dict[str, str]) -> dict[str, Any]:
     """GET /v1/appointments's query for the filters: the month is the month the appointments were set in,
-    from its first midnight to the next month's, in the project's time zone."""
-    params: dict[str, Any] = {"project_id": project["id"], "status": filters["status"]}
+    from its first midnight to the next month's, in the project's time zone. Newest first: a buyer looks for
+    the latest appointments."""
+    params: dict[str, Any] = {"project_id": project["id"], "status": filters["status"], "order": "-set_at"}
     if filters["month"]:
         zone = ZoneInfo(timezone_of(project))
         first, after = month_of(date.fromisoformat(filters["month"] + "-01"))

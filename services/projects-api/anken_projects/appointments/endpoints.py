@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -26,7 +26,8 @@ router = APIRouter(prefix="/v1/appointments", tags=["appointments"])
 
 @router.get("", response_model=AppointmentPage,
             summary="List appointments (partner keys and client users: their client's only)",
-            description="Sorted by `set_at` then id; `from` is inclusive and `to` exclusive on `set_at`. Partner keys "
+            description="Sorted by `set_at` then id, oldest first (`order=-set_at`: newest first); `from` is inclusive "
+                        "and `to` exclusive on `set_at`. Partner keys "
                         "need the scope read:appointments. Each carries the meeting time, the company, the "
                         "qualification (BANT) fields and the member's note; `member_id` and `member_name` are null "
                         "for the client's people (client users, partner keys) unless the project's "
@@ -39,13 +40,16 @@ async def list_appointments(
     partner_outcome: Annotated[PartnerOutcome | None, Query()] = None,
     from_: Annotated[datetime | None, Query(alias="from", description="set_at ≥ this (ISO 8601 with offset)")] = None,
     to: Annotated[datetime | None, Query(description="set_at < this")] = None,
+    order: Annotated[Literal["set_at", "-set_at"], Query(
+        description="`set_at` oldest first (default), `-set_at` newest first")] = "set_at",
     cursor: CursorQuery = None, limit: LimitQuery = 50,
 ) -> AppointmentPage:
     for name, value in (("from", from_), ("to", to)):
         if value is not None and value.tzinfo is None:
             raise UnprocessableEntity(name, "must carry a UTC offset, e.g. 2026-11-01T00:00:00+09:00")
     page = await service.list_appointments(session, principal, project_id=project_id, status=status,
-                                           outcome=partner_outcome, from_=from_, to=to, cursor=cursor, limit=limit)
+                                           outcome=partner_outcome, from_=from_, to=to, cursor=cursor, limit=limit,
+                                           newest_first=order == "-set_at")
     return AppointmentPage(items=await appointment_views(session, principal, page.items), next_cursor=page.next_cursor)
 
 

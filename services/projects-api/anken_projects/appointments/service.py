@@ -40,8 +40,10 @@ def _require_scope(principal: Principal, scope: Scope) -> None:
 async def list_appointments(
     session: AsyncSession, principal: Principal, *, project_id: uuid.UUID | None, status: HandoffStatus | None,
     outcome: PartnerOutcome | None, from_: datetime | None, to: datetime | None, cursor: str | None, limit: int,
+    newest_first: bool = False,
 ) -> PageResult[Appointment]:
-    """Appointments the principal may see, oldest `set_at` first; `from` inclusive, `to` exclusive."""
+    """Appointments the principal may see, oldest `set_at` first (or newest first); `from` inclusive, `to`
+    exclusive."""
     _require_scope(principal, Scope.read_appointments)
     statement = sa.select(Appointment).where(visible_clause(principal))
     if project_id is not None:
@@ -54,7 +56,8 @@ async def list_appointments(
         statement = statement.where(col(Appointment.set_at) >= from_)
     if to is not None:
         statement = statement.where(col(Appointment.set_at) < to)
-    return await paginate(session, statement, (col(Appointment.set_at), col(Appointment.id)), cursor=cursor, limit=limit)
+    return await paginate(session, statement, (col(Appointment.set_at), col(Appointment.id)), cursor=cursor, limit=limit,
+                          descending=newest_first)
 
 
 async def get_appointment(
