@@ -108,48 +108,55 @@ class ProjectUpdate(_ProjectFields):
 
 
 
-class ProjectOut(Output):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        **_PROJECT_EXAMPLE, "id": "9d7e6c5b-4a39-4281-9f0e-1d2c3b4a5968", "status": "draft",
-        "confluence_page_url": None, "spreadsheet_url": None, "extra_closed_days": ["2026-12-29"], "ab_manual_choice": False,
-        "client_sees_member_names": False,
-        "created_at": "2026-11-23T09:00:00+09:00", "updated_at": "2026-11-23T09:00:00+09:00", "version": 1,
-        "allowed_transitions": ["kickoff"],
-    }]})
+class _ProjectViewOut(Output):
+    """The fields every reader of a project gets: ProjectOut (the agency's view) and ClientProjectOut (the
+    client's own people) extend it."""
+
     id: uuid.UUID
     client_id: uuid.UUID
-    director_id: uuid.UUID | None
     name: str
     product: str | None
     status: ProjectStatus
     timezone: str
     monthly_appointment_target: int
-    contracted_monthly_hours: int
-    contract_start: date | None
-    contract_end: date | None
-    renewal_date: date | None
-    appointment_definition: str | None
-    qualification_fields: list[str]
-    target_definition: str | None
-    unqualified_reasons: list[str] = Field(description="The project's list, else the defaults")
+    appointment_definition: str | None = Field(description="What counts as an appointment, as agreed at kickoff")
+    qualification_fields: list[str] = Field(description="The BANT fields captured for each appointment")
+    unqualified_reasons: list[str] = Field(description="The reasons to pick from for an unqualified appointment: "
+                                                       "the project's list, else the defaults")
     handoff_contact: str | None
     calendar_link: str | None
-    slack_channel: str | None
-    confluence_page_url: str | None
-    spreadsheet_url: str | None
-    extra_closed_days: list[date]
-    weekly_meeting_weekday: int | None
+    weekly_meeting_weekday: int | None = Field(description="0=Monday … 6=Sunday")
     weekly_meeting_time: str | None
-    ab_manual_choice: bool
-    client_sees_member_names: bool
+    client_sees_member_names: bool = Field(description="Whether the appointments name the member who set them")
     created_at: datetime
     updated_at: datetime
-    version: int
 
     @field_validator("unqualified_reasons", mode="before")
     @classmethod
     def _default_reasons(cls, value: list[str] | None) -> list[str]:
         return reasons_or_defaults(value)
+
+
+class ProjectOut(_ProjectViewOut):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        **_PROJECT_EXAMPLE, "id": "9d7e6c5b-4a39-4281-9f0e-1d2c3b4a5968", "status": "draft",
+        "confluence_page_url": None, "spreadsheet_url": None, "extra_closed_days": ["2026-12-29"], "ab_manual_choice": False,
+        "client_sees_member_names": False, "unqualified_reasons": list(DEFAULT_UNQUALIFIED_REASONS),
+        "created_at": "2026-11-23T09:00:00+09:00", "updated_at": "2026-11-23T09:00:00+09:00", "version": 1,
+        "allowed_transitions": ["kickoff"],
+    }]})
+    director_id: uuid.UUID | None
+    contracted_monthly_hours: int
+    contract_start: date | None
+    contract_end: date | None
+    renewal_date: date | None
+    target_definition: str | None
+    slack_channel: str | None
+    confluence_page_url: str | None
+    spreadsheet_url: str | None
+    extra_closed_days: list[date]
+    ab_manual_choice: bool
+    version: int
 
     @computed_field(description="The statuses POST /transitions accepts from the current one, the natural next "
                                 "step first (empty once ended); `active` also needs the required kickoff items agreed")
@@ -252,7 +259,7 @@ class ContractChangeOut(Output):
     created_at: datetime
 
 
-class ClientProjectOut(Output):
+class ClientProjectOut(_ProjectViewOut):
     """A project as the client's own people (client users) see it: what was agreed with the client and what
     they report on, nothing of how the agency runs it. Left out on purpose: the director, the contracted
     hours and contract dates, the renewal date, the target definition, member assignments, scripts and the
@@ -270,28 +277,6 @@ class ClientProjectOut(Output):
         "updated_at": "2026-11-23T09:00:00+09:00",
         "reportable_handoff_statuses": ["held", "no_show", "rescheduled", "cancelled"],
     }]})
-    id: uuid.UUID
-    client_id: uuid.UUID
-    name: str
-    product: str | None
-    status: ProjectStatus
-    timezone: str
-    monthly_appointment_target: int
-    appointment_definition: str | None = Field(description="What counts as an appointment, as agreed at kickoff")
-    qualification_fields: list[str] = Field(description="The BANT fields captured for each appointment")
-    unqualified_reasons: list[str] = Field(description="The reasons to pick from for an unqualified appointment")
-    handoff_contact: str | None
-    calendar_link: str | None
-    weekly_meeting_weekday: int | None = Field(description="0=Monday … 6=Sunday")
-    weekly_meeting_time: str | None
-    client_sees_member_names: bool = Field(description="Whether the appointments name the member who set them")
-    created_at: datetime
-    updated_at: datetime
-
-    @field_validator("unqualified_reasons", mode="before")
-    @classmethod
-    def _default_reasons(cls, value: list[str] | None) -> list[str]:
-        return reasons_or_defaults(value)
 
     @computed_field(description="The hand-off changes the client may report on this project's appointments "
                                 "(each appointment's `allowed_handoff_statuses` says which follow its status)")
