@@ -309,6 +309,23 @@ class WeeklyReportPublishedPayload(_Payload):
     web_url: str | None = None
 
 
+class WeeklyReportCommentedPayload(_Payload):
+    """weekly_report.commented, emitted by reporting-api when a client's person (a client user) comments on a
+    published weekly report; the director's answers emit nothing."""
+
+    id: uuid.UUID = Field(description="The comment's id")
+    project_id: uuid.UUID
+    client_id: uuid.UUID
+    iso_week: str
+    version: int = Field(description="The published version the comment was written on")
+    author_name: str | None = None
+    author_role: str | None = None
+    body: str
+    created_at: datetime
+    # The web app's page of the week's report, for the director (Slack).
+    web_url: str | None = None
+
+
 PAYLOAD_MODELS: dict[str, type[_Payload]] = {
     EventType.client_created: ClientPayload,
     EventType.client_updated: ClientPayload,
@@ -345,6 +362,7 @@ PAYLOAD_MODELS: dict[str, type[_Payload]] = {
     EventType.quota_set: QuotaPayload,
     EventType.pace_alert_raised: PaceAlertPayload,
     EventType.weekly_report_published: WeeklyReportPublishedPayload,
+    EventType.weekly_report_commented: WeeklyReportCommentedPayload,
 }
 
 

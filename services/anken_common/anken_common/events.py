@@ -57,6 +57,8 @@ class EventType(StrEnum):
     # Emitted by reporting-api for the worker.
     pace_alert_raised = "pace_alert.raised"
     weekly_report_published = "weekly_report.published"
+    # A client's person commented on a published weekly report (the director hears of it).
+    weekly_report_commented = "weekly_report.commented"
 
 
 # The events a client's partner may subscribe a webhook endpoint to: the worker validates subscriptions

@@ -12,7 +12,7 @@ from anken_common.problems import UnprocessableEntity, problem_responses
 from anken_reporting.auth.access import visible_project
 from anken_reporting.auth.dependencies import require_roles
 from anken_reporting.auth.principal import Principal
-from anken_reporting.db import SessionDep
+from anken_reporting.db import ResourcesDep, SessionDep
 from anken_reporting.report_comments import service
 from anken_reporting.report_comments.schemas import CommentIn, CommentList, CommentOut
 from anken_reporting.reports.iso_week import ISO_WEEK_PATTERN, InvalidIsoWeek, IsoWeek, parse_iso_week
@@ -52,14 +52,16 @@ async def list_comments(
 @router.post(
     "",
     summary="Comment on the week's published report",
-    description="For the client's people and the project's director. 404 while nothing is published for the week.",
+    description=("For the client's people and the project's director. 404 while nothing is published for the week. "
+                 "A client user's comment emits `weekly_report.commented` (the director hears of it in Slack)."),
     response_model=CommentOut,
     status_code=201,
     responses=problem_responses(401, 403, 404, 422),
 )
 async def add_comment(
     project_id: uuid.UUID, iso_week: IsoWeekPath, body: CommentIn, session: SessionDep, principal: CommentWriter,
+    resources: ResourcesDep,
 ) -> CommentOut:
     week = _week(iso_week)
     project = await visible_project(session, principal, project_id)
-    return await service.add(session, principal, project, week, body)
+    return await service.add(session, principal, project, week, body, resources.settings.web_url)
