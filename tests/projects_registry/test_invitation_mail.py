@@ -16,6 +16,7 @@ import httpx
 import pytest
 from pydantic import ValidationError
 
+from anken_common.auth_tokens import issue_service_token
 from anken_common.settings import Environment
 from anken_projects.invitations import mail
 from anken_projects.settings import ProjectsSettings
@@ -110,6 +111,19 @@ async def test_an_english_invitation_is_mailed_in_english(smtp_client: httpx.Asy
     assert f"expires in 72 hours, at {expires:%Y-%m-%d %H:%M} (Japan time, Asia/Tokyo), and works only once" \
         in sent["text"]
     assert _link_in(sent["text"]) == WEB + invited.json()["link"]
+
+
+async def test_a_service_invites_as_anken(smtp_client: httpx.AsyncClient, sandbox: str,
+                                          service_env: dict[str, str]) -> None:
+    """The demo loader invites with a service token: the mail names no inviter."""
+    admin = await make_user(smtp_client, "admin")
+    client = await create_client(smtp_client, admin)
+    token = issue_service_token(service_env["ANKEN_SECRET_KEY"], "demo-loader")
+    service = Actor(id="demo-loader", email="", role="service", headers={"Authorization": f"Bearer {token}"})
+    email, invited = await _invite(smtp_client, service, client["id"])
+    assert invited.json()["mail_sent"] is True
+    [sent] = _mails(sandbox, email)
+    assert f"\n\n{client['name']} 様のご担当者として Anken" in sent["text"] and "さんから" not in sent["text"]
 
 
 async def test_line_breaks_in_names_cannot_add_headers_or_recipients(smtp_client: httpx.AsyncClient,

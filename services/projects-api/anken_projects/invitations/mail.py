@@ -35,7 +35,7 @@ class InvitationMail:
     to: str
     name: str
     client_name: str
-    inviter_name: str
+    inviter_name: str  # "" when no person invited (a service): the mail then names none
     link: str  # absolute: the web app's accept page with the token
     expires_at: datetime
     locale: str = "ja"
@@ -76,7 +76,8 @@ def subject_and_body(mail: InvitationMail) -> tuple[str, str]:
     if mail.locale == "en":
         return f"Invitation to Anken for {client}", (
             f"Dear {name},\n\n"
-            f"{inviter} has invited you to Anken, where {client}'s outbound sales projects are reported.\n"
+            f"{inviter + ' has invited you' if inviter else 'You are invited'} to Anken, where {client}'s outbound "
+            "sales projects are reported.\n"
             "Open the link below to set your password and sign in.\n\n"
             f"{mail.link}\n\n"
             f"The link expires in 72 hours, at {expires}, and works only once.\n"
@@ -84,7 +85,8 @@ def subject_and_body(mail: InvitationMail) -> tuple[str, str]:
             "Anken\n")
     return f"【Anken】{client} 様 ご担当者としてのご招待", (
         f"{name} 様\n\n"
-        f"{inviter} さんから、{client} 様のご担当者として Anken（営業代行プロジェクトのレポート）に招待されました。\n"
+        f"{inviter + ' さんから、' if inviter else ''}{client} 様のご担当者として Anken（営業代行プロジェクトのレポート）に"
+        "招待されました。\n"
         "下のリンクを開いてパスワードを設定し、ログインしてください。\n\n"
         f"{mail.link}\n\n"
         f"このリンクの有効期限は72時間（{expires}まで）で、一度だけ使えます。\n"

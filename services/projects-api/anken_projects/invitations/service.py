@@ -66,7 +66,7 @@ class Issued:
     user: User
     invitation: UserInvitation
     client: Client
-    inviter_name: str  # named in the mail: who invited them
+    inviter_name: str  # named in the mail: who invited them ("" for a service, e.g. the demo loader)
     token: str  # the link's secret: handed to the mailer (and, outside production, the inviter) once
 
 
@@ -108,8 +108,9 @@ async def invite(
     await session.flush()
     record_audit(session, principal, "user.invite", "user", user.id,
                  after={"client_id": str(client.id), "email": user.email, "expires_at": invitation.expires_at})
-    inviter = await session.get(User, principal.user_id)
-    return Issued(user=user, invitation=invitation, client=client, inviter_name=inviter.name if inviter else "Anken",
+    # A service (the demo loader) invites as Anken itself: the mail names no person.
+    inviter = await session.get(User, principal.user_id) if principal.is_user else None
+    return Issued(user=user, invitation=invitation, client=client, inviter_name=inviter.name if inviter else "",
                   token=token)
 
 
