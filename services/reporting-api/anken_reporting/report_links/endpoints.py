@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Path, Query, Response
 
 from anken_common.auth_tokens import Role
-from anken_common.problems import UnprocessableEntity, problem_responses
+from anken_common.problems import problem_responses
 from anken_reporting.auth.access import managed_project
 from anken_reporting.auth.dependencies import require_roles
 from anken_reporting.auth.principal import Principal
@@ -17,24 +17,16 @@ from anken_reporting.db import ResourcesDep, SessionDep
 from anken_reporting.report_links import service
 from anken_reporting.report_links.schemas import LinkCreated, LinkIn, LinkList, SharedReport
 from anken_reporting.reports.documents import FORMAT_DESCRIPTIONS, FORMATS, document_openapi, document_response
-from anken_reporting.reports.iso_week import ISO_WEEK_PATTERN, InvalidIsoWeek, IsoWeek, parse_iso_week
+from anken_reporting.reports.iso_week import ISO_WEEK_PATTERN
+from anken_reporting.reports.week_param import IsoWeekPath, week_of
 
 router = APIRouter(tags=["report links"])
 
 LinkManager = Annotated[Principal, Depends(require_roles(Role.director))]
-IsoWeekPath = Annotated[str, Path(pattern=ISO_WEEK_PATTERN, description="ISO week, e.g. 2026-W47",
-                                  examples=["2026-W47"])]
 TokenPath = Annotated[str, Path(max_length=200, description="The link's token (from creating it)")]
 IdempotencyKey = Annotated[str | None, Header(
     alias="Idempotency-Key", max_length=255,
     description="Retry-safe create: the same caller and key answer the link made the first time (200)")]
-
-
-def _week(iso_week: str) -> IsoWeek:
-    try:
-        return parse_iso_week(iso_week)
-    except InvalidIsoWeek as exc:
-        raise UnprocessableEntity("iso_week", str(exc)) from None
 
 
 @router.post(
@@ -55,7 +47,7 @@ async def create_link(
     project_id: uuid.UUID, iso_week: IsoWeekPath, session: SessionDep, principal: LinkManager,
     resources: ResourcesDep, response: Response, body: LinkIn | None = None, idempotency_key: IdempotencyKey = None,
 ) -> LinkCreated:
-    week = _week(iso_week)
+    week = week_of(iso_week)
     project = await managed_project(session, principal, project_id)
     settings = resources.settings
     days = (body.expires_in_days if body else None) or settings.report_link_ttl_days

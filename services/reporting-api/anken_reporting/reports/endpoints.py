@@ -5,18 +5,17 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anken_common import access as rule
 from anken_common.auth_tokens import Role
-from anken_common.problems import UnprocessableEntity, problem_responses
+from anken_common.problems import problem_responses
 from anken_reporting.auth.access import managed_project, visible_project
 from anken_reporting.auth.dependencies import KpiReader, require_roles
 from anken_reporting.auth.principal import Principal
 from anken_reporting.db import ResourcesDep, SessionDep
 from anken_reporting.reports.documents import FORMAT_DESCRIPTIONS, FORMATS, document_openapi, document_response
-from anken_reporting.reports.iso_week import ISO_WEEK_PATTERN, InvalidIsoWeek, IsoWeek, parse_iso_week
 from anken_reporting.reports.schemas import (
     DraftIn,
     DraftOut,
@@ -26,21 +25,13 @@ from anken_reporting.reports.schemas import (
     WeeklyReport,
 )
 from anken_reporting.reports.service import WeeklyReportService, without_member_names
+from anken_reporting.reports.week_param import IsoWeekPath, week_of
 
 router = APIRouter(prefix="/v1/projects/{project_id}/weekly-reports", tags=["weekly reports"])
 
 ReportEditor = Annotated[Principal, Depends(require_roles(Role.director))]
-IsoWeekPath = Annotated[str, Path(pattern=ISO_WEEK_PATTERN, description="ISO week, e.g. 2026-W47",
-                                  examples=["2026-W47"])]
 VersionQuery = Annotated[int | None, Query(ge=1, le=1_000_000, description="A published version; default the live draft "
                                                              "(partners: the latest published version)")]
-
-
-def week_of(iso_week: str) -> IsoWeek:
-    try:
-        return parse_iso_week(iso_week)
-    except InvalidIsoWeek as exc:
-        raise UnprocessableEntity("iso_week", str(exc)) from None
 
 
 async def load_report(
