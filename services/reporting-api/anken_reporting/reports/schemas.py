@@ -227,6 +227,12 @@ class VersionLinks(BaseModel):
     html: str
 
 
+_REPORT_PATH_EXAMPLE = "/v1/projects/7c1e2f52-0000-4000-8000-000000000001/weekly-reports/2026-W47"
+# Version 2's links, as VersionList and PublishedWeekList show them.
+_LINKS_EXAMPLE: JsonDict = {"report": f"{_REPORT_PATH_EXAMPLE}?version=2",
+                            **{ext: f"{_REPORT_PATH_EXAMPLE}.{ext}?version=2" for ext in ("pptx", "xlsx", "csv", "html")}}
+
+
 class PublishedVersion(BaseModel):
     version: int
     published_at: datetime
@@ -243,13 +249,7 @@ class VersionList(BaseModel):
             "version": 2, "published_at": "2026-11-27T17:00:00+09:00",
             "published_by": "7c1e2f52-0000-4000-8000-000000000003", "published_by_name": "山田 花子",
             "summary": "アポ 8件（先週 6件）／目標 7.0件",
-            "links": {
-                "report": "/v1/projects/7c1e2f52-0000-4000-8000-000000000001/weekly-reports/2026-W47?version=2",
-                "pptx": "/v1/projects/7c1e2f52-0000-4000-8000-000000000001/weekly-reports/2026-W47.pptx?version=2",
-                "xlsx": "/v1/projects/7c1e2f52-0000-4000-8000-000000000001/weekly-reports/2026-W47.xlsx?version=2",
-                "csv": "/v1/projects/7c1e2f52-0000-4000-8000-000000000001/weekly-reports/2026-W47.csv?version=2",
-                "html": "/v1/projects/7c1e2f52-0000-4000-8000-000000000001/weekly-reports/2026-W47.html?version=2",
-            },
+            "links": _LINKS_EXAMPLE,
         }],
     }})
 
@@ -273,13 +273,7 @@ class PublishedWeekList(BaseModel):
         "items": [{
             "iso_week": "2026-W47", "latest_version": 2, "published_at": "2026-11-27T17:00:00+09:00",
             "summary": "アポ 8件（先週 6件）／目標 7.0件",
-            "links": {
-                "report": "/v1/projects/7c1e2f52-0000-4000-8000-000000000001/weekly-reports/2026-W47?version=2",
-                "pptx": "/v1/projects/7c1e2f52-0000-4000-8000-000000000001/weekly-reports/2026-W47.pptx?version=2",
-                "xlsx": "/v1/projects/7c1e2f52-0000-4000-8000-000000000001/weekly-reports/2026-W47.xlsx?version=2",
-                "csv": "/v1/projects/7c1e2f52-0000-4000-8000-000000000001/weekly-reports/2026-W47.csv?version=2",
-                "html": "/v1/projects/7c1e2f52-0000-4000-8000-000000000001/weekly-reports/2026-W47.html?version=2",
-            },
+            "links": _LINKS_EXAMPLE,
         }],
     }})
 
