@@ -2,7 +2,8 @@
 everything, loads the demo through the real services, and the integrations visibly run:
 every active demo project has its Slack channel, Confluence page tree and spreadsheet in the
 sandbox; a newly logged appointment reaches Slack once within 2 s; the login throttle holds;
-member1 can call on every project they are assigned to; a second start does not load again."""
+member1 can call on every project they are assigned to; an invitation is mailed to the sandbox's SMTP
+catcher; a second start does not load again."""
 
 from __future__ import annotations
 
@@ -125,6 +126,21 @@ def test_a_new_appointment_reaches_the_sandbox_slack_once_within_two_seconds(dem
     assert time.monotonic() - started <= 2.0
     time.sleep(2)
     assert len(posted()) == len(found) == 1, "posted exactly once"
+
+
+def test_an_invitation_is_mailed_to_the_sandboxs_smtp_catcher(demo: DemoRun) -> None:
+    """make run wires projects-api's SMTP to the sandbox: the mail, with the web app's absolute link, is there."""
+    admin = login(demo, "admin@demo.anken.jp")
+    clients = httpx.get(f"{demo.url('projects')}/v1/clients", headers=admin, timeout=30).json()["items"]
+    email = f"invited-{time.monotonic_ns()}@client.example.jp"
+    invited = httpx.post(f"{demo.url('projects')}/v1/clients/{clients[0]['id']}/invitations", headers=admin, timeout=30,
+                         json={"email": email, "name": "招待 花子"})
+    assert invited.status_code == 201 and invited.json()["mail_sent"] is True, invited.text
+    [mail] = sandbox_items(demo, "mail/messages", to=email)
+    assert demo.url("web") + invited.json()["link"] in mail["text"].splitlines(), mail["text"]
+    assert mail["subject"] == f"【Anken】{clients[0]['name']} 様 ご担当者としてのご招待"
+    httpx.delete(f"{demo.url('projects')}/v1/invitations/{invited.json()['id']}", headers=admin,
+                 timeout=30).raise_for_status()
 
 
 def test_the_login_throttle_answers_429_after_the_limit(demo: DemoRun) -> None:
