@@ -5,17 +5,17 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends
 
 from anken_common.auth_tokens import Role
-from anken_common.problems import UnprocessableEntity, problem_responses
+from anken_common.problems import problem_responses
 from anken_reporting.auth.access import visible_project
 from anken_reporting.auth.dependencies import require_roles
 from anken_reporting.auth.principal import Principal
 from anken_reporting.db import ResourcesDep, SessionDep
 from anken_reporting.report_comments import service
 from anken_reporting.report_comments.schemas import CommentIn, CommentList, CommentOut
-from anken_reporting.reports.iso_week import ISO_WEEK_PATTERN, InvalidIsoWeek, IsoWeek, parse_iso_week
+from anken_reporting.reports.week_param import IsoWeekPath, week_of
 
 router = APIRouter(prefix="/v1/projects/{project_id}/weekly-reports/{iso_week}/comments", tags=["weekly reports"])
 
@@ -23,15 +23,6 @@ router = APIRouter(prefix="/v1/projects/{project_id}/weekly-reports/{iso_week}/c
 # director. Which project each may reach is anken_common.access's rule (visible_project: a director only their own).
 CommentReader = Annotated[Principal, Depends(require_roles(Role.client, Role.director, Role.manager))]
 CommentWriter = Annotated[Principal, Depends(require_roles(Role.client, Role.director))]
-IsoWeekPath = Annotated[str, Path(pattern=ISO_WEEK_PATTERN, description="ISO week, e.g. 2026-W47",
-                                  examples=["2026-W47"])]
-
-
-def _week(iso_week: str) -> IsoWeek:
-    try:
-        return parse_iso_week(iso_week)
-    except InvalidIsoWeek as exc:
-        raise UnprocessableEntity("iso_week", str(exc)) from None
 
 
 @router.get(
@@ -44,7 +35,7 @@ def _week(iso_week: str) -> IsoWeek:
 async def list_comments(
     project_id: uuid.UUID, iso_week: IsoWeekPath, session: SessionDep, principal: CommentReader,
 ) -> CommentList:
-    week = _week(iso_week)
+    week = week_of(iso_week)
     project = await visible_project(session, principal, project_id)
     return await service.comments(session, project, week)
 
@@ -62,6 +53,6 @@ async def add_comment(
     project_id: uuid.UUID, iso_week: IsoWeekPath, body: CommentIn, session: SessionDep, principal: CommentWriter,
     resources: ResourcesDep,
 ) -> CommentOut:
-    week = _week(iso_week)
+    week = week_of(iso_week)
     project = await visible_project(session, principal, project_id)
     return await service.add(session, principal, project, week, body, resources.settings.web_url)
