@@ -17,6 +17,7 @@ from anken_common.event_payloads import (
     AppointmentPayload,
     DailyReportPayload,
     PaceAlertPayload,
+    WeeklyReportCommentedPayload,
     WeeklyReportPublishedPayload,
 )
 from anken_common.slack_text import escape as slack_escape
@@ -153,6 +154,25 @@ def weekly_report(p: WeeklyReportPublishedPayload, project_name: str, shared: di
     if expiry:
         blocks.append({"type": "context", "elements": [{
             "type": "mrkdwn", "text": f"ログイン不要の共有リンクです（{expiry} まで有効）。期限後は Anken にログインしてご覧ください。"}]})
+    return text, blocks
+
+
+def report_comment_notice(p: WeeklyReportCommentedPayload, project_name: str,
+                          tz: str = "Asia/Tokyo") -> tuple[str, list[dict[str, Any]]]:
+    """The director's notice of a client's comment on a published weekly report, with a button to the week's page."""
+    name, body, author = _u(project_name), _u(p.body), _u(p.author_name) or "クライアント"
+    title = f"💬 クライアントからのコメント — {name} {p.iso_week}"
+    quoted = "\n".join(f">{line}" for line in body.splitlines()) or ">"
+    text = f"{title}: {author}「{body}」" + (f" — {p.web_url}" if p.web_url else "")
+    blocks: list[dict[str, Any]] = [
+        _section(f"💬 *クライアントからのコメント* — {name} {p.iso_week}（第 {p.version} 版）\n{quoted}"),
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": f"{author} ・ {_local(p.created_at, tz)}"}]},
+    ]
+    if p.web_url:
+        blocks.append({"type": "actions", "elements": [{
+            "type": "button", "text": {"type": "plain_text", "text": "週次レポートを開く"}, "url": p.web_url,
+            "action_id": "open_report_comment",
+        }]})
     return text, blocks
 
 

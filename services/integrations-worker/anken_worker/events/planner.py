@@ -19,6 +19,7 @@ from anken_common.event_payloads import (
     ScriptVersionPayload,
     TargetListImportedPayload,
     UserPayload,
+    WeeklyReportCommentedPayload,
     WeeklyReportPublishedPayload,
 )
 from anken_common.events import EventEnvelope, EventType
@@ -31,6 +32,7 @@ from anken_worker.messaging import (
     appointment_report,
     daily_report,
     pace_alert,
+    report_comment_notice,
     talk_scripts_page,
     weekly_report,
     weekly_report_page,
@@ -128,6 +130,17 @@ async def plan_event(conn: AsyncConnection, envelope: EventEnvelope, payload: An
             f"slack:director:{payload.project_id}", {"text": text, "blocks": blocks},
             project_id=payload.project_id, client_id=(project or {}).get("client_id"), source_event_id=envelope.id,
             source_event_type=etype,
+        ))
+    elif isinstance(payload, WeeklyReportCommentedPayload):
+        # The director hears of a client's comment in the project's channel; keyed by the comment, so a
+        # redelivered (or re-emitted) event posts once.
+        project = await lookups.project(conn, payload.project_id)
+        text, blocks = report_comment_notice(payload, (project or {}).get("name") or "",
+                                             (project or {}).get("timezone") or "Asia/Tokyo")
+        plans.append(DeliveryPlan(
+            f"comment:{payload.id}:slack.report_comment", Integration.slack, "slack.post", f"slack:{payload.project_id}",
+            {"text": text, "blocks": blocks}, project_id=payload.project_id, client_id=payload.client_id,
+            source_event_id=envelope.id, source_event_type=etype,
         ))
     elif isinstance(payload, WeeklyReportPublishedPayload):
         project = await projects.get(conn, payload.project_id)
