@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form
@@ -11,6 +12,8 @@ from anken_web.portfolio_view import SORT_KEYS, sorted_rows
 from anken_web.rendering import View, roles
 
 router = APIRouter(include_in_schema=False)
+COMMENT_DAYS = 14  # how far back the home page's panel of the client's comments reaches
+COMMENT_EXCERPT = 120  # characters of each comment shown there
 DirectorView = Annotated[View, Depends(roles("director", "manager", "admin"))]
 
 
@@ -48,9 +51,27 @@ async def portfolio_context(view: View, director_id: str, sort: str, dir: str) -
             "directors": directors, "director_id": director_id}
 
 
+async def client_comments(view: View, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The client's comments of the last COMMENT_DAYS days on the portfolio's projects, newest first
+    (reporting-api answers a director their own projects', admins and managers every project's)."""
+    if not rows:
+        return []
+    since = (datetime.now(UTC) - timedelta(days=COMMENT_DAYS)).isoformat()
+    page = await view.api.try_get("reporting", "/v1/report-comments", default={"items": []}, since=since, limit=200)
+    visible = {str(r.get("project_id")) for r in rows}
+    return [{**c, "excerpt": excerpt(str(c.get("body") or ""))}
+            for c in (page or {}).get("items", []) if str(c.get("project_id")) in visible]
+
+
+def excerpt(body: str, limit: int = COMMENT_EXCERPT) -> str:
+    flat = " ".join(body.split())
+    return flat if len(flat) <= limit else flat[:limit].rstrip() + "…"
+
+
 @router.get("/home")
 async def home(view: DirectorView, director_id: str = "", sort: str = "pace", dir: str = "asc") -> Response:
-    return view.render("home.html", **await portfolio_context(view, director_id, sort, dir))
+    context = await portfolio_context(view, director_id, sort, dir)
+    return view.render("home.html", **context, comments=await client_comments(view, context["rows"]))
 
 
 @router.get("/home/portfolio")
