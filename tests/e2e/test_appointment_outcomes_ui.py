@@ -4,35 +4,21 @@ a missing reason is refused next to the reason field with what was typed kept.""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
 from playwright.sync_api import expect
 
+from e2e.clients import report_outcome, set_appointments
 from e2e.conftest import log_in
 from e2e.world import World, ok
 
 
-def _set_appointment(member: httpx.Client, world: World, days: int) -> None:
-    target = ok(member.post(f"/v1/projects/{world.project_id}/next-target", json={}))["target"]
-    now = datetime.now(UTC)
-    ok(member.post(f"/v1/projects/{world.project_id}/calls", json={
-        "target_id": target["id"], "member_id": world.member.id, "occurred_at": now.isoformat(),
-        "outcome": "appointment", "duration_s": 90,
-        "appointment": {"meeting_at": (now + timedelta(days=days)).isoformat(), "qualification": {"budget": "未定"}}}))
-
-
 def test_director_reports_held_unqualified_rescheduled_and_no_show(page, world: World) -> None:
-    member = httpx.Client(base_url=world.projects_url, headers=world.member.headers, timeout=30)
     director = httpx.Client(base_url=world.projects_url, headers=world.director.headers, timeout=30)
     project = ok(director.get(f"/v1/projects/{world.project_id}"))
-    listed_before = {a["id"] for a in ok(director.get("/v1/appointments", params={
-        "project_id": world.project_id, "limit": 200}))["items"]}
-    for days in (1, 2, 3):
-        _set_appointment(member, world, days)
-    fresh = [a for a in ok(director.get("/v1/appointments", params={
-        "project_id": world.project_id, "limit": 200}))["items"] if a["id"] not in listed_before]
+    fresh = set_appointments(world, 3, {"budget": "未定"}, duration_s=90)
     assert len(fresh) == 3 and all(a["handoff_status"] == "set" for a in fresh)
     held_id, moved_id, no_show_id = (a["id"] for a in fresh)
     reason = project["unqualified_reasons"][1]
@@ -59,21 +45,15 @@ def test_director_reports_held_unqualified_rescheduled_and_no_show(page, world: 
     expect(held.locator(f"#po-{held_id}")).to_have_value("unqualified")
     assert ok(director.get(f"/v1/appointments/{held_id}"))["handoff_status"] == "set"
 
-    held.locator(f"#ur-{held_id}").select_option(reason)
-    held.get_by_role("button", name="保存").click()
+    report_outcome(page, held_id, reason=reason)
     expect(page.locator(".flash")).to_have_text("保存しました。")
 
     tokyo = ZoneInfo(project["timezone"])
     new_time = (datetime.now(tokyo) + timedelta(days=10)).replace(hour=15, minute=30, second=0, microsecond=0)
-    moved = page.locator(f'tr[data-appointment-id="{moved_id}"]')
-    moved.locator(f"#st-{moved_id}").select_option("rescheduled")
-    moved.locator(f"#ma-{moved_id}").fill(new_time.strftime("%Y-%m-%dT%H:%M"))
-    moved.get_by_role("button", name="保存").click()
+    report_outcome(page, moved_id, status="rescheduled", meeting_at=new_time.strftime("%Y-%m-%dT%H:%M"))
     expect(page.locator(".flash")).to_have_text("保存しました。")
 
-    gone = page.locator(f'tr[data-appointment-id="{no_show_id}"]')
-    gone.locator(f"#st-{no_show_id}").select_option("no_show")
-    gone.get_by_role("button", name="保存").click()
+    report_outcome(page, no_show_id, status="no_show")
     expect(page.locator(".flash")).to_have_text("保存しました。")
 
     page.reload()

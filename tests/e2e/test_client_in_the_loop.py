@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from playwright.sync_api import expect
 
+from e2e.clients import accept_invitation, log_in_client, report_outcome
 from e2e.conftest import log_in
 from e2e.world import World, ok
 
@@ -102,16 +103,8 @@ def test_the_client_closes_the_loop_and_the_director_sees_it(page, world: World,
     guest = page.context.browser.new_context(base_url=services["web"], locale="ja-JP", accept_downloads=True)
     try:
         client = guest.new_page()
-        client.goto(link)
-        client.get_by_label("新しいパスワード").fill(PASSWORD)
-        client.get_by_label("パスワード（確認）").fill(PASSWORD)
-        client.get_by_role("button", name="パスワードを設定").click()
-        expect(client.locator(".flash")).to_contain_text("パスワードを設定しました")
-        client.fill("#email", email)
-        client.fill("#password", PASSWORD)
-        with client.expect_navigation():
-            client.click("button[type=submit].primary")
-        assert client.url.endswith("/client"), client.url
+        accept_invitation(client, link, PASSWORD)
+        log_in_client(client, email, PASSWORD)
 
         # Only their client's project; another client's project is not found on any portal page.
         rows = client.locator("#client-projects tbody tr")
@@ -131,15 +124,10 @@ def test_the_client_closes_the_loop_and_the_director_sees_it(page, world: World,
         held_id, no_show_id = ids
         held_row = client.locator(f'tr[data-appointment-id="{held_id}"]')
         expect(held_row).to_contain_text("年間300万円")
-        held_row.locator(f"#st-{held_id}").select_option("held")
-        held_row.locator(f"#po-{held_id}").select_option("qualified")
-        held_row.locator(f"#da-{held_id}").fill("2,400,000")
-        held_row.locator(f"#ds-{held_id}").select_option("negotiation")
-        held_row.get_by_role("button", name="保存").click()
+        report_outcome(client, held_id, status="held", outcome="qualified", deal_amount="2,400,000",
+                       deal_stage="negotiation")
         expect(client.locator(".flash")).to_contain_text("保存しました")
-        no_show_row = client.locator(f'tr[data-appointment-id="{no_show_id}"]')
-        no_show_row.locator(f"#st-{no_show_id}").select_option("no_show")
-        no_show_row.get_by_role("button", name="保存").click()
+        report_outcome(client, no_show_id, status="no_show")
         expect(client.locator(".flash")).to_contain_text("保存しました")
 
         # Last week's published report, downloaded.

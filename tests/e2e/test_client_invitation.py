@@ -10,6 +10,7 @@ import uuid
 import httpx
 from playwright.sync_api import expect
 
+from e2e.clients import accept_invitation, log_in_client, submit_password
 from e2e.conftest import log_in
 from e2e.world import World, ok
 
@@ -73,21 +74,10 @@ def test_director_invites_a_client_user_who_then_logs_in(page, world: World, ser
     guest = page.context.browser.new_context(base_url=services["web"], locale="ja-JP")
     try:
         invitee = guest.new_page()
-        invitee.goto(revoked_link)
-        invitee.get_by_label("新しいパスワード").fill(CLIENT_PASSWORD)
-        invitee.get_by_label("パスワード（確認）").fill(CLIENT_PASSWORD)
-        invitee.get_by_role("button", name="パスワードを設定").click()
+        submit_password(invitee, revoked_link, CLIENT_PASSWORD)
         expect(invitee.locator("#invitation-error")).to_contain_text("この招待リンクは使えません")
-        invitee.goto(link)
-        invitee.get_by_label("新しいパスワード").fill(CLIENT_PASSWORD)
-        invitee.get_by_label("パスワード（確認）").fill(CLIENT_PASSWORD)
-        invitee.get_by_role("button", name="パスワードを設定").click()
-        expect(invitee.locator(".flash")).to_contain_text("パスワードを設定しました")
-        invitee.fill("#email", email)
-        invitee.fill("#password", CLIENT_PASSWORD)
-        with invitee.expect_navigation():
-            invitee.click("button[type=submit].primary")
-        assert invitee.url.endswith("/client"), invitee.url
+        accept_invitation(invitee, link, CLIENT_PASSWORD)
+        log_in_client(invitee, email, CLIENT_PASSWORD)
         expect(invitee.locator("body")).to_contain_text(world.project_name)
         # The director's invitation page is not theirs.
         response = invitee.goto(f"/client-users/{world.client_id}")

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import parse_qs, urlparse
 from zoneinfo import ZoneInfo
 
 import httpx
 from playwright.sync_api import expect
 
+from e2e.clients import log_in_client, report_outcome, set_appointments
 from e2e.conftest import log_in
 from e2e.world import World, ok
 
@@ -33,23 +34,6 @@ def invited_client_user(world: World, run: str) -> str:
     token = parse_qs(urlparse(invited["link"]).query)["token"][0]
     ok(httpx.post(f"{world.projects_url}/v1/invitations/accept", json={"token": token, "password": PASSWORD}, timeout=30))
     return email
-
-
-def set_appointments(world: World, count: int) -> list[dict]:
-    member = httpx.Client(base_url=world.projects_url, headers=world.member.headers, timeout=30)
-    director = httpx.Client(base_url=world.projects_url, headers=world.director.headers, timeout=30)
-    before = {a["id"] for a in ok(director.get("/v1/appointments", params={
-        "project_id": world.project_id, "limit": 500}))["items"]}
-    for days in range(1, count + 1):
-        target = ok(member.post(f"/v1/projects/{world.project_id}/next-target", json={}))["target"]
-        now = datetime.now(UTC)
-        ok(member.post(f"/v1/projects/{world.project_id}/calls", json={
-            "target_id": target["id"], "member_id": world.member.id, "occurred_at": now.isoformat(),
-            "outcome": "appointment", "duration_s": 120,
-            "appointment": {"meeting_at": (now + timedelta(days=days)).isoformat(),
-                            "qualification": {"budget": "年間500万円", "authority": "部長決裁"}}}))
-    return [a for a in ok(director.get("/v1/appointments", params={"project_id": world.project_id, "limit": 500}))["items"]
-            if a["id"] not in before]
 
 
 def month_figures(world: World, at_least: int = 0) -> dict:
@@ -74,7 +58,7 @@ def test_client_user_uses_the_portal(page, world: World, services) -> None:
                                                 "director_id": world.admin.id, "monthly_appointment_target": 10}))
     email = invited_client_user(world, run)
     before = month_figures(world)["month"]["appointments_so_far"]  # earlier tests set some in this project too
-    held, gone, refused = set_appointments(world, 3)
+    held, gone, refused = set_appointments(world, 3, {"budget": "年間500万円", "authority": "部長決裁"})
     kpis = month_figures(world, at_least=before + 3)
     assert kpis["month"]["appointments_so_far"] == before + 3, (before, kpis["month"])
 
@@ -87,12 +71,7 @@ def test_client_user_uses_the_portal(page, world: World, services) -> None:
     assert reporting.post(f"{reports}/{last_week}/publish").status_code in (200, 201)
     ok(reporting.put(f"{reports}/{this_week}/draft", json={"notes": {"objections": ["社内メモ（未公開）"]}}))
 
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit].primary")
-    assert page.url.endswith("/client"), page.url
+    log_in_client(page, email, PASSWORD, open_login=True)
 
     # The month at a glance: reporting-api's month figures, never another client's project.
     row = page.locator(f'#client-projects tr[data-project-id="{world.project_id}"]')
@@ -111,23 +90,15 @@ def test_client_user_uses_the_portal(page, world: World, services) -> None:
     expect(first).to_contain_text("年間500万円")
     expect(first).to_contain_text(held["company_name"])
     expect(first).not_to_contain_text(world.member.name)  # member names only where the project allows it
-    first.locator(f'#st-{held["id"]}').select_option("held")
-    first.locator(f'#po-{held["id"]}').select_option("qualified")
-    first.locator(f'#da-{held["id"]}').fill("1,200,000")
-    first.locator(f'#ds-{held["id"]}').select_option("negotiation")
-    first.get_by_role("button", name="保存").click()
+    report_outcome(page, held["id"], status="held", outcome="qualified", deal_amount="1,200,000",
+                   deal_stage="negotiation")
     expect(page.locator(".flash")).to_contain_text("保存しました")
 
-    second = page.locator(f'tr[data-appointment-id="{gone["id"]}"]')
-    second.locator(f'#st-{gone["id"]}').select_option("no_show")
-    second.get_by_role("button", name="保存").click()
+    report_outcome(page, gone["id"], status="no_show")
     expect(page.locator(".flash")).to_contain_text("保存しました")
 
     # Unqualified without a reason: refused next to the reason, with what was chosen kept.
-    third = page.locator(f'tr[data-appointment-id="{refused["id"]}"]')
-    third.locator(f'#st-{refused["id"]}').select_option("held")
-    third.locator(f'#po-{refused["id"]}').select_option("unqualified")
-    third.get_by_role("button", name="保存").click()
+    report_outcome(page, refused["id"], status="held", outcome="unqualified")
     third = page.locator(f'tr[data-appointment-id="{refused["id"]}"]')
     expect(third.locator(f'#error-r-{refused["id"]}-unqualified-reason')).to_contain_text("理由")
     expect(third.locator(f'#st-{refused["id"]}')).to_have_value("held")

@@ -8,6 +8,7 @@ import uuid
 import httpx
 from playwright.sync_api import expect
 
+from e2e.clients import accept_invitation, log_in_client, submit_password
 from e2e.world import World, ok
 
 CLIENT_PASSWORD = "client-e2e-passphrase"
@@ -25,21 +26,11 @@ def test_invited_client_user_sees_only_their_clients_projects(page, world: World
                             json={"email": email, "name": "発注 太郎"}, headers=world.director.headers, timeout=30))
 
     # The link's page: two different passwords are refused next to the field, and what was typed is asked again.
-    page.goto(invited["link"])
-    page.get_by_label("新しいパスワード").fill(CLIENT_PASSWORD)
-    page.get_by_label("パスワード（確認）").fill(CLIENT_PASSWORD + "x")
-    page.get_by_role("button", name="パスワードを設定").click()
+    submit_password(page, invited["link"], CLIENT_PASSWORD, again=CLIENT_PASSWORD + "x")
     expect(page.locator("#password-again-error")).to_contain_text("同じパスワードを2回入力してください")
-    page.get_by_label("新しいパスワード").fill(CLIENT_PASSWORD)
-    page.get_by_label("パスワード（確認）").fill(CLIENT_PASSWORD)
-    page.get_by_role("button", name="パスワードを設定").click()
-    expect(page.locator(".flash")).to_contain_text("パスワードを設定しました")
+    accept_invitation(page, None, CLIENT_PASSWORD)
 
-    page.fill("#email", email)
-    page.fill("#password", CLIENT_PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit].primary")
-    assert page.url.endswith("/client"), page.url
+    log_in_client(page, email, CLIENT_PASSWORD)
     # Exactly their client's projects (other tests of the session may add more to the same client).
     own = [p for p in ok(admin_api.get("/v1/projects", params={"limit": 500}))["items"]
            if p["client_id"] == world.client_id]
@@ -52,10 +43,7 @@ def test_invited_client_user_sees_only_their_clients_projects(page, world: World
 
     # The link works once.
     page_again = page.context.new_page()
-    page_again.goto(invited["link"])
-    page_again.get_by_label("新しいパスワード").fill("another-passphrase-9")
-    page_again.get_by_label("パスワード（確認）").fill("another-passphrase-9")
-    page_again.get_by_role("button", name="パスワードを設定").click()
+    submit_password(page_again, invited["link"], "another-passphrase-9")
     expect(page_again.locator("#invitation-error")).to_contain_text("この招待リンクは使えません")
     page_again.close()
 
