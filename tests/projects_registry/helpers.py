@@ -81,6 +81,14 @@ async def create_project(client: httpx.AsyncClient, actor: Actor, client_id: str
     return response.json()
 
 
+async def directed_client(client: httpx.AsyncClient, admin: Actor) -> tuple[Actor, dict]:
+    """A new director and a new client with one project that director runs."""
+    director = await make_user(client, "director")
+    created = await create_client(client, admin)
+    await create_project(client, director, created["id"])
+    return director, created
+
+
 async def db_rows(client: httpx.AsyncClient, sql: str, **params) -> list:
     resources = client.app.state.resources  # type: ignore[attr-defined]
     async with resources.engine.connect() as conn:

@@ -13,7 +13,7 @@ import pytest
 
 from anken_projects.auth import login_throttle
 from anken_projects.invitations import endpoints as invitation_endpoints
-from projects_registry.helpers import Actor, create_client, create_project, db_rows, make_user
+from projects_registry.helpers import Actor, create_client, create_project, db_rows, directed_client, make_user
 
 NEW_PASSWORD = "client-passphrase-01"
 
@@ -125,12 +125,8 @@ async def test_wrong_tokens_are_answered_alike_without_leaking(app_client: httpx
 
 
 async def test_director_of_another_client_cannot_invite(app_client: httpx.AsyncClient, admin: Actor) -> None:
-    director_a = await make_user(app_client, "director")
-    director_b = await make_user(app_client, "director")
-    client_a = await create_client(app_client, admin)
-    client_b = await create_client(app_client, admin)
-    await create_project(app_client, director_a, client_a["id"])
-    await create_project(app_client, director_b, client_b["id"])
+    director_a, client_a = await directed_client(app_client, admin)
+    director_b, _ = await directed_client(app_client, admin)
     refused = await _invite(app_client, director_b, client_a["id"])
     assert refused.status_code == 404, refused.text
     assert (await _invite(app_client, director_b, str(uuid.uuid4()))).status_code == 404
@@ -186,12 +182,8 @@ async def test_client_user_reads_only_their_clients_projects(app_client: httpx.A
 
 async def test_client_users_of_a_client_stay_out_of_other_directors_directory(app_client: httpx.AsyncClient,
                                                                               admin: Actor) -> None:
-    director_a = await make_user(app_client, "director")
-    director_b = await make_user(app_client, "director")
-    client_a = await create_client(app_client, admin)
-    client_b = await create_client(app_client, admin)
-    await create_project(app_client, director_a, client_a["id"])
-    await create_project(app_client, director_b, client_b["id"])
+    director_a, client_a = await directed_client(app_client, admin)
+    director_b, _ = await directed_client(app_client, admin)
     invited = await _invite(app_client, director_a, client_a["id"])
     assert invited.status_code == 201, invited.text
     user_id, email = invited.json()["user_id"], invited.json()["email"]

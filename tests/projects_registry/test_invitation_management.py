@@ -13,7 +13,15 @@ import pytest
 
 from anken_common.settings import Environment
 from anken_projects.invitations import endpoints as invitation_endpoints
-from projects_registry.helpers import Actor, create_client, create_project, db_rows, make_user, settings_from
+from projects_registry.helpers import (
+    Actor,
+    create_client,
+    create_project,
+    db_rows,
+    directed_client,
+    make_user,
+    settings_from,
+)
 from projects_registry.test_client_invitations import Clock, _accept, _invite, _login, _token
 
 
@@ -50,12 +58,8 @@ async def test_pending_invitations_are_listed_newest_first_and_expired_ones_flag
 
 async def test_revoking_a_link_stops_it_and_only_the_clients_managers_may(app_client: httpx.AsyncClient,
                                                                           admin: Actor, clock: Clock) -> None:
-    director_a = await make_user(app_client, "director")
-    director_b = await make_user(app_client, "director")
-    client_a = await create_client(app_client, admin)
-    client_b = await create_client(app_client, admin)
-    await create_project(app_client, director_a, client_a["id"])
-    await create_project(app_client, director_b, client_b["id"])
+    director_a, client_a = await directed_client(app_client, admin)
+    director_b, _ = await directed_client(app_client, admin)
     invited = await _invite(app_client, director_a, client_a["id"])
     token, invitation_id = _token(invited), invited.json()["id"]
     url = f"/v1/invitations/{invitation_id}"
