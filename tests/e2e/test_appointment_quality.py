@@ -19,16 +19,13 @@ import httpx
 from playwright.sync_api import expect
 
 from e2e.conftest import log_in, screenshot
-from e2e.world import PASSWORD, Person, World, login, ok
+from e2e.world import Person, World, new_user, ok
 
 
 def _project_with_two_members(world: World) -> tuple[str, Person, Person]:
     run = uuid.uuid4().hex[:6]
     admin = httpx.Client(base_url=world.projects_url, headers=world.admin.headers, timeout=30)
-    email = f"member-b-{run}@e2e.example.jp"
-    second = ok(admin.post("/v1/users", json={"email": email, "name": "高橋 メンバー", "role": "member",
-                                              "password": PASSWORD, "locale": "ja"}))
-    member_b = login(world.projects_url, Person(second["id"], email, "高橋 メンバー", "member"))
+    member_b = new_user(world, "member", "高橋 メンバー", f"member-b-{run}@e2e.example.jp")
     project_id = ok(admin.post("/v1/projects", json={
         "client_id": world.client_id, "name": f"アポ品質 {run}", "director_id": world.director.id,
         "monthly_appointment_target": 10, "qualification_fields": ["budget"]}))["id"]

@@ -10,8 +10,7 @@ import httpx
 from playwright.sync_api import expect
 
 from e2e.conftest import log_in, screenshot
-from e2e.world import PASSWORD, World, login, ok
-from e2e.world import Person as WorldPerson
+from e2e.world import World, new_user, ok
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-")
 
@@ -70,11 +69,7 @@ def test_the_tiles_count_exactly_the_cards_the_board_shows(page, world: World) -
     """Demo-like: many deals, several owners, two pipelines, some closed. Under 全員 and under one owner the
     tiles count the board's cards, not every pipeline's deals."""
     run = uuid.uuid4().hex[:6]
-    admin_api = httpx.Client(base_url=world.projects_url, headers=world.admin.headers, timeout=30)
-    email = f"manager2-{run}@e2e.example.jp"
-    body = ok(admin_api.post("/v1/users", json={"email": email, "name": "高橋 マネージャー", "role": "manager",
-                                                "password": PASSWORD, "locale": "ja"}))
-    second = login(world.projects_url, WorldPerson(body["id"], email, "高橋 マネージャー", "manager"))
+    second = new_user(world, "manager", "高橋 マネージャー", f"manager2-{run}@e2e.example.jp")
     manager_api = httpx.Client(base_url=world.projects_url, headers=world.manager.headers, timeout=30)
     board = ok(manager_api.post("/v1/pipelines", json={"name": f"アップセル {run}", "stages": [
         {"name": "リード", "probability": 10}, {"name": "提案", "probability": 50},

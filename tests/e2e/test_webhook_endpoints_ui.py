@@ -11,7 +11,7 @@ import httpx
 from playwright.sync_api import expect
 
 from e2e.conftest import log_in
-from e2e.world import PASSWORD, Person, World, login, ok
+from e2e.world import World, new_user, ok
 
 
 def _received(sandbox: str, receiver_id: str) -> list[dict]:
@@ -101,10 +101,7 @@ def test_a_private_address_is_refused_beside_the_url_field(page, world: World) -
 def test_a_director_of_another_client_gets_404(browser, world: World, services) -> None:
     api = httpx.Client(base_url=world.projects_url, headers=world.admin.headers, timeout=30)
     run = uuid.uuid4().hex[:6]
-    email = f"director-other-{run}@e2e.example.jp"
-    created = ok(api.post("/v1/users", json={"email": email, "name": "別 ディレクター", "role": "director",
-                                             "password": PASSWORD, "locale": "ja"}))
-    other = login(world.projects_url, Person(created["id"], email, "別 ディレクター", "director"))
+    other = new_user(world, "director", "別 ディレクター", f"director-other-{run}@e2e.example.jp")
     other_client = ok(api.post("/v1/clients", json={"name": f"株式会社別商事 {run}", "industry": "製造"}))["id"]
     ok(api.post("/v1/projects", json={
         "client_id": other_client, "name": f"別案件 {run}", "product": "生産管理", "director_id": other.id,
