@@ -165,6 +165,18 @@ async def test_an_unreachable_smtp_server_keeps_the_invitation_and_answers_mail_
     assert (await _accept(smtp_client, new)).status_code == 200
 
 
+async def test_starttls_is_required_by_default_so_nothing_goes_out_in_clear(
+        service_env: dict[str, str], stack, sandbox: str) -> None:
+    """The catcher offers no STARTTLS: with the default (required), the mail is refused before anything is sent."""
+    settings = settings_from(service_env, smtp_host="127.0.0.1", smtp_port=stack.ports["smtp"], web_url=WEB)
+    assert settings.smtp_starttls and not settings.smtp_tls
+    to = f"clear-{uuid.uuid4().hex[:8]}@client.example.jp"
+    sent = await mail.SmtpInvitationMailer(settings).send(mail.InvitationMail(
+        to=to, name="佐藤", client_name="C", inviter_name="I", link=f"{WEB}/invitations/accept?token=t",
+        expires_at=datetime(2026, 12, 1, tzinfo=UTC)))
+    assert sent is False and _mails(sandbox, to) == []
+
+
 def test_the_sender_follows_smtp_host_in_every_environment(service_env: dict[str, str]) -> None:
     settings = settings_from(service_env)
     production = settings.model_copy(update={"anken_env": Environment.production})

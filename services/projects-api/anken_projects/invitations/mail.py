@@ -59,7 +59,7 @@ class LogInvitationMailer:
 def one_line(value: str) -> str:
     """A name as it may stand in a header or a line of the body: CR, LF and other line breaks become spaces,
     so that a name can never start a header of its own."""
-    return " ".join(value.splitlines()).replace("\r", " ").replace("\n", " ").strip()
+    return " ".join(value.splitlines()).strip()
 
 
 def _expiry_text(expires_at: datetime, locale: str) -> str:
@@ -118,13 +118,13 @@ class SmtpInvitationMailer:
 
     async def send(self, mail: InvitationMail) -> bool:
         s = self.settings
-        message = compose(mail, s.mail_from)
         try:
+            message = compose(mail, s.mail_from)  # ValueError: an address the mail headers cannot carry
             await aiosmtplib.send(
                 message, hostname=s.smtp_host, port=s.smtp_port, username=s.smtp_username or None,
                 password=s.smtp_password.get_secret_value() or None, use_tls=s.smtp_tls,
                 start_tls=False if s.smtp_tls else s.smtp_starttls, timeout=s.smtp_timeout_s)
-        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+        except (aiosmtplib.SMTPException, OSError, TimeoutError, ValueError) as exc:
             # The link is not logged: in production it is a secret that reached nobody.
             log.warning("invitation_mail_failed", to=mail.to, client=mail.client_name, smtp_host=s.smtp_host,
                         error=f"{type(exc).__name__}: {exc}")
