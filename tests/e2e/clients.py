@@ -4,13 +4,28 @@ form on the staff and the client appointments pages). Each test keeps its own as
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 import httpx
 from playwright.sync_api import Page, expect
 
 from e2e.world import World, ok
+
+
+def iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def accepted_client_user(world: World, email: str, name: str, password: str) -> None:
+    """The world's director invites a person of the world's client through the API; the invitation is accepted
+    with `password` (no browser)."""
+    invited = ok(httpx.post(f"{world.projects_url}/v1/clients/{world.client_id}/invitations",
+                            json={"email": email, "name": name}, headers=world.director.headers, timeout=30))
+    token = parse_qs(urlparse(invited["link"]).query)["token"][0]
+    ok(httpx.post(f"{world.projects_url}/v1/invitations/accept", json={"token": token, "password": password}, timeout=30))
 
 
 def submit_password(page: Page, link: str | None, password: str, again: str | None = None) -> None:

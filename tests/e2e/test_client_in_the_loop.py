@@ -13,23 +13,18 @@ from __future__ import annotations
 import io
 import time
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
 from playwright.sync_api import expect
 
-from e2e.clients import accept_invitation, log_in_client, report_outcome
+from e2e.clients import accept_invitation, iso_week, log_in_client, report_outcome
 from e2e.conftest import log_in
 from e2e.world import World, ok
 
 PASSWORD = "loop-client-passphrase"
 TOKYO = ZoneInfo("Asia/Tokyo")
-
-
-def _iso_week(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def _client_with_a_project(world: World, run: str) -> tuple[str, str, str, str]:
@@ -65,7 +60,7 @@ def _client_with_a_project(world: World, run: str) -> tuple[str, str, str, str]:
 
 def _publish_last_week(world: World, project_id: str) -> str:
     reporting = httpx.Client(base_url=world.reporting_url, headers=world.director.headers, timeout=60)
-    week = _iso_week(datetime.now(TOKYO).date() - timedelta(days=7))
+    week = iso_week(datetime.now(TOKYO).date() - timedelta(days=7))
     path = f"/v1/projects/{project_id}/weekly-reports/{week}"
     ok(reporting.put(f"{path}/draft", json={"notes": {"good_reactions": ["製造業の反応が良い"]}}))
     assert reporting.post(f"{path}/publish").status_code in (200, 201)

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import date, datetime, timedelta
-from urllib.parse import parse_qs, urlparse
+from datetime import datetime, timedelta
+from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 import httpx
 from playwright.sync_api import expect
 
-from e2e.clients import log_in_client, report_outcome, set_appointments
+from e2e.clients import accepted_client_user, iso_week, log_in_client, report_outcome, set_appointments
 from e2e.conftest import log_in
 from e2e.world import World, ok
 
@@ -22,17 +22,9 @@ PASSWORD = "client-portal-passphrase"
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 
-def iso_week(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
 def invited_client_user(world: World, run: str) -> str:
     email = f"portal-{run}@e2e.example.jp"
-    invited = ok(httpx.post(f"{world.projects_url}/v1/clients/{world.client_id}/invitations",
-                            json={"email": email, "name": "発注 花子"}, headers=world.director.headers, timeout=30))
-    token = parse_qs(urlparse(invited["link"]).query)["token"][0]
-    ok(httpx.post(f"{world.projects_url}/v1/invitations/accept", json={"token": token, "password": PASSWORD}, timeout=30))
+    accepted_client_user(world, email, "発注 花子", PASSWORD)
     return email
 
 

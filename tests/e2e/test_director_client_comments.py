@@ -5,13 +5,13 @@ the first 120 characters, newest first — and its link opens that week's publis
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
-from urllib.parse import parse_qs, urlparse
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
 from playwright.sync_api import expect
 
+from e2e.clients import accepted_client_user, iso_week
 from e2e.conftest import log_in
 from e2e.world import World, ok
 
@@ -19,17 +19,9 @@ PASSWORD = "client-comment-passphrase"
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 
-def iso_week(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
 def client_token(world: World, run: str) -> str:
     email = f"comment-{run}@e2e.example.jp"
-    invited = ok(httpx.post(f"{world.projects_url}/v1/clients/{world.client_id}/invitations",
-                            json={"email": email, "name": "発注 一郎"}, headers=world.director.headers, timeout=30))
-    token = parse_qs(urlparse(invited["link"]).query)["token"][0]
-    ok(httpx.post(f"{world.projects_url}/v1/invitations/accept", json={"token": token, "password": PASSWORD}, timeout=30))
+    accepted_client_user(world, email, "発注 一郎", PASSWORD)
     answer = ok(httpx.post(f"{world.projects_url}/v1/auth/token", json={"email": email, "password": PASSWORD}, timeout=30))
     return str(answer["access_token"])
 
