@@ -53,6 +53,10 @@ def test_a_shared_link_opens_the_report_without_login_until_revoked(page, browse
         page.locator("#post-comment").click()
     expect(page.locator("#comment-list li")).to_have_count(2)
     expect(page.locator("#comment-list li").last).to_contain_text("業種別の結果を次回お持ちします。")
+    # The agency's reply stands apart from the client's comment (indented, a rule at its side).
+    expect(page.locator("#comment-list li").last).to_have_class("comment-reply")
+    expect(page.locator("#comment-list li").first).not_to_have_class("comment-reply")
+    assert page.locator("#comment-list li.comment-reply").evaluate("li => getComputedStyle(li).borderLeftStyle") == "solid"
     expect(page.locator("#share-title")).to_have_text("共有リンク")
     # (The worker may have made a link of its own already, for its Slack post of the publish.)
     page.locator("#create-link").click()
