@@ -220,3 +220,31 @@ async def test_a_payload_breaking_the_contract_is_skipped_not_retried_forever(re
     async with resources.sessionmaker() as session:
         result = await project_kpis(session, world.project_id, date(2026, 11, 24), date(2026, 11, 25), as_of=date(2026, 11, 24))
     assert (result.calls, result.appointments) == (1, 0)
+
+
+async def test_an_older_project_event_applied_late_does_not_undo_newer_settings(resources) -> None:
+    """A consumer may take over events a dead one left pending and apply them after newer ones: the project
+    row keeps its latest settings (by outbox sequence), both through the consumer and in the projection itself."""
+    from sqlalchemy import text
+
+    from anken_common.event_payloads import ProjectPayload
+    from anken_reporting.consumers.registry import ApplyContext
+    from anken_reporting.readmodels.projections import apply_project
+
+    world = ProjectWorld(target=20)
+    setup = world.setup()
+    older = world.project(client_sees_member_names=False, monthly_appointment_target=5, timezone="Asia/Tokyo")
+    newer = world.project(client_sees_member_names=True, monthly_appointment_target=30, timezone="Asia/Seoul")
+    assert older.sequence < newer.sequence
+    read = text("SELECT client_sees_member_names, monthly_appointment_target, timezone, sequence "
+                "FROM reporting.projects WHERE id = :id")
+    await feed(resources, *setup, newer, older)  # the older event, late
+    async with resources.sessionmaker() as session:
+        assert tuple((await session.execute(read, {"id": world.project_id})).one()) == (
+            True, 30, "Asia/Seoul", newer.sequence)
+    # The read model's own guard, without the consumer's per-aggregate positions in front of it.
+    async with resources.sessionmaker() as session, session.begin():
+        await apply_project(session, older, ProjectPayload.model_validate(older.payload), ApplyContext())
+    async with resources.sessionmaker() as session:
+        assert tuple((await session.execute(read, {"id": world.project_id})).one()) == (
+            True, 30, "Asia/Seoul", newer.sequence)

@@ -133,6 +133,10 @@ async def test_rebuild_equals_the_incremental_path(isolated) -> None:
     assert job["status"] == "succeeded" and job["events_applied"] == len(exported) and job["pages"] == 4
     assert await snapshot(isolated) == incremental
     assert after.model_dump() == before.model_dump()
+    async with isolated.sessionmaker() as session:  # the rebuild records each project's latest event too
+        project_sequence = (await session.execute(text("SELECT sequence FROM reporting.projects WHERE id = :id"),
+                                                  {"id": world.project_id})).scalar()
+    assert project_sequence == max(e.sequence for e in exported if e.type.startswith("project."))
 
     # The batched live path (bulk calls, duplicates and out-of-order inside a batch) agrees too.
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=export_app([])), base_url="http://projects") as client:

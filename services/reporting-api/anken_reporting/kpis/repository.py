@@ -58,6 +58,7 @@ class ProjectRow(TypedDict):
     weekly_meeting_weekday: int | None
     weekly_meeting_time: str | None
     client_sees_member_names: bool
+    sequence: int  # the outbox position of the event the row was taken from (readmodels.projections)
 
 
 def _project_row(row: sa.RowMapping) -> ProjectRow:

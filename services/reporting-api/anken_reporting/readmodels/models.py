@@ -37,6 +37,8 @@ projects = sa.Table(
     sa.Column("weekly_meeting_weekday", sa.SmallInteger),
     sa.Column("weekly_meeting_time", sa.String(5)),
     sa.Column("client_sees_member_names", sa.Boolean, nullable=False, server_default=sa.false()),
+    # The outbox position of the event the row was taken from (0: unknown); an older event does not apply.
+    sa.Column("sequence", sa.BigInteger, nullable=False, server_default="0"),
     schema=SCHEMA,
 )
 

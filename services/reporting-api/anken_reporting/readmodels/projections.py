@@ -35,15 +35,25 @@ async def project_timezone(session: AsyncSession, project_id: uuid.UUID) -> str:
     return tz or "Asia/Tokyo"
 
 
+def newer_events_only(table: str) -> str:
+    """The end of an upsert's `ON CONFLICT (id) DO UPDATE SET ...` for a read model row that keeps its entity's
+    latest state (a `sequence` column, bound as `:seq`): the row records the outbox sequence it was taken from,
+    and an event older than that one (e.g. one a consumer took over late) leaves the row as it is. Sequence 0
+    (unknown) always applies."""
+    return (f"sequence = GREATEST({table}.sequence, EXCLUDED.sequence) "
+            f"WHERE EXCLUDED.sequence = 0 OR {table}.sequence <= EXCLUDED.sequence")
+
+
 @projection(EventType.project_created, EventType.project_updated, EventType.project_status_changed)
 async def apply_project(session: AsyncSession, envelope: EventEnvelope, p: ProjectPayload, ctx: ApplyContext) -> None:
+    """One row per project, its latest settings: an event older than the one the row holds is ignored."""
     await session.execute(
         text(
             "INSERT INTO reporting.projects (id, client_id, client_name, director_id, name, status, timezone, "
             "monthly_appointment_target, contracted_monthly_hours, contract_end, renewal_date, extra_closed_days, "
-            "weekly_meeting_weekday, weekly_meeting_time, client_sees_member_names) VALUES (:id, :client_id, :client_name, "
-            ":director_id, :name, :status, :timezone, :target, :hours, :contract_end, :renewal_date, "
-            "CAST(:closed AS jsonb), :mw, :mt, :names) "
+            "weekly_meeting_weekday, weekly_meeting_time, client_sees_member_names, sequence) VALUES (:id, :client_id, "
+            ":client_name, :director_id, :name, :status, :timezone, :target, :hours, :contract_end, :renewal_date, "
+            "CAST(:closed AS jsonb), :mw, :mt, :names, :seq) "
             "ON CONFLICT (id) DO UPDATE SET client_id = EXCLUDED.client_id, "
             "client_name = COALESCE(EXCLUDED.client_name, projects.client_name), director_id = EXCLUDED.director_id, "
             "name = EXCLUDED.name, status = EXCLUDED.status, timezone = EXCLUDED.timezone, "
@@ -51,7 +61,8 @@ async def apply_project(session: AsyncSession, envelope: EventEnvelope, p: Proje
             "contracted_monthly_hours = EXCLUDED.contracted_monthly_hours, contract_end = EXCLUDED.contract_end, "
             "renewal_date = EXCLUDED.renewal_date, extra_closed_days = EXCLUDED.extra_closed_days, "
             "weekly_meeting_weekday = EXCLUDED.weekly_meeting_weekday, weekly_meeting_time = EXCLUDED.weekly_meeting_time, "
-            "client_sees_member_names = EXCLUDED.client_sees_member_names"
+            "client_sees_member_names = EXCLUDED.client_sees_member_names, "
+            f"{newer_events_only('projects')}"
         ),
         {
             "id": p.id, "client_id": p.client_id, "client_name": p.client_name, "director_id": p.director_id,
@@ -59,6 +70,7 @@ async def apply_project(session: AsyncSession, envelope: EventEnvelope, p: Proje
             "hours": p.contracted_monthly_hours, "contract_end": p.contract_end, "renewal_date": p.renewal_date,
             "closed": json.dumps(sorted(d.isoformat() for d in p.extra_closed_days)),
             "mw": p.weekly_meeting_weekday, "mt": p.weekly_meeting_time, "names": p.client_sees_member_names,
+            "seq": envelope.sequence or 0,
         },
     )
 
@@ -169,8 +181,7 @@ async def apply_appointment(session: AsyncSession, envelope: EventEnvelope, p: A
             "set_day = EXCLUDED.set_day, meeting_at = EXCLUDED.meeting_at, handoff_status = EXCLUDED.handoff_status, "
             "partner_outcome = EXCLUDED.partner_outcome, deal_id = EXCLUDED.deal_id, "
             "deal_amount = EXCLUDED.deal_amount, deal_won = EXCLUDED.deal_won, "
-            "sequence = GREATEST(appointments.sequence, EXCLUDED.sequence) "
-            "WHERE EXCLUDED.sequence = 0 OR appointments.sequence <= EXCLUDED.sequence"
+            f"{newer_events_only('appointments')}"
         ),
         {
             "id": p.id, "p": p.project_id, "c": p.client_id, "m": p.member_id, "day": local_day(p.set_at, tz),
