@@ -23,6 +23,7 @@ from anken_projects.targets import import_example, import_jobs, service
 from anken_projects.targets.access import get_target, get_target_list, project_for_target_writes
 from anken_projects.targets.import_columns import COLUMNS
 from anken_projects.targets.import_limits import MAX_MAPPING_CHARS, MAX_MAPPING_ENTRIES
+from anken_projects.targets.import_upload import FileTooLarge, copy_upload
 from anken_projects.targets.models import ImportStatus, TargetImport, TargetStatus
 from anken_projects.targets.schemas import (
     ImportColumnOut,
@@ -36,7 +37,7 @@ from anken_projects.targets.schemas import (
     TargetPage,
     TargetUpdate,
 )
-from anken_projects.targets.target_import import FileTooLarge, ImportScope, copy_upload, import_limits, start_import
+from anken_projects.targets.target_import import ImportScope, import_limits, start_import
 
 # Query text reaches PostgreSQL, which cannot hold NUL characters.
 NO_NUL = r"^[^\x00]*$"

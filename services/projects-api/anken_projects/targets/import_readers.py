@@ -15,7 +15,8 @@ from collections.abc import Callable, Generator, Iterator
 from typing import IO
 
 from anken_projects.targets.import_limits import ImportLimits
-from anken_projects.targets.xlsx_reader import XlsxError, XlsxSheetReader
+from anken_projects.targets.xlsx_guards import XlsxError
+from anken_projects.targets.xlsx_reader import XlsxSheetReader
 
 SNIFF_BYTES = 256 * 1024
 

@@ -1,7 +1,7 @@
 """Importing a CSV/XLSX file into a target list: a background job that parses, dedupes, then writes.
 
-The request only copies the upload (within the byte cap, 413 above): nothing of the file is
-parsed before the job exists, so a cancel and the wall time cover all of it. The job then:
+The request only copies the upload (import_upload: within the byte cap, 413 above): nothing of
+the file is parsed before the job exists, so a cancel and the wall time cover all of it. The job then:
 
 0. waits `queued` while this process already runs IMPORT_MAX_CONCURRENT imports (import_capacity);
 1. opens the file (an XLSX's archive, styles and shared strings; a CSV's row count), reads its
@@ -22,10 +22,9 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
-import tempfile
 import uuid
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -34,7 +33,6 @@ from sqlmodel import col
 from anken_common.event_payloads import TargetListImportedPayload
 from anken_common.events import EventType
 from anken_common.logging import get_logger
-from anken_common.problems import ProblemError
 from anken_projects.audit.writer import record_audit
 from anken_projects.auth.principal import Principal
 from anken_projects.db import Resources
@@ -47,8 +45,9 @@ from anken_projects.targets.dedupe import Identity, SeenCompanies
 from anken_projects.targets.import_capacity import gate, parse_executor
 from anken_projects.targets.import_columns import MappingError, resolve_columns
 from anken_projects.targets.import_limits import ImportLimits, ImportStopped, JobControl
-from anken_projects.targets.import_readers import SNIFF_BYTES, TableReader, UnreadableFile, is_xlsx
+from anken_projects.targets.import_readers import TableReader, UnreadableFile
 from anken_projects.targets.import_rows import RowError, TargetRow, parse_row
+from anken_projects.targets.import_upload import CopiedUpload
 from anken_projects.targets.models import ImportStatus, Target, TargetImport, TargetStatus
 
 log = get_logger("anken.target_import")
@@ -59,8 +58,6 @@ PROGRESS_INTERVAL_S = 0.2
 # process) every QUEUE_STATUS_EVERY looks.
 QUEUE_POLL_S = 0.1
 QUEUE_STATUS_EVERY = 5
-SPOOL_IN_MEMORY = 2 * 1024 * 1024
-COPY_CHUNK = 1024 * 1024
 TARGET_COPY_COLUMNS = (
     "id", "target_list_id", "project_id", "client_id", "company_name", "company_name_key", "industry", "size",
     "region", "phone", "corporate_number", "contact_name", "note", "priority_tier", "status", "created_at", "updated_at",
@@ -117,20 +114,6 @@ class ImportTally:
         }
 
 
-@dataclass
-class CopiedUpload:
-    """An upload copied into the import's own spool (the job may outlive the request), unparsed."""
-
-    spool: IO[bytes]
-    filename: str | None
-    mapping: dict[str, str] | None
-    limits: ImportLimits
-    kind: str
-
-    def close(self) -> None:
-        self.spool.close()
-
-
 # One join per key (not IN/ANY lists): each side can use its (client_id, key) index, or hash the
 # batch's keys, so the cost stays linear while the client's lists grow.
 EXISTING_BY_KEYS = sa.text("""
@@ -145,41 +128,6 @@ EXISTING_BY_KEYS = sa.text("""
     FROM unnest(CAST(:names AS text[])) AS k(v) JOIN projects.targets t
       ON t.client_id = :client_id AND t.company_name_key = k.v
 """)
-
-
-class FileTooLarge(ProblemError):
-    def __init__(self, limit: int) -> None:
-        super().__init__(413, "Content Too Large", f"the file is larger than {limit:,} bytes",
-                         type_="https://anken.jp/problems/file-too-large",
-                         errors=[import_jobs.file_error(f"must be at most {limit:,} bytes", "file_too_large",
-                                                        {"max_bytes": limit})])
-
-
-def _copy_upload(upload: IO[bytes], filename: str | None, limits: ImportLimits,
-                 mapping: dict[str, str] | None) -> CopiedUpload:
-    """Copy the upload within the byte cap; only its first bytes are looked at (CSV or XLSX)."""
-    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # closed by CopiedUpload
-    try:
-        upload.seek(0)
-        copied = 0
-        while chunk := upload.read(COPY_CHUNK):
-            copied += len(chunk)
-            if copied > limits.max_bytes:
-                raise FileTooLarge(limits.max_bytes)
-            spool.write(chunk)
-        spool.seek(0)
-        kind = "xlsx" if is_xlsx(spool.read(SNIFF_BYTES), filename) else "csv"
-        spool.seek(0)
-    except BaseException:
-        spool.close()
-        raise
-    return CopiedUpload(spool, filename, mapping, limits, kind)
-
-
-async def copy_upload(upload: IO[bytes], filename: str | None, limits: ImportLimits,
-                      mapping: dict[str, str] | None) -> CopiedUpload:
-    """File copying only (no parsing), so the default executor is fine: it is short and bounded."""
-    return await asyncio.to_thread(_copy_upload, upload, filename, limits, mapping)
 
 
 async def start_import(

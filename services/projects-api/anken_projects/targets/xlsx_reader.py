@@ -1,7 +1,7 @@
 """Reading the first sheet of an uploaded XLSX as rows of text, trusting nothing it declares.
 
-The archive is inspected before any XML is parsed (member count, sizes, compression ratio).
-The sheet XML is streamed with a bounded iterparse. Its declared dimension is never used to
+The archive is inspected before any XML is parsed (member count, sizes, compression ratio; the
+guards are in xlsx_guards, with XlsxError). The sheet XML is streamed with a bounded iterparse. Its declared dimension is never used to
 size anything: a declared size past the caps is refused, and a row past the row cap or a value
 past the column cap stops the read at once whatever was declared, so a few-KB file that claims
 A1:XFD1048576 or holds one cell at row 1,000,000 is refused in milliseconds. Every defect
@@ -12,7 +12,8 @@ Nothing is read until the import's job runs it: shared strings and the sheet are
 job's thread, which calls `checkpoint` per shared string, per row and per chunk of a prolog, so a
 cancel or the wall time stops any part of the read. Shared strings (held in memory for the sheet)
 are bounded in bytes, entries and characters. Every XML part's whole prolog is read by expat
-before the part is parsed: a DOCTYPE is refused however much padding comes before it.
+(xlsx_guards.refuse_doctype) before the part is parsed: a DOCTYPE is refused however much
+padding comes before it.
 """
 
 from __future__ import annotations
@@ -25,90 +26,22 @@ import zipfile
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import IO
-from xml.parsers import expat
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
-from anken_projects.targets.import_limits import (
-    MAX_ARCHIVE_BYTES,
-    MAX_MEMBER_BYTES,
-    MAX_RATIO,
-    MAX_SMALL_PART_BYTES,
-    MAX_ZIP_MEMBERS,
-    RATIO_EXEMPT_BYTES,
-    ImportLimits,
-)
+from anken_projects.targets.import_limits import MAX_SMALL_PART_BYTES, ImportLimits
+from anken_projects.targets.xlsx_guards import XlsxError, inspect_archive, no_check, refuse_doctype
 
 EXCEL_MAX_ROW = 1_048_576
 EXCEL_MAX_COLUMN = 16_384  # XFD
 # Excel's serial dates: 1 is 1900-01-01, 2958465 is 9999-12-31.
 MAX_DATE_SERIAL = 2_958_465
 CELL_REF = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
-# A DOCTYPE can only come before the root element; the prolog is read in chunks of this size
-# until the root element starts (expat also stops entity expansion and never loads external entities).
-PROLOG_CHUNK = 64 * 1024
 OFFICE_DOCUMENT_SUFFIX = "/officeDocument"
 SHEET_TYPE_SUFFIX = "/worksheet"
 SHARED_STRINGS_SUFFIX = "/sharedStrings"
 STYLES_SUFFIX = "/styles"
-
-
-class XlsxError(ValueError):
-    """The workbook cannot be read safely; the message names the part, row or cell. `code`: the rule for
-    clients that word it themselves (unreadable_xlsx, or not_csv_or_xlsx for a zip that is no workbook)."""
-
-    def __init__(self, message: str, code: str = "unreadable_xlsx") -> None:
-        super().__init__(message)
-        self.code = code
-
-
-class _RootReached(Exception):
-    """The prolog scan met the root element: the part declares no DOCTYPE."""
-
-
-class _DoctypeFound(Exception):
-    """The prolog scan met a DOCTYPE."""
-
-
-def _no_check() -> None:
-    return None
-
-
-def refuse_doctype(path: str, source: bytes | IO[bytes], checkpoint: Callable[[], None] = _no_check) -> None:
-    """Read the part's whole prolog (everything before its root element) with expat, however long:
-    a DOCTYPE there is refused. OOXML parts have no DTD, so one that declares it is hostile.
-
-    expat decodes the part as the real parse will (UTF-8, UTF-16, a declared encoding), so no
-    encoding or comment padding hides a DOCTYPE from it; it stops at the root's start tag.
-    """
-    parser = expat.ParserCreate()
-
-    def doctype(*_: object) -> None:
-        raise _DoctypeFound
-
-    def root(*_: object) -> None:
-        raise _RootReached
-
-    parser.StartDoctypeDeclHandler = doctype
-    parser.StartElementHandler = root
-    try:
-        if isinstance(source, bytes):
-            parser.Parse(source, True)
-        else:
-            while chunk := source.read(PROLOG_CHUNK):
-                checkpoint()
-                parser.Parse(chunk, False)
-            parser.Parse(b"", True)
-    except _RootReached:
-        return
-    except _DoctypeFound:
-        raise XlsxError(f"part {path!r} declares a DOCTYPE, which a workbook never has") from None
-    except expat.ExpatError as exc:
-        raise XlsxError(f"part {path!r} is not well-formed XML ({exc})") from None
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise XlsxError(f"part {path!r} cannot be inflated ({exc})") from None
-    raise XlsxError(f"part {path!r} has no root element")
 
 
 def _local(tag: str) -> str:
@@ -122,30 +55,10 @@ def _column_index(letters: str) -> int:
     return index
 
 
-def inspect_archive(archive: zipfile.ZipFile) -> None:
-    """Refuse a zip bomb before anything is inflated: too many members, or a member too large."""
-    members = archive.infolist()
-    if len(members) > MAX_ZIP_MEMBERS:
-        raise XlsxError(f"the XLSX archive has {len(members)} parts; at most {MAX_ZIP_MEMBERS} are accepted")
-    total = 0
-    for member in members:
-        size, packed = member.file_size, max(member.compress_size, 1)
-        total += size
-        if size > MAX_MEMBER_BYTES:
-            raise XlsxError(f"part {member.filename!r} inflates to {size:,} bytes (at most {MAX_MEMBER_BYTES:,})")
-        if size > RATIO_EXEMPT_BYTES and size > MAX_RATIO * packed:
-            raise XlsxError(
-                f"part {member.filename!r} inflates {size // packed}× its compressed size "
-                f"(at most {MAX_RATIO}×): refused as a decompression bomb"
-            )
-    if total > MAX_ARCHIVE_BYTES:
-        raise XlsxError(f"the XLSX archive inflates to {total:,} bytes (at most {MAX_ARCHIVE_BYTES:,})")
-
-
 class XlsxSheetReader:
     """The first worksheet of a workbook, as (sheet row number, cell texts) for rows holding a value."""
 
-    def __init__(self, file: IO[bytes], limits: ImportLimits, checkpoint: Callable[[], None] = _no_check) -> None:
+    def __init__(self, file: IO[bytes], limits: ImportLimits, checkpoint: Callable[[], None] = no_check) -> None:
         self.limits = limits
         self._checkpoint = checkpoint
         self._epoch = CALENDAR_WINDOWS_1900
