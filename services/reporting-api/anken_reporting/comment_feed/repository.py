@@ -10,10 +10,11 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from anken_common import cursors
+from anken_common.auth_tokens import Role
 from anken_reporting.readmodels.models import projects
 from anken_reporting.report_comments.models import report_comments as t
 
-CLIENT_ROLE = "client"
+CLIENT_ROLE = Role.client.value
 
 
 def encode_cursor(row: RowMapping) -> str:
@@ -21,17 +22,16 @@ def encode_cursor(row: RowMapping) -> str:
 
 
 async def page(session: AsyncSession, *, since: datetime, project_id: uuid.UUID | None,
-               director_id: uuid.UUID | None, cursor: str | None, limit: int) -> tuple[list[RowMapping], str | None]:
-    """Client users' comments since `since`, newest first; `director_id` keeps that director's projects only."""
+               visible: sa.ColumnElement[bool], cursor: str | None, limit: int) -> tuple[list[RowMapping], str | None]:
+    """Client users' comments since `since`, newest first, on the projects `visible` (the caller's access clause)
+    lets through."""
     query = (
         sa.select(t, projects.c.name.label("project_name"))
         .select_from(t.outerjoin(projects, projects.c.id == t.c.project_id))
-        .where(t.c.author_role == CLIENT_ROLE, t.c.created_at >= since)
+        .where(t.c.author_role == CLIENT_ROLE, t.c.created_at >= since, visible)
     )
     if project_id is not None:
         query = query.where(t.c.project_id == project_id)
-    if director_id is not None:
-        query = query.where(projects.c.director_id == director_id)
     if cursor:
         at, comment_id = cursors.decode_instant_id_cursor(cursor)
         query = query.where(sa.tuple_(t.c.created_at, t.c.id) < (at, comment_id))

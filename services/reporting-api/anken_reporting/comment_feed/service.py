@@ -15,6 +15,8 @@ from anken_reporting.auth.access import visible_project
 from anken_reporting.auth.principal import Principal
 from anken_reporting.comment_feed import repository
 from anken_reporting.comment_feed.schemas import FeedComment, FeedPage
+from anken_reporting.readmodels.models import PROJECT_ACCESS_COLUMNS
+from anken_reporting.report_comments.models import report_comments as t
 
 DEFAULT_DAYS = 14
 
@@ -23,13 +25,10 @@ async def recent(session: AsyncSession, principal: Principal, *, since: datetime
                  project_id: uuid.UUID | None, cursor: str | None, limit: int) -> FeedPage:
     if project_id is not None:
         await visible_project(session, principal, project_id)  # another's project: 404
-    director_id = None if principal.sees_everything else rule.as_uuid(principal.id)
-    if director_id is None and not principal.sees_everything:
-        return FeedPage(items=[])
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=UTC)
     rows, next_cursor = await repository.page(
         session, since=since or utc_now() - timedelta(days=DEFAULT_DAYS), project_id=project_id,
-        director_id=director_id, cursor=cursor, limit=limit,
+        visible=rule.visible_project_ids_clause(principal, t.c.project_id, PROJECT_ACCESS_COLUMNS), cursor=cursor, limit=limit,
     )
     return FeedPage(items=[FeedComment.model_validate(dict(row)) for row in rows], next_cursor=next_cursor)

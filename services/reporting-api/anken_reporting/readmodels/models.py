@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlmodel import SQLModel
 
+from anken_common.access import ProjectColumns
 from anken_common.call_fact_widths import INDUSTRY_MAX_CHARS, VARIANT_MAX_CHARS
 from anken_reporting.settings import SCHEMA
 
@@ -41,6 +42,9 @@ projects = sa.Table(
     sa.Column("sequence", sa.BigInteger, nullable=False, server_default="0"),
     schema=SCHEMA,
 )
+# The projects table's columns as the one access rule (anken_common.access) composes its clauses over them.
+PROJECT_ACCESS_COLUMNS = ProjectColumns(id=projects.c.id, client_id=projects.c.client_id,
+                                        director_id=projects.c.director_id)
 
 users = sa.Table(
     "users",

@@ -17,8 +17,8 @@ from anken_common import access as rule
 from anken_common.clock import utc_now
 from anken_common.problems import Conflict, NotFound
 from anken_reporting.auth.principal import Principal
-from anken_reporting.kpis.repository import get_project
-from anken_reporting.readmodels.models import projects
+from anken_reporting.kpis.repository import ProjectRow, get_project
+from anken_reporting.readmodels.models import PROJECT_ACCESS_COLUMNS
 from anken_reporting.report_links import repository
 from anken_reporting.report_links.models import report_links
 from anken_reporting.report_links.schemas import LinkCreated, LinkList, LinkOut, SharedReport
@@ -28,8 +28,6 @@ from anken_reporting.reports.documents import FORMATS
 from anken_reporting.reports.iso_week import IsoWeek, parse_iso_week
 from anken_reporting.reports.schemas import WeeklyReport
 from anken_reporting.reports.service import WeeklyReportService, without_member_names
-
-PROJECTS = rule.ProjectColumns(id=projects.c.id, client_id=projects.c.client_id, director_id=projects.c.director_id)
 
 
 def link_path(token: str) -> str:
@@ -86,7 +84,7 @@ async def links(
     """The links of the projects the caller manages, filtered. Naming a client none of whose projects the caller
     directs is a 404, as is naming a project it does not see."""
     t = report_links.c
-    where: list[sa.ColumnElement[bool]] = [rule.managed_project_ids_clause(principal, t.project_id, PROJECTS)]
+    where: list[sa.ColumnElement[bool]] = [rule.managed_project_ids_clause(principal, t.project_id, PROJECT_ACCESS_COLUMNS)]
     if client_id is not None:
         if not rule.manages_everything(principal) and not await repository.client_has_project_directed_by(
                 session, client_id, rule.as_uuid(principal.id)):
@@ -110,7 +108,8 @@ async def revoke(session: AsyncSession, principal: Principal, link_id: uuid.UUID
     await repository.revoke(session, link_id, str(principal.id), utc_now())
 
 
-async def _usable(session: AsyncSession, secret: str, token: str) -> RowMapping:
+async def _usable(session: AsyncSession, secret: str, token: str) -> tuple[RowMapping, ProjectRow]:
+    """The link and its project, when the link is known, signed here, active and its project still its client's."""
     link_id = link_id_of(secret, token)
     link = await repository.get_link(session, link_id) if link_id else None
     if link is None or status_of(link, utc_now()) != "active":
@@ -118,20 +117,17 @@ async def _usable(session: AsyncSession, secret: str, token: str) -> RowMapping:
     project = await get_project(session, link["project_id"])
     if project is None or project["client_id"] != link["client_id"]:
         raise NotFound("report link")
-    return link
+    return link, project
 
 
 async def shared_report(session: AsyncSession, secret: str, token: str) -> tuple[RowMapping, WeeklyReport]:
     """The link (checked now: known, signed here, not revoked, not expired) and the latest published version of
     its week; the use is counted."""
-    link = await _usable(session, secret, token)
+    link, project = await _usable(session, secret, token)
     report = await WeeklyReportService(session).published(link["project_id"], parse_iso_week(link["iso_week"]), None)
-    if report.project.client_id != link["client_id"]:
-        raise NotFound("report link")
     await repository.record_open(session, link["id"], utc_now())
     # A link is the client's: member names only where the project shows them to its client.
-    project = await get_project(session, link["project_id"])
-    if project is None or not project["client_sees_member_names"]:
+    if not project["client_sees_member_names"]:
         report = without_member_names(report)
     return link, report
 
