@@ -64,3 +64,20 @@ async def managed_project(session: AsyncSession, principal: Principal, project_i
     if not rule.may_manage_project(principal, director_id=project["director_id"]):
         raise Forbidden("only an admin or the project's director may change this project's reports")
     return project
+
+
+MEMBER_GROUPING_RULE = (
+    "group_by=member names the members: the client's people (client users, partner keys) may ask for it only "
+    "when the project lets its client see member names (client_sees_member_names)"
+)
+
+
+def shows_member_names(principal: Principal, project: ProjectRow) -> bool:
+    """Whether the caller may see the project's members by name (anken_common.access.may_see_member_names)."""
+    return rule.may_see_member_names(principal, project_allows=bool(project["client_sees_member_names"]))
+
+
+def check_member_grouping(principal: Principal, project: ProjectRow, per_member: bool) -> None:
+    """Per-member figures name the members: refused (403 naming group_by) to whom the project hides them."""
+    if per_member and not shows_member_names(principal, project):
+        raise Forbidden(MEMBER_GROUPING_RULE, field="group_by")

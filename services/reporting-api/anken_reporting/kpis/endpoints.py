@@ -8,10 +8,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from anken_common import access as rule
 from anken_common.auth_tokens import Role
-from anken_common.problems import Forbidden, NotFound, UnprocessableEntity, problem_responses
-from anken_reporting.auth.access import filter_visible, visible_project
+from anken_common.problems import NotFound, UnprocessableEntity, problem_responses
+from anken_reporting.auth.access import MEMBER_GROUPING_RULE, check_member_grouping, filter_visible, visible_project
 from anken_reporting.auth.dependencies import KpiReader
 from anken_reporting.db import SessionDep
 from anken_reporting.kit.periods import FromQuery, ToQuery, check_period
@@ -19,7 +18,6 @@ from anken_reporting.kpis import repository
 from anken_reporting.kpis.rollup import rollup_kpis
 from anken_reporting.kpis.schemas import GroupBy, KpiResult, KpiRollupResult
 from anken_reporting.kpis.service import project_kpis
-from anken_reporting.quality.service import MEMBER_GROUPING_RULE
 
 router = APIRouter(tags=["kpis"])
 
@@ -39,9 +37,7 @@ async def get_project_kpis(
 ) -> KpiResult:
     check_period(start, end, as_of)
     project = await visible_project(session, principal, project_id)
-    if group_by == GroupBy.member and not rule.may_see_member_names(
-            principal, project_allows=bool(project["client_sees_member_names"])):
-        raise Forbidden(MEMBER_GROUPING_RULE, field="group_by")
+    check_member_grouping(principal, project, group_by == GroupBy.member)
     return await project_kpis(session, project_id, start, end, group_by, as_of)
 
 

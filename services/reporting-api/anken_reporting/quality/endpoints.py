@@ -8,12 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from anken_common.problems import problem_responses
-from anken_reporting.auth.access import visible_project
+from anken_reporting.auth.access import MEMBER_GROUPING_RULE, check_member_grouping, visible_project
 from anken_reporting.auth.dependencies import KpiReader
 from anken_reporting.db import SessionDep
 from anken_reporting.kit.periods import FromQuery, ToQuery, check_period
 from anken_reporting.quality.schemas import QualityGroupBy, QualityResult
-from anken_reporting.quality.service import MEMBER_GROUPING_RULE, appointment_quality, check_grouping
+from anken_reporting.quality.service import appointment_quality
 
 router = APIRouter(tags=["appointment-quality"])
 
@@ -36,5 +36,5 @@ async def get_appointment_quality(
 ) -> QualityResult:
     check_period(start, end)
     project = await visible_project(session, principal, project_id)
-    check_grouping(principal, group_by, client_sees_member_names=bool(project["client_sees_member_names"]))
+    check_member_grouping(principal, project, group_by == QualityGroupBy.member)
     return await appointment_quality(session, project_id, start, end, group_by)

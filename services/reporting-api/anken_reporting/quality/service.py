@@ -10,9 +10,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from anken_common import access as rule
-from anken_common.problems import Forbidden
-from anken_reporting.auth.principal import Principal
 from anken_reporting.kpis.formulas import rate, wilson_interval
 from anken_reporting.kpis.repository import member_names
 from anken_reporting.quality.schemas import QualityFigures, QualityGroup, QualityGroupBy, QualityResult
@@ -34,10 +31,6 @@ SUMS: tuple[sa.ColumnElement[Any], ...] = (
     _COUNT.filter(_A.deal_won).label("won"),
     sa.func.coalesce(sa.func.sum(_A.deal_amount).filter(_A.deal_id.is_not(None)), 0).label("deal_amount"),
     sa.func.coalesce(sa.func.sum(_A.deal_amount).filter(_A.deal_won), 0).label("won_amount"),
-)
-MEMBER_GROUPING_RULE = (
-    "group_by=member names the members: the client's people (client users, partner keys) may ask for it only "
-    "when the project lets its client see member names (client_sees_member_names)"
 )
 
 
@@ -68,15 +61,6 @@ def ranking_key(group: QualityGroup) -> tuple[float, float, int, str]:
     qualified = group.qualified_rate if group.qualified_rate is not None else -1.0
     held = group.held_rate if group.held_rate is not None else -1.0
     return (-qualified, -held, -group.appointments, group.label or group.key)
-
-
-def check_grouping(principal: Principal, group_by: QualityGroupBy | None, *, client_sees_member_names: bool) -> None:
-    """Per-member figures name the members: refused (403 naming group_by) to the client's people unless the
-    project allows them member names (the project's `client_sees_member_names`)."""
-    if group_by == QualityGroupBy.member and not rule.may_see_member_names(
-        principal, project_allows=client_sees_member_names
-    ):
-        raise Forbidden(MEMBER_GROUPING_RULE, field="group_by")
 
 
 async def appointment_quality(

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from anken_common import access as rule
 from anken_common.auth_tokens import Role
 from anken_common.problems import problem_responses
-from anken_reporting.auth.access import managed_project, visible_project
+from anken_reporting.auth.access import managed_project, shows_member_names, visible_project
 from anken_reporting.auth.dependencies import KpiReader, require_roles
 from anken_reporting.auth.principal import Principal
 from anken_reporting.db import ResourcesDep, SessionDep
@@ -45,7 +45,7 @@ async def load_report(
         report = await service.published(project_id, week, version)
     else:
         report = await service.live(project, week)
-    if not rule.may_see_member_names(principal, project_allows=bool(project["client_sees_member_names"])):
+    if not shows_member_names(principal, project):
         report = without_member_names(report)
     return report
 
