@@ -171,18 +171,19 @@ async def test_the_pace_threshold_is_reportings_and_moves_the_workers_warning(
     try:
         # The project's pace is just above the threshold: not behind, no warning.
         stack.restart("reporting", extra_env={"PACE_AT_RISK": str(pace * 0.9), "PACE_ON_TRACK": str(pace * 2)})
+        # Other tests' active projects share the database, so the counts below are at least this project's.
         status = await pace_status(ctx, project_id, day)
         assert status["business_day"] and not status["behind"] and status["at_risk"] == pytest.approx(pace * 0.9)
-        assert await pace_check(ctx, now=afternoon) == 0
+        await pace_check(ctx, now=afternoon)
         assert await db.fetchrow("SELECT 1 FROM integrations.deliveries WHERE idempotency_key=$1", key) is None
 
         # The same pace, a threshold just above it: behind, and the director is warned (once).
         stack.restart("reporting", extra_env={"PACE_AT_RISK": str(pace * 1.1), "PACE_ON_TRACK": str(pace * 2)})
         assert (await pace_status(ctx, project_id, day))["behind"]
-        assert await pace_check(ctx, now=afternoon) == 1
+        assert await pace_check(ctx, now=afternoon) >= 1
         row = await db.fetchrow("SELECT action FROM integrations.deliveries WHERE idempotency_key=$1", key)
         assert row["action"] == "slack.notify_director"
-        assert await pace_check(ctx, now=afternoon) == 0
+        assert await pace_check(ctx, now=afternoon) == 0  # every project behind was warned, once
     finally:
         stack.restart("reporting")
 
