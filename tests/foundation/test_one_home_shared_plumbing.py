@@ -27,6 +27,7 @@ from anken_common import clock, cursors, events
 from anken_common.call_fact_widths import INDUSTRY_MAX_CHARS, VARIANT_MAX_CHARS, sql_stored, stored_text
 from anken_common.events import OUTBOX_COLUMNS, EventEnvelope, envelope_from_outbox_row, envelope_json_sql
 from anken_common.problems import UnprocessableEntity
+from anken_common.resources import SessionDep
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("anken_projects", "anken_reporting", "anken_worker")
@@ -363,3 +364,65 @@ def test_the_shared_principal_dependency() -> None:
     plain = _principal_app()
     assert plain.get("/who", headers={"Authorization": f"Bearer {key}"}).status_code == 401
     assert plain.get("/who", headers=auth).json()["role"] == "director"
+
+
+class _RecordedSession:
+    """Stands in for an AsyncSession: records when its transaction commits."""
+
+    def __init__(self, log: list[str]) -> None:
+        self.log = log
+
+    async def __aenter__(self) -> _RecordedSession:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+    def begin(self) -> Any:
+        log = self.log
+
+        class _Transaction:
+            async def __aenter__(self) -> None:
+                return None
+
+            async def __aexit__(self, *exc: object) -> None:
+                log.append("commit")
+
+        return _Transaction()
+
+
+def test_every_service_takes_the_one_session_dependency_and_commits_before_answering() -> None:
+    """A 2xx means the write is durable: the caller's next request sees it. FastAPI's default scope for a
+    yield dependency would commit after the response is sent (reporting-api had that twin)."""
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from anken_common import resources
+    from anken_projects import db as projects_db
+    from anken_reporting import db as reporting_db
+    from anken_worker import db as worker_db
+
+    assert projects_db.SessionDep is reporting_db.SessionDep is worker_db.SessionDep is resources.SessionDep
+    for path in (ROOT / "services").rglob("*.py"):
+        if path.name != "resources.py" and "tests" not in path.parts:
+            assert "Depends(request_session" not in path.read_text(encoding="utf-8"), path
+
+    log: list[str] = []
+    app = FastAPI()
+    app.state.resources = type("R", (), {"sessionmaker": staticmethod(lambda: _RecordedSession(log))})()
+
+    @app.post("/write")
+    async def write(session: SessionDep) -> dict[str, bool]:  # module-level name: FastAPI resolves it
+        log.append("endpoint")
+        return {"ok": True}
+
+    async def recording(scope: Any, receive: Any, send: Any) -> None:
+        async def send_and_log(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                log.append("response")
+            await send(message)
+        await app(scope, receive, send_and_log)
+
+    with TestClient(recording) as client:  # type: ignore[arg-type]
+        assert client.post("/write").status_code == 200
+    assert log == ["endpoint", "commit", "response"]

@@ -2,16 +2,16 @@
 dependencies that hand them out: created in the app's lifespan (anken_common.lifespan), kept on
 `app.state.resources`.
 
-Each service subclasses ServiceResources for its own handles (an HTTP client, a job context) and
-declares its `SessionDep`/`ResourcesDep` aliases over request_session/request_resources.
+Each service subclasses ServiceResources for its own handles (an HTTP client, a job context), uses
+`SessionDep` from here and declares its `ResourcesDep` alias over request_resources.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
-from fastapi import Request
+from fastapi import Depends, Request
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -47,3 +47,9 @@ async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
     resources: ServiceResources[CommonSettings] = request.app.state.resources
     async with resources.sessionmaker() as session, session.begin():
         yield session
+
+
+# scope="function": commit before the response is sent, so a 2xx means the write is durable and the
+# caller's next request sees it, and a failed commit answers with an error. FastAPI's default
+# ("request") scope would commit after sending. Every service's endpoints take this one alias.
+SessionDep = Annotated[AsyncSession, Depends(request_session, scope="function")]

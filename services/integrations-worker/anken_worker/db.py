@@ -6,9 +6,10 @@ from collections.abc import AsyncIterator
 from typing import Annotated, cast
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from anken_common.resources import ServiceResources, request_resources, request_session
+from anken_common.resources import ServiceResources, request_resources
+from anken_common.resources import SessionDep as SessionDep  # the one session dependency, re-exported
 from anken_worker.context import WorkerContext
 from anken_worker.settings import SCHEMA, WorkerSettings
 
@@ -47,9 +48,6 @@ def get_context(request: Request) -> WorkerContext:
     return cast("WorkerContext", request.app.state.resources.ctx)
 
 
-# scope="function": commit before the response is sent, so a 2xx means the write is durable
-# (FastAPI's default "request" scope would commit after sending).
-SessionDep = Annotated[AsyncSession, Depends(request_session, scope="function")]
 ConnDep = Annotated[AsyncConnection, Depends(get_connection, scope="function")]
 ContextDep = Annotated[WorkerContext, Depends(get_context)]
 ResourcesDep = Annotated[Resources, Depends(request_resources)]

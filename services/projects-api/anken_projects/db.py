@@ -7,10 +7,10 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from anken_common.database import make_engine
-from anken_common.resources import ServiceResources, request_resources, request_session
+from anken_common.resources import ServiceResources, request_resources
+from anken_common.resources import SessionDep as SessionDep  # the one session dependency, re-exported
 from anken_projects.settings import SCHEMA, ProjectsSettings
 
 
@@ -36,7 +36,4 @@ async def single_statement(resources: Resources) -> AsyncIterator[Any]:
         yield raw.driver_connection
 
 
-# scope="function": commit before the response is sent, so a 2xx means the write is durable and a
-# failed commit answers with an error (FastAPI's default "request" scope commits after sending).
-SessionDep = Annotated[AsyncSession, Depends(request_session, scope="function")]
 ResourcesDep = Annotated[Resources, Depends(request_resources)]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from anken_common.database import make_engine
-from anken_common.resources import ServiceResources, request_resources, request_session
+from anken_common.resources import ServiceResources, request_resources
+from anken_common.resources import SessionDep as SessionDep  # the one session dependency, re-exported
 from anken_reporting.auth.introspection import IntrospectionCache
 from anken_reporting.settings import SCHEMA, ReportingSettings
 
@@ -25,5 +25,4 @@ class Resources(ServiceResources[ReportingSettings]):
         await super().close()
 
 
-SessionDep = Annotated[AsyncSession, Depends(request_session)]
 ResourcesDep = Annotated[Resources, Depends(request_resources)]
