@@ -99,5 +99,28 @@ def test_a_shared_link_opens_the_report_without_login_until_revoked(page, browse
         expect(row).to_have_count(1)
         expect(row).to_contain_text(WEEK)
         expect(row).to_contain_text("取り消し済み")
+
+        # The client's page lists every project's links: one more, made through the API, is revoked there.
+        with httpx.Client(base_url=world.reporting_url, timeout=30) as api:
+            made = api.post(base + "/links", json={}, headers=world.director.headers)
+            assert made.status_code == 201, made.text
+        page.locator("#client-share-links").click()
+        expect(page.locator("#client-share-title")).to_have_text("この顧客のすべての共有リンク")
+        assert page.url.endswith(f"/clients/{world.client_id}/report-links")
+        revoked = page.locator('#share-link-list tr[data-status="revoked"]', has_text=world.director.name)
+        expect(revoked).to_have_count(1)
+        expect(revoked).to_contain_text(world.project_name)
+        fresh = page.locator(f'#share-link-list tr[data-link="{made.json()["id"]}"]')
+        expect(fresh).to_have_attribute("data-status", "active")
+        with page.expect_navigation():
+            fresh.locator("[data-revoke]").click()
+        assert page.url.endswith(f"/clients/{world.client_id}/report-links")  # back where the button was
+        expect(page.locator(f'#share-link-list tr[data-link="{made.json()["id"]}"]')).to_have_attribute(
+            "data-status", "revoked")
+        gone = visitor.goto(services["web"] + made.json()["url_path"])
+        assert gone is not None and gone.status == 404
+        # Another client's page is 404 to this director, as in the APIs.
+        other = page.goto(f"/clients/{uuid.uuid4()}/report-links")
+        assert other is not None and other.status == 404
     finally:
         context.close()

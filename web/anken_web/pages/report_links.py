@@ -5,6 +5,7 @@ director (or an admin) makes, lists and revokes the week's links, and reads the 
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Annotated, Any
 
@@ -21,6 +22,7 @@ router = APIRouter(include_in_schema=False)
 ShareView = Annotated[View, Depends(roles("director", "admin"))]
 DOWNLOADS = ("pptx", "xlsx", "csv", "html")
 TOKEN = re.compile(r"[A-Za-z0-9_-]{20,200}")
+UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 # The token is a secret: no page or site this page links to may learn it from the Referer.
 NO_REFERRER = {"Referrer-Policy": "no-referrer"}
 SHARERS = ("director", "admin")
@@ -112,11 +114,19 @@ async def create_link(view: ShareView, project_id: str, week: str) -> Response:
     return await _section(view, project_id, week, new_link=link)
 
 
+def _back_to(project_id: str, week: str, form: dict[str, str]) -> str:
+    """Back to where the revoke button was: the week's report page, the project's or the client's list."""
+    if form.get("back") == "project":
+        return f"/projects/{project_id}/report-links"
+    client_id = form.get("client_id", "")
+    if form.get("back") == "client" and UUID_TEXT.fullmatch(client_id):  # only ever a path of ours
+        return f"/clients/{client_id}/report-links"
+    return f"/projects/{project_id}/reports?week={week}#share-links"
+
+
 @router.post("/projects/{project_id}/reports/{week}/links/{link_id}/revoke")
 async def revoke_link(view: ShareView, project_id: str, week: str, link_id: str, request: Request) -> Response:
-    # Back to where the button was: the week's report page, or the project's list of every link.
-    back = (f"/projects/{project_id}/report-links" if (await form_of(request)).get("back") == "project"
-            else f"/projects/{project_id}/reports?week={week}#share-links")
+    back = _back_to(project_id, week, await form_of(request))
     try:
         await view.api.delete("reporting", f"/v1/report-links/{link_id}")
     except ApiError as exc:
@@ -135,3 +145,13 @@ async def project_links(view: ShareView, project_id: str) -> Response:
     project = await view.api.get("projects", f"/v1/projects/{project_id}")
     links = await view.api.get("reporting", "/v1/report-links", project_id=project_id)
     return view.render("report_links/project.html", project=project, share_links=(links or {}).get("items") or [])
+
+
+@router.get("/clients/{client_id}/report-links")
+async def client_links(view: ShareView, client_id: str) -> Response:
+    """Every shared link of the client's projects, for the director (the client's projects they direct) or an
+    admin: what has been sent to the client, and revoking it when a person there leaves. A client the user
+    does not manage is 404 from projects-api and reporting-api alike."""
+    client, links = await asyncio.gather(view.api.get("projects", f"/v1/clients/{client_id}"),
+                                         view.api.get("reporting", "/v1/report-links", client_id=client_id))
+    return view.render("report_links/client.html", client=client, share_links=(links or {}).get("items") or [])
