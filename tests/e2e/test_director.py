@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 from playwright.sync_api import expect
@@ -23,9 +24,10 @@ def test_director_sees_portfolio_and_project_kpis_matching_reporting_api(page, w
 
     row.get_by_role("link", name=world.project_name).click()
     expect(page.locator("h1")).to_contain_text(world.project_name)
-    first = date.today().replace(day=1)
+    # "This month" is the project's (Asia/Tokyo): between 00:00 and 09:00 there the UTC date is a day behind.
+    today = datetime.now(ZoneInfo("Asia/Tokyo")).date()
     kpis = httpx.get(f"{world.reporting_url}/v1/projects/{world.project_id}/kpis", headers=world.director.headers,
-                     params={"from": first.isoformat(), "to": (date.today() + timedelta(days=1)).isoformat()}).json()
+                     params={"from": today.replace(day=1).isoformat(), "to": (today + timedelta(days=1)).isoformat()}).json()
     calls = page.locator('[data-kpi="calls"] .value')
     expect(calls).to_have_text(f"{kpis['calls']:,}")
     expect(page.locator('[data-kpi="appointments"] .value')).to_have_text(f"{kpis['appointments']:,}")
